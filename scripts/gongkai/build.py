@@ -1,0 +1,112 @@
+"""The pipeline, written out once, top to bottom.
+
+    load the packages -> validate -> export download files -> render Markdown pages
+    -> write build/docs -> mkdocs build --strict into a fresh folder -> swap it in as site/
+
+Export runs before rendering because each page shows the size and SHA-256 of its files.
+Nothing is written until validation has passed, and site/ is only replaced by a complete,
+strictly built site: a failure at any stage leaves the previous site/ as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Entry
+from .config import Settings, load_settings
+from .errors import BuildError, InvalidData
+from .export import export_dataset
+from .load import discover
+from .output import sync_tree
+from .problems import Report
+from .render import render_site
+from .tables import read_tables
+from .validate import validate
+
+BUILD_DOCS = Path("build/docs")
+HAND_WRITTEN = Path("docs")
+
+
+@dataclass
+class Generated:
+    settings: Settings
+    entries: list[Entry]
+    report: Report
+    files: dict[str, bytes]
+
+
+def build(root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs") -> Generated:
+    generated = generate_docs(root)
+    publish_site(root, site_dir or root / "site", generator, generated)
+    return generated
+
+
+def generate_docs(root: Path) -> Generated:
+    """Everything up to the site generator: the pages and files of build/docs."""
+    settings = load_settings(root)
+    datasets = discover(settings.datasets_dir)
+    report = validate(datasets, settings)
+    if not report.valid:
+        raise InvalidData(report)
+    entries = [_export(ds, settings) for ds in datasets]
+    pages = render_site(entries, settings)
+    files = _hand_written(root)
+    clash = sorted(set(files) & set(pages))
+    if clash:
+        raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
+    files.update({path: text.encode("utf-8") for path, text in pages.items()})
+    for entry in entries:
+        files.update(entry.exported.files)
+    files["SHA256SUMS"] = _checksums(entries)
+    sync_tree(root / BUILD_DOCS, files)
+    return Generated(settings, entries, report, files)
+
+
+def publish_site(root: Path, site_dir: Path, generator: str, generated: Generated) -> None:
+    """Build the site into a fresh folder and swap it in only when the build succeeded."""
+    fresh = site_dir.with_name(site_dir.name + ".new")
+    old = site_dir.with_name(site_dir.name + ".old")
+    for path in (fresh, old):
+        shutil.rmtree(path, ignore_errors=True)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=_epoch(generated))
+    cmd = [sys.executable, "-m", generator, "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
+    result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BuildError(f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip())
+    if site_dir.exists():
+        site_dir.rename(old)
+    fresh.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _export(ds, settings: Settings) -> Entry:
+    tables = read_tables(ds)
+    exported = export_dataset(ds, tables, settings.site_url)
+    readme = (ds.root / "README.md").read_text(encoding="utf-8")
+    changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    return Entry(dataset=ds, tables=tables, exported=exported, readme=readme, changelog=changelog)
+
+
+def _hand_written(root: Path) -> dict[str, bytes]:
+    src = root / HAND_WRITTEN
+    return {p.relative_to(src).as_posix(): p.read_bytes() for p in sorted(src.rglob("*")) if p.is_file()}
+
+
+def _checksums(entries: list[Entry]) -> bytes:
+    # `sha256sum -c SHA256SUMS` run at the site root checks every published download.
+    lines = sorted(f"{d.sha256}  {d.path}" for e in entries for d in e.exported.downloads)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _epoch(generated: Generated) -> str:
+    # The same data give the same site: date the build by the newest dataset, not the clock.
+    import datetime as dt
+
+    newest = max((e.modified for e in generated.entries), default="2019-05-16")
+    return str(int(dt.datetime.strptime(newest, "%Y-%m-%d").replace(tzinfo=dt.UTC).timestamp()))

@@ -1,0 +1,77 @@
+"""The catalog model: each valid dataset with its tables and exported files, ready to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import Settings
+from .export import Download, Exported
+from .load import Dataset
+from .tables import Table
+
+
+@dataclass
+class Entry:
+    dataset: Dataset
+    tables: list[Table]
+    exported: Exported
+    readme: str
+    changelog: str
+
+    @property
+    def name(self) -> str:
+        return self.dataset.name
+
+    @property
+    def meta(self) -> dict:
+        return self.dataset.descriptor
+
+    @property
+    def title(self) -> str:
+        return self.meta["title"]
+
+    @property
+    def publisher(self) -> str:
+        return self.meta["publisher"]["name"]
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self.meta["topics"])
+
+    @property
+    def modified(self) -> str:
+        return self.meta["modified"]
+
+    @property
+    def rows(self) -> int:
+        return sum(len(t.raw) for t in self.tables)
+
+    def downloads(self, resource: str | None = None, kind: str | None = None) -> list[Download]:
+        return [d for d in self.exported.downloads if (resource is None or d.resource == resource) and (kind is None or d.kind == kind)]
+
+    @property
+    def formats(self) -> list[str]:
+        order = ["csv", "xlsx", "json"]
+        kinds = {d.kind for d in self.exported.downloads}
+        return [k.upper() for k in order if k in kinds]
+
+
+def by_modified(entries: list[Entry]) -> list[Entry]:
+    """Newest first; ties by name so the order is stable."""
+    return sorted(sorted(entries, key=lambda e: e.name), key=lambda e: e.modified, reverse=True)
+
+
+def with_topic(entries: list[Entry], topic: str) -> list[Entry]:
+    return [e for e in entries if topic in e.topics]
+
+
+def with_publisher(entries: list[Entry], publisher: str) -> list[Entry]:
+    return [e for e in entries if e.publisher == publisher]
+
+
+def used_topics(entries: list[Entry], settings: Settings):
+    return [t for t in settings.topics if with_topic(entries, t.name)]
+
+
+def used_publishers(entries: list[Entry], settings: Settings):
+    return [p for p in settings.publishers if with_publisher(entries, p.name)]

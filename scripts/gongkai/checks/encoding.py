@@ -1,0 +1,58 @@
+"""Strict UTF-8 and strict CSV syntax for each resource file, before any other reader sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..csvtext import CsvSyntaxError, CsvText, parse
+from ..load import Dataset
+from ..problems import Problem
+
+FIX_ENCODING = "convert it to UTF-8 without BOM, e.g. iconv -f GB18030 -t UTF-8 in.csv > out.csv"
+
+
+def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
+    """Decode and parse one resource file; on failure return the problems instead."""
+    file = ds.file(relpath)
+    raw = (ds.root / relpath).read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [Problem("utf8-bom", "the file starts with a byte order mark (BOM, as Excel's 'CSV UTF-8' writes); remove it: sed -i '1s/^\\xEF\\xBB\\xBF//' <file>", file, line=1, dataset=ds.name)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = raw[exc.start]
+        guess = " It decodes as GBK/GB18030, the encoding Excel uses for CSV on Chinese Windows;" if _is_gb18030(raw) else ""
+        return None, [Problem("encoding-error", f"not valid UTF-8 at byte {col} of the line (0x{byte:02X}).{guess} {FIX_ENCODING}", file, line=line, dataset=ds.name)]
+    if not text.strip():
+        return None, [Problem("empty-file", "the file is empty; it needs a header and at least one row", file, dataset=ds.name)]
+    try:
+        table = parse(text)
+    except CsvSyntaxError as exc:
+        return None, [Problem("csv-syntax", f"{exc} (an unclosed double quote swallows the rest of the file)", file, line=exc.line, dataset=ds.name)]
+    if not table.rows:
+        return table, [Problem("no-rows", "the file has a header but no data rows", file, line=1, dataset=ds.name)]
+    return table, []
+
+
+def check_text_file(ds: Dataset, relpath: str) -> Iterator[Problem]:
+    """README.md, CHANGELOG.md and the descriptor must be UTF-8 too."""
+    path = ds.root / relpath
+    if not path.is_file() or path.is_symlink():
+        return
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        yield Problem("encoding-error", f"not valid UTF-8 (byte 0x{raw[exc.start]:02X}); {FIX_ENCODING}", ds.file(relpath), line=line, dataset=ds.name)
+
+
+def _is_gb18030(raw: bytes) -> bool:
+    # A hint for the message only; the file is rejected either way, never converted here.
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True

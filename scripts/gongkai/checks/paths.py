@@ -1,0 +1,67 @@
+"""Resource paths stay inside the dataset folder, are never URLs, and name data/<resource>.csv."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from urllib.parse import urlparse
+
+from ..config import Settings
+from ..jsonlines import line_of, pointer
+from ..load import DESCRIPTOR, Dataset
+from ..problems import Problem
+
+REFERENCE_KEYS = ("schema", "dialect", "profile")
+
+
+def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Iterator[Problem]:
+    if ds.descriptor is None:
+        return
+    file = ds.file(DESCRIPTOR)
+
+    def problem(code: str, message: str, ptr: str) -> Problem:
+        return Problem(code, message, file, line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+
+    if isinstance(ds.descriptor.get("profile"), str):
+        yield problem("external-reference", "a profile reference is not allowed; gongkai applies its own profile", "/profile")
+    resources = ds.descriptor.get("resources")
+    if not isinstance(resources, list):
+        return
+    for i, res in enumerate(resources):
+        if not isinstance(res, dict):
+            continue
+        for key in REFERENCE_KEYS:
+            if isinstance(res.get(key), str):
+                yield problem("external-reference", f"{key} must be written inline in datapackage.json, not referenced by path or URL", pointer(["resources", i, key]))
+        ptr = pointer(["resources", i, "path"])
+        path = res.get("path")
+        reason = _unsafe(path)
+        if reason:
+            yield problem("unsafe-path", f"{path!r} {reason}; use data/<resource>.csv", ptr)
+            continue
+        expected = f"data/{res.get('name')}.csv"
+        if path != expected:
+            yield problem("path-name-mismatch", f'path is "{path}" but resource "{res.get("name")}" must live at "{expected}"', ptr)
+        full = ds.root / path
+        if full.is_symlink() or (ds.root / "data").is_symlink():
+            continue  # reported by the folder check
+        if not full.is_file():
+            yield problem("missing-file", f'"{path}" does not exist', ptr)
+            continue
+        size = full.stat().st_size
+        if size > settings.limits.max_csv_bytes:
+            yield Problem("file-too-large", f"{size} bytes; the limit (limits.max_csv_bytes) is {settings.limits.max_csv_bytes}", ds.file(path), dataset=ds.name)
+
+
+def _unsafe(path) -> str | None:
+    """Why a descriptor path could read outside the folder, or None if it is safe."""
+    if not isinstance(path, str) or not path:
+        return "is not a path (one relative path per resource)"
+    if urlparse(path).scheme:
+        return "is a URL; remote data is never fetched"
+    if "\\" in path or path.startswith("~") or "$" in path or "%" in path:
+        return "is not a plain relative POSIX path"
+    p = PurePosixPath(path)
+    if p.is_absolute() or ".." in p.parts:
+        return "leaves the dataset folder"
+    return None

@@ -1,0 +1,72 @@
+"""The metadata profile: a JSON Schema in the repo, with vocabularies filled in from gongkai.yml."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+from ..config import Settings
+from ..jsonlines import line_of, pointer
+from ..load import DESCRIPTOR, Dataset
+from ..problems import Problem
+
+PROFILE = Path(__file__).resolve().parent.parent / "profile" / "dataset.schema.json"
+
+
+@lru_cache(maxsize=4)
+def _validator(settings: Settings) -> jsonschema.Draft202012Validator:
+    schema = copy.deepcopy(json.loads(PROFILE.read_text(encoding="utf-8")))
+    schema["$defs"]["publisher"]["enum"] = [p.name for p in settings.publishers]
+    schema["$defs"]["topic"]["enum"] = [t.name for t in settings.topics]
+    schema["properties"]["update_frequency"]["enum"] = [f.name for f in settings.update_frequencies]
+    schema["properties"]["open_type"]["enum"] = list(settings.open_types)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def check_profile(ds: Dataset, lines: dict[str, int], settings: Settings) -> Iterator[Problem]:
+    if ds.descriptor is None:
+        return
+    errors = sorted(_validator(settings).iter_errors(ds.descriptor), key=lambda e: list(map(str, e.absolute_path)))
+    for error in errors:
+        ptr = pointer(error.absolute_path)
+        yield Problem("metadata-profile", _message(error), ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr or "/", dataset=ds.name)
+    yield from _field_references(ds, lines)
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    # jsonschema's wording, with long instances cut so one problem stays on one line.
+    if error.validator == "required":
+        return error.message
+    if error.validator == "enum":
+        allowed = "、".join(map(str, error.validator_value))
+        return f"{_short(error.instance)} is not one of the allowed values: {allowed} (see gongkai.yml)"
+    if error.validator == "pattern":
+        return f"{_short(error.instance)} does not match the pattern {error.validator_value}"
+    if error.validator == "contains":
+        return "needs at least one contributor with role \"maintainer\" and an email or path"
+    if error.validator == "if" or error.validator == "anyOf" and "unit" in str(error.validator_value):
+        return "a number or integer field needs a unit (or unitField naming the field that holds it)"
+    return error.message if len(error.message) < 200 else error.message[:200] + "…"
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
+    """unitField and primaryKey must name fields of the same schema."""
+    for i, res in enumerate(ds.resources):
+        schema = res.get("schema")
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            continue
+        names = {f.get("name") for f in schema["fields"] if isinstance(f, dict)}
+        for j, field in enumerate(schema["fields"]):
+            if isinstance(field, dict) and "unitField" in field and field["unitField"] not in names:
+                ptr = pointer(["resources", i, "schema", "fields", j, "unitField"])
+                yield Problem("metadata-profile", f'unitField "{field["unitField"]}" is not a field of this resource', ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)

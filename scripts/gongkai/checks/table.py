@@ -1,0 +1,91 @@
+"""Frictionless, the reference validator: structure, types, constraints and keys of every row."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+
+from frictionless import FrictionlessException, Package
+
+from ..csvtext import CsvText
+from ..load import DESCRIPTOR, Dataset
+from ..problems import Problem
+
+# Dialect pinned for every resource: never sniffed.
+DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
+LIMIT_ERRORS = 10**9  # check every row; the CLI caps the listing, never the count
+
+def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
+    """Run frictionless over the package; `tables` maps resource path -> strict parse."""
+    descriptor = copy.deepcopy(ds.descriptor)
+    for res in descriptor.get("resources", []):
+        res["dialect"] = dict(DIALECT)
+        res["encoding"] = "utf-8"
+    try:
+        package = Package(descriptor, basepath=str(ds.root))
+        report = package.validate(limit_errors=LIMIT_ERRORS)
+    except FrictionlessException as exc:
+        yield from _metadata(ds, exc.error, getattr(exc, "reasons", []))
+        return
+    for error in report.errors:
+        yield from _metadata(ds, error, [])
+    by_name = {r.get("name"): r for r in ds.resources}
+    for task in report.tasks:
+        res = by_name.get(task.name, {})
+        path = res.get("path", "")
+        types = {f.get("name"): f.get("type", "string") for f in res.get("schema", {}).get("fields", []) if isinstance(f, dict)}
+        table = tables.get(path)
+        for error in task.errors:
+            yield _row_problem(ds, path, table, types, error)
+
+def _row_problem(ds: Dataset, path: str, table: CsvText | None, types: dict, error) -> Problem:
+    row = getattr(error, "row_number", None)
+    field = getattr(error, "field_name", None)
+    line = table.line_of_row(row) if (table and row) else (1 if field and row is None else None)
+    if error.type in ("incorrect-label", "duplicate-label", "blank-label", "missing-label", "extra-label"):
+        line = 1
+    return Problem(error.type, _message(error, types.get(field, ""), table), ds.file(path), line=line, field=field, dataset=ds.name)
+
+def _lines_for_positions(note: str, table: CsvText | None) -> str:
+    # frictionless counts records; a maintainer needs the physical line of the other row.
+    def line(m: re.Match) -> str:
+        found = table.line_of_row(int(m.group(1))) if table else None
+        return f"on line {found}" if found else m.group(0)
+
+    return re.sub(r'at position "?(\d+)"?', line, note)
+
+
+def _message(error, field_type: str, table: CsvText | None = None) -> str:
+    cell = getattr(error, "cell", None)
+    note = getattr(error, "note", "") or ""
+    match error.type:
+        case "type-error":
+            return f'"{cell}" is not a valid {field_type}'
+        case "constraint-error":
+            return f'"{cell}" breaks the constraint: {note}'
+        case "unique-error":
+            return f'"{cell}" appears more than once but the field must be unique'
+        case "primary-key":
+            cells = ",".join(str(c) for c in (getattr(error, "cells", None) or []))
+            return f"duplicate primary key in the row ({_short(cells)}): {_lines_for_positions(note, table)}"
+        case "foreign-key":
+            return f"points at a row that does not exist: {note}"
+        case "missing-cell":
+            return "the row has too few cells: this field is missing"
+        case "extra-cell":
+            return f'the row has more cells than the schema has fields (extra value "{_short(str(cell))}")'
+        case "blank-row":
+            return "the row is empty; delete it"
+        case "incorrect-label":
+            return f'header is "{cell}" but the schema expects "{error.field_name}" here'
+    return f"{error.title}: {note}" if note else error.title
+
+def _metadata(ds: Dataset, error, reasons) -> Iterator[Problem]:
+    notes = [getattr(r, "note", str(r)) for r in reasons] or [getattr(error, "note", "") or error.message]
+    for note in notes:
+        yield Problem(getattr(error, "type", "package-error"), note, ds.file(DESCRIPTOR), dataset=ds.name)
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:80] + "…"
+

@@ -1,0 +1,113 @@
+"""The command line: the only place that prints or exits.
+
+Exit codes: 0 ok, 1 invalid data or failed build, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import build, generate_docs
+from .config import load_settings
+from .errors import GongkaiError, InvalidData, UsageError
+from .load import discover
+from .problems import Report
+from .validate import validate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    try:
+        return args.run(args, root)
+    except InvalidData as exc:
+        _print_report(exc.report, getattr(args, "format", "text"), root)
+        print("gongkai: nothing was built; site/ was left as it was", file=sys.stderr)
+        return 1
+    except GongkaiError as exc:
+        print(f"gongkai: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gongkai", description="Validate datasets and build the gongkai open-data site.")
+    p.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    p.add_argument("--root", default=".", help="repository root holding gongkai.yml (default: .)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check datasets and list every problem as file:line: field: message [code]")
+    v.add_argument("datasets", nargs="*", metavar="DATASET", help="dataset folder names (default: all)")
+    v.add_argument("--format", choices=["text", "json"], default="text")
+    v.set_defaults(run=_validate)
+
+    b = sub.add_parser("build", help="validate, generate pages and downloads, and build the site into site/")
+    b.add_argument("--site-dir", default=None, help="where to put the built site (default: site/)")
+    b.add_argument("--generator", default="mkdocs", choices=["mkdocs", "properdocs"], help="site generator to run")
+    b.set_defaults(run=_build)
+
+    s = sub.add_parser("serve", help="preview at http://127.0.0.1:8000, rebuilding when datasets/ or docs/ change")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000")
+    s.set_defaults(run=_serve)
+    return p
+
+
+def _validate(args, root: Path) -> int:
+    settings = load_settings(root)
+    known = {p.name for p in settings.datasets_dir.iterdir() if p.is_dir()} if settings.datasets_dir.is_dir() else set()
+    unknown = [n for n in args.datasets if n not in known]
+    if unknown:
+        raise UsageError(f"no such dataset: {', '.join(unknown)} (folders under datasets/: {', '.join(sorted(known))})")
+    report = validate(discover(settings.datasets_dir, args.datasets or None), settings)
+    _print_report(report, args.format, root, limit=settings.limits.max_listed_problems)
+    return 0 if report.valid else 1
+
+
+def _build(args, root: Path) -> int:
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
+    generated = build(root, site_dir=site_dir, generator=args.generator)
+    rows = sum(e.rows for e in generated.entries)
+    print(f"gongkai: {len(generated.entries)} datasets, {rows} rows, {len(generated.files)} files generated")
+    print(f"gongkai: site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)")
+    return 0
+
+
+def _serve(args, root: Path) -> int:
+    generate_docs(root)  # validate and generate once before MkDocs starts watching
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "--dev-addr", args.dev_addr]
+    return subprocess.call(cmd, cwd=root)
+
+
+def _print_report(report: Report, fmt: str, root: Path, limit: int | None = None) -> None:
+    if fmt == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    shown = report.problems if limit is None else report.problems[:limit]
+    for problem in shown:
+        print(problem)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in shown:
+            line = f",line={problem.line}" if problem.line else ""
+            print(f"::error file={problem.file}{line}::{_annotation(problem)}")
+    if len(shown) < report.problem_count:
+        print(f"… and {report.problem_count - len(shown)} more (every problem is counted; raise limits.max_listed_problems in gongkai.yml to list them)")
+    names = len(report.datasets)
+    if report.valid:
+        print(f"gongkai: {names} dataset(s) valid", file=sys.stderr)
+    else:
+        print(f"gongkai: {report.problem_count} problem(s) in {names} dataset(s) checked", file=sys.stderr)
+
+
+def _annotation(problem) -> str:
+    text = f"{problem.field}: {problem.message} [{problem.code}]" if problem.field else f"{problem.message} [{problem.code}]"
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

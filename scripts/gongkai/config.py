@@ -1,0 +1,172 @@
+"""Site settings, read once from gongkai.yml into a typed, validated object.
+
+Every error in the file is collected before aborting, so a forking city fixes them in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+
+SETTINGS_FILE = "gongkai.yml"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Publisher:
+    name: str
+    slug: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Frequency:
+    name: str
+    days: int | None
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_csv_bytes: int
+    max_descriptor_bytes: int
+    preview_rows: int
+    max_listed_problems: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    site_name: str
+    site_url: str
+    site_description: str
+    language: str
+    repository: str
+    operator_name: str
+    operator_url: str
+    operator_note: str
+    default_publisher: str
+    publishers: tuple[Publisher, ...]
+    topics: tuple[Topic, ...]
+    update_frequencies: tuple[Frequency, ...]
+    open_types: tuple[str, ...]
+    limits: Limits
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.root / "datasets"
+
+    def publisher(self, name: str) -> Publisher | None:
+        return next((p for p in self.publishers if p.name == name), None)
+
+    def topic(self, name: str) -> Topic | None:
+        return next((t for t in self.topics if t.name == name), None)
+
+    def url_for(self, path: str) -> str:
+        """Absolute URL of a site path such as 'datasets/x/x.csv'."""
+        return self.site_url + path.lstrip("/")
+
+
+class _Reader:
+    """Reads typed values out of the YAML tree, collecting every error."""
+
+    def __init__(self, data: dict, file: Path):
+        self.data = data
+        self.file = file
+        self.errors: list[str] = []
+
+    def get(self, dotted: str, kind: type | tuple, default=...):
+        node = self.data
+        for key in dotted.split("."):
+            if not isinstance(node, dict) or key not in node:
+                if default is not ...:
+                    return default
+                self.errors.append(f"{dotted}: missing")
+                return kind() if isinstance(kind, type) else None
+            node = node[key]
+        if not isinstance(node, kind) or isinstance(node, bool) and kind is int:
+            self.errors.append(f"{dotted}: expected {getattr(kind, '__name__', kind)}, got {node!r}")
+            return kind() if isinstance(kind, type) else None
+        return node
+
+
+def load_settings(root: Path) -> Settings:
+    file = root / SETTINGS_FILE
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: the site settings file is missing") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}: expected a mapping at the top level")
+    r = _Reader(data, file)
+
+    url = r.get("site.url", str)
+    if url and not re.match(r"^https?://[^/]+(/.*)?$", url):
+        r.errors.append(f"site.url: not an http(s) URL: {url!r}")
+    url = url if url.endswith("/") else url + "/"
+
+    publishers = tuple(
+        Publisher(name=str(p.get("name", "")), slug=str(p.get("slug", "")), url=p.get("url"))
+        for p in r.get("publishers", list)
+        if isinstance(p, dict)
+    )
+    topics = tuple(
+        Topic(name=str(t.get("name", "")), slug=str(t.get("slug", "")))
+        for t in r.get("topics", list)
+        if isinstance(t, dict)
+    )
+    for kind, items in (("publishers", publishers), ("topics", topics)):
+        for item in items:
+            if not item.name or not SLUG.match(item.slug):
+                r.errors.append(f"{kind}: {item.name!r} needs a name and an ASCII slug, got {item.slug!r}")
+        for attr in ("name", "slug"):
+            values = [getattr(i, attr) for i in items]
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                r.errors.append(f"{kind}: duplicate {attr}: {', '.join(dupes)}")
+
+    frequencies = tuple(
+        Frequency(name=str(f.get("name", "")), days=f.get("days"))
+        for f in r.get("update_frequencies", list)
+        if isinstance(f, dict)
+    )
+    limits = Limits(
+        max_csv_bytes=r.get("limits.max_csv_bytes", int),
+        max_descriptor_bytes=r.get("limits.max_descriptor_bytes", int),
+        preview_rows=r.get("limits.preview_rows", int),
+        max_listed_problems=r.get("limits.max_listed_problems", int),
+    )
+    settings = Settings(
+        root=root,
+        site_name=r.get("site.name", str),
+        site_url=url,
+        site_description=r.get("site.description", str, ""),
+        language=r.get("site.language", str, "zh"),
+        repository=r.get("site.repository", str, "").rstrip("/"),
+        operator_name=r.get("operator.name", str),
+        operator_url=r.get("operator.url", str, ""),
+        operator_note=r.get("operator.note", str, ""),
+        default_publisher=r.get("default_publisher", str),
+        publishers=publishers,
+        topics=topics,
+        update_frequencies=frequencies,
+        open_types=tuple(r.get("open_types", list)),
+        limits=limits,
+    )
+    if settings.default_publisher and not settings.publisher(settings.default_publisher):
+        r.errors.append(f"default_publisher: {settings.default_publisher!r} is not in publishers")
+    if r.errors:
+        raise ConfigError(f"{file}: " + "; ".join(r.errors))
+    return settings

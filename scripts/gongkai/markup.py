@@ -1,0 +1,69 @@
+"""Escaping for untrusted text on its way into generated Markdown and HTML.
+
+Cell values and metadata never pass through Markdown as Markdown: they go into raw HTML
+blocks, escaped for HTML, with { and } turned into entities (no Jinja, no attribute lists)
+and line breaks kept visible. Rich text (a dataset README) goes through a Markdown instance
+with no extensions and an allowlist sanitiser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+\-.!~])")
+ALLOWED_TAGS = {"p", "a", "ul", "ol", "li", "em", "strong", "code", "pre", "br", "h3", "h4", "blockquote"}
+
+
+def esc(text) -> str:
+    """Text for an HTML context (element content or a quoted attribute)."""
+    s = html.escape("" if text is None else str(text), quote=True)
+    s = s.replace("{", "&#123;").replace("}", "&#125;")
+    return s.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+
+
+def esc_md(text) -> str:
+    """Text for an inline Markdown context (headings, link texts, Markdown table cells)."""
+    s = html.escape("" if text is None else str(text), quote=False)
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = s.replace("|", "&#124;").replace("{", "&#123;").replace("}", "&#125;")
+    return s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def rich_text(source: str) -> str:
+    """Maintainer-written Markdown rendered without extensions, then sanitised by an allowlist."""
+    rendered = markdown.Markdown(extensions=[], output_format="html").convert(source)
+    clean = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener",
+    )
+    return clean.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def html_table(header: list[str], rows: list[list[str]], *, attrs: str = "") -> str:
+    """A raw HTML table block; `header` and `rows` hold already-escaped HTML."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    extra = f" {attrs}" if attrs else ""
+    return f'<div class="gk-table"{extra}>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
+
+
+def md_table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table; cells hold Markdown that is already escaped."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def human_size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"

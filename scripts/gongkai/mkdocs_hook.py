@@ -1,0 +1,52 @@
+"""The thin MkDocs hook: site settings from gongkai.yml, and regeneration while serving.
+
+All data logic lives in the gongkai package; this file only connects it to MkDocs so the
+site generator can be swapped without touching the pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from gongkai.build import generate_docs
+from gongkai.config import load_settings
+from gongkai.errors import GongkaiError, InvalidData
+
+log = logging.getLogger("mkdocs.hooks.gongkai")
+ROOT = Path(__file__).resolve().parents[2]
+_command = {"name": "build"}
+
+
+def on_startup(command, dirty):
+    _command["name"] = command
+
+
+def on_config(config):
+    settings = load_settings(ROOT)
+    config.site_name = settings.site_name
+    config.site_description = settings.site_description
+    config.copyright = f"{settings.operator_name} · 数据按各数据集注明的许可发布"
+    if _command["name"] != "serve":
+        # While serving, MkDocs has set site_url to the local address; keep it.
+        config.site_url = settings.site_url
+    return config
+
+
+def on_pre_build(config):
+    if _command["name"] != "serve":
+        return
+    try:
+        generate_docs(ROOT)
+    except InvalidData as exc:
+        for problem in exc.report.problems:
+            log.error(str(problem))
+        log.error("gongkai: data invalid; the preview keeps the last valid pages")
+    except GongkaiError as exc:
+        log.error(f"gongkai: {exc}")
+
+
+def on_serve(server, config, builder):
+    for path in ("datasets", "docs", "gongkai.yml"):
+        server.watch(str(ROOT / path))
+    return server

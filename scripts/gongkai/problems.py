@@ -1,0 +1,60 @@
+"""Problems as data: what validation finds, with where it is, rendered once at the edge."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in one file.
+
+    `file` is relative to the repository root (datasets/<name>/...). `line` is the physical
+    line on which the record or JSON value starts (header = 1). `field` is a field name for
+    table problems and a JSON pointer for metadata problems.
+    """
+
+    code: str
+    message: str
+    file: str
+    line: int | None = None
+    field: str | None = None
+    dataset: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = f"{self.field}: " if self.field else ""
+        return f"{where}: {what}{self.message} [{self.code}]"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """Everything validation found, for one or more datasets."""
+
+    problems: list[Problem] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems)
+
+    def extend(self, problems) -> None:
+        self.problems.extend(problems)
+
+    def flatten(self, keys: list[str]) -> list[list]:
+        return [[getattr(p, k) for k in keys] for p in self.problems]
+
+    def to_dict(self) -> dict:
+        return {
+            "valid": self.valid,
+            "datasets": self.datasets,
+            "problem_count": self.problem_count,
+            "problems": [p.to_dict() for p in self.problems],
+        }

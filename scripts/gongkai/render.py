@@ -1,0 +1,239 @@
+"""Markdown pages from the catalog. Pure: data in, {page path: Markdown} out, no I/O.
+
+Untrusted text goes through markup.esc (HTML blocks) or markup.esc_md (inline Markdown).
+Links between pages are Markdown links to .md files, so `mkdocs build --strict` checks them.
+"""
+
+from __future__ import annotations
+
+from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
+from .config import Settings
+from .export import constraints_text, unit_of
+from .markup import esc, esc_md, html_table, human_size, md_table, rich_text
+
+TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期", "datetime": "日期时间", "boolean": "布尔", "year": "年份", "yearmonth": "年月", "time": "时间"}
+KIND_NAMES = {"csv": "CSV（UTF-8）", "xlsx": "Excel（XLSX）", "json": "JSON", "datapackage": "元数据 datapackage.json", "zip": "整包下载（ZIP）"}
+
+
+def render_site(entries: list[Entry], settings: Settings) -> dict[str, str]:
+    pages = {
+        "index.md": render_home(entries, settings),
+        "datasets/index.md": render_catalog(entries, settings),
+        "topics/index.md": render_topic_index(entries, settings),
+        "publishers/index.md": render_publisher_index(entries, settings),
+    }
+    for entry in entries:
+        pages[f"datasets/{entry.name}/index.md"] = render_dataset(entry, settings)
+    for topic in used_topics(entries, settings):
+        pages[f"topics/{topic.slug}/index.md"] = _listing_page(f"主题：{topic.name}", with_topic(entries, topic.name), settings, depth=2)
+    for pub in used_publishers(entries, settings):
+        pages[f"publishers/{pub.slug}/index.md"] = _listing_page(f"发布机构：{pub.name}", with_publisher(entries, pub.name), settings, depth=2)
+    return pages
+
+
+# --- home, catalog, listings ----------------------------------------------------------------
+
+def render_home(entries: list[Entry], settings: Settings) -> str:
+    rows = sum(e.rows for e in entries)
+    latest = by_modified(entries)[:5]
+    topics = used_topics(entries, settings)
+    parts = [
+        f"# {esc_md(settings.site_name)}",
+        f"<p class=\"gk-lede\">{esc(settings.site_description)}</p>",
+        f'<div class="gk-stats">\n<div><strong>{len(entries)}</strong> 个数据集</div>\n'
+        f"<div><strong>{rows}</strong> 行数据</div>\n"
+        f"<div><strong>{len(used_publishers(entries, settings))}</strong> 个发布机构</div>\n</div>",
+        "## 最近更新",
+        "\n".join(f"- [{esc_md(e.title)}](datasets/{e.name}/index.md)（{e.modified}）" for e in latest),
+        "[查看全部数据集](datasets/index.md)",
+        "## 主题",
+        "\n".join(f"- [{esc_md(t.name)}](topics/{t.slug}/index.md)（{len(with_topic(entries, t.name))}）" for t in topics),
+        "## 关于本站",
+        f"<p>{esc(settings.operator_note)}</p>",
+        "[关于本站与数据政策](about.md)",
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def render_catalog(entries: list[Entry], settings: Settings) -> str:
+    header = ["数据集", "发布机构", "主题", "最后更新", "格式"]
+    rows = [_catalog_row(e, settings, prefix="") for e in by_modified(entries)]
+    return "\n\n".join([
+        "# 全部数据集",
+        f"共 {len(entries)} 个数据集，按最后更新时间排列。也可以[按主题](../topics/index.md)或[按发布机构](../publishers/index.md)浏览。",
+        md_table(header, rows),
+    ]) + "\n"
+
+
+def _catalog_row(e: Entry, settings: Settings, prefix: str) -> list[str]:
+    topics = "、".join(f"[{esc_md(t)}]({prefix}../topics/{settings.topic(t).slug}/index.md)" for t in e.topics)
+    pub = settings.publisher(e.publisher)
+    return [
+        f"[{esc_md(e.title)}]({prefix}{e.name}/index.md)",
+        f"[{esc_md(e.publisher)}]({prefix}../publishers/{pub.slug}/index.md)",
+        topics,
+        e.modified,
+        " ".join(e.formats),
+    ]
+
+
+def render_topic_index(entries: list[Entry], settings: Settings) -> str:
+    items = [f"- [{esc_md(t.name)}]({t.slug}/index.md)（{len(with_topic(entries, t.name))} 个数据集）" for t in used_topics(entries, settings)]
+    return "# 主题\n\n" + ("\n".join(items) or "暂无数据集。") + "\n"
+
+
+def render_publisher_index(entries: list[Entry], settings: Settings) -> str:
+    items = [f"- [{esc_md(p.name)}]({p.slug}/index.md)（{len(with_publisher(entries, p.name))} 个数据集）" for p in used_publishers(entries, settings)]
+    return "# 发布机构\n\n" + ("\n".join(items) or "暂无数据集。") + "\n"
+
+
+def _listing_page(title: str, entries: list[Entry], settings: Settings, depth: int) -> str:
+    up = "../" * depth
+    header = ["数据集", "发布机构", "主题", "最后更新", "格式"]
+    rows = [_catalog_row(e, settings, prefix=f"{up}datasets/") for e in by_modified(entries)]
+    return f"# {esc_md(title)}\n\n共 {len(entries)} 个数据集。\n\n{md_table(header, rows)}\n"
+
+
+# --- the dataset page -----------------------------------------------------------------------
+
+def render_dataset(e: Entry, settings: Settings) -> str:
+    parts = [
+        f"# {esc_md(e.title)}",
+        f'<p class="gk-lede">{esc(e.meta["description"])}</p>',
+        _metadata_table(e, settings),
+        "## 下载",
+        _downloads(e),
+        "## 数据字典",
+        *[_dictionary(e, t) for t in e.tables],
+        "## 数据预览",
+        *[_preview(t, settings) for t in e.tables],
+        "## 使用示例",
+        _snippets(e, settings),
+        "## 来源",
+        _sources(e),
+        "## 说明",
+        f'<div class="gk-readme">\n{rich_text(e.readme)}\n</div>',
+        "## 许可",
+        _licenses(e),
+        "## 更新记录",
+        f'<div class="gk-changelog">\n{rich_text(_strip_title(e.changelog))}\n</div>',
+        "## 引用",
+        _citation(e, settings),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _metadata_table(e: Entry, settings: Settings) -> str:
+    m = e.meta
+    maintainers = [c for c in m.get("contributors", []) if c.get("role") == "maintainer"]
+    rows = [
+        ("发布机构", esc(e.publisher)),
+        ("主题", esc("、".join(e.topics))),
+        ("关键词", esc("、".join(m.get("keywords", [])))),
+        ("更新频率", esc(m.get("update_frequency"))),
+        ("开放类型", esc(m.get("open_type"))),
+        ("版本", esc(m.get("version"))),
+        ("最后更新", esc(m.get("modified"))),
+        ("首次发布", esc(str(m.get("created", ""))[:10])),
+        ("数据量", f"{e.rows} 行，{len(e.tables)} 个资源"),
+        ("标识符", f"<code>{esc(m.get('id'))}</code>"),
+        ("维护者", "；".join(_contact(c) for c in maintainers)),
+    ]
+    body = "\n".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<div class="gk-table gk-meta">\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
+
+
+def _contact(c: dict) -> str:
+    link = f"mailto:{c['email']}" if c.get("email") else c.get("path", "")
+    if link.startswith(("https://", "http://", "mailto:")):
+        return f'<a href="{esc(link)}" rel="nofollow noopener">{esc(c.get("title"))}</a>'
+    return esc(c.get("title"))
+
+
+def _downloads(e: Entry) -> str:
+    rows = []
+    for t in e.tables:
+        for d in e.downloads(resource=t.name):
+            file = d.path.rsplit("/", 1)[1]
+            rows.append([esc_md(t.resource.get("title", t.name)), f"[{file}]({file})", KIND_NAMES[d.kind], human_size(d.bytes), f"`{d.sha256}`"])
+        notice = e.exported.notices.get(f"{t.name}.xlsx")
+        if notice:
+            rows.append([esc_md(t.resource.get("title", t.name)), "—", KIND_NAMES["xlsx"], "未生成", esc_md(notice)])
+    for d in e.downloads(resource=None):
+        if d.resource is None:
+            file = d.path.rsplit("/", 1)[1]
+            rows.append(["整个数据集", f"[{file}]({file})", KIND_NAMES[d.kind], human_size(d.bytes), f"`{d.sha256}`"])
+    guide = "Excel 或 WPS 用户请下载 XLSX；编程使用请下载 CSV（UTF-8 编码）；网页开发可用 JSON。SHA-256 用于核对文件是否完整、是否被改动。"
+    return guide + "\n\n" + md_table(["资源", "文件", "格式", "大小", "SHA-256"], rows)
+
+
+def _dictionary(e: Entry, t) -> str:
+    rows = []
+    for f in t.fields:
+        rows.append([
+            f"<code>{esc(f['name'])}</code>",
+            esc(f.get("title", "")),
+            esc(TYPE_NAMES.get(f.get("type", "string"), f.get("type"))),
+            esc(unit_of(f)),
+            esc(f.get("description", "")),
+            esc(constraints_text(f)),
+        ])
+    pk = t.resource["schema"].get("primaryKey")
+    key = f"<p>主键：<code>{esc(', '.join(pk) if isinstance(pk, list) else pk)}</code></p>\n\n" if pk else ""
+    return f"### {esc_md(t.resource.get('title', t.name))}\n\n{key}" + html_table(["字段名", "中文名", "类型", "单位", "说明", "约束"], rows)
+
+
+def _preview(t, settings: Settings) -> str:
+    n = settings.limits.preview_rows
+    shown = t.raw[:n]
+    header = [esc(f.get("title") or f["name"]) for f in t.fields]
+    rows = [[esc(c) for c in row] for row in shown]
+    note = f"前 {len(shown)} 行，共 {len(t.raw)} 行。" if len(t.raw) > n else f"全部 {len(t.raw)} 行。"
+    return f"### {esc_md(t.resource.get('title', t.name))}\n\n{note}\n\n" + html_table(header, rows, attrs="data-search-exclude")
+
+
+def _snippets(e: Entry, settings: Settings) -> str:
+    t = e.tables[0]
+    csv_url = settings.url_for(f"datasets/{e.name}/{t.name}.csv")
+    pkg_url = settings.url_for(f"datasets/{e.name}/datapackage.json")
+    dtypes = ", ".join(f'"{f["name"]}": "string"' for f in t.fields if f.get("type", "string") == "string")
+    return "\n\n".join([
+        "用 pandas 读取（文本字段按文本读取，保留前导零，不把“NA”等当作空值）：",
+        "```python\nimport pandas as pd\n\n"
+        f'df = pd.read_csv(\n    "{csv_url}",\n    dtype={{{dtypes}}},\n    keep_default_na=False,\n    na_values=[""],\n)\n```',
+        "用 curl 下载并核对 SHA-256：",
+        f"```bash\ncurl -fLO {csv_url}\nsha256sum {t.name}.csv\n```",
+        "用 frictionless 读取整个数据包（含字段类型）：",
+        f'```python\nfrom frictionless import Package\n\npackage = Package("{pkg_url}")\n```',
+    ])
+
+
+def _sources(e: Entry) -> str:
+    items = []
+    for s in e.meta.get("sources", []):
+        title = esc(s.get("title"))
+        if str(s.get("path", "")).startswith(("https://", "http://")):
+            title = f'<a href="{esc(s["path"])}" rel="nofollow noopener">{title}</a>'
+        detail = f"<br>{esc(s['citation'])}" if s.get("citation") else ""
+        items.append(f"<li>{title}（{esc(s.get('date'))}）{detail}</li>")
+    return "<ul class=\"gk-sources\">\n" + "\n".join(items) + "\n</ul>"
+
+
+def _licenses(e: Entry) -> str:
+    items = [f'<li><a href="{esc(lic["path"])}" rel="nofollow noopener">{esc(lic.get("title") or lic.get("name"))}</a></li>' for lic in e.meta.get("licenses", [])]
+    return "<ul>\n" + "\n".join(items) + "\n</ul>"
+
+
+def _citation(e: Entry, settings: Settings) -> str:
+    url = settings.url_for(f"datasets/{e.name}/")
+    m = e.meta
+    text = f"{e.publisher}. {e.title}（版本 {m['version']}）[数据集]. {settings.site_name}, {m['modified']}. {url}"
+    return f'<p class="gk-cite"><code>{esc(text)}</code></p>'
+
+
+def _strip_title(markdown_text: str) -> str:
+    # The changelog's own "# 更新记录" title would duplicate the section heading.
+    lines = markdown_text.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join(lines).replace("\n## ", "\n### ")

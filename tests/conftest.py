@@ -1,0 +1,51 @@
+"""Shared fixtures: temporary repositories built from the real config and tiny packages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PACKAGES = FIXTURES / "packages"
+
+
+def make_repo(tmp: Path, packages: list[str] = (), real: list[str] = ()) -> Path:
+    """A repository in `tmp` with our settings, docs and the named datasets."""
+    repo = tmp / "repo"
+    (repo / "datasets").mkdir(parents=True)
+    for name in ("gongkai.yml", "mkdocs.yml"):
+        shutil.copy(ROOT / name, repo / name)
+    shutil.copytree(ROOT / "docs", repo / "docs")
+    # mkdocs.yml names the hook by path; the hook finds gongkai.yml next to mkdocs.yml's parent.
+    hook = repo / "scripts" / "gongkai"
+    hook.mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "gongkai" / "mkdocs_hook.py", hook / "mkdocs_hook.py")
+    for name in packages:
+        shutil.copytree(PACKAGES / name, repo / "datasets" / name)
+    for name in real:
+        shutil.copytree(ROOT / "datasets" / name, repo / "datasets" / name)
+    return repo
+
+
+def gongkai(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gongkai.cli", *args], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+@pytest.fixture
+def repo_factory(tmp_path):
+    return lambda packages=(), real=(): make_repo(tmp_path, packages, real)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real catalog built once, end to end, in a temporary copy of the repository."""
+    tmp = tmp_path_factory.mktemp("site")
+    repo = make_repo(tmp, real=sorted(p.name for p in (ROOT / "datasets").iterdir() if p.is_dir()))
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return repo

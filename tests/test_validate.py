@@ -1,0 +1,130 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from gongkai.config import load_settings
+from gongkai.load import discover
+from gongkai.validate import validate
+
+
+def run(repo: Path):
+    settings = load_settings(repo)
+    return validate(discover(settings.datasets_dir), settings)
+
+
+def test_the_real_datasets_are_valid():
+    report = run(ROOT)
+    assert [str(p) for p in report.problems] == []
+    assert len(report.datasets) >= 8
+
+
+def test_the_tiny_fixture_is_valid(repo_factory):
+    assert run(repo_factory(["tiny"])).problems == []
+
+
+@pytest.mark.parametrize(
+    "package, expected",
+    [
+        # a record spanning two lines (a quoted line break) pushes later lines down: line 4 is
+        # the third record, so the type error in the second record is on line 3
+        ("type-error", [["datasets/type-error/data/items.csv", 3, "amount", "type-error"]]),
+        ("duplicate-primary-key", [["datasets/duplicate-primary-key/data/items.csv", 6, None, "primary-key"]]),
+        ("non-utf8", [["datasets/non-utf8/data/items.csv", 2, None, "encoding-error"]]),
+        (
+            "path-escape",
+            [
+                ["datasets/path-escape/data/items.csv", None, None, "unexpected-file"],
+                ["datasets/path-escape/datapackage.json", 44, "/resources/0/path", "unsafe-path"],
+            ],
+        ),
+        ("pinyin-artefact", [["datasets/pinyin-artefact/data/items.csv", 6, "name", "pinyin-artefact"]]),
+        ("unclosed-quote", [["datasets/unclosed-quote/data/items.csv", 7, None, "csv-syntax"]]),
+        ("wrong-folder-name", [["datasets/wrong-folder-name/datapackage.json", None, "/name", "name-mismatch"]]),
+    ],
+)
+def test_each_failure_mode_is_reported_with_file_line_and_field(repo_factory, package, expected):
+    report = run(repo_factory([package]))
+    assert report.flatten(["file", "line", "field", "code"]) == expected
+
+
+def test_missing_metadata_names_each_missing_key(repo_factory):
+    report = run(repo_factory(["missing-metadata"]))
+    messages = [(p.line, p.field, p.code, p.message) for p in report.problems]
+    assert (1, "/", "metadata-profile", "'publisher' is a required property") in messages
+    assert (1, "/", "metadata-profile", "'licenses' is a required property") in messages
+
+
+def test_every_problem_is_counted_across_datasets(repo_factory):
+    report = run(repo_factory(["type-error", "duplicate-primary-key", "tiny"]))
+    assert report.problem_count == 2
+    assert {p.dataset for p in report.problems} == {"type-error", "duplicate-primary-key"}
+
+
+def test_a_record_spanning_lines_is_reported_on_the_line_where_it_starts(repo_factory):
+    repo = repo_factory(["tiny"])
+    csv = repo / "datasets/tiny/data/items.csv"
+    # the multi-line record starts on line 4; make its amount invalid
+    csv.write_text(csv.read_text(encoding="utf-8").replace('文本",12,', '文本",-12,'), encoding="utf-8")
+    assert run(repo).flatten(["line", "field", "code"]) == [[4, "amount", "constraint-error"]]
+
+
+def test_a_symlink_is_rejected_and_never_read(repo_factory, tmp_path):
+    repo = repo_factory(["tiny"])
+    secret = tmp_path / "secret.csv"
+    secret.write_text("code,name,amount,share,day\nSECRET-ROW,x,1,1,2019-01-01\n", encoding="utf-8")
+    target = repo / "datasets/tiny/data/items.csv"
+    target.unlink()
+    target.symlink_to(secret)
+    report = run(repo)
+    assert ["datasets/tiny/data/items.csv", "symlink"] in report.flatten(["file", "code"])
+    assert "SECRET" not in " ".join(str(p) for p in report.problems)
+
+
+def test_a_remote_path_is_rejected_before_anything_reads_it(repo_factory):
+    repo = repo_factory(["tiny"])
+    desc = repo / "datasets/tiny/datapackage.json"
+    desc.write_text(desc.read_text(encoding="utf-8").replace('"data/items.csv"', '"http://127.0.0.1:9/items.csv"'), encoding="utf-8")
+    report = run(repo)
+    assert ["unsafe-path", "/resources/0/path"] in report.flatten(["code", "field"])
+
+
+def test_an_unexpected_file_in_a_dataset_folder_is_reported(repo_factory):
+    repo = repo_factory(["tiny"])
+    (repo / "datasets/tiny/notes.txt").write_text("x", encoding="utf-8")
+    (repo / "datasets/tiny/data/extra.csv").write_text("a\n1\n", encoding="utf-8")
+    assert run(repo).flatten(["file", "code"]) == [
+        ["datasets/tiny/data/extra.csv", "unexpected-file"],
+        ["datasets/tiny/notes.txt", "unexpected-file"],
+    ]
+
+
+def test_changelog_must_match_version_and_modified(repo_factory):
+    repo = repo_factory(["tiny"])
+    (repo / "datasets/tiny/CHANGELOG.md").write_text("# 更新记录\n\n## 1.1.0 — 2026-01-03\n\n改。\n\n## 1.0.0 — 2026-01-02\n\n首次。\n", encoding="utf-8")
+    assert run(repo).flatten(["line", "code"]) == [[3, "changelog-version"], [3, "changelog-date"]]
+
+
+def test_a_topic_outside_the_fixed_list_is_rejected_with_its_line(repo_factory):
+    repo = repo_factory(["tiny"])
+    desc = repo / "datasets/tiny/datapackage.json"
+    desc.write_text(desc.read_text(encoding="utf-8").replace('"政务公开"', '"随便"'), encoding="utf-8")
+    assert run(repo).flatten(["line", "field", "code"]) == [[13, "/topics/0", "metadata-profile"]]
+
+
+def test_a_quantity_without_a_unit_is_rejected(repo_factory):
+    repo = repo_factory(["tiny"])
+    desc = repo / "datasets/tiny/datapackage.json"
+    desc.write_text(desc.read_text(encoding="utf-8").replace('"unit": "件",', ""), encoding="utf-8")
+    assert run(repo).flatten(["field", "code"]) == [["/resources/0/schema/fields/2", "metadata-profile"]]
+
+
+def test_two_datasets_with_the_same_id_are_rejected(repo_factory):
+    repo = repo_factory(["tiny", "type-error"])
+    csv = repo / "datasets/type-error/data/items.csv"
+    csv.write_bytes((repo / "datasets/tiny/data/items.csv").read_bytes())
+    ident = json.loads((repo / "datasets/tiny/datapackage.json").read_text(encoding="utf-8"))["id"]
+    desc = repo / "datasets/type-error/datapackage.json"
+    desc.write_text(re.sub(r'"id": "[^"]+"', f'"id": "{ident}"', desc.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    assert run(repo).flatten(["dataset", "code"]) == [["type-error", "duplicate-id"]]
