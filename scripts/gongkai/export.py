@@ -11,6 +11,7 @@ import datetime as dt
 import decimal
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -227,9 +228,13 @@ def _zip(members: dict[str, bytes], stamp: dt.datetime) -> bytes:
 
 
 def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    # openpyxl stamps zip entries with the current time; rewrite them with a fixed one.
+    # openpyxl stamps zip entries and dcterms:modified with the current time; fix both.
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = {info.filename: zf.read(info.filename) for info in zf.infolist()}
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    core = "docProps/core.xml"
+    if core in members:
+        members[core] = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + iso + rb"\g<2>", members[core])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
         for name, content in members.items():  # keep [Content_Types].xml first

@@ -1,0 +1,148 @@
+"""End to end: the whole site, its URL contract, its failure modes, its search index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+from conftest import ROOT, gongkai
+
+SITE_URL = yaml.safe_load((ROOT / "gongkai.yml").read_text(encoding="utf-8"))["site"]["url"]
+
+
+def tree_digest(path: Path) -> dict[str, str]:
+    return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def test_every_contract_url_exists(built_site):
+    site = built_site / "site"
+    settings = yaml.safe_load((built_site / "gongkai.yml").read_text(encoding="utf-8"))
+    expected = ["index.html", "datasets/index.html", "topics/index.html", "publishers/index.html", "about/index.html", "SHA256SUMS"]
+    for ds in sorted((built_site / "datasets").iterdir()):
+        pkg = json.loads((ds / "datapackage.json").read_text(encoding="utf-8"))
+        base = f"datasets/{ds.name}/"
+        expected += [base + "index.html", base + "datapackage.json", base + f"{ds.name}.zip"]
+        for res in pkg["resources"]:
+            expected += [base + f"{res['name']}.{ext}" for ext in ("csv", "xlsx", "json")]
+        slugs = {t["name"]: t["slug"] for t in settings["topics"]}
+        expected += [f"topics/{slugs[t]}/index.html" for t in pkg["topics"]]
+        pubs = {p["name"]: p["slug"] for p in settings["publishers"]}
+        expected.append(f"publishers/{pubs[pkg['publisher']['name']]}/index.html")
+    missing = [p for p in expected if not (site / p).is_file()]
+    assert missing == []
+
+
+def test_dataset_page_shows_what_a_reader_needs(built_site):
+    html = (built_site / "site/datasets/fiscal-transparency/index.html").read_text(encoding="utf-8")
+    for text in ["广州市财政透明度情况", "数据字典", "数据预览", "原文表述", "连续四年位列第二", "SHA-256", "CC BY 4.0", "引用"]:
+        assert text in html, text
+    assert f"{SITE_URL}datasets/fiscal-transparency/figures.csv" in html  # absolute URL in snippets
+    assert "2019-05-16" in html and "电子政务智库" in html  # the source, cited
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if key in ("href", "src") and value:
+                self.refs.append((tag, key, value))
+
+
+def _refs(page: Path):
+    parser = _Refs()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.refs
+
+
+def test_no_page_loads_anything_from_outside_the_site(built_site):
+    for page in (built_site / "site").rglob("*.html"):
+        for tag, key, value in _refs(page):
+            loads = tag in ("script", "img", "iframe", "source") or (tag == "link" and key == "href")
+            if loads and urlsplit(value).scheme:
+                assert value.startswith(SITE_URL), f"{page}: <{tag} {key}={value}>"
+    css = "".join(p.read_text(encoding="utf-8") for p in (built_site / "site").rglob("*.css"))
+    assert "fonts.googleapis" not in css and "fonts.gstatic" not in css
+
+
+def test_every_internal_link_resolves_under_a_sub_path(built_site):
+    # All links are relative, so the site works wherever it is mounted: resolve each one
+    # against the page's URL under the configured sub-path and find the file it names.
+    site = built_site / "site"
+    prefix = urlsplit(SITE_URL).path
+    broken = []
+    for page in site.rglob("*.html"):
+        page_url = prefix + page.relative_to(site).as_posix()
+        for _tag, _key, value in _refs(page):
+            if urlsplit(value).scheme or value.startswith(("#", "mailto:")):
+                continue
+            target = urlsplit(urljoin(page_url, value)).path
+            assert target.startswith(prefix), f"{page}: {value} leaves {prefix}"
+            rel = target[len(prefix):]
+            path = site / rel
+            if not (path.is_file() or (path / "index.html").is_file()):
+                broken.append((page.relative_to(site).as_posix(), value))
+    assert broken == []
+
+
+def test_search_finds_chinese_words_in_metadata_but_not_preview_rows(built_site):
+    index = json.loads((built_site / "site/search/search_index.json").read_text(encoding="utf-8"))
+    docs = index["docs"]
+
+    def where(word):
+        return {d["location"].split("#")[0] for d in docs if word in d["title"] or word in d["text"]}
+
+    assert "datasets/fiscal-transparency/" in where("财政")
+    assert "datasets/public-opinion-response/" in where("舆情")
+    # a phrase that only appears in the preview table is not indexed
+    assert where("8390个预算支出项目") == set()
+    assert index["config"]["lang"] == ["zh"]
+
+
+def test_two_builds_of_the_same_commit_give_the_same_site(built_site, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(built_site, copy, ignore=shutil.ignore_patterns("site", "build"))
+    assert gongkai("build", cwd=copy).returncode == 0
+    assert tree_digest(copy / "site") == tree_digest(built_site / "site")
+
+
+def test_bad_data_stops_the_build_and_leaves_site_untouched(repo_factory):
+    repo = repo_factory(["tiny"])
+    assert gongkai("build", cwd=repo).returncode == 0
+    before = tree_digest(repo / "site")
+    csv = repo / "datasets/tiny/data/items.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("440100,=1+1,0,", "440100,=1+1,zero,"), encoding="utf-8")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ['datasets/tiny/data/items.csv:3: amount: "zero" is not a valid integer [type-error]']
+    assert "site/ was left as it was" in result.stderr
+    assert tree_digest(repo / "site") == before
+
+
+def test_a_failing_site_generator_leaves_site_untouched(repo_factory):
+    repo = repo_factory(["tiny"])
+    assert gongkai("build", cwd=repo).returncode == 0
+    before = tree_digest(repo / "site")
+    (repo / "docs/about.md").write_text("# 关于\n\n[坏链接](nowhere.md)\n", encoding="utf-8")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert "nowhere.md" in result.stderr
+    assert tree_digest(repo / "site") == before
+    assert not (repo / "site.new").exists()
+
+
+@pytest.mark.parametrize("generator", ["properdocs"])
+def test_the_site_also_builds_with_properdocs(repo_factory, generator):
+    repo = repo_factory(["tiny"])
+    result = gongkai("build", "--generator", generator, cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (repo / "site/datasets/tiny/index.html").is_file()
+    assert (repo / "site/datasets/tiny/items.xlsx").is_file()
