@@ -151,7 +151,7 @@ def to_xlsx(table: Table, stamp: dt.datetime) -> bytes:
         cell.font = bold
         cell.data_type = "s"
     for f in table.fields:
-        row = [f["name"], f.get("title", ""), f.get("type", "string"), unit_of(f), f.get("description", ""), constraints_text(f)]
+        row = [f["name"], f.get("title", ""), f.get("type", "string"), unit_of(f, table.fields), f.get("description", ""), constraints_text(f)]
         dictionary.append(row)
         for cell in dictionary[dictionary.max_row]:
             cell.data_type = "s"
@@ -182,11 +182,13 @@ def _write_cell(cell, text: str, value, kind: str) -> None:
         cell.data_type = "s"
 
 
-def unit_of(field: dict) -> str:
+def unit_of(field: dict, fields: list[dict]) -> str:
+    """The unit of a field, or where to find it when each row states its own."""
     if "unit" in field:
         return field["unit"]
     if "unitField" in field:
-        return f"见“{field['unitField']}”字段"
+        other = next((f for f in fields if f.get("name") == field["unitField"]), {})
+        return f"见“{other.get('title') or field['unitField']}”列"
     return ""
 
 

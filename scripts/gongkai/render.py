@@ -174,7 +174,7 @@ def _dictionary(e: Entry, t) -> str:
             f"<code>{esc(f['name'])}</code>",
             esc(f.get("title", "")),
             esc(TYPE_NAMES.get(f.get("type", "string"), f.get("type"))),
-            esc(unit_of(f)),
+            esc(unit_of(f, t.fields)),
             esc(f.get("description", "")),
             esc(constraints_text(f)),
         ])
