@@ -22,14 +22,13 @@ from .config import Settings, load_settings
 from .errors import BuildError, InvalidData
 from .export import export_dataset
 from .load import discover
-from .output import sync_tree, write_if_changed
+from .output import sync_tree
 from .problems import Report
 from .render import render_site
 from .tables import read_tables
 from .validate import validate
 
 BUILD_DOCS = Path("build/docs")
-SEARCH_WORDS = Path("build/jieba_userdict.txt")  # named in mkdocs.yml (search.jieba_dict_user)
 HAND_WRITTEN = Path("docs")
 
 
@@ -65,7 +64,6 @@ def generate_docs(root: Path) -> Generated:
         files.update(entry.exported.files)
     files["SHA256SUMS"] = _checksums(entries)
     sync_tree(root / BUILD_DOCS, files)
-    write_if_changed(root / SEARCH_WORDS, search_words(entries, settings))
     return Generated(settings, entries, report, files)
 
 
@@ -85,16 +83,6 @@ def publish_site(root: Path, site_dir: Path, generator: str, generated: Generate
         site_dir.rename(old)
     fresh.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def search_words(entries: list[Entry], settings: Settings) -> bytes:
-    """Words jieba must keep whole when it segments the search index: every keyword, topic,
-    publisher and field title, so that a query such as 新闻发布会 matches as typed."""
-    words = {t.name for t in settings.topics} | {p.name for p in settings.publishers}
-    for e in entries:
-        words.update(e.meta.get("keywords", []))
-        words.update(f.get("title", "") for t in e.tables for f in t.fields)
-    return "".join(f"{w}\n" for w in sorted(words) if w and not any(c.isspace() for c in w)).encode("utf-8")
 
 
 def _export(ds, settings: Settings) -> Entry:

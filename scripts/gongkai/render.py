@@ -6,6 +6,8 @@ Links between pages are Markdown links to .md files, so `mkdocs build --strict` 
 
 from __future__ import annotations
 
+import json
+
 from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
 from .config import Settings
 from .export import constraints_text, unit_of
@@ -98,6 +100,7 @@ def _listing_page(title: str, entries: list[Entry], settings: Settings, depth: i
 
 def render_dataset(e: Entry, settings: Settings) -> str:
     parts = [
+        _front_matter(e),
         f"# {esc_md(e.title)}",
         f'<p class="gk-lede">{esc(e.meta["description"])}</p>',
         _metadata_table(e, settings),
@@ -121,6 +124,14 @@ def render_dataset(e: Entry, settings: Settings) -> str:
         _citation(e, settings),
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def _front_matter(e: Entry) -> str:
+    # Search tags: Material indexes tags as whole words, while jieba splits the page text
+    # into short ones, so 新闻发布会 (a keyword) and 新闻 (in the text) both find the page.
+    # JSON strings are valid YAML, so a keyword cannot break out of the front matter.
+    tags = list(dict.fromkeys([*e.meta.get("keywords", []), *e.topics]))
+    return f"---\ntags: {json.dumps(tags, ensure_ascii=False)}\n---"
 
 
 def _metadata_table(e: Entry, settings: Settings) -> str:
