@@ -86,7 +86,7 @@ def test_every_internal_link_resolves_under_a_sub_path(built_site):
                 continue
             target = urlsplit(urljoin(page_url, value)).path
             assert target.startswith(prefix), f"{page}: {value} leaves {prefix}"
-            rel = target[len(prefix):]
+            rel = target[len(prefix) :]
             path = site / rel
             if not (path.is_file() or (path / "index.html").is_file()):
                 broken.append((page.relative_to(site).as_posix(), value))

@@ -47,7 +47,12 @@ def test_json_format_gives_the_same_problems_for_machines(repo_factory):
     report = json.loads(result.stdout)
     assert report["valid"] is False and report["problem_count"] == 1
     assert report["problems"][0] | {"message": ""} == {
-        "code": "type-error", "message": "", "file": "datasets/type-error/data/items.csv", "line": 3, "field": "amount", "dataset": "type-error",
+        "code": "type-error",
+        "message": "",
+        "file": "datasets/type-error/data/items.csv",
+        "line": 3,
+        "field": "amount",
+        "dataset": "type-error",
     }
 
 

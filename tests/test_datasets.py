@@ -15,8 +15,14 @@ from conftest import FIXTURES, ROOT
 # advertisement (the last paragraphs of the seed) left out; one paragraph per line.
 ARTICLE = (FIXTURES / "seed-article.zh-Hans.txt").read_text(encoding="utf-8").splitlines()
 SEED_DATASETS = [
-    "disclosure-overview", "decision-openness", "executive-meeting-releases", "key-area-disclosure",
-    "fiscal-transparency", "public-opinion-response", "platform-building", "government-services",
+    "disclosure-overview",
+    "decision-openness",
+    "executive-meeting-releases",
+    "key-area-disclosure",
+    "fiscal-transparency",
+    "public-opinion-response",
+    "platform-building",
+    "government-services",
 ]
 
 

@@ -160,5 +160,3 @@ def test_xlsx_is_not_produced_when_a_cell_is_too_long_for_excel(repo_factory):
     assert not (out / "items.xlsx").exists()
     assert (out / "items.csv").read_bytes() == csv.read_bytes()
     assert "超过 Excel 单元格 32767 字符上限" in (out / "index.html").read_text(encoding="utf-8")
-
-

@@ -33,14 +33,20 @@ def test_hostile_cells_and_metadata_render_as_text(repo_factory):
     result = gongkai("build", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
     html = (repo / "site/datasets/tiny/index.html").read_text(encoding="utf-8")
-    body = html[html.index("<article"):html.index("</article>")]
+    body = html[html.index("<article") : html.index("</article>")]
     assert "<script" not in body
     assert 'href="javascript' not in body
     assert 'onclick="' not in body
     assert "docs_dir" not in body  # no snippet inclusion of mkdocs.yml
     # each hostile value is visible, character for character, as HTML text
-    for value in ["&lt;script&gt;alert(1)&lt;/script&gt;", "a|b", "&#123;&#123; 7*7 &#125;&#125;", "--8&lt;-- &quot;mkdocs.yml&quot;",
-                  "[点我](javascript:alert(1))", "&#123;: onclick=&quot;alert(1)&quot; &#125;"]:
+    for value in [
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "a|b",
+        "&#123;&#123; 7*7 &#125;&#125;",
+        "--8&lt;-- &quot;mkdocs.yml&quot;",
+        "[点我](javascript:alert(1))",
+        "&#123;: onclick=&quot;alert(1)&quot; &#125;",
+    ]:
         assert value in body, value
     # the README's markup is sanitised: bold kept, script and javascript: link dropped
     assert "<strong>粗</strong>" in body and "alert(2)" not in body and "alert(3)" not in body

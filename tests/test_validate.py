@@ -30,7 +30,7 @@ def test_the_tiny_fixture_is_valid(repo_factory):
         # a record spanning two lines (a quoted line break) pushes later lines down: line 4 is
         # the third record, so the type error in the second record is on line 3
         ("type-error", [["datasets/type-error/data/items.csv", 3, "amount", "type-error"]]),
-        ("duplicate-primary-key", [["datasets/duplicate-primary-key/data/items.csv", 6, None, "primary-key"]]),
+        ("duplicate-primary-key", [["datasets/duplicate-primary-key/data/items.csv", 6, "code", "primary-key"]]),
         ("non-utf8", [["datasets/non-utf8/data/items.csv", 2, None, "encoding-error"]]),
         (
             "path-escape",
@@ -41,7 +41,7 @@ def test_the_tiny_fixture_is_valid(repo_factory):
         ),
         ("pinyin-artefact", [["datasets/pinyin-artefact/data/items.csv", 6, "name", "pinyin-artefact"]]),
         ("unclosed-quote", [["datasets/unclosed-quote/data/items.csv", 7, None, "csv-syntax"]]),
-        ("wrong-folder-name", [["datasets/wrong-folder-name/datapackage.json", None, "/name", "name-mismatch"]]),
+        ("wrong-folder-name", [["datasets/wrong-folder-name/datapackage.json", 3, "/name", "name-mismatch"]]),
     ],
 )
 def test_each_failure_mode_is_reported_with_file_line_and_field(repo_factory, package, expected):

@@ -118,15 +118,9 @@ def load_settings(root: Path) -> Settings:
     url = url if url.endswith("/") else url + "/"
 
     publishers = tuple(
-        Publisher(name=str(p.get("name", "")), slug=str(p.get("slug", "")), url=p.get("url"))
-        for p in r.get("publishers", list)
-        if isinstance(p, dict)
+        Publisher(name=str(p.get("name", "")), slug=str(p.get("slug", "")), url=p.get("url")) for p in r.get("publishers", list) if isinstance(p, dict)
     )
-    topics = tuple(
-        Topic(name=str(t.get("name", "")), slug=str(t.get("slug", "")))
-        for t in r.get("topics", list)
-        if isinstance(t, dict)
-    )
+    topics = tuple(Topic(name=str(t.get("name", "")), slug=str(t.get("slug", ""))) for t in r.get("topics", list) if isinstance(t, dict))
     for kind, items in (("publishers", publishers), ("topics", topics)):
         for item in items:
             if not item.name or not SLUG.match(item.slug):
@@ -137,11 +131,7 @@ def load_settings(root: Path) -> Settings:
             if dupes:
                 r.errors.append(f"{kind}: duplicate {attr}: {', '.join(dupes)}")
 
-    frequencies = tuple(
-        Frequency(name=str(f.get("name", "")), days=f.get("days"))
-        for f in r.get("update_frequencies", list)
-        if isinstance(f, dict)
-    )
+    frequencies = tuple(Frequency(name=str(f.get("name", "")), days=f.get("days")) for f in r.get("update_frequencies", list) if isinstance(f, dict))
     limits = Limits(
         max_csv_bytes=r.get("limits.max_csv_bytes", int),
         max_descriptor_bytes=r.get("limits.max_descriptor_bytes", int),

@@ -53,4 +53,3 @@ def parse(text: str) -> CsvText:
         lines.append(start)
     header = records[0] if records else []
     return CsvText(header=header, rows=records[1:], lines=lines)
-

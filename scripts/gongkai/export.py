@@ -88,6 +88,7 @@ def published_descriptor(ds: Dataset, tables: list[Table], sources: dict[str, by
 
 # --- JSON ---------------------------------------------------------------------------------
 
+
 def to_json(table: Table) -> bytes:
     """An array of records keyed by field name, typed by the schema, one record per line."""
     names = [f["name"] for f in table.fields]
@@ -118,6 +119,7 @@ def json_value(value) -> str:
 
 
 # --- XLSX ---------------------------------------------------------------------------------
+
 
 def xlsx_obstacle(table: Table) -> str | None:
     """Why this table cannot go into Excel without losing data, or None."""
@@ -194,7 +196,16 @@ def unit_of(field: dict, fields: list[dict]) -> str:
 
 def constraints_text(field: dict) -> str:
     c = field.get("constraints") or {}
-    words = {"required": "必填", "unique": "唯一", "minimum": "最小值", "maximum": "最大值", "pattern": "格式", "enum": "取值", "minLength": "最短", "maxLength": "最长"}
+    words = {
+        "required": "必填",
+        "unique": "唯一",
+        "minimum": "最小值",
+        "maximum": "最大值",
+        "pattern": "格式",
+        "enum": "取值",
+        "minLength": "最短",
+        "maxLength": "最长",
+    }
     parts = []
     for key, value in c.items():
         label = words.get(key, key)
@@ -208,6 +219,7 @@ def constraints_text(field: dict) -> str:
 
 
 # --- zip ----------------------------------------------------------------------------------
+
 
 def to_zip(ds: Dataset, tables: list[Table], sources: dict[str, bytes], site_url: str, stamp: dt.datetime) -> bytes:
     """The whole package as in the repository, its descriptor enriched with sizes and hashes."""

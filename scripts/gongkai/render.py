@@ -13,7 +13,17 @@ from .config import Settings
 from .export import constraints_text, unit_of
 from .markup import esc, esc_md, html_table, human_size, md_table, rich_text
 
-TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期", "datetime": "日期时间", "boolean": "布尔", "year": "年份", "yearmonth": "年月", "time": "时间"}
+TYPE_NAMES = {
+    "string": "文本",
+    "integer": "整数",
+    "number": "数值",
+    "date": "日期",
+    "datetime": "日期时间",
+    "boolean": "布尔",
+    "year": "年份",
+    "yearmonth": "年月",
+    "time": "时间",
+}
 KIND_NAMES = {"csv": "CSV（UTF-8）", "xlsx": "Excel（XLSX）", "json": "JSON", "datapackage": "元数据 datapackage.json", "zip": "整包下载（ZIP）"}
 
 
@@ -35,13 +45,14 @@ def render_site(entries: list[Entry], settings: Settings) -> dict[str, str]:
 
 # --- home, catalog, listings ----------------------------------------------------------------
 
+
 def render_home(entries: list[Entry], settings: Settings) -> str:
     rows = sum(e.rows for e in entries)
     latest = by_modified(entries)[:5]
     topics = used_topics(entries, settings)
     parts = [
         f"# {esc_md(settings.site_name)}",
-        f"<p class=\"gk-lede\">{esc(settings.site_description)}</p>",
+        f'<p class="gk-lede">{esc(settings.site_description)}</p>',
         f'<div class="gk-stats">\n<div><strong>{len(entries)}</strong> 个数据集</div>\n'
         f"<div><strong>{rows}</strong> 行数据</div>\n"
         f"<div><strong>{len(used_publishers(entries, settings))}</strong> 个发布机构</div>\n</div>",
@@ -60,11 +71,16 @@ def render_home(entries: list[Entry], settings: Settings) -> str:
 def render_catalog(entries: list[Entry], settings: Settings) -> str:
     header = ["数据集", "发布机构", "主题", "最后更新", "格式"]
     rows = [_catalog_row(e, settings, prefix="") for e in by_modified(entries)]
-    return "\n\n".join([
-        "# 全部数据集",
-        f"共 {len(entries)} 个数据集，按最后更新时间排列。也可以[按主题](../topics/index.md)或[按发布机构](../publishers/index.md)浏览。",
-        md_table(header, rows),
-    ]) + "\n"
+    return (
+        "\n\n".join(
+            [
+                "# 全部数据集",
+                f"共 {len(entries)} 个数据集，按最后更新时间排列。也可以[按主题](../topics/index.md)或[按发布机构](../publishers/index.md)浏览。",
+                md_table(header, rows),
+            ]
+        )
+        + "\n"
+    )
 
 
 def _catalog_row(e: Entry, settings: Settings, prefix: str) -> list[str]:
@@ -98,6 +114,7 @@ def _listing_page(title: str, entries: list[Entry], settings: Settings, depth: i
 
 # --- the dataset page -----------------------------------------------------------------------
 
+
 def render_dataset(e: Entry, settings: Settings) -> str:
     parts = [
         _front_matter(e),
@@ -106,6 +123,7 @@ def render_dataset(e: Entry, settings: Settings) -> str:
         _metadata_table(e, settings),
         "## 下载",
         _downloads(e),
+        *(["## 统计", *[_crosstab(e, spec) for spec in e.meta["crosstabs"]]] if e.meta.get("crosstabs") else []),
         "## 数据字典",
         *[_dictionary(e, t) for t in e.tables],
         "## 数据预览",
@@ -178,17 +196,39 @@ def _downloads(e: Entry) -> str:
     return guide + "\n\n" + md_table(["资源", "文件", "格式", "大小", "SHA-256"], rows)
 
 
+def _crosstab(e: Entry, spec: dict) -> str:
+    """Counts of rows by one field against another, with totals, computed from the data."""
+    table = next(t for t in e.tables if t.name == spec["resource"])
+    names = [f["name"] for f in table.fields]
+    titles = {f["name"]: f.get("title") or f["name"] for f in table.fields}
+    r, c = names.index(spec["rows"]), names.index(spec["columns"])
+    counts: dict[str, dict[str, int]] = {}
+    columns: list[str] = []
+    for row in table.raw:
+        if row[c] not in columns:
+            columns.append(row[c])
+        counts.setdefault(row[r], {}).setdefault(row[c], 0)
+        counts[row[r]][row[c]] += 1
+    header = [esc(f"{titles[spec['rows']]} \\ {titles[spec['columns']]}"), *map(esc, columns), "合计"]
+    body = [[esc(key), *(str(counts[key].get(col, 0)) for col in columns), str(sum(counts[key].values()))] for key in counts]
+    totals = [sum(counts[k].get(col, 0) for k in counts) for col in columns]
+    body.append(["<strong>合计</strong>", *(f"<strong>{n}</strong>" for n in totals), f"<strong>{sum(totals)}</strong>"])
+    return f"### {esc_md(spec['title'])}\n\n" + html_table(header, body)
+
+
 def _dictionary(e: Entry, t) -> str:
     rows = []
     for f in t.fields:
-        rows.append([
-            f"<code>{esc(f['name'])}</code>",
-            esc(f.get("title", "")),
-            esc(TYPE_NAMES.get(f.get("type", "string"), f.get("type"))),
-            esc(unit_of(f, t.fields)),
-            esc(f.get("description", "")),
-            esc(constraints_text(f)),
-        ])
+        rows.append(
+            [
+                f"<code>{esc(f['name'])}</code>",
+                esc(f.get("title", "")),
+                esc(TYPE_NAMES.get(f.get("type", "string"), f.get("type"))),
+                esc(unit_of(f, t.fields)),
+                esc(f.get("description", "")),
+                esc(constraints_text(f)),
+            ]
+        )
     pk = t.resource["schema"].get("primaryKey")
     key = f"<p>主键：<code>{esc(', '.join(pk) if isinstance(pk, list) else pk)}</code></p>\n\n" if pk else ""
     return f"### {esc_md(t.resource.get('title', t.name))}\n\n{key}" + html_table(["字段名", "中文名", "类型", "单位", "说明", "约束"], rows)
@@ -208,15 +248,17 @@ def _snippets(e: Entry, settings: Settings) -> str:
     csv_url = settings.url_for(f"datasets/{e.name}/{t.name}.csv")
     pkg_url = settings.url_for(f"datasets/{e.name}/datapackage.json")
     dtypes = ", ".join(f'"{f["name"]}": "string"' for f in t.fields if f.get("type", "string") == "string")
-    return "\n\n".join([
-        "用 pandas 读取（文本字段按文本读取，保留前导零，不把“NA”等当作空值）：",
-        "```python\nimport pandas as pd\n\n"
-        f'df = pd.read_csv(\n    "{csv_url}",\n    dtype={{{dtypes}}},\n    keep_default_na=False,\n    na_values=[""],\n)\n```',
-        "用 curl 下载并核对 SHA-256：",
-        f"```bash\ncurl -fLO {csv_url}\nsha256sum {t.name}.csv\n```",
-        "用 frictionless 读取整个数据包（含字段类型）：",
-        f'```python\nfrom frictionless import Package\n\npackage = Package("{pkg_url}")\n```',
-    ])
+    return "\n\n".join(
+        [
+            "用 pandas 读取（文本字段按文本读取，保留前导零，不把“NA”等当作空值）：",
+            "```python\nimport pandas as pd\n\n"
+            f'df = pd.read_csv(\n    "{csv_url}",\n    dtype={{{dtypes}}},\n    keep_default_na=False,\n    na_values=[""],\n)\n```',
+            "用 curl 下载并核对 SHA-256：",
+            f"```bash\ncurl -fLO {csv_url}\nsha256sum {t.name}.csv\n```",
+            "用 frictionless 读取整个数据包（含字段类型）：",
+            f'```python\nfrom frictionless import Package\n\npackage = Package("{pkg_url}")\n```',
+        ]
+    )
 
 
 def _sources(e: Entry) -> str:
@@ -227,11 +269,13 @@ def _sources(e: Entry) -> str:
             title = f'<a href="{esc(s["path"])}" rel="nofollow noopener">{title}</a>'
         detail = f"<br>{esc(s['citation'])}" if s.get("citation") else ""
         items.append(f"<li>{title}（{esc(s.get('date'))}）{detail}</li>")
-    return "<ul class=\"gk-sources\">\n" + "\n".join(items) + "\n</ul>"
+    return '<ul class="gk-sources">\n' + "\n".join(items) + "\n</ul>"
 
 
 def _licenses(e: Entry) -> str:
-    items = [f'<li><a href="{esc(lic["path"])}" rel="nofollow noopener">{esc(lic.get("title") or lic.get("name"))}</a></li>' for lic in e.meta.get("licenses", [])]
+    items = [
+        f'<li><a href="{esc(lic["path"])}" rel="nofollow noopener">{esc(lic.get("title") or lic.get("name"))}</a></li>' for lic in e.meta.get("licenses", [])
+    ]
     return "<ul>\n" + "\n".join(items) + "\n</ul>"
 
 

@@ -15,6 +15,12 @@ def check_catalog(datasets: list[Dataset]) -> Iterator[Problem]:
         if not isinstance(ident, str):
             continue
         if ident in seen:
-            yield Problem("duplicate-id", f'id "{ident}" is already used by dataset "{seen[ident]}"; every dataset keeps its own id forever', ds.file(DESCRIPTOR), field="/id", dataset=ds.name)
+            yield Problem(
+                "duplicate-id",
+                f'id "{ident}" is already used by dataset "{seen[ident]}"; every dataset keeps its own id forever',
+                ds.file(DESCRIPTOR),
+                field="/id",
+                dataset=ds.name,
+            )
         else:
             seen[ident] = ds.name

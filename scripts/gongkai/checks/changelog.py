@@ -22,7 +22,9 @@ def check_changelog(ds: Dataset) -> Iterator[Problem]:
             continue
         m = HEADING.match(line)
         if not m:
-            yield Problem("changelog-heading", 'a version heading must read "## 1.2.0 — 2026-01-31" (an em dash between version and date)', file, line=n, dataset=ds.name)
+            yield Problem(
+                "changelog-heading", 'a version heading must read "## 1.2.0 — 2026-01-31" (an em dash between version and date)', file, line=n, dataset=ds.name
+            )
             continue
         entries.append((n, tuple(int(x) for x in m.group(1, 2, 3)), m.group(4)))
     if not entries:
@@ -34,7 +36,13 @@ def check_changelog(ds: Dataset) -> Iterator[Problem]:
     n, version, date = entries[0]
     declared = ds.descriptor.get("version")
     if ".".join(map(str, version)) != declared:
-        yield Problem("changelog-version", f'the newest entry is {".".join(map(str, version))} but datapackage.json has version "{declared}"', file, line=n, dataset=ds.name)
+        yield Problem(
+            "changelog-version",
+            f'the newest entry is {".".join(map(str, version))} but datapackage.json has version "{declared}"',
+            file,
+            line=n,
+            dataset=ds.name,
+        )
     modified = ds.descriptor.get("modified")
     if date != modified:
         yield Problem("changelog-date", f'the newest entry is dated {date} but datapackage.json has modified "{modified}"', file, line=n, dataset=ds.name)

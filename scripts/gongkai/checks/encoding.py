@@ -16,7 +16,15 @@ def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
     file = ds.file(relpath)
     raw = (ds.root / relpath).read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem("utf8-bom", "the file starts with a byte order mark (BOM, as Excel's 'CSV UTF-8' writes); remove it: sed -i '1s/^\\xEF\\xBB\\xBF//' <file>", file, line=1, dataset=ds.name)]
+        return None, [
+            Problem(
+                "utf8-bom",
+                "the file starts with a byte order mark (BOM, as Excel's 'CSV UTF-8' writes); remove it: sed -i '1s/^\\xEF\\xBB\\xBF//' <file>",
+                file,
+                line=1,
+                dataset=ds.name,
+            )
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -24,7 +32,9 @@ def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         byte = raw[exc.start]
         guess = " It decodes as GBK/GB18030, the encoding Excel uses for CSV on Chinese Windows;" if _is_gb18030(raw) else ""
-        return None, [Problem("encoding-error", f"not valid UTF-8 at byte {col} of the line (0x{byte:02X}).{guess} {FIX_ENCODING}", file, line=line, dataset=ds.name)]
+        return None, [
+            Problem("encoding-error", f"not valid UTF-8 at byte {col} of the line (0x{byte:02X}).{guess} {FIX_ENCODING}", file, line=line, dataset=ds.name)
+        ]
     if not text.strip():
         return None, [Problem("empty-file", "the file is empty; it needs a header and at least one row", file, dataset=ds.name)]
     try:

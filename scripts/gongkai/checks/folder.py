@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import Settings
+from ..jsonlines import line_of, value_lines
 from ..load import DESCRIPTOR, Dataset
 from ..problems import Problem
 
@@ -36,13 +37,17 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
         return
     limit = settings.limits.max_descriptor_bytes
     if descriptor.stat().st_size > limit:
-        yield Problem("file-too-large", f"{descriptor.stat().st_size} bytes; the limit (limits.max_descriptor_bytes) is {limit}", ds.file(DESCRIPTOR), dataset=ds.name)
+        yield Problem(
+            "file-too-large", f"{descriptor.stat().st_size} bytes; the limit (limits.max_descriptor_bytes) is {limit}", ds.file(DESCRIPTOR), dataset=ds.name
+        )
     if ds.json_error:
         yield Problem("invalid-json", ds.json_error, ds.file(DESCRIPTOR), line=ds.json_error_line, dataset=ds.name)
         return
     name = ds.descriptor.get("name")
     if name != ds.name:
-        yield Problem("name-mismatch", f'name is "{name}" but the folder is "{ds.name}"; they must be equal', ds.file(DESCRIPTOR), field="/name", dataset=ds.name)
+        line = line_of(value_lines(ds.descriptor_text), "/name")
+        message = f'name is "{name}" but the folder is "{ds.name}"; they must be equal'
+        yield Problem("name-mismatch", message, ds.file(DESCRIPTOR), line=line, field="/name", dataset=ds.name)
 
 
 def check_readme(ds: Dataset) -> Iterator[Problem]:

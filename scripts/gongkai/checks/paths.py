@@ -32,7 +32,9 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
             continue
         for key in REFERENCE_KEYS:
             if isinstance(res.get(key), str):
-                yield problem("external-reference", f"{key} must be written inline in datapackage.json, not referenced by path or URL", pointer(["resources", i, key]))
+                yield problem(
+                    "external-reference", f"{key} must be written inline in datapackage.json, not referenced by path or URL", pointer(["resources", i, key])
+                )
         ptr = pointer(["resources", i, "path"])
         path = res.get("path")
         reason = _unsafe(path)
@@ -50,7 +52,9 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
             continue
         size = full.stat().st_size
         if size > settings.limits.max_csv_bytes:
-            yield Problem("file-too-large", f"{size} bytes; the limit (limits.max_csv_bytes) is {settings.limits.max_csv_bytes}", ds.file(path), dataset=ds.name)
+            yield Problem(
+                "file-too-large", f"{size} bytes; the limit (limits.max_csv_bytes) is {settings.limits.max_csv_bytes}", ds.file(path), dataset=ds.name
+            )
 
 
 def _unsafe(path) -> str | None:

@@ -48,7 +48,7 @@ def _message(error: jsonschema.ValidationError) -> str:
     if error.validator == "pattern":
         return f"{_short(error.instance)} does not match the pattern {error.validator_value}"
     if error.validator == "contains":
-        return "needs at least one contributor with role \"maintainer\" and an email or path"
+        return 'needs at least one contributor with role "maintainer" and an email or path'
     if error.validator == "if" or error.validator == "anyOf" and "unit" in str(error.validator_value):
         return "a number or integer field needs a unit (or unitField naming the field that holds it)"
     return error.message if len(error.message) < 200 else error.message[:200] + "…"
@@ -60,7 +60,8 @@ def _short(value) -> str:
 
 
 def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
-    """unitField and primaryKey must name fields of the same schema."""
+    """unitField must name a field of the same schema; a crosstab, a resource and its fields."""
+    yield from _crosstab_references(ds, lines)
     for i, res in enumerate(ds.resources):
         schema = res.get("schema")
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
@@ -69,4 +70,46 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
         for j, field in enumerate(schema["fields"]):
             if isinstance(field, dict) and "unitField" in field and field["unitField"] not in names:
                 ptr = pointer(["resources", i, "schema", "fields", j, "unitField"])
-                yield Problem("metadata-profile", f'unitField "{field["unitField"]}" is not a field of this resource', ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+                yield Problem(
+                    "metadata-profile",
+                    f'unitField "{field["unitField"]}" is not a field of this resource',
+                    ds.file(DESCRIPTOR),
+                    line=line_of(lines, ptr),
+                    field=ptr,
+                    dataset=ds.name,
+                )
+
+
+def _crosstab_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
+    fields = {
+        r.get("name"): {f.get("name") for f in r.get("schema", {}).get("fields", []) if isinstance(f, dict)}
+        for r in ds.resources
+        if isinstance(r.get("schema"), dict)
+    }
+    crosstabs = ds.descriptor.get("crosstabs")
+    for i, spec in enumerate(crosstabs if isinstance(crosstabs, list) else []):
+        if not isinstance(spec, dict):
+            continue
+        resource = spec.get("resource")
+        if resource not in fields:
+            ptr = pointer(["crosstabs", i, "resource"])
+            yield Problem(
+                "metadata-profile",
+                f'crosstab resource "{resource}" is not a resource of this dataset',
+                ds.file(DESCRIPTOR),
+                line=line_of(lines, ptr),
+                field=ptr,
+                dataset=ds.name,
+            )
+            continue
+        for key in ("rows", "columns"):
+            if spec.get(key) not in fields[resource]:
+                ptr = pointer(["crosstabs", i, key])
+                yield Problem(
+                    "metadata-profile",
+                    f'crosstab {key} "{spec.get(key)}" is not a field of resource "{resource}"',
+                    ds.file(DESCRIPTOR),
+                    line=line_of(lines, ptr),
+                    field=ptr,
+                    dataset=ds.name,
+                )

@@ -16,6 +16,7 @@ from ..problems import Problem
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
 LIMIT_ERRORS = 10**9  # check every row; the CLI caps the listing, never the count
 
+
 def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
     """Run frictionless over the package; `tables` maps resource path -> strict parse."""
     descriptor = copy.deepcopy(ds.descriptor)
@@ -35,17 +36,25 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
         res = by_name.get(task.name, {})
         path = res.get("path", "")
         types = {f.get("name"): f.get("type", "string") for f in res.get("schema", {}).get("fields", []) if isinstance(f, dict)}
+        key = res.get("schema", {}).get("primaryKey")
+        key = ",".join(key) if isinstance(key, list) else key
         table = tables.get(path)
         for error in task.errors:
-            yield _row_problem(ds, path, table, types, error)
+            yield _row_problem(ds, path, table, types, key, error)
 
-def _row_problem(ds: Dataset, path: str, table: CsvText | None, types: dict, error) -> Problem:
+
+def _row_problem(ds: Dataset, path: str, table: CsvText | None, types: dict, key: str | None, error) -> Problem:
     row = getattr(error, "row_number", None)
     field = getattr(error, "field_name", None)
+    if error.type == "foreign-key":
+        field = ",".join(error.field_names)
+    elif error.type == "primary-key":
+        field = key
     line = table.line_of_row(row) if (table and row) else (1 if field and row is None else None)
     if error.type in ("incorrect-label", "duplicate-label", "blank-label", "missing-label", "extra-label"):
         line = 1
     return Problem(error.type, _message(error, types.get(field, ""), table), ds.file(path), line=line, field=field, dataset=ds.name)
+
 
 def _lines_for_positions(note: str, table: CsvText | None) -> str:
     # frictionless counts records; a maintainer needs the physical line of the other row.
@@ -70,7 +79,9 @@ def _message(error, field_type: str, table: CsvText | None = None) -> str:
             cells = ",".join(str(c) for c in (getattr(error, "cells", None) or []))
             return f"duplicate primary key in the row ({_short(cells)}): {_lines_for_positions(note, table)}"
         case "foreign-key":
-            return f"points at a row that does not exist: {note}"
+            target = f'resource "{error.reference_name}"' if error.reference_name else "this resource"
+            wanted = ",".join(str(c) for c in error.field_cells)
+            return f'"{wanted}" is not a {",".join(error.reference_field_names)} in {target}; the row it points at does not exist'
         case "missing-cell":
             return "the row has too few cells: this field is missing"
         case "extra-cell":
@@ -81,11 +92,12 @@ def _message(error, field_type: str, table: CsvText | None = None) -> str:
             return f'header is "{cell}" but the schema expects "{error.field_name}" here'
     return f"{error.title}: {note}" if note else error.title
 
+
 def _metadata(ds: Dataset, error, reasons) -> Iterator[Problem]:
     notes = [getattr(r, "note", str(r)) for r in reasons] or [getattr(error, "note", "") or error.message]
     for note in notes:
         yield Problem(getattr(error, "type", "package-error"), note, ds.file(DESCRIPTOR), dataset=ds.name)
 
+
 def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:80] + "…"
-
