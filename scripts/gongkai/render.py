@@ -164,6 +164,7 @@ def _metadata_table(e: Entry, settings: Settings) -> str:
         ("版本", esc(m.get("version"))),
         ("最后更新", esc(m.get("modified"))),
         ("首次发布", esc(str(m.get("created", ""))[:10])),
+        *([("数据时点", esc(m["vintage"]) + (f"<br>{esc(m['vintage_note'])}" if m.get("vintage_note") else ""))] if m.get("vintage") else []),
         ("数据量", f"{e.rows} 行，{len(e.tables)} 个资源"),
         ("标识符", f"<code>{esc(m.get('id'))}</code>"),
         ("维护者", "；".join(_contact(c) for c in maintainers)),
