@@ -77,9 +77,11 @@ def page(browser):
 
 def _search(page, base: str, query: str) -> list[str]:
     page.goto(base)
+    page.wait_for_load_state("networkidle")  # the search worker has fetched its index
     box = page.locator("input.md-search__input")
     box.click()
     box.fill(query)
+    box.press("End")  # Material reads the query on keyup, as when a person types
     page.locator(".md-search-result__item").first.wait_for(timeout=15000)
     return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
 

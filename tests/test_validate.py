@@ -16,12 +16,26 @@ def run(repo: Path):
 
 def test_the_real_datasets_are_valid():
     report = run(ROOT)
-    assert [str(p) for p in report.problems] == []
+    assert [str(p) for p in report.problems] == []  # no errors and no warnings
     assert len(report.datasets) >= 8
 
 
 def test_the_tiny_fixture_is_valid(repo_factory):
-    assert run(repo_factory(["tiny"])).problems == []
+    assert run(repo_factory(["tiny"])).errors == []
+
+
+def test_formula_like_cells_are_a_warning_with_their_count_and_first_line(repo_factory):
+    report = run(repo_factory(["tiny"]))
+    assert report.valid
+    assert report.flatten(["line", "field", "code", "severity"], warnings=True) == [[3, "name", "formula-like", "warning"]]
+    assert report.warnings[0].message.startswith("1 cell(s)")
+
+
+def test_a_header_that_differs_only_by_spaces_is_rejected(repo_factory):
+    repo = repo_factory(["tiny"])
+    csv = repo / "datasets/tiny/data/items.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("code,name,", "code,name ,", 1), encoding="utf-8")
+    assert run(repo).flatten(["line", "field", "code"]) == [[1, "name", "label-whitespace"]]
 
 
 @pytest.mark.parametrize(
@@ -59,7 +73,7 @@ def test_missing_metadata_names_each_missing_key(repo_factory):
 def test_every_problem_is_counted_across_datasets(repo_factory):
     report = run(repo_factory(["type-error", "duplicate-primary-key", "tiny"]))
     assert report.problem_count == 2
-    assert {p.dataset for p in report.problems} == {"type-error", "duplicate-primary-key"}
+    assert {p.dataset for p in report.errors} == {"type-error", "duplicate-primary-key"}
 
 
 def test_a_record_spanning_lines_is_reported_on_the_line_where_it_starts(repo_factory):

@@ -88,20 +88,23 @@ def _print_report(report: Report, fmt: str, root: Path, limit: int | None = None
     if fmt == "json":
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    shown = report.problems if limit is None else report.problems[:limit]
+    errors = report.errors if limit is None else report.errors[:limit]
+    shown = errors + report.warnings
     for problem in shown:
         print(problem)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in shown:
             line = f",line={problem.line}" if problem.line else ""
-            print(f"::error file={problem.file}{line}::{_annotation(problem)}")
-    if len(shown) < report.problem_count:
-        print(f"… and {report.problem_count - len(shown)} more (every problem is counted; raise limits.max_listed_problems in gongkai.yml to list them)")
+            kind = "error" if problem.is_error else "warning"
+            print(f"::{kind} file={problem.file}{line}::{_annotation(problem)}")
+    if len(errors) < report.problem_count:
+        print(f"… and {report.problem_count - len(errors)} more (every problem is counted; raise limits.max_listed_problems in gongkai.yml to list them)")
     names = len(report.datasets)
+    warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
     if report.valid:
-        print(f"gongkai: {names} dataset(s) valid", file=sys.stderr)
+        print(f"gongkai: {names} dataset(s) valid{warned}", file=sys.stderr)
     else:
-        print(f"gongkai: {report.problem_count} problem(s) in {names} dataset(s) checked", file=sys.stderr)
+        print(f"gongkai: {report.problem_count} problem(s) in {names} dataset(s) checked{warned}", file=sys.stderr)
 
 
 def _annotation(problem) -> str:

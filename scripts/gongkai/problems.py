@@ -20,11 +20,17 @@ class Problem:
     line: int | None = None
     field: str | None = None
     dataset: str | None = None
+    severity: str = "error"  # "warning": shown, counted, but does not stop the build
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         what = f"{self.field}: " if self.field else ""
-        return f"{where}: {what}{self.message} [{self.code}]"
+        note = "warning: " if not self.is_error else ""
+        return f"{where}: {what}{note}{self.message} [{self.code}]"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -38,23 +44,34 @@ class Report:
     datasets: list[str] = field(default_factory=list)
 
     @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
     def valid(self) -> bool:
-        return not self.problems
+        return not self.errors
 
     @property
     def problem_count(self) -> int:
-        return len(self.problems)
+        return len(self.errors)
 
     def extend(self, problems) -> None:
         self.problems.extend(problems)
 
-    def flatten(self, keys: list[str]) -> list[list]:
-        return [[getattr(p, k) for k in keys] for p in self.problems]
+    def flatten(self, keys: list[str], *, warnings: bool = False) -> list[list]:
+        """Errors (or warnings) as rows of the given attributes, for tests and tools."""
+        chosen = self.warnings if warnings else self.errors
+        return [[getattr(p, k) for k in keys] for p in chosen]
 
     def to_dict(self) -> dict:
         return {
             "valid": self.valid,
             "datasets": self.datasets,
             "problem_count": self.problem_count,
+            "warning_count": len(self.warnings),
             "problems": [p.to_dict() for p in self.problems],
         }

@@ -10,6 +10,8 @@ from .checks.catalog import check_catalog
 from .checks.changelog import check_changelog
 from .checks.encoding import check_text_file, read_csv
 from .checks.folder import check_folder, check_readme
+from .checks.formula import check_formula_cells
+from .checks.header import check_header
 from .checks.paths import check_paths
 from .checks.profile import check_profile
 from .checks.table import check_tables
@@ -26,7 +28,7 @@ def validate(datasets: list[Dataset], settings: Settings) -> Report:
     for ds in datasets:
         report.extend(validate_dataset(ds, settings))
     report.extend(check_catalog(datasets))
-    report.problems.sort(key=lambda p: (p.file, p.line or 0))
+    report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))
     return report
 
 
@@ -46,8 +48,12 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
             if table is not None:
                 tables[res["path"]] = table
     problems += preflight
-    for path, table in tables.items():
-        problems += check_table_text(ds, path, table)
+    for res in ds.resources:
+        table = tables.get(res["path"])
+        if table is not None:
+            problems += check_header(ds, res, table)
+            problems += check_table_text(ds, res["path"], table)
+            problems += check_formula_cells(ds, res, table)
     problems += check_profile(ds, lines, settings)
     problems += check_descriptor_text(ds, lines)
     problems += check_readme(ds)

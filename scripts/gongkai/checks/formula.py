@@ -1,0 +1,36 @@
+"""Cells a spreadsheet would run as formulas: counted and shown, never altered.
+
+The CSV stays byte for byte as reviewed and the XLSX types these cells as text, so nothing
+runs in our downloads; the warning tells maintainers and readers who import the CSV elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..csvtext import CsvText
+from ..load import Dataset
+from ..problems import Problem
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+NUMERIC = ("integer", "number")
+
+
+def formula_like(table_fields: list[dict], rows: list[list[str]]) -> dict[str, tuple[int, int]]:
+    """field name -> (count, index of the first row) of text cells a spreadsheet would evaluate."""
+    found: dict[str, tuple[int, int]] = {}
+    for col, field in enumerate(table_fields):
+        if field.get("type", "string") in NUMERIC:
+            continue  # -5 and +86 are numbers there, typed as numbers in every download
+        for i, row in enumerate(rows):
+            if col < len(row) and row[col].startswith(TRIGGERS):
+                count, first = found.get(field["name"], (0, i))
+                found[field["name"]] = (count + 1, first)
+    return found
+
+
+def check_formula_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Problem]:
+    fields = [f for f in resource.get("schema", {}).get("fields", []) if isinstance(f, dict)]
+    for name, (count, first) in formula_like(fields, table.rows).items():
+        message = f"{count} cell(s) begin with = + - @, tab or CR (first on this line); they stay text in every download, but a spreadsheet importing the CSV may run them"
+        yield Problem("formula-like", message, ds.file(resource["path"]), line=table.lines[first + 1], field=name, dataset=ds.name, severity="warning")
