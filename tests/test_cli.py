@@ -56,6 +56,7 @@ def test_json_format_gives_the_same_problems_for_machines(repo_factory):
         "line": 3,
         "field": "amount",
         "dataset": "type-error",
+        "severity": "error",
     }
 
 
