@@ -121,6 +121,10 @@ def test_tricky_values_survive_every_format(tiny_site):
     assert ws["B3"].value == "=1+1" and ws["B3"].data_type == "s"
     # 17 significant digits would be rounded by Excel; the cell keeps the text instead
     assert ws["D3"].value == "0.30000000000000004"
+    # and the page says both things a spreadsheet user needs to know
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "1 个单元格以 = + - @ 等字符开头" in page
+    assert "1 个数值超过 Excel 的 15 位有效数字" in page
 
 
 @pytest.mark.parametrize("name", REAL)

@@ -1,7 +1,8 @@
 """The pipeline, written out once, top to bottom.
 
     load the packages -> validate -> export download files -> render Markdown pages
-    -> write build/docs -> mkdocs build --strict into a fresh folder -> swap it in as site/
+    -> write build/docs -> mkdocs build --strict into a fresh folder -> verify it
+    (checksums, links, no script in content) -> swap it in as site/
 
 Export runs before rendering because each page shows the size and SHA-256 of its files.
 Nothing is written until validation has passed, and site/ is only replaced by a complete,
@@ -16,6 +17,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .catalog import Entry
 from .config import Settings, load_settings
@@ -27,6 +29,7 @@ from .problems import Report
 from .render import render_site
 from .tables import read_tables
 from .validate import validate
+from .verify import verify_site
 
 BUILD_DOCS = Path("build/docs")
 HAND_WRITTEN = Path("docs")
@@ -79,6 +82,11 @@ def publish_site(root: Path, site_dir: Path, generator: str, generated: Generate
     if result.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         raise BuildError(f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip())
+    reasons = verify_site(fresh, urlsplit(generated.settings.site_url).path)
+    if reasons:
+        shutil.rmtree(fresh, ignore_errors=True)
+        listed = "\n".join(f"  {r}" for r in reasons[:50])
+        raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}")
     if site_dir.exists():
         site_dir.rename(old)
     fresh.rename(site_dir)

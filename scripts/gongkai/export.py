@@ -13,7 +13,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -41,6 +41,7 @@ class Exported:
     files: dict[str, bytes]  # site path -> bytes
     downloads: list[Download]
     notices: dict[str, str]  # "<resource>.xlsx" -> why it was not produced
+    text_numbers: dict[str, int] = field(default_factory=dict)  # resource -> numbers kept as text in the XLSX
 
 
 def export_dataset(ds: Dataset, tables: list[Table], site_url: str) -> Exported:
@@ -61,7 +62,10 @@ def export_dataset(ds: Dataset, tables: list[Table], site_url: str) -> Exported:
         if reason:
             out.notices[f"{table.name}.xlsx"] = reason
         else:
-            add(f"{table.name}.xlsx", "xlsx", to_xlsx(table, stamp), table.name)
+            data, as_text = to_xlsx(table, stamp)
+            add(f"{table.name}.xlsx", "xlsx", data, table.name)
+            if as_text:
+                out.text_numbers[table.name] = as_text
         add(f"{table.name}.json", "json", to_json(table), table.name)
 
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False)
@@ -132,7 +136,8 @@ def xlsx_obstacle(table: Table) -> str | None:
     return None
 
 
-def to_xlsx(table: Table, stamp: dt.datetime) -> bytes:
+def to_xlsx(table: Table, stamp: dt.datetime) -> tuple[bytes, int]:
+    """The workbook, and how many numbers it keeps as text because Excel would round them."""
     wb = Workbook()
     ws = wb.active
     ws.title = "数据"
@@ -142,9 +147,11 @@ def to_xlsx(table: Table, stamp: dt.datetime) -> bytes:
         cell.font = bold
         cell.data_type = "s"
     types = [f.get("type", "string") for f in table.fields]
+    as_text = 0
     for r, (raw, typed) in enumerate(zip(table.raw, table.typed), start=2):
         for c, (text, value, kind) in enumerate(zip(raw, typed, types), start=1):
-            _write_cell(ws.cell(row=r, column=c), text, value, kind)
+            written = _write_cell(ws.cell(row=r, column=c), text, value, kind)
+            as_text += kind in ("integer", "number") and written == "text"
     ws.freeze_panes = "A2"
 
     dictionary = wb.create_sheet("数据字典")
@@ -163,13 +170,17 @@ def to_xlsx(table: Table, stamp: dt.datetime) -> bytes:
     wb.properties.modified = stamp
     buf = io.BytesIO()
     wb.save(buf)
-    return _fixed_zip(buf.getvalue(), stamp)
+    return _fixed_zip(buf.getvalue(), stamp), as_text
 
 
-def _write_cell(cell, text: str, value, kind: str) -> None:
-    # Strings are always typed as strings, so "=1+1" stays text and is never evaluated.
+def _write_cell(cell, text: str, value, kind: str) -> str:
+    """Write one cell; return how: "empty", "typed" or "text".
+
+    Strings are always typed as strings, so "=1+1" stays text and is never evaluated;
+    numbers Excel would round (more than 15 significant digits) are kept as their text.
+    """
     if value is None:
-        return
+        return "empty"
     if kind == "integer" and isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) <= EXCEL_DIGITS:
         cell.value = value
     elif kind == "number" and isinstance(value, decimal.Decimal) and value.is_finite() and len(value.as_tuple().digits) <= EXCEL_DIGITS:
@@ -182,6 +193,8 @@ def _write_cell(cell, text: str, value, kind: str) -> None:
     else:
         cell.value = text
         cell.data_type = "s"
+        return "text"
+    return "typed"
 
 
 def unit_of(field: dict, fields: list[dict]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
+from .cells import formula_like
 from .config import Settings
 from .export import constraints_text, unit_of
 from .markup import esc, esc_md, html_table, human_size, md_table, rich_text
@@ -194,7 +195,23 @@ def _downloads(e: Entry) -> str:
             file = d.path.rsplit("/", 1)[1]
             rows.append(["整个数据集", f"[{file}]({file})", KIND_NAMES[d.kind], human_size(d.bytes), f"`{d.sha256}`"])
     guide = "Excel 或 WPS 用户请下载 XLSX；编程使用请下载 CSV（UTF-8 编码）；网页开发可用 JSON。SHA-256 用于核对文件是否完整、是否被改动。"
-    return guide + "\n\n" + md_table(["资源", "文件", "格式", "大小", "SHA-256"], rows)
+    return guide + "\n\n" + md_table(["资源", "文件", "格式", "大小", "SHA-256"], rows) + _download_notes(e)
+
+
+def _download_notes(e: Entry) -> str:
+    """What a reader should know before opening the files in a spreadsheet."""
+    notes = []
+    for t in e.tables:
+        title = esc(t.resource.get("title", t.name))
+        formulas = sum(count for count, _ in formula_like(t.fields, t.raw).values())
+        if formulas:
+            notes.append(f"{title}：{formulas} 个单元格以 = + - @ 等字符开头。XLSX 中保存为文本，不会被当作公式执行；用其他软件导入 CSV 时请按文本导入。")
+        text_numbers = e.exported.text_numbers.get(t.name)
+        if text_numbers:
+            notes.append(f"{title}：{text_numbers} 个数值超过 Excel 的 15 位有效数字，XLSX 中以文本保存，以免被截断。")
+    if not notes:
+        return ""
+    return '\n\n<ul class="gk-notes">\n' + "\n".join(f"<li>{n}</li>" for n in notes) + "\n</ul>"
 
 
 def _crosstab(e: Entry, spec: dict) -> str:

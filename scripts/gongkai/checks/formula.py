@@ -8,25 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..cells import formula_like
 from ..csvtext import CsvText
 from ..load import Dataset
 from ..problems import Problem
-
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-NUMERIC = ("integer", "number")
-
-
-def formula_like(table_fields: list[dict], rows: list[list[str]]) -> dict[str, tuple[int, int]]:
-    """field name -> (count, index of the first row) of text cells a spreadsheet would evaluate."""
-    found: dict[str, tuple[int, int]] = {}
-    for col, field in enumerate(table_fields):
-        if field.get("type", "string") in NUMERIC:
-            continue  # -5 and +86 are numbers there, typed as numbers in every download
-        for i, row in enumerate(rows):
-            if col < len(row) and row[col].startswith(TRIGGERS):
-                count, first = found.get(field["name"], (0, i))
-                found[field["name"]] = (count + 1, first)
-    return found
 
 
 def check_formula_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Problem]:
