@@ -33,6 +33,18 @@ class Dataset:
         return f"{self.rel}/{relpath}"
 
 
+def schema_of(resource: dict) -> dict:
+    """The resource's inline Table Schema, or {} when it is missing or malformed."""
+    schema = resource.get("schema")
+    return schema if isinstance(schema, dict) else {}
+
+
+def fields_of(resource: dict) -> list[dict]:
+    """The schema's fields that are objects; malformed entries are the profile's to report."""
+    fields = schema_of(resource).get("fields")
+    return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+
+
 def discover(datasets_dir: Path, names: list[str] | None = None) -> list[Dataset]:
     """Every dataset folder under datasets_dir (or just `names`), sorted by name."""
     if names:

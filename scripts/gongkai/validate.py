@@ -49,7 +49,7 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
                 tables[res["path"]] = table
     problems += preflight
     for res in ds.resources:
-        table = tables.get(res["path"])
+        table = tables.get(res["path"]) if isinstance(res.get("path"), str) else None
         if table is not None:
             problems += check_header(ds, res, table)
             problems += check_table_text(ds, res["path"], table)

@@ -21,7 +21,7 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
     for entry in sorted(os.listdir(ds.root)):
         if entry not in TOP_LEVEL:
             yield Problem("unexpected-file", f"not part of a dataset folder (allowed: {', '.join(sorted(TOP_LEVEL))})", ds.file(entry), dataset=ds.name)
-    expected = {r.get("path") for r in ds.resources}
+    expected = {r.get("path") for r in ds.resources if isinstance(r.get("path"), str)}
     data = ds.root / "data"
     if data.is_dir() and not data.is_symlink():
         for entry in sorted(os.listdir(data)):

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 
 from ..cells import formula_like
 from ..csvtext import CsvText
-from ..load import Dataset
+from ..load import Dataset, fields_of
 from ..problems import Problem
 
 
 def check_formula_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Problem]:
-    fields = [f for f in resource.get("schema", {}).get("fields", []) if isinstance(f, dict)]
+    fields = fields_of(resource)
     for name, (count, first) in formula_like(fields, table.rows).items():
         message = f"{count} cell(s) begin with = + - @, tab or CR (first on this line); they stay text in every download, but a spreadsheet importing the CSV may run them"
         yield Problem("formula-like", message, ds.file(resource["path"]), line=table.lines[first + 1], field=name, dataset=ds.name, severity="warning")

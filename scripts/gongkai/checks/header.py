@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..csvtext import CsvText
-from ..load import Dataset
+from ..load import Dataset, fields_of
 from ..problems import Problem
 
 
 def check_header(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Problem]:
     # frictionless compares labels after stripping spaces; the published CSV would not match.
-    fields = [f.get("name") for f in resource.get("schema", {}).get("fields", []) if isinstance(f, dict)]
+    fields = [f.get("name") for f in fields_of(resource)]
     for label, name in zip(table.header, fields, strict=False):
         if label != name and label.strip() == name:
             message = f'header "{label}" differs from the schema\'s "{name}" only by spaces; remove them'

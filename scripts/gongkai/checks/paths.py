@@ -27,9 +27,16 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
     resources = ds.descriptor.get("resources")
     if not isinstance(resources, list):
         return
+    seen: set[str] = set()
     for i, res in enumerate(resources):
         if not isinstance(res, dict):
             continue
+        name = res.get("name")
+        if isinstance(name, str) and name in seen:
+            yield problem("duplicate-resource", f'a second resource is named "{name}"; each resource needs its own name and file', pointer(["resources", i, "name"]))
+            continue
+        if isinstance(name, str):
+            seen.add(name)
         for key in REFERENCE_KEYS:
             if isinstance(res.get(key), str):
                 yield problem(

@@ -12,7 +12,7 @@ import jsonschema
 
 from ..config import Settings
 from ..jsonlines import line_of, pointer
-from ..load import DESCRIPTOR, Dataset
+from ..load import DESCRIPTOR, Dataset, fields_of, schema_of
 from ..problems import Problem
 
 PROFILE = Path(__file__).resolve().parent.parent / "profile" / "dataset.schema.json"
@@ -60,56 +60,38 @@ def _short(value) -> str:
 
 
 def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
-    """unitField must name a field of the same schema; a crosstab, a resource and its fields."""
-    yield from _crosstab_references(ds, lines)
+    """primaryKey and unitField name fields of the same schema; a crosstab, a resource and its fields."""
+
+    def problem(message: str, parts: list) -> Problem:
+        ptr = pointer(parts)
+        return Problem("metadata-profile", message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+
+    names_by_resource = {}
     for i, res in enumerate(ds.resources):
-        schema = res.get("schema")
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            continue
-        names = {f.get("name") for f in schema["fields"] if isinstance(f, dict)}
-        for j, field in enumerate(schema["fields"]):
-            if isinstance(field, dict) and "unitField" in field and field["unitField"] not in names:
-                ptr = pointer(["resources", i, "schema", "fields", j, "unitField"])
-                yield Problem(
-                    "metadata-profile",
-                    f'unitField "{field["unitField"]}" is not a field of this resource',
-                    ds.file(DESCRIPTOR),
-                    line=line_of(lines, ptr),
-                    field=ptr,
-                    dataset=ds.name,
-                )
+        names = _names(res)
+        if isinstance(res.get("name"), str):
+            names_by_resource[res["name"]] = names
+        key = schema_of(res).get("primaryKey")
+        for name in [key] if isinstance(key, str) else key if isinstance(key, list) else []:
+            if isinstance(name, str) and name not in names:
+                yield problem(f'primaryKey names "{name}", which is not a field of this resource', ["resources", i, "schema", "primaryKey"])
+        for j, field in enumerate(schema_of(res).get("fields") or []):
+            unit_field = field.get("unitField") if isinstance(field, dict) else None
+            if isinstance(unit_field, str) and unit_field not in names:
+                yield problem(f'unitField "{unit_field}" is not a field of this resource', ["resources", i, "schema", "fields", j, "unitField"])
 
-
-def _crosstab_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
-    fields = {
-        r.get("name"): {f.get("name") for f in r.get("schema", {}).get("fields", []) if isinstance(f, dict)}
-        for r in ds.resources
-        if isinstance(r.get("schema"), dict)
-    }
     crosstabs = ds.descriptor.get("crosstabs")
     for i, spec in enumerate(crosstabs if isinstance(crosstabs, list) else []):
-        if not isinstance(spec, dict):
-            continue
-        resource = spec.get("resource")
-        if resource not in fields:
-            ptr = pointer(["crosstabs", i, "resource"])
-            yield Problem(
-                "metadata-profile",
-                f'crosstab resource "{resource}" is not a resource of this dataset',
-                ds.file(DESCRIPTOR),
-                line=line_of(lines, ptr),
-                field=ptr,
-                dataset=ds.name,
-            )
+        if not isinstance(spec, dict) or not isinstance(spec.get("resource"), str):
+            continue  # the schema part of the profile reports the shape
+        resource = spec["resource"]
+        if resource not in names_by_resource:
+            yield problem(f'crosstab resource "{resource}" is not a resource of this dataset', ["crosstabs", i, "resource"])
             continue
         for key in ("rows", "columns"):
-            if spec.get(key) not in fields[resource]:
-                ptr = pointer(["crosstabs", i, key])
-                yield Problem(
-                    "metadata-profile",
-                    f'crosstab {key} "{spec.get(key)}" is not a field of resource "{resource}"',
-                    ds.file(DESCRIPTOR),
-                    line=line_of(lines, ptr),
-                    field=ptr,
-                    dataset=ds.name,
-                )
+            if spec.get(key) not in names_by_resource[resource]:
+                yield problem(f'crosstab {key} "{spec.get(key)}" is not a field of resource "{resource}"', ["crosstabs", i, key])
+
+
+def _names(resource: dict) -> set[str]:
+    return {f["name"] for f in fields_of(resource) if isinstance(f.get("name"), str)}

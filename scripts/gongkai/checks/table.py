@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from frictionless import FrictionlessException, Package
 
 from ..csvtext import CsvText
-from ..load import DESCRIPTOR, Dataset
+from ..load import DESCRIPTOR, Dataset, fields_of, schema_of
 from ..problems import Problem
 
 # Dialect pinned for every resource: never sniffed.
@@ -21,13 +21,19 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
     """Run frictionless over the package; `tables` maps resource path -> strict parse."""
     descriptor = copy.deepcopy(ds.descriptor)
     for res in descriptor.get("resources", []):
-        res["dialect"] = dict(DIALECT)
-        res["encoding"] = "utf-8"
+        if isinstance(res, dict):
+            res["dialect"] = dict(DIALECT)
+            res["encoding"] = "utf-8"
     try:
         package = Package(descriptor, basepath=str(ds.root))
         report = package.validate(limit_errors=LIMIT_ERRORS)
     except FrictionlessException as exc:
         yield from _metadata(ds, exc.error, getattr(exc, "reasons", []))
+        return
+    except Exception as exc:  # noqa: BLE001 - a malformed descriptor can trip frictionless anywhere
+        # Fail closed: the package is not published, and the maintainer learns why.
+        message = f"frictionless could not read this package ({type(exc).__name__}); fix the problems listed for datapackage.json"
+        yield Problem("package-error", message, ds.file(DESCRIPTOR), dataset=ds.name)
         return
     for error in report.errors:
         yield from _metadata(ds, error, [])
@@ -35,8 +41,8 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
     for task in report.tasks:
         res = by_name.get(task.name, {})
         path = res.get("path", "")
-        types = {f.get("name"): f.get("type", "string") for f in res.get("schema", {}).get("fields", []) if isinstance(f, dict)}
-        key = res.get("schema", {}).get("primaryKey")
+        types = {f.get("name"): f.get("type", "string") for f in fields_of(res)}
+        key = schema_of(res).get("primaryKey")
         key = ",".join(key) if isinstance(key, list) else key
         table = tables.get(path)
         for error in task.errors:

@@ -1,0 +1,109 @@
+"""Fuzzing the loader and validator: any bytes, any descriptor, and never a crash.
+
+The invariant: validation returns a report whose every problem names its file (and line and
+field where they apply); any other exception is a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import PACKAGES, ROOT, make_repo
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gongkai.config import load_settings
+from gongkai.load import read
+from gongkai.validate import validate_dataset
+
+SETTINGS = load_settings(ROOT)
+TINY = json.loads((PACKAGES / "tiny/datapackage.json").read_text(encoding="utf-8"))
+HEADER = b"code,name,amount,share,day\n"
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    return make_repo(tmp_path_factory.mktemp("fuzz"), packages=["tiny"])
+
+
+def _check(repo) -> None:
+    ds = read(repo / "datasets/tiny", repo)
+    problems = validate_dataset(ds, SETTINGS)
+    for p in problems:
+        assert p.file.startswith("datasets/tiny"), p
+        assert p.code and p.message
+        assert p.line is None or p.line >= 1
+
+
+def _reset(repo) -> None:
+    shutil.rmtree(repo / "datasets/tiny")
+    shutil.copytree(PACKAGES / "tiny", repo / "datasets/tiny")
+
+
+fuzz = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@fuzz
+@given(body=st.binary(max_size=600))
+def test_any_bytes_as_a_csv_give_a_report_not_a_crash(repo, body):
+    _reset(repo)
+    (repo / "datasets/tiny/data/items.csv").write_bytes(HEADER + body)
+    _check(repo)
+
+
+@fuzz
+@given(rows=st.lists(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=7), max_size=6))
+def test_any_text_table_gives_a_report_not_a_crash(repo, rows):
+    import csv
+    import io
+
+    _reset(repo)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([["code", "name", "amount", "share", "day"], *rows])
+    (repo / "datasets/tiny/data/items.csv").write_text(buf.getvalue(), encoding="utf-8")
+    _check(repo)
+
+
+def _pointers(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _pointers(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _pointers(v, (*path, i))
+
+
+POINTERS = [p for p in _pointers(TINY) if p]
+
+
+@fuzz
+@given(where=st.sampled_from(POINTERS), value=json_values, delete=st.booleans())
+def test_any_descriptor_gives_a_report_not_a_crash(repo, where, value, delete):
+    _reset(repo)
+    desc = json.loads(json.dumps(TINY))
+    node = desc
+    for key in where[:-1]:
+        node = node[key]
+    if delete and isinstance(node, dict):
+        del node[where[-1]]
+    else:
+        node[where[-1]] = value
+    (repo / "datasets/tiny/datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    _check(repo)
+
+
+@fuzz
+@given(text=st.text(max_size=300))
+def test_any_descriptor_text_gives_a_report_not_a_crash(repo, text):
+    _reset(repo)
+    (repo / "datasets/tiny/datapackage.json").write_text(text, encoding="utf-8")
+    _check(repo)
