@@ -7,16 +7,16 @@ field where they apply); any other exception is a bug.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
 from conftest import PACKAGES, ROOT, make_repo
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from gongkai.config import load_settings
 from gongkai.load import read
 from gongkai.validate import validate_dataset
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SETTINGS = load_settings(ROOT)
 TINY = json.loads((PACKAGES / "tiny/datapackage.json").read_text(encoding="utf-8"))
@@ -48,7 +48,8 @@ def _reset(repo) -> None:
     shutil.copytree(PACKAGES / "tiny", repo / "datasets/tiny")
 
 
-fuzz = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SCALE = float(os.environ.get("GONGKAI_EXAMPLES", "1"))
+fuzz = settings(max_examples=int(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @fuzz

@@ -103,7 +103,10 @@ CASES = {
     "bidi-override-in-cell": (lambda r: _csv(r, GOOD.replace("一", "\u202e一")), "control-character"),
     "control-in-header": (lambda r: _csv(r, GOOD.replace("name", "na\x07me", 1)), "control-character"),
     "control-in-title": (lambda r: _desc(r, lambda d: d.update(title="测试\u2066标题")), "control-character"),
-    "pinyin-in-readme": (lambda r: (r / DS / "README.md").write_text("# 机构(gòu)\n\n## 数据\n\n## 来源与处理\n\n## 许可\n", encoding="utf-8"), "pinyin-artefact"),
+    "pinyin-in-readme": (
+        lambda r: (r / DS / "README.md").write_text("# 机构(gòu)\n\n## 数据\n\n## 来源与处理\n\n## 许可\n", encoding="utf-8"),
+        "pinyin-artefact",
+    ),
     # descriptors
     "invalid-json": (lambda r: (r / DS / "datapackage.json").write_text('{"name": "tiny",', encoding="utf-8"), "invalid-json"),
     "json-array": (lambda r: (r / DS / "datapackage.json").write_text("[]", encoding="utf-8"), "invalid-json"),

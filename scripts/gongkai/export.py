@@ -25,6 +25,7 @@ from .tables import Table
 XLSX_MAX_ROWS = 1_048_575  # one row is the header
 XLSX_MAX_CELL = 32_767
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; longer numbers are written as text
+EXCEL_FIRST_DATE = dt.date(1900, 3, 1)  # Excel cannot show earlier dates (and counts 1900-02-29); they stay text
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def to_xlsx(table: Table, stamp: dt.datetime) -> tuple[bytes, int]:
     ws = wb.active
     ws.title = "数据"
     bold = Font(bold=True)
-    ws.append([f.get("title") or f["name"] for f in table.fields])
+    ws.append([ooxml_escape(f.get("title") or f["name"]) for f in table.fields])
     for cell in ws[1]:
         cell.font = bold
         cell.data_type = "s"
@@ -161,6 +162,7 @@ def to_xlsx(table: Table, stamp: dt.datetime) -> tuple[bytes, int]:
         cell.data_type = "s"
     for f in table.fields:
         row = [f["name"], f.get("title", ""), f.get("type", "string"), unit_of(f, table.fields), f.get("description", ""), constraints_text(f)]
+        row = [ooxml_escape(str(v)) for v in row]
         dictionary.append(row)
         for cell in dictionary[dictionary.max_row]:
             cell.data_type = "s"
@@ -185,16 +187,28 @@ def _write_cell(cell, text: str, value, kind: str) -> str:
         cell.value = value
     elif kind == "number" and isinstance(value, decimal.Decimal) and value.is_finite() and len(value.as_tuple().digits) <= EXCEL_DIGITS:
         cell.value = value
-    elif kind == "date" and isinstance(value, dt.date):
+    elif kind == "date" and isinstance(value, dt.date) and value >= EXCEL_FIRST_DATE:
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
     elif kind == "boolean" and isinstance(value, bool):
         cell.value = value
     else:
-        cell.value = text
+        cell.value = ooxml_escape(text)
         cell.data_type = "s"
         return "text"
     return "typed"
+
+
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)|\r")
+
+
+def ooxml_escape(text: str) -> str:
+    """Text as Excel must store it to read it back unchanged (ECMA-376 ST_Xstring).
+
+    Excel decodes _xHHHH_ in cell text, so a literal "_x0041_" would show as "A", and XML
+    turns a carriage return into a line feed; both are written in the escaped form.
+    """
+    return _OOXML_ESCAPE.sub(lambda m: "_x000D_" if m.group(0) == "\r" else "_x005F_" + m.group(1), text)
 
 
 def unit_of(field: dict, fields: list[dict]) -> str:

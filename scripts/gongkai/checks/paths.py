@@ -33,7 +33,9 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
             continue
         name = res.get("name")
         if isinstance(name, str) and name in seen:
-            yield problem("duplicate-resource", f'a second resource is named "{name}"; each resource needs its own name and file', pointer(["resources", i, "name"]))
+            yield problem(
+                "duplicate-resource", f'a second resource is named "{name}"; each resource needs its own name and file', pointer(["resources", i, "name"])
+            )
             continue
         if isinstance(name, str):
             seen.add(name)

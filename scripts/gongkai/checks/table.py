@@ -20,7 +20,8 @@ LIMIT_ERRORS = 10**9  # check every row; the CLI caps the listing, never the cou
 def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
     """Run frictionless over the package; `tables` maps resource path -> strict parse."""
     descriptor = copy.deepcopy(ds.descriptor)
-    for res in descriptor.get("resources", []):
+    resources = descriptor.get("resources")
+    for res in resources if isinstance(resources, list) else []:
         if isinstance(res, dict):
             res["dialect"] = dict(DIALECT)
             res["encoding"] = "utf-8"
