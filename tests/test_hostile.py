@@ -198,3 +198,16 @@ def test_no_network_request_is_attempted_for_remote_references(repo_factory, com
     finally:
         listener.close()
     assert listener.connections == 0
+
+
+def test_a_submodule_recorded_by_git_is_refused(repo_factory):
+    import subprocess
+
+    repo = repo_factory(["tiny"])
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    sha = "1" * 40
+    subprocess.run([*git, "update-index", "--add", "--cacheinfo", f"160000,{sha},datasets/tiny/data/vendor"], cwd=repo, check=True)
+    report = run(repo)
+    assert ["datasets/tiny/data/vendor", "submodule"] in report.flatten(["file", "code"])

@@ -11,6 +11,7 @@ from .checks.changelog import check_changelog
 from .checks.encoding import check_text_file, read_csv
 from .checks.folder import check_folder, check_readme
 from .checks.formula import check_formula_cells
+from .checks.gitindex import check_git_index
 from .checks.header import check_header
 from .checks.paths import check_paths
 from .checks.profile import check_profile
@@ -28,6 +29,7 @@ def validate(datasets: list[Dataset], settings: Settings) -> Report:
     for ds in datasets:
         report.extend(validate_dataset(ds, settings))
     report.extend(check_catalog(datasets))
+    report.extend(check_git_index(settings.root))
     report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))
     return report
 
