@@ -1,0 +1,181 @@
+"""gongkai's benchmark: `make bench` (full) or `make bench ARGS=--quick` (small, proves it runs).
+
+Generates synthetic inputs in a temporary folder and measures, side by side in one run:
+validation against frictionless (time, peak memory, the same errors), each export format,
+full and one-dataset-changed builds per catalog size, and a plain MkDocs build of as many
+pages. Prints a table, writes JSON, reports ratios (absolute times drift on shared machines).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import synth  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def measure(cmd: list[str], cwd: Path | None = None) -> dict:
+    """Wall time, CPU time and peak memory of one command, run alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    return {
+        "seconds": round(wall, 3),
+        "cpu": round(usage.ru_utime + usage.ru_stime, 3),
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+        "exit": os.waitstatus_to_exitcode(status),
+        "stdout": out.decode("utf-8", "replace"),
+        "stderr": err.decode("utf-8", "replace")[-2000:],
+    }
+
+
+def gongkai(*args: str, root: Path) -> list[str]:
+    return [str(BIN / "gongkai"), "--root", str(root), *args]
+
+
+def frictionless(*args: str) -> list[str]:
+    return [str(BIN / "frictionless"), *args]
+
+
+def error_set_gongkai(stdout: str) -> set[tuple]:
+    report = json.loads(stdout)
+    return {(p["code"], p["line"], p["field"]) for p in report["problems"] if p["severity"] == "error"}
+
+
+def error_set_frictionless(stdout: str) -> set[tuple]:
+    report = json.loads(stdout)
+    return {(e["type"], e.get("rowNumber"), e.get("fieldName")) for t in report["tasks"] for e in t["errors"]}
+
+
+def bench_validation(tmp: Path, rows: int) -> list[dict]:
+    results = []
+    limits = {"max_csv_bytes": 10**11, "max_listed_problems": 10**9}
+    good = synth.repo(tmp / "valid", limits)
+    synth.big_dataset(good, rows)
+    bad = synth.repo(tmp / "bad", limits)
+    synth.big_dataset(bad, rows, bad_fraction=0.01)
+    for label, root in (("valid", good), ("1% bad", bad)):
+        ours = measure(gongkai("validate", "--format", "json", root=root))
+        pkg = str(root / "datasets/big/datapackage.json")
+        theirs_default = measure(frictionless("validate", "--json", pkg))
+        row = {"stage": f"validate {rows:,} rows ({label})", "gongkai_s": ours["seconds"], "gongkai_mb": ours["peak_mb"],
+               "reference": "frictionless validate", "reference_s": theirs_default["seconds"], "reference_mb": theirs_default["peak_mb"]}
+        if label != "valid":
+            theirs_all = measure(frictionless("validate", "--json", "--limit-errors", "1000000000", pkg))
+            same = error_set_gongkai(ours["stdout"]) == error_set_frictionless(theirs_all["stdout"])
+            row.update(reference="frictionless validate --limit-errors 1e9", reference_s=theirs_all["seconds"],
+                       reference_mb=theirs_all["peak_mb"], same_errors=same, errors=len(error_set_gongkai(ours["stdout"])))
+        else:
+            row["same_errors"] = ours["exit"] == 0 and json.loads(theirs_default["stdout"])["valid"]
+        results.append(row)
+    return results
+
+
+def bench_exports(tmp: Path, rows: int) -> list[dict]:
+    code = f"""
+import sys, time, json
+sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / 'scripts')!r})
+from pathlib import Path
+from gongkai.load import read
+from gongkai.tables import read_table
+from gongkai import export
+import datetime as dt
+root = Path({str(tmp / 'valid')!r})
+ds = read(root / 'datasets/big', root)
+res = ds.resources[0]
+t0 = time.perf_counter(); table = read_table(ds, res); t_read = time.perf_counter() - t0
+out = {{'read': t_read}}
+t0 = time.perf_counter(); export.to_json(table); out['json'] = time.perf_counter() - t0
+part = export.Table(resource=table.resource, fields=table.fields, header=table.header, raw=table.raw[:{min(rows, 100_000)}], typed=table.typed[:{min(rows, 100_000)}])
+t0 = time.perf_counter(); export.to_xlsx(part, dt.datetime(2026, 1, 2)); out['xlsx'] = time.perf_counter() - t0
+import pandas as pd, io
+df = pd.read_csv(root / 'datasets/big/data/records.csv', dtype=str, keep_default_na=False, nrows={min(rows, 100_000)})
+t0 = time.perf_counter(); df.to_excel(io.BytesIO(), index=False, engine='openpyxl'); out['pandas_xlsx'] = time.perf_counter() - t0
+print(json.dumps(out))
+"""
+    m = measure([sys.executable, "-c", code])
+    if m["exit"] != 0:
+        return [{"stage": "exports", "error": m["stderr"]}]
+    t = json.loads(m["stdout"])
+    n = min(rows, 100_000)
+    return [
+        {"stage": f"read + type {rows:,} rows", "gongkai_s": round(t["read"], 2)},
+        {"stage": f"JSON {rows:,} rows", "gongkai_s": round(t["json"], 2)},
+        {"stage": f"XLSX {n:,} rows", "gongkai_s": round(t["xlsx"], 2), "reference": "pandas to_excel (openpyxl)", "reference_s": round(t["pandas_xlsx"], 2)},
+        {"stage": "exports peak memory", "gongkai_mb": m["peak_mb"]},
+    ]
+
+
+def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
+    results = []
+    for n in sizes:
+        root = synth.repo(tmp / f"catalog-{n}")
+        synth.catalog(root, n)
+        full = measure(gongkai("build", root=root))
+        csv = root / "datasets/set-0000/data/items.csv"
+        csv.write_text(csv.read_text(encoding="utf-8").replace("0-0,", "0-0,", 1) + "0-x,荔湾区,变更,2020-01-01,1.00,1\n", encoding="utf-8")
+        again = measure(gongkai("build", root=root))
+        ref = synth.plain_mkdocs(tmp / f"plain-{n}", n)
+        plain = measure([str(BIN / "mkdocs"), "build", "-q", "-f", str(ref / "mkdocs.yml")])
+        index = root / "site/search/search_index.json"
+        results.append({"stage": f"build {n} datasets", "gongkai_s": full["seconds"], "cpu_over_wall": round(full["cpu"] / full["seconds"], 2),
+                        "reference": f"plain mkdocs build, {n + 1} pages", "reference_s": plain["seconds"], "ok": full["exit"] == 0,
+                        "per_dataset_s": round(full["seconds"] / n, 3), "search_index_mb": round(index.stat().st_size / 2**20, 2) if index.exists() else None})
+        results.append({"stage": f"rebuild {n} datasets, one changed", "gongkai_s": again["seconds"], "ok": again["exit"] == 0})
+        shutil.rmtree(root)
+        shutil.rmtree(ref)
+    return results
+
+
+def table(results: list[dict]) -> str:
+    lines = [f"{'stage':44} {'gongkai':>10} {'reference':>10} {'ratio':>7}  notes"]
+    for r in results:
+        ours, ref = r.get("gongkai_s"), r.get("reference_s")
+        ratio = f"{ref / ours:.1f}x" if ours and ref else ""
+        notes = []
+        if "gongkai_mb" in r:
+            notes.append(f"peak {r['gongkai_mb']} MB" + (f" vs {r['reference_mb']} MB" if r.get("reference_mb") else ""))
+        if "same_errors" in r:
+            notes.append("same errors" if r["same_errors"] else "ERRORS DIFFER")
+        for key in ("cpu_over_wall", "per_dataset_s", "search_index_mb", "errors"):
+            if r.get(key) is not None:
+                notes.append(f"{key}={r[key]}")
+        if r.get("reference"):
+            notes.append(f"ref: {r['reference']}")
+        lines.append(f"{r['stage']:44} {ours if ours is not None else '':>10} {ref if ref is not None else '':>10} {ratio:>7}  {'; '.join(notes)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small inputs: proves the benchmark runs (used by the tests)")
+    parser.add_argument("--json", default="build/bench.json", help="where to write the results")
+    args = parser.parse_args(argv)
+    rows = 20_000 if args.quick else 1_000_000
+    sizes = [10, 30] if args.quick else [10, 100, 1000]
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
+        tmp = Path(tmp)
+        results = bench_validation(tmp, rows) + bench_exports(tmp, rows) + bench_catalogs(tmp, sizes)
+    print(table(results))
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"quick": args.quick, "results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nresults written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
