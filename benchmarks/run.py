@@ -71,13 +71,24 @@ def bench_validation(tmp: Path, rows: int) -> list[dict]:
         ours = measure(gongkai("validate", "--format", "json", root=root))
         pkg = str(root / "datasets/big/datapackage.json")
         theirs_default = measure(frictionless("validate", "--json", pkg))
-        row = {"stage": f"validate {rows:,} rows ({label})", "gongkai_s": ours["seconds"], "gongkai_mb": ours["peak_mb"],
-               "reference": "frictionless validate", "reference_s": theirs_default["seconds"], "reference_mb": theirs_default["peak_mb"]}
+        row = {
+            "stage": f"validate {rows:,} rows ({label})",
+            "gongkai_s": ours["seconds"],
+            "gongkai_mb": ours["peak_mb"],
+            "reference": "frictionless validate",
+            "reference_s": theirs_default["seconds"],
+            "reference_mb": theirs_default["peak_mb"],
+        }
         if label != "valid":
             theirs_all = measure(frictionless("validate", "--json", "--limit-errors", "1000000000", pkg))
             same = error_set_gongkai(ours["stdout"]) == error_set_frictionless(theirs_all["stdout"])
-            row.update(reference="frictionless validate --limit-errors 1e9", reference_s=theirs_all["seconds"],
-                       reference_mb=theirs_all["peak_mb"], same_errors=same, errors=len(error_set_gongkai(ours["stdout"])))
+            row.update(
+                reference="frictionless validate --limit-errors 1e9",
+                reference_s=theirs_all["seconds"],
+                reference_mb=theirs_all["peak_mb"],
+                same_errors=same,
+                errors=len(error_set_gongkai(ours["stdout"])),
+            )
         else:
             row["same_errors"] = ours["exit"] == 0 and json.loads(theirs_default["stdout"])["valid"]
         results.append(row)
@@ -87,13 +98,13 @@ def bench_validation(tmp: Path, rows: int) -> list[dict]:
 def bench_exports(tmp: Path, rows: int) -> list[dict]:
     code = f"""
 import sys, time, json
-sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / 'scripts')!r})
+sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / "scripts")!r})
 from pathlib import Path
 from gongkai.load import read
 from gongkai.tables import read_table
 from gongkai import export
 import datetime as dt
-root = Path({str(tmp / 'valid')!r})
+root = Path({str(tmp / "valid")!r})
 ds = read(root / 'datasets/big', root)
 res = ds.resources[0]
 t0 = time.perf_counter(); table = read_table(ds, res); t_read = time.perf_counter() - t0
@@ -131,9 +142,18 @@ def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
         ref = synth.plain_mkdocs(tmp / f"plain-{n}", n)
         plain = measure([str(BIN / "mkdocs"), "build", "-q", "-f", str(ref / "mkdocs.yml")])
         index = root / "site/search/search_index.json"
-        results.append({"stage": f"build {n} datasets", "gongkai_s": full["seconds"], "cpu_over_wall": round(full["cpu"] / full["seconds"], 2),
-                        "reference": f"plain mkdocs build, {n + 1} pages", "reference_s": plain["seconds"], "ok": full["exit"] == 0,
-                        "per_dataset_s": round(full["seconds"] / n, 3), "search_index_mb": round(index.stat().st_size / 2**20, 2) if index.exists() else None})
+        results.append(
+            {
+                "stage": f"build {n} datasets",
+                "gongkai_s": full["seconds"],
+                "cpu_over_wall": round(full["cpu"] / full["seconds"], 2),
+                "reference": f"plain mkdocs build, {n + 1} pages",
+                "reference_s": plain["seconds"],
+                "ok": full["exit"] == 0,
+                "per_dataset_s": round(full["seconds"] / n, 3),
+                "search_index_mb": round(index.stat().st_size / 2**20, 2) if index.exists() else None,
+            }
+        )
         results.append({"stage": f"rebuild {n} datasets, one changed", "gongkai_s": again["seconds"], "ok": again["exit"] == 0})
         shutil.rmtree(root)
         shutil.rmtree(ref)

@@ -78,8 +78,16 @@ def big_dataset(repo_dir: Path, rows: int, bad_fraction: float = 0.0, seed: int 
     """One dataset of `rows` rows x 10 mixed columns; a fraction of rows broken in known ways."""
     rng = random.Random(seed)
     folder = repo_dir / "datasets/big"
-    res = {"name": "records", "path": "data/records.csv", "title": "记录", "description": "合成记录。", "format": "csv",
-           "mediatype": "text/csv", "encoding": "utf-8", "schema": {"fields": BIG_FIELDS, "primaryKey": ["id"]}}
+    res = {
+        "name": "records",
+        "path": "data/records.csv",
+        "title": "记录",
+        "description": "合成记录。",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": BIG_FIELDS, "primaryKey": ["id"]},
+    }
     _folder(folder, _descriptor("big", [res], 1))
     with (folder / "data/records.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -132,16 +140,32 @@ def catalog(repo_dir: Path, n: int, rows: int = 50, seed: int = 2) -> None:
     ]
     for k in range(n):
         name = f"set-{k:04d}"
-        res = {"name": "items", "path": "data/items.csv", "title": "事项", "description": "合成事项。", "format": "csv",
-               "mediatype": "text/csv", "encoding": "utf-8", "schema": {"fields": fields, "primaryKey": ["id"]}}
+        res = {
+            "name": "items",
+            "path": "data/items.csv",
+            "title": "事项",
+            "description": "合成事项。",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {"fields": fields, "primaryKey": ["id"]},
+        }
         folder = repo_dir / "datasets" / name
         _folder(folder, _descriptor(name, [res], 1000 + k))
         with (folder / "data/items.csv").open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow([fld["name"] for fld in fields])
             for i in range(rows):
-                w.writerow([f"{k}-{i}", DISTRICTS[i % 11], "".join(rng.choice(WORDS) for _ in range(8)), f"2020-{1 + i % 12:02d}-01",
-                            f"{rng.randrange(10**6) / 100:.2f}", str(rng.randrange(1000))])
+                w.writerow(
+                    [
+                        f"{k}-{i}",
+                        DISTRICTS[i % 11],
+                        "".join(rng.choice(WORDS) for _ in range(8)),
+                        f"2020-{1 + i % 12:02d}-01",
+                        f"{rng.randrange(10**6) / 100:.2f}",
+                        str(rng.randrange(1000)),
+                    ]
+                )
 
 
 def plain_mkdocs(folder: Path, pages: int) -> Path:

@@ -9,18 +9,19 @@ from __future__ import annotations
 from .checks.catalog import check_catalog
 from .checks.changelog import check_changelog
 from .checks.encoding import check_text_file, read_csv
+from .checks.fast import CONTROL_RE2, PINYIN_RE2, check_columns, formula_counts, read_fast, suspicious_cells
 from .checks.folder import check_folder, check_readme
-from .checks.formula import check_formula_cells
+from .checks.formula import check_formula_cells, formula_problems
 from .checks.gitindex import check_git_index
 from .checks.header import check_header
 from .checks.paths import check_paths
 from .checks.profile import check_profile
-from .checks.table import check_tables
-from .checks.text import check_descriptor_text, check_markdown_text, check_table_text
+from .checks.table import check_metadata, check_tables
+from .checks.text import check_descriptor_text, check_markdown_text, check_table_text, text_problems
 from .config import Settings
 from .csvtext import CsvText
 from .jsonlines import value_lines
-from .load import DESCRIPTOR, Dataset
+from .load import DESCRIPTOR, Dataset, fields_of
 from .problems import Problem, Report
 
 
@@ -42,29 +43,60 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
     preflight = list(check_paths(ds, lines, settings))
     for name in ("README.md", "CHANGELOG.md"):
         preflight += check_text_file(ds, name)
-    tables: dict[str, CsvText] = {}
-    if not preflight and not _blocking(problems):
-        for res in ds.resources:
-            table, found = read_csv(ds, res["path"])
-            preflight += found
-            if table is not None:
-                tables[res["path"]] = table
     problems += preflight
-    for res in ds.resources:
-        table = tables.get(res["path"]) if isinstance(res.get("path"), str) else None
-        if table is not None:
-            problems += check_header(ds, res, table)
-            problems += check_table_text(ds, res["path"], table)
-            problems += check_formula_cells(ds, res, table)
+    if not preflight and not _blocking(problems):
+        problems += check_data(ds)
     problems += check_profile(ds, lines, settings)
     problems += check_descriptor_text(ds, lines)
     problems += check_readme(ds)
     problems += check_changelog(ds)
     for name in ("README.md", "CHANGELOG.md"):
         problems += check_markdown_text(ds, name)
-    if not preflight and not _blocking(problems):
+    return problems
+
+
+def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
+    """Every data check of a dataset whose files passed the pre-flight.
+
+    engine "auto" takes the vectorised path when every resource allows it (checks/fast.py)
+    and frictionless otherwise; "frictionless" forces the reference.
+    """
+    if engine == "auto":
+        fast = {res["path"]: read_fast(ds.root / res["path"], res) for res in ds.resources}
+        if fast and all(fast.values()):
+            return _check_fast(ds, fast)
+    problems: list[Problem] = []
+    tables: dict[str, CsvText] = {}
+    for res in ds.resources:
+        table, found = read_csv(ds, res["path"])
+        problems += found
+        if table is not None:
+            tables[res["path"]] = table
+            problems += check_header(ds, res, table)
+            problems += check_table_text(ds, res["path"], table)
+            problems += check_formula_cells(ds, res, table)
+    if not any(p.code in READ_FAILURES for p in problems):
         problems += check_tables(ds, tables)
     return problems
+
+
+def _check_fast(ds: Dataset, fast: dict) -> list[Problem]:
+    problems = list(check_metadata(ds))
+    if problems:
+        return problems
+    for res in ds.resources:
+        table = fast[res["path"]]
+        file = ds.file(res["path"])
+        for f in check_columns(res, table.table):
+            problems.append(Problem(f.code, f.message, file, line=f.row, field=f.field, dataset=ds.name))
+        for pattern in (CONTROL_RE2, PINYIN_RE2):
+            for row, name, value in suspicious_cells(table, pattern):
+                problems += [Problem(code, message, file, line=row, field=name, dataset=ds.name) for code, message in text_problems(value)]
+        problems += formula_problems(ds, res, formula_counts(table, fields_of(res)), lambda i: i + 2)
+    return list(dict.fromkeys(problems))  # a cell flagged by both patterns is reported once
+
+
+READ_FAILURES = {"utf8-bom", "encoding-error", "empty-file", "csv-syntax", "no-rows"}
 
 
 def _blocking(problems: list[Problem]) -> bool:

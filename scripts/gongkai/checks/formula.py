@@ -15,7 +15,12 @@ from ..problems import Problem
 
 
 def check_formula_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Problem]:
-    fields = fields_of(resource)
-    for name, (count, first) in formula_like(fields, table.rows).items():
+    counts = formula_like(fields_of(resource), table.rows)
+    yield from formula_problems(ds, resource, counts, lambda i: table.lines[i + 1])
+
+
+def formula_problems(ds: Dataset, resource: dict, counts: dict[str, tuple[int, int]], line_of_row) -> Iterator[Problem]:
+    """One warning per field: how many cells, and the line of the first."""
+    for name, (count, first) in counts.items():
         message = f"{count} cell(s) begin with = + - @, tab or CR (first on this line); they stay text in every download, but a spreadsheet importing the CSV may run them"
-        yield Problem("formula-like", message, ds.file(resource["path"]), line=table.lines[first + 1], field=name, dataset=ds.name, severity="warning")
+        yield Problem("formula-like", message, ds.file(resource["path"]), line=line_of_row(first), field=name, dataset=ds.name, severity="warning")

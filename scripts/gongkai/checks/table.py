@@ -50,6 +50,17 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
             yield _row_problem(ds, path, table, types, key, error)
 
 
+def check_metadata(ds: Dataset) -> Iterator[Problem]:
+    """What frictionless says about the descriptor alone, without reading a row."""
+    try:
+        Package(copy.deepcopy(ds.descriptor), basepath=str(ds.root))
+    except FrictionlessException as exc:
+        yield from _metadata(ds, exc.error, getattr(exc, "reasons", []))
+    except Exception as exc:  # noqa: BLE001 - as in check_tables
+        message = f"frictionless could not read this package ({type(exc).__name__}); fix the problems listed for datapackage.json"
+        yield Problem("package-error", message, ds.file(DESCRIPTOR), dataset=ds.name)
+
+
 def _row_problem(ds: Dataset, path: str, table: CsvText | None, types: dict, key: str | None, error) -> Problem:
     row = getattr(error, "row_number", None)
     field = getattr(error, "field_name", None)

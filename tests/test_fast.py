@@ -1,0 +1,105 @@
+"""The vectorised validator agrees with frictionless, cell for cell, on generated tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from collections import Counter
+
+import pytest
+from conftest import PACKAGES, make_repo
+from gongkai.checks.fast import check_columns, read_columns, supported
+from gongkai.checks.table import check_tables
+from gongkai.csvtext import parse
+from gongkai.load import read
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+SCALE = float(os.environ.get("GONGKAI_EXAMPLES", "1"))
+FIELDS = [
+    {"name": "id", "title": "编号", "type": "string", "description": "编号。", "constraints": {"required": True, "unique": True, "pattern": "R[0-9]{3}"}},
+    {"name": "kind", "title": "类别", "type": "string", "description": "类别。", "constraints": {"enum": ["甲", "乙"]}},
+    {"name": "n", "title": "数", "type": "integer", "unit": "个", "description": "整数。", "constraints": {"minimum": 0, "maximum": 1000}},
+    {"name": "x", "title": "值", "type": "number", "unit": "元", "description": "数值。", "constraints": {"minimum": 0}},
+    {"name": "day", "title": "日", "type": "date", "description": "日期。", "constraints": {"required": True}},
+    {"name": "ok", "title": "是否", "type": "boolean", "description": "布尔。"},
+    {"name": "code", "title": "代码", "type": "string", "description": "代码。", "constraints": {"minLength": 2, "maxLength": 4}},
+]
+ids = st.sampled_from(["R001", "R002", "R003", "R01", "r001", "R0011", "", " R001", "R００1"])
+kinds = st.sampled_from(["甲", "乙", "丙", "", " 甲"])
+ints = st.sampled_from(["0", "1", "-1", "1000", "1001", "007", "+5", " 5", "1_0", "x", "", "99999999999999999999", "1.0", "١٢"])
+nums = st.sampled_from(
+    ["0", "0.0", "-0", "-0.1", "1.5", "1e3", "-1e-3", ".5", "5.", "NaN", "Infinity", "", "x", "0.00000000000000000001", "-0.00000000000000000001", "1,5"]
+)
+days = st.sampled_from(["2020-01-31", "2020-02-30", "2020-2-3", "2020-13-01", "", "x", "0001-01-01", "2020-01-31T00:00"])
+bools = st.sampled_from(["true", "False", "1", "0", "yes", "", "TRUE", "tRue"])
+codes = st.sampled_from(["ab", "a", "abcd", "abcde", "", "广州", "广州市区域", "😀😀"])
+rows = st.lists(st.tuples(ids, kinds, ints, nums, days, bools, codes).map(list), min_size=1, max_size=12)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    return make_repo(tmp_path_factory.mktemp("fast"), packages=["tiny"])
+
+
+def _write(repo, table_rows, primary_key):
+    folder = repo / "datasets/tiny"
+    shutil.rmtree(folder)
+    shutil.copytree(PACKAGES / "tiny", folder)
+    desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    schema = {"fields": FIELDS}
+    if primary_key:
+        schema["primaryKey"] = primary_key
+    desc["resources"][0]["schema"] = schema
+    (folder / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([[f["name"] for f in FIELDS], *table_rows])
+    (folder / "data/items.csv").write_text(buf.getvalue(), encoding="utf-8")
+    return read(folder, repo)
+
+
+@settings(max_examples=int(400 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(table_rows=rows, primary_key=st.sampled_from([None, ["id"], ["kind", "n"], ["day"]]))
+def test_fast_validation_finds_exactly_what_frictionless_finds(repo, table_rows, primary_key):
+    ds = _write(repo, table_rows, primary_key)
+    res = ds.resources[0]
+    raw = (ds.root / res["path"]).read_bytes()
+    text = parse(raw.decode("utf-8"))
+    reference = Counter((p.code, p.line, p.field, p.message) for p in check_tables(ds, {res["path"]: text}))
+    table = read_columns(raw, text.header)
+    assert supported(res)
+    if table is None:  # blank rows and the like: frictionless alone decides
+        return
+    fast = Counter((f.code, f.row, f.field, f.message) for f in check_columns(res, table))
+    assert fast == reference
+
+
+texts = st.sampled_from(["甲", "乙", "丙", "机构(gòu)", "控\x01制", "\u202e反", "=1+1", "-x", "＝1", "@a", "", "普通"])
+text_rows = st.lists(st.tuples(ids, texts, ints, nums, days, bools, codes).map(list), min_size=1, max_size=10)
+
+
+@settings(max_examples=int(200 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(table_rows=text_rows, primary_key=st.sampled_from([None, ["id"]]))
+def test_both_engines_report_the_same_problems_and_warnings(repo, table_rows, primary_key):
+    from gongkai.checks.fast import read_fast
+    from gongkai.validate import check_data
+
+    fields = [dict(f) for f in FIELDS]
+    fields[1] = {"name": "kind", "title": "类别", "type": "string", "description": "任意文字。"}
+    ds = _write(repo, table_rows, primary_key)
+    desc_path = ds.root / "datapackage.json"
+    desc = json.loads(desc_path.read_text(encoding="utf-8"))
+    desc["resources"][0]["schema"]["fields"] = fields
+    desc_path.write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    ds = read(ds.root, repo)
+
+    def seen(engine):
+        return Counter((p.code, p.line, p.field, p.message, p.severity) for p in check_data(ds, engine=engine))
+
+    res = ds.resources[0]
+    if read_fast(ds.root / res["path"], res) is None:
+        return
+    assert seen("auto") == seen("frictionless")
