@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve test validate lint browser clean
+.PHONY: site serve test validate lint bench browser clean
 
 # Create the virtual environment and install gongkai with its test tools.
 $(STAMP): pyproject.toml
@@ -24,8 +24,12 @@ validate: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
+# The benchmark: synthetic inputs in a temporary folder; ARGS=--quick for a small run.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff check scripts tests benchmarks
 
 # Browser tests drive Debian's chromium; install it when we can (root or sudo), else say so.
 browser:

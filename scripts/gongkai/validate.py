@@ -9,7 +9,7 @@ from __future__ import annotations
 from .checks.catalog import check_catalog
 from .checks.changelog import check_changelog
 from .checks.encoding import check_text_file, read_csv
-from .checks.fast import CONTROL_RE2, PINYIN_RE2, check_columns, formula_counts, read_fast, suspicious_cells
+from .checks.fast import TEXT_RE2, check_columns, formula_counts, read_fast, suspicious_cells
 from .checks.folder import check_folder, check_readme
 from .checks.formula import check_formula_cells, formula_problems
 from .checks.gitindex import check_git_index
@@ -89,11 +89,10 @@ def _check_fast(ds: Dataset, fast: dict) -> list[Problem]:
         file = ds.file(res["path"])
         for f in check_columns(res, table.table):
             problems.append(Problem(f.code, f.message, file, line=f.row, field=f.field, dataset=ds.name))
-        for pattern in (CONTROL_RE2, PINYIN_RE2):
-            for row, name, value in suspicious_cells(table, pattern):
-                problems += [Problem(code, message, file, line=row, field=name, dataset=ds.name) for code, message in text_problems(value)]
+        for row, name, value in suspicious_cells(table, TEXT_RE2):
+            problems += [Problem(code, message, file, line=row, field=name, dataset=ds.name) for code, message in text_problems(value)]
         problems += formula_problems(ds, res, formula_counts(table, fields_of(res)), lambda i: i + 2)
-    return list(dict.fromkeys(problems))  # a cell flagged by both patterns is reported once
+    return problems
 
 
 READ_FAILURES = {"utf8-bom", "encoding-error", "empty-file", "csv-syntax", "no-rows"}

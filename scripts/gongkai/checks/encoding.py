@@ -8,6 +8,7 @@ from ..csvtext import CsvSyntaxError, CsvText, parse
 from ..load import Dataset
 from ..problems import Problem
 
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 FIX_ENCODING = "convert it to UTF-8 without BOM, e.g. iconv -f GB18030 -t UTF-8 in.csv > out.csv"
 
 
@@ -15,6 +16,9 @@ def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
     """Decode and parse one resource file; on failure return the problems instead."""
     file = ds.file(relpath)
     raw = (ds.root / relpath).read_bytes()
+    if raw.startswith(LFS_POINTER):
+        message = "this is a Git LFS pointer, not the data: fetch the file (git lfs pull) so the build publishes the real rows"
+        return None, [Problem("lfs-pointer", message, file, line=1, dataset=ds.name)]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [
             Problem(

@@ -12,6 +12,8 @@ the caller uses frictionless for the whole table. A differential test keeps both
 from __future__ import annotations
 
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -119,17 +121,24 @@ def _constraints_well_formed(c: dict) -> bool:
 
 
 def check_columns(resource: dict, table: pa.Table) -> list[Finding]:
-    """Type, constraint, unique and primary-key findings for one resource."""
+    """Type, constraint, unique and primary-key findings for one resource.
+
+    Fields are checked in threads: pyarrow's kernels release the GIL, so both cores work.
+    """
     schema = schema_of(resource)
     missing_values = schema.get("missingValues", [""])
-    findings: list[Finding] = []
     fields = fields_of(resource)
-    for field in fields:
+
+    def one(field: dict) -> list[Finding]:
         col = table[field["name"]].combine_chunks()
         missing = pc.is_in(col, value_set=pa.array(missing_values, pa.string()))
-        findings += _field_findings(field, col, missing, missing_values)
+        found = _field_findings(field, col, missing, missing_values)
         if (field.get("constraints") or {}).get("unique"):
-            findings += _unique_findings(field, col, missing_values)
+            found += _unique_findings(field, col, missing_values)
+        return found
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        findings = [f for found in pool.map(one, fields) for f in found]
     findings += _primary_key_findings(schema, table, fields, missing_values)
     return findings
 
@@ -166,35 +175,33 @@ def _passes(field: dict, col: pa.Array) -> pa.Array:
     """True where a non-missing value certainly reads and meets every constraint."""
     ftype = field.get("type", "string")
     c = field.get("constraints") or {}
-    ok = pa.array([True] * len(col))
+    ok = pc.is_valid(col)  # all true: no cell is null here
     if ftype == "integer":
         ok = pc.match_substring_regex(col, INTEGER)
         numbers = pc.cast(pc.if_else(ok, col, "0"), pa.int64())
         for key, cmp in (("minimum", pc.greater_equal), ("maximum", pc.less_equal)):
             if key in c:
-                ok = pc.and_(ok, cmp(numbers, int(c[key])) if isinstance(c[key], int) and not isinstance(c[key], bool) else pa.array([False] * len(col)))
+                ok = pc.and_(ok, cmp(numbers, int(c[key])) if isinstance(c[key], int) and not isinstance(c[key], bool) else pc.invert(pc.is_valid(col)))
     elif ftype == "number":
         ok = pc.match_substring_regex(col, NUMBER)
         numbers = pc.cast(pc.if_else(ok, col, "0"), pa.float64())
         for key, cmp in (("minimum", pc.greater), ("maximum", pc.less)):
             if key in c:  # strictly inside by float is exactly inside; ties go to frictionless
                 bound = c[key]
-                ok = pc.and_(
-                    ok, cmp(numbers, float(bound)) if isinstance(bound, (int, float)) and not isinstance(bound, bool) else pa.array([False] * len(col))
-                )
+                ok = pc.and_(ok, cmp(numbers, float(bound)) if isinstance(bound, (int, float)) and not isinstance(bound, bool) else pc.invert(pc.is_valid(col)))
     elif ftype == "date":
         ok = pc.match_substring_regex(col, DATE)
         parsed = pc.strptime(pc.if_else(ok, col, "2000-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True)
         ok = pc.and_(ok, pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), col), False))
         if "minimum" in c or "maximum" in c:
-            ok = pa.array([False] * len(col))  # rare; frictionless decides
+            ok = pc.invert(pc.is_valid(col))  # rare; frictionless decides
     elif ftype == "boolean":
         ok = pc.is_in(col, value_set=pa.array(["true", "True", "TRUE", "1", "false", "False", "FALSE", "0"]))
         if "enum" in c:
-            ok = pa.array([False] * len(col))
+            ok = pc.invert(pc.is_valid(col))
     if ftype == "string":
         if "pattern" in c:
-            ok = pc.and_(ok, pc.match_substring_regex(col, f"^(?:{c['pattern']})$")) if _re2(c["pattern"]) else pa.array([False] * len(col))
+            ok = pc.and_(ok, pc.match_substring_regex(col, f"^(?:{c['pattern']})$")) if _re2(c["pattern"]) else pc.invert(pc.is_valid(col))
         if "enum" in c:
             ok = pc.and_(ok, pc.is_in(col, value_set=pa.array([str(v) for v in c["enum"]], pa.string())))
         if "minLength" in c:
@@ -202,7 +209,7 @@ def _passes(field: dict, col: pa.Array) -> pa.Array:
         if "maxLength" in c:
             ok = pc.and_(ok, pc.less_equal(pc.utf8_length(col), c["maxLength"]))
     elif any(k in c for k in ("pattern", "enum", "minLength", "maxLength")):
-        ok = pa.array([False] * len(col))
+        ok = pc.invert(pc.is_valid(col))
     return pc.fill_null(ok, False)
 
 
@@ -235,6 +242,8 @@ def _typed_values(field: dict, col: pa.Array, missing_values: list[str]) -> list
 def _unique_findings(field: dict, col: pa.Array, missing_values: list[str]) -> list[Finding]:
     # As frictionless does it: typed values, missing ones skipped, each repeat reported.
     name = field["name"]
+    if field.get("type", "string") == "string" and _all_distinct(col, missing_values):
+        return []
     seen: dict = {}
     findings = []
     for i, (value, raw) in enumerate(zip(_typed_values(field, col, missing_values), col.to_pylist(), strict=True)):
@@ -252,6 +261,12 @@ def _primary_key_findings(schema: dict, table: pa.Table, fields: list[dict], mis
     if not names:
         return []
     by_name = {f["name"]: f for f in fields}
+    if (
+        len(names) == 1
+        and by_name[names[0]].get("type", "string") == "string"
+        and _all_distinct(table[names[0]].combine_chunks(), missing_values, none_missing=True)
+    ):
+        return []
     columns = [_typed_values(by_name[n], table[n].combine_chunks(), missing_values) for n in names]
     seen: dict = {}
     findings = []
@@ -271,6 +286,15 @@ def _primary_key_findings(schema: dict, table: pa.Table, fields: list[dict], mis
     return findings
 
 
+def _all_distinct(col: pa.Array, missing_values: list[str], none_missing: bool = False) -> bool:
+    """No value repeats (and, with none_missing, no value is missing): the common case, decided at C speed."""
+    missing = pc.is_in(col, value_set=pa.array(missing_values, pa.string()))
+    if none_missing and pc.any(missing).as_py():
+        return False
+    present = col.filter(pc.invert(missing))
+    return pc.count_distinct(present).as_py() == len(present)
+
+
 def _rows(mask: pa.Array) -> list[int]:
     return [int(i) + 2 for i in pc.indices_nonzero(mask).to_pylist()]
 
@@ -284,6 +308,7 @@ def _short(text: str) -> str:
 # RE2 forms of checks/text.py's patterns: a cheap first pass; matching cells go to the exact check.
 CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 PINYIN_RE2 = r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]"
+TEXT_RE2 = f"{CONTROL_RE2}|{PINYIN_RE2}"
 FORMULA_RE2 = r"^[=+\-@\t\r＝＋－＠]"
 
 
@@ -337,24 +362,26 @@ def _scan(path: Path, chunk: int = 1 << 24) -> tuple[bytes, int, bool] | None:
 
 def suspicious_cells(fast: FastTable, pattern: str) -> list[tuple[int, str, str]]:
     """(row, field, value) of the cells a vectorised regex flags, for an exact check."""
-    found = []
-    for name in fast.header:
+
+    def one(name: str) -> list[tuple[int, str, str]]:
         col = fast.table[name].combine_chunks()
         mask = pc.match_substring_regex(col, pattern)
-        if pc.any(mask).as_py():
-            for i in pc.indices_nonzero(mask).to_pylist():
-                found.append((i + 2, name, col[i].as_py()))
-    return found
+        if not pc.any(mask).as_py():
+            return []
+        return [(i + 2, name, col[i].as_py()) for i in pc.indices_nonzero(mask).to_pylist()]
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return [cell for found in pool.map(one, fast.header) for cell in found]
 
 
 def formula_counts(fast: FastTable, fields: list[dict]) -> dict[str, tuple[int, int]]:
     """As cells.formula_like: field -> (count, first row index), vectorised."""
-    found = {}
-    for field in fields:
-        if field.get("type", "string") in ("integer", "number") or not isinstance(field.get("name"), str):
-            continue
-        mask = pc.match_substring_regex(fast.table[field["name"]].combine_chunks(), FORMULA_RE2)
+    textual = [f["name"] for f in fields if f.get("type", "string") not in ("integer", "number") and isinstance(f.get("name"), str)]
+
+    def one(name: str):
+        mask = pc.match_substring_regex(fast.table[name].combine_chunks(), FORMULA_RE2)
         count = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
-        if count:
-            found[field["name"]] = (count, pc.indices_nonzero(mask)[0].as_py())
-    return found
+        return name, (count, pc.indices_nonzero(mask)[0].as_py()) if count else None
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return {name: found for name, found in pool.map(one, textual) if found}

@@ -1,0 +1,22 @@
+"""The benchmark runs end to end in its quick mode (timings are its business, not the tests')."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_quick_benchmark_runs_and_agrees_with_frictionless(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks/run.py"), "--quick", "--json", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    stages = {r["stage"]: r for r in results}
+    validation = [r for r in results if r["stage"].startswith("validate")]
+    assert len(validation) == 2 and all(r["same_errors"] for r in validation)
+    assert all(r.get("ok", True) for r in results)
+    assert any(s.startswith("build 30 datasets") for s in stages)
+    assert "stage" in result.stdout.splitlines()[0]
