@@ -11,16 +11,13 @@ import datetime as dt
 import decimal
 import io
 import json
-import re
 import zipfile
 from dataclasses import dataclass, field
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from .load import Dataset
 from .output import sha256
 from .tables import Table
+from .xlsx import write_workbook
 
 XLSX_MAX_ROWS = 1_048_575  # one row is the header
 XLSX_MAX_CELL = 32_767
@@ -95,13 +92,24 @@ def published_descriptor(ds: Dataset, tables: list[Table], sources: dict[str, by
 
 
 def to_json(table: Table) -> bytes:
-    """An array of records keyed by field name, typed by the schema, one record per line."""
-    names = [f["name"] for f in table.fields]
-    lines = []
-    for row in table.typed:
-        pairs = ", ".join(f"{json.dumps(n, ensure_ascii=False)}: {json_value(v)}" for n, v in zip(names, row))
-        lines.append("{" + pairs + "}")
+    """An array of records keyed by field name, typed by the schema, one record per line.
+
+    Encoded a column at a time: the json module encodes a whole list in C, and a NUL byte,
+    which JSON always escapes inside strings, separates the encoded values again.
+    """
+    if not table.typed:
+        return b"[\n\n]\n"
+    keys = [json.dumps(f["name"], ensure_ascii=False) + ": " for f in table.fields]
+    columns = [_encode_column([row[i] for row in table.typed]) for i in range(len(table.fields))]
+    lines = ["{" + ", ".join(map(str.__add__, keys, cells)) + "}" for cells in zip(*columns, strict=True)]
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+
+
+def _encode_column(values: list) -> list[str]:
+    if all(v is None or (isinstance(v, str)) for v in values):
+        encoded = json.dumps(values, ensure_ascii=False, separators=("\x00", ":"))[1:-1]
+        return encoded.split("\x00") if values else []
+    return [json_value(v) for v in values]
 
 
 def json_value(value) -> str:
@@ -132,6 +140,8 @@ def xlsx_obstacle(table: Table) -> str | None:
         return f"{len(table.raw)} 行，超过 Excel 的 {XLSX_MAX_ROWS} 行上限，请下载 CSV。"
     for i, row in enumerate(table.raw):
         for j, cell in enumerate(row):
+            if "\ufffe" in cell or "\uffff" in cell:
+                return f"第 {i + 2} 行“{table.fields[j]['name']}”字段含有 XML 不允许的字符（U+FFFE 或 U+FFFF），无法写入 Excel，请下载 CSV。"
             if len(cell) > XLSX_MAX_CELL:
                 return f"第 {i + 2} 行“{table.fields[j]['name']}”字段超过 Excel 单元格 {XLSX_MAX_CELL} 字符上限，请下载 CSV。"
     return None
@@ -139,76 +149,48 @@ def xlsx_obstacle(table: Table) -> str | None:
 
 def to_xlsx(table: Table, stamp: dt.datetime) -> tuple[bytes, int]:
     """The workbook, and how many numbers it keeps as text because Excel would round them."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "数据"
-    bold = Font(bold=True)
-    ws.append([ooxml_escape(f.get("title") or f["name"]) for f in table.fields])
-    for cell in ws[1]:
-        cell.font = bold
-        cell.data_type = "s"
     types = [f.get("type", "string") for f in table.fields]
     as_text = 0
-    for r, (raw, typed) in enumerate(zip(table.raw, table.typed), start=2):
-        for c, (text, value, kind) in enumerate(zip(raw, typed, types), start=1):
-            written = _write_cell(ws.cell(row=r, column=c), text, value, kind)
-            as_text += kind in ("integer", "number") and written == "text"
-    ws.freeze_panes = "A2"
 
-    dictionary = wb.create_sheet("数据字典")
-    dictionary.append(["字段名", "中文名", "类型", "单位", "说明", "约束"])
-    for cell in dictionary[1]:
-        cell.font = bold
-        cell.data_type = "s"
-    for f in table.fields:
-        row = [f["name"], f.get("title", ""), f.get("type", "string"), unit_of(f, table.fields), f.get("description", ""), constraints_text(f)]
-        row = [ooxml_escape(str(v)) for v in row]
-        dictionary.append(row)
-        for cell in dictionary[dictionary.max_row]:
-            cell.data_type = "s"
+    def data_rows():
+        nonlocal as_text
+        yield [("s", f.get("title") or f["name"]) for f in table.fields]
+        for raw, typed in zip(table.raw, table.typed):
+            row = []
+            for text, value, kind in zip(raw, typed, types):
+                cell = excel_cell(text, value, kind)
+                as_text += kind in ("integer", "number") and cell is not None and cell[0] == "s"
+                row.append(cell)
+            yield row
 
-    wb.properties.creator = "gongkai"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
+    def dictionary_rows():
+        yield [("s", h) for h in ("字段名", "中文名", "类型", "单位", "说明", "约束")]
+        for f in table.fields:
+            values = [f["name"], f.get("title", ""), f.get("type", "string"), unit_of(f, table.fields), f.get("description", ""), constraints_text(f)]
+            yield [("s", str(v)) for v in values]
+
     buf = io.BytesIO()
-    wb.save(buf)
-    return _fixed_zip(buf.getvalue(), stamp), as_text
+    write_workbook(buf, [("数据", data_rows()), ("数据字典", dictionary_rows())], stamp)
+    return buf.getvalue(), as_text
 
 
-def _write_cell(cell, text: str, value, kind: str) -> str:
-    """Write one cell; return how: "empty", "typed" or "text".
+def excel_cell(text: str, value, kind: str):
+    """How one cell goes into Excel: typed where Excel holds the value exactly, else its text.
 
-    Strings are always typed as strings, so "=1+1" stays text and is never evaluated;
-    numbers Excel would round (more than 15 significant digits) are kept as their text.
+    Strings are always text cells, so "=1+1" stays text and is never evaluated; numbers
+    Excel would round (more than 15 significant digits) and dates it cannot show stay text.
     """
     if value is None:
-        return "empty"
+        return None
     if kind == "integer" and isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) <= EXCEL_DIGITS:
-        cell.value = value
-    elif kind == "number" and isinstance(value, decimal.Decimal) and value.is_finite() and len(value.as_tuple().digits) <= EXCEL_DIGITS:
-        cell.value = value
-    elif kind == "date" and isinstance(value, dt.date) and value >= EXCEL_FIRST_DATE:
-        cell.value = value
-        cell.number_format = "yyyy-mm-dd"
-    elif kind == "boolean" and isinstance(value, bool):
-        cell.value = value
-    else:
-        cell.value = ooxml_escape(text)
-        cell.data_type = "s"
-        return "text"
-    return "typed"
-
-
-_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)|\r")
-
-
-def ooxml_escape(text: str) -> str:
-    """Text as Excel must store it to read it back unchanged (ECMA-376 ST_Xstring).
-
-    Excel decodes _xHHHH_ in cell text, so a literal "_x0041_" would show as "A", and XML
-    turns a carriage return into a line feed; both are written in the escaped form.
-    """
-    return _OOXML_ESCAPE.sub(lambda m: "_x000D_" if m.group(0) == "\r" else "_x005F_" + m.group(1), text)
+        return ("n", str(value))
+    if kind == "number" and isinstance(value, decimal.Decimal) and value.is_finite() and len(value.as_tuple().digits) <= EXCEL_DIGITS:
+        return ("n", str(value))
+    if kind == "date" and isinstance(value, dt.date) and not isinstance(value, dt.datetime) and value >= EXCEL_FIRST_DATE:
+        return ("d", value)
+    if kind == "boolean" and isinstance(value, bool):
+        return ("b", value)
+    return ("s", text)
 
 
 def unit_of(field: dict, fields: list[dict]) -> str:
@@ -265,23 +247,6 @@ def _zip(members: dict[str, bytes], stamp: dt.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, members[name])
-    return buf.getvalue()
-
-
-def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    # openpyxl stamps zip entries and dcterms:modified with the current time; fix both.
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        members = {info.filename: zf.read(info.filename) for info in zf.infolist()}
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    core = "docProps/core.xml"
-    if core in members:
-        members[core] = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + iso + rb"\g<2>", members[core])
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-        for name, content in members.items():  # keep [Content_Types].xml first
-            info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(info, content)
     return buf.getvalue()
 
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from frictionless import Schema
 
+from .checks.fast import read_fast, typed_values
 from .csvtext import CsvText, parse
-from .load import Dataset
+from .load import Dataset, fields_of, schema_of
 
 
 @dataclass
@@ -32,6 +33,9 @@ class Table:
 
 
 def read_table(ds: Dataset, resource: dict) -> Table:
+    fast = read_fast(ds.root / resource["path"], resource)
+    if fast is not None:
+        return _from_columns(resource, fast)
     text = (ds.root / resource["path"]).read_bytes().decode("utf-8")
     csv: CsvText = parse(text)
     schema = Schema.from_descriptor(resource["schema"])
@@ -40,6 +44,17 @@ def read_table(ds: Dataset, resource: dict) -> Table:
         values, _notes = schema.read_cells(row)
         typed.append(values)
     return Table(resource=resource, fields=list(resource["schema"]["fields"]), header=csv.header, raw=csv.rows, typed=typed)
+
+
+def _from_columns(resource: dict, fast) -> Table:
+    # Whole columns typed the way frictionless types them (checks/fast.py), then rows.
+    fields = fields_of(resource)
+    missing = schema_of(resource).get("missingValues", [""])
+    raw_columns = [fast.table[f["name"]].combine_chunks().to_pylist() for f in fields]
+    typed_columns = [typed_values(f, fast.table[f["name"]].combine_chunks(), missing) for f in fields]
+    raw = [list(row) for row in zip(*raw_columns, strict=True)]
+    typed = [list(row) for row in zip(*typed_columns, strict=True)]
+    return Table(resource=resource, fields=list(resource["schema"]["fields"]), header=fast.header, raw=raw, typed=typed)
 
 
 def read_tables(ds: Dataset) -> list[Table]:

@@ -11,6 +11,7 @@ the caller uses frictionless for the whole table. A differential test keeps both
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -221,7 +222,7 @@ def _re2(pattern: str) -> bool:
     return True
 
 
-def _typed_values(field: dict, col: pa.Array, missing_values: list[str]) -> list:
+def typed_values(field: dict, col: pa.Array, missing_values: list[str]) -> list:
     """Each row's value as frictionless types it (None where missing or not of the type)."""
     ftype = field.get("type", "string")
     missing = set(missing_values)
@@ -232,11 +233,22 @@ def _typed_values(field: dict, col: pa.Array, missing_values: list[str]) -> list
     if canonical and pc.all(pc.or_(pc.match_substring_regex(col, canonical), pc.is_in(col, value_set=pa.array(missing_values, pa.string())))).as_py():
         convert = int if ftype == "integer" else Decimal
         return [None if v in missing else convert(v) for v in values]
+    if ftype == "date" and pc.all(pc.or_(pc.match_substring_regex(col, DATE), pc.is_in(col, value_set=pa.array(missing_values, pa.string())))).as_py():
+        cache = {v: (None if v in missing else _date_or_none(v)) for v in set(values)}
+        return [cache[v] for v in values]
     reader = Schema.from_descriptor({"fields": [field], "missingValues": missing_values})
     cache: dict[str, object] = {}
     for v in set(values):
         cache[v] = reader.read_cells([v])[0][0]
     return [cache[v] for v in values]
+
+
+def _date_or_none(text: str):
+    # frictionless reads default dates with strptime("%Y-%m-%d"): the same verdict for YYYY-MM-DD
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
 
 
 def _unique_findings(field: dict, col: pa.Array, missing_values: list[str]) -> list[Finding]:
@@ -246,7 +258,7 @@ def _unique_findings(field: dict, col: pa.Array, missing_values: list[str]) -> l
         return []
     seen: dict = {}
     findings = []
-    for i, (value, raw) in enumerate(zip(_typed_values(field, col, missing_values), col.to_pylist(), strict=True)):
+    for i, (value, raw) in enumerate(zip(typed_values(field, col, missing_values), col.to_pylist(), strict=True)):
         if value is None:
             continue
         if value in seen:
@@ -267,7 +279,7 @@ def _primary_key_findings(schema: dict, table: pa.Table, fields: list[dict], mis
         and _all_distinct(table[names[0]].combine_chunks(), missing_values, none_missing=True)
     ):
         return []
-    columns = [_typed_values(by_name[n], table[n].combine_chunks(), missing_values) for n in names]
+    columns = [typed_values(by_name[n], table[n].combine_chunks(), missing_values) for n in names]
     seen: dict = {}
     findings = []
     label = ",".join(names)
