@@ -25,6 +25,7 @@ from .errors import BuildError, InvalidData
 from .export import export_dataset
 from .load import discover
 from .output import sync_tree
+from .parallel import Progress, run_each
 from .problems import Report
 from .render import render_site
 from .tables import read_tables
@@ -43,20 +44,20 @@ class Generated:
     files: dict[str, bytes]
 
 
-def build(root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs") -> Generated:
-    generated = generate_docs(root)
+def build(root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs", progress: Progress | None = None) -> Generated:
+    generated = generate_docs(root, progress)
     publish_site(root, site_dir or root / "site", generator, generated)
     return generated
 
 
-def generate_docs(root: Path) -> Generated:
+def generate_docs(root: Path, progress: Progress | None = None) -> Generated:
     """Everything up to the site generator: the pages and files of build/docs."""
     settings = load_settings(root)
     datasets = discover(settings.datasets_dir)
-    report = validate(datasets, settings)
+    report = validate(datasets, settings, progress)
     if not report.valid:
         raise InvalidData(report)
-    entries = [_export(ds, settings) for ds in datasets]
+    entries = run_each(export_entry, datasets, settings, stage="export", progress=progress)
     pages = render_site(entries, settings)
     files = _hand_written(root)
     clash = sorted(set(files) & set(pages))
@@ -93,7 +94,7 @@ def publish_site(root: Path, site_dir: Path, generator: str, generated: Generate
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _export(ds, settings: Settings) -> Entry:
+def export_entry(ds, settings: Settings) -> Entry:
     tables = read_tables(ds)
     exported = export_dataset(ds, tables, settings.site_url)
     readme = (ds.root / "README.md").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
@@ -71,7 +72,7 @@ def _validate(args, root: Path) -> int:
 
 def _build(args, root: Path) -> int:
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    generated = build(root, site_dir=site_dir, generator=args.generator)
+    generated = build(root, site_dir=site_dir, generator=args.generator, progress=_Progress())
     rows = sum(e.rows for e in generated.entries)
     print(f"gongkai: {len(generated.entries)} datasets, {rows} rows, {len(generated.files)} files generated")
     print(f"gongkai: site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)")
@@ -82,6 +83,23 @@ def _serve(args, root: Path) -> int:
     generate_docs(root)  # validate and generate once before MkDocs starts watching
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "--dev-addr", args.dev_addr]
     return subprocess.call(cmd, cwd=root)
+
+
+class _Progress:
+    """Datasets done and time left, on stderr, at most every two seconds, for long builds."""
+
+    def __init__(self):
+        self.start = {}
+        self.shown = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        began = self.start.setdefault(stage, now)
+        if now - self.shown < 2 and done < total or now - began < 2:
+            return
+        self.shown = now
+        left = (now - began) / done * (total - done)
+        print(f"gongkai: {stage} {done}/{total} datasets, about {left:.0f} s left", file=sys.stderr)
 
 
 def _print_report(report: Report, fmt: str, root: Path, limit: int | None = None) -> None:

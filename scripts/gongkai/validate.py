@@ -22,13 +22,14 @@ from .config import Settings
 from .csvtext import CsvText
 from .jsonlines import value_lines
 from .load import DESCRIPTOR, Dataset, fields_of
+from .parallel import Progress, run_each
 from .problems import Problem, Report
 
 
-def validate(datasets: list[Dataset], settings: Settings) -> Report:
+def validate(datasets: list[Dataset], settings: Settings, progress: Progress | None = None) -> Report:
     report = Report(datasets=[ds.name for ds in datasets])
-    for ds in datasets:
-        report.extend(validate_dataset(ds, settings))
+    for problems in run_each(validate_dataset, datasets, settings, stage="validate", progress=progress):
+        report.extend(problems)
     report.extend(check_catalog(datasets))
     report.extend(check_git_index(settings.root))
     report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))

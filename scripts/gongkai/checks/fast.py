@@ -138,8 +138,7 @@ def check_columns(resource: dict, table: pa.Table) -> list[Finding]:
             found += _unique_findings(field, col, missing_values)
         return found
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        findings = [f for found in pool.map(one, fields) for f in found]
+    findings = [f for found in _map(one, fields, table.num_rows) for f in found]
     findings += _primary_key_findings(schema, table, fields, missing_values)
     return findings
 
@@ -307,6 +306,14 @@ def _all_distinct(col: pa.Array, missing_values: list[str], none_missing: bool =
     return pc.count_distinct(present).as_py() == len(present)
 
 
+def _map(func, items, rows: int) -> list:
+    """Columns in threads for big tables (pyarrow releases the GIL); in line for small ones."""
+    if rows < 50_000:
+        return [func(item) for item in items]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return list(pool.map(func, items))
+
+
 def _rows(mask: pa.Array) -> list[int]:
     return [int(i) + 2 for i in pc.indices_nonzero(mask).to_pylist()]
 
@@ -382,8 +389,7 @@ def suspicious_cells(fast: FastTable, pattern: str) -> list[tuple[int, str, str]
             return []
         return [(i + 2, name, col[i].as_py()) for i in pc.indices_nonzero(mask).to_pylist()]
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return [cell for found in pool.map(one, fast.header) for cell in found]
+    return [cell for found in _map(one, fast.header, fast.table.num_rows) for cell in found]
 
 
 def formula_counts(fast: FastTable, fields: list[dict]) -> dict[str, tuple[int, int]]:
@@ -395,5 +401,4 @@ def formula_counts(fast: FastTable, fields: list[dict]) -> dict[str, tuple[int, 
         count = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
         return name, (count, pc.indices_nonzero(mask)[0].as_py()) if count else None
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return {name: found for name, found in pool.map(one, textual) if found}
+    return {name: found for name, found in _map(one, textual, fast.table.num_rows) if found}
