@@ -19,17 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .catalog import Entry
-from .config import Settings, load_settings
+from . import cache
+from .catalog import Entry, Summary
+from .config import SETTINGS_FILE, Settings, load_settings
 from .errors import BuildError, InvalidData
 from .export import export_dataset
-from .load import discover
+from .load import Dataset, discover
 from .output import sync_tree
 from .parallel import Progress, run_each
-from .problems import Report
-from .render import render_site
+from .problems import Problem, Report
+from .render import render_dataset, render_site
 from .tables import read_tables
-from .validate import validate
+from .validate import finish_report, validate_dataset
 from .verify import verify_site
 
 BUILD_DOCS = Path("build/docs")
@@ -39,8 +40,18 @@ HAND_WRITTEN = Path("docs")
 @dataclass
 class Generated:
     settings: Settings
-    entries: list[Entry]
+    entries: list[Summary]
     report: Report
+    files: dict[str, bytes]
+
+
+@dataclass
+class Processed:
+    """One dataset after validation, export and rendering (or only validation, if it failed)."""
+
+    problems: list[Problem]
+    summary: Summary | None
+    page: str | None
     files: dict[str, bytes]
 
 
@@ -53,22 +64,48 @@ def build(root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs"
 def generate_docs(root: Path, progress: Progress | None = None) -> Generated:
     """Everything up to the site generator: the pages and files of build/docs."""
     settings = load_settings(root)
+    cache.check_untracked(root)
     datasets = discover(settings.datasets_dir)
-    report = validate(datasets, settings, progress)
+    settings_bytes = (root / SETTINGS_FILE).read_bytes()
+    results = run_each(process_dataset, datasets, settings, settings_bytes, stage="datasets", progress=progress)
+    report = Report(datasets=[ds.name for ds in datasets])
+    for result in results:
+        report.extend(result.problems)
+    report = finish_report(report, datasets, settings)
     if not report.valid:
         raise InvalidData(report)
-    entries = run_each(export_entry, datasets, settings, stage="export", progress=progress)
-    pages = render_site(entries, settings)
+    summaries = [r.summary for r in results]
+    pages = render_site(summaries, settings)
+    pages.update({f"datasets/{r.summary.name}/index.md": r.page for r in results})
     files = _hand_written(root)
     clash = sorted(set(files) & set(pages))
     if clash:
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
-    for entry in entries:
-        files.update(entry.exported.files)
-    files["SHA256SUMS"] = _checksums(entries)
+    for result in results:
+        files.update(result.files)
+    files["SHA256SUMS"] = _checksums(summaries)
     sync_tree(root / BUILD_DOCS, files)
-    return Generated(settings, entries, report, files)
+    return Generated(settings, summaries, report, files)
+
+
+def process_dataset(ds: Dataset, settings: Settings, settings_bytes: bytes) -> Processed:
+    """Validate, export and render one dataset, or take all three from the cache."""
+    key = cache.dataset_key(ds, settings_bytes)
+    hit = cache.read(settings.root, ds.name, key)
+    if hit is not None:
+        record, files = hit
+        summary = Summary.from_dict(record["summary"]) if record["summary"] else None
+        return Processed([Problem(**p) for p in record["problems"]], summary, record["page"], files)
+    problems = validate_dataset(ds, settings)
+    if any(p.is_error for p in problems):
+        result = Processed(problems, None, None, {})
+    else:
+        entry = export_entry(ds, settings)
+        result = Processed(problems, entry.summary(), render_dataset(entry, settings), entry.exported.files)
+    record = {"problems": [p.to_dict() for p in problems], "summary": result.summary.to_dict() if result.summary else None, "page": result.page}
+    cache.write(settings.root, ds.name, key, record, result.files)
+    return result
 
 
 def publish_site(root: Path, site_dir: Path, generator: str, generated: Generated) -> None:
@@ -107,9 +144,9 @@ def _hand_written(root: Path) -> dict[str, bytes]:
     return {p.relative_to(src).as_posix(): p.read_bytes() for p in sorted(src.rglob("*")) if p.is_file()}
 
 
-def _checksums(entries: list[Entry]) -> bytes:
+def _checksums(summaries: list[Summary]) -> bytes:
     # `sha256sum -c SHA256SUMS` run at the site root checks every published download.
-    lines = sorted(f"{d.sha256}  {d.path}" for e in entries for d in e.exported.downloads)
+    lines = sorted(f"{d.sha256}  {d.path}" for e in summaries for d in e.downloads)
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

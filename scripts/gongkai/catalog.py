@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from .config import Settings
 from .export import Download, Exported
@@ -54,6 +54,39 @@ class Entry:
         order = ["csv", "xlsx", "json"]
         kinds = {d.kind for d in self.exported.downloads}
         return [k.upper() for k in order if k in kinds]
+
+    def summary(self) -> Summary:
+        return Summary(name=self.name, meta=self.meta, rows=self.rows, downloads=list(self.exported.downloads))
+
+
+@dataclass
+class Summary:
+    """What the catalog pages need of a dataset: its metadata, row count and downloads.
+
+    Small and JSON-friendly, so an unchanged dataset comes from the cache without its tables.
+    """
+
+    name: str
+    meta: dict
+    rows: int
+    downloads: list[Download]
+
+    title = Entry.title
+    publisher = Entry.publisher
+    topics = Entry.topics
+    modified = Entry.modified
+
+    @property
+    def formats(self) -> list[str]:
+        kinds = {d.kind for d in self.downloads}
+        return [k.upper() for k in ("csv", "xlsx", "json") if k in kinds]
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "meta": self.meta, "rows": self.rows, "downloads": [asdict(d) for d in self.downloads]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Summary:
+        return cls(name=data["name"], meta=data["meta"], rows=data["rows"], downloads=[Download(**d) for d in data["downloads"]])
 
 
 def by_modified(entries: list[Entry]) -> list[Entry]:

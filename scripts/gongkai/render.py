@@ -28,15 +28,14 @@ TYPE_NAMES = {
 KIND_NAMES = {"csv": "CSV（UTF-8）", "xlsx": "Excel（XLSX）", "json": "JSON", "datapackage": "元数据 datapackage.json", "zip": "整包下载（ZIP）"}
 
 
-def render_site(entries: list[Entry], settings: Settings) -> dict[str, str]:
+def render_site(entries: list, settings: Settings) -> dict[str, str]:
+    """Home, catalog, topic and publisher pages from dataset summaries (dataset pages: render_dataset)."""
     pages = {
         "index.md": render_home(entries, settings),
         "datasets/index.md": render_catalog(entries, settings),
         "topics/index.md": render_topic_index(entries, settings),
         "publishers/index.md": render_publisher_index(entries, settings),
     }
-    for entry in entries:
-        pages[f"datasets/{entry.name}/index.md"] = render_dataset(entry, settings)
     for topic in used_topics(entries, settings):
         pages[f"topics/{topic.slug}/index.md"] = _listing_page(f"主题：{topic.name}", with_topic(entries, topic.name), settings, depth=2)
     for pub in used_publishers(entries, settings):

@@ -30,6 +30,11 @@ def validate(datasets: list[Dataset], settings: Settings, progress: Progress | N
     report = Report(datasets=[ds.name for ds in datasets])
     for problems in run_each(validate_dataset, datasets, settings, stage="validate", progress=progress):
         report.extend(problems)
+    return finish_report(report, datasets, settings)
+
+
+def finish_report(report: Report, datasets: list[Dataset], settings: Settings) -> Report:
+    """Add the checks across datasets and put every problem in file and line order."""
     report.extend(check_catalog(datasets))
     report.extend(check_git_index(settings.root))
     report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))

@@ -1,0 +1,79 @@
+"""Rebuild only what changed: each dataset's results, keyed by a hash of its inputs and our code.
+
+The key covers every byte of the dataset folder, the site settings and gongkai's own source,
+so any change to any of them is a miss. Entries are JSON and plain files under build/cache/
+(never pickles), and a cache that git tracks is refused: a pull request cannot smuggle in a
+"valid" verdict for its own data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import BuildError
+from .load import Dataset
+
+CACHE = Path("build/cache")
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def dataset_key(ds: Dataset, settings_bytes: bytes) -> str:
+    digest = hashlib.sha256(code_version().encode() + b"\0" + settings_bytes)
+    for path in sorted(ds.root.rglob("*")):
+        if path.is_symlink():
+            digest.update(b"link\0" + path.relative_to(ds.root).as_posix().encode())
+        elif path.is_file():
+            digest.update(path.relative_to(ds.root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def check_untracked(root: Path) -> None:
+    if shutil.which("git") is None or not (root / ".git").exists():
+        return
+    tracked = subprocess.run(["git", "ls-files", "--", str(CACHE)], cwd=root, capture_output=True, text=True).stdout.strip()
+    if tracked:
+        raise BuildError(f"{CACHE}/ is tracked by git; remove it from the repository (it must only ever be built locally)")
+
+
+def read(root: Path, name: str, key: str) -> tuple[dict, dict[str, bytes]] | None:
+    index = root / CACHE / f"{name}.json"
+    try:
+        entry = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if entry.get("key") != key:
+        return None
+    folder = root / CACHE / name
+    try:
+        files = {rel: (folder / rel).read_bytes() for rel in entry["files"]}
+    except OSError:
+        return None
+    if any(hashlib.sha256(data).hexdigest() != entry["files"][rel] for rel, data in files.items()):
+        return None
+    return entry, files
+
+
+def write(root: Path, name: str, key: str, entry: dict, files: dict[str, bytes]) -> None:
+    folder = root / CACHE / name
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel, data in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (root / CACHE).mkdir(parents=True, exist_ok=True)
+    record = dict(entry, key=key, files={rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()})
+    (root / CACHE / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

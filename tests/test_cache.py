@@ -1,0 +1,46 @@
+"""Rebuilds reprocess only what changed, and a cache never vouches for data it did not check."""
+
+from __future__ import annotations
+
+import subprocess
+
+from conftest import gongkai
+
+
+def _stamps(repo):
+    return {p.name: p.stat().st_mtime_ns for p in (repo / "build/cache").glob("*.json")}
+
+
+def test_only_the_changed_dataset_is_reprocessed(repo_factory):
+    repo = repo_factory(["tiny"], real=["disclosure-overview", "key-area-disclosure"])
+    assert gongkai("build", cwd=repo).returncode == 0
+    before = _stamps(repo)
+    assert set(before) == {"tiny.json", "disclosure-overview.json", "key-area-disclosure.json"}
+    assert gongkai("build", cwd=repo).returncode == 0
+    assert _stamps(repo) == before  # a no-op run touches no cache entry
+    csv = repo / "datasets/tiny/data/items.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("第一行", "第一行（改）"), encoding="utf-8")
+    assert gongkai("build", cwd=repo).returncode == 0
+    after = _stamps(repo)
+    assert after["tiny.json"] != before["tiny.json"]
+    assert {k: v for k, v in after.items() if k != "tiny.json"} == {k: v for k, v in before.items() if k != "tiny.json"}
+    assert "第一行（改）" in (repo / "site/datasets/tiny/items.csv").read_text(encoding="utf-8")
+
+
+def test_a_cached_failure_is_reported_again(repo_factory):
+    repo = repo_factory(["type-error"])
+    first = gongkai("build", cwd=repo)
+    second = gongkai("build", cwd=repo)
+    assert first.returncode == second.returncode == 1
+    assert first.stdout == second.stdout and "[type-error]" in second.stdout
+
+
+def test_a_cache_committed_to_git_is_refused(repo_factory):
+    repo = repo_factory(["tiny"])
+    assert gongkai("build", cwd=repo).returncode == 0
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-f", "build/cache"], cwd=repo, check=True)
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert "build/cache/ is tracked by git" in result.stderr
