@@ -182,3 +182,16 @@ def plain_mkdocs(folder: Path, pages: int) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+def plain_mkdocs_from(folder: Path, docs: Path) -> Path:
+    """A plain Material site over existing pages: no gongkai hook, a small navigation."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(docs, folder / "docs")
+    (folder / "mkdocs.yml").write_text(
+        "site_name: 参照\ntheme:\n  name: material\n  language: zh\n  font: false\nplugins:\n  - search:\n      lang: zh\n"
+        "markdown_extensions:\n  - tables\n  - toc\nnav:\n  - 首页: index.md\n  - 数据集: datasets/index.md\n",
+        encoding="utf-8",
+    )
+    return folder

@@ -6,6 +6,7 @@ Links between pages are Markdown links to .md files, so `mkdocs build --strict` 
 
 from __future__ import annotations
 
+import html
 import json
 
 from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
@@ -181,20 +182,26 @@ def _contact(c: dict) -> str:
 
 
 def _downloads(e: Entry) -> str:
+    # An HTML table left out of the search index: hashes and file names are not what people search.
     rows = []
     for t in e.tables:
+        title = esc(t.resource.get("title", t.name))
         for d in e.downloads(resource=t.name):
-            file = d.path.rsplit("/", 1)[1]
-            rows.append([esc_md(t.resource.get("title", t.name)), f"[{file}]({file})", KIND_NAMES[d.kind], human_size(d.bytes), f"`{d.sha256}`"])
+            rows.append([title, _file_link(d.path), KIND_NAMES[d.kind], human_size(d.bytes), f"<code>{d.sha256}</code>"])
         notice = e.exported.notices.get(f"{t.name}.xlsx")
         if notice:
-            rows.append([esc_md(t.resource.get("title", t.name)), "—", KIND_NAMES["xlsx"], "未生成", esc_md(notice)])
+            rows.append([title, "—", KIND_NAMES["xlsx"], "未生成", esc(notice)])
     for d in e.downloads(resource=None):
         if d.resource is None:
-            file = d.path.rsplit("/", 1)[1]
-            rows.append(["整个数据集", f"[{file}]({file})", KIND_NAMES[d.kind], human_size(d.bytes), f"`{d.sha256}`"])
+            rows.append(["整个数据集", _file_link(d.path), KIND_NAMES[d.kind], human_size(d.bytes), f"<code>{d.sha256}</code>"])
     guide = "Excel 或 WPS 用户请下载 XLSX；编程使用请下载 CSV（UTF-8 编码）；网页开发可用 JSON。SHA-256 用于核对文件是否完整、是否被改动。"
-    return guide + "\n\n" + md_table(["资源", "文件", "格式", "大小", "SHA-256"], rows) + _download_notes(e)
+    table = html_table(["资源", "文件", "格式", "大小", "SHA-256"], rows, attrs="data-search-exclude")
+    return guide + "\n\n" + table + _download_notes(e)
+
+
+def _file_link(path: str) -> str:
+    name = path.rsplit("/", 1)[1]
+    return f'<a href="{esc(name)}">{esc(name)}</a>'
 
 
 def _download_notes(e: Entry) -> str:
@@ -265,17 +272,18 @@ def _snippets(e: Entry, settings: Settings) -> str:
     csv_url = settings.url_for(f"datasets/{e.name}/{t.name}.csv")
     pkg_url = settings.url_for(f"datasets/{e.name}/datapackage.json")
     dtypes = ", ".join(f'"{f["name"]}": "string"' for f in t.fields if f.get("type", "string") == "string")
-    return "\n\n".join(
-        [
+    blocks = [
+        (
             "用 pandas 读取（文本字段按文本读取，保留前导零，不把“NA”等当作空值）：",
-            "```python\nimport pandas as pd\n\n"
-            f'df = pd.read_csv(\n    "{csv_url}",\n    dtype={{{dtypes}}},\n    keep_default_na=False,\n    na_values=[""],\n)\n```',
-            "用 curl 下载并核对 SHA-256：",
-            f"```bash\ncurl -fLO {csv_url}\nsha256sum {t.name}.csv\n```",
-            "用 frictionless 读取整个数据包（含字段类型）：",
-            f'```python\nfrom frictionless import Package\n\npackage = Package("{pkg_url}")\n```',
-        ]
-    )
+            "python",
+            f'import pandas as pd\n\ndf = pd.read_csv(\n    "{csv_url}",\n    dtype={{{dtypes}}},\n    keep_default_na=False,\n    na_values=[""],\n)',
+        ),
+        ("用 curl 下载并核对 SHA-256：", "bash", f"curl -fLO {csv_url}\nsha256sum {t.name}.csv"),
+        ("用 frictionless 读取整个数据包（含字段类型）：", "python", f'from frictionless import Package\n\npackage = Package("{pkg_url}")'),
+    ]
+    # Raw HTML, left out of the search index; code is escaped like any other text.
+    parts = [f'<p>{esc(intro)}</p>\n<pre><code class="language-{lang}">{html.escape(code)}</code></pre>' for intro, lang, code in blocks]
+    return '<div class="gk-snippets" data-search-exclude>\n' + "\n".join(parts) + "\n</div>"
 
 
 def _sources(e: Entry) -> str:
@@ -300,7 +308,7 @@ def _citation(e: Entry, settings: Settings) -> str:
     url = settings.url_for(f"datasets/{e.name}/")
     m = e.meta
     text = f"{e.publisher}. {e.title}（版本 {m['version']}）[数据集]. {settings.site_name}, {m['modified']}. {url}"
-    return f'<p class="gk-cite"><code>{esc(text)}</code></p>'
+    return f'<p class="gk-cite" data-search-exclude><code>{esc(text)}</code></p>'
 
 
 def _strip_title(markdown_text: str) -> str:
