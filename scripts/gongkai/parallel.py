@@ -20,11 +20,17 @@ def run_each(func: Callable, items: Sequence, *args, stage: str = "", progress: 
             if progress:
                 progress(stage, i, total)
         return results
+    # Chunks keep the cost of passing work between processes small next to the work itself.
+    chunk = max(1, min(32, total // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(func, item, *args) for item in items]
         results = []
-        for i, future in enumerate(futures, 1):
-            results.append(future.result())
+        for i, result in enumerate(pool.map(_call, [(func, item, args) for item in items], chunksize=chunk), 1):
+            results.append(result)
             if progress:
                 progress(stage, i, total)
         return results
+
+
+def _call(job):
+    func, item, args = job
+    return func(item, *args)

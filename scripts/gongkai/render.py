@@ -171,7 +171,8 @@ def _metadata_table(e: Entry, settings: Settings) -> str:
         ("维护者", "；".join(_contact(c) for c in maintainers)),
     ]
     body = "\n".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<div class="gk-table gk-meta">\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
+    # Left out of the search index: keywords and topics are indexed as tags, the rest is not searched for.
+    return f'<div class="gk-table gk-meta" data-search-exclude>\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
 
 
 def _contact(c: dict) -> str:
@@ -237,7 +238,7 @@ def _crosstab(e: Entry, spec: dict) -> str:
     body = [[esc(key), *(str(counts[key].get(col, 0)) for col in columns), str(sum(counts[key].values()))] for key in counts]
     totals = [sum(counts[k].get(col, 0) for k in counts) for col in columns]
     body.append(["<strong>合计</strong>", *(f"<strong>{n}</strong>" for n in totals), f"<strong>{sum(totals)}</strong>"])
-    return f"### {esc_md(spec['title'])}\n\n" + html_table(header, body)
+    return f"### {esc_md(spec['title'])}\n\n" + html_table(header, body, attrs="data-search-exclude")
 
 
 def _dictionary(e: Entry, t) -> str:
