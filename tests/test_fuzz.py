@@ -49,7 +49,9 @@ def _reset(repo) -> None:
 
 
 SCALE = float(os.environ.get("GONGKAI_EXAMPLES", "1"))
-fuzz = settings(max_examples=int(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+fuzz = settings(
+    derandomize=not os.environ.get("GONGKAI_EXPLORE"), max_examples=int(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @fuzz

@@ -99,7 +99,12 @@ def _dataset(repo, rows):
 
 
 def _settings(n: int):
-    return settings(max_examples=int(n * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    return settings(
+        derandomize=not os.environ.get("GONGKAI_EXPLORE"),
+        max_examples=int(n * SCALE),
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 @_settings(1000)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from frictionless import Schema
 
-from .checks.fast import read_fast, typed_values
+from .columns import read_fast, typed_values
 from .csvtext import CsvText, parse
 from .load import Dataset, fields_of, schema_of
 

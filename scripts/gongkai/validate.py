@@ -9,7 +9,7 @@ from __future__ import annotations
 from .checks.catalog import check_catalog
 from .checks.changelog import check_changelog
 from .checks.encoding import check_text_file, read_csv
-from .checks.fast import TEXT_RE2, check_columns, formula_counts, read_fast, suspicious_cells
+from .checks.fast import TEXT_RE2, check_columns, formula_counts, suspicious_cells
 from .checks.folder import check_folder, check_readme
 from .checks.formula import check_formula_cells, formula_problems
 from .checks.gitindex import check_git_index
@@ -18,6 +18,7 @@ from .checks.paths import check_paths
 from .checks.profile import check_profile
 from .checks.table import check_metadata, check_tables
 from .checks.text import check_descriptor_text, check_markdown_text, check_table_text, text_problems
+from .columns import read_fast
 from .config import Settings
 from .csvtext import CsvText
 from .jsonlines import value_lines

@@ -75,7 +75,8 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
         for name in [key] if isinstance(key, str) else key if isinstance(key, list) else []:
             if isinstance(name, str) and name not in names:
                 yield problem(f'primaryKey names "{name}", which is not a field of this resource', ["resources", i, "schema", "primaryKey"])
-        for j, field in enumerate(schema_of(res).get("fields") or []):
+        raw_fields = schema_of(res).get("fields")
+        for j, field in enumerate(raw_fields if isinstance(raw_fields, list) else []):
             unit_field = field.get("unitField") if isinstance(field, dict) else None
             if isinstance(unit_field, str) and unit_field not in names:
                 yield problem(f'unitField "{unit_field}" is not a field of this resource', ["resources", i, "schema", "fields", j, "unitField"])
