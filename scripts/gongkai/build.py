@@ -1,12 +1,15 @@
 """The pipeline, written out once, top to bottom.
 
-    load the packages -> validate -> export download files -> render Markdown pages
-    -> write build/docs -> mkdocs build --strict into a fresh folder -> verify it
-    (checksums, links, no script in content) -> swap it in as site/
+    load the packages
+    -> for each dataset, in worker processes (or from build/cache when its inputs are
+       unchanged): validate -> export download files -> render its page
+    -> checks across datasets -> catalog, topic and publisher pages -> write build/docs
+    -> mkdocs build --strict into a fresh folder -> verify it (checksums, links, no script
+       in content) -> swap it in as site/
 
 Export runs before rendering because each page shows the size and SHA-256 of its files.
-Nothing is written until validation has passed, and site/ is only replaced by a complete,
-strictly built site: a failure at any stage leaves the previous site/ as it was.
+Nothing reaches build/docs or site/ until every dataset has passed, and site/ is only
+replaced by a complete, verified site: a failure at any stage leaves it as it was.
 """
 
 from __future__ import annotations
