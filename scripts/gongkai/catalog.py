@@ -51,9 +51,7 @@ class Entry:
 
     @property
     def formats(self) -> list[str]:
-        order = ["csv", "xlsx", "json"]
-        kinds = {d.kind for d in self.exported.downloads}
-        return [k.upper() for k in order if k in kinds]
+        return self.summary().formats
 
     def summary(self) -> Summary:
         return Summary(name=self.name, meta=self.meta, rows=self.rows, downloads=list(self.exported.downloads))

@@ -32,9 +32,7 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
         yield from _metadata(ds, exc.error, getattr(exc, "reasons", []))
         return
     except Exception as exc:  # noqa: BLE001 - a malformed descriptor can trip frictionless anywhere
-        # Fail closed: the package is not published, and the maintainer learns why.
-        message = f"frictionless could not read this package ({type(exc).__name__}); fix the problems listed for datapackage.json"
-        yield Problem("package-error", message, ds.file(DESCRIPTOR), dataset=ds.name)
+        yield _unreadable(ds, exc)
         return
     for error in report.errors:
         yield from _metadata(ds, error, [])
@@ -57,8 +55,13 @@ def check_metadata(ds: Dataset) -> Iterator[Problem]:
     except FrictionlessException as exc:
         yield from _metadata(ds, exc.error, getattr(exc, "reasons", []))
     except Exception as exc:  # noqa: BLE001 - as in check_tables
-        message = f"frictionless could not read this package ({type(exc).__name__}); fix the problems listed for datapackage.json"
-        yield Problem("package-error", message, ds.file(DESCRIPTOR), dataset=ds.name)
+        yield _unreadable(ds, exc)
+
+
+def _unreadable(ds: Dataset, exc: Exception) -> Problem:
+    # Fail closed: the package is not published, and the maintainer learns why.
+    message = f"frictionless could not read this package ({type(exc).__name__}); fix the problems listed for datapackage.json"
+    return Problem("package-error", message, ds.file(DESCRIPTOR), dataset=ds.name)
 
 
 def _row_problem(ds: Dataset, path: str, table: CsvText | None, types: dict, key: str | None, error) -> Problem:
