@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .build import build, generate_docs
 from .config import load_settings
 from .errors import GongkaiError, InvalidData, UsageError
 from .load import discover
@@ -71,6 +70,8 @@ def _validate(args, root: Path) -> int:
 
 
 def _build(args, root: Path) -> int:
+    from .build import build  # pages, exports and MkDocs: not needed to validate
+
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
     generated = build(root, site_dir=site_dir, generator=args.generator, progress=_Progress())
     rows = sum(e.rows for e in generated.entries)
@@ -80,6 +81,8 @@ def _build(args, root: Path) -> int:
 
 
 def _serve(args, root: Path) -> int:
+    from .build import generate_docs
+
     generate_docs(root)  # validate and generate once before MkDocs starts watching
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "--dev-addr", args.dev_addr]
     return subprocess.call(cmd, cwd=root)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from frictionless import Schema
 
 from .load import fields_of, schema_of
 
@@ -29,14 +29,56 @@ NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
+BLOCK = 1 << 23  # bytes per batch: small enough to stream a file of any size, large enough to vectorise
+
+
+class NotPlain(Exception):
+    """The file turned out not to be a plain rectangle: the row-by-row way decides it."""
+
+
 @dataclass
 class FastTable:
     header: list[str]
     table: pa.Table
 
 
-def read_fast(path: Path, resource: dict) -> FastTable | None:
-    """The resource as columns when the fast path can decide it exactly, else None."""
+@dataclass
+class FastSource:
+    """A resource file the fast path can read, a batch of rows at a time."""
+
+    path: Path
+    header: list[str]
+    lines: int  # physical lines, header included
+
+    def batches(self, block_size: int = BLOCK) -> Iterator[pa.RecordBatch]:
+        """Every row, as batches of string columns; raises NotPlain when the file is not a rectangle.
+
+        The file is streamed a block at a time, so memory stays flat whatever its size.
+        """
+        rows = 0
+        options = pacsv.ReadOptions(use_threads=False, block_size=block_size)
+        try:
+            reader = pacsv.open_csv(
+                str(self.path), read_options=options, parse_options=_parse_options(len(self.header)), convert_options=_convert_options(self.header)
+            )
+            for batch in reader:
+                if batch.schema.names != self.header:
+                    raise NotPlain
+                if _any_blank_row(batch):
+                    raise NotPlain  # frictionless reports blank rows; leave them to it
+                rows += batch.num_rows
+                yield batch
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
+            raise NotPlain from exc
+        if rows == 0 or rows + 1 != self.lines:
+            raise NotPlain  # no rows, or a quoted line break: physical lines differ from records
+
+    def read(self) -> FastTable:
+        return FastTable(header=self.header, table=pa.Table.from_batches(list(self.batches()), schema=_schema(self.header)))
+
+
+def fast_source(path: Path, resource: dict) -> FastSource | None:
+    """The resource file when the fast path can decide it exactly, else None."""
     if not supported(resource) or schema_of(resource).get("foreignKeys"):
         return None
     scan = _scan(path)
@@ -47,14 +89,20 @@ def read_fast(path: Path, resource: dict) -> FastTable | None:
         header = first.decode("utf-8").split(",")
     except UnicodeDecodeError:
         return None
-    if header != [f.get("name") for f in fields_of(resource)]:
+    if header != [f.get("name") for f in fields_of(resource)] or len(set(header)) != len(header):
         return None  # label problems: frictionless words them
-    table = read_columns(path, header)
-    if table is None:
+    return FastSource(path=path, header=header, lines=newlines + (0 if ends_with_newline else 1))
+
+
+def read_fast(path: Path, resource: dict) -> FastTable | None:
+    """The whole resource as columns when the fast path can decide it exactly, else None."""
+    source = fast_source(path, resource)
+    if source is None:
         return None
-    if newlines + (0 if ends_with_newline else 1) != table.num_rows + 1:
-        return None  # a quoted line break: physical lines differ from records
-    return FastTable(header=header, table=table)
+    try:
+        return source.read()
+    except NotPlain:
+        return None
 
 
 def _scan(path: Path, chunk: int = 1 << 24) -> tuple[bytes, int, bool] | None:
@@ -67,7 +115,8 @@ def _scan(path: Path, chunk: int = 1 << 24) -> tuple[bytes, int, bool] | None:
         while block := f.read(chunk):
             if b"\r" in block:
                 return None
-            quotes += block.count(b'"')
+            if b'"' in block:
+                quotes += block.count(b'"')
             newlines += block.count(b"\n")
             if first is None:
                 first = block.partition(b"\n")[0]
@@ -77,34 +126,41 @@ def _scan(path: Path, chunk: int = 1 << 24) -> tuple[bytes, int, bool] | None:
     return first, newlines, last == b"\n"
 
 
-def read_columns(source: bytes | Path, header: list[str]) -> pa.Table | None:
-    """All cells as strings, or None when the file is not a plain rectangle."""
-    if isinstance(source, bytes) and source.count(b'"') % 2:
+def read_columns(source: bytes, header: list[str]) -> pa.Table | None:
+    """All cells of an in-memory CSV as strings, or None when it is not a plain rectangle."""
+    if source.count(b'"') % 2 or len(set(header)) != len(header):
         return None  # an unclosed quote: pyarrow, like frictionless, would accept it
-    if len(set(header)) != len(header):
-        return None
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(source) if isinstance(source, bytes) else str(source),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=",", quote_char='"', double_quote=True, escape_char=False, newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]
-            ),
-        )
+        table = pacsv.read_csv(io.BytesIO(source), parse_options=_parse_options(len(header)), convert_options=_convert_options(header))
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None
-    if table.column_names != header or table.num_rows == 0:
+    if table.column_names != header or table.num_rows == 0 or any(_any_blank_row(b) for b in table.to_batches()):
         return None
-    blank = None
-    for col in table.columns:
-        empty = pc.equal(col, "")
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if pc.any(blank).as_py():
-        return None  # frictionless reports blank rows; leave them to it
     return table
+
+
+def _parse_options(columns: int) -> pacsv.ParseOptions:
+    # With two or more columns a record split at a quoted line break cannot line up with the
+    # header, and the caller compares records with physical lines: the faster block splitting
+    # (no line breaks inside values) is then exact. A single column keeps the careful one.
+    return pacsv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False, newlines_in_values=columns < 2, ignore_empty_lines=False)
+
+
+def _convert_options(header: list[str]) -> pacsv.ConvertOptions:
+    return pacsv.ConvertOptions(column_types={h: pa.string() for h in header}, strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[])
+
+
+def _schema(header: list[str]) -> pa.Schema:
+    return pa.schema([(h, pa.string()) for h in header])
+
+
+def _any_blank_row(batch: pa.RecordBatch) -> bool:
+    blank = pc.equal(batch.column(0), "")
+    if not pc.any(blank).as_py():
+        return False
+    for col in batch.columns[1:]:
+        blank = pc.and_(blank, pc.equal(col, ""))
+    return pc.any(blank).as_py()
 
 
 def supported(resource: dict) -> bool:
@@ -168,11 +224,20 @@ def typed_values(field: dict, col: pa.Array, missing_values: list[str]) -> list:
     if ftype == "date" and pc.all(pc.or_(pc.match_substring_regex(col, DATE), pc.is_in(col, value_set=pa.array(missing_values, pa.string())))).as_py():
         cache = {v: (None if v in missing else _date_or_none(v)) for v in set(values)}
         return [cache[v] for v in values]
-    reader = Schema.from_descriptor({"fields": [field], "missingValues": missing_values})
+    reader = cell_reader(field, missing_values)
     cache: dict[str, object] = {}
     for v in set(values):
         cache[v] = reader.read_cells([v])[0][0]
     return [cache[v] for v in values]
+
+
+def cell_reader(field: dict, missing_values: list[str]):
+    """frictionless's reader for one field's cells. Only what decides a value goes in, so a
+    malformed title or description (reported by the metadata check) cannot stop it."""
+    from frictionless import Schema  # imported when needed: it loads every plugin, pandas included
+
+    deciding = {k: v for k, v in field.items() if k in ("name", "type", "format", "constraints")}
+    return Schema.from_descriptor({"fields": [deciding], "missingValues": missing_values})
 
 
 def _date_or_none(text: str):

@@ -50,9 +50,14 @@ def on_pre_build(config):
 def on_post_build(config):
     # Material writes its search index with every Chinese character as a \uXXXX escape
     # (6 bytes instead of 3); the same JSON written as UTF-8 is about half the download.
+    # It also repeats a page's tags on every section; the page's own entry is the one a tag
+    # should find, so the sections drop theirs.
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
+        for doc in data.get("docs", []):
+            if "#" in doc.get("location", ""):
+                doc.pop("tags", None)
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -34,3 +36,50 @@ def run_each(func: Callable, items: Sequence, *args, stage: str = "", progress: 
 def _call(job):
     func, item, args = job
     return func(item, *args)
+
+
+def ahead(items: Iterable, depth: int = 2) -> Iterator:
+    """The items of an iterator produced in a thread, up to `depth` ahead of the consumer.
+
+    For pyarrow's CSV reader, which releases the GIL: the next batch is parsed on the
+    other core while this one is checked. Exceptions reach the consumer in order.
+    """
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                box.put((item, None))
+            box.put((done, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            box.put((done, exc))
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, exc = box.get()
+            if exc is not None:
+                raise exc
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a blocked producer finish
+            try:
+                box.get_nowait()
+            except queue.Empty:
+                thread.join(0.01)
+
+
+def in_background(func: Callable, *args) -> Future:
+    """func(*args) in a thread, for work that waits on imports or I/O while the caller computes."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(func, *args)
+    pool.shutdown(wait=False)
+    return future

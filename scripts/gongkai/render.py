@@ -115,6 +115,10 @@ def _listing_page(title: str, entries: list[Entry], settings: Settings, depth: i
 
 # --- the dataset page -----------------------------------------------------------------------
 
+# Sections the same on every dataset page (downloads, preview rows, snippets, licence, changelog,
+# citation) stay out of the search index: it holds what tells datasets apart, so it stays small.
+UNSEARCHED = " { data-search-exclude }"
+
 
 def render_dataset(e: Entry, settings: Settings) -> str:
     parts = [
@@ -122,24 +126,24 @@ def render_dataset(e: Entry, settings: Settings) -> str:
         f"# {esc_md(e.title)}",
         f'<p class="gk-lede">{esc(e.meta["description"])}</p>',
         _metadata_table(e, settings),
-        "## 下载",
+        "## 下载" + UNSEARCHED,
         _downloads(e),
-        *(["## 统计", *[_crosstab(e, spec) for spec in e.meta["crosstabs"]]] if e.meta.get("crosstabs") else []),
+        *(["## 统计" + UNSEARCHED, *[_crosstab(e, spec) for spec in e.meta["crosstabs"]]] if e.meta.get("crosstabs") else []),
         "## 数据字典",
         *[_dictionary(e, t) for t in e.tables],
-        "## 数据预览",
+        "## 数据预览" + UNSEARCHED,
         *[_preview(t, settings) for t in e.tables],
-        "## 使用示例",
+        "## 使用示例" + UNSEARCHED,
         _snippets(e, settings),
         "## 来源",
         _sources(e),
         "## 说明",
         f'<div class="gk-readme">\n{rich_text(e.readme)}\n</div>',
-        "## 许可",
+        "## 许可" + UNSEARCHED,
         _licenses(e),
-        "## 更新记录",
+        "## 更新记录" + UNSEARCHED,
         f'<div class="gk-changelog">\n{rich_text(_strip_title(e.changelog))}\n</div>',
-        "## 引用",
+        "## 引用" + UNSEARCHED,
         _citation(e, settings),
     ]
     return "\n\n".join(parts) + "\n"
@@ -238,7 +242,7 @@ def _crosstab(e: Entry, spec: dict) -> str:
     body = [[esc(key), *(str(counts[key].get(col, 0)) for col in columns), str(sum(counts[key].values()))] for key in counts]
     totals = [sum(counts[k].get(col, 0) for k in counts) for col in columns]
     body.append(["<strong>合计</strong>", *(f"<strong>{n}</strong>" for n in totals), f"<strong>{sum(totals)}</strong>"])
-    return f"### {esc_md(spec['title'])}\n\n" + html_table(header, body, attrs="data-search-exclude")
+    return f"### {esc_md(spec['title'])}{UNSEARCHED}\n\n" + html_table(header, body, attrs="data-search-exclude")
 
 
 def _dictionary(e: Entry, t) -> str:
@@ -265,7 +269,7 @@ def _preview(t, settings: Settings) -> str:
     header = [esc(f.get("title") or f["name"]) for f in t.fields]
     rows = [[esc(c) for c in row] for row in shown]
     note = f"前 {len(shown)} 行，共 {len(t.raw)} 行。" if len(t.raw) > n else f"全部 {len(t.raw)} 行。"
-    return f"### {esc_md(t.resource.get('title', t.name))}\n\n{note}\n\n" + html_table(header, rows, attrs="data-search-exclude")
+    return f"### {esc_md(t.resource.get('title', t.name))}{UNSEARCHED}\n\n{note}\n\n" + html_table(header, rows, attrs="data-search-exclude")
 
 
 def _snippets(e: Entry, settings: Settings) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .checks.catalog import check_catalog
 from .checks.changelog import check_changelog
 from .checks.encoding import check_text_file, read_csv
-from .checks.fast import TEXT_RE2, check_columns, formula_counts, suspicious_cells
+from .checks.fast import ColumnCheck
 from .checks.folder import check_folder, check_readme
 from .checks.formula import check_formula_cells, formula_problems
 from .checks.gitindex import check_git_index
@@ -18,12 +18,12 @@ from .checks.paths import check_paths
 from .checks.profile import check_profile
 from .checks.table import check_metadata, check_tables
 from .checks.text import check_descriptor_text, check_markdown_text, check_table_text, text_problems
-from .columns import read_fast
+from .columns import FastSource, NotPlain, fast_source
 from .config import Settings
 from .csvtext import CsvText
 from .jsonlines import value_lines
-from .load import DESCRIPTOR, Dataset, fields_of
-from .parallel import Progress, run_each
+from .load import DESCRIPTOR, Dataset
+from .parallel import Progress, ahead, in_background, run_each
 from .problems import Problem, Report
 
 
@@ -69,9 +69,12 @@ def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
     and frictionless otherwise; "frictionless" forces the reference.
     """
     if engine == "auto":
-        fast = {res["path"]: read_fast(ds.root / res["path"], res) for res in ds.resources}
-        if fast and all(fast.values()):
-            return _check_fast(ds, fast)
+        sources = {res["path"]: fast_source(ds.root / res["path"], res) for res in ds.resources}
+        if sources and all(sources.values()):
+            try:
+                return _check_fast(ds, sources)
+            except NotPlain:
+                pass  # found out midway: the row-by-row way decides the whole dataset
     problems: list[Problem] = []
     tables: dict[str, CsvText] = {}
     for res in ds.resources:
@@ -87,19 +90,47 @@ def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
     return problems
 
 
-def _check_fast(ds: Dataset, fast: dict) -> list[Problem]:
-    problems = list(check_metadata(ds))
-    if problems:
-        return problems
+def _check_fast(ds: Dataset, sources: dict[str, FastSource]) -> list[Problem]:
+    # frictionless's word on the descriptor (a slow import) comes in while the rows are checked
+    metadata = in_background(lambda: list(check_metadata(ds)))
+    try:
+        problems = _scan_resources(ds, sources)
+    except NotPlain:
+        raise
+    except Exception:
+        if metadata.result():  # a descriptor frictionless rejects: say that, not what it tripped
+            return metadata.result()
+        raise
+    return metadata.result() or problems
+
+
+def _scan_resources(ds: Dataset, sources: dict[str, FastSource]) -> list[Problem]:
+    problems: list[Problem] = []
     for res in ds.resources:
-        table = fast[res["path"]]
+        source = sources[res["path"]]
         file = ds.file(res["path"])
-        for f in check_columns(res, table.table):
+        check = ColumnCheck(res)
+        for batch in ahead(source.batches()):
+            check.add(batch)
+        scan = check.finish(lambda rows, source=source: _row_text(source, rows))
+        for f in scan.findings:
             problems.append(Problem(f.code, f.message, file, line=f.row, field=f.field, dataset=ds.name))
-        for row, name, value in suspicious_cells(table, TEXT_RE2):
+        for row, name, value in scan.suspicious:
             problems += [Problem(code, message, file, line=row, field=name, dataset=ds.name) for code, message in text_problems(value)]
-        problems += formula_problems(ds, res, formula_counts(table, fields_of(res)), lambda i: i + 2)
+        problems += formula_problems(ds, res, scan.formulas, lambda i: i + 2)
     return problems
+
+
+def _row_text(source: FastSource, rows: set[int]) -> dict[int, str]:
+    """The cells of a few rows joined by commas, read again from the file (only for duplicate keys)."""
+    found: dict[int, str] = {}
+    start = 2
+    for batch in source.batches():
+        for row in rows:
+            if start <= row < start + batch.num_rows:
+                found[row] = ",".join(col[row - start].as_py() for col in batch.columns)
+        start += batch.num_rows
+    return found
 
 
 READ_FAILURES = {"utf8-bom", "encoding-error", "empty-file", "csv-syntax", "no-rows"}

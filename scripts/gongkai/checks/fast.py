@@ -1,26 +1,33 @@
 """Vectorised validation of well-formed tables: the fast path beside frictionless.
 
 Frictionless reads row by row in Python (about 20k rows/s here). For a rectangular UTF-8
-file this module reads whole columns with pyarrow and checks types and constraints with
+file this module takes batches of string columns from pyarrow and checks types and constraints with
 vectorised tests that are *sound*: a value they pass, frictionless passes too. Every value
 they cannot pass is decided by frictionless's own cell reader, once per distinct value, so
 the verdict and message are frictionless's. Anything unusual (a parse error, ragged or
-blank rows, an odd number of quotes, a field option we do not vectorise) returns None and
-the caller uses frictionless for the whole table. A differential test keeps both in step.
+blank rows, an odd number of quotes, a field option we do not vectorise) makes the caller
+use frictionless for the whole table. A differential test keeps both in step.
 """
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from frictionless import Schema
 
-from ..columns import DATE, INTEGER, NUMBER, FastTable, typed_values
+from ..columns import DATE, INTEGER, NUMBER, cell_reader, typed_values
 from ..load import fields_of, schema_of
+
+# RE2 forms of checks/text.py's patterns: a cheap first pass; matching cells go to the exact check.
+CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+PINYIN_RE2 = r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]"
+TEXT_RE2 = f"{CONTROL_RE2}|{PINYIN_RE2}"
+FORMULA_RE2 = r"^[=+\-@\t\r＝＋－＠]"
 
 
 @dataclass
@@ -33,47 +40,175 @@ class Finding:
     message: str
 
 
-def check_columns(resource: dict, table: pa.Table) -> list[Finding]:
-    """Type, constraint, unique and primary-key findings for one resource.
+@dataclass
+class Scan:
+    """What the vectorised pass found in one resource."""
 
-    Fields are checked in threads: pyarrow's kernels release the GIL, so both cores work.
+    findings: list[Finding]  # type, constraint, unique and primary-key errors
+    suspicious: list[tuple[int, str, str]]  # (row, field, value) a text regex flags, for the exact check
+    formulas: dict[str, tuple[int, int]]  # field -> (cells that look like formulas, first row index)
+    rows: int
+
+
+class ColumnCheck:
+    """Checks a resource a batch of rows at a time, so no file is ever read whole.
+
+    Each field of each batch is checked in a thread (pyarrow's kernels release the GIL, so
+    both cores work) while the next batch is read; results are collected in batch order.
+    Unique and primary-key columns are kept until the end, the rest let go.
     """
-    schema = schema_of(resource)
-    missing_values = schema.get("missingValues", [""])
-    fields = fields_of(resource)
 
-    def one(field: dict) -> list[Finding]:
-        col = table[field["name"]].combine_chunks()
-        missing = pc.is_in(col, value_set=pa.array(missing_values, pa.string()))
-        found = _field_findings(field, col, missing, missing_values)
-        if (field.get("constraints") or {}).get("unique"):
-            found += _unique_findings(field, col, missing_values)
-        return found
+    def __init__(self, resource: dict):
+        schema = schema_of(resource)
+        self.fields = fields_of(resource)
+        self.missing_values = schema.get("missingValues", [""])
+        key = schema.get("primaryKey")
+        self.key = [key] if isinstance(key, str) else list(key or [])
+        self.kept_names = {f["name"] for f in self.fields if (f.get("constraints") or {}).get("unique")} | set(self.key)
+        self.kept: dict[str, list[pa.Array]] = {name: [] for name in self.kept_names}
+        self.verdicts: dict[str, dict[str, dict]] = {f["name"]: {} for f in self.fields}
+        self.findings: list[Finding] = []
+        self.suspicious: list[tuple[int, str, str]] = []
+        self.formulas: dict[str, tuple[int, int]] = {}
+        self.rows = 0
+        self.pool: ThreadPoolExecutor | None = None  # for big batches only: threads cost more than small columns
+        self.pending: deque[list[Future]] = deque()  # checks of batches not yet collected, in order
+        self.few: dict[str, bool] = {}  # field -> few distinct values (decided on the first batch)
 
-    findings = [f for found in _map(one, fields, table.num_rows) for f in found]
-    findings += _primary_key_findings(schema, table, fields, missing_values)
-    return findings
+    def add(self, batch: pa.RecordBatch) -> None:
+        """Queue a batch's checks; up to two batches are checked while the next one is read."""
+        start = self.rows
+        columns = batch.columns
+        if self.pool is None and batch.num_rows >= 10_000:
+            self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+        if self.pool:
+            self.pending.append([self.pool.submit(self._field, f, columns[i], start) for i, f in enumerate(self.fields)])
+        else:
+            self._collect([self._field(f, columns[i], start) for i, f in enumerate(self.fields)])
+        while len(self.pending) > 2:
+            self._collect([job.result() for job in self.pending.popleft()])
+        for name in self.kept_names:
+            self.kept[name].append(batch.column(name))
+        self.rows += batch.num_rows
+
+    def _collect(self, results: list) -> None:
+        for findings, suspicious, formula in results:
+            self.findings += findings
+            self.suspicious += suspicious
+            if formula:
+                name, count, first = formula
+                before = self.formulas.get(name, (0, first))
+                self.formulas[name] = (before[0] + count, before[1])
+
+    def finish(self, row_text) -> Scan:
+        """row_text(rows) -> {row: the row's cells joined by commas}, for primary-key messages."""
+        while self.pending:
+            self._collect([job.result() for job in self.pending.popleft()])
+        if self.pool:
+            self.pool.shutdown()
+        columns = {name: pa.chunked_array(chunks, pa.string()).combine_chunks() for name, chunks in self.kept.items()}
+        distinct = {name: _all_distinct(col, self.missing_values) for name, col in columns.items()}
+        findings = list(self.findings)
+        for field in self.fields:
+            if (field.get("constraints") or {}).get("unique"):
+                findings += _unique_findings(field, columns[field["name"]], self.missing_values, distinct[field["name"]])
+        findings += _primary_key_findings(self.key, self.fields, columns, self.missing_values, distinct, row_text)
+        return Scan(findings=findings, suspicious=self.suspicious, formulas=self.formulas, rows=self.rows)
+
+    def _field(self, field: dict, col: pa.Array, start: int):
+        name = field["name"]
+        ftype = field.get("type", "string")
+        # Every check here depends on the value alone. A column with few distinct values (an
+        # enum, dates, small counts) is checked once per distinct value and the verdicts spread.
+        if name not in self.few:
+            self.few[name] = len(pc.unique(col)) * 4 <= len(col)
+        values = pc.unique(col) if self.few[name] else col
+
+        def spread(mask: pa.Array) -> pa.Array:
+            return pc.is_in(col, value_set=values.filter(mask)) if values is not col else mask
+
+        passed = _passes(field, values)
+        ok = spread(passed)
+        missing = pc.is_in(col, value_set=pa.array(self.missing_values, pa.string()))
+        findings = _field_findings(field, col, missing, ok, self.missing_values, self.verdicts[name], start)
+        # A value that passed a non-string type is digits and signs: no text or formula problem in it.
+        open_text = None if ftype == "string" else pc.invert(passed)
+
+        def hits(pattern: str) -> pa.Array:
+            mask = pc.match_substring_regex(values, pattern)
+            return spread(mask if open_text is None else pc.and_(mask, open_text))
+
+        found = []
+        if _anywhere(values, TEXT_RE2):
+            mask = hits(TEXT_RE2)
+            rows = pc.indices_nonzero(mask)
+            found = [(start + i + 2, name, v) for i, v in zip(rows.to_pylist(), col.filter(mask).to_pylist(), strict=True)]
+        formula = None
+        if ftype not in ("integer", "number") and _first_bytes_suspect(values):
+            mask = hits(FORMULA_RE2)
+            count = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
+            if count:
+                formula = (name, count, start + pc.indices_nonzero(mask)[0].as_py())
+        return findings, found, formula
 
 
-def _field_findings(field: dict, col: pa.Array, missing: pa.Array, missing_values: list[str]) -> list[Finding]:
+def check_columns(resource: dict, table: pa.Table, batch_rows: int | None = None) -> list[Finding]:
+    """Every type, constraint, unique and primary-key finding for a table held in memory."""
+    check = ColumnCheck(resource)
+    for batch in table.to_batches(max_chunksize=batch_rows):
+        check.add(batch)
+
+    def row_text(rows):
+        return {row: ",".join(table.column(j)[row - 2].as_py() for j in range(table.num_columns)) for row in rows}
+
+    return check.finish(row_text).findings
+
+
+def _anywhere(col: pa.Array, pattern: str) -> bool:
+    """Whether the pattern matches the column's characters taken as one string (cells run together)."""
+    col = pa.concat_arrays([col])  # own buffers, starting at offset 0
+    offsets = np.frombuffer(col.buffers()[1], dtype=np.int32, count=len(col) + 1)
+    data = col.buffers()[2]
+    if data is None:
+        return False
+    whole = pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(np.array([0, offsets[-1]], dtype=np.int32).tobytes()), data])
+    return pc.any(pc.match_substring_regex(whole, pattern)).as_py()
+
+
+# First UTF-8 bytes of = + - @ TAB CR and of the full-width ＝＋－＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20)
+FORMULA_FIRST_BYTES = np.array([ord(c) for c in "=+-@\t\r"] + [0xEF], dtype=np.uint8)
+
+
+def _first_bytes_suspect(col: pa.Array) -> bool:
+    col = pa.concat_arrays([col])
+    offsets = np.frombuffer(col.buffers()[1], dtype=np.int32, count=len(col) + 1)
+    data = col.buffers()[2]
+    if data is None:
+        return False
+    starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # non-empty cells
+    first = np.frombuffer(data, dtype=np.uint8)[starts]
+    return bool(np.isin(first, FORMULA_FIRST_BYTES).any())
+
+
+def _field_findings(field: dict, col: pa.Array, missing: pa.Array, ok: pa.Array, missing_values: list[str], verdicts: dict, start: int) -> list[Finding]:
     name = field["name"]
     constraints = field.get("constraints") or {}
     findings = []
     if constraints.get("required"):
-        for row in _rows(missing):
+        for row in _rows(missing, start):
             findings.append(Finding("constraint-error", row, name, '"" breaks the constraint: constraint "required" is "True"'))
-    sound = pc.or_(missing, _passes(field, col))
-    doubtful = pc.invert(sound)
+    doubtful = pc.invert(pc.or_(missing, ok))
     if not pc.any(doubtful).as_py():
         return findings
-    values = pc.unique(col.filter(doubtful)).to_pylist()
-    reader = Schema.from_descriptor({"fields": [field], "missingValues": missing_values})
-    verdicts = {}
-    for value in values:
-        _, notes = reader.read_cells([value])
-        verdicts[value] = notes[0] or {}
+    values = col.filter(doubtful).to_pylist()
+    new = [v for v in set(values) if v not in verdicts]
+    if new:
+        reader = cell_reader(field, missing_values)
+        for value in new:
+            _, notes = reader.read_cells([value])
+            verdicts[value] = notes[0] or {}
     ftype = field.get("type", "string")
-    for row, value in zip(_rows(doubtful), col.filter(doubtful).to_pylist(), strict=True):
+    for row, value in zip(_rows(doubtful, start), values, strict=True):
         notes = verdicts[value]
         if "type" in notes:
             findings.append(Finding("type-error", row, name, f'"{value}" is not a valid {ftype}'))
@@ -103,8 +238,10 @@ def _passes(field: dict, col: pa.Array) -> pa.Array:
                 ok = pc.and_(ok, cmp(numbers, float(bound)) if isinstance(bound, (int, float)) and not isinstance(bound, bool) else pc.invert(pc.is_valid(col)))
     elif ftype == "date":
         ok = pc.match_substring_regex(col, DATE)
-        parsed = pc.strptime(pc.if_else(ok, col, "2000-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True)
-        ok = pc.and_(ok, pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), col), False))
+        shaped = pc.unique(col.filter(ok))  # a column holds few distinct days: decide each once
+        parsed = pc.strptime(shaped, format="%Y-%m-%d", unit="s", error_is_null=True)
+        real = shaped.filter(pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), shaped), False))
+        ok = pc.and_(ok, pc.is_in(col, value_set=real))
         if "minimum" in c or "maximum" in c:
             ok = pc.invert(pc.is_valid(col))  # rare; frictionless decides
     elif ftype == "boolean":
@@ -133,10 +270,10 @@ def _re2(pattern: str) -> bool:
     return True
 
 
-def _unique_findings(field: dict, col: pa.Array, missing_values: list[str]) -> list[Finding]:
+def _unique_findings(field: dict, col: pa.Array, missing_values: list[str], distinct: bool) -> list[Finding]:
     # As frictionless does it: typed values, missing ones skipped, each repeat reported.
     name = field["name"]
-    if field.get("type", "string") == "string" and _all_distinct(col, missing_values):
+    if field.get("type", "string") == "string" and distinct:
         return []
     seen: dict = {}
     findings = []
@@ -149,23 +286,17 @@ def _unique_findings(field: dict, col: pa.Array, missing_values: list[str]) -> l
     return findings
 
 
-def _primary_key_findings(schema: dict, table: pa.Table, fields: list[dict], missing_values: list[str]) -> list[Finding]:
-    key = schema.get("primaryKey")
-    names = [key] if isinstance(key, str) else list(key or [])
+def _primary_key_findings(names: list[str], fields: list[dict], columns: dict, missing_values: list[str], distinct: dict, row_text) -> list[Finding]:
     if not names:
         return []
     by_name = {f["name"]: f for f in fields}
-    if (
-        len(names) == 1
-        and by_name[names[0]].get("type", "string") == "string"
-        and _all_distinct(table[names[0]].combine_chunks(), missing_values, none_missing=True)
-    ):
+    only = names[0]
+    if len(names) == 1 and by_name[only].get("type", "string") == "string" and distinct[only] and not _any_missing(columns[only], missing_values):
         return []
-    columns = [typed_values(by_name[n], table[n].combine_chunks(), missing_values) for n in names]
+    typed = [typed_values(by_name[n], columns[n], missing_values) for n in names]
     seen: dict = {}
-    findings = []
-    label = ",".join(names)
-    for i, cells in enumerate(zip(*columns, strict=True)):
+    found = []
+    for i, cells in enumerate(zip(*typed, strict=True)):
         row = i + 2
         if set(cells) == {None}:
             note = 'cells composing the primary keys are all "None"'
@@ -175,65 +306,27 @@ def _primary_key_findings(schema: dict, table: pa.Table, fields: list[dict], mis
             if previous is None:
                 continue
             note = f"the same as in the row on line {previous}"
-        raw = ",".join(table.column(j)[i].as_py() for j in range(table.num_columns))
-        findings.append(Finding("primary-key", row, label, f"duplicate primary key in the row ({_short(raw)}): {note}"))
-    return findings
+        found.append((row, note))
+    texts = row_text({row for row, _ in found}) if found else {}
+    label = ",".join(names)
+    return [Finding("primary-key", row, label, f"duplicate primary key in the row ({_short(texts[row])}): {note}") for row, note in found]
 
 
-def _all_distinct(col: pa.Array, missing_values: list[str], none_missing: bool = False) -> bool:
-    """No value repeats (and, with none_missing, no value is missing): the common case, decided at C speed."""
-    missing = pc.is_in(col, value_set=pa.array(missing_values, pa.string()))
-    if none_missing and pc.any(missing).as_py():
-        return False
-    present = col.filter(pc.invert(missing))
-    return pc.count_distinct(present).as_py() == len(present)
+def _any_missing(col: pa.Array, missing_values: list[str]) -> bool:
+    return pc.any(pc.is_in(col, value_set=pa.array(missing_values, pa.string()))).as_py()
 
 
-def _map(func, items, rows: int) -> list:
-    """Columns in threads for big tables (pyarrow releases the GIL); in line for small ones."""
-    if rows < 50_000:
-        return [func(item) for item in items]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return list(pool.map(func, items))
+def _all_distinct(col: pa.Array, missing_values: list[str]) -> bool:
+    """No present value repeats: the common case, decided at C speed (at once for sorted codes)."""
+    present = col.filter(pc.invert(pc.is_in(col, value_set=pa.array(missing_values, pa.string()))))
+    if len(present) < 2 or pc.all(pc.less(present[:-1], present[1:])).as_py():
+        return True
+    return len(pc.unique(present)) == len(present)
 
 
-def _rows(mask: pa.Array) -> list[int]:
-    return [int(i) + 2 for i in pc.indices_nonzero(mask).to_pylist()]
+def _rows(mask: pa.Array, start: int = 0) -> list[int]:
+    return [start + i + 2 for i in pc.indices_nonzero(mask).to_pylist()]
 
 
 def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:80] + "…"
-
-
-# --- the whole dataset -------------------------------------------------------------------
-
-# RE2 forms of checks/text.py's patterns: a cheap first pass; matching cells go to the exact check.
-CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
-PINYIN_RE2 = r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]"
-TEXT_RE2 = f"{CONTROL_RE2}|{PINYIN_RE2}"
-FORMULA_RE2 = r"^[=+\-@\t\r＝＋－＠]"
-
-
-def suspicious_cells(fast: FastTable, pattern: str) -> list[tuple[int, str, str]]:
-    """(row, field, value) of the cells a vectorised regex flags, for an exact check."""
-
-    def one(name: str) -> list[tuple[int, str, str]]:
-        col = fast.table[name].combine_chunks()
-        mask = pc.match_substring_regex(col, pattern)
-        if not pc.any(mask).as_py():
-            return []
-        return [(i + 2, name, col[i].as_py()) for i in pc.indices_nonzero(mask).to_pylist()]
-
-    return [cell for found in _map(one, fast.header, fast.table.num_rows) for cell in found]
-
-
-def formula_counts(fast: FastTable, fields: list[dict]) -> dict[str, tuple[int, int]]:
-    """As cells.formula_like: field -> (count, first row index), vectorised."""
-    textual = [f["name"] for f in fields if f.get("type", "string") not in ("integer", "number") and isinstance(f.get("name"), str)]
-
-    def one(name: str):
-        mask = pc.match_substring_regex(fast.table[name].combine_chunks(), FORMULA_RE2)
-        count = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
-        return name, (count, pc.indices_nonzero(mask)[0].as_py()) if count else None
-
-    return {name: found for name, found in _map(one, textual, fast.table.num_rows) if found}

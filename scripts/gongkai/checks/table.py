@@ -6,8 +6,6 @@ import copy
 import re
 from collections.abc import Iterator
 
-from frictionless import FrictionlessException, Package
-
 from ..csvtext import CsvText
 from ..load import DESCRIPTOR, Dataset, fields_of, schema_of
 from ..problems import Problem
@@ -25,6 +23,8 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
         if isinstance(res, dict):
             res["dialect"] = dict(DIALECT)
             res["encoding"] = "utf-8"
+    from frictionless import FrictionlessException, Package  # imported when needed: it loads every plugin, pandas included
+
     try:
         package = Package(descriptor, basepath=str(ds.root))
         report = package.validate(limit_errors=LIMIT_ERRORS)
@@ -50,6 +50,8 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
 
 def check_metadata(ds: Dataset) -> Iterator[Problem]:
     """What frictionless says about the descriptor alone, without reading a row."""
+    from frictionless import FrictionlessException, Package
+
     try:
         Package(copy.deepcopy(ds.descriptor), basepath=str(ds.root))
     except FrictionlessException as exc:
