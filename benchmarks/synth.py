@@ -191,7 +191,7 @@ def plain_mkdocs_from(folder: Path, docs: Path) -> Path:
     shutil.copytree(docs, folder / "docs")
     (folder / "mkdocs.yml").write_text(
         "site_name: 参照\ntheme:\n  name: material\n  language: zh\n  font: false\nplugins:\n  - search:\n      lang: zh\n"
-        "markdown_extensions:\n  - tables\n  - toc\nnav:\n  - 首页: index.md\n  - 数据集: datasets/index.md\n",
+        "markdown_extensions:\n  - tables\n  - toc\n  - attr_list\nnav:\n  - 首页: index.md\n  - 数据集: datasets/index.md\n",
         encoding="utf-8",
     )
     return folder

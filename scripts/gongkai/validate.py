@@ -18,7 +18,7 @@ from .checks.paths import check_paths
 from .checks.profile import check_profile
 from .checks.table import check_metadata, check_tables
 from .checks.text import check_descriptor_text, check_markdown_text, check_table_text, text_problems
-from .columns import FastSource, NotPlain, fast_source
+from .columns import BLOCK, FastSource, NotPlain, fast_source
 from .config import Settings
 from .csvtext import CsvText
 from .jsonlines import value_lines
@@ -91,10 +91,13 @@ def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
 
 
 def _check_fast(ds: Dataset, sources: dict[str, FastSource]) -> list[Problem]:
+    big = sum(source.path.stat().st_size for source in sources.values()) > BLOCK
+    if not big:  # threads cost more than they save on small files
+        return list(check_metadata(ds)) or _scan_resources(ds, sources, big)
     # frictionless's word on the descriptor (a slow import) comes in while the rows are checked
     metadata = in_background(lambda: list(check_metadata(ds)))
     try:
-        problems = _scan_resources(ds, sources)
+        problems = _scan_resources(ds, sources, big)
     except NotPlain:
         raise
     except Exception:
@@ -104,13 +107,13 @@ def _check_fast(ds: Dataset, sources: dict[str, FastSource]) -> list[Problem]:
     return metadata.result() or problems
 
 
-def _scan_resources(ds: Dataset, sources: dict[str, FastSource]) -> list[Problem]:
+def _scan_resources(ds: Dataset, sources: dict[str, FastSource], big: bool) -> list[Problem]:
     problems: list[Problem] = []
     for res in ds.resources:
         source = sources[res["path"]]
         file = ds.file(res["path"])
         check = ColumnCheck(res)
-        for batch in ahead(source.batches()):
+        for batch in ahead(source.batches()) if big else source.batches():
             check.add(batch)
         scan = check.finish(lambda rows, source=source: _row_text(source, rows))
         for f in scan.findings:
