@@ -96,38 +96,75 @@ def bench_validation(tmp: Path, rows: int) -> list[dict]:
     return results
 
 
-def bench_exports(tmp: Path, rows: int) -> list[dict]:
-    code = f"""
-import sys, time, json
-sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / "scripts")!r})
+EXPORT = """
+import sys, time, json, shutil, io, datetime as dt
+sys.path.insert(0, {scripts!r})
 from pathlib import Path
 from gongkai.load import read
 from gongkai.tables import read_table
 from gongkai import export
-import datetime as dt
-root = Path({str(tmp / "valid")!r})
+root, part, out = Path({root!r}), Path({part!r}), Path({out!r})
 ds = read(root / 'datasets/big', root)
-res = ds.resources[0]
-t0 = time.perf_counter(); table = read_table(ds, res); t_read = time.perf_counter() - t0
-out = {{'read': t_read}}
-t0 = time.perf_counter(); export.to_json(table); out['json'] = time.perf_counter() - t0
-part = export.Table(resource=table.resource, fields=table.fields, header=table.header, raw=table.raw[:{min(rows, 100_000)}], typed=table.typed[:{min(rows, 100_000)}])
-t0 = time.perf_counter(); export.to_xlsx(part, dt.datetime(2026, 1, 2)); out['xlsx'] = time.perf_counter() - t0
-import pandas as pd, io
-df = pd.read_csv(root / 'datasets/big/data/records.csv', dtype=str, keep_default_na=False, nrows={min(rows, 100_000)})
-t0 = time.perf_counter(); df.to_excel(io.BytesIO(), index=False, engine='openpyxl'); out['pandas_xlsx'] = time.perf_counter() - t0
-print(json.dumps(out))
+times = {{}}
+t0 = time.perf_counter(); table = read_table(ds, ds.resources[0]); times['survey'] = time.perf_counter() - t0
+if {each_format!r}:
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter(); export.write_json(table, out / 'records.json'); times['json'] = time.perf_counter() - t0
+    small = read(part / 'datasets/big', part)
+    small_table = read_table(small, small.resources[0])
+    t0 = time.perf_counter(); export.write_xlsx(small_table, out / 'part.xlsx', dt.datetime(2026, 1, 2)); times['xlsx'] = time.perf_counter() - t0
+    import pandas as pd
+    df = pd.read_csv(part / 'datasets/big/data/records.csv', dtype=str, keep_default_na=False)
+    t0 = time.perf_counter(); df.to_excel(io.BytesIO(), index=False, engine='openpyxl'); times['pandas_xlsx'] = time.perf_counter() - t0
+else:
+    t0 = time.perf_counter(); done = export.export_dataset(ds, [table], 'https://example.org/', out); times['all'] = time.perf_counter() - t0
+    times['notices'] = done.notices
+times['rows'] = table.rows
+print(json.dumps(times, ensure_ascii=False))
 """
+
+
+def _export_run(root: Path, out: Path, part: Path | None = None) -> dict:
+    code = EXPORT.format(
+        scripts=str(Path(__file__).resolve().parents[1] / "scripts"), root=str(root), part=str(part or root), out=str(out), each_format=part is not None
+    )
     m = measure([sys.executable, "-c", code])
+    shutil.rmtree(out, ignore_errors=True)
     if m["exit"] != 0:
-        return [{"stage": "exports", "error": m["stderr"]}]
-    t = json.loads(m["stdout"])
+        raise RuntimeError(m["stderr"])
+    return dict(json.loads(m["stdout"]), peak_mb=m["peak_mb"])
+
+
+def bench_exports(tmp: Path, rows: int) -> list[dict]:
+    """Each format on the valid big dataset (made by bench_validation); XLSX on its first 100k rows."""
     n = min(rows, 100_000)
+    part = synth.repo(tmp / "part")
+    synth.big_dataset(part, n)
+    t = _export_run(tmp / "valid", tmp / "out", part)
     return [
-        {"stage": f"read + type {rows:,} rows", "gongkai_s": round(t["read"], 2)},
-        {"stage": f"JSON {rows:,} rows", "gongkai_s": round(t["json"], 2)},
+        {"stage": f"read {rows:,} rows (row count, preview, notes)", "gongkai_s": round(t["survey"], 2)},
+        {"stage": f"JSON {rows:,} rows", "gongkai_s": round(t["json"], 2), "gongkai_mb": t["peak_mb"]},
         {"stage": f"XLSX {n:,} rows", "gongkai_s": round(t["xlsx"], 2), "reference": "pandas to_excel (openpyxl)", "reference_s": round(t["pandas_xlsx"], 2)},
-        {"stage": "exports peak memory", "gongkai_mb": m["peak_mb"]},
+    ]
+
+
+def bench_huge(tmp: Path, rows: int) -> list[dict]:
+    """A CSV past Excel's row limit (1 GB in the full run): validation and every export in flat memory."""
+    root = synth.repo(tmp / "huge", {"max_csv_bytes": 10**11, "max_listed_problems": 10**9})
+    synth.big_dataset(root, rows, seed=3)
+    size = (root / "datasets/big/data/records.csv").stat().st_size
+    check = measure(gongkai("validate", "--format", "json", root=root))
+    t = _export_run(root, tmp / "huge-out")
+    shutil.rmtree(root)
+    label = f"{rows:,} rows, {size / 2**30:.2f} GB" if size >= 2**30 else f"{rows:,} rows, {size / 2**20:.0f} MB"
+    return [
+        {"stage": f"validate {label}", "gongkai_s": check["seconds"], "gongkai_mb": check["peak_mb"], "ok": check["exit"] == 0},
+        {
+            "stage": f"export {label}",
+            "gongkai_s": round(t["all"], 2),
+            "gongkai_mb": t["peak_mb"],
+            "ok": ("records.xlsx" in t["notices"]) == (rows > 1_048_575),  # past Excel's limit: a notice, not a workbook
+        },
     ]
 
 
@@ -190,6 +227,8 @@ def table(results: list[dict]) -> str:
         notes = []
         if "gongkai_mb" in r:
             notes.append(f"peak {r['gongkai_mb']} MB" + (f" vs {r['reference_mb']} MB" if r.get("reference_mb") else ""))
+        if r.get("ok") is False:
+            notes.append("FAILED")
         if "same_errors" in r:
             notes.append("same errors" if r["same_errors"] else "ERRORS DIFFER")
         for key in ("cpu_over_wall", "per_dataset_s", "search_index_mb", "errors"):
@@ -207,10 +246,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default="build/bench.json", help="where to write the results")
     args = parser.parse_args(argv)
     rows = 20_000 if args.quick else 1_000_000
+    huge = 30_000 if args.quick else 10_700_000  # about 1 GB in the full run
     sizes = [10, 30] if args.quick else [10, 100, 1000]
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         tmp = Path(tmp)
-        results = bench_validation(tmp, rows) + bench_exports(tmp, rows) + bench_catalogs(tmp, sizes)
+        results = bench_validation(tmp, rows) + bench_exports(tmp, rows) + bench_huge(tmp, huge) + bench_catalogs(tmp, sizes)
     print(table(results))
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,7 @@ class Generated:
     settings: Settings
     entries: list[Summary]
     report: Report
-    files: dict[str, bytes]
+    files: dict[str, bytes | Path]
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Processed:
     problems: list[Problem]
     summary: Summary | None
     page: str | None
-    files: dict[str, bytes]
+    files: dict[str, Path]  # site path -> exported file, in build/cache
 
 
 def build(root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs", progress: Progress | None = None) -> Generated:
@@ -80,7 +80,7 @@ def generate_docs(root: Path, progress: Progress | None = None) -> Generated:
     summaries = [r.summary for r in results]
     pages = render_site(summaries, settings)
     pages.update({f"datasets/{r.summary.name}/index.md": r.page for r in results})
-    files = _hand_written(root)
+    files: dict[str, bytes | Path] = dict(_hand_written(root))
     clash = sorted(set(files) & set(pages))
     if clash:
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
@@ -101,10 +101,11 @@ def process_dataset(ds: Dataset, settings: Settings, settings_bytes: bytes) -> P
         summary = Summary.from_dict(record["summary"]) if record["summary"] else None
         return Processed([Problem(**p) for p in record["problems"]], summary, record["page"], files)
     problems = validate_dataset(ds, settings)
+    folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
     if any(p.is_error for p in problems):
         result = Processed(problems, None, None, {})
     else:
-        entry = export_entry(ds, settings)
+        entry = export_entry(ds, settings, folder)
         result = Processed(problems, entry.summary(), render_dataset(entry, settings), entry.exported.files)
     record = {"problems": [p.to_dict() for p in problems], "summary": result.summary.to_dict() if result.summary else None, "page": result.page}
     cache.write(settings.root, ds.name, key, record, result.files)
@@ -134,9 +135,9 @@ def publish_site(root: Path, site_dir: Path, generator: str, generated: Generate
     shutil.rmtree(old, ignore_errors=True)
 
 
-def export_entry(ds, settings: Settings) -> Entry:
-    tables = read_tables(ds)
-    exported = export_dataset(ds, tables, settings.site_url)
+def export_entry(ds, settings: Settings, folder: Path) -> Entry:
+    tables = read_tables(ds, settings.limits.preview_rows)
+    exported = export_dataset(ds, tables, settings.site_url, folder)
     readme = (ds.root / "README.md").read_text(encoding="utf-8")
     changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
     return Entry(dataset=ds, tables=tables, exported=exported, readme=readme, changelog=changelog)

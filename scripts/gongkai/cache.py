@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .errors import BuildError
 from .load import Dataset
+from .output import file_digest
 
 CACHE = Path("build/cache")
 PACKAGE = Path(__file__).resolve().parent
@@ -37,7 +38,7 @@ def dataset_key(ds: Dataset, settings_bytes: bytes) -> str:
         if path.is_symlink():
             digest.update(b"link\0" + path.relative_to(ds.root).as_posix().encode())
         elif path.is_file():
-            digest.update(path.relative_to(ds.root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            digest.update(path.relative_to(ds.root).as_posix().encode() + b"\0" + file_digest(path)[1].encode())
     return digest.hexdigest()
 
 
@@ -49,7 +50,7 @@ def check_untracked(root: Path) -> None:
         raise BuildError(f"{CACHE}/ is tracked by git; remove it from the repository (it must only ever be built locally)")
 
 
-def read(root: Path, name: str, key: str) -> tuple[dict, dict[str, bytes]] | None:
+def read(root: Path, name: str, key: str) -> tuple[dict, dict[str, Path]] | None:
     index = root / CACHE / f"{name}.json"
     try:
         entry = json.loads(index.read_text(encoding="utf-8"))
@@ -58,22 +59,25 @@ def read(root: Path, name: str, key: str) -> tuple[dict, dict[str, bytes]] | Non
     if entry.get("key") != key:
         return None
     folder = root / CACHE / name
+    files = {rel: folder / rel for rel in entry["files"]}
     try:
-        files = {rel: (folder / rel).read_bytes() for rel in entry["files"]}
+        if any(file_digest(path) != tuple(entry["files"][rel]) for rel, path in files.items()):
+            return None
     except OSError:
-        return None
-    if any(hashlib.sha256(data).hexdigest() != entry["files"][rel] for rel, data in files.items()):
         return None
     return entry, files
 
 
-def write(root: Path, name: str, key: str, entry: dict, files: dict[str, bytes]) -> None:
+def fresh_folder(root: Path, name: str) -> Path:
+    """An empty folder for one dataset's exports; its cache entry is void until write()."""
+    (root / CACHE / f"{name}.json").unlink(missing_ok=True)
     folder = root / CACHE / name
     shutil.rmtree(folder, ignore_errors=True)
-    for rel, data in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    (root / CACHE).mkdir(parents=True, exist_ok=True)
-    record = dict(entry, key=key, files={rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()})
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write(root: Path, name: str, key: str, entry: dict, files: dict[str, Path]) -> None:
+    """Record the entry for files already written into the dataset's folder."""
+    record = dict(entry, key=key, files={rel: file_digest(path) for rel, path in files.items()})
     (root / CACHE / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

@@ -44,7 +44,7 @@ class Entry:
 
     @property
     def rows(self) -> int:
-        return sum(len(t.raw) for t in self.tables)
+        return sum(t.rows for t in self.tables)
 
     def downloads(self, resource: str | None = None, kind: str | None = None) -> list[Download]:
         return [d for d in self.exported.downloads if (resource is None or d.resource == resource) and (kind is None or d.kind == kind)]

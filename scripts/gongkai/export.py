@@ -1,7 +1,9 @@
 """Download files for each dataset: the CSV byte for byte, XLSX, JSON, datapackage.json, zip.
 
-Every function here returns bytes; nothing is written until the whole site's files are
-ready, so a failure leaves nothing half-published. Same commit, same bytes.
+Every file is written into a folder of its own (the dataset's cache folder), streamed a
+chunk of rows at a time, so a table of any size exports in flat memory. Nothing reaches
+build/docs or site/ until every dataset is done, so a failure leaves nothing half-published.
+Same commit, same bytes.
 """
 
 from __future__ import annotations
@@ -9,18 +11,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import decimal
-import io
 import json
+import shutil
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .load import Dataset
-from .output import sha256
-from .tables import Table
+from .output import file_digest
+from .tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Table
 from .xlsx import write_workbook
 
-XLSX_MAX_ROWS = 1_048_575  # one row is the header
-XLSX_MAX_CELL = 32_767
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; longer numbers are written as text
 EXCEL_FIRST_DATE = dt.date(1900, 3, 1)  # Excel cannot show earlier dates (and counts 1900-02-29); they stay text
 
@@ -36,73 +37,82 @@ class Download:
 
 @dataclass
 class Exported:
-    files: dict[str, bytes]  # site path -> bytes
+    files: dict[str, Path]  # site path -> the written file
     downloads: list[Download]
     notices: dict[str, str]  # "<resource>.xlsx" -> why it was not produced
     text_numbers: dict[str, int] = field(default_factory=dict)  # resource -> numbers kept as text in the XLSX
 
 
-def export_dataset(ds: Dataset, tables: list[Table], site_url: str) -> Exported:
+def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path) -> Exported:
+    """Write every download of one dataset under `folder` (laid out as site paths)."""
     base = f"datasets/{ds.name}"
     out = Exported(files={}, downloads=[], notices={})
+    (folder / base).mkdir(parents=True, exist_ok=True)
 
-    def add(name: str, kind: str, data: bytes, resource: str | None = None) -> None:
-        out.files[f"{base}/{name}"] = data
-        out.downloads.append(Download(f"{base}/{name}", kind, len(data), sha256(data), resource))
+    def add(name: str, kind: str, write, resource: str | None = None):
+        path = folder / base / name
+        result = write(path)
+        size, digest = file_digest(path)
+        out.files[f"{base}/{name}"] = path
+        out.downloads.append(Download(f"{base}/{name}", kind, size, digest, resource))
+        return result
 
     stamp = _timestamp(ds.descriptor["modified"])
-    sources: dict[str, bytes] = {}
+    sources = {t.path: file_digest(t.file) for t in tables}
     for table in tables:
-        raw = (ds.root / table.path).read_bytes()
-        sources[table.path] = raw
-        add(f"{table.name}.csv", "csv", raw, table.name)
+        add(f"{table.name}.csv", "csv", lambda path, t=table: shutil.copyfile(t.file, path), table.name)
         reason = xlsx_obstacle(table)
         if reason:
             out.notices[f"{table.name}.xlsx"] = reason
         else:
-            data, as_text = to_xlsx(table, stamp)
-            add(f"{table.name}.xlsx", "xlsx", data, table.name)
+            as_text = add(f"{table.name}.xlsx", "xlsx", lambda path, t=table: write_xlsx(t, path, stamp), table.name)
             if as_text:
                 out.text_numbers[table.name] = as_text
-        add(f"{table.name}.json", "json", to_json(table), table.name)
+        add(f"{table.name}.json", "json", lambda path, t=table: write_json(t, path), table.name)
 
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False)
-    add("datapackage.json", "datapackage", _json_bytes(published))
-    add(f"{ds.name}.zip", "zip", to_zip(ds, tables, sources, site_url, stamp))
+    add("datapackage.json", "datapackage", lambda path: path.write_bytes(_json_bytes(published)))
+    add(f"{ds.name}.zip", "zip", lambda path: write_zip(ds, tables, sources, site_url, stamp, path))
     return out
 
 
-def published_descriptor(ds: Dataset, tables: list[Table], sources: dict[str, bytes], site_url: str, *, local_paths: bool) -> dict:
+def published_descriptor(ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, str]], site_url: str, *, local_paths: bool) -> dict:
     """The descriptor as published: relative paths that resolve against its own URL, plus sizes and hashes."""
     desc = copy.deepcopy(ds.descriptor)
     desc["homepage"] = f"{site_url}datasets/{ds.name}/"
     by_name = {t.name: t for t in tables}
     for res in desc["resources"]:
         table = by_name[res["name"]]
-        data = sources[table.path]
+        size, digest = sources[table.path]
         if not local_paths:
             res["path"] = f"{res['name']}.csv"
-        res["bytes"] = len(data)
-        res["hash"] = f"sha256:{sha256(data)}"
-        res["rows"] = len(table.raw)
+        res["bytes"] = size
+        res["hash"] = f"sha256:{digest}"
+        res["rows"] = table.rows
     return desc
 
 
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def to_json(table: Table) -> bytes:
+def write_json(table: Table, path: Path) -> None:
     """An array of records keyed by field name, typed by the schema, one record per line.
 
     Encoded a column at a time: the json module encodes a whole list in C, and a NUL byte,
     which JSON always escapes inside strings, separates the encoded values again.
     """
-    if not table.typed:
-        return b"[\n\n]\n"
     keys = [json.dumps(f["name"], ensure_ascii=False) + ": " for f in table.fields]
-    columns = [_encode_column([row[i] for row in table.typed]) for i in range(len(table.fields))]
-    lines = ["{" + ", ".join(map(str.__add__, keys, cells)) + "}" for cells in zip(*columns, strict=True)]
-    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write("[\n")
+        first = True
+        for _raw, typed in table.chunks():
+            if not typed:
+                continue
+            columns = [_encode_column([row[i] for row in typed]) for i in range(len(table.fields))]
+            lines = ["{" + ", ".join(map(str.__add__, keys, cells)) + "}" for cells in zip(*columns, strict=True)]
+            out.write(("" if first else ",\n") + ",\n".join(lines))
+            first = False
+        out.write("\n]\n")
 
 
 def _encode_column(values: list) -> list[str]:
@@ -136,32 +146,32 @@ def json_value(value) -> str:
 
 def xlsx_obstacle(table: Table) -> str | None:
     """Why this table cannot go into Excel without losing data, or None."""
-    if len(table.raw) > XLSX_MAX_ROWS:
-        return f"{len(table.raw)} 行，超过 Excel 的 {XLSX_MAX_ROWS} 行上限，请下载 CSV。"
-    for i, row in enumerate(table.raw):
-        for j, cell in enumerate(row):
-            if "\ufffe" in cell or "\uffff" in cell:
-                return f"第 {i + 2} 行“{table.fields[j]['name']}”字段含有 XML 不允许的字符（U+FFFE 或 U+FFFF），无法写入 Excel，请下载 CSV。"
-            if len(cell) > XLSX_MAX_CELL:
-                return f"第 {i + 2} 行“{table.fields[j]['name']}”字段超过 Excel 单元格 {XLSX_MAX_CELL} 字符上限，请下载 CSV。"
+    if table.rows > XLSX_MAX_ROWS:
+        return f"{table.rows} 行，超过 Excel 的 {XLSX_MAX_ROWS} 行上限，请下载 CSV。"
+    if table.unsafe_cell:
+        index, name, why = table.unsafe_cell
+        if why == "xml":
+            return f"第 {index + 2} 行“{name}”字段含有 XML 不允许的字符（U+FFFE 或 U+FFFF），无法写入 Excel，请下载 CSV。"
+        return f"第 {index + 2} 行“{name}”字段超过 Excel 单元格 {XLSX_MAX_CELL} 字符上限，请下载 CSV。"
     return None
 
 
-def to_xlsx(table: Table, stamp: dt.datetime) -> tuple[bytes, int]:
-    """The workbook, and how many numbers it keeps as text because Excel would round them."""
+def write_xlsx(table: Table, path: Path, stamp: dt.datetime) -> int:
+    """Write the workbook; return how many numbers it keeps as text because Excel would round them."""
     types = [f.get("type", "string") for f in table.fields]
     as_text = 0
 
     def data_rows():
         nonlocal as_text
         yield [("s", f.get("title") or f["name"]) for f in table.fields]
-        for raw, typed in zip(table.raw, table.typed):
-            row = []
-            for text, value, kind in zip(raw, typed, types):
-                cell = excel_cell(text, value, kind)
-                as_text += kind in ("integer", "number") and cell is not None and cell[0] == "s"
-                row.append(cell)
-            yield row
+        for raws, typeds in table.chunks():
+            for raw, typed in zip(raws, typeds, strict=True):
+                row = []
+                for text, value, kind in zip(raw, typed, types, strict=True):
+                    cell = excel_cell(text, value, kind)
+                    as_text += kind in ("integer", "number") and cell is not None and cell[0] == "s"
+                    row.append(cell)
+                yield row
 
     def dictionary_rows():
         yield [("s", h) for h in ("字段名", "中文名", "类型", "单位", "说明", "约束")]
@@ -169,9 +179,8 @@ def to_xlsx(table: Table, stamp: dt.datetime) -> tuple[bytes, int]:
             values = [f["name"], f.get("title", ""), f.get("type", "string"), unit_of(f, table.fields), f.get("description", ""), constraints_text(f)]
             yield [("s", str(v)) for v in values]
 
-    buf = io.BytesIO()
-    write_workbook(buf, [("数据", data_rows()), ("数据字典", dictionary_rows())], stamp)
-    return buf.getvalue(), as_text
+    write_workbook(path, [("数据", data_rows()), ("数据字典", dictionary_rows())], stamp)
+    return as_text
 
 
 def excel_cell(text: str, value, kind: str):
@@ -230,24 +239,23 @@ def constraints_text(field: dict) -> str:
 # --- zip ----------------------------------------------------------------------------------
 
 
-def to_zip(ds: Dataset, tables: list[Table], sources: dict[str, bytes], site_url: str, stamp: dt.datetime) -> bytes:
+def write_zip(ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, str]], site_url: str, stamp: dt.datetime, path: Path) -> None:
     """The whole package as in the repository, its descriptor enriched with sizes and hashes."""
-    members = {"datapackage.json": _json_bytes(published_descriptor(ds, tables, sources, site_url, local_paths=True))}
+    members: dict[str, bytes | Path] = {"datapackage.json": _json_bytes(published_descriptor(ds, tables, sources, site_url, local_paths=True))}
     for name in ("README.md", "CHANGELOG.md"):
-        members[name] = (ds.root / name).read_bytes()
-    members.update(sources)
-    return _zip({f"{ds.name}/{k}": v for k, v in members.items()}, stamp)
-
-
-def _zip(members: dict[str, bytes], stamp: dt.datetime) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        members[name] = ds.root / name
+    members.update({t.path: t.file for t in tables})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(members):
-            info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
+            info = zipfile.ZipInfo(f"{ds.name}/{name}", date_time=stamp.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, members[name])
-    return buf.getvalue()
+            data = members[name]
+            if isinstance(data, bytes):
+                zf.writestr(info, data)
+                continue
+            with data.open("rb") as src, zf.open(info, "w", force_zip64=data.stat().st_size >= zipfile.ZIP64_LIMIT) as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def _timestamp(modified: str) -> dt.datetime:

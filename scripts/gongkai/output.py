@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 
@@ -11,17 +13,35 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
+def file_digest(path: Path) -> tuple[int, str]:
+    """Size and SHA-256 of a file, read in blocks (files may be larger than memory)."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+def write_if_changed(path: Path, data: bytes | Path) -> None:
+    """Put bytes, or a copy of a file, at path, unless it already holds exactly that."""
+    if path.is_file():
+        if isinstance(data, bytes) and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+        if isinstance(data, Path) and filecmp.cmp(path, data, shallow=False):
+            return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
+    if isinstance(data, bytes):
+        tmp.write_bytes(data)
+    else:
+        shutil.copyfile(data, tmp)
     os.replace(tmp, path)
 
 
-def sync_tree(root: Path, files: dict[str, bytes]) -> None:
-    """Make `root` hold exactly `files` (relative POSIX path -> bytes), touching only what differs."""
+def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
+    """Make `root` hold exactly `files` (relative POSIX path -> bytes, or a file to copy), touching only what differs."""
     for rel, data in files.items():
         write_if_changed(root / rel, data)
     if not root.is_dir():

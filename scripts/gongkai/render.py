@@ -10,7 +10,6 @@ import html
 import json
 
 from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
-from .cells import formula_like
 from .config import Settings
 from .export import constraints_text, unit_of
 from .markup import esc, esc_md, html_table, human_size, md_table, rich_text
@@ -214,7 +213,7 @@ def _download_notes(e: Entry) -> str:
     notes = []
     for t in e.tables:
         title = esc(t.resource.get("title", t.name))
-        formulas = sum(count for count, _ in formula_like(t.fields, t.raw).values())
+        formulas = sum(count for count, _ in t.formulas.values())
         if formulas:
             notes.append(f"{title}：{formulas} 个单元格以 = + - @ 等字符开头。XLSX 中保存为文本，不会被当作公式执行；用其他软件导入 CSV 时请按文本导入。")
         text_numbers = e.exported.text_numbers.get(t.name)
@@ -228,16 +227,9 @@ def _download_notes(e: Entry) -> str:
 def _crosstab(e: Entry, spec: dict) -> str:
     """Counts of rows by one field against another, with totals, computed from the data."""
     table = next(t for t in e.tables if t.name == spec["resource"])
-    names = [f["name"] for f in table.fields]
     titles = {f["name"]: f.get("title") or f["name"] for f in table.fields}
-    r, c = names.index(spec["rows"]), names.index(spec["columns"])
-    counts: dict[str, dict[str, int]] = {}
-    columns: list[str] = []
-    for row in table.raw:
-        if row[c] not in columns:
-            columns.append(row[c])
-        counts.setdefault(row[r], {}).setdefault(row[c], 0)
-        counts[row[r]][row[c]] += 1
+    tab = table.crosstabs[(spec["rows"], spec["columns"])]
+    counts, columns = tab.counts, list(tab.columns)
     header = [esc(f"{titles[spec['rows']]} \\ {titles[spec['columns']]}"), *map(esc, columns), "合计"]
     body = [[esc(key), *(str(counts[key].get(col, 0)) for col in columns), str(sum(counts[key].values()))] for key in counts]
     totals = [sum(counts[k].get(col, 0) for k in counts) for col in columns]
@@ -265,10 +257,10 @@ def _dictionary(e: Entry, t) -> str:
 
 def _preview(t, settings: Settings) -> str:
     n = settings.limits.preview_rows
-    shown = t.raw[:n]
+    shown = t.preview[:n]
     header = [esc(f.get("title") or f["name"]) for f in t.fields]
     rows = [[esc(c) for c in row] for row in shown]
-    note = f"前 {len(shown)} 行，共 {len(t.raw)} 行。" if len(t.raw) > n else f"全部 {len(t.raw)} 行。"
+    note = f"前 {len(shown)} 行，共 {t.rows} 行。" if t.rows > n else f"全部 {t.rows} 行。"
     return f"### {esc_md(t.resource.get('title', t.name))}{UNSEARCHED}\n\n{note}\n\n" + html_table(header, rows, attrs="data-search-exclude")
 
 

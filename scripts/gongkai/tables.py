@@ -1,18 +1,32 @@
-"""Read a valid resource into raw and typed rows.
+"""A valid resource as a stream of rows, and what the pages need to know about it.
 
-Raw strings come from our strict CSV parser; typed values from frictionless's own cell
-readers for the resource's Table Schema, so exports type cells exactly as validation did.
+Nothing here holds a whole table: `chunks()` reads the CSV again, a batch of rows at a
+time, as raw strings and as the schema types them (the same cell readers as validation,
+so every download types a cell exactly as validation did). `read_table` walks the file
+once to learn what the pages show: row count, first rows, formula-like cells, crosstab
+counts, and whether the table fits in Excel.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from frictionless import Schema
-
-from .columns import read_fast, typed_values
-from .csvtext import CsvText, parse
+from .cells import formula_like
+from .columns import BLOCK, NotPlain, fast_source, typed_values
+from .csvtext import parse
 from .load import Dataset, fields_of, schema_of
+
+XLSX_MAX_ROWS = 1_048_575  # one row is the header
+XLSX_MAX_CELL = 32_767
+SLOW_CHUNK = 50_000  # rows per chunk when a quirky file is read with the strict parser
+
+
+@dataclass
+class Crosstab:
+    columns: dict[str, None] = field(default_factory=dict)  # column values in order of first appearance
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # row value -> column value -> rows
 
 
 @dataclass
@@ -20,8 +34,15 @@ class Table:
     resource: dict  # the resource descriptor
     fields: list[dict]  # schema fields, in file order
     header: list[str]
-    raw: list[list[str]]  # cells as written in the CSV
-    typed: list[list]  # cells as the schema types them (None = missing)
+    file: Path
+    fast: bool  # read with pyarrow (a plain rectangle) or with the strict parser
+    rows: int = 0
+    preview: list[list[str]] = field(default_factory=list)  # the first rows, raw
+    formulas: dict[str, tuple[int, int]] = field(default_factory=dict)  # field -> (cells, first row index)
+    crosstabs: dict[tuple[str, str], Crosstab] = field(default_factory=dict)  # (rows field, columns field) -> counts
+    unsafe_cell: tuple[int, str, str] | None = None  # first (row index, field, "xml" | "long") Excel cannot hold
+    block_size: int = BLOCK  # bytes per chunk (pyarrow)
+    chunk_rows: int = SLOW_CHUNK  # rows per chunk (strict parser)
 
     @property
     def name(self) -> str:
@@ -31,31 +52,78 @@ class Table:
     def path(self) -> str:
         return self.resource["path"]
 
+    def chunks(self, typed: bool = True) -> Iterator[tuple[list[list[str]], list[list]]]:
+        """(raw rows, typed rows) a chunk at a time; typed is [] when not asked for."""
+        missing = schema_of(self.resource).get("missingValues", [""])
+        if self.fast:
+            source = fast_source(self.file, self.resource)
+            for batch in source.batches(self.block_size):
+                columns = [batch.column(i) for i in range(batch.num_columns)]
+                raw = [list(r) for r in zip(*(c.to_pylist() for c in columns), strict=True)]
+                types = [list(r) for r in zip(*(typed_values(f, c, missing) for f, c in zip(self.fields, columns, strict=True)), strict=True)] if typed else []
+                yield raw, types
+            return
+        rows = parse(self.file.read_bytes().decode("utf-8")).rows
+        reader = _schema_reader(self.resource) if typed else None
+        for start in range(0, len(rows), self.chunk_rows):
+            raw = rows[start : start + self.chunk_rows]
+            yield raw, [reader.read_cells(row)[0] for row in raw] if reader else []
 
-def read_table(ds: Dataset, resource: dict) -> Table:
-    fast = read_fast(ds.root / resource["path"], resource)
-    if fast is not None:
-        return _from_columns(resource, fast)
-    text = (ds.root / resource["path"]).read_bytes().decode("utf-8")
-    csv: CsvText = parse(text)
-    schema = Schema.from_descriptor(resource["schema"])
-    typed = []
-    for row in csv.rows:
-        values, _notes = schema.read_cells(row)
-        typed.append(values)
-    return Table(resource=resource, fields=list(resource["schema"]["fields"]), header=csv.header, raw=csv.rows, typed=typed)
+
+def _schema_reader(resource: dict):
+    from frictionless import Schema  # imported when needed: it loads every plugin, pandas included
+
+    return Schema.from_descriptor(resource["schema"])
 
 
-def _from_columns(resource: dict, fast) -> Table:
-    # Whole columns typed the way frictionless types them (checks/fast.py), then rows.
+def read_table(ds: Dataset, resource: dict, preview_rows: int = 20, **chunking) -> Table:
+    """The table with what its page needs, from one pass over the file."""
+    file = ds.root / resource["path"]
+    source = fast_source(file, resource)
+    specs = [(s["rows"], s["columns"]) for s in ds.descriptor.get("crosstabs", []) if s.get("resource") == resource["name"]]
     fields = fields_of(resource)
-    missing = schema_of(resource).get("missingValues", [""])
-    raw_columns = [fast.table[f["name"]].combine_chunks().to_pylist() for f in fields]
-    typed_columns = [typed_values(f, fast.table[f["name"]].combine_chunks(), missing) for f in fields]
-    raw = [list(row) for row in zip(*raw_columns, strict=True)]
-    typed = [list(row) for row in zip(*typed_columns, strict=True)]
-    return Table(resource=resource, fields=list(resource["schema"]["fields"]), header=fast.header, raw=raw, typed=typed)
+    header = source.header if source else parse(file.read_bytes().decode("utf-8")).header
+    for fast in [True, False] if source else [False]:
+        table = Table(resource=resource, fields=fields, header=header, file=file, fast=fast, **chunking)
+        table.crosstabs = {spec: Crosstab() for spec in specs}
+        try:
+            for raw, _ in table.chunks(typed=False):
+                _survey(table, raw, preview_rows)
+        except NotPlain:
+            continue  # found out midway: the strict parser reads it instead
+        return table
+    raise AssertionError("the strict parser never raises NotPlain")
 
 
-def read_tables(ds: Dataset) -> list[Table]:
-    return [read_table(ds, res) for res in ds.resources]
+def _survey(table: Table, raw: list[list[str]], preview_rows: int) -> None:
+    start = table.rows
+    table.rows += len(raw)
+    if len(table.preview) < preview_rows:
+        table.preview += raw[: preview_rows - len(table.preview)]
+    for name, (count, first) in formula_like(table.fields, raw).items():
+        before = table.formulas.get(name, (0, start + first))
+        table.formulas[name] = (before[0] + count, before[1])
+    names = [f["name"] for f in table.fields]
+    for (r, c), tab in table.crosstabs.items():
+        ri, ci = names.index(r), names.index(c)
+        for row in raw:
+            tab.columns.setdefault(row[ci])
+            by = tab.counts.setdefault(row[ri], {})
+            by[row[ci]] = by.get(row[ci], 0) + 1
+    if table.unsafe_cell is None:
+        table.unsafe_cell = _unsafe_cell(raw, names, start)
+
+
+def _unsafe_cell(raw: list[list[str]], names: list[str], start: int) -> tuple[int, str, str] | None:
+    for i, row in enumerate(raw):
+        for j, cell in enumerate(row):
+            if "\ufffe" in cell or "\uffff" in cell:
+                return start + i, names[j], "xml"
+            if len(cell) > XLSX_MAX_CELL:
+                return start + i, names[j], "long"
+    return None
+
+
+def read_tables(ds: Dataset, preview_rows: int = 20, **chunking) -> list[Table]:
+    """chunking (block_size, chunk_rows) is for tests that want many small chunks."""
+    return [read_table(ds, res, preview_rows, **chunking) for res in ds.resources]
