@@ -189,6 +189,11 @@ def plain_mkdocs_from(folder: Path, docs: Path) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(docs, folder / "docs")
+    # A plain site indexes every page in full: drop gongkai's "leave this page to the hook".
+    for page in (folder / "docs").rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        if "\nsearch:\n  exclude: true\n" in text:
+            page.write_text(text.replace("\nsearch:\n  exclude: true\n", "\n", 1), encoding="utf-8")
     (folder / "mkdocs.yml").write_text(
         "site_name: 参照\ntheme:\n  name: material\n  language: zh\n  font: false\nplugins:\n  - search:\n      lang: zh\n"
         "markdown_extensions:\n  - tables\n  - toc\n  - attr_list\nnav:\n  - 首页: index.md\n  - 数据集: datasets/index.md\n",

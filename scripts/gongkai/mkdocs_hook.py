@@ -17,6 +17,7 @@ from gongkai.errors import GongkaiError, InvalidData
 log = logging.getLogger("mkdocs.hooks.gongkai")
 ROOT = Path(__file__).resolve().parents[2]
 _command = {"name": "build"}
+_search: list[dict] = []  # one entry per dataset page, from its gongkai_search front matter
 
 
 def on_startup(command, dirty):
@@ -35,6 +36,7 @@ def on_config(config):
 
 
 def on_pre_build(config):
+    _search.clear()
     if _command["name"] != "serve":
         return
     try:
@@ -47,18 +49,36 @@ def on_pre_build(config):
         log.error(f"gongkai: {exc}")
 
 
+def on_page_context(context, page, config, nav):
+    text = page.meta.get("gongkai_search")
+    if isinstance(text, str):
+        tags = [str(t) for t in page.meta.get("tags") or [] if isinstance(t, str)]
+        _search.append({"location": page.url, "title": str(page.meta.get("title") or page.title), "text": text, "tags": tags})
+    return context
+
+
 def on_post_build(config):
     # Material writes its search index with every Chinese character as a \uXXXX escape
     # (6 bytes instead of 3); the same JSON written as UTF-8 is about half the download.
     # It also repeats a page's tags on every section; the page's own entry is the one a tag
-    # should find, so the sections drop theirs.
+    # should find, so the sections drop theirs. Dataset pages join as one entry each, their
+    # Chinese split by jieba exactly as Material splits it.
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
         for doc in data.get("docs", []):
             if "#" in doc.get("location", ""):
                 doc.pop("tags", None)
+        data.setdefault("docs", []).extend(dict(entry, title=_segment(entry["title"]), text=_segment(entry["text"])) for entry in _search)
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _segment(text: str) -> str:
+    try:
+        from material.plugins.search import plugin
+    except ImportError:  # another theme: its search gets the text unsplit
+        return text
+    return plugin.SearchIndex()._segment_chinese(text) if plugin.jieba else text
 
 
 def on_serve(server, config, builder):

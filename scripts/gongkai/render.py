@@ -151,9 +151,22 @@ def render_dataset(e: Entry, settings: Settings) -> str:
 def _front_matter(e: Entry) -> str:
     # Search tags: Material indexes tags as whole words, while jieba splits the page text
     # into short ones, so 新闻发布会 (a keyword) and 新闻 (in the text) both find the page.
+    # The page itself is left out of Material's indexing (it would parse every table of it);
+    # mkdocs_hook adds one entry built from gongkai_search: what tells datasets apart.
     # JSON strings are valid YAML, so a keyword cannot break out of the front matter.
     tags = list(dict.fromkeys([*e.meta.get("keywords", []), *e.topics]))
-    return f"---\ntags: {json.dumps(tags, ensure_ascii=False)}\n---"
+    return f"---\ntags: {json.dumps(tags, ensure_ascii=False)}\nsearch:\n  exclude: true\ngongkai_search: {json.dumps(search_text(e), ensure_ascii=False)}\n---"
+
+
+def search_text(e: Entry) -> str:
+    """The searchable text of a dataset, as escaped HTML: description, publisher, topics,
+    each resource with its fields (name, title, unit, description), and the sources. No rows."""
+    parts = [esc(e.meta["description"]), esc(e.publisher), esc(" ".join(e.topics))]
+    for t in e.tables:
+        fields = [" ".join(str(x) for x in (f["name"], f.get("title", ""), unit_of(f, t.fields), f.get("description", "")) if x) for f in t.fields]
+        parts.append(f"<p>{esc(t.resource.get('title', t.name))}：{esc('；'.join(fields))}</p>")
+    parts += [esc(s.get("title", "")) for s in e.meta.get("sources", []) if isinstance(s, dict)]
+    return " ".join(p for p in parts if p)
 
 
 def _metadata_table(e: Entry, settings: Settings) -> str:
