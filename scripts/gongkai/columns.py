@@ -77,16 +77,15 @@ class FastSource:
         group: list[pa.RecordBatch] = []
         held = 0
         try:
-            with self.path.open("rb") as file:
-                reader = pacsv.open_csv(
-                    file, read_options=options, parse_options=_parse_options(len(self.header)), convert_options=_convert_options(self.header)
-                )
-                for batch in reader:
-                    group.append(batch)
-                    held += batch.nbytes
-                    if held >= size:
-                        yield _join(group)
-                        group, held = [], 0
+            reader = pacsv.open_csv(
+                str(self.path), read_options=options, parse_options=_parse_options(len(self.header)), convert_options=_convert_options(self.header)
+            )
+            for batch in reader:
+                group.append(batch)
+                held += batch.nbytes
+                if held >= size:
+                    yield _join(group)
+                    group, held = [], 0
         except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
             raise NotPlain from exc
         if group:
