@@ -3,7 +3,8 @@
     load the packages
     -> for each dataset, in worker processes (or from build/cache when its inputs are
        unchanged): validate -> export download files -> render its page
-    -> checks across datasets -> catalog, topic and publisher pages -> write build/docs
+    -> checks across datasets -> catalog, topic and publisher pages, catalog.json
+    -> the URL contract (urls.lock, redirects.yml) -> write build/docs
     -> mkdocs build --strict into a fresh folder -> verify it (checksums, links, no script
        in content) -> swap it in as site/
 
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 
 from . import cache
 from .catalog import Entry, Summary
+from .catalogfile import catalog_json, schema_bytes
 from .config import SETTINGS_FILE, Settings, load_settings
 from .errors import BuildError, InvalidData
 from .export import export_dataset
@@ -33,6 +35,8 @@ from .parallel import Progress, run_each
 from .problems import Problem, Report
 from .render import render_dataset, render_site
 from .tables import read_tables
+from .urls import check_lock as check_lock_file
+from .urls import public_paths, read_lock, read_redirects, redirect_files, urls_json
 from .validate import finish_report, validate_dataset
 from .verify import verify_site
 
@@ -46,6 +50,8 @@ class Generated:
     entries: list[Summary]
     report: Report
     files: dict[str, bytes | Path]
+    published: set[str]  # public paths, /-rooted (urls.py)
+    redirects: dict[str, str]
 
 
 @dataclass
@@ -64,7 +70,7 @@ def build(root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs"
     return generated
 
 
-def generate_docs(root: Path, progress: Progress | None = None) -> Generated:
+def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: bool = True) -> Generated:
     """Everything up to the site generator: the pages and files of build/docs."""
     settings = load_settings(root)
     cache.check_untracked(root)
@@ -87,9 +93,27 @@ def generate_docs(root: Path, progress: Progress | None = None) -> Generated:
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
     for result in results:
         files.update(result.files)
-    files["SHA256SUMS"] = _checksums(summaries)
+    files["catalog.json"] = catalog_json(summaries, settings)
+    files["catalog.schema.json"] = schema_bytes()
+    files["SHA256SUMS"] = files["urls.json"] = b""  # written below; listed now as public paths
+    published, redirects = _check_urls(root, files, report, check_lock=check_urls)
+    files.update(redirect_files(redirects, files))
+    files["SHA256SUMS"] = _checksums(summaries, redirects)
+    files["urls.json"] = urls_json(published, redirects)
     sync_tree(root / BUILD_DOCS, files)
-    return Generated(settings, summaries, report, files)
+    return Generated(settings, summaries, report, files, published, redirects)
+
+
+def _check_urls(root: Path, files: dict, report: Report, *, check_lock: bool) -> tuple[set[str], dict[str, str]]:
+    """The URL contract (urls.py): no published path disappears without a redirect."""
+    published = public_paths(files)
+    redirects, problems = read_redirects(root, published)
+    if check_lock:
+        problems += check_lock_file(read_lock(root), published, redirects)
+    report.extend(problems)
+    if not report.valid:
+        raise InvalidData(report)
+    return published, redirects
 
 
 def process_dataset(ds: Dataset, settings: Settings, settings_bytes: bytes) -> Processed:
@@ -148,9 +172,12 @@ def _hand_written(root: Path) -> dict[str, bytes]:
     return {p.relative_to(src).as_posix(): p.read_bytes() for p in sorted(src.rglob("*")) if p.is_file()}
 
 
-def _checksums(summaries: list[Summary]) -> bytes:
-    # `sha256sum -c SHA256SUMS` run at the site root checks every published download.
-    lines = sorted(f"{d.sha256}  {d.path}" for e in summaries for d in e.downloads)
+def _checksums(summaries: list[Summary], redirects: dict[str, str]) -> bytes:
+    # `sha256sum -c SHA256SUMS` run at the site root checks every published download,
+    # old paths kept as copies included.
+    digests = {d.path: d.sha256 for e in summaries for d in e.downloads}
+    moved = {old[1:]: digests[new[1:]] for old, new in redirects.items() if new[1:] in digests}
+    lines = sorted(f"{sha}  {path}" for path, sha in [*digests.items(), *moved.items()])
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--generator", default="mkdocs", choices=["mkdocs", "properdocs"], help="site generator to run")
     b.set_defaults(run=_build)
 
+    lk = sub.add_parser("lock", help="append every path the site now publishes to urls.lock (never removes one)")
+    lk.set_defaults(run=_lock)
+
     s = sub.add_parser("serve", help="preview at http://127.0.0.1:8000, rebuilding when datasets/ or docs/ change")
     s.add_argument("--dev-addr", default="127.0.0.1:8000")
     s.set_defaults(run=_serve)
@@ -74,9 +77,24 @@ def _build(args, root: Path) -> int:
 
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
     generated = build(root, site_dir=site_dir, generator=args.generator, progress=_Progress())
+    for problem in generated.report.warnings:
+        print(problem, file=sys.stderr)
     rows = sum(e.rows for e in generated.entries)
     print(f"gongkai: {len(generated.entries)} datasets, {rows} rows, {len(generated.files)} files generated")
     print(f"gongkai: site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)")
+    return 0
+
+
+def _lock(args, root: Path) -> int:
+    from .build import generate_docs
+    from .urls import LOCK, lock_text, read_lock
+
+    generated = generate_docs(root, check_urls=False)
+    text, added = lock_text(read_lock(root), root, generated.published, generated.redirects)
+    (root / LOCK).write_text(text, encoding="utf-8")
+    for path in added:
+        print(f"locked {path}")
+    print(f"gongkai: {len(added)} new path(s) added to {LOCK}; commit it with your change", file=sys.stderr)
     return 0
 
 

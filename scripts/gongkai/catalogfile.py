@@ -1,0 +1,79 @@
+"""/catalog.json: every dataset with its metadata and files, for programs (see catalog.schema.json).
+
+Built from the same summaries as the pages, so the two cannot disagree. No build time is
+written into it: the same commit gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .catalog import Summary, by_modified
+from .config import Settings
+
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "catalog.schema.json"
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "datapackage": "application/json",
+    "zip": "application/zip",
+}
+COPIED = (
+    "id",
+    "name",
+    "title",
+    "description",
+    "version",
+    "created",
+    "modified",
+    "publisher",
+    "topics",
+    "keywords",
+    "update_frequency",
+    "open_type",
+    "spatial",
+    "temporal",
+    "licenses",
+    "sources",
+)
+
+
+def catalog_json(summaries: list[Summary], settings: Settings) -> bytes:
+    datasets = [_dataset(s, settings) for s in by_modified(summaries)]
+    data = {
+        "$schema": settings.url_for("catalog.schema.json"),
+        "title": settings.site_name,
+        "homepage": settings.site_url,
+        "publisher": settings.operator_name,
+        "count": len(datasets),
+        "datasets": datasets,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def schema_bytes() -> bytes:
+    return SCHEMA.read_bytes()
+
+
+def _dataset(s: Summary, settings: Settings) -> dict:
+    entry = {key: s.meta[key] for key in COPIED if key in s.meta}
+    entry["page"] = settings.url_for(f"datasets/{s.name}/")
+    entry["rows"] = s.rows
+    entry["resources"] = [
+        {"name": r["name"], "title": r.get("title", r["name"]), "fields": [f["name"] for f in r["schema"]["fields"]]} for r in s.meta["resources"]
+    ]
+    entry["files"] = [
+        {
+            "url": settings.url_for(d.path),
+            "path": d.path,
+            "format": d.kind,
+            "mediatype": MEDIA_TYPES[d.kind],
+            "resource": d.resource,
+            "bytes": d.bytes,
+            "sha256": d.sha256,
+        }
+        for d in s.downloads
+    ]
+    return entry

@@ -1,0 +1,144 @@
+"""The URL contract: a path, once published, keeps answering.
+
+`urls.lock` (committed, append-only) lists every public path the site ever published,
+one per line, as a path under the site URL ("/datasets/x/x.csv"). Each build compares
+today's paths with it: a locked path that is gone is an error naming the path and its
+line, unless `redirects.yml` maps it to the path that replaced it (a page becomes a
+redirect page with a canonical link, a file a copy of its new self). A new path is a
+warning until `gongkai lock` appends it, so every addition shows up in a pull request.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+LOCK = "urls.lock"
+REDIRECTS = "redirects.yml"
+HEADER = "# Every public path this site has published (append-only; `gongkai lock` adds new ones).\n"
+
+
+def public_paths(files: dict) -> set[str]:
+    """The paths people and programs link to, from the generated file map (MkDocs turns
+    a.md into /a/ and a/index.md into /a/). Theme assets and stylesheets are not a contract."""
+    paths = set()
+    for rel in files:
+        if rel.startswith(("assets/", "_")):  # theme assets; host settings (_headers, _redirects)
+            continue
+        if rel.endswith(".md"):
+            page = rel[: -len(".md")]
+            page = page[: -len("index")] if page == "index" or page.endswith("/index") else page + "/"
+            paths.add("/" + page)
+        else:
+            paths.add("/" + rel)
+    return paths
+
+
+def read_lock(root: Path) -> list[tuple[int, str]] | None:
+    """(line, path) for every locked path, or None when the site has no lock yet."""
+    path = root / LOCK
+    if not path.is_file():
+        return None
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            found.append((number, line))
+    return found
+
+
+def read_redirects(root: Path, published: set[str]) -> tuple[dict[str, str], list[Problem]]:
+    """old path -> new path from redirects.yml, each checked; problems name the line."""
+    path = root / REDIRECTS
+    if not path.is_file():
+        return {}, []
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        return {}, [Problem("invalid-redirects", f"not valid YAML: {exc}", REDIRECTS)]
+    if not isinstance(data, dict):
+        return {}, [Problem("invalid-redirects", "must map old paths to new ones, e.g. /datasets/old-name/: /datasets/new-name/", REDIRECTS)]
+    lines = {line.split(":", 1)[0].strip().strip("'\""): n for n, line in enumerate(text.splitlines(), 1)}
+    redirects, problems = {}, []
+    for old, new in data.items():
+        where = lines.get(str(old))
+        if not (isinstance(old, str) and isinstance(new, str) and old.startswith("/") and new.startswith("/")):
+            problems.append(Problem("invalid-redirects", f"{old!r}: both paths must be strings starting with /", REDIRECTS, line=where))
+        elif old in published:
+            problems.append(Problem("invalid-redirects", f"{old} is still published; a redirect would hide it", REDIRECTS, line=where))
+        elif new not in published:
+            problems.append(Problem("invalid-redirects", f"{old} redirects to {new}, which the site does not publish", REDIRECTS, line=where))
+        elif old.endswith("/") != new.endswith("/"):
+            problems.append(Problem("invalid-redirects", f"{old} and {new}: a page redirects to a page, a file to a file", REDIRECTS, line=where))
+        else:
+            redirects[old] = new
+    return redirects, problems
+
+
+def check_lock(lock: list[tuple[int, str]] | None, published: set[str], redirects: dict[str, str]) -> list[Problem]:
+    if lock is None:
+        return []
+    problems = []
+    for line, path in lock:
+        if path not in published and path not in redirects:
+            message = f"{path} was published and is gone: restore it, or map it to its new place in {REDIRECTS} (see the maintainer's guide)"
+            problems.append(Problem("url-removed", message, LOCK, line=line))
+    locked = {path for _, path in lock}
+    for path in sorted(published - locked):
+        problems.append(Problem("url-not-locked", f"{path} is new: run `gongkai lock` and commit {LOCK}", LOCK, severity="warning"))
+    return problems
+
+
+def redirect_files(redirects: dict[str, str], files: dict) -> dict:
+    """Site files that keep old paths answering: redirect pages, and copies of moved files."""
+    out = {}
+    for old, new in redirects.items():
+        if old.endswith("/"):
+            out[old[1:] + "index.html"] = _redirect_page(old, new)
+        else:
+            out[old[1:]] = files[new[1:]]
+    return out
+
+
+def _redirect_page(old: str, new: str) -> bytes:
+    # Relative, so it works under any mount path; canonical, so search engines move on.
+    target = html.escape(posixpath.relpath(new, old) + "/", quote=True)
+    return (
+        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>页面已迁移</title>\n'
+        f'<link rel="canonical" href="{target}">\n<meta http-equiv="refresh" content="0; url={target}">\n</head>\n'
+        f'<body>\n<p>本页已迁移到 <a href="{target}">新地址</a>。</p>\n</body>\n</html>\n'
+    ).encode()
+
+
+def urls_json(published: set[str], redirects: dict[str, str]) -> bytes:
+    data = {"paths": sorted(published), "redirects": dict(sorted(redirects.items()))}
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def lock_text(lock: list[tuple[int, str]] | None, root: Path, published: set[str], redirects: dict[str, str]) -> tuple[str, list[str]]:
+    """urls.lock with today's new paths appended (never removing one), and the paths added."""
+    existing = (root / LOCK).read_text(encoding="utf-8") if lock is not None else HEADER
+    locked = {path for _, path in lock or []}
+    added = sorted((published | set(redirects)) - locked)
+    text = existing if existing.endswith("\n") or not existing else existing + "\n"
+    return text + "".join(f"{path}\n" for path in added), added
+
+
+def host_files(redirects: dict[str, str]) -> dict[str, bytes]:
+    """_headers and _redirects for static hosts that read them (Netlify, Cloudflare Pages);
+    paths are relative to the folder the host serves. Elsewhere the redirect pages and file
+    copies do the same work, and GitHub Pages already sends CORS headers."""
+    headers = (
+        "/*\n  Access-Control-Allow-Origin: *\n  X-Content-Type-Options: nosniff\n"
+        "/datasets/*\n  Cache-Control: public, max-age=3600\n"
+        "/catalog.json\n  Cache-Control: public, max-age=600\n"
+    )
+    moved = "".join(f"{old} {new} 301\n" for old, new in sorted(redirects.items()))
+    return {"_headers": headers.encode("utf-8"), "_redirects": moved.encode("utf-8")}
