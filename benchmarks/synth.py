@@ -27,6 +27,7 @@ def repo(folder: Path, limits: dict | None = None) -> Path:
     (folder / "gongkai.yml").write_text(text, encoding="utf-8")
     shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", folder / "docs")
+    shutil.copytree(ROOT / "overrides", folder / "overrides")
     (folder / "scripts/gongkai").mkdir(parents=True)
     shutil.copy(ROOT / "scripts/gongkai/mkdocs_hook.py", folder / "scripts/gongkai/mkdocs_hook.py")
     return folder

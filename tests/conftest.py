@@ -21,6 +21,7 @@ def make_repo(tmp: Path, packages: list[str] = (), real: list[str] = ()) -> Path
     for name in ("gongkai.yml", "mkdocs.yml"):
         shutil.copy(ROOT / name, repo / name)
     shutil.copytree(ROOT / "docs", repo / "docs")
+    shutil.copytree(ROOT / "overrides", repo / "overrides")
     # mkdocs.yml names the hook by path; the hook finds gongkai.yml next to mkdocs.yml's parent.
     hook = repo / "scripts" / "gongkai"
     hook.mkdir(parents=True)
@@ -46,9 +47,6 @@ def built_site(tmp_path_factory):
     """The real catalog built once, end to end, in a temporary copy of the repository."""
     tmp = tmp_path_factory.mktemp("site")
     repo = make_repo(tmp, real=sorted(p.name for p in (ROOT / "datasets").iterdir() if p.is_dir()))
-    for name in ("urls.lock", "redirects.yml"):  # the real URL contract holds for the real catalog
-        if (ROOT / name).is_file():
-            shutil.copy(ROOT / name, repo / name)
     result = gongkai("build", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
     return repo

@@ -24,6 +24,7 @@ def test_a_renamed_dataset_fails_until_redirected_and_then_every_old_url_answers
     assert gongkai("lock", cwd=repo).returncode == 0
     lock_before = (repo / "urls.lock").read_text(encoding="utf-8")
     assert "/datasets/tiny/items.csv\n" in lock_before and "/datasets/tiny/\n" in lock_before
+    assert (repo / "site/datasets/tiny/1.0.0/items.csv").is_file() is False  # (not built yet)
     assert gongkai("build", cwd=repo).returncode == 0
     old_csv = (repo / "site/datasets/tiny/items.csv").read_bytes()
 
@@ -34,8 +35,12 @@ def test_a_renamed_dataset_fails_until_redirected_and_then_every_old_url_answers
     assert f"urls.lock:{line}: /datasets/tiny/items.csv was published and is gone" in failed.stdout
     assert (repo / "site/datasets/tiny/items.csv").read_bytes() == old_csv  # the old site stays up
 
-    old_paths = [p for p in lock_before.splitlines() if p.startswith("/datasets/tiny/")]
-    moves = {p: p.replace("/datasets/tiny/", "/datasets/tiny-items/").replace("/tiny.zip", "/tiny-items.zip") for p in old_paths}
+    old_paths = [line.split()[0] for line in lock_before.splitlines() if line.startswith("/datasets/tiny/")]
+    assert "/datasets/tiny/1.0.0/items.csv" in old_paths  # the version's own URL is locked too
+    moves = {
+        p: p.replace("/datasets/tiny/", "/datasets/tiny-items/").replace("/tiny.zip", "/tiny-items.zip").replace("/tiny-1.0.0.zip", "/tiny-items-1.0.0.zip")
+        for p in old_paths
+    }
     (repo / "redirects.yml").write_text("".join(f"{old}: {new}\n" for old, new in moves.items()), encoding="utf-8")
     built = gongkai("build", cwd=repo)
     assert built.returncode == 0, built.stdout + built.stderr
@@ -47,6 +52,7 @@ def test_a_renamed_dataset_fails_until_redirected_and_then_every_old_url_answers
     assert f"{hashlib.sha256(old_csv).hexdigest()}  datasets/tiny/items.csv" in (site / "SHA256SUMS").read_text(encoding="utf-8")
     urls = json.loads((site / "urls.json").read_text(encoding="utf-8"))
     assert urls["redirects"]["/datasets/tiny/"] == "/datasets/tiny-items/" and "/datasets/tiny-items/" in urls["paths"]
+    assert "/datasets/tiny/ /datasets/tiny-items/ 301\n" in (site / "_redirects").read_text(encoding="utf-8")  # for hosts that read it
 
     assert "url-not-locked" in built.stderr and "/datasets/tiny-items/ is new" in built.stderr
     assert gongkai("lock", cwd=repo).returncode == 0
@@ -65,7 +71,7 @@ def test_a_redirect_to_a_path_the_site_does_not_publish_is_refused(repo_factory)
 
 
 def test_the_committed_lock_covers_the_real_site(built_site):
-    locked = {line for line in (ROOT / "urls.lock").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+    locked = {line.split()[0] for line in (ROOT / "urls.lock").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
     published = set(json.loads((built_site / "site/urls.json").read_text(encoding="utf-8"))["paths"])
     assert published <= locked, f"run `gongkai lock`: {sorted(published - locked)}"
 

@@ -3,6 +3,7 @@
     load the packages
     -> for each dataset, in worker processes (or from build/cache when its inputs are
        unchanged): validate -> export download files -> render its page
+    -> every version of every dataset from git history, under datasets/<name>/<version>/
     -> checks across datasets -> catalog, topic and publisher pages, catalog.json
     -> the URL contract (urls.lock, redirects.yml) -> write build/docs
     -> mkdocs build --strict into a fresh folder -> verify it (checksums, links, no script
@@ -29,14 +30,16 @@ from .catalogfile import catalog_json, schema_bytes
 from .config import SETTINGS_FILE, Settings, load_settings
 from .errors import BuildError, InvalidData
 from .export import export_dataset
+from .feed import atom_feed
+from .history import Version, read_history, version_files
 from .load import Dataset, discover
-from .output import sync_tree
+from .output import sha256, sync_tree
 from .parallel import Progress, run_each
 from .problems import Problem, Report
-from .render import render_dataset, render_site
+from .render import render_dataset, render_site, render_versions
 from .tables import read_tables
 from .urls import check_lock as check_lock_file
-from .urls import public_paths, read_lock, read_redirects, redirect_files, urls_json
+from .urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
 from .validate import finish_report, validate_dataset
 from .verify import verify_site
 
@@ -52,6 +55,7 @@ class Generated:
     files: dict[str, bytes | Path]
     published: set[str]  # public paths, /-rooted (urls.py)
     redirects: dict[str, str]
+    versioned: dict[str, str]  # /-rooted path of each version's file -> sha256
 
 
 @dataclass
@@ -84,8 +88,11 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     if not report.valid:
         raise InvalidData(report)
     summaries = [r.summary for r in results]
+    versions, versioned = _versions(root, datasets, report)
     pages = render_site(summaries, settings)
-    pages.update({f"datasets/{r.summary.name}/index.md": r.page for r in results})
+    for ds, r in zip(datasets, results, strict=True):
+        changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
+        pages[f"datasets/{ds.name}/index.md"] = r.page + render_versions(ds.name, versions[ds.name], r.summary.meta, changelog)
     files: dict[str, bytes | Path] = dict(_hand_written(root))
     clash = sorted(set(files) & set(pages))
     if clash:
@@ -93,23 +100,45 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
     for result in results:
         files.update(result.files)
+    files.update(versioned)
+    digests = {"/" + rel: sha256(data) for rel, data in versioned.items()}
     files["catalog.json"] = catalog_json(summaries, settings)
     files["catalog.schema.json"] = schema_bytes()
+    files["feed.xml"] = atom_feed(summaries, settings)
     files["SHA256SUMS"] = files["urls.json"] = b""  # written below; listed now as public paths
-    published, redirects = _check_urls(root, files, report, check_lock=check_urls)
+    published, redirects = _check_urls(root, files, report, digests, check_lock=check_urls)
     files.update(redirect_files(redirects, files))
-    files["SHA256SUMS"] = _checksums(summaries, redirects)
+    files.update(host_files(redirects, digests))
+    files["SHA256SUMS"] = _checksums(summaries, redirects, digests)
     files["urls.json"] = urls_json(published, redirects)
     sync_tree(root / BUILD_DOCS, files)
-    return Generated(settings, summaries, report, files, published, redirects)
+    return Generated(settings, summaries, report, files, published, redirects, digests)
 
 
-def _check_urls(root: Path, files: dict, report: Report, *, check_lock: bool) -> tuple[set[str], dict[str, str]]:
-    """The URL contract (urls.py): no published path disappears without a redirect."""
+def _versions(root: Path, datasets: list[Dataset], report: Report) -> tuple[dict[str, list[Version]], dict[str, bytes]]:
+    """Each dataset's versions from git history, and the files of every version (history.py)."""
+    versions, files = {}, {}
+    for ds in datasets:
+        found, problems = read_history(root, ds)
+        report.extend(problems)
+        versions[ds.name] = []
+        for v in found:
+            built, broken = version_files(root, ds, v)
+            report.extend(broken)
+            if built:
+                versions[ds.name].append(v)
+                files.update(built)
+    if not report.valid:
+        raise InvalidData(report)
+    return versions, files
+
+
+def _check_urls(root: Path, files: dict, report: Report, digests: dict[str, str], *, check_lock: bool) -> tuple[set[str], dict[str, str]]:
+    """The URL contract (urls.py): no published path disappears without a redirect, no version's file changes."""
     published = public_paths(files)
     redirects, problems = read_redirects(root, published)
     if check_lock:
-        problems += check_lock_file(read_lock(root), published, redirects)
+        problems += check_lock_file(read_lock(root), published, redirects, digests)
     report.extend(problems)
     if not report.valid:
         raise InvalidData(report)
@@ -172,10 +201,11 @@ def _hand_written(root: Path) -> dict[str, bytes]:
     return {p.relative_to(src).as_posix(): p.read_bytes() for p in sorted(src.rglob("*")) if p.is_file()}
 
 
-def _checksums(summaries: list[Summary], redirects: dict[str, str]) -> bytes:
-    # `sha256sum -c SHA256SUMS` run at the site root checks every published download,
-    # old paths kept as copies included.
+def _checksums(summaries: list[Summary], redirects: dict[str, str], versioned: dict[str, str]) -> bytes:
+    # `sha256sum -c SHA256SUMS` run at the site root checks every published download:
+    # the latest files, every version's files, and old paths kept as copies.
     digests = {d.path: d.sha256 for e in summaries for d in e.downloads}
+    digests.update({path[1:]: sha for path, sha in versioned.items()})
     moved = {old[1:]: digests[new[1:]] for old, new in redirects.items() if new[1:] in digests}
     lines = sorted(f"{sha}  {path}" for path, sha in [*digests.items(), *moved.items()])
     return ("\n".join(lines) + "\n").encode("utf-8")

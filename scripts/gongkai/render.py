@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
 from .config import Settings
 from .export import constraints_text, unit_of
 from .markup import esc, esc_md, html_table, human_size, md_table, rich_text
+from .structured import dataset_jsonld
 
 TYPE_NAMES = {
     "string": "文本",
@@ -121,7 +123,7 @@ UNSEARCHED = " { data-search-exclude }"
 
 def render_dataset(e: Entry, settings: Settings) -> str:
     parts = [
-        _front_matter(e),
+        _front_matter(e, settings),
         f"# {esc_md(e.title)}",
         f'<p class="gk-lede">{esc(e.meta["description"])}</p>',
         _metadata_table(e, settings),
@@ -148,14 +150,21 @@ def render_dataset(e: Entry, settings: Settings) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _front_matter(e: Entry) -> str:
+def _front_matter(e: Entry, settings: Settings) -> str:
     # Search tags: Material indexes tags as whole words, while jieba splits the page text
     # into short ones, so 新闻发布会 (a keyword) and 新闻 (in the text) both find the page.
     # The page itself is left out of Material's indexing (it would parse every table of it);
     # mkdocs_hook adds one entry built from gongkai_search: what tells datasets apart.
     # JSON strings are valid YAML, so a keyword cannot break out of the front matter.
     tags = list(dict.fromkeys([*e.meta.get("keywords", []), *e.topics]))
-    return f"---\ntags: {json.dumps(tags, ensure_ascii=False)}\nsearch:\n  exclude: true\ngongkai_search: {json.dumps(search_text(e), ensure_ascii=False)}\n---"
+    # gongkai_jsonld: schema.org Dataset for search engines; overrides/main.html puts it in the head.
+    lines = [
+        f"tags: {json.dumps(tags, ensure_ascii=False)}",
+        "search:\n  exclude: true",
+        f"gongkai_search: {json.dumps(search_text(e), ensure_ascii=False)}",
+        f"gongkai_jsonld: {json.dumps(dataset_jsonld(e, settings), ensure_ascii=False)}",
+    ]
+    return "---\n" + "\n".join(lines) + "\n---"
 
 
 def search_text(e: Entry) -> str:
@@ -327,3 +336,41 @@ def _strip_title(markdown_text: str) -> str:
     if lines and lines[0].startswith("# "):
         lines = lines[1:]
     return "\n".join(lines).replace("\n## ", "\n### ")
+
+
+# --- versions ------------------------------------------------------------------------------
+
+VERSION_HEADING = re.compile(r"^## (\d+\.\d+\.\d+) — (\d{4}-\d{2}-\d{2})\s*$")
+
+
+def render_versions(name: str, versions, meta: dict, changelog: str) -> str:
+    """The page's list of published versions: each with its date, changelog entry and files,
+    at URLs that never change (datasets/<name>/<version>/)."""
+    notes = _changelog_entries(changelog)
+    resources = [r["name"] for r in meta["resources"]]
+    rows = []
+    for v in versions:
+        date, note = notes.get(v.version, (v.date, ""))
+        links = [f'<a href="{esc(v.version)}/{esc(r)}.csv">{esc(r)}.csv</a>' for r in resources]
+        links += [f'<a href="{esc(v.version)}/datapackage.json">datapackage.json</a>', f'<a href="{esc(v.version)}/{esc(name)}-{esc(v.version)}.zip">zip</a>']
+        latest = "（当前）" if v.commit is None else ""
+        rows.append([f"<code>{esc(v.version)}</code>{latest}", esc(date), esc(note), " ".join(links)])
+    intro = "每个版本的文件放在固定的网址下，发布后不再改变，可以在代码中长期引用；XLSX 和 JSON 只提供当前版本。"
+    table = html_table(["版本", "日期", "说明", "文件（不会改变）"], rows, attrs="data-search-exclude")
+    return f"\n## 版本{UNSEARCHED}\n\n{intro}\n\n{table}\n"
+
+
+def _changelog_entries(text: str) -> dict[str, tuple[str, str]]:
+    """version -> (date, the entry's text as one line) from CHANGELOG.md."""
+    entries: dict[str, tuple[str, list[str]]] = {}
+    current = None
+    for line in text.splitlines():
+        m = VERSION_HEADING.match(line)
+        if m:
+            current = m.group(1)
+            entries[current] = (m.group(2), [])
+        elif line.startswith("## "):
+            current = None
+        elif current and line.strip():
+            entries[current][1].append(line.strip())
+    return {v: (date, " ".join(lines)) for v, (date, lines) in entries.items()}

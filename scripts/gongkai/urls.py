@@ -40,8 +40,9 @@ def public_paths(files: dict) -> set[str]:
     return paths
 
 
-def read_lock(root: Path) -> list[tuple[int, str]] | None:
-    """(line, path) for every locked path, or None when the site has no lock yet."""
+def read_lock(root: Path) -> list[tuple[int, str, str | None]] | None:
+    """(line, path, sha256 or None) for every locked path, or None when the site has no lock yet.
+    A version's files are locked with their SHA-256: their bytes may never change."""
     path = root / LOCK
     if not path.is_file():
         return None
@@ -49,7 +50,8 @@ def read_lock(root: Path) -> list[tuple[int, str]] | None:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if line and not line.startswith("#"):
-            found.append((number, line))
+            locked, _, digest = line.partition(" ")
+            found.append((number, locked, digest.strip() or None))
     return found
 
 
@@ -82,15 +84,19 @@ def read_redirects(root: Path, published: set[str]) -> tuple[dict[str, str], lis
     return redirects, problems
 
 
-def check_lock(lock: list[tuple[int, str]] | None, published: set[str], redirects: dict[str, str]) -> list[Problem]:
+def check_lock(lock, published: set[str], redirects: dict[str, str], digests: dict[str, str]) -> list[Problem]:
+    """digests: /path -> sha256 of every versioned file built today."""
     if lock is None:
         return []
     problems = []
-    for line, path in lock:
+    for line, path, digest in lock:
         if path not in published and path not in redirects:
             message = f"{path} was published and is gone: restore it, or map it to its new place in {REDIRECTS} (see the maintainer's guide)"
             problems.append(Problem("url-removed", message, LOCK, line=line))
-    locked = {path for _, path in lock}
+        elif digest and path in digests and digests[path] != digest:
+            message = f"{path} is a published version's file and its bytes changed (locked sha256 {digest[:12]}…, now {digests[path][:12]}…); a version never changes: publish a new one"
+            problems.append(Problem("url-changed", message, LOCK, line=line))
+    locked = {path for _, path, _ in lock}
     for path in sorted(published - locked):
         problems.append(Problem("url-not-locked", f"{path} is new: run `gongkai lock` and commit {LOCK}", LOCK, severity="warning"))
     return problems
@@ -122,23 +128,26 @@ def urls_json(published: set[str], redirects: dict[str, str]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def lock_text(lock: list[tuple[int, str]] | None, root: Path, published: set[str], redirects: dict[str, str]) -> tuple[str, list[str]]:
+def lock_text(lock, root: Path, published: set[str], redirects: dict[str, str], digests: dict[str, str]) -> tuple[str, list[str]]:
     """urls.lock with today's new paths appended (never removing one), and the paths added."""
     existing = (root / LOCK).read_text(encoding="utf-8") if lock is not None else HEADER
-    locked = {path for _, path in lock or []}
+    locked = {path for _, path, _ in lock or []}
     added = sorted((published | set(redirects)) - locked)
     text = existing if existing.endswith("\n") or not existing else existing + "\n"
-    return text + "".join(f"{path}\n" for path in added), added
+    return text + "".join(f"{path} {digests[path]}\n" if path in digests else f"{path}\n" for path in added), added
 
 
-def host_files(redirects: dict[str, str]) -> dict[str, bytes]:
+def host_files(redirects: dict[str, str], versioned: dict[str, str]) -> dict[str, bytes]:
     """_headers and _redirects for static hosts that read them (Netlify, Cloudflare Pages);
     paths are relative to the folder the host serves. Elsewhere the redirect pages and file
-    copies do the same work, and GitHub Pages already sends CORS headers."""
+    copies do the same work, and GitHub Pages already sends CORS headers. A version's files
+    never change, so hosts may cache them for good."""
     headers = (
         "/*\n  Access-Control-Allow-Origin: *\n  X-Content-Type-Options: nosniff\n"
         "/datasets/*\n  Cache-Control: public, max-age=3600\n"
         "/catalog.json\n  Cache-Control: public, max-age=600\n"
     )
+    folders = sorted({path.rsplit("/", 1)[0] for path in versioned})
+    headers += "".join(f"{folder}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in folders)
     moved = "".join(f"{old} {new} 301\n" for old, new in sorted(redirects.items()))
     return {"_headers": headers.encode("utf-8"), "_redirects": moved.encode("utf-8")}

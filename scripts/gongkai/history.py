@@ -1,0 +1,167 @@
+"""Every version a dataset ever had, from git history, published at a URL that never changes.
+
+For each `version` in a dataset's history the last commit that carried it is canonical; the
+version in the working tree is the newest. Each version's CSV files are published byte for
+byte as git holds them, with a descriptor that points at them and a zip stored without
+compression (deflate output differs between zlib builds; stored bytes do not), under
+datasets/<name>/<version>/. Old versions are checked for structure only (files present and
+parseable), not against today's profile. One version with different data in two commits is
+an error naming both. A shallow clone has lost versions: the build refuses it (unless
+GONGKAI_ALLOW_SHALLOW is set, for test machines that cannot fetch history; never for a deploy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .csvtext import CsvSyntaxError, parse
+from .errors import BuildError
+from .load import DESCRIPTOR, Dataset
+from .problems import Problem
+
+SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+RESOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Version:
+    version: str
+    commit: str | None  # the canonical commit; None for the working tree
+    date: str  # YYYY-MM-DD: the commit's date, or the working tree's `modified`
+
+
+def read_history(root: Path, ds: Dataset) -> tuple[list[Version], list[Problem]]:
+    """The dataset's versions, newest first (the working tree's included), and conflicts."""
+    current = Version(ds.descriptor["version"], None, ds.descriptor["modified"])
+    if not _in_git(root):
+        return [current], []
+    if _git(root, "rev-parse", "--is-shallow-repository").strip() == b"true":
+        if not os.environ.get("GONGKAI_ALLOW_SHALLOW"):
+            raise BuildError("this is a shallow clone, so older versions of the datasets are missing: run `git fetch --unshallow` (or clone without --depth)")
+        # A test run on a clone that cannot be deepened: say so on every dataset, publish the working tree only.
+        return [current], [
+            Problem("shallow-clone", "shallow clone: older versions are not published in this build", ds.file(DESCRIPTOR), dataset=ds.name, severity="warning")
+        ]
+    folder = f"datasets/{ds.name}"
+    seen: dict[str, tuple[str, str, dict]] = {}  # version -> (commit, date, data blobs) of its canonical commit
+    order: list[Version] = []
+    problems: list[Problem] = []
+    where = ds.file(DESCRIPTOR)
+    for line in _git(root, "log", "--format=%H %cs", "--", folder).decode().splitlines():
+        commit, date = line.split()
+        version = _version_at(root, commit, folder)
+        if version is None:
+            continue
+        blobs = _blobs(root, commit, f"{folder}/data")
+        if version not in seen:
+            seen[version] = (commit, date, blobs)
+            order.append(Version(version, commit, date))
+        elif seen[version][2] != blobs:
+            newer = seen[version][0]
+            message = f"version {version} has different data in commit {commit[:10]} ({date}) and in commit {newer[:10]} ({seen[version][1]}); a version's data must never change"
+            problems.append(Problem("version-conflict", message, where, field="/version", dataset=ds.name))
+    published = seen.get(current.version)
+    if published and published[2] != _disk_blobs(ds.root / "data"):
+        message = (
+            f"version {current.version} was already committed with other data (commit {published[0][:10]}): raise the version and add a CHANGELOG.md entry"
+        )
+        problems.append(Problem("version-conflict", message, where, field="/version", dataset=ds.name))
+    return [current, *(v for v in order if v.version != current.version)], problems
+
+
+def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes], list[Problem]]:
+    """Site path -> bytes for one version's files, or the structural problems that stop them."""
+    where = ds.file(DESCRIPTOR) + (f" at commit {v.commit[:10]}" if v.commit else "")
+
+    def problem(message: str) -> tuple[dict, list[Problem]]:
+        return {}, [Problem("old-version-broken", f"version {v.version}: {message}", where, dataset=ds.name)]
+
+    read = (lambda rel: (ds.root / rel).read_bytes()) if v.commit is None else (lambda rel: _git(root, "show", f"{v.commit}:datasets/{ds.name}/{rel}"))
+    if not SEMVER.match(v.version):
+        return problem("the version is not MAJOR.MINOR.PATCH")
+    try:
+        raw_descriptor = read(DESCRIPTOR)
+        descriptor = json.loads(raw_descriptor)
+        resources = descriptor["resources"]
+        sources = {}
+        for res in resources:
+            name, path = res["name"], res["path"]
+            if not (isinstance(name, str) and RESOURCE.match(name) and isinstance(path, str) and path.startswith("data/") and ".." not in path):
+                return problem(f"resource {name!r} has no plain name and data/ path")
+            data = read(path)
+            if not parse(data.decode("utf-8")).rows:
+                return problem(f"{path} has no rows")
+            sources[name] = (path, data)
+    except (OSError, subprocess.CalledProcessError, ValueError, KeyError, TypeError, CsvSyntaxError) as exc:
+        return problem(f"cannot be read ({type(exc).__name__}: {exc})")
+    base = f"datasets/{ds.name}/{v.version}"
+    files = {f"{base}/{name}.csv": data for name, (_, data) in sources.items()}
+    published = json.loads(raw_descriptor)
+    for res in published["resources"]:
+        data = sources[res["name"]][1]
+        res.update(path=f"{res['name']}.csv", bytes=len(data), hash=f"sha256:{hashlib.sha256(data).hexdigest()}")
+    files[f"{base}/datapackage.json"] = (json.dumps(published, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    members = {DESCRIPTOR: raw_descriptor, **{path: data for path, data in sources.values()}}
+    for name in ("README.md", "CHANGELOG.md"):
+        try:
+            members[name] = read(name)
+        except (OSError, subprocess.CalledProcessError):
+            pass
+    files[f"{base}/{ds.name}-{v.version}.zip"] = _stored_zip(f"{ds.name}-{v.version}", members, v.date)
+    return files, []
+
+
+def is_versioned(path: str) -> bool:
+    """Whether a site path (/-rooted or not) is a file of a published version: never to change."""
+    parts = path.strip("/").split("/")
+    return len(parts) == 4 and parts[0] == "datasets" and bool(SEMVER.match(parts[2]))
+
+
+def _stored_zip(folder: str, members: dict[str, bytes], date: str) -> bytes:
+    stamp = dt.datetime.strptime(date, "%Y-%m-%d").timetuple()[:6]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, members[name])
+    return buf.getvalue()
+
+
+def _version_at(root: Path, commit: str, folder: str) -> str | None:
+    try:
+        version = json.loads(_git(root, "show", f"{commit}:{folder}/{DESCRIPTOR}")).get("version")
+    except (subprocess.CalledProcessError, ValueError, AttributeError):
+        return None  # the folder had no readable descriptor then: no version to publish
+    return version if isinstance(version, str) else None
+
+
+def _blobs(root: Path, commit: str, folder: str) -> dict[str, str]:
+    out = _git(root, "ls-tree", "-r", commit, "--", folder).decode()
+    return {line.split("\t", 1)[1].rsplit("/", 1)[-1]: line.split()[2] for line in out.splitlines()}
+
+
+def _disk_blobs(folder: Path) -> dict[str, str]:
+    # git's blob id of each file, so the working tree compares with commits without git
+    return {p.name: hashlib.sha1(b"blob %d\0" % p.stat().st_size + p.read_bytes()).hexdigest() for p in sorted(folder.glob("*")) if p.is_file()}
+
+
+def _in_git(root: Path) -> bool:
+    try:
+        top = _git(root, "rev-parse", "--show-toplevel").decode().strip()
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return False
+    return Path(top).resolve() == root.resolve()
+
+
+def _git(root: Path, *args: str) -> bytes:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout

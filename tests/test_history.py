@@ -1,0 +1,107 @@
+"""Every version from git history at a URL that never changes, and the ways that can go wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+
+from conftest import gongkai
+
+GIT = ["git", "-c", "user.name=测试", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+
+
+def _git(repo, *args: str) -> str:
+    return subprocess.run([*GIT, *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+def _commit(repo, message: str, date: str = "2026-01-02T12:00:00+08:00") -> str:
+    (repo / ".gitignore").write_text("build/\nsite/\nsite.new/\n", encoding="utf-8")
+    _git(repo, "add", "-A")
+    env_date = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run([*GIT, "commit", "-q", "-m", message], cwd=repo, check=True, env={**_env(), **env_date})
+    return _git(repo, "rev-parse", "HEAD").strip()
+
+
+def _env() -> dict:
+    import os
+
+    return dict(os.environ)
+
+
+def _bump(repo, version: str, date: str, note: str) -> None:
+    folder = repo / "datasets/tiny"
+    desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    desc.update(version=version, modified=date)
+    (folder / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
+    changelog = (folder / "CHANGELOG.md").read_text(encoding="utf-8")
+    title, rest = changelog.split("\n", 1)
+    (folder / "CHANGELOG.md").write_text(f"{title}\n\n## {version} — {date}\n\n{note}\n{rest}", encoding="utf-8")
+
+
+def _change_a_value(repo) -> None:
+    csv = repo / "datasets/tiny/data/items.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("999999,NA", "999999,改过"), encoding="utf-8")
+
+
+def test_every_version_in_history_is_published_byte_for_byte_and_locked(repo_factory):
+    repo = repo_factory(packages=["tiny"])
+    _git(repo, "init", "-q")
+    _commit(repo, "tiny 1.0.0")
+    first = (repo / "datasets/tiny/data/items.csv").read_bytes()
+
+    _change_a_value(repo)
+    refused = gongkai("build", cwd=repo)  # new data under the old version number
+    assert refused.returncode == 1
+    assert "version 1.0.0 was already committed with other data" in refused.stdout and "[version-conflict]" in refused.stdout
+
+    _bump(repo, "1.1.0", "2026-02-01", "改正一个值。")
+    _commit(repo, "tiny 1.1.0", "2026-02-01T12:00:00+08:00")
+    assert gongkai("lock", cwd=repo).returncode == 0
+    built = gongkai("build", cwd=repo)
+    assert built.returncode == 0, built.stdout + built.stderr
+    site = repo / "site/datasets/tiny"
+    assert (site / "1.0.0/items.csv").read_bytes() == first
+    assert (site / "1.1.0/items.csv").read_bytes() == (repo / "datasets/tiny/data/items.csv").read_bytes() != first
+    old = json.loads((site / "1.0.0/datapackage.json").read_text(encoding="utf-8"))
+    assert old["version"] == "1.0.0" and old["resources"][0]["path"] == "items.csv"
+    assert old["resources"][0]["hash"] == f"sha256:{hashlib.sha256(first).hexdigest()}"
+    assert (site / "1.0.0/tiny-1.0.0.zip").is_file()
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="1.0.0/items.csv"' in page and 'href="1.1.0/items.csv"' in page and "改正一个值。" in page
+    lock = (repo / "urls.lock").read_text(encoding="utf-8")
+    assert f"/datasets/tiny/1.0.0/items.csv {hashlib.sha256(first).hexdigest()}\n" in lock
+
+    # A version's file whose bytes differ from the lock is refused, naming the lock's line.
+    lines = lock.splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith("/datasets/tiny/1.0.0/items.csv "))
+    lines[n] = "/datasets/tiny/1.0.0/items.csv " + "0" * 64
+    (repo / "urls.lock").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    changed = gongkai("build", cwd=repo)
+    assert changed.returncode == 1
+    assert f"urls.lock:{n + 1}: /datasets/tiny/1.0.0/items.csv is a published version's file and its bytes changed" in changed.stdout
+
+
+def test_one_version_with_different_data_in_two_commits_names_both(repo_factory):
+    repo = repo_factory(packages=["tiny"])
+    _git(repo, "init", "-q")
+    first = _commit(repo, "tiny 1.0.0")
+    _change_a_value(repo)
+    second = _commit(repo, "changed data, forgot the version", "2026-01-03T12:00:00+08:00")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert f"version 1.0.0 has different data in commit {first[:10]} (2026-01-02) and in commit {second[:10]} (2026-01-03)" in result.stdout
+
+
+def test_a_shallow_clone_is_refused_rather_than_losing_versions(repo_factory, tmp_path):
+    repo = repo_factory(packages=["tiny"])
+    _git(repo, "init", "-q")
+    _commit(repo, "tiny 1.0.0")
+    _bump(repo, "1.0.1", "2026-01-05", "只改说明。")
+    _commit(repo, "tiny 1.0.1", "2026-01-05T12:00:00+08:00")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
+    env = {k: v for k, v in _env().items() if k != "GONGKAI_ALLOW_SHALLOW"}
+    result = gongkai("build", cwd=shallow, env=env)
+    assert result.returncode == 1
+    assert "shallow clone" in result.stderr and "git fetch --unshallow" in result.stderr
