@@ -31,9 +31,9 @@ from .config import SETTINGS_FILE, Settings, load_settings
 from .errors import BuildError, InvalidData
 from .export import export_dataset
 from .feed import atom_feed
-from .history import Version, read_history, version_files
+from .history import Version, history_available, is_versioned, read_history, version_files
 from .load import Dataset, discover
-from .output import sha256, sync_tree
+from .output import file_digest, sha256, sync_tree
 from .parallel import Progress, run_each
 from .problems import Problem, Report
 from .render import render_dataset, render_site, render_versions
@@ -101,7 +101,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     for result in results:
         files.update(result.files)
     files.update(versioned)
-    digests = {"/" + rel: sha256(data) for rel, data in versioned.items()}
+    digests = {"/" + rel: sha256(data) if isinstance(data, bytes) else file_digest(data)[1] for rel, data in files.items() if is_versioned(rel)}
     files["catalog.json"] = catalog_json(summaries, settings)
     files["catalog.schema.json"] = schema_bytes()
     files["feed.xml"] = atom_feed(summaries, settings)
@@ -118,11 +118,17 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
 def _versions(root: Path, datasets: list[Dataset], report: Report) -> tuple[dict[str, list[Version]], dict[str, bytes]]:
     """Each dataset's versions from git history, and the files of every version (history.py)."""
     versions, files = {}, {}
+    available, shallow = history_available(root)
+    if shallow:
+        report.extend([Problem("shallow-clone", "shallow clone: older versions are not published in this build", "datasets/", severity="warning")])
     for ds in datasets:
-        found, problems = read_history(root, ds)
+        found, problems = read_history(root, ds, available)
         report.extend(problems)
         versions[ds.name] = []
         for v in found:
+            if v.commit is None:  # built with the dataset (process_dataset), from the cache when unchanged
+                versions[ds.name].append(v)
+                continue
             built, broken = version_files(root, ds, v)
             report.extend(broken)
             if built:
@@ -159,7 +165,13 @@ def process_dataset(ds: Dataset, settings: Settings, settings_bytes: bytes) -> P
         result = Processed(problems, None, None, {})
     else:
         entry = export_entry(ds, settings, folder)
-        result = Processed(problems, entry.summary(), render_dataset(entry, settings), entry.exported.files)
+        files = dict(entry.exported.files)
+        current, broken = version_files(settings.root, ds, Version(ds.descriptor["version"], None, ds.descriptor["modified"]))
+        for rel, data in current.items():  # the working tree's version: cached with the rest
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_bytes(data)
+            files[rel] = folder / rel
+        result = Processed(problems + broken, entry.summary(), render_dataset(entry, settings), files)
     record = {"problems": [p.to_dict() for p in problems], "summary": result.summary.to_dict() if result.summary else None, "page": result.page}
     cache.write(settings.root, ds.name, key, record, result.files)
     return result

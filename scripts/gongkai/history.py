@@ -39,18 +39,23 @@ class Version:
     date: str  # YYYY-MM-DD: the commit's date, or the working tree's `modified`
 
 
-def read_history(root: Path, ds: Dataset) -> tuple[list[Version], list[Problem]]:
-    """The dataset's versions, newest first (the working tree's included), and conflicts."""
-    current = Version(ds.descriptor["version"], None, ds.descriptor["modified"])
+def history_available(root: Path) -> tuple[bool, bool]:
+    """(versions can come from git, a shallow clone was let through): asked once per build.
+    Versions need root to be a repository's top with its full history."""
     if not _in_git(root):
-        return [current], []
+        return False, False
     if _git(root, "rev-parse", "--is-shallow-repository").strip() == b"true":
         if not os.environ.get("GONGKAI_ALLOW_SHALLOW"):
             raise BuildError("this is a shallow clone, so older versions of the datasets are missing: run `git fetch --unshallow` (or clone without --depth)")
-        # A test run on a clone that cannot be deepened: say so on every dataset, publish the working tree only.
-        return [current], [
-            Problem("shallow-clone", "shallow clone: older versions are not published in this build", ds.file(DESCRIPTOR), dataset=ds.name, severity="warning")
-        ]
+        return False, True  # a test machine that cannot deepen its clone: current versions only
+    return True, False
+
+
+def read_history(root: Path, ds: Dataset, available: bool) -> tuple[list[Version], list[Problem]]:
+    """The dataset's versions, newest first (the working tree's included), and conflicts."""
+    current = Version(ds.descriptor["version"], None, ds.descriptor["modified"])
+    if not available:
+        return [current], []
     folder = f"datasets/{ds.name}"
     seen: dict[str, tuple[str, str, dict]] = {}  # version -> (commit, date, data blobs) of its canonical commit
     order: list[Version] = []
@@ -98,7 +103,7 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
             if not (isinstance(name, str) and RESOURCE.match(name) and isinstance(path, str) and path.startswith("data/") and ".." not in path):
                 return problem(f"resource {name!r} has no plain name and data/ path")
             data = read(path)
-            if not parse(data.decode("utf-8")).rows:
+            if v.commit and not parse(data.decode("utf-8")).rows:  # (the working tree was validated in full)
                 return problem(f"{path} has no rows")
             sources[name] = (path, data)
     except (OSError, subprocess.CalledProcessError, ValueError, KeyError, TypeError, CsvSyntaxError) as exc:
