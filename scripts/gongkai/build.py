@@ -20,7 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,7 +33,7 @@ from .export import export_dataset
 from .feed import atom_feed
 from .history import Version, history_available, is_versioned, read_history, version_files
 from .load import Dataset, discover
-from .output import file_digest, sha256, sync_tree
+from .output import sha256, sync_tree
 from .parallel import Progress, run_each
 from .problems import Problem, Report
 from .render import render_dataset, render_site, render_versions
@@ -66,6 +66,7 @@ class Processed:
     summary: Summary | None
     page: str | None
     files: dict[str, Path]  # site path -> exported file, in build/cache
+    digests: dict[str, str] = field(default_factory=dict)  # site path -> SHA-256 of each file
 
 
 def build(root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs", progress: Progress | None = None) -> Generated:
@@ -101,7 +102,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     for result in results:
         files.update(result.files)
     files.update(versioned)
-    digests = {"/" + rel: sha256(data) if isinstance(data, bytes) else file_digest(data)[1] for rel, data in files.items() if is_versioned(rel)}
+    digests = {"/" + rel: sha256(data) for rel, data in versioned.items()}  # versions from history
+    digests.update({"/" + rel: sha for r in results for rel, sha in r.digests.items() if is_versioned(rel)})  # the working tree's
     files["catalog.json"] = catalog_json(summaries, settings)
     files["catalog.schema.json"] = schema_bytes()
     files["feed.xml"] = atom_feed(summaries, settings)
@@ -158,7 +160,7 @@ def process_dataset(ds: Dataset, settings: Settings, settings_bytes: bytes) -> P
     if hit is not None:
         record, files = hit
         summary = Summary.from_dict(record["summary"]) if record["summary"] else None
-        return Processed([Problem(**p) for p in record["problems"]], summary, record["page"], files)
+        return Processed([Problem(**p) for p in record["problems"]], summary, record["page"], files, cache.digests(record))
     problems = validate_dataset(ds, settings)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
     if any(p.is_error for p in problems):
@@ -173,7 +175,7 @@ def process_dataset(ds: Dataset, settings: Settings, settings_bytes: bytes) -> P
             files[rel] = folder / rel
         result = Processed(problems + broken, entry.summary(), render_dataset(entry, settings), files)
     record = {"problems": [p.to_dict() for p in problems], "summary": result.summary.to_dict() if result.summary else None, "page": result.page}
-    cache.write(settings.root, ds.name, key, record, result.files)
+    result.digests = cache.write(settings.root, ds.name, key, record, result.files)
     return result
 
 

@@ -60,8 +60,11 @@ def read(root: Path, name: str, key: str) -> tuple[dict, dict[str, Path]] | None
         return None
     folder = root / CACHE / name
     files = {rel: folder / rel for rel in entry["files"]}
+    # Sizes only: reading every exported file back on each build would cost as much as the
+    # build saves on big tables. A file changed in place would still never be published:
+    # the site's verification checks every download against the SHA-256 recorded here.
     try:
-        if any(file_digest(path) != tuple(entry["files"][rel]) for rel, path in files.items()):
+        if any(path.stat().st_size != entry["files"][rel][0] for rel, path in files.items()):
             return None
     except OSError:
         return None
@@ -77,7 +80,13 @@ def fresh_folder(root: Path, name: str) -> Path:
     return folder
 
 
-def write(root: Path, name: str, key: str, entry: dict, files: dict[str, Path]) -> None:
-    """Record the entry for files already written into the dataset's folder."""
+def write(root: Path, name: str, key: str, entry: dict, files: dict[str, Path]) -> dict[str, str]:
+    """Record the entry for files already written into the dataset's folder; return their SHA-256s."""
     record = dict(entry, key=key, files={rel: file_digest(path) for rel, path in files.items()})
     (root / CACHE / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    return {rel: digest for rel, (_, digest) in record["files"].items()}
+
+
+def digests(entry: dict) -> dict[str, str]:
+    """SHA-256 of each file of a cache entry, as recorded when it was written."""
+    return {rel: digest for rel, (_, digest) in entry["files"].items()}

@@ -29,15 +29,25 @@ def write_if_changed(path: Path, data: bytes | Path) -> None:
     if path.is_file():
         if isinstance(data, bytes) and path.stat().st_size == len(data) and path.read_bytes() == data:
             return
-        if isinstance(data, Path) and filecmp.cmp(path, data, shallow=False):
+        if isinstance(data, Path) and (os.path.samefile(path, data) or filecmp.cmp(path, data, shallow=False)):
             return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
     if isinstance(data, bytes):
         tmp.write_bytes(data)
     else:
-        shutil.copyfile(data, tmp)
+        _link_or_copy(data, tmp)
     os.replace(tmp, path)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    # A hard link costs nothing and makes "unchanged" a check of the inode. Safe because
+    # exported files are never rewritten in place: a new export gets a new folder.
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
