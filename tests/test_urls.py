@@ -91,3 +91,36 @@ def test_catalog_json_follows_its_schema_and_every_file_it_lists_is_what_it_says
             data = (site / f["path"]).read_bytes()
             assert len(data) == f["bytes"] and hashlib.sha256(data).hexdigest() == f["sha256"]
             assert f["url"].endswith("/" + f["path"])
+
+
+def test_a_withdrawn_dataset_leaves_a_notice_its_files_go_and_the_lock_marks_them(repo_factory):
+    # (with a second dataset in the same topic and publisher, whose pages stay)
+    repo = repo_factory(packages=["tiny"], real=["fiscal-transparency"])
+    assert gongkai("lock", cwd=repo).returncode == 0
+    assert gongkai("build", cwd=repo).returncode == 0
+    shutil.rmtree(repo / "datasets/tiny")
+    refused = gongkai("build", cwd=repo)  # gone without a word: the contract refuses it
+    assert refused.returncode == 1 and "/datasets/tiny/items.csv was published and is gone" in refused.stdout
+
+    reason = "依据有关部门要求撤回：数据中误含个人信息。"
+    (repo / "withdrawn.yml").write_text(f"- name: tiny\n  title: 测试用小数据集\n  date: 2026-03-01\n  reason: {reason}\n", encoding="utf-8")
+    built = gongkai("build", cwd=repo)
+    assert built.returncode == 0, built.stdout + built.stderr
+    notice = (repo / "site/datasets/tiny/index.html").read_text(encoding="utf-8")
+    assert "已撤回" in notice and "2026-03-01" in notice and reason in notice
+    assert not (repo / "site/datasets/tiny/items.csv").exists() and "datasets/tiny/" not in (repo / "site/SHA256SUMS").read_text(encoding="utf-8")
+    assert json.loads((repo / "site/urls.json").read_text(encoding="utf-8"))["withdrawn"] == ["/datasets/tiny/"]
+
+    before = (repo / "urls.lock").read_text(encoding="utf-8")
+    assert gongkai("lock", cwd=repo).returncode == 0
+    after = (repo / "urls.lock").read_text(encoding="utf-8")
+    assert after.startswith(before) and "/datasets/tiny/items.csv withdrawn\n" in after
+    assert "/datasets/tiny/ withdrawn" not in after  # the page itself still answers, as the notice
+
+
+def test_a_withdrawal_of_a_dataset_still_present_is_refused(repo_factory):
+    repo = repo_factory(packages=["tiny"])
+    (repo / "withdrawn.yml").write_text("- name: tiny\n  title: 测试\n  date: 2026-03-01\n  reason: 测试\n", encoding="utf-8")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert "withdrawn.yml: /0/name: tiny is withdrawn but datasets/tiny/ is still there: remove the folder [invalid-withdrawal]" in result.stdout

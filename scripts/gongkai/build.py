@@ -5,7 +5,7 @@
        unchanged): validate -> export download files -> render its page
     -> every version of every dataset from git history, under datasets/<name>/<version>/
     -> checks across datasets -> catalog, topic and publisher pages, catalog.json
-    -> the URL contract (urls.lock, redirects.yml) -> write build/docs
+    -> the URL contract (urls.lock, redirects.yml, withdrawn.yml) -> write build/docs
     -> mkdocs build --strict into a fresh folder -> verify it (checksums, links, no script
        in content) -> swap it in as site/
 
@@ -42,6 +42,7 @@ from .urls import check_lock as check_lock_file
 from .urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
 from .validate import finish_report, validate_dataset
 from .verify import verify_site
+from .withdrawals import notice_page, read_withdrawals
 
 BUILD_DOCS = Path("build/docs")
 HAND_WRITTEN = Path("docs")
@@ -56,6 +57,7 @@ class Generated:
     published: set[str]  # public paths, /-rooted (urls.py)
     redirects: dict[str, str]
     versioned: dict[str, str]  # /-rooted path of each version's file -> sha256
+    withdrawn: tuple[str, ...]  # path prefixes of withdrawn datasets
 
 
 @dataclass
@@ -89,8 +91,11 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     if not report.valid:
         raise InvalidData(report)
     summaries = [r.summary for r in results]
+    withdrawn, problems = read_withdrawals(root, {ds.name for ds in datasets})
+    report.extend(problems)
     versions, versioned = _versions(root, datasets, report)
     pages = render_site(summaries, settings)
+    pages.update({f"datasets/{w.name}/index.md": notice_page(w) for w in withdrawn})
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         pages[f"datasets/{ds.name}/index.md"] = r.page + render_versions(ds.name, versions[ds.name], r.summary.meta, changelog)
@@ -108,13 +113,14 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files["catalog.schema.json"] = schema_bytes()
     files["feed.xml"] = atom_feed(summaries, settings)
     files["SHA256SUMS"] = files["urls.json"] = b""  # written below; listed now as public paths
-    published, redirects = _check_urls(root, files, report, digests, check_lock=check_urls)
+    gone = tuple(w.prefix for w in withdrawn)
+    published, redirects = _check_urls(root, files, report, digests, gone, check_lock=check_urls)
     files.update(redirect_files(redirects, files))
     files.update(host_files(redirects, digests))
     files["SHA256SUMS"] = _checksums(summaries, redirects, digests)
-    files["urls.json"] = urls_json(published, redirects)
+    files["urls.json"] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
-    return Generated(settings, summaries, report, files, published, redirects, digests)
+    return Generated(settings, summaries, report, files, published, redirects, digests, gone)
 
 
 def _versions(root: Path, datasets: list[Dataset], report: Report) -> tuple[dict[str, list[Version]], dict[str, bytes]]:
@@ -141,12 +147,14 @@ def _versions(root: Path, datasets: list[Dataset], report: Report) -> tuple[dict
     return versions, files
 
 
-def _check_urls(root: Path, files: dict, report: Report, digests: dict[str, str], *, check_lock: bool) -> tuple[set[str], dict[str, str]]:
+def _check_urls(
+    root: Path, files: dict, report: Report, digests: dict[str, str], withdrawn: tuple[str, ...], *, check_lock: bool
+) -> tuple[set[str], dict[str, str]]:
     """The URL contract (urls.py): no published path disappears without a redirect, no version's file changes."""
     published = public_paths(files)
     redirects, problems = read_redirects(root, published)
     if check_lock:
-        problems += check_lock_file(read_lock(root), published, redirects, digests)
+        problems += check_lock_file(read_lock(root), published, redirects, digests, withdrawn)
     report.extend(problems)
     if not report.valid:
         raise InvalidData(report)

@@ -90,7 +90,7 @@ def _lock(args, root: Path) -> int:
     from .urls import LOCK, lock_text, read_lock
 
     generated = generate_docs(root, check_urls=False)
-    text, added = lock_text(read_lock(root), root, generated.published, generated.redirects, generated.versioned)
+    text, added = lock_text(read_lock(root), root, generated.published, generated.redirects, generated.versioned, generated.withdrawn)
     (root / LOCK).write_text(text, encoding="utf-8")
     for path in added:
         print(f"locked {path}")

@@ -21,6 +21,7 @@ from .problems import Problem
 
 LOCK = "urls.lock"
 REDIRECTS = "redirects.yml"
+WITHDRAWN = "withdrawn"
 HEADER = "# Every public path this site has published (append-only; `gongkai lock` adds new ones).\n"
 
 
@@ -41,8 +42,8 @@ def public_paths(files: dict) -> set[str]:
 
 
 def read_lock(root: Path) -> list[tuple[int, str, str | None]] | None:
-    """(line, path, sha256 or None) for every locked path, or None when the site has no lock yet.
-    A version's files are locked with their SHA-256: their bytes may never change."""
+    """(line, path, mark) for every line of urls.lock, or None when the site has no lock yet.
+    The mark is a version file's SHA-256 (its bytes may never change), "withdrawn", or None."""
     path = root / LOCK
     if not path.is_file():
         return None
@@ -50,8 +51,8 @@ def read_lock(root: Path) -> list[tuple[int, str, str | None]] | None:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if line and not line.startswith("#"):
-            locked, _, digest = line.partition(" ")
-            found.append((number, locked, digest.strip() or None))
+            locked, _, mark = line.partition(" ")
+            found.append((number, locked, mark.strip() or None))
     return found
 
 
@@ -84,20 +85,24 @@ def read_redirects(root: Path, published: set[str]) -> tuple[dict[str, str], lis
     return redirects, problems
 
 
-def check_lock(lock, published: set[str], redirects: dict[str, str], digests: dict[str, str]) -> list[Problem]:
-    """digests: /path -> sha256 of every versioned file built today."""
+def check_lock(lock, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = ()) -> list[Problem]:
+    """digests: /path -> sha256 of every versioned file built today; withdrawn: path prefixes
+    of withdrawn datasets (withdrawals.py), whose paths may be gone."""
     if lock is None:
         return []
     problems = []
-    for line, path, digest in lock:
-        if path not in published and path not in redirects:
+    checked = set()
+    for line, path, mark in lock:
+        if path in checked:
+            continue  # a later line only marks a path already listed
+        checked.add(path)
+        if path not in published and path not in redirects and not path.startswith(withdrawn or ("\0",)):
             message = f"{path} was published and is gone: restore it, or map it to its new place in {REDIRECTS} (see the maintainer's guide)"
             problems.append(Problem("url-removed", message, LOCK, line=line))
-        elif digest and path in digests and digests[path] != digest:
-            message = f"{path} is a published version's file and its bytes changed (locked sha256 {digest[:12]}…, now {digests[path][:12]}…); a version never changes: publish a new one"
+        elif mark and mark != WITHDRAWN and path in digests and digests[path] != mark:
+            message = f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now {digests[path][:12]}…); a version never changes: publish a new one"
             problems.append(Problem("url-changed", message, LOCK, line=line))
-    locked = {path for _, path, _ in lock}
-    for path in sorted(published - locked):
+    for path in sorted(published - checked):
         problems.append(Problem("url-not-locked", f"{path} is new: run `gongkai lock` and commit {LOCK}", LOCK, severity="warning"))
     return problems
 
@@ -123,18 +128,24 @@ def _redirect_page(old: str, new: str) -> bytes:
     ).encode()
 
 
-def urls_json(published: set[str], redirects: dict[str, str]) -> bytes:
-    data = {"paths": sorted(published), "redirects": dict(sorted(redirects.items()))}
+def urls_json(published: set[str], redirects: dict[str, str], withdrawn: tuple[str, ...] = ()) -> bytes:
+    data = {"paths": sorted(published), "redirects": dict(sorted(redirects.items())), "withdrawn": sorted(withdrawn)}
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def lock_text(lock, root: Path, published: set[str], redirects: dict[str, str], digests: dict[str, str]) -> tuple[str, list[str]]:
-    """urls.lock with today's new paths appended (never removing one), and the paths added."""
+def lock_text(
+    lock, root: Path, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = ()
+) -> tuple[str, list[str]]:
+    """urls.lock with today's new paths appended, and paths of withdrawn datasets marked
+    (never removing a line); and the lines added."""
     existing = (root / LOCK).read_text(encoding="utf-8") if lock is not None else HEADER
     locked = {path for _, path, _ in lock or []}
-    added = sorted((published | set(redirects)) - locked)
+    marked = {path for _, path, mark in lock or [] if mark == WITHDRAWN}
+    added = [f"{path} {digests[path]}" if path in digests else path for path in sorted((published | set(redirects)) - locked)]
+    gone = sorted(p for p in locked - published - set(redirects) - marked if withdrawn and p.startswith(withdrawn))
+    added += [f"{path} {WITHDRAWN}" for path in gone]
     text = existing if existing.endswith("\n") or not existing else existing + "\n"
-    return text + "".join(f"{path} {digests[path]}\n" if path in digests else f"{path}\n" for path in added), added
+    return text + "".join(f"{line}\n" for line in added), added
 
 
 def host_files(redirects: dict[str, str], versioned: dict[str, str]) -> dict[str, bytes]:
