@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -71,3 +72,35 @@ def test_static_hosts_get_cors_and_caching_headers(built_site):
     assert "/*\n  Access-Control-Allow-Origin: *\n" in headers
     assert "/datasets/*\n  Cache-Control: public" in headers
     assert (built_site / "site/_redirects").is_file()
+
+
+def test_catalog_jsonld_is_dcat_ap_with_the_classes_and_properties_harvesters_require(built_site):
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+
+    spdx = Namespace("http://spdx.org/rdf/terms#")
+    site = built_site / "site"
+    graph = Graph().parse(data=(site / "catalog.jsonld").read_text(encoding="utf-8"), format="json-ld")
+    catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
+    assert len(catalogs) == 1
+    catalog = catalogs[0]
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher):
+        assert graph.value(catalog, prop) is not None, prop
+    assert graph.value(graph.value(catalog, DCTERMS.publisher), FOAF.name)
+    datasets = list(graph.objects(catalog, DCAT.dataset))
+    assert len(datasets) == len(_datasets())
+    for ds in datasets:
+        assert (ds, RDF.type, DCAT.Dataset) in graph
+        for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.identifier, DCTERMS.publisher, DCTERMS.modified, DCAT.keyword, DCAT.landingPage):
+            assert graph.value(ds, prop) is not None, (ds, prop)
+        distributions = list(graph.objects(ds, DCAT.distribution))
+        assert distributions
+        for dist in distributions:
+            assert (dist, RDF.type, DCAT.Distribution) in graph
+            url = str(graph.value(dist, DCAT.downloadURL))
+            data = _site_file(site, url).read_bytes()
+            assert graph.value(dist, DCAT.accessURL) is not None and graph.value(dist, DCTERMS.license) is not None
+            assert str(graph.value(dist, DCAT.mediaType)).startswith("http://www.iana.org/assignments/media-types/")
+            assert int(graph.value(dist, DCAT.byteSize)) == len(data)
+            checksum = graph.value(dist, spdx.checksum)
+            assert str(graph.value(checksum, spdx.checksumValue)) == hashlib.sha256(data).hexdigest()

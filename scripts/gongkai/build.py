@@ -28,6 +28,7 @@ from . import cache
 from .catalog import Entry, Summary
 from .catalogfile import catalog_json, schema_bytes
 from .config import SETTINGS_FILE, Settings, load_settings
+from .dcat import catalog_jsonld
 from .errors import BuildError, InvalidData
 from .export import export_dataset
 from .feed import atom_feed
@@ -112,6 +113,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files["catalog.json"] = catalog_json(summaries, settings)
     files["catalog.schema.json"] = schema_bytes()
     files["feed.xml"] = atom_feed(summaries, settings)
+    files["catalog.jsonld"] = catalog_jsonld(summaries, settings)
     files["SHA256SUMS"] = files["urls.json"] = b""  # written below; listed now as public paths
     gone = tuple(w.prefix for w in withdrawn)
     published, redirects = _check_urls(root, files, report, digests, gone, check_lock=check_urls)
