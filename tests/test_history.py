@@ -105,3 +105,20 @@ def test_a_shallow_clone_is_refused_rather_than_losing_versions(repo_factory, tm
     result = gongkai("build", cwd=shallow, env=env)
     assert result.returncode == 1
     assert "shallow clone" in result.stderr and "git fetch --unshallow" in result.stderr
+
+
+def test_a_copy_without_git_history_builds_current_versions_and_says_what_it_left_out(repo_factory, tmp_path):
+    import shutil
+
+    repo = repo_factory(packages=["tiny"])
+    _git(repo, "init", "-q")
+    _commit(repo, "tiny 1.0.0")
+    _bump(repo, "1.0.1", "2026-01-05", "只改说明。")
+    _commit(repo, "tiny 1.0.1", "2026-01-05T12:00:00+08:00")
+    assert gongkai("lock", cwd=repo).returncode == 0
+    copy = tmp_path / "exported"
+    shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", "build", "site"))
+    result = gongkai("build", cwd=copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "/datasets/tiny/1.0.0/items.csv is not built here: this copy has no git history" in result.stderr
+    assert (copy / "site/datasets/tiny/1.0.1/items.csv").is_file() and not (copy / "site/datasets/tiny/1.0.0").exists()

@@ -94,6 +94,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     summaries = [r.summary for r in results]
     withdrawn, problems = read_withdrawals(root, {ds.name for ds in datasets})
     report.extend(problems)
+    history, _ = history_available(root)
     versions, versioned = _versions(root, datasets, report)
     pages = render_site(summaries, settings)
     pages.update({f"datasets/{w.name}/index.md": notice_page(w) for w in withdrawn})
@@ -116,7 +117,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files["catalog.jsonld"] = catalog_jsonld(summaries, settings)
     files["SHA256SUMS"] = files["urls.json"] = b""  # written below; listed now as public paths
     gone = tuple(w.prefix for w in withdrawn)
-    published, redirects = _check_urls(root, files, report, digests, gone, check_lock=check_urls)
+    published, redirects = _check_urls(root, files, report, digests, gone, check_lock=check_urls, history=history)
     files.update(redirect_files(redirects, files))
     files.update(host_files(redirects, digests))
     files["SHA256SUMS"] = _checksums(summaries, redirects, digests)
@@ -150,13 +151,13 @@ def _versions(root: Path, datasets: list[Dataset], report: Report) -> tuple[dict
 
 
 def _check_urls(
-    root: Path, files: dict, report: Report, digests: dict[str, str], withdrawn: tuple[str, ...], *, check_lock: bool
+    root: Path, files: dict, report: Report, digests: dict[str, str], withdrawn: tuple[str, ...], *, check_lock: bool, history: bool
 ) -> tuple[set[str], dict[str, str]]:
     """The URL contract (urls.py): no published path disappears without a redirect, no version's file changes."""
     published = public_paths(files)
     redirects, problems = read_redirects(root, published)
     if check_lock:
-        problems += check_lock_file(read_lock(root), published, redirects, digests, withdrawn)
+        problems += check_lock_file(read_lock(root), published, redirects, digests, withdrawn, history=history)
     report.extend(problems)
     if not report.valid:
         raise InvalidData(report)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from .history import is_versioned
 from .problems import Problem
 
 LOCK = "urls.lock"
@@ -85,9 +86,12 @@ def read_redirects(root: Path, published: set[str]) -> tuple[dict[str, str], lis
     return redirects, problems
 
 
-def check_lock(lock, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = ()) -> list[Problem]:
+def check_lock(
+    lock, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = (), *, history: bool = True
+) -> list[Problem]:
     """digests: /path -> sha256 of every versioned file built today; withdrawn: path prefixes
-    of withdrawn datasets (withdrawals.py), whose paths may be gone."""
+    of withdrawn datasets (withdrawals.py), whose paths may be gone; history: whether old
+    versions could be built (a copy without git history warns about them instead)."""
     if lock is None:
         return []
     problems = []
@@ -97,6 +101,10 @@ def check_lock(lock, published: set[str], redirects: dict[str, str], digests: di
             continue  # a later line only marks a path already listed
         checked.add(path)
         if path not in published and path not in redirects and not path.startswith(withdrawn or ("\0",)):
+            if not history and is_versioned(path):
+                message = f"{path} is not built here: this copy has no git history, and old versions come from it"
+                problems.append(Problem("url-removed", message, LOCK, line=line, severity="warning"))
+                continue
             message = f"{path} was published and is gone: restore it, or map it to its new place in {REDIRECTS} (see the maintainer's guide)"
             problems.append(Problem("url-removed", message, LOCK, line=line))
         elif mark and mark != WITHDRAWN and path in digests and digests[path] != mark:
