@@ -39,6 +39,16 @@ def _bump(repo, version: str, date: str, note: str) -> None:
     (folder / "CHANGELOG.md").write_text(f"{title}\n\n## {version} — {date}\n\n{note}\n{rest}", encoding="utf-8")
 
 
+def _two_versions(repo_factory):
+    """A repository whose history holds tiny 1.0.0 and 1.0.1 (a README-only change)."""
+    repo = repo_factory(packages=["tiny"])
+    _git(repo, "init", "-q")
+    _commit(repo, "tiny 1.0.0")
+    _bump(repo, "1.0.1", "2026-01-05", "只改说明。")
+    _commit(repo, "tiny 1.0.1", "2026-01-05T12:00:00+08:00")
+    return repo
+
+
 def _change_a_value(repo) -> None:
     csv = repo / "datasets/tiny/data/items.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("999999,NA", "999999,改过"), encoding="utf-8")
@@ -94,11 +104,7 @@ def test_one_version_with_different_data_in_two_commits_names_both(repo_factory)
 
 
 def test_a_shallow_clone_is_refused_rather_than_losing_versions(repo_factory, tmp_path):
-    repo = repo_factory(packages=["tiny"])
-    _git(repo, "init", "-q")
-    _commit(repo, "tiny 1.0.0")
-    _bump(repo, "1.0.1", "2026-01-05", "只改说明。")
-    _commit(repo, "tiny 1.0.1", "2026-01-05T12:00:00+08:00")
+    repo = _two_versions(repo_factory)
     shallow = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
     env = {k: v for k, v in _env().items() if k != "GONGKAI_ALLOW_SHALLOW"}
@@ -110,11 +116,7 @@ def test_a_shallow_clone_is_refused_rather_than_losing_versions(repo_factory, tm
 def test_a_copy_without_git_history_builds_current_versions_and_says_what_it_left_out(repo_factory, tmp_path):
     import shutil
 
-    repo = repo_factory(packages=["tiny"])
-    _git(repo, "init", "-q")
-    _commit(repo, "tiny 1.0.0")
-    _bump(repo, "1.0.1", "2026-01-05", "只改说明。")
-    _commit(repo, "tiny 1.0.1", "2026-01-05T12:00:00+08:00")
+    repo = _two_versions(repo_factory)
     assert gongkai("lock", cwd=repo).returncode == 0
     copy = tmp_path / "exported"
     shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", "build", "site"))

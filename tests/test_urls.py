@@ -11,6 +11,15 @@ from conftest import ROOT, gongkai
 from gongkai.verify import verify_site
 
 
+def _build_refused_with(repo_factory, name: str, text: str) -> str:
+    """Build the tiny dataset with one root settings file written; the build must fail. Its report."""
+    repo = repo_factory(packages=["tiny"])
+    (repo / name).write_text(text, encoding="utf-8")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    return result.stdout
+
+
 def _rename(repo, old: str, new: str) -> None:
     shutil.move(repo / "datasets" / old, repo / "datasets" / new)
     desc_path = repo / "datasets" / new / "datapackage.json"
@@ -63,11 +72,8 @@ def test_a_renamed_dataset_fails_until_redirected_and_then_every_old_url_answers
 
 
 def test_a_redirect_to_a_path_the_site_does_not_publish_is_refused(repo_factory):
-    repo = repo_factory(packages=["tiny"])
-    (repo / "redirects.yml").write_text("/datasets/old/: /datasets/nowhere/\n", encoding="utf-8")
-    result = gongkai("build", cwd=repo)
-    assert result.returncode == 1
-    assert "redirects.yml:1: /datasets/old/ redirects to /datasets/nowhere/, which the site does not publish [invalid-redirects]" in result.stdout
+    out = _build_refused_with(repo_factory, "redirects.yml", "/datasets/old/: /datasets/nowhere/\n")
+    assert "redirects.yml:1: /datasets/old/ redirects to /datasets/nowhere/, which the site does not publish [invalid-redirects]" in out
 
 
 def test_the_committed_lock_covers_the_real_site(built_site):
@@ -119,8 +125,5 @@ def test_a_withdrawn_dataset_leaves_a_notice_its_files_go_and_the_lock_marks_the
 
 
 def test_a_withdrawal_of_a_dataset_still_present_is_refused(repo_factory):
-    repo = repo_factory(packages=["tiny"])
-    (repo / "withdrawn.yml").write_text("- name: tiny\n  title: 测试\n  date: 2026-03-01\n  reason: 测试\n", encoding="utf-8")
-    result = gongkai("build", cwd=repo)
-    assert result.returncode == 1
-    assert "withdrawn.yml: /0/name: tiny is withdrawn but datasets/tiny/ is still there: remove the folder [invalid-withdrawal]" in result.stdout
+    out = _build_refused_with(repo_factory, "withdrawn.yml", "- name: tiny\n  title: 测试\n  date: 2026-03-01\n  reason: 测试\n")
+    assert "withdrawn.yml: /0/name: tiny is withdrawn but datasets/tiny/ is still there: remove the folder [invalid-withdrawal]" in out

@@ -94,8 +94,10 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     summaries = [r.summary for r in results]
     withdrawn, problems = read_withdrawals(root, {ds.name for ds in datasets})
     report.extend(problems)
-    history, _ = history_available(root)
-    versions, versioned = _versions(root, datasets, report)
+    history, shallow = history_available(root)  # asked once: it runs git
+    if shallow:
+        report.extend([Problem("shallow-clone", "shallow clone: older versions are not published in this build", "datasets/", severity="warning")])
+    versions, versioned = _versions(root, datasets, report, history)
     pages = render_site(summaries, settings)
     pages.update({f"datasets/{w.name}/index.md": notice_page(w) for w in withdrawn})
     for ds, r in zip(datasets, results, strict=True):
@@ -126,12 +128,9 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     return Generated(settings, summaries, report, files, published, redirects, digests, gone)
 
 
-def _versions(root: Path, datasets: list[Dataset], report: Report) -> tuple[dict[str, list[Version]], dict[str, bytes]]:
+def _versions(root: Path, datasets: list[Dataset], report: Report, available: bool) -> tuple[dict[str, list[Version]], dict[str, bytes]]:
     """Each dataset's versions from git history, and the files of every version (history.py)."""
     versions, files = {}, {}
-    available, shallow = history_available(root)
-    if shallow:
-        report.extend([Problem("shallow-clone", "shallow clone: older versions are not published in this build", "datasets/", severity="warning")])
     for ds in datasets:
         found, problems = read_history(root, ds, available)
         report.extend(problems)
