@@ -7,7 +7,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT, gongkai
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_URL = "https://gongkai-data.github.io/gongkai/"
@@ -104,3 +104,41 @@ def test_catalog_jsonld_is_dcat_ap_with_the_classes_and_properties_harvesters_re
             assert int(graph.value(dist, DCAT.byteSize)) == len(data)
             checksum = graph.value(dist, spdx.checksum)
             assert str(graph.value(checksum, spdx.checksumValue)) == hashlib.sha256(data).hexdigest()
+
+
+def test_data_json_is_dcat_us_with_every_field_a_harvester_requires(repo_factory):
+    import jsonschema
+
+    repo = repo_factory(real=["key-area-disclosure", "administrative-divisions"])
+    settings = repo / "gongkai.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("  # email: data@example.org", "  email: data@example.org"), encoding="utf-8")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = repo / "site"
+    data = json.loads((site / "data.json").read_text(encoding="utf-8"))
+    schema = json.loads((FIXTURES / "dcat-us-1.1.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    by_id = {d["identifier"]: d for d in data["dataset"]}
+    for name in ("key-area-disclosure", "administrative-divisions"):
+        desc = _datasets()[name]
+        entry = by_id[desc["id"]]
+        assert (entry["title"], entry["description"], entry["modified"]) == (desc["title"], desc["description"], desc["modified"])
+        assert entry["publisher"]["name"] == desc["publisher"]["name"] and entry["accessLevel"] == "public"
+        assert entry["contactPoint"]["hasEmail"] == "mailto:data@example.org"  # no maintainer e-mail: the operator's
+        assert set(desc["keywords"]) <= set(entry["keyword"])
+        published = {d["downloadURL"]: d for d in entry["distribution"]}
+        for resource in desc["resources"]:
+            url = f"{SITE_URL}datasets/{name}/{resource['name']}.csv"
+            assert published[url]["mediaType"] == "text/csv"
+            assert _site_file(site, url).read_bytes() == (repo / "datasets" / name / resource["path"]).read_bytes()
+        for url in published:
+            assert _site_file(site, url).is_file(), url
+    assert "/data.json" in json.loads((site / "urls.json").read_text(encoding="utf-8"))["paths"]
+
+
+def test_without_a_contact_e_mail_data_json_is_left_out_and_the_build_says_why(built_site):
+    # DCAT-US requires contactPoint.hasEmail; the seed maintainers give an issues page instead.
+    assert not (built_site / "site" / "data.json").exists()
+    result = gongkai("build", cwd=built_site)
+    assert result.returncode == 0
+    assert "data.json (DCAT-US) is not published: no contact e-mail for administrative-divisions, decision-openness" in result.stdout + result.stderr

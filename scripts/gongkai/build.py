@@ -28,6 +28,7 @@ from . import cache
 from .catalog import Entry, Summary
 from .catalogfile import catalog_json, schema_bytes
 from .config import SETTINGS_FILE, Settings, load_settings
+from .datajson import contacts_missing, data_json
 from .dcat import catalog_jsonld
 from .errors import BuildError, InvalidData
 from .export import export_dataset
@@ -117,6 +118,12 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files["catalog.schema.json"] = schema_bytes()
     files["feed.xml"] = atom_feed(summaries, settings)
     files["catalog.jsonld"] = catalog_jsonld(summaries, settings)
+    uncontactable = contacts_missing(summaries, settings)
+    if uncontactable:
+        message = f"data.json (DCAT-US) is not published: no contact e-mail for {', '.join(uncontactable)}; give each a maintainer e-mail or set operator.email"
+        report.extend([Problem("no-contact-email", message, "gongkai.yml", severity="warning")])
+    else:
+        files["data.json"] = data_json(summaries, settings)
     files["SHA256SUMS"] = files["urls.json"] = b""  # written below; listed now as public paths
     gone = tuple(w.prefix for w in withdrawn)
     published, redirects = _check_urls(root, files, report, digests, gone, check_lock=check_urls, history=history)

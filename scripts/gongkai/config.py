@@ -34,6 +34,7 @@ class Topic:
 class Frequency:
     name: str
     days: int | None
+    iso8601: str | None = None  # the repeating duration DCAT-US writes, e.g. R/P1M
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Settings:
     operator_name: str
     operator_url: str
     operator_note: str
+    operator_email: str
     default_publisher: str
     publishers: tuple[Publisher, ...]
     topics: tuple[Topic, ...]
@@ -131,7 +133,9 @@ def load_settings(root: Path) -> Settings:
             if dupes:
                 r.errors.append(f"{kind}: duplicate {attr}: {', '.join(dupes)}")
 
-    frequencies = tuple(Frequency(name=str(f.get("name", "")), days=f.get("days")) for f in r.get("update_frequencies", list) if isinstance(f, dict))
+    frequencies = tuple(
+        Frequency(name=str(f.get("name", "")), days=f.get("days"), iso8601=f.get("iso8601")) for f in r.get("update_frequencies", list) if isinstance(f, dict)
+    )
     limits = Limits(
         max_csv_bytes=r.get("limits.max_csv_bytes", int),
         max_descriptor_bytes=r.get("limits.max_descriptor_bytes", int),
@@ -148,6 +152,7 @@ def load_settings(root: Path) -> Settings:
         operator_name=r.get("operator.name", str),
         operator_url=r.get("operator.url", str, ""),
         operator_note=r.get("operator.note", str, ""),
+        operator_email=r.get("operator.email", str, ""),
         default_publisher=r.get("default_publisher", str),
         publishers=publishers,
         topics=topics,
