@@ -31,12 +31,15 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
 
-# Browser tests drive Debian's chromium; install it when we can (root or sudo), else say so.
+# Browser tests drive Debian's chromium; the reproducibility test moves the clock with faketime.
+# Install what is missing when we can (root or sudo), else say so.
+SYSTEM_PACKAGES := chromium faketime
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "note: /usr/bin/chromium is missing and cannot be installed here; browser tests will be skipped"; fi
+	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; command -v faketime >/dev/null || missing="$$missing faketime"; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "note: $$missing missing and cannot be installed here; the tests that need them will be skipped"; fi
 
 clean:
 	rm -rf build site site.new site.old

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -118,10 +121,20 @@ def test_search_finds_chinese_words_in_metadata_but_not_preview_rows(built_site)
     assert index["config"]["lang"] == ["zh"]
 
 
-def test_two_builds_of_the_same_commit_give_the_same_site(built_site, tmp_path):
+def test_two_builds_of_the_same_commit_give_the_same_site_in_another_folder_on_another_day(built_site, tmp_path):
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        if os.environ.get("GONGKAI_REQUIRE_BROWSER"):
+            pytest.fail("faketime is missing (make test installs it with apt-get)")
+        pytest.skip("faketime is missing")
     copy = tmp_path / "copy"
     shutil.copytree(built_site, copy, ignore=shutil.ignore_patterns("site", "build"))
-    assert gongkai("build", cwd=copy).returncode == 0
+    later = subprocess.run(
+        [faketime, "2031-03-04 05:06:07", sys.executable, "-c", "import datetime; print(datetime.date.today())"], capture_output=True, text=True
+    )
+    assert later.stdout.strip() == "2031-03-04"  # the clock really moved for the build below
+    result = subprocess.run([faketime, "2031-03-04 05:06:07", sys.executable, "-m", "gongkai.cli", "build"], cwd=copy, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
     assert tree_digest(copy / "site") == tree_digest(built_site / "site")
 
 
