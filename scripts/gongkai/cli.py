@@ -52,6 +52,23 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--generator", default="mkdocs", choices=["mkdocs", "properdocs"], help="site generator to run")
     b.set_defaults(run=_build)
 
+    n = sub.add_parser("new", help="create datasets/<name>/ from a CSV (UTF-8 or GB18030) or XLSX file, with placeholders to fill in")
+    n.add_argument("name", help="the dataset's folder name: lowercase letters, digits and hyphens")
+    n.add_argument("--from", dest="source", required=True, metavar="FILE", help="the data: .csv or .xlsx")
+    n.set_defaults(run=_new)
+
+    u = sub.add_parser("update", help="replace a dataset's data from a CSV or XLSX file, keeping its metadata; prints the diff and the bump it needs")
+    u.add_argument("name")
+    u.add_argument("--from", dest="source", required=True, metavar="FILE")
+    u.add_argument("--resource", default=None, help="which resource (needed when the dataset has more than one)")
+    u.set_defaults(run=_update)
+
+    c = sub.add_parser("check", help="the pull-request gate: validate what changed since --base, diff it and check the version bump")
+    c.add_argument("--base", required=True, metavar="REF", help="the git ref to compare with, e.g. origin/main")
+    c.add_argument("--report", default="build/check-report.md", metavar="FILE", help="where to write the Markdown report (default: build/check-report.md)")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.set_defaults(run=_check)
+
     lk = sub.add_parser("lock", help="append every path the site now publishes to urls.lock (never removes one)")
     lk.set_defaults(run=_lock)
 
@@ -70,6 +87,78 @@ def _validate(args, root: Path) -> int:
     report = validate(discover(settings.datasets_dir, args.datasets or None), settings)
     _print_report(report, args.format, root, limit=settings.limits.max_listed_problems)
     return 0 if report.valid else 1
+
+
+def _new(args, root: Path) -> int:
+    from .scaffold import new_dataset
+
+    settings = load_settings(root)
+    made = new_dataset(settings, args.name, Path(args.source).resolve())
+    for note in made.notes:
+        print(f"gongkai: {note}", file=sys.stderr)
+    rel = made.folder.relative_to(root).as_posix()
+    print(f"gongkai: created {rel}/ (datapackage.json, README.md, CHANGELOG.md, data/); fill in what validate lists:", file=sys.stderr)
+    report = validate(discover(settings.datasets_dir, [args.name]), settings)
+    _print_report(report, "text", root)
+    return 0
+
+
+def _update(args, root: Path) -> int:
+    from .diff import LEVELS, compare, next_version
+    from .gate import snapshot_here
+    from .scaffold import update_dataset
+
+    settings = load_settings(root)
+    if not (settings.datasets_dir / args.name / "datapackage.json").is_file():
+        raise UsageError(f"no dataset {args.name!r} under datasets/")
+    before = snapshot_here(discover(settings.datasets_dir, [args.name])[0])
+    made = update_dataset(settings, args.name, Path(args.source).resolve(), args.resource)
+    for note in made.notes:
+        print(f"gongkai: {note}", file=sys.stderr)
+    ds = discover(settings.datasets_dir, [args.name])[0]
+    diff = compare(before, snapshot_here(ds))
+    for level, reason in sorted(diff.changes, key=lambda c: -c[0]):
+        print(f"{LEVELS[level]}: {reason}")
+    for table in diff.tables:
+        for key, cells in table.changed[:20]:
+            for name, (old, new) in cells.items():
+                print(f"  {table.resource} {', '.join(f'{k}={v}' for k, v in key.items())}: {name}: {old!r} → {new!r}")
+    if diff.needed:
+        old = diff.old.version
+        print(
+            f"gongkai: this needs a {LEVELS[diff.needed]} version bump: set version to {next_version(old, diff.needed)} and modified to today's date "
+            "in datapackage.json, and add a CHANGELOG.md entry for it",
+            file=sys.stderr,
+        )
+    else:
+        print("gongkai: the data did not change", file=sys.stderr)
+    report = validate([ds], settings)
+    _print_report(report, "text", root)
+    return 0 if report.valid else 1
+
+
+def _check(args, root: Path) -> int:
+    from .gate import check
+    from .gatereport import markdown_report, terminal_lines
+
+    settings = load_settings(root)
+    checked = check(root, settings, args.base)
+    text = markdown_report(checked)
+    out = (root / args.report) if not Path(args.report).is_absolute() else Path(args.report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as f:
+            f.write(text)
+    if args.format == "json":
+        _print_report(checked.report, "json", root)
+    else:
+        _print_report(checked.report, "text", root)
+        for line in terminal_lines(checked):
+            print(f"gongkai: {line}", file=sys.stderr)
+        print(f"gongkai: report written to {out.relative_to(root) if out.is_relative_to(root) else out}", file=sys.stderr)
+    return 0 if checked.report.valid else 1
 
 
 def _build(args, root: Path) -> int:

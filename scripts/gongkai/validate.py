@@ -15,6 +15,7 @@ from .checks.formula import check_formula_cells, formula_problems
 from .checks.gitindex import check_git_index
 from .checks.header import check_header
 from .checks.paths import check_paths
+from .checks.placeholder import check_placeholders, covered, placeholder_pointers
 from .checks.profile import check_profile
 from .checks.table import check_metadata, check_tables
 from .checks.text import check_descriptor_text, check_markdown_text, check_table_text, text_problems
@@ -53,7 +54,9 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
     problems += preflight
     if not preflight and not _blocking(problems):
         problems += check_data(ds)
-    problems += check_profile(ds, lines, settings)
+    placeholders = placeholder_pointers(ds.descriptor)
+    problems += [p for p in check_profile(ds, lines, settings) if not covered(p.field, placeholders)]
+    problems += check_placeholders(ds, lines)
     problems += check_descriptor_text(ds, lines)
     problems += check_readme(ds)
     problems += check_changelog(ds)

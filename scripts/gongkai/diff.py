@@ -1,0 +1,195 @@
+"""What changed between two versions of a dataset, and which version bump that needs.
+
+Rows are compared as the text in the files (what goes in comes out, so "1.0" → "1.00" is a
+change). With the same primary key in both versions rows are matched by key: added, removed
+and changed rows with their changed cells. Without one, whole rows are compared as a
+multiset (a changed row shows as one removed and one added). The bump rule:
+
+- major: a resource or field removed (a rename is a removal and an addition), a field
+  retyped, the primary key changed, rows removed;
+- minor: a resource, field or rows added;
+- patch: values corrected, constraints or other metadata edited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .load import fields_of, schema_of
+
+PATCH, MINOR, MAJOR = 1, 2, 3
+LEVELS = {PATCH: "patch", MINOR: "minor", MAJOR: "major"}
+SAMPLE = 20  # rows listed per kind of change; every one is counted
+UNCOMPARED = {"version", "modified", "resources"}  # descriptor keys not counted as a metadata edit
+
+
+@dataclass
+class Snapshot:
+    """One version of a dataset: its descriptor and each resource's CSV text."""
+
+    descriptor: dict
+    tables: dict[str, str]  # resource name -> CSV text
+    readme: str = ""
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
+
+@dataclass
+class TableDiff:
+    resource: str
+    key: list[str]  # the primary key rows were matched by; [] for whole-row comparison
+    added: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    changed: list[tuple[dict, dict[str, tuple[str, str]]]] = field(default_factory=list)  # (key cells, field -> (old, new))
+    schema: list[tuple[int, str]] = field(default_factory=list)  # (level, what changed)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.schema)
+
+
+@dataclass
+class Diff:
+    old: Snapshot | None  # None: a new dataset
+    new: Snapshot
+    tables: list[TableDiff] = field(default_factory=list)
+    changes: list[tuple[int, str]] = field(default_factory=list)  # (level, reason), for the bump
+
+    @property
+    def needed(self) -> int:
+        return max((level for level, _ in self.changes), default=0)
+
+    def reasons(self, level: int) -> list[str]:
+        return [reason for lv, reason in self.changes if lv == level]
+
+
+def compare(old: Snapshot | None, new: Snapshot) -> Diff:
+    diff = Diff(old=old, new=new)
+    if old is None:
+        return diff
+    old_res = {r["name"]: r for r in old.descriptor.get("resources", []) if isinstance(r, dict)}
+    new_res = {r["name"]: r for r in new.descriptor.get("resources", []) if isinstance(r, dict)}
+    for name in old_res.keys() - new_res.keys():
+        diff.changes.append((MAJOR, f"resource {name} removed"))
+    for name in sorted(new_res.keys() - old_res.keys()):
+        diff.changes.append((MINOR, f"resource {name} added"))
+    for name in [n for n in new_res if n in old_res]:
+        table = _table_diff(name, old_res[name], new_res[name], old.tables.get(name, ""), new.tables.get(name, ""))
+        diff.tables.append(table)
+        diff.changes += table.schema
+        if table.removed:
+            diff.changes.append((MAJOR, f"{len(table.removed)} row(s) removed from {name}"))
+        if table.added:
+            diff.changes.append((MINOR, f"{len(table.added)} row(s) added to {name}"))
+        if table.changed:
+            diff.changes.append((PATCH, f"{len(table.changed)} row(s) changed in {name}"))
+    edited = sorted(k for k in old.descriptor.keys() | new.descriptor.keys() if k not in UNCOMPARED and old.descriptor.get(k) != new.descriptor.get(k))
+    edited += [f"{name}: {k}" for name in new_res if name in old_res for k in _resource_edits(old_res[name], new_res[name])]
+    if old.readme != new.readme:
+        edited.append("README.md")
+    if edited:
+        diff.changes.append((PATCH, "metadata edited: " + ", ".join(edited)))
+    return diff
+
+
+def bump_of(old: str, new: str) -> int | None:
+    """The level of the step from version old to new; None when it is not a step up."""
+    a, b = _semver(old), _semver(new)
+    if a is None or b is None or b <= a:
+        return None
+    return MAJOR if b[0] > a[0] else MINOR if b[1] > a[1] else PATCH
+
+
+def next_version(old: str, level: int) -> str:
+    major, minor, patch = _semver(old) or (0, 0, 0)
+    return {MAJOR: f"{major + 1}.0.0", MINOR: f"{major}.{minor + 1}.0", PATCH: f"{major}.{minor}.{patch + 1}"}[level]
+
+
+def rows_of(text: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of CSV text; blank lines are not rows."""
+    records = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    return (records[0], records[1:]) if records else ([], [])
+
+
+def _table_diff(name: str, old_res: dict, new_res: dict, old_text: str, new_text: str) -> TableDiff:
+    old_fields = {f["name"]: f for f in fields_of(old_res) if "name" in f}
+    new_fields = {f["name"]: f for f in fields_of(new_res) if "name" in f}
+    schema: list[tuple[int, str]] = []
+    for f in old_fields.keys() - new_fields.keys():
+        schema.append((MAJOR, f"field {name}.{f} removed"))
+    for f in [f for f in new_fields if f not in old_fields]:
+        schema.append((MINOR, f"field {name}.{f} added"))
+    for f in [f for f in new_fields if f in old_fields]:
+        was, now = old_fields[f], new_fields[f]
+        if (was.get("type", "string"), was.get("format", "default")) != (now.get("type", "string"), now.get("format", "default")):
+            schema.append((MAJOR, f"field {name}.{f} retyped from {was.get('type', 'string')} to {now.get('type', 'string')}"))
+        if was.get("constraints") != now.get("constraints"):
+            schema.append((PATCH, f"constraints of {name}.{f} changed"))
+    old_key, new_key = _key(old_res), _key(new_res)
+    if old_key != new_key:
+        schema.append((MAJOR, f"primary key of {name} changed from {old_key or 'none'} to {new_key or 'none'}"))
+    table = TableDiff(resource=name, key=new_key if old_key == new_key else [], schema=sorted(schema, key=lambda s: -s[0]))
+    old_header, old_rows = rows_of(old_text)
+    new_header, new_rows = rows_of(new_text)
+    common = [h for h in new_header if h in old_header]
+    if table.key and all(k in common for k in table.key):
+        _by_key(table, old_header, old_rows, new_header, new_rows, common)
+    else:
+        table.key = []
+        _by_rows(table, old_header, old_rows, new_header, new_rows, common)
+    return table
+
+
+def _by_key(table: TableDiff, old_header, old_rows, new_header, new_rows, common) -> None:
+    def keyed(header, rows):
+        at = [header.index(k) for k in table.key]
+        return {tuple(r[i] for i in at): dict(zip(header, r, strict=False)) for r in rows}
+
+    before, after = keyed(old_header, old_rows), keyed(new_header, new_rows)
+    for key, row in after.items():
+        if key not in before:
+            table.added.append(row)
+            continue
+        cells = {h: (before[key].get(h, ""), row.get(h, "")) for h in common if before[key].get(h, "") != row.get(h, "")}
+        if cells:
+            table.changed.append((dict(zip(table.key, key, strict=True)), cells))
+    table.removed = [row for key, row in before.items() if key not in after]
+
+
+def _by_rows(table: TableDiff, old_header, old_rows, new_header, new_rows, common) -> None:
+    def project(header, rows):
+        at = [header.index(h) for h in common]
+        return Counter(tuple(r[i] if i < len(r) else "" for i in at) for r in rows)
+
+    before, after = project(old_header, old_rows), project(new_header, new_rows)
+    table.added = [dict(zip(common, row, strict=True)) for row in (after - before).elements()]
+    table.removed = [dict(zip(common, row, strict=True)) for row in (before - after).elements()]
+
+
+def _key(resource: dict) -> list[str]:
+    key = schema_of(resource).get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
+def _resource_edits(old: dict, new: dict) -> list[str]:
+    """What changed in a resource besides its fields' types, constraints and the key (compared above)."""
+    edits = sorted(k for k in old.keys() | new.keys() if k not in ("schema", "bytes", "hash") and old.get(k) != new.get(k))
+    old_fields = {f.get("name"): f for f in fields_of(old)}
+    for f in fields_of(new):
+        was = old_fields.get(f.get("name"))
+        if was is not None and {k: v for k, v in was.items() if k not in ("type", "format", "constraints")} != {
+            k: v for k, v in f.items() if k not in ("type", "format", "constraints")
+        }:
+            edits.append(f"field {f['name']} described")
+    return edits
+
+
+def _semver(text: str) -> tuple[int, int, int] | None:
+    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", text or "")
+    return tuple(int(x) for x in m.groups()) if m else None

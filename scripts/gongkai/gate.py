@@ -1,0 +1,161 @@
+"""`gongkai check --base <ref>`: the pull-request gate.
+
+Validates the datasets that changed since the base (in the working tree, committed or not),
+compares each with its base version (diff.py) and holds the version to the bump rule: the
+change needs at least its bump, a version only goes up, and `modified` does not go back (the
+CHANGELOG entry for the version, dated `modified`, is validation's rule). A dataset that is
+gone needs a withdrawal or a redirect.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .config import Settings
+from .diff import LEVELS, Diff, Snapshot, bump_of, compare, next_version
+from .errors import UsageError
+from .jsonlines import line_of, value_lines
+from .load import DESCRIPTOR, Dataset, discover
+from .problems import Problem, Report
+from .validate import finish_report, validate_dataset
+
+
+@dataclass
+class Checked:
+    base: str  # the ref as given
+    commit: str  # what it resolved to
+    report: Report
+    diffs: dict[str, Diff] = field(default_factory=dict)  # dataset name -> diff, for valid changed datasets
+    removed: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)  # changed datasets that failed validation (no diff)
+
+
+def check(root: Path, settings: Settings, base: str) -> Checked:
+    commit = _resolve(root, base)
+    names = changed_datasets(root, commit)
+    present = [n for n in names if (settings.datasets_dir / n).is_dir()]
+    datasets = discover(settings.datasets_dir, present) if present else []
+    report = Report(datasets=present)
+    invalid = []
+    for ds in datasets:
+        problems = validate_dataset(ds, settings)
+        report.extend(problems)
+        if any(p.is_error for p in problems):
+            invalid.append(ds.name)
+    everything = discover(settings.datasets_dir) if settings.datasets_dir.is_dir() else []
+    finish_report(report, everything, settings)  # ids unique across the catalog, git index
+    checked = Checked(base=base, commit=commit, report=report, invalid=invalid)
+    for ds in datasets:
+        if ds.name in invalid:
+            continue
+        diff = compare(snapshot_at(root, commit, ds.name), snapshot_here(ds))
+        checked.diffs[ds.name] = diff
+        report.extend(version_problems(ds, diff))
+    checked.removed = [n for n in names if n not in present]
+    report.extend(_removal_problems(root, checked.removed))
+    report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))
+    return checked
+
+
+def changed_datasets(root: Path, commit: str) -> list[str]:
+    """Dataset folders with any file added, changed or removed between the base and the working tree."""
+    changed = _git(root, "diff", "--name-only", "--no-renames", commit, "--", "datasets/").splitlines()
+    changed += _git(root, "ls-files", "--others", "--exclude-standard", "--", "datasets/").splitlines()
+    return sorted({p.split("/")[1] for p in changed if p.count("/") >= 2})
+
+
+def snapshot_at(root: Path, commit: str, name: str) -> Snapshot | None:
+    """The dataset as the commit has it; None when it did not exist there."""
+    try:
+        descriptor = json.loads(_git(root, "show", f"{commit}:datasets/{name}/{DESCRIPTOR}"))
+    except (subprocess.CalledProcessError, ValueError):
+        return None
+    tables = {}
+    for res in descriptor.get("resources", []):
+        try:
+            tables[res["name"]] = _git(root, "show", f"{commit}:datasets/{name}/{res['path']}")
+        except (subprocess.CalledProcessError, KeyError, TypeError):
+            tables[res.get("name", "?")] = ""
+    try:
+        readme = _git(root, "show", f"{commit}:datasets/{name}/README.md")
+    except subprocess.CalledProcessError:
+        readme = ""
+    return Snapshot(descriptor=descriptor, tables=tables, readme=readme)
+
+
+def snapshot_here(ds: Dataset) -> Snapshot:
+    tables = {res["name"]: (ds.root / res["path"]).read_text(encoding="utf-8") for res in ds.resources}
+    readme = ds.root / "README.md"
+    return Snapshot(descriptor=ds.descriptor, tables=tables, readme=readme.read_text(encoding="utf-8") if readme.is_file() else "")
+
+
+def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
+    if diff.old is None:
+        return []
+    old, new = diff.old.version, diff.new.version
+    lines = value_lines(ds.descriptor_text)
+    where = {"file": ds.file(DESCRIPTOR), "dataset": ds.name}
+    step = bump_of(old, new)
+    problems = []
+    if new != old and step is None:
+        problems.append(
+            Problem(
+                "version-bump",
+                f"the version went from {old} to {new}; a new version must be higher",
+                line=line_of(lines, "/version"),
+                field="/version",
+                **where,
+            )
+        )
+    needed = diff.needed
+    if needed and (step is None or step < needed):
+        found = f"but the version is still {old}" if new == old else f"but {old} → {new} is a {LEVELS[step]} bump" if step else ""
+        because = "; ".join(diff.reasons(needed))
+        message = f"{because}: this needs a {LEVELS[needed]} version bump ({old} → {next_version(old, needed)}) {found}; then add a CHANGELOG.md entry for it dated as modified"
+        problems.append(Problem("version-bump", message.replace("  ", " "), line=line_of(lines, "/version"), field="/version", **where))
+    before, after = str(diff.old.descriptor.get("modified", "")), str(ds.descriptor.get("modified", ""))
+    if after < before:
+        problems.append(Problem("modified-date", f"modified went back from {before} to {after}", line=line_of(lines, "/modified"), field="/modified", **where))
+    return problems
+
+
+def _removal_problems(root: Path, removed: list[str]) -> list[Problem]:
+    withdrawn = _yaml(root / "withdrawn.yml")
+    withdrawn_names = {w.get("name") for w in withdrawn} if isinstance(withdrawn, list) else set()
+    redirects = _yaml(root / "redirects.yml")
+    redirected = set(redirects) if isinstance(redirects, dict) else set()
+    return [
+        Problem(
+            "dataset-removed",
+            f"datasets/{name}/ was removed; its URLs must keep answering: rename it with a redirects.yml entry for /datasets/{name}/, or record a withdrawal in withdrawn.yml",
+            f"datasets/{name}",
+            dataset=name,
+        )
+        for name in removed
+        if name not in withdrawn_names and f"/datasets/{name}/" not in redirected
+    ]
+
+
+def _yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    except yaml.YAMLError:
+        return None  # the build reports a broken file
+
+
+def _resolve(root: Path, ref: str) -> str:
+    try:
+        return _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+    except subprocess.CalledProcessError:
+        raise UsageError(f"--base {ref}: not a commit in this repository (with a shallow clone, fetch the base first: git fetch origin {ref})") from None
+    except FileNotFoundError:
+        raise UsageError("git is needed for `gongkai check`") from None
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout.decode("utf-8")

@@ -1,0 +1,104 @@
+"""What `gongkai check` found, as Markdown anyone can read without signing in (a file, and the
+GitHub Actions job summary), and as short lines for the terminal. Cells are escaped: a pull
+request's data must not be able to inject Markdown or HTML into the report."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .diff import LEVELS, SAMPLE, Diff, TableDiff
+from .gate import Checked
+from .markup import md_table
+
+
+def terminal_lines(checked: Checked) -> list[str]:
+    lines = []
+    for name, diff in checked.diffs.items():
+        lines.append(f"{name}: {_versions(diff)}: {_changes(diff) or 'no change'}")
+    lines += [f"{name}: not compared, it has validation errors" for name in checked.invalid]
+    lines += [f"{name}: removed" for name in checked.removed]
+    return lines
+
+
+def markdown_report(checked: Checked) -> str:
+    report = checked.report
+    verdict = "✅ 通过 / passed" if report.valid else f"❌ {report.problem_count} 个问题 / problem(s)"
+    out = [f"# gongkai check：{verdict}", "", f"与基准 `{esc_md(checked.base)}`（{checked.commit[:10]}）相比。Compared with the base."]
+    rows = []
+    for name, diff in checked.diffs.items():
+        added, removed, changed = (sum(len(getattr(t, kind)) for t in diff.tables) for kind in ("added", "removed", "changed"))
+        schema = sum(len(t.schema) for t in diff.tables)
+        needed = LEVELS.get(diff.needed, "—") if diff.old else "新数据集"
+        rows.append([f"`{name}`", esc_md(_versions(diff)), needed, str(added), str(removed), str(changed), str(schema), _verdict(checked, name)])
+    rows += [[f"`{name}`", "", "", "", "", "", "", "❌ 校验未通过，未比较"] for name in checked.invalid]
+    rows += [[f"`{name}`", "", "", "", "", "", "", "已删除 removed"] for name in checked.removed]
+    if rows:
+        out += ["", md_table(["数据集", "版本", "需要的版本升级", "新增行", "删除行", "修改行", "表结构变化", "结果"], rows)]
+    else:
+        out += ["", "没有数据集改动。No dataset changed."]
+    if report.problems:
+        out += ["", "## 问题 Problems", "", "```text", *(str(p).replace("```", "'''") for p in report.problems), "```"]
+    for name, diff in checked.diffs.items():
+        out += ["", f"## {name}：{esc_md(_versions(diff))}"]
+        if diff.old is None:
+            out += ["", "新数据集。A new dataset."]
+            continue
+        if diff.changes:
+            out += ["", *(f"- {LEVELS[level]}：{esc_md(reason)}" for level, reason in sorted(diff.changes, key=lambda c: -c[0]))]
+        else:
+            out += ["", "数据与元数据都没有变化。"]
+        for table in diff.tables:
+            out += _table_section(table)
+    return "\n".join(out) + "\n"
+
+
+def _table_section(table: TableDiff) -> list[str]:
+    if table.empty:
+        return []
+    by = f"按主键 {'、'.join(table.key)} 比较" if table.key else "没有主键，按整行比较（修改显示为删除加新增）"
+    out = ["", f"### {table.resource}", "", f"{by}：新增 {len(table.added)} 行，删除 {len(table.removed)} 行，修改 {len(table.changed)} 行。"]
+    if table.changed:
+        rows = [
+            [esc_md(", ".join(f"{k}={v}" for k, v in key.items())), f"`{f}`", esc_md(old), esc_md(new)]
+            for key, cells in table.changed[:SAMPLE]
+            for f, (old, new) in cells.items()
+        ]
+        out += ["", f"修改的行（前 {SAMPLE} 行）：" if len(table.changed) > SAMPLE else "修改的行：", "", md_table(["行", "字段", "原值", "新值"], rows)]
+    for kind, label in (("added", "新增的行"), ("removed", "删除的行")):
+        found = getattr(table, kind)
+        if found:
+            header = list(found[0])
+            rows = [[esc_md(row.get(h, "")) for h in header] for row in found[:SAMPLE]]
+            more = f"（前 {SAMPLE} 行，共 {len(found)} 行）" if len(found) > SAMPLE else ""
+            out += ["", f"{label}{more}：", "", md_table([f"`{h}`" for h in header], rows)]
+    return out
+
+
+def esc_md(text) -> str:
+    """A value for a Markdown table cell in the report: no HTML, no links or emphasis, one line."""
+    s = html.escape("" if text is None else str(text), quote=False)
+    s = re.sub(r"([\\`*_\[\]|~])", r"\\\1", s)
+    return s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def _versions(diff: Diff) -> str:
+    return (
+        f"new {diff.new.version}"
+        if diff.old is None
+        else diff.new.version
+        if diff.old.version == diff.new.version
+        else f"{diff.old.version} → {diff.new.version}"
+    )
+
+
+def _changes(diff: Diff) -> str:
+    if diff.old is None:
+        return "new dataset"
+    parts = [reason for _, reason in sorted(diff.changes, key=lambda c: -c[0])]
+    return "; ".join(parts) + (f" (needs a {LEVELS[diff.needed]} bump)" if diff.needed else "")
+
+
+def _verdict(checked: Checked, name: str) -> str:
+    errors = [p for p in checked.report.errors if p.dataset == name]
+    return "✅" if not errors else f"❌ {len(errors)}"
