@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import gongkai
+from conftest import ROOT, gongkai
 
 GBK_CSV = "街道代码,街道名称,服务点数,设立日期\n440103001,沙面街道,3,2019-05-01\n440103002,岭南街道,12,2020-01-15\n440104003,北京街道,7,2021-07-09\n"
 
@@ -29,14 +31,14 @@ def fill_in(repo: Path, name: str) -> None:
     d = json.loads(path.read_text(encoding="utf-8"))
     d.update(
         title="广州市街道便民服务点",
-        description="广州市部分街道的便民服务点数量和设立日期（测试用）。",
+        description="广州市部分街道的便民服务点数量和设立日期（示例）。",
         topics=["政务服务"],
         keywords=["便民服务", "街道"],
         update_frequency="每年",
         open_type="无条件开放",
         licenses=[{"name": "CC-BY-4.0", "title": "CC BY 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        sources=[{"title": "测试来源", "citation": "测试用的来源说明。", "date": "2026-11-01"}],
-        contributors=[{"title": "测试维护者", "role": "maintainer", "email": "maintainer@example.org"}],
+        sources=[{"title": "示例来源", "citation": "示例用的来源说明。", "date": "2026-11-01"}],
+        contributors=[{"title": "示例维护者", "role": "maintainer", "email": "maintainer@example.org"}],
     )
     res = d["resources"][0]
     res.update(title="服务点", description="每行一个街道。")
@@ -44,7 +46,7 @@ def fill_in(repo: Path, name: str) -> None:
         f["description"] = f"{f['title']}。"
         if "unit" in f:
             f["unit"] = "个"
-    res["schema"]["primaryKey"] = ["column_1"]
+    res["schema"]["primaryKey"] = [res["schema"]["fields"][0]["name"]]
     path.write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     readme = folder / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8").replace("待填写：", ""), encoding="utf-8")
@@ -191,3 +193,33 @@ def test_a_removed_dataset_needs_a_withdrawal_or_a_redirect(published):
     result = gongkai("check", "--base", "main", cwd=published)
     assert result.returncode == 1
     assert "datasets/street-services: datasets/street-services/ was removed; its URLs must keep answering" in result.stdout
+
+
+def test_the_publishing_guide_shows_the_real_output_of_each_step(repo):
+    """docs/guide/publishing.md, run step by step: every output line it shows is a line the command printed."""
+    guide = (ROOT / "docs/guide/publishing.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```text\n(.*?)```", guide, re.S) if b.startswith("$ ")]
+    steps = [(shlex.split(b.splitlines()[0][2:])[1:], b.splitlines()[1:]) for b in blocks]
+    assert [args[0] for args, _ in steps] == ["new", "validate", "update", "check", "check"]
+    (repo / "服务点.csv").write_bytes(GBK_CSV.encode("gb18030"))
+    before = {
+        1: lambda: fill_in(repo, "street-services"),
+        2: lambda: (commit(repo, "add"), git(repo, "checkout", "-q", "-b", "update"), _write_2027(repo)),
+        4: lambda: set_version(repo, "1.1.0", "2027-01-10", "新增东山街道；更正岭南街道的服务点数（12 → 15）。"),
+    }
+    for i, (args, shown) in enumerate(steps):
+        if i in before:
+            before[i]()
+        result = gongkai(*args, cwd=repo)
+        printed = (result.stdout + result.stderr).splitlines()
+        missing = [line for line in shown if line not in printed]
+        assert not missing, (args, missing, printed)
+    report = (repo / "build/check-report.md").read_text(encoding="utf-8").splitlines()
+    shown = re.findall(r"```markdown\n(.*?)```", guide, re.S)[-1].splitlines()
+    assert [line for line in shown if line not in report] == []
+
+
+def _write_2027(repo: Path) -> None:
+    header = "street_code,street_name,service_points,opened\n"
+    rows = "440103001,沙面街道,3,2019-05-01\n440103002,岭南街道,15,2020-01-15\n440104003,北京街道,7,2021-07-09\n440104004,东山街道,4,2022-02-02\n"
+    (repo / "服务点-2027.csv").write_text(header + rows, encoding="utf-8")

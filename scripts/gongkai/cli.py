@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="create datasets/<name>/ from a CSV (UTF-8 or GB18030) or XLSX file, with placeholders to fill in")
     n.add_argument("name", help="the dataset's folder name: lowercase letters, digits and hyphens")
     n.add_argument("--from", dest="source", required=True, metavar="FILE", help="the data: .csv or .xlsx")
+    n.add_argument("--names", default=None, metavar="A,B,C", help="field names for the columns, in order (default: the headings when they are ASCII names)")
     n.set_defaults(run=_new)
 
     u = sub.add_parser("update", help="replace a dataset's data from a CSV or XLSX file, keeping its metadata; prints the diff and the bump it needs")
@@ -93,7 +94,8 @@ def _new(args, root: Path) -> int:
     from .scaffold import new_dataset
 
     settings = load_settings(root)
-    made = new_dataset(settings, args.name, Path(args.source).resolve())
+    names = [n.strip() for n in args.names.split(",")] if args.names else None
+    made = new_dataset(settings, args.name, Path(args.source).resolve(), names)
     for note in made.notes:
         print(f"gongkai: {note}", file=sys.stderr)
     rel = made.folder.relative_to(root).as_posix()

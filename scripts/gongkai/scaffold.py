@@ -52,7 +52,7 @@ class Scaffolded:
     notes: list[str] = field(default_factory=list)
 
 
-def new_dataset(settings: Settings, name: str, source: Path, today: dt.date | None = None) -> Scaffolded:
+def new_dataset(settings: Settings, name: str, source: Path, names: list[str] | None = None, today: dt.date | None = None) -> Scaffolded:
     if not NAME.match(name) or len(name) > 80:
         raise UsageError(f"{name!r}: a dataset name is lowercase letters, digits and hyphens, e.g. street-offices")
     folder = settings.datasets_dir / name
@@ -63,9 +63,17 @@ def new_dataset(settings: Settings, name: str, source: Path, today: dt.date | No
     if not RESOURCE.match(resource_name) or resource_name in ("datapackage", "index"):
         resource_name = "data"
     notes = list(intake.notes)
-    header, renamed = _field_names(intake.header)
+    if names:
+        bad = [n for n in names if not FIELD.match(n)]
+        if len(names) != len(intake.header) or bad or len(set(names)) != len(names):
+            problem = f"{', '.join(bad)} are not field names (lowercase letters, digits, underscores)" if bad else f"give {len(intake.header)} distinct names"
+            raise UsageError(f"--names: the file has {len(intake.header)} columns ({'、'.join(intake.header)}); {problem}")
+        header, renamed = names, [f"{h} → {n}" for h, n in zip(intake.header, names, strict=True) if h != n]
+    else:
+        header, renamed = _field_names(intake.header)
     if renamed:
-        notes.append("column headings that are not ASCII field names were renamed (the heading is kept as the field's title): " + "、".join(renamed))
+        hint = "" if names else "; to choose the names, run again with --names a,b,c"
+        notes.append(f"field names (each heading is kept as the field's title): {'、'.join(renamed)}{hint}")
     headings = intake.header
     intake = Intake(header, intake.rows, intake.notes)
     fields = [_field(f, heading) for f, heading in zip(infer_fields(intake, headings), headings, strict=True)]
