@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 
 from conftest import gongkai
@@ -79,6 +80,9 @@ def test_every_version_in_history_is_published_byte_for_byte_and_locked(repo_fac
     assert (site / "1.0.0/tiny-1.0.0.zip").is_file()
     page = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="1.0.0/items.csv"' in page and 'href="1.1.0/items.csv"' in page and "改正一个值。" in page
+    # each version says what it changed from the one before, computed from the two versions' rows
+    rows = {m[0]: m[1] for m in re.findall(r"<tr><td><code>([0-9.]+)</code>.*?</td>(?:<td>.*?</td>){2}<td>(.*?)</td>", page)}
+    assert rows == {"1.1.0": "修改 1 行", "1.0.0": "首次发布"}
     lock = (repo / "urls.lock").read_text(encoding="utf-8")
     assert f"/datasets/tiny/1.0.0/items.csv {hashlib.sha256(first).hexdigest()}\n" in lock
 
@@ -124,3 +128,5 @@ def test_a_copy_without_git_history_builds_current_versions_and_says_what_it_lef
     assert result.returncode == 0, result.stdout + result.stderr
     assert "/datasets/tiny/1.0.0/items.csv is not built here: this copy has no git history" in result.stderr
     assert (copy / "site/datasets/tiny/1.0.1/items.csv").is_file() and not (copy / "site/datasets/tiny/1.0.0").exists()
+    page = (copy / "site/datasets/tiny/index.html").read_text(encoding="utf-8")
+    assert "首次发布" not in page  # 1.0.1 is not the first version, whatever this copy can see

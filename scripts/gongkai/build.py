@@ -29,6 +29,7 @@ from .catalog import Entry, Summary
 from .catalogfile import catalog_json, schema_bytes
 from .config import SETTINGS_FILE, Settings, load_settings
 from .datajson import contacts_missing, data_json
+from .diff import history_summaries
 from .dcat import catalog_jsonld
 from .errors import BuildError, InvalidData
 from .export import export_dataset
@@ -103,7 +104,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     pages.update({f"datasets/{w.name}/index.md": notice_page(w) for w in withdrawn})
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
-        pages[f"datasets/{ds.name}/index.md"] = r.page + render_versions(ds.name, versions[ds.name], r.summary.meta, changelog)
+        changes = history_summaries(ds, versions[ds.name], versioned)
+        pages[f"datasets/{ds.name}/index.md"] = r.page + render_versions(ds.name, versions[ds.name], r.summary.meta, changelog, changes)
     files: dict[str, bytes | Path] = dict(_hand_written(root))
     clash = sorted(set(files) & set(pages))
     if clash:

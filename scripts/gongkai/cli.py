@@ -106,8 +106,7 @@ def _new(args, root: Path) -> int:
 
 
 def _update(args, root: Path) -> int:
-    from .diff import LEVELS, compare, next_version
-    from .gate import snapshot_here
+    from .diff import LEVELS, compare, next_version, snapshot_here
     from .scaffold import update_dataset
 
     settings = load_settings(root)

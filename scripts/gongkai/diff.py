@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .load import fields_of, schema_of
+from .load import DESCRIPTOR, Dataset, fields_of, schema_of
 
 PATCH, MINOR, MAJOR = 1, 2, 3
 LEVELS = {PATCH: "patch", MINOR: "minor", MAJOR: "major"}
@@ -47,7 +48,7 @@ class TableDiff:
     added: list[dict] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
     changed: list[tuple[dict, dict[str, tuple[str, str]]]] = field(default_factory=list)  # (key cells, field -> (old, new))
-    schema: list[tuple[int, str]] = field(default_factory=list)  # (level, what changed)
+    schema: list[tuple[int, str, str]] = field(default_factory=list)  # (level, what changed, the same in Chinese)
 
     @property
     def empty(self) -> bool:
@@ -69,6 +70,32 @@ class Diff:
         return [reason for lv, reason in self.changes if lv == level]
 
 
+def snapshot_here(ds: Dataset) -> Snapshot:
+    """The dataset as the working tree has it."""
+    tables = {res["name"]: (ds.root / res["path"]).read_text(encoding="utf-8") for res in ds.resources}
+    readme = ds.root / "README.md"
+    return Snapshot(descriptor=ds.descriptor, tables=tables, readme=readme.read_text(encoding="utf-8") if readme.is_file() else "")
+
+
+def snapshot_published(name: str, version: str, files: dict[str, bytes]) -> Snapshot:
+    """A version as history.py publishes it (datasets/<name>/<version>/...)."""
+    base = f"datasets/{name}/{version}"
+    descriptor = json.loads(files[f"{base}/{DESCRIPTOR}"])
+    tables = {r["name"]: files[f"{base}/{r['name']}.csv"].decode("utf-8") for r in descriptor["resources"]}
+    return Snapshot(descriptor=descriptor, tables=tables)
+
+
+def history_summaries(ds: Dataset, versions: list, files: dict[str, bytes]) -> dict[str, str]:
+    """version -> what it changed from the version before it, for each published version
+    (newest first, the working tree's first); the oldest is the first publication."""
+    snapshots = [snapshot_here(ds) if v.commit is None else snapshot_published(ds.name, v.version, files) for v in versions]
+    out = {}
+    for i, v in enumerate(versions):
+        older = snapshots[i + 1] if i + 1 < len(snapshots) else None
+        out[v.version] = summary_zh(compare(older, snapshots[i]))
+    return out
+
+
 def compare(old: Snapshot | None, new: Snapshot) -> Diff:
     diff = Diff(old=old, new=new)
     if old is None:
@@ -82,7 +109,7 @@ def compare(old: Snapshot | None, new: Snapshot) -> Diff:
     for name in [n for n in new_res if n in old_res]:
         table = _table_diff(name, old_res[name], new_res[name], old.tables.get(name, ""), new.tables.get(name, ""))
         diff.tables.append(table)
-        diff.changes += table.schema
+        diff.changes += [(level, en) for level, en, _ in table.schema]
         if table.removed:
             diff.changes.append((MAJOR, f"{len(table.removed)} row(s) removed from {name}"))
         if table.added:
@@ -96,6 +123,24 @@ def compare(old: Snapshot | None, new: Snapshot) -> Diff:
     if edited:
         diff.changes.append((PATCH, "metadata edited: " + ", ".join(edited)))
     return diff
+
+
+def summary_zh(diff: Diff) -> str:
+    """One line for the public: what this version changed from the one before it."""
+    if diff.old is None:
+        return "首次发布"
+    old_res = {r.get("name") for r in diff.old.descriptor.get("resources", []) if isinstance(r, dict)}
+    new_res = {r.get("name") for r in diff.new.descriptor.get("resources", []) if isinstance(r, dict)}
+    parts = [f"新增资源 {n}" for n in sorted(new_res - old_res)] + [f"删除资源 {n}" for n in sorted(old_res - new_res)]
+    many = len(diff.tables) > 1
+    for t in diff.tables:
+        counts = [f"{label} {len(rows)} 行" for label, rows in (("新增", t.added), ("删除", t.removed), ("修改", t.changed)) if rows]
+        counts += [zh for _, _, zh in t.schema]
+        if counts:
+            parts.append((f"{t.resource}：" if many else "") + "，".join(counts))
+    if not parts and diff.changes:
+        parts.append("数据未变，元数据有修改")
+    return "；".join(parts) or "无变化"
 
 
 def bump_of(old: str, new: str) -> int | None:
@@ -120,20 +165,21 @@ def rows_of(text: str) -> tuple[list[str], list[list[str]]]:
 def _table_diff(name: str, old_res: dict, new_res: dict, old_text: str, new_text: str) -> TableDiff:
     old_fields = {f["name"]: f for f in fields_of(old_res) if "name" in f}
     new_fields = {f["name"]: f for f in fields_of(new_res) if "name" in f}
-    schema: list[tuple[int, str]] = []
-    for f in old_fields.keys() - new_fields.keys():
-        schema.append((MAJOR, f"field {name}.{f} removed"))
+    schema: list[tuple[int, str, str]] = []
+    for f in sorted(old_fields.keys() - new_fields.keys()):
+        schema.append((MAJOR, f"field {name}.{f} removed", f"删除字段 {f}"))
     for f in [f for f in new_fields if f not in old_fields]:
-        schema.append((MINOR, f"field {name}.{f} added"))
+        schema.append((MINOR, f"field {name}.{f} added", f"新增字段 {f}"))
     for f in [f for f in new_fields if f in old_fields]:
         was, now = old_fields[f], new_fields[f]
         if (was.get("type", "string"), was.get("format", "default")) != (now.get("type", "string"), now.get("format", "default")):
-            schema.append((MAJOR, f"field {name}.{f} retyped from {was.get('type', 'string')} to {now.get('type', 'string')}"))
+            before, after = was.get("type", "string"), now.get("type", "string")
+            schema.append((MAJOR, f"field {name}.{f} retyped from {before} to {after}", f"字段 {f} 的类型由 {before} 改为 {after}"))
         if was.get("constraints") != now.get("constraints"):
-            schema.append((PATCH, f"constraints of {name}.{f} changed"))
+            schema.append((PATCH, f"constraints of {name}.{f} changed", f"字段 {f} 的约束有变化"))
     old_key, new_key = _key(old_res), _key(new_res)
     if old_key != new_key:
-        schema.append((MAJOR, f"primary key of {name} changed from {old_key or 'none'} to {new_key or 'none'}"))
+        schema.append((MAJOR, f"primary key of {name} changed from {old_key or 'none'} to {new_key or 'none'}", f"主键改为 {'、'.join(new_key) or '无'}"))
     table = TableDiff(resource=name, key=new_key if old_key == new_key else [], schema=sorted(schema, key=lambda s: -s[0]))
     old_header, old_rows = rows_of(old_text)
     new_header, new_rows = rows_of(new_text)
@@ -179,7 +225,7 @@ def _key(resource: dict) -> list[str]:
 
 def _resource_edits(old: dict, new: dict) -> list[str]:
     """What changed in a resource besides its fields' types, constraints and the key (compared above)."""
-    edits = sorted(k for k in old.keys() | new.keys() if k not in ("schema", "bytes", "hash") and old.get(k) != new.get(k))
+    edits = sorted(k for k in old.keys() | new.keys() if k not in ("schema", "path", "bytes", "hash") and old.get(k) != new.get(k))
     old_fields = {f.get("name"): f for f in fields_of(old)}
     for f in fields_of(new):
         was = old_fields.get(f.get("name"))

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .config import Settings
-from .diff import LEVELS, Diff, Snapshot, bump_of, compare, next_version
+from .diff import LEVELS, Diff, Snapshot, bump_of, compare, next_version, snapshot_here
 from .errors import UsageError
 from .jsonlines import line_of, value_lines
 from .load import DESCRIPTOR, Dataset, discover
@@ -86,12 +86,6 @@ def snapshot_at(root: Path, commit: str, name: str) -> Snapshot | None:
     except subprocess.CalledProcessError:
         readme = ""
     return Snapshot(descriptor=descriptor, tables=tables, readme=readme)
-
-
-def snapshot_here(ds: Dataset) -> Snapshot:
-    tables = {res["name"]: (ds.root / res["path"]).read_text(encoding="utf-8") for res in ds.resources}
-    readme = ds.root / "README.md"
-    return Snapshot(descriptor=ds.descriptor, tables=tables, readme=readme.read_text(encoding="utf-8") if readme.is_file() else "")
 
 
 def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:

@@ -343,10 +343,13 @@ def _strip_title(markdown_text: str) -> str:
 VERSION_HEADING = re.compile(r"^## (\d+\.\d+\.\d+) — (\d{4}-\d{2}-\d{2})\s*$")
 
 
-def render_versions(name: str, versions, meta: dict, changelog: str) -> str:
-    """The page's list of published versions: each with its date, changelog entry and files,
-    at URLs that never change (datasets/<name>/<version>/)."""
+def render_versions(name: str, versions, meta: dict, changelog: str, changes: dict[str, str] | None = None) -> str:
+    """The page's list of published versions: each with its date, changelog entry, what it
+    changed from the version before (diff.py) and its files, at URLs that never change."""
     notes = _changelog_entries(changelog)
+    changes = dict(changes or {})
+    if versions and list(notes) and versions[-1].version != list(notes)[-1]:
+        changes.pop(versions[-1].version, None)  # older versions are not in this copy's history: no "first"
     resources = [r["name"] for r in meta["resources"]]
     rows = []
     for v in versions:
@@ -354,9 +357,9 @@ def render_versions(name: str, versions, meta: dict, changelog: str) -> str:
         links = [f'<a href="{esc(v.version)}/{esc(r)}.csv">{esc(r)}.csv</a>' for r in resources]
         links += [f'<a href="{esc(v.version)}/datapackage.json">datapackage.json</a>', f'<a href="{esc(v.version)}/{esc(name)}-{esc(v.version)}.zip">zip</a>']
         latest = "（当前）" if v.commit is None else ""
-        rows.append([f"<code>{esc(v.version)}</code>{latest}", esc(date), esc(note), " ".join(links)])
-    intro = "每个版本的文件放在固定的网址下，发布后不再改变，可以在代码中长期引用；XLSX 和 JSON 只提供当前版本。"
-    table = html_table(["版本", "日期", "说明", "文件（不会改变）"], rows, attrs="data-search-exclude")
+        rows.append([f"<code>{esc(v.version)}</code>{latest}", esc(date), esc(note), esc(changes.get(v.version, "")), " ".join(links)])
+    intro = "每个版本的文件放在固定的网址下，发布后不再改变，可以在代码中长期引用；XLSX 和 JSON 只提供当前版本。“与上一版本相比”由构建时逐行比较两个版本的数据得出（有主键时按主键）。"
+    table = html_table(["版本", "日期", "说明", "与上一版本相比", "文件（不会改变）"], rows, attrs="data-search-exclude")
     return f"\n## 版本{UNSEARCHED}\n\n{intro}\n\n{table}\n"
 
 
