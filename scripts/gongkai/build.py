@@ -29,8 +29,8 @@ from .catalog import Entry, Summary
 from .catalogfile import catalog_json, schema_bytes
 from .config import SETTINGS_FILE, Settings, load_settings
 from .datajson import contacts_missing, data_json
-from .diff import history_summaries
 from .dcat import catalog_jsonld
+from .diff import history_summaries
 from .errors import BuildError, InvalidData
 from .export import export_dataset
 from .feed import atom_feed
