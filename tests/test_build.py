@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -171,3 +172,25 @@ def test_the_site_also_builds_with_properdocs(repo_factory, generator):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (repo / "site/datasets/tiny/index.html").is_file()
     assert (repo / "site/datasets/tiny/items.xlsx").is_file()
+
+
+def test_each_dataset_page_says_which_file_for_which_tool_and_links_a_prefilled_problem_report(built_site):
+    from urllib.parse import parse_qs, urlsplit
+
+    site = built_site / "site"
+    for folder in sorted(p for p in (ROOT / "datasets").iterdir() if p.is_dir()):
+        desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        page = (site / "datasets" / folder.name / "index.html").read_text(encoding="utf-8")
+        for res in desc["resources"]:
+            csv = (folder / res["path"]).read_bytes()
+            # the BOM variant is the CSV, byte for byte, behind the three bytes old Excel needs
+            assert (site / "datasets" / folder.name / f"{res['name']}.bom.csv").read_bytes() == b"\xef\xbb\xbf" + csv
+            assert f'href="{res["name"]}.bom.csv"' in page
+        for use in ("Excel、WPS 表格", "旧版 Excel（打开 CSV 时中文乱码）", "编程、数据库、统计软件（UTF-8）", "网页开发"):
+            assert f"<td>{use}</td>" in page, (folder.name, use)
+        link = re.search(r'<p class="gk-report">.*?<a href="([^"]+)"', page).group(1).replace("&amp;", "&")
+        parts = urlsplit(link)
+        assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://github.com/gongkai-data/gongkai/issues/new"
+        query = parse_qs(parts.query)
+        assert query["title"] == [f"[纠错] {desc['title']}（{folder.name} {desc['version']}）"]
+        assert f"版本：{desc['version']}" in query["body"][0] and f"{SITE_URL}datasets/{folder.name}/" in query["body"][0]

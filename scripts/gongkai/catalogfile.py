@@ -15,6 +15,7 @@ from .config import Settings
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "catalog.schema.json"
 MEDIA_TYPES = {
     "csv": "text/csv",
+    "csv-bom": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "datapackage": "application/json",

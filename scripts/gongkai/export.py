@@ -29,7 +29,7 @@ EXCEL_FIRST_DATE = dt.date(1900, 3, 1)  # Excel cannot show earlier dates (and c
 @dataclass(frozen=True)
 class Download:
     path: str  # site path, e.g. datasets/<name>/<resource>.csv
-    kind: str  # csv, xlsx, json, datapackage, zip
+    kind: str  # csv, csv-bom, xlsx, json, datapackage, zip
     bytes: int
     sha256: str
     resource: str | None = None
@@ -61,6 +61,7 @@ def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path
     sources = {t.path: file_digest(t.file) for t in tables}
     for table in tables:
         add(f"{table.name}.csv", "csv", lambda path, t=table: shutil.copyfile(t.file, path), table.name)
+        add(f"{table.name}.bom.csv", "csv-bom", lambda path, t=table: write_bom_csv(t.file, path), table.name)
         reason = xlsx_obstacle(table)
         if reason:
             out.notices[f"{table.name}.xlsx"] = reason
@@ -74,6 +75,14 @@ def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path
     add("datapackage.json", "datapackage", lambda path: path.write_bytes(_json_bytes(published)))
     add(f"{ds.name}.zip", "zip", lambda path: write_zip(ds, tables, sources, site_url, stamp, path))
     return out
+
+
+def write_bom_csv(source: Path, path: Path) -> None:
+    """The CSV's bytes behind a UTF-8 byte order mark: old Excel versions then read it as
+    UTF-8 instead of the system's code page (GBK on Chinese Windows). Nothing else differs."""
+    with source.open("rb") as src, path.open("wb") as out:
+        out.write(b"\xef\xbb\xbf")
+        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def published_descriptor(ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, str]], site_url: str, *, local_paths: bool) -> dict:

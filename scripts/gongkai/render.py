@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import quote, urlencode
 
 from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
 from .config import Settings
@@ -27,7 +28,7 @@ TYPE_NAMES = {
     "yearmonth": "年月",
     "time": "时间",
 }
-KIND_NAMES = {"csv": "CSV（UTF-8）", "xlsx": "Excel（XLSX）", "json": "JSON", "datapackage": "元数据 datapackage.json", "zip": "整包下载（ZIP）"}
+KIND_NAMES = {"csv": "CSV（UTF-8）", "csv-bom": "CSV（UTF-8，带 BOM）", "xlsx": "Excel（XLSX）", "json": "JSON", "datapackage": "元数据 datapackage.json", "zip": "整包下载（ZIP）"}
 
 
 def render_site(entries: list, settings: Settings) -> dict[str, str]:
@@ -127,6 +128,7 @@ def render_dataset(e: Entry, settings: Settings) -> str:
         f"# {esc_md(e.title)}",
         f'<p class="gk-lede">{esc(e.meta["description"])}</p>',
         _metadata_table(e, settings),
+        _report_problem(e, settings),
         "## 下载" + UNSEARCHED,
         _downloads(e),
         *(["## 统计" + UNSEARCHED, *[_crosstab(e, spec) for spec in e.meta["crosstabs"]]] if e.meta.get("crosstabs") else []),
@@ -200,6 +202,24 @@ def _metadata_table(e: Entry, settings: Settings) -> str:
     return f'<div class="gk-table gk-meta" data-search-exclude>\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
 
 
+def report_problem_url(e: Entry, settings: Settings) -> str:
+    """A new issue in the site's repository with the dataset, version and page filled in."""
+    page = settings.url_for(f"datasets/{e.name}/")
+    title = f"[纠错] {e.title}（{e.name} {e.meta['version']}）"
+    body = (
+        f"数据集：{e.title}\n名称：{e.name}\n版本：{e.meta['version']}\n页面：{page}\n\n"
+        "哪里有问题（文件、行、字段）：\n\n应当是什么（请附来源）：\n"
+    )
+    return f"{settings.repository}/issues/new?" + urlencode({"title": title, "body": body}, quote_via=quote)
+
+
+def _report_problem(e: Entry, settings: Settings) -> str:
+    if not settings.repository:
+        return ""
+    link = esc(report_problem_url(e, settings))
+    return f'<p class="gk-report">发现数据有误？<a href="{link}" rel="nofollow noopener">纠错 / 报告问题</a>（在本站的代码仓库中提交，已填好数据集和版本）</p>'
+
+
 def _contact(c: dict) -> str:
     link = f"mailto:{c['email']}" if c.get("email") else c.get("path", "")
     if link.startswith(("https://", "http://", "mailto:")):
@@ -207,21 +227,36 @@ def _contact(c: dict) -> str:
     return esc(c.get("title"))
 
 
+# Which file for which tool, in the order people look for them.
+USES = (
+    ("xlsx", "Excel、WPS 表格"),
+    ("csv-bom", "旧版 Excel（打开 CSV 时中文乱码）"),
+    ("csv", "编程、数据库、统计软件（UTF-8）"),
+    ("json", "网页开发"),
+    ("datapackage", "元数据和表结构（Frictionless）"),
+    ("zip", "整个数据集（含说明和更新记录）"),
+)
+
+
 def _downloads(e: Entry) -> str:
     # An HTML table left out of the search index: hashes and file names are not what people search.
+    titles = {t.name: esc(t.resource.get("title", t.name)) for t in e.tables}
     rows = []
-    for t in e.tables:
-        title = esc(t.resource.get("title", t.name))
-        for d in e.downloads(resource=t.name):
-            rows.append([title, _file_link(d.path), KIND_NAMES[d.kind], human_size(d.bytes), f"<code>{d.sha256}</code>"])
-        notice = e.exported.notices.get(f"{t.name}.xlsx")
-        if notice:
-            rows.append([title, "—", KIND_NAMES["xlsx"], "未生成", esc(notice)])
-    for d in e.downloads(resource=None):
-        if d.resource is None:
-            rows.append(["整个数据集", _file_link(d.path), KIND_NAMES[d.kind], human_size(d.bytes), f"<code>{d.sha256}</code>"])
-    guide = "Excel 或 WPS 用户请下载 XLSX；编程使用请下载 CSV（UTF-8 编码）；网页开发可用 JSON。SHA-256 用于核对文件是否完整、是否被改动。"
-    table = html_table(["资源", "文件", "格式", "大小", "SHA-256"], rows, attrs="data-search-exclude")
+    for kind, use in USES:
+        for d in [d for d in e.exported.downloads if d.kind == kind]:
+            what = titles.get(d.resource, "整个数据集")
+            rows.append([esc(use), what, _file_link(d.path), KIND_NAMES[d.kind], human_size(d.bytes), f"<code>{d.sha256}</code>"])
+        if kind == "xlsx":
+            for t in e.tables:
+                notice = e.exported.notices.get(f"{t.name}.xlsx")
+                if notice:
+                    rows.append([esc(use), titles[t.name], "—", KIND_NAMES["xlsx"], "未生成", esc(notice)])
+    guide = (
+        "按用途选择文件：Excel 或 WPS 用户请下载 XLSX（中文表头，另有“数据字典”工作表）；"
+        "旧版 Excel 直接打开 CSV 时中文乱码，请下载带 BOM 的 CSV（内容与 CSV 完全相同，只在开头多 3 个字节）；"
+        "编程使用请下载 CSV（UTF-8 编码）；网页开发可用 JSON。SHA-256 用于核对文件是否完整、是否被改动。"
+    )
+    table = html_table(["适用于", "资源", "文件", "格式", "大小", "SHA-256"], rows, attrs="data-search-exclude")
     return guide + "\n\n" + table + _download_notes(e)
 
 
