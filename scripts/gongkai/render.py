@@ -28,7 +28,14 @@ TYPE_NAMES = {
     "yearmonth": "年月",
     "time": "时间",
 }
-KIND_NAMES = {"csv": "CSV（UTF-8）", "csv-bom": "CSV（UTF-8，带 BOM）", "xlsx": "Excel（XLSX）", "json": "JSON", "datapackage": "元数据 datapackage.json", "zip": "整包下载（ZIP）"}
+KIND_NAMES = {
+    "csv": "CSV（UTF-8）",
+    "csv-bom": "CSV（UTF-8，带 BOM）",
+    "xlsx": "Excel（XLSX）",
+    "json": "JSON",
+    "datapackage": "元数据 datapackage.json",
+    "zip": "整包下载（ZIP）",
+}
 
 
 def render_site(entries: list, settings: Settings) -> dict[str, str]:
@@ -206,10 +213,7 @@ def report_problem_url(e: Entry, settings: Settings) -> str:
     """A new issue in the site's repository with the dataset, version and page filled in."""
     page = settings.url_for(f"datasets/{e.name}/")
     title = f"[纠错] {e.title}（{e.name} {e.meta['version']}）"
-    body = (
-        f"数据集：{e.title}\n名称：{e.name}\n版本：{e.meta['version']}\n页面：{page}\n\n"
-        "哪里有问题（文件、行、字段）：\n\n应当是什么（请附来源）：\n"
-    )
+    body = f"数据集：{e.title}\n名称：{e.name}\n版本：{e.meta['version']}\n页面：{page}\n\n哪里有问题（文件、行、字段）：\n\n应当是什么（请附来源）：\n"
     return f"{settings.repository}/issues/new?" + urlencode({"title": title, "body": body}, quote_via=quote)
 
 
