@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import io
 import json
 import os
 import re
@@ -194,3 +196,45 @@ def test_each_dataset_page_says_which_file_for_which_tool_and_links_a_prefilled_
         query = parse_qs(parts.query)
         assert query["title"] == [f"[纠错] {desc['title']}（{folder.name} {desc['version']}）"]
         assert f"版本：{desc['version']}" in query["body"][0] and f"{SITE_URL}datasets/{folder.name}/" in query["body"][0]
+
+
+def _profile_rows(page: str, resource_title: str) -> dict[str, list[str]]:
+    """field name -> the cells of its row in the column profile under the resource's heading."""
+    section = page.split(f'>{html.escape(resource_title)}<a class="headerlink"', 1)[1].split("gk-profile-note", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td><code>(.*?)</code></td>(.*?)</tr>", section, re.S)
+    return {name: re.findall(r"<td>(.*?)</td>", cells, re.S) for name, cells in rows}
+
+
+def _items(cell: str) -> list[str]:
+    return [html.unescape(i) for i in re.findall(r"<li>(.*?)</li>", cell, re.S)]
+
+
+def test_the_data_dictionary_shows_a_column_profile_computed_from_every_row(built_site):
+    from decimal import Decimal
+
+    site = built_site / "site"
+    for folder in sorted(p for p in (ROOT / "datasets").iterdir() if p.is_dir()):
+        desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        page = (site / "datasets" / folder.name / "index.html").read_text(encoding="utf-8")
+        for res in desc["resources"]:
+            header, *rows = list(__import__("csv").reader(io.StringIO((folder / res["path"]).read_text(encoding="utf-8"))))
+            shown = _profile_rows(page, res["title"])
+            assert list(shown) == header, (folder.name, res["name"])
+            for i, f in enumerate(res["schema"]["fields"]):
+                values = [r[i] for r in rows if r[i] != ""]
+                filled, distinct, low, high, frequent, examples = shown[f["name"]]
+                assert filled == f"{len(values)} / {len(rows)}"
+                assert distinct == str(len(set(values)))
+                if f["type"] in ("integer", "number") and values:
+                    assert (Decimal(low), Decimal(high)) == (min(map(Decimal, values)), max(map(Decimal, values)))
+                elif f["type"] == "date" and values:
+                    assert (low, high) == (min(values), max(values))
+                else:
+                    assert (low, high) == ("—", "—")
+                counts = __import__("collections").Counter(values)
+                if values and len(counts) == len(values):
+                    assert frequent == "各不相同"
+                else:
+                    top = [(v, n) for v, n in counts.most_common(3) if n > 1]
+                    assert _items(frequent) == [f"{v}（{n}）" for v, n in top]
+                assert _items(examples) == list(dict.fromkeys(values))[:3]

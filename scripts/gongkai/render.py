@@ -12,6 +12,7 @@ import re
 from urllib.parse import quote, urlencode
 
 from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
+from .columnprofile import DISTINCT_LIMIT
 from .config import Settings
 from .export import constraints_text, unit_of
 from .markup import esc, esc_md, html_table, human_size, md_table, rich_text
@@ -313,7 +314,40 @@ def _dictionary(e: Entry, t) -> str:
         )
     pk = t.resource["schema"].get("primaryKey")
     key = f"<p>主键：<code>{esc(', '.join(pk) if isinstance(pk, list) else pk)}</code></p>\n\n" if pk else ""
-    return f"### {esc_md(t.resource.get('title', t.name))}\n\n{key}" + html_table(["字段名", "中文名", "类型", "单位", "说明", "约束"], rows)
+    definitions = html_table(["字段名", "中文名", "类型", "单位", "说明", "约束"], rows)
+    return f"### {esc_md(t.resource.get('title', t.name))}\n\n{key}{definitions}\n\n{_profile(t)}"
+
+
+def _values(items: list[str]) -> str:
+    """Cell values as a list (a value may itself contain any separator)."""
+    return '<ul class="gk-values">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items else "—"
+
+
+def _profile(t) -> str:
+    """Each column as the data show it (columnprofile.py), computed when the site was built."""
+    rows = []
+    for p in t.profiles:
+        if p.distinct is None:
+            distinct = f"超过 {DISTINCT_LIMIT}"
+        else:
+            distinct = str(p.distinct)
+        if p.filled and p.distinct == p.filled:
+            frequent = "各不相同"
+        else:
+            frequent = _values([f"{esc(v)}（{n}）" for v, n in p.frequent()])
+        rows.append(
+            [
+                f"<code>{esc(p.name)}</code>",
+                f"{p.filled} / {t.rows}",
+                distinct,
+                esc(p.low) if p.low is not None else "—",
+                esc(p.high) if p.high is not None else "—",
+                frequent,
+                _values([esc(v) for v in p.examples]),
+            ]
+        )
+    intro = f'<p class="gk-profile-note">各列概况（构建时根据全部 {t.rows} 行计算；不同值最多精确计数到 {DISTINCT_LIMIT}）：</p>'
+    return intro + "\n\n" + html_table(["字段名", "非空", "不同值", "最小值", "最大值", "最常见的值（行数）", "示例"], rows, attrs="data-search-exclude")
 
 
 def _preview(t, settings: Settings) -> str:

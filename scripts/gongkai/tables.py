@@ -4,7 +4,7 @@ Nothing here holds a whole table: `chunks()` reads the CSV again, a batch of row
 time, as raw strings and as the schema types them (the same cell readers as validation,
 so every download types a cell exactly as validation did). `read_table` walks the file
 once to learn what the pages show: row count, first rows, formula-like cells, crosstab
-counts, and whether the table fits in Excel.
+counts, a profile of each column, and whether the table fits in Excel.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cells import formula_like
+from .columnprofile import FieldProfile, add_rows, new_profiles
 from .columns import BLOCK, NotPlain, fast_source, typed_values
 from .csvtext import parse
 from .load import Dataset, fields_of, schema_of
@@ -41,6 +42,7 @@ class Table:
     formulas: dict[str, tuple[int, int]] = field(default_factory=dict)  # field -> (cells, first row index)
     crosstabs: dict[tuple[str, str], Crosstab] = field(default_factory=dict)  # (rows field, columns field) -> counts
     unsafe_cell: tuple[int, str, str] | None = None  # first (row index, field, "xml" | "long") Excel cannot hold
+    profiles: list[FieldProfile] = field(default_factory=list)  # one per field, in file order
     block_size: int = BLOCK  # bytes per chunk (pyarrow)
     chunk_rows: int = SLOW_CHUNK  # rows per chunk (strict parser)
 
@@ -86,11 +88,14 @@ def read_table(ds: Dataset, resource: dict, preview_rows: int = 20, **chunking) 
     for fast in [True, False] if source else [False]:
         table = Table(resource=resource, fields=fields, header=header, file=file, fast=fast, **chunking)
         table.crosstabs = {spec: Crosstab() for spec in specs}
+        table.profiles = new_profiles(fields)
         try:
             for raw, _ in table.chunks(typed=False):
                 _survey(table, raw, preview_rows)
         except NotPlain:
             continue  # found out midway: the strict parser reads it instead
+        for profile in table.profiles:
+            profile.finish()
         return table
     raise AssertionError("the strict parser never raises NotPlain")
 
@@ -112,6 +117,7 @@ def _survey(table: Table, raw: list[list[str]], preview_rows: int) -> None:
             by[row[ci]] = by.get(row[ci], 0) + 1
     if table.unsafe_cell is None:
         table.unsafe_cell = _unsafe_cell(raw, names, start)
+    add_rows(table.profiles, raw, set(schema_of(table.resource).get("missingValues", [""])))
 
 
 def _unsafe_cell(raw: list[list[str]], names: list[str], start: int) -> tuple[int, str, str] | None:
