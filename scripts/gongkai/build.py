@@ -39,7 +39,8 @@ from .load import Dataset, discover
 from .output import sha256, sync_tree
 from .parallel import Progress, run_each
 from .problems import Problem, Report
-from .render import render_dataset, render_site, render_versions
+from .quality import assess, overall
+from .render import QUALITY_SLOT, render_dataset, render_quality_page, render_quality_panel, render_site, render_versions
 from .tables import read_tables
 from .urls import check_lock as check_lock_file
 from .urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
@@ -101,11 +102,18 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         report.extend([Problem("shallow-clone", "shallow clone: older versions are not published in this build", "datasets/", severity="warning")])
     versions, versioned = _versions(root, datasets, report, history)
     pages = render_site(summaries, settings)
+    as_of = _as_of(root, summaries, history)
+    assessed = []
     pages.update({f"datasets/{w.name}/index.md": notice_page(w) for w in withdrawn})
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         changes = history_summaries(ds, versions[ds.name], versioned)
-        pages[f"datasets/{ds.name}/index.md"] = r.page + render_versions(ds.name, versions[ds.name], r.summary.meta, changelog, changes)
+        criteria = assess(r.summary, settings, as_of)
+        assessed.append((r.summary, criteria, overall(criteria)))
+        page = r.page.replace(QUALITY_SLOT, render_quality_panel(criteria, overall(criteria), as_of))
+        pages[f"datasets/{ds.name}/index.md"] = page + render_versions(ds.name, versions[ds.name], r.summary.meta, changelog, changes)
+    assessed.sort(key=lambda a: (-a[2], a[0].name))
+    pages["quality/index.md"] = render_quality_page(assessed, as_of)
     files: dict[str, bytes | Path] = dict(_hand_written(root))
     clash = sorted(set(files) & set(pages))
     if clash:
@@ -242,6 +250,16 @@ def _checksums(summaries: list[Summary], redirects: dict[str, str], versioned: d
     moved = {old[1:]: digests[new[1:]] for old, new in redirects.items() if new[1:] in digests}
     lines = sorted(f"{sha}  {path}" for path, sha in [*digests.items(), *moved.items()])
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _as_of(root: Path, summaries: list[Summary], history: bool) -> str:
+    """The date quality is judged at: the commit being built (the newest dataset's date when
+    there is no git history), never the clock, so a commit always builds the same site."""
+    if history:
+        date = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True).stdout.strip()
+        if date:
+            return date
+    return max((s.modified for s in summaries), default="2019-05-16")
 
 
 def _epoch(generated: Generated) -> str:

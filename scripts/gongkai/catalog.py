@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .columnprofile import empty_cells
 from .config import Settings
 from .export import Download, Exported
 from .load import Dataset
@@ -54,7 +55,9 @@ class Entry:
         return self.summary().formats
 
     def summary(self) -> Summary:
-        return Summary(name=self.name, meta=self.meta, rows=self.rows, downloads=list(self.exported.downloads))
+        cells = sum(t.rows * len(t.fields) for t in self.tables)
+        empty = sum(empty_cells(t.profiles, t.rows) for t in self.tables)
+        return Summary(name=self.name, meta=self.meta, rows=self.rows, downloads=list(self.exported.downloads), cells=cells, empty=empty)
 
 
 @dataclass
@@ -68,6 +71,8 @@ class Summary:
     meta: dict
     rows: int
     downloads: list[Download]
+    cells: int = 0  # data cells (rows × fields), for the quality panel
+    empty: int = 0  # of which missing values
 
     title = Entry.title
     publisher = Entry.publisher
@@ -80,11 +85,25 @@ class Summary:
         return [k.upper() for k in ("csv", "xlsx", "json") if k in kinds]
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "meta": self.meta, "rows": self.rows, "downloads": [asdict(d) for d in self.downloads]}
+        return {
+            "name": self.name,
+            "meta": self.meta,
+            "rows": self.rows,
+            "downloads": [asdict(d) for d in self.downloads],
+            "cells": self.cells,
+            "empty": self.empty,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Summary:
-        return cls(name=data["name"], meta=data["meta"], rows=data["rows"], downloads=[Download(**d) for d in data["downloads"]])
+        return cls(
+            name=data["name"],
+            meta=data["meta"],
+            rows=data["rows"],
+            downloads=[Download(**d) for d in data["downloads"]],
+            cells=data["cells"],
+            empty=data["empty"],
+        )
 
 
 def by_modified(entries: list[Entry]) -> list[Entry]:

@@ -125,6 +125,10 @@ def _listing_page(title: str, entries: list[Entry], settings: Settings, depth: i
 
 # --- the dataset page -----------------------------------------------------------------------
 
+# Where the quality panel goes: it is judged at the date of the commit being built, so it is
+# filled in for every build (build.py) while the rest of the page comes from the cache.
+QUALITY_SLOT = "<!-- gongkai:quality -->"
+
 # Sections the same on every dataset page (downloads, preview rows, snippets, licence, changelog,
 # citation) stay out of the search index: it holds what tells datasets apart, so it stays small.
 UNSEARCHED = " { data-search-exclude }"
@@ -139,6 +143,7 @@ def render_dataset(e: Entry, settings: Settings) -> str:
         _report_problem(e, settings),
         "## 下载" + UNSEARCHED,
         _downloads(e),
+        QUALITY_SLOT,
         *(["## 统计" + UNSEARCHED, *[_crosstab(e, spec) for spec in e.meta["crosstabs"]]] if e.meta.get("crosstabs") else []),
         "## 数据字典",
         *[_dictionary(e, t) for t in e.tables],
@@ -450,3 +455,37 @@ def _changelog_entries(text: str) -> dict[str, tuple[str, str]]:
         elif current and line.strip():
             entries[current][1].append(line.strip())
     return {v: (date, " ".join(lines)) for v, (date, lines) in entries.items()}
+
+
+# --- quality ----------------------------------------------------------------------------------
+
+QUALITY_INTRO = (
+    "按开放数据评估通常检查的几个方面打分（参照复旦大学《中国地方政府数据开放报告》“开放数林”的数据层指标和“五星开放数据”）："
+    "开放许可、机器可读、表结构描述、来源、完整性（空单元格的比例）和及时性（按声明的更新频率，以构建所用提交的日期 {as_of} 为准）。"
+    "每项 0—100 分，不适用的项不计入总分。"
+)
+
+
+def render_quality_panel(criteria, total: int, as_of: str) -> str:
+    rows = [[esc(c.title), "不适用" if c.score is None else str(c.score), esc(c.why)] for c in criteria]
+    table = html_table(["方面", "得分", "说明"], rows, attrs="data-search-exclude")
+    return f"## 数据质量{UNSEARCHED}\n\n<p>总分 <strong>{total}</strong> / 100（各项的平均）。{esc(QUALITY_INTRO.format(as_of=as_of))}[全部数据集的质量](../../quality/index.md)</p>\n\n{table}"
+
+
+def render_quality_page(assessed: list, as_of: str) -> str:
+    """assessed: (summary, criteria, total) per dataset, best first."""
+    keys = [c.title for c in assessed[0][1]] if assessed else []
+    rows = []
+    for s, criteria, total in assessed:
+        cells = ["不适用" if c.score is None else str(c.score) for c in criteria]
+        rows.append([f"[{esc_md(s.title)}](../datasets/{s.name}/index.md)", f"**{total}**", *cells])
+    lowest = [(s, c) for s, criteria, _ in assessed for c in criteria if c.score is not None and c.score < 100]
+    notes = "\n".join(f"- [{esc_md(s.title)}](../datasets/{s.name}/index.md)：{esc_md(c.title)} {c.score} 分。{esc_md(c.why)}" for s, c in lowest)
+    parts = [
+        "# 数据质量",
+        esc_md(QUALITY_INTRO.format(as_of=as_of)),
+        md_table(["数据集", "总分", *keys], rows) if rows else "暂无数据集。",
+        "## 扣分的原因",
+        notes or "没有扣分项。",
+    ]
+    return "\n\n".join(parts) + "\n"
