@@ -34,11 +34,13 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
 
-# Browser tests drive Debian's chromium; the reproducibility test moves the clock with faketime.
+# Browser tests drive Debian's chromium (with CJK fonts for the screenshots and charts); the
+# reproducibility test moves the clock with faketime.
 # Install what is missing when we can (root or sudo), else say so.
-SYSTEM_PACKAGES := chromium faketime
+SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime
 browser:
 	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; command -v faketime >/dev/null || missing="$$missing faketime"; \
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \

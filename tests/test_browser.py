@@ -112,3 +112,109 @@ def test_the_dataset_page_links_work_under_the_sub_path(page, server):
     assert response.body().decode("utf-8").startswith("id,indicator,value")
     # the preview is a plain HTML table, readable without JavaScript
     assert page.locator("table >> text=公开重点领域信息").count() >= 1
+
+
+def _visible_datasets(page) -> list[str]:
+    return page.locator(".gk-catalog-list tbody tr:not([hidden]) td:first-child a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+
+
+def test_catalog_filters_narrow_the_list_and_live_in_the_url(page, server):
+    page.goto(server + "datasets/?topic=" + "行政区划")
+    assert _visible_datasets(page) == ["administrative-divisions/"]
+    assert page.locator(".gk-count").inner_text() == "显示 1 个，共 9 个数据集"
+    page.select_option('select[name="topic"]', "")
+    assert len(_visible_datasets(page)) == 9 and "topic=" not in page.url
+    page.select_option('select[name="publisher"]', "国家统计局")
+    assert _visible_datasets(page) == ["administrative-divisions/"]
+    assert "publisher=%E5%9B%BD%E5%AE%B6%E7%BB%9F%E8%AE%A1%E5%B1%80" in page.url
+    # counts follow the other choices: with this publisher, only one topic has datasets
+    topics = page.locator('select[name="topic"] option').all_inner_texts()
+    assert "行政区划（1）" in topics and "全部（1）" in topics
+    page.select_option('select[name="publisher"]', "")
+    page.select_option('select[name="sort"]', "title")
+    assert "sort=title" in page.url and len(_visible_datasets(page)) == 9
+    # a shared link opens the same view
+    page.goto(server + "datasets/?format=CSV&year=2026&frequency=" + "每年")
+    assert len(_visible_datasets(page)) == 9
+
+
+def test_the_catalog_lists_every_dataset_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(server + "datasets/?topic=" + "行政区划")
+    assert len(_visible_datasets(pg)) == 9
+    context.close()
+
+
+CONTENT_TYPES = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".json": "application/json",
+    ".zip": "application/zip",
+}
+
+
+def test_every_download_link_answers_with_the_right_type_and_bytes(page, server, built_site):
+    site = built_site / "site"
+    checked = 0
+    for folder in sorted(p for p in (site / "datasets").iterdir() if (p / "index.html").is_file() and p.name[0].isalpha()):
+        page.goto(f"{server}datasets/{folder.name}/")
+        links = page.locator("h2:has-text('下载') + p + .gk-table a").evaluate_all("els => els.map(e => e.href)")
+        assert links, folder.name
+        for url in links:
+            response = page.request.get(url)
+            assert response.status == 200, url
+            suffix = "." + url.rsplit(".", 1)[1]
+            assert response.headers["content-type"].split(";")[0] == CONTENT_TYPES[suffix], url
+            assert response.body() == (folder / url.rsplit("/", 1)[1]).read_bytes(), url
+            checked += 1
+    assert checked >= 9 * 6
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+
+
+@pytest.mark.parametrize("path", ["", "datasets/", "datasets/administrative-divisions/", "quality/"])
+def test_pages_fit_a_phone_screen(browser, server, path):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(server + path)
+    pg.wait_for_load_state("networkidle")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SCREENSHOTS / f"phone-{path.strip('/').replace('/', '-') or 'home'}.png"), full_page=True)
+    # wide tables scroll inside their own box; the page itself never scrolls sideways
+    overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, (path, overflow)
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["", "datasets/", "datasets/key-area-disclosure/", "datasets/administrative-divisions/", "quality/", "topics/", "guide/developers/"]
+)
+def test_no_serious_accessibility_violations(page, server, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+
+
+def test_a_dataset_page_stays_light(page, server, built_site):
+    """Everything a dataset page loads (HTML, styles, scripts, the search index; not the
+    downloads), counted as a static host sends it: gzip-compressed, as GitHub Pages,
+    Netlify and Cloudflare Pages all do for these types."""
+    import gzip
+
+    bodies: dict[str, bytes] = {}
+    page.on("response", lambda r: bodies.__setitem__(r.url, r.body()) if r.status == 200 else None)
+    page.goto(server + "datasets/administrative-divisions/")
+    page.wait_for_load_state("networkidle")
+    raw = sum(len(b) for b in bodies.values())
+    sent = sum(len(gzip.compress(b, 6)) for b in bodies.values())
+    print(f"\ndataset page with its assets: {sent / 1024:.0f} KB transferred ({raw / 1024:.0f} KB uncompressed) in {len(bodies)} requests")
+    assert sent < 300 * 1024, sorted((len(b), u) for u, b in bodies.items())[-8:]
+    index = (built_site / "site/search/search_index.json").stat().st_size
+    print(f"search index: {index / 1024:.0f} KB")
+    assert index < 1024 * 1024

@@ -51,7 +51,8 @@ def html_table(header: list[str], rows: list[list[str]], *, attrs: str = "") -> 
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     extra = f" {attrs}" if attrs else ""
-    return f'<div class="gk-table"{extra}>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
+    # tabindex: a wide table scrolls inside its box, and keyboard users must be able to scroll it too
+    return f'<div class="gk-table" tabindex="0"{extra}>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:

@@ -79,19 +79,49 @@ def render_home(entries: list[Entry], settings: Settings) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+# The catalog's filters: (URL parameter, label, the values of a dataset).
+FACETS = (
+    ("topic", "主题", lambda e: list(e.topics)),
+    ("publisher", "发布机构", lambda e: [e.publisher]),
+    ("frequency", "更新频率", lambda e: [e.meta.get("update_frequency", "")]),
+    ("format", "格式", lambda e: list(e.formats)),
+    ("year", "更新年份", lambda e: [e.modified[:4]]),
+)
+
+
 def render_catalog(entries: list[Entry], settings: Settings) -> str:
-    header = ["数据集", "发布机构", "主题", "最后更新", "格式"]
-    rows = [_catalog_row(e, settings, prefix="") for e in by_modified(entries)]
-    return (
-        "\n\n".join(
-            [
-                "# 全部数据集",
-                f"共 {len(entries)} 个数据集，按最后更新时间排列。也可以[按主题](../topics/index.md)或[按发布机构](../publishers/index.md)浏览。",
-                md_table(header, rows),
-            ]
+    """Every dataset, newest first, in plain HTML; with JavaScript (assets/catalog.js) the
+    filters narrow the list, show counts and keep the choice in the URL (?topic=…&year=…)."""
+    ordered = by_modified(entries)
+    controls = []
+    for key, label, values in FACETS:
+        counts: dict[str, int] = {}
+        for e in ordered:
+            for v in values(e):
+                counts[v] = counts.get(v, 0) + 1
+        keys = sorted(counts, reverse=True) if key == "year" else sorted(counts, key=lambda v: (-counts[v], v))
+        options = [f'<option value="">全部（{len(ordered)}）</option>'] + [f'<option value="{esc(v)}">{esc(v)}（{counts[v]}）</option>' for v in keys]
+        controls.append(f'<label>{label} <select name="{key}" data-facet="{key}">{"".join(options)}</select></label>')
+    controls.append('<label>排序 <select name="sort"><option value="modified">最后更新（新→旧）</option><option value="title">名称</option></select></label>')
+    rows = []
+    for e in ordered:
+        data = " ".join(f'data-{key}="{esc(chr(31).join(values(e)))}"' for key, _, values in FACETS)
+        topics = "、".join(esc(t) for t in e.topics)
+        rows.append(
+            f'<tr {data} data-modified="{esc(e.modified)}" data-title="{esc(e.title)}">'
+            f'<td><a href="{e.name}/">{esc(e.title)}</a></td><td>{esc(e.publisher)}</td><td>{topics}</td>'
+            f"<td>{esc(e.modified)}</td><td>{esc(' '.join(e.formats))}</td></tr>"
         )
-        + "\n"
+    table = (
+        '<div class="gk-table" tabindex="0">\n<table class="gk-catalog-list">\n<thead><tr><th>数据集</th><th>发布机构</th><th>主题</th><th>最后更新</th><th>格式</th></tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n</div>"
     )
+    form = (
+        f'<form class="gk-filters" data-search-exclude>\n{" ".join(controls)}\n<p class="gk-count" aria-live="polite">共 {len(ordered)} 个数据集</p>\n</form>'
+    )
+    intro = f"共 {len(entries)} 个数据集，按最后更新时间排列。也可以[按主题](../topics/index.md)或[按发布机构](../publishers/index.md)浏览；选择下面的条件筛选，筛选条件会写在网址中，可以直接分享。"
+    return "\n\n".join(["# 全部数据集", intro, f'<div class="gk-catalog">\n{form}\n\n{table}\n</div>']) + "\n"
 
 
 def _catalog_row(e: Entry, settings: Settings, prefix: str) -> list[str]:
@@ -212,7 +242,7 @@ def _metadata_table(e: Entry, settings: Settings) -> str:
     ]
     body = "\n".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     # Left out of the search index: keywords and topics are indexed as tags, the rest is not searched for.
-    return f'<div class="gk-table gk-meta" data-search-exclude>\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
+    return f'<div class="gk-table gk-meta" tabindex="0" data-search-exclude>\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
 
 
 def report_problem_url(e: Entry, settings: Settings) -> str:
