@@ -16,7 +16,9 @@ replaced by a complete, verified site: a failure at any stage leaves it as it wa
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,7 +42,7 @@ from .output import sha256, sync_tree
 from .parallel import Progress, run_each
 from .problems import Problem, Report
 from .quality import assess, overall
-from .render import QUALITY_SLOT, render_dataset, render_quality_page, render_quality_panel, render_site, render_versions
+from .render import QUALITY_SLOT, Dashboard, render_dataset, render_quality_page, render_quality_panel, render_site, render_versions
 from .tables import read_tables
 from .urls import check_lock as check_lock_file
 from .urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
@@ -101,7 +103,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     if shallow:
         report.extend([Problem("shallow-clone", "shallow clone: older versions are not published in this build", "datasets/", severity="warning")])
     versions, versioned = _versions(root, datasets, report, history)
-    pages = render_site(summaries, settings)
+    pages = render_site(summaries, settings, _dashboard(root, settings, results))
     as_of = _as_of(root, summaries, history)
     assessed = []
     pages.update({f"datasets/{w.name}/index.md": notice_page(w) for w in withdrawn})
@@ -250,6 +252,36 @@ def _checksums(summaries: list[Summary], redirects: dict[str, str], versioned: d
     moved = {old[1:]: digests[new[1:]] for old, new in redirects.items() if new[1:] in digests}
     lines = sorted(f"{sha}  {path}" for path, sha in [*digests.items(), *moved.items()])
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _dashboard(root: Path, settings: Settings, results: list[Processed]) -> Dashboard:
+    """The home page's headline figures and charts named in gongkai.yml, read from the datasets."""
+    by_name = {r.summary.name: r for r in results if r.summary}
+    board = Dashboard()
+    if settings.home_headline:
+        name, _, resource = settings.home_headline.partition("/")
+        found = by_name.get(name)
+        res = next((x for x in found.summary.meta["resources"] if x["name"] == resource), None) if found else None
+        if res is None:
+            raise BuildError(f"gongkai.yml: home.headline names {settings.home_headline}, which is not a dataset's resource")
+        with (root / "datasets" / name / res["path"]).open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        missing = {"indicator", "value", "unit"} - set(rows[0] if rows else {})
+        if missing:
+            raise BuildError(f"gongkai.yml: home.headline {settings.home_headline} has no column {', '.join(sorted(missing))}")
+        source = (found.summary.meta.get("sources") or [{}])[0]
+        board.dataset, board.title, board.figures = name, found.summary.title, rows
+        board.source = "，".join(str(source[k]) for k in ("title", "date") if source.get(k))
+    for chart in settings.home_charts:
+        name, _, view_name = chart.partition("/")
+        found = by_name.get(name)
+        view = next((v for v in found.summary.meta.get("views", []) if v["name"] == view_name), None) if found else None
+        if view is None:
+            raise BuildError(f"gongkai.yml: home.charts names {chart}, which is not a view of a dataset")
+        svg = found.files[f"datasets/{name}/{view_name}.svg"].read_bytes()[:400]
+        size = re.search(rb' width="([0-9.]+)" height="([0-9.]+)"', svg)
+        board.charts.append((name, view, (round(float(size.group(1))), round(float(size.group(2)))) if size else (0, 0)))
+    return board
 
 
 def _as_of(root: Path, summaries: list[Summary], history: bool) -> str:

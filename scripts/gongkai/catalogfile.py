@@ -20,7 +20,9 @@ MEDIA_TYPES = {
     "json": "application/json",
     "datapackage": "application/json",
     "zip": "application/zip",
+    "chart": "image/svg+xml",
 }
+DATA_KINDS = ("csv", "csv-bom", "xlsx", "json", "datapackage", "zip")  # distributions of the data (not its charts)
 COPIED = (
     "id",
     "name",

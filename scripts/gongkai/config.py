@@ -63,6 +63,8 @@ class Settings:
     update_frequencies: tuple[Frequency, ...]
     open_types: tuple[str, ...]
     limits: Limits
+    home_headline: str = ""  # "<dataset>/<resource>" whose rows are the home page's headline figures
+    home_charts: tuple[str, ...] = ()  # "<dataset>/<view>" charts on the home page
 
     @property
     def datasets_dir(self) -> Path:
@@ -159,6 +161,8 @@ def load_settings(root: Path) -> Settings:
         update_frequencies=frequencies,
         open_types=tuple(r.get("open_types", list)),
         limits=limits,
+        home_headline=r.get("home.headline", str, ""),
+        home_charts=tuple(str(c) for c in r.get("home.charts", list, [])),
     )
     if settings.default_publisher and not settings.publisher(settings.default_publisher):
         r.errors.append(f"default_publisher: {settings.default_publisher!r} is not in publishers")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from .catalog import Summary, by_modified
-from .catalogfile import MEDIA_TYPES
+from .catalogfile import DATA_KINDS, MEDIA_TYPES
 from .config import Settings
 
 CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"
@@ -67,6 +67,7 @@ def _dataset(s: Summary, settings: Settings) -> dict:
                 "format": d.kind.upper(),
             }
             for d in s.downloads
+            if d.kind in DATA_KINDS
         ],
     }
     if access != "public":  # DCAT-US: rights explains anything short of public

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from .catalog import Summary, by_modified
-from .catalogfile import MEDIA_TYPES
+from .catalogfile import DATA_KINDS, MEDIA_TYPES
 from .config import Settings
 
 CONTEXT = {
@@ -72,6 +72,7 @@ def _dataset(s: Summary, settings: Settings) -> dict:
                 **({"dct:license": licences[0]} if licences else {}),
             }
             for d in s.downloads
+            if d.kind in DATA_KINDS
         ],
     }
 

@@ -12,11 +12,13 @@ import copy
 import datetime as dt
 import decimal
 import json
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .charts import render_view
 from .load import Dataset
 from .output import file_digest
 from .tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Table
@@ -29,7 +31,7 @@ EXCEL_FIRST_DATE = dt.date(1900, 3, 1)  # Excel cannot show earlier dates (and c
 @dataclass(frozen=True)
 class Download:
     path: str  # site path, e.g. datasets/<name>/<resource>.csv
-    kind: str  # csv, csv-bom, xlsx, json, datapackage, zip
+    kind: str  # csv, csv-bom, xlsx, json, datapackage, zip, chart
     bytes: int
     sha256: str
     resource: str | None = None
@@ -41,6 +43,7 @@ class Exported:
     downloads: list[Download]
     notices: dict[str, str]  # "<resource>.xlsx" -> why it was not produced
     text_numbers: dict[str, int] = field(default_factory=dict)  # resource -> numbers kept as text in the XLSX
+    charts: dict[str, tuple[int, int]] = field(default_factory=dict)  # view name -> (width, height) of its SVG
 
 
 def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path) -> Exported:
@@ -70,6 +73,13 @@ def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path
             if as_text:
                 out.text_numbers[table.name] = as_text
         add(f"{table.name}.json", "json", lambda path, t=table: write_json(t, path), table.name)
+
+    by_name = {t.name: t for t in tables}
+    for view in ds.descriptor.get("views", []):
+        svg = render_view(view, by_name[view["resources"][0]])
+        add(f"{view['name']}.svg", "chart", lambda path, svg=svg: path.write_bytes(svg), view["resources"][0])
+        size = re.search(rb'<svg[^>]*? width="([0-9.]+)" height="([0-9.]+)"', svg)
+        out.charts[view["name"]] = (round(float(size.group(1))), round(float(size.group(2)))) if size else (0, 0)
 
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False)
     add("datapackage.json", "datapackage", lambda path: path.write_bytes(_json_bytes(published)))

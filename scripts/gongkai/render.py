@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
@@ -39,10 +40,10 @@ KIND_NAMES = {
 }
 
 
-def render_site(entries: list, settings: Settings) -> dict[str, str]:
+def render_site(entries: list, settings: Settings, dashboard: Dashboard | None = None) -> dict[str, str]:
     """Home, catalog, topic and publisher pages from dataset summaries (dataset pages: render_dataset)."""
     pages = {
-        "index.md": render_home(entries, settings),
+        "index.md": render_home(entries, settings, dashboard),
         "datasets/index.md": render_catalog(entries, settings),
         "topics/index.md": render_topic_index(entries, settings),
         "publishers/index.md": render_publisher_index(entries, settings),
@@ -57,7 +58,47 @@ def render_site(entries: list, settings: Settings) -> dict[str, str]:
 # --- home, catalog, listings ----------------------------------------------------------------
 
 
-def render_home(entries: list[Entry], settings: Settings) -> str:
+@dataclass
+class Dashboard:
+    """The home page's headline figures and charts (gongkai.yml `home`), read by build.py."""
+
+    dataset: str = ""  # the headline resource's dataset
+    title: str = ""
+    source: str = ""  # its first source: title and date
+    figures: list[dict] = field(default_factory=list)  # its rows, as text
+    charts: list[tuple[str, dict, tuple[int, int]]] = field(default_factory=list)  # (dataset, view, (width, height))
+
+
+def _dashboard(d: Dashboard | None) -> list[str]:
+    if d is None or not (d.figures or d.charts):
+        return []
+    parts = []
+    if d.figures:
+        tiles = []
+        for row in d.figures:
+            value = row["value"]
+            shown = f"{int(value):,}" if value.isdigit() else value
+            quote = f'<span class="gk-tile-quote">原文：“{esc(row["quote"])}”</span>' if row.get("quote") else ""
+            period = f"{esc(row['period_label'])} · " if row.get("period_label") else ""
+            tiles.append(
+                f'<div class="gk-tile"><strong>{esc(row.get("qualifier", ""))}{esc(shown)}<small> {esc(row.get("unit", ""))}</small></strong>'
+                f"<span>{period}{esc(row['indicator'])}</span>{quote}</div>"
+            )
+        parts += [
+            "## 主要数字",
+            '<div class="gk-tiles">\n' + "\n".join(tiles) + "\n</div>",
+            f"数字和原文出自数据集[{esc_md(d.title)}](datasets/{d.dataset}/index.md)（来源：{esc_md(d.source)}），每个数字都可以在那里下载并核对原文所在段落。",
+        ]
+    for dataset, view, (width, height) in d.charts:
+        size = f' width="{width}" height="{height}"' if width else ""
+        parts.append(
+            f'<figure class="gk-chart">\n<img src="datasets/{dataset}/{esc(view["name"])}.svg" alt="{esc(view["description"])}"{size} loading="lazy">\n'
+            f'<figcaption>{esc(view["title"])}。数据：<a href="datasets/{dataset}/">{esc(dataset)}</a></figcaption>\n</figure>'
+        )
+    return parts
+
+
+def render_home(entries: list[Entry], settings: Settings, dashboard: Dashboard | None = None) -> str:
     rows = sum(e.rows for e in entries)
     latest = by_modified(entries)[:5]
     topics = used_topics(entries, settings)
@@ -67,6 +108,7 @@ def render_home(entries: list[Entry], settings: Settings) -> str:
         f'<div class="gk-stats">\n<div><strong>{len(entries)}</strong> 个数据集</div>\n'
         f"<div><strong>{rows}</strong> 行数据</div>\n"
         f"<div><strong>{len(used_publishers(entries, settings))}</strong> 个发布机构</div>\n</div>",
+        *_dashboard(dashboard),
         "## 最近更新",
         "\n".join(f"- [{esc_md(e.title)}](datasets/{e.name}/index.md)（{e.modified}）" for e in latest),
         "[查看全部数据集](datasets/index.md)",
@@ -174,6 +216,7 @@ def render_dataset(e: Entry, settings: Settings) -> str:
         "## 下载" + UNSEARCHED,
         _downloads(e),
         QUALITY_SLOT,
+        *(["## 图表" + UNSEARCHED, *[_chart(e, view) for view in e.meta["views"]]] if e.meta.get("views") else []),
         *(["## 统计" + UNSEARCHED, *[_crosstab(e, spec) for spec in e.meta["crosstabs"]]] if e.meta.get("crosstabs") else []),
         "## 数据字典",
         *[_dictionary(e, t) for t in e.tables],
@@ -298,6 +341,18 @@ def _downloads(e: Entry) -> str:
     )
     table = html_table(["适用于", "资源", "文件", "格式", "大小", "SHA-256"], rows, attrs="data-search-exclude")
     return guide + "\n\n" + table + _download_notes(e)
+
+
+def _chart(e: Entry, view: dict) -> str:
+    """A chart drawn at build time from the dataset's own rows, with its words and its data."""
+    width, height = e.exported.charts.get(view["name"], (0, 0))
+    size = f' width="{width}" height="{height}"' if width else ""
+    resource = view["resources"][0]
+    files = "、".join(f'<a href="{esc(resource)}.{kind}">{esc(resource)}.{kind}</a>' for kind in ("csv", "xlsx") if e.downloads(resource=resource, kind=kind))
+    return (
+        f'<figure class="gk-chart">\n<img src="{esc(view["name"])}.svg" alt="{esc(view["description"])}"{size} loading="lazy">\n'
+        f"<figcaption>{esc(view['title'])}。{esc(view['description'])} 图表数据：{files}</figcaption>\n</figure>"
+    )
 
 
 def _file_link(path: str) -> str:

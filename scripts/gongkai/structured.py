@@ -6,7 +6,7 @@ Pure: built from the entry's metadata and downloads; the theme puts it in the pa
 from __future__ import annotations
 
 from .catalog import Entry
-from .catalogfile import MEDIA_TYPES
+from .catalogfile import DATA_KINDS, MEDIA_TYPES
 from .config import Settings
 
 
@@ -42,6 +42,7 @@ def dataset_jsonld(e: Entry, settings: Settings) -> dict:
                 "sha256": d.sha256,
             }
             for d in e.exported.downloads
+            if d.kind in DATA_KINDS
         ],
     }
     created = meta.get("created")

@@ -19,6 +19,7 @@ from .checks.placeholder import check_placeholders, covered, placeholder_pointer
 from .checks.profile import check_profile
 from .checks.table import check_metadata, check_tables
 from .checks.text import check_descriptor_text, check_markdown_text, check_table_text, text_problems
+from .checks.views import check_views
 from .columns import BLOCK, FastSource, NotPlain, fast_source
 from .config import Settings
 from .csvtext import CsvText
@@ -57,6 +58,7 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
     placeholders = placeholder_pointers(ds.descriptor)
     problems += [p for p in check_profile(ds, lines, settings) if not covered(p.field, placeholders)]
     problems += check_placeholders(ds, lines)
+    problems += check_views(ds, lines)
     problems += check_descriptor_text(ds, lines)
     problems += check_readme(ds)
     problems += check_changelog(ds)
