@@ -103,7 +103,9 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     if shallow:
         report.extend([Problem("shallow-clone", "shallow clone: older versions are not published in this build", "datasets/", severity="warning")])
     versions, versioned = _versions(root, datasets, report, history)
-    pages = render_site(summaries, settings, _dashboard(root, settings, results))
+    board, problems = _dashboard(root, settings, results)
+    report.extend(problems)
+    pages = render_site(summaries, settings, board)
     as_of = _as_of(root, summaries, history)
     assessed = []
     pages.update({f"datasets/{w.name}/index.md": notice_page(w) for w in withdrawn})
@@ -254,34 +256,45 @@ def _checksums(summaries: list[Summary], redirects: dict[str, str], versioned: d
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _dashboard(root: Path, settings: Settings, results: list[Processed]) -> Dashboard:
-    """The home page's headline figures and charts named in gongkai.yml, read from the datasets."""
+def _dashboard(root: Path, settings: Settings, results: list[Processed]) -> tuple[Dashboard, list[Problem]]:
+    """The home page's headline figures and charts named in gongkai.yml, read from the datasets.
+    One that names nothing published is left out with a warning (a fork that has not yet
+    chosen its own still builds)."""
     by_name = {r.summary.name: r for r in results if r.summary}
     board = Dashboard()
+    problems = []
+
+    def skip(message: str) -> None:
+        problems.append(Problem("home-missing", message + "; it is left off the home page", SETTINGS_FILE, severity="warning"))
+
     if settings.home_headline:
         name, _, resource = settings.home_headline.partition("/")
         found = by_name.get(name)
         res = next((x for x in found.summary.meta["resources"] if x["name"] == resource), None) if found else None
-        if res is None:
-            raise BuildError(f"gongkai.yml: home.headline names {settings.home_headline}, which is not a dataset's resource")
-        with (root / "datasets" / name / res["path"]).open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
+        rows = []
+        if res is not None:
+            with (root / "datasets" / name / res["path"]).open(encoding="utf-8", newline="") as f:
+                rows = list(csv.DictReader(f))
         missing = {"indicator", "value", "unit"} - set(rows[0] if rows else {})
-        if missing:
-            raise BuildError(f"gongkai.yml: home.headline {settings.home_headline} has no column {', '.join(sorted(missing))}")
-        source = (found.summary.meta.get("sources") or [{}])[0]
-        board.dataset, board.title, board.figures = name, found.summary.title, rows
-        board.source = "，".join(str(source[k]) for k in ("title", "date") if source.get(k))
+        if res is None:
+            skip(f"home.headline names {settings.home_headline}, which is not a published dataset's resource")
+        elif missing:
+            skip(f"home.headline {settings.home_headline} has no column {', '.join(sorted(missing))}")
+        else:
+            source = (found.summary.meta.get("sources") or [{}])[0]
+            board.dataset, board.title, board.figures = name, found.summary.title, rows
+            board.source = "，".join(str(source[k]) for k in ("title", "date") if source.get(k))
     for chart in settings.home_charts:
         name, _, view_name = chart.partition("/")
         found = by_name.get(name)
         view = next((v for v in found.summary.meta.get("views", []) if v["name"] == view_name), None) if found else None
         if view is None:
-            raise BuildError(f"gongkai.yml: home.charts names {chart}, which is not a view of a dataset")
+            skip(f"home.charts names {chart}, which is not a view of a published dataset")
+            continue
         svg = found.files[f"datasets/{name}/{view_name}.svg"].read_bytes()[:400]
         size = re.search(rb' width="([0-9.]+)" height="([0-9.]+)"', svg)
         board.charts.append((name, view, (round(float(size.group(1))), round(float(size.group(2)))) if size else (0, 0)))
-    return board
+    return board, problems
 
 
 def _as_of(root: Path, summaries: list[Summary], history: bool) -> str:
