@@ -218,3 +218,26 @@ def test_a_dataset_page_stays_light(page, server, built_site):
     index = (built_site / "site/search/search_index.json").stat().st_size
     print(f"search index: {index / 1024:.0f} KB")
     assert index < 1024 * 1024
+
+
+def test_the_language_switch_leads_to_the_english_interface_and_back(page, server):
+    import json as _json
+
+    desc = _json.loads((Path(__file__).resolve().parents[1] / "datasets/key-area-disclosure/datapackage.json").read_text(encoding="utf-8"))
+    page.goto(server + "datasets/key-area-disclosure/")
+    page.locator(".md-header .md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="en"]').first.click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.url.endswith(f"{PREFIX}en/datasets/key-area-disclosure/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text().rstrip("¶") == desc["title_en"]
+    assert page.locator("input.md-search__input").get_attribute("placeholder") == "Search"
+    assert "Data quality" in page.locator(".md-tabs").inner_text()
+    # the English page's downloads are the very files of the Chinese page
+    href = page.locator("a[href$='figures.csv']").first.get_attribute("href")
+    response = page.request.get(page.url + href)
+    assert response.status == 200 and response.body() == (Path(__file__).resolve().parents[1] / "datasets/key-area-disclosure/data/figures.csv").read_bytes()
+    page.locator(".md-header .md-select").first.hover()
+    page.locator('a.md-select__link[hreflang="zh"]').first.click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.url.endswith(f"{PREFIX}datasets/key-area-disclosure/") and page.locator("h1").inner_text().rstrip("¶") == desc["title"]

@@ -43,6 +43,7 @@ from .parallel import Progress, run_each
 from .problems import Problem, Report
 from .quality import assess, overall
 from .render import QUALITY_SLOT, Dashboard, render_dataset, render_quality_page, render_quality_panel, render_site, render_versions
+from .render_en import render_dataset_en, render_site_en
 from .tables import read_tables
 from .urls import check_lock as check_lock_file
 from .urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
@@ -75,6 +76,7 @@ class Processed:
     page: str | None
     files: dict[str, Path]  # site path -> exported file, in build/cache
     digests: dict[str, str] = field(default_factory=dict)  # site path -> SHA-256 of each file
+    page_en: str | None = None  # the English page (render_en.py)
 
 
 def build(root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs", progress: Progress | None = None) -> Generated:
@@ -106,6 +108,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     board, problems = _dashboard(root, settings, results)
     report.extend(problems)
     pages = render_site(summaries, settings, board)
+    pages.update(render_site_en(summaries, settings))
     as_of = _as_of(root, summaries, history)
     assessed = []
     pages.update({f"datasets/{w.name}/index.md": notice_page(w) for w in withdrawn})
@@ -116,6 +119,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         assessed.append((r.summary, criteria, overall(criteria)))
         page = r.page.replace(QUALITY_SLOT, render_quality_panel(criteria, overall(criteria), as_of))
         pages[f"datasets/{ds.name}/index.md"] = page + render_versions(ds.name, versions[ds.name], r.summary.meta, changelog, changes)
+        pages[f"datasets/{ds.name}/index.en.md"] = r.page_en
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages["quality/index.md"] = render_quality_page(assessed, as_of)
     files: dict[str, bytes | Path] = dict(_hand_written(root))
@@ -191,7 +195,7 @@ def process_dataset(ds: Dataset, settings: Settings, settings_bytes: bytes) -> P
     if hit is not None:
         record, files = hit
         summary = Summary.from_dict(record["summary"]) if record["summary"] else None
-        return Processed([Problem(**p) for p in record["problems"]], summary, record["page"], files, cache.digests(record))
+        return Processed([Problem(**p) for p in record["problems"]], summary, record["page"], files, cache.digests(record), record.get("page_en"))
     problems = validate_dataset(ds, settings)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
     if any(p.is_error for p in problems):
@@ -204,8 +208,13 @@ def process_dataset(ds: Dataset, settings: Settings, settings_bytes: bytes) -> P
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
             (folder / rel).write_bytes(data)
             files[rel] = folder / rel
-        result = Processed(problems + broken, entry.summary(), render_dataset(entry, settings), files)
-    record = {"problems": [p.to_dict() for p in problems], "summary": result.summary.to_dict() if result.summary else None, "page": result.page}
+        result = Processed(problems + broken, entry.summary(), render_dataset(entry, settings), files, page_en=render_dataset_en(entry, settings))
+    record = {
+        "problems": [p.to_dict() for p in problems],
+        "summary": result.summary.to_dict() if result.summary else None,
+        "page": result.page,
+        "page_en": result.page_en,
+    }
     result.digests = cache.write(settings.root, ds.name, key, record, result.files)
     return result
 

@@ -23,7 +23,7 @@ from .load import fields_of, schema_of
 
 FAST_TYPES = {"string", "integer", "number", "date", "boolean"}
 FAST_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
-PLAIN_FIELD_KEYS = {"name", "title", "description", "type", "format", "constraints", "unit", "unitField", "example", "rdfType"}
+PLAIN_FIELD_KEYS = {"name", "title", "description", "type", "format", "constraints", "unit", "unitField", "example", "rdfType", "title_en", "description_en"}
 INTEGER = r"^-?[0-9]{1,18}$"
 NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

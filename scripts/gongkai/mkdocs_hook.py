@@ -10,6 +10,8 @@ import json
 import logging
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
 from gongkai.build import generate_docs
 from gongkai.config import load_settings
 from gongkai.errors import GongkaiError, InvalidData
@@ -35,7 +37,16 @@ def on_config(config):
     return config
 
 
+def _nested(config) -> bool:
+    """Whether this is the i18n plugin building another language inside the main build
+    (the English interface): the main build's state must survive it."""
+    i18n = config.plugins.get("i18n")
+    return bool(getattr(i18n, "building", False))
+
+
 def on_pre_build(config):
+    if _nested(config):
+        return
     _search.clear()
     if _command["name"] != "serve":
         return
@@ -57,15 +68,20 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+@event_priority(-100)  # after every plugin, the i18n plugin's rewrite of the index included
 def on_post_build(config):
     # Material writes its search index with every Chinese character as a \uXXXX escape
     # (6 bytes instead of 3); the same JSON written as UTF-8 is about half the download.
     # It also repeats a page's tags on every section; the page's own entry is the one a tag
     # should find, so the sections drop theirs. Dataset pages join as one entry each, their
     # Chinese split by jieba exactly as Material splits it.
+    if _nested(config):
+        return  # the main build finishes the one index, after every language is built
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
+        # Pages under en/ without an English version repeat the Chinese ones: one copy is indexed.
+        data["docs"] = [doc for doc in data.get("docs", []) if not doc.get("location", "").startswith("en/")]
         for doc in data.get("docs", []):
             if "#" in doc.get("location", ""):
                 doc.pop("tags", None)

@@ -28,15 +28,17 @@ HEADER = "# Every public path this site has published (append-only; `gongkai loc
 
 def public_paths(files: dict) -> set[str]:
     """The paths people and programs link to, from the generated file map (MkDocs turns
-    a.md into /a/ and a/index.md into /a/). Theme assets and stylesheets are not a contract."""
+    a.md into /a/ and a/index.md into /a/; a/index.en.md is /en/a/). Theme assets and stylesheets are not a contract."""
     paths = set()
     for rel in files:
         if rel.startswith(("assets/", "_")):  # theme assets; host settings (_headers, _redirects)
             continue
         if rel.endswith(".md"):
             page = rel[: -len(".md")]
+            english = page.endswith(".en")  # a.en.md is the English a.md, published under /en/ (i18n plugin)
+            page = page[: -len(".en")] if english else page
             page = page[: -len("index")] if page == "index" or page.endswith("/index") else page + "/"
-            paths.add("/" + page)
+            paths.add("/" + ("en/" if english else "") + page)
         else:
             paths.add("/" + rel)
     return paths
