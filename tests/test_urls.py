@@ -61,6 +61,8 @@ def test_a_renamed_dataset_fails_until_redirected_and_then_every_old_url_answers
     assert f"{hashlib.sha256(old_csv).hexdigest()}  datasets/tiny/items.csv" in (site / "SHA256SUMS").read_text(encoding="utf-8")
     urls = json.loads((site / "urls.json").read_text(encoding="utf-8"))
     assert urls["redirects"]["/datasets/tiny/"] == "/datasets/tiny-items/" and "/datasets/tiny-items/" in urls["paths"]
+    assert urls["redirects"]["/en/datasets/tiny/"] == "/en/datasets/tiny-items/"  # the English page follows its dataset
+    assert '<link rel="canonical" href="../tiny-items/">' in (site / "en/datasets/tiny/index.html").read_text(encoding="utf-8")
     assert "/datasets/tiny/ /datasets/tiny-items/ 301\n" in (site / "_redirects").read_text(encoding="utf-8")  # for hosts that read it
 
     assert "url-not-locked" in built.stderr and "/datasets/tiny-items/ is new" in built.stderr

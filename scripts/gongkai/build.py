@@ -111,7 +111,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     pages.update(render_site_en(summaries, settings))
     as_of = _as_of(root, summaries, history)
     assessed = []
-    pages.update({f"datasets/{w.name}/index.md": notice_page(w) for w in withdrawn})
+    pages.update({f"datasets/{w.name}/index{lang}.md": notice_page(w) for w in withdrawn for lang in ("", ".en")})  # the notice in both interfaces
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         changes = history_summaries(ds, versions[ds.name], versioned)

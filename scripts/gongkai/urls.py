@@ -85,6 +85,9 @@ def read_redirects(root: Path, published: set[str]) -> tuple[dict[str, str], lis
             problems.append(Problem("invalid-redirects", f"{old} and {new}: a page redirects to a page, a file to a file", REDIRECTS, line=where))
         else:
             redirects[old] = new
+    for old, new in list(redirects.items()):  # a moved page's English version moves with it
+        if old.endswith("/") and "/en" + new in published and "/en" + old not in published:
+            redirects.setdefault("/en" + old, "/en" + new)
     return redirects, problems
 
 
