@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import html
 import io
@@ -11,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -176,17 +178,22 @@ def test_the_site_also_builds_with_properdocs(repo_factory, generator):
     assert (repo / "site/datasets/tiny/items.xlsx").is_file()
 
 
-def test_each_dataset_page_says_which_file_for_which_tool_and_links_a_prefilled_problem_report(built_site):
-    from urllib.parse import parse_qs, urlsplit
-
-    site = built_site / "site"
+def _seed_pages(site: Path):
+    """(folder, descriptor, built page) for every seed dataset."""
     for folder in sorted(p for p in (ROOT / "datasets").iterdir() if p.is_dir()):
         desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-        page = (site / "datasets" / folder.name / "index.html").read_text(encoding="utf-8")
+        yield folder, desc, (site / "datasets" / folder.name / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_dataset_page_says_which_file_for_which_tool_and_links_a_prefilled_problem_report(built_site):
+    from urllib.parse import parse_qs
+
+    site = built_site / "site"
+    for folder, desc, page in _seed_pages(site):
         for res in desc["resources"]:
-            csv = (folder / res["path"]).read_bytes()
+            data = (folder / res["path"]).read_bytes()
             # the BOM variant is the CSV, byte for byte, behind the three bytes old Excel needs
-            assert (site / "datasets" / folder.name / f"{res['name']}.bom.csv").read_bytes() == b"\xef\xbb\xbf" + csv
+            assert (site / "datasets" / folder.name / f"{res['name']}.bom.csv").read_bytes() == b"\xef\xbb\xbf" + data
             assert f'href="{res["name"]}.bom.csv"' in page
         for use in ("Excel、WPS 表格", "旧版 Excel（打开 CSV 时中文乱码）", "编程、数据库、统计软件（UTF-8）", "网页开发"):
             assert f"<td>{use}</td>" in page, (folder.name, use)
@@ -212,12 +219,9 @@ def _items(cell: str) -> list[str]:
 def test_the_data_dictionary_shows_a_column_profile_computed_from_every_row(built_site):
     from decimal import Decimal
 
-    site = built_site / "site"
-    for folder in sorted(p for p in (ROOT / "datasets").iterdir() if p.is_dir()):
-        desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-        page = (site / "datasets" / folder.name / "index.html").read_text(encoding="utf-8")
+    for folder, desc, page in _seed_pages(built_site / "site"):
         for res in desc["resources"]:
-            header, *rows = list(__import__("csv").reader(io.StringIO((folder / res["path"]).read_text(encoding="utf-8"))))
+            header, *rows = list(csv.reader(io.StringIO((folder / res["path"]).read_text(encoding="utf-8"))))
             shown = _profile_rows(page, res["title"])
             assert list(shown) == header, (folder.name, res["name"])
             for i, f in enumerate(res["schema"]["fields"]):
@@ -231,7 +235,7 @@ def test_the_data_dictionary_shows_a_column_profile_computed_from_every_row(buil
                     assert (low, high) == (min(values), max(values))
                 else:
                     assert (low, high) == ("—", "—")
-                counts = __import__("collections").Counter(values)
+                counts = Counter(values)
                 if values and len(counts) == len(values):
                     assert frequent == "各不相同"
                 else:

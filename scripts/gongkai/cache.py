@@ -8,6 +8,7 @@ so any change to any of them is a miss. Entries are JSON and plain files under b
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -24,6 +25,7 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)  # the code does not change while a build runs: read it once, not once per dataset
 def code_version() -> str:
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):

@@ -88,6 +88,8 @@ def snapshot_published(name: str, version: str, files: dict[str, bytes]) -> Snap
 def history_summaries(ds: Dataset, versions: list, files: dict[str, bytes]) -> dict[str, str]:
     """version -> what it changed from the version before it, for each published version
     (newest first, the working tree's first); the oldest is the first publication."""
+    if len(versions) == 1:  # nothing to compare: no file needs reading
+        return {versions[0].version: summary_zh(compare(None, Snapshot(descriptor={}, tables={})))}
     snapshots = [snapshot_here(ds) if v.commit is None else snapshot_published(ds.name, v.version, files) for v in versions]
     out = {}
     for i, v in enumerate(versions):

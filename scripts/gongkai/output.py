@@ -24,13 +24,23 @@ def file_digest(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def write_if_changed(path: Path, data: bytes | Path) -> None:
+def write_if_changed(path: Path | str, data: bytes | Path) -> None:
     """Put bytes, or a copy of a file, at path, unless it already holds exactly that."""
-    if path.is_file():
-        if isinstance(data, bytes) and path.stat().st_size == len(data) and path.read_bytes() == data:
+    path = Path(path)
+    try:
+        held = os.stat(path)  # one stat answers "is it there" and, for a hard link, "is it the same file"
+    except FileNotFoundError:
+        held = None
+    if held is not None:
+        if isinstance(data, bytes) and held.st_size == len(data) and path.read_bytes() == data:
             return
-        if isinstance(data, Path) and (os.path.samefile(path, data) or filecmp.cmp(path, data, shallow=False)):
-            return
+        if isinstance(data, Path):
+            source = os.stat(data)
+            if (held.st_ino, held.st_dev) == (source.st_ino, source.st_dev):
+                return
+            if held.st_size == source.st_size and filecmp.cmp(path, data, shallow=False):
+                _relink(data, path)  # the same bytes: link it, so the next build decides by the inode alone
+                return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)
@@ -38,6 +48,16 @@ def write_if_changed(path: Path, data: bytes | Path) -> None:
         tmp.write_bytes(data)
     else:
         _link_or_copy(data, tmp)
+    os.replace(tmp, path)
+
+
+def _relink(source: Path, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        return  # another file system: the copy stays, compared by content next time
     os.replace(tmp, path)
 
 
@@ -52,17 +72,19 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
     """Make `root` hold exactly `files` (relative POSIX path -> bytes, or a file to copy), touching only what differs."""
+    top = str(root)
+    wanted = {os.path.join(top, *rel.split("/")) for rel in files}  # strings: thousands of files, no pathlib overhead
     for rel, data in files.items():
-        write_if_changed(root / rel, data)
+        write_if_changed(os.path.join(top, *rel.split("/")), data)
     if not root.is_dir():
         return
-    wanted = {root / rel for rel in files}
-    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+    for dirpath, dirnames, filenames in os.walk(top, topdown=False):
         for name in filenames:
-            path = Path(dirpath, name)
+            path = os.path.join(dirpath, name)
             if path not in wanted:
-                path.unlink()
+                os.unlink(path)
         for name in dirnames:
-            path = Path(dirpath, name)
-            if not any(path.iterdir()):
-                path.rmdir()
+            try:
+                os.rmdir(os.path.join(dirpath, name))  # only an empty folder goes
+            except OSError:
+                pass
