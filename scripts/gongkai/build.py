@@ -93,17 +93,10 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     settings_bytes = (root / SETTINGS_FILE).read_bytes()
     # Unchanged datasets come straight from the cache; only the others go to worker processes
     # (starting the pool costs more than reading a thousand cache records).
-    cached = [from_cache(ds, settings, settings_bytes) for ds in datasets]
-    fresh = iter(
-        run_each(
-            process_dataset,
-            [ds for ds, hit in zip(datasets, cached, strict=True) if hit is None],
-            settings,
-            settings_bytes,
-            stage="datasets",
-            progress=progress,
-        )
-    )
+    keys = [cache.dataset_key(ds, settings_bytes) for ds in datasets]
+    cached = [from_cache(ds, settings, key) for ds, key in zip(datasets, keys, strict=True)]
+    todo = [(ds, key) for ds, key, hit in zip(datasets, keys, cached, strict=True) if hit is None]
+    fresh = iter(run_each(_process_keyed, todo, settings, stage="datasets", progress=progress))
     results = [hit if hit is not None else next(fresh) for hit in cached]
     report = Report(datasets=[ds.name for ds in datasets])
     for result in results:
@@ -201,9 +194,9 @@ def _check_urls(
     return published, redirects
 
 
-def from_cache(ds: Dataset, settings: Settings, settings_bytes: bytes) -> Processed | None:
-    """The dataset as the last build left it, when nothing it depends on has changed."""
-    hit = cache.read(settings.root, ds.name, cache.dataset_key(ds, settings_bytes))
+def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | None:
+    """The dataset as the last build left it, when nothing it depends on (its key) has changed."""
+    hit = cache.read(settings.root, ds.name, key)
     if hit is None:
         return None
     record, files = hit
@@ -211,12 +204,17 @@ def from_cache(ds: Dataset, settings: Settings, settings_bytes: bytes) -> Proces
     return Processed([Problem(**p) for p in record["problems"]], summary, record["page"], files, cache.digests(record), record.get("page_en"))
 
 
-def process_dataset(ds: Dataset, settings: Settings, settings_bytes: bytes) -> Processed:
-    """Validate, export and render one dataset, or take all three from the cache."""
-    hit = from_cache(ds, settings, settings_bytes)
+def _process_keyed(job: tuple[Dataset, str], settings: Settings) -> Processed:
+    ds, key = job
+    return process_dataset(ds, settings, key)
+
+
+def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed:
+    """Validate, export and render one dataset, or take all three from the cache.
+    key: its cache.dataset_key, computed once by the caller."""
+    hit = from_cache(ds, settings, key)
     if hit is not None:
         return hit
-    key = cache.dataset_key(ds, settings_bytes)
     problems = validate_dataset(ds, settings)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
     if any(p.is_error for p in problems):
