@@ -242,3 +242,19 @@ def test_the_data_dictionary_shows_a_column_profile_computed_from_every_row(buil
                     top = [(v, n) for v, n in counts.most_common(3) if n > 1]
                     assert _items(frequent) == [f"{v}（{n}）" for v, n in top]
                 assert _items(examples) == list(dict.fromkeys(values))[:3]
+
+
+def test_english_pages_show_the_english_metadata_and_link_the_same_files(built_site):
+    site = built_site / "site"
+    settings = yaml.safe_load((ROOT / "gongkai.yml").read_text(encoding="utf-8"))
+    home = (site / "en/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in home and f">{settings['site']['name_en']}<" in home
+    for folder, desc, _ in _seed_pages(site):
+        page = (site / "en/datasets" / folder.name / "index.html").read_text(encoding="utf-8")
+        assert f">{html.escape(desc['title_en'])}<" in page and html.escape(desc["description_en"]) in page
+        links = re.findall(r'href="(\.\./\.\./\.\./datasets/[^"]+\.(?:csv|xlsx|json|zip))"', page)
+        assert links, folder.name
+        for link in links:  # resolved from /en/datasets/<name>/: the one published copy
+            assert (site / "en/datasets" / folder.name / link).resolve().is_file(), link
+        for res in desc["resources"]:
+            assert html.escape(res["title_en"]) in page

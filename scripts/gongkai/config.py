@@ -63,6 +63,7 @@ class Settings:
     update_frequencies: tuple[Frequency, ...]
     open_types: tuple[str, ...]
     limits: Limits
+    site_name_en: str = ""  # the site's name on the English pages
     home_headline: str = ""  # "<dataset>/<resource>" whose rows are the home page's headline figures
     home_charts: tuple[str, ...] = ()  # "<dataset>/<view>" charts on the home page
 
@@ -161,6 +162,7 @@ def load_settings(root: Path) -> Settings:
         update_frequencies=frequencies,
         open_types=tuple(r.get("open_types", list)),
         limits=limits,
+        site_name_en=r.get("site.name_en", str, ""),
         home_headline=r.get("home.headline", str, ""),
         home_charts=tuple(str(c) for c in r.get("home.charts", list, [])),
     )

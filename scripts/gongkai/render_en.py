@@ -43,7 +43,7 @@ def render_home_en(entries: list, settings: Settings) -> str:
     latest = by_modified(entries)[:5]
     items = "\n".join(f"- [{esc_md(english(e.meta, 'title')[0])}](datasets/{e.name}/index.md) ({e.modified})" for e in latest)
     parts = [
-        "# Guangzhou government information disclosure data",
+        f"# {esc_md(settings.site_name_en or settings.site_name)}",
         f'<p class="gk-lede">An open catalogue of data published under China\'s Regulations on the Disclosure of Government Information (政府信息公开条例): '
         f"{len(entries)} datasets, {sum(e.rows for e in entries)} rows from {len(used_publishers(entries, settings))} publishers, each figure with its source. "
         "Pages are in Chinese with an English interface; titles and descriptions are in English where the publisher gives them.</p>",
