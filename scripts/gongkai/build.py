@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from urllib.parse import urlsplit
 from . import cache
 from .catalog import Entry, Summary
 from .catalogfile import catalog_json, schema_bytes
+from .charts import svg_size
 from .config import SETTINGS_FILE, Settings, load_settings
 from .datajson import contacts_missing, data_json
 from .dcat import catalog_jsonld
@@ -210,11 +210,8 @@ def _process_keyed(job: tuple[Dataset, str], settings: Settings) -> Processed:
 
 
 def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed:
-    """Validate, export and render one dataset, or take all three from the cache.
-    key: its cache.dataset_key, computed once by the caller."""
-    hit = from_cache(ds, settings, key)
-    if hit is not None:
-        return hit
+    """Validate, export and render one dataset that the cache does not hold (from_cache),
+    and cache the result under key, its cache.dataset_key."""
     problems = validate_dataset(ds, settings)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
     if any(p.is_error for p in problems):
@@ -319,9 +316,7 @@ def _dashboard(root: Path, settings: Settings, results: list[Processed]) -> tupl
         if view is None:
             skip(f"home.charts names {chart}, which is not a view of a published dataset")
             continue
-        svg = found.files[f"datasets/{name}/{view_name}.svg"].read_bytes()[:400]
-        size = re.search(rb' width="([0-9.]+)" height="([0-9.]+)"', svg)
-        board.charts.append((name, view, (round(float(size.group(1))), round(float(size.group(2)))) if size else (0, 0)))
+        board.charts.append((name, view, svg_size(found.files[f"datasets/{name}/{view_name}.svg"].read_bytes())))
     return board, problems
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import decimal
+import re
 from pathlib import Path
 
 from .tables import Table
@@ -41,6 +42,12 @@ def render_view(view: dict, table: Table) -> bytes:
     spec.setdefault("title", view["title"])
     svg = vlc.vegalite_to_svg(spec, config=CONFIG, allowed_base_urls=[], format_locale="zh-CN", time_format_locale="zh-CN")
     return svg.encode("utf-8")
+
+
+def svg_size(svg: bytes) -> tuple[int, int]:
+    """The drawing's width and height in pixels, from its opening tag; (0, 0) if it gives none."""
+    size = re.search(rb'<svg[^>]*? width="([0-9.]+)" height="([0-9.]+)"', svg[:1000])
+    return (round(float(size.group(1))), round(float(size.group(2)))) if size else (0, 0)
 
 
 def records(table: Table) -> list[dict]:

@@ -16,14 +16,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .history import SEMVER
 from .load import DESCRIPTOR, Dataset, fields_of, schema_of
 
 PATCH, MINOR, MAJOR = 1, 2, 3
 LEVELS = {PATCH: "patch", MINOR: "minor", MAJOR: "major"}
+FIRST = "首次发布"  # what the first published version changed
 SAMPLE = 20  # rows listed per kind of change; every one is counted
 UNCOMPARED = {"version", "modified", "resources"}  # descriptor keys not counted as a metadata edit
 
@@ -89,7 +90,7 @@ def history_summaries(ds: Dataset, versions: list, files: dict[str, bytes]) -> d
     """version -> what it changed from the version before it, for each published version
     (newest first, the working tree's first); the oldest is the first publication."""
     if len(versions) == 1:  # nothing to compare: no file needs reading
-        return {versions[0].version: summary_zh(compare(None, Snapshot(descriptor={}, tables={})))}
+        return {versions[0].version: FIRST}
     snapshots = [snapshot_here(ds) if v.commit is None else snapshot_published(ds.name, v.version, files) for v in versions]
     out = {}
     for i, v in enumerate(versions):
@@ -130,7 +131,7 @@ def compare(old: Snapshot | None, new: Snapshot) -> Diff:
 def summary_zh(diff: Diff) -> str:
     """One line for the public: what this version changed from the one before it."""
     if diff.old is None:
-        return "首次发布"
+        return FIRST
     old_res = {r.get("name") for r in diff.old.descriptor.get("resources", []) if isinstance(r, dict)}
     new_res = {r.get("name") for r in diff.new.descriptor.get("resources", []) if isinstance(r, dict)}
     parts = [f"新增资源 {n}" for n in sorted(new_res - old_res)] + [f"删除资源 {n}" for n in sorted(old_res - new_res)]
@@ -239,5 +240,4 @@ def _resource_edits(old: dict, new: dict) -> list[str]:
 
 
 def _semver(text: str) -> tuple[int, int, int] | None:
-    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", text or "")
-    return tuple(int(x) for x in m.groups()) if m else None
+    return tuple(int(x) for x in text.split(".")) if isinstance(text, str) and SEMVER.match(text) else None

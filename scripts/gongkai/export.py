@@ -12,13 +12,12 @@ import copy
 import datetime as dt
 import decimal
 import json
-import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .charts import render_view
+from .charts import render_view, svg_size
 from .load import Dataset
 from .output import file_digest
 from .tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Table
@@ -78,8 +77,7 @@ def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path
     for view in ds.descriptor.get("views", []):
         svg = render_view(view, by_name[view["resources"][0]])
         add(f"{view['name']}.svg", "chart", lambda path, svg=svg: path.write_bytes(svg), view["resources"][0])
-        size = re.search(rb'<svg[^>]*? width="([0-9.]+)" height="([0-9.]+)"', svg)
-        out.charts[view["name"]] = (round(float(size.group(1))), round(float(size.group(2)))) if size else (0, 0)
+        out.charts[view["name"]] = svg_size(svg)
 
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False)
     add("datapackage.json", "datapackage", lambda path: path.write_bytes(_json_bytes(published)))

@@ -22,7 +22,9 @@ from .errors import UsageError
 from .jsonlines import line_of, value_lines
 from .load import DESCRIPTOR, Dataset, discover
 from .problems import Problem, Report
+from .urls import REDIRECTS
 from .validate import finish_report, validate_dataset
+from .withdrawals import read_withdrawals
 
 
 @dataclass
@@ -119,9 +121,11 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
 
 
 def _removal_problems(root: Path, removed: list[str]) -> list[Problem]:
-    withdrawn = _yaml(root / "withdrawn.yml")
-    withdrawn_names = {w.get("name") for w in withdrawn} if isinstance(withdrawn, list) else set()
-    redirects = _yaml(root / "redirects.yml")
+    withdrawn_names = {w.name for w in read_withdrawals(root, set())[0]}  # read as the build reads it
+    try:
+        redirects = yaml.safe_load((root / REDIRECTS).read_text(encoding="utf-8")) if (root / REDIRECTS).is_file() else None
+    except yaml.YAMLError:
+        redirects = None  # the build reports a broken file
     redirected = set(redirects) if isinstance(redirects, dict) else set()
     return [
         Problem(
@@ -133,13 +137,6 @@ def _removal_problems(root: Path, removed: list[str]) -> list[Problem]:
         for name in removed
         if name not in withdrawn_names and f"/datasets/{name}/" not in redirected
     ]
-
-
-def _yaml(path: Path):
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-    except yaml.YAMLError:
-        return None  # the build reports a broken file
 
 
 def _resolve(root: Path, ref: str) -> str:

@@ -24,13 +24,13 @@ def terminal_lines(checked: Checked) -> list[str]:
 def markdown_report(checked: Checked) -> str:
     report = checked.report
     verdict = "✅ 通过 / passed" if report.valid else f"❌ {report.problem_count} 个问题 / problem(s)"
-    out = [f"# gongkai check：{verdict}", "", f"与基准 `{esc_md(checked.base)}`（{checked.commit[:10]}）相比。Compared with the base."]
+    out = [f"# gongkai check：{verdict}", "", f"与基准 `{_cell(checked.base)}`（{checked.commit[:10]}）相比。Compared with the base."]
     rows = []
     for name, diff in checked.diffs.items():
         added, removed, changed = (sum(len(getattr(t, kind)) for t in diff.tables) for kind in ("added", "removed", "changed"))
         schema = sum(len(t.schema) for t in diff.tables)
         needed = LEVELS.get(diff.needed, "—") if diff.old else "新数据集"
-        rows.append([f"`{name}`", esc_md(_versions(diff)), needed, str(added), str(removed), str(changed), str(schema), _verdict(checked, name)])
+        rows.append([f"`{name}`", _cell(_versions(diff)), needed, str(added), str(removed), str(changed), str(schema), _verdict(checked, name)])
     rows += [[f"`{name}`", "", "", "", "", "", "", "❌ 校验未通过，未比较"] for name in checked.invalid]
     rows += [[f"`{name}`", "", "", "", "", "", "", "已删除 removed"] for name in checked.removed]
     if rows:
@@ -40,12 +40,12 @@ def markdown_report(checked: Checked) -> str:
     if report.problems:
         out += ["", "## 问题 Problems", "", "```text", *(str(p).replace("```", "'''") for p in report.problems), "```"]
     for name, diff in checked.diffs.items():
-        out += ["", f"## {name}：{esc_md(_versions(diff))}"]
+        out += ["", f"## {name}：{_cell(_versions(diff))}"]
         if diff.old is None:
             out += ["", "新数据集。A new dataset."]
             continue
         if diff.changes:
-            out += ["", *(f"- {LEVELS[level]}：{esc_md(reason)}" for level, reason in sorted(diff.changes, key=lambda c: -c[0]))]
+            out += ["", *(f"- {LEVELS[level]}：{_cell(reason)}" for level, reason in sorted(diff.changes, key=lambda c: -c[0]))]
         else:
             out += ["", "数据与元数据都没有变化。"]
         for table in diff.tables:
@@ -60,7 +60,7 @@ def _table_section(table: TableDiff) -> list[str]:
     out = ["", f"### {table.resource}", "", f"{by}：新增 {len(table.added)} 行，删除 {len(table.removed)} 行，修改 {len(table.changed)} 行。"]
     if table.changed:
         rows = [
-            [esc_md(", ".join(f"{k}={v}" for k, v in key.items())), f"`{f}`", esc_md(old), esc_md(new)]
+            [_cell(", ".join(f"{k}={v}" for k, v in key.items())), f"`{f}`", _cell(old), _cell(new)]
             for key, cells in table.changed[:SAMPLE]
             for f, (old, new) in cells.items()
         ]
@@ -69,14 +69,15 @@ def _table_section(table: TableDiff) -> list[str]:
         found = getattr(table, kind)
         if found:
             header = list(found[0])
-            rows = [[esc_md(row.get(h, "")) for h in header] for row in found[:SAMPLE]]
+            rows = [[_cell(row.get(h, "")) for h in header] for row in found[:SAMPLE]]
             more = f"（前 {SAMPLE} 行，共 {len(found)} 行）" if len(found) > SAMPLE else ""
             out += ["", f"{label}{more}：", "", md_table([f"`{h}`" for h in header], rows)]
     return out
 
 
-def esc_md(text) -> str:
-    """A value for a Markdown table cell in the report: no HTML, no links or emphasis, one line."""
+def _cell(text) -> str:
+    """A value for a Markdown table cell in the report: no HTML, no links or emphasis, one line.
+    (markup.esc_md escapes more, for the site's Markdown; GitHub's renderer shows this cleaner.)"""
     s = html.escape("" if text is None else str(text), quote=False)
     s = re.sub(r"([\\`*_\[\]|~])", r"\\\1", s)
     return s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")

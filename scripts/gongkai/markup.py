@@ -55,6 +55,12 @@ def html_table(header: list[str], rows: list[list[str]], *, attrs: str = "") -> 
     return f'<div class="gk-table" tabindex="0"{extra}>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
 
 
+def facts_table(rows: list[tuple[str, str]]) -> str:
+    """A two-column table of labels and values (already-escaped HTML), left out of the search index."""
+    body = "\n".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<div class="gk-table gk-meta" tabindex="0" data-search-exclude>\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
+
+
 def md_table(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table; cells hold Markdown that is already escaped."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

@@ -16,7 +16,7 @@ from .catalog import Entry, by_modified, used_publishers, used_topics, with_publ
 from .columnprofile import DISTINCT_LIMIT
 from .config import Settings
 from .export import constraints_text, unit_of
-from .markup import esc, esc_md, html_table, human_size, md_table, rich_text
+from .markup import esc, esc_md, facts_table, html_table, human_size, md_table, rich_text
 from .structured import dataset_jsonld
 
 TYPE_NAMES = {
@@ -89,12 +89,8 @@ def _dashboard(d: Dashboard | None) -> list[str]:
             '<div class="gk-tiles">\n' + "\n".join(tiles) + "\n</div>",
             f"数字和原文出自数据集[{esc_md(d.title)}](datasets/{d.dataset}/index.md)（来源：{esc_md(d.source)}），每个数字都可以在那里下载并核对原文所在段落。",
         ]
-    for dataset, view, (width, height) in d.charts:
-        size = f' width="{width}" height="{height}"' if width else ""
-        parts.append(
-            f'<figure class="gk-chart">\n<img src="datasets/{dataset}/{esc(view["name"])}.svg" alt="{esc(view["description"])}"{size} loading="lazy">\n'
-            f'<figcaption>{esc(view["title"])}。数据：<a href="datasets/{dataset}/">{esc(dataset)}</a></figcaption>\n</figure>'
-        )
+    for dataset, view, size in d.charts:
+        parts.append(_figure(view, f"datasets/{dataset}/", size, f'数据：<a href="datasets/{dataset}/">{esc(dataset)}</a>'))
     return parts
 
 
@@ -283,9 +279,8 @@ def _metadata_table(e: Entry, settings: Settings) -> str:
         ("标识符", f"<code>{esc(m.get('id'))}</code>"),
         ("维护者", "；".join(_contact(c) for c in maintainers)),
     ]
-    body = "\n".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     # Left out of the search index: keywords and topics are indexed as tags, the rest is not searched for.
-    return f'<div class="gk-table gk-meta" tabindex="0" data-search-exclude>\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
+    return facts_table(rows)
 
 
 def report_problem_url(e: Entry, settings: Settings) -> str:
@@ -345,13 +340,18 @@ def _downloads(e: Entry) -> str:
 
 def _chart(e: Entry, view: dict) -> str:
     """A chart drawn at build time from the dataset's own rows, with its words and its data."""
-    width, height = e.exported.charts.get(view["name"], (0, 0))
-    size = f' width="{width}" height="{height}"' if width else ""
     resource = view["resources"][0]
     files = "、".join(f'<a href="{esc(resource)}.{kind}">{esc(resource)}.{kind}</a>' for kind in ("csv", "xlsx") if e.downloads(resource=resource, kind=kind))
+    return _figure(view, "", e.exported.charts.get(view["name"], (0, 0)), f"{esc(view['description'])} 图表数据：{files}")
+
+
+def _figure(view: dict, folder: str, size: tuple[int, int], caption: str) -> str:
+    """A chart's SVG (in `folder`, relative to the page) with its alt text and caption (HTML)."""
+    width, height = size
+    dims = f' width="{width}" height="{height}"' if width else ""
     return (
-        f'<figure class="gk-chart">\n<img src="{esc(view["name"])}.svg" alt="{esc(view["description"])}"{size} loading="lazy">\n'
-        f"<figcaption>{esc(view['title'])}。{esc(view['description'])} 图表数据：{files}</figcaption>\n</figure>"
+        f'<figure class="gk-chart">\n<img src="{folder}{esc(view["name"])}.svg" alt="{esc(view["description"])}"{dims} loading="lazy">\n'
+        f"<figcaption>{esc(view['title'])}。{caption}</figcaption>\n</figure>"
     )
 
 

@@ -15,7 +15,7 @@ from .catalog import Entry, by_modified, used_publishers
 from .columnprofile import DISTINCT_LIMIT
 from .config import Settings
 from .export import unit_of
-from .markup import esc, esc_md, html_table, human_size
+from .markup import esc, esc_md, facts_table, html_table, human_size
 
 TYPE_NAMES = {"string": "text", "integer": "integer", "number": "number", "date": "date", "datetime": "date and time", "boolean": "true/false", "year": "year"}
 USES = (
@@ -86,12 +86,11 @@ def render_dataset_en(e: Entry, settings: Settings) -> str:
             ", ".join(f'<a href="{esc(lic["path"])}" rel="nofollow noopener">{esc(lic.get("title") or lic.get("name"))}</a>' for lic in e.meta["licenses"]),
         ),
     ]
-    body = "\n".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in meta)
     parts = [
         "---\nsearch:\n  exclude: true\n" + f"gongkai_search: {json.dumps(_search_text(e), ensure_ascii=False)}\n---",
         f"# {esc_md(title)}",
         f'<p class="gk-lede">{esc(description)}{esc(note)}</p>',
-        f'<div class="gk-table gk-meta" tabindex="0">\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>',
+        facts_table(meta),
         f'<p>The full page in Chinese, with the data preview, column profile, quality panel, sources, versions and changelog: <a href="{up}">{esc(e.meta["title"])}</a>.</p>',
         "## Downloads",
         _downloads(e, up),

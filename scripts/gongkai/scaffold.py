@@ -18,15 +18,14 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Settings
+from .checks.placeholder import PLACEHOLDER
+from .config import SLUG, Settings
 from .errors import UsageError
+from .history import RESOURCE
 from .intake import Intake, read_file
 from .load import DESCRIPTOR, fields_of, schema_of
 
-PLACEHOLDER = "待填写"
-NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-FIELD = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-RESOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+FIELD = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")  # the profile's field name pattern
 KEPT_TYPES = {"string", "integer", "number", "date", "boolean", "datetime", "time", "year"}
 LEADING_ZERO = re.compile(r"^[+-]?0[0-9]")
 CODE_HEADING = re.compile(r"代码|编码|编号|号码|邮编|证号|身份证|电话|code|(^|_)id$|(^|_)no$", re.IGNORECASE)
@@ -53,7 +52,7 @@ class Scaffolded:
 
 
 def new_dataset(settings: Settings, name: str, source: Path, names: list[str] | None = None, today: dt.date | None = None) -> Scaffolded:
-    if not NAME.match(name) or len(name) > 80:
+    if not SLUG.match(name) or len(name) > 80:
         raise UsageError(f"{name!r}: a dataset name is lowercase letters, digits and hyphens, e.g. street-offices")
     folder = settings.datasets_dir / name
     if folder.exists():
