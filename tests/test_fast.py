@@ -28,6 +28,7 @@ FIELDS = [
     {"name": "day", "title": "日", "type": "date", "description": "日期。", "constraints": {"required": True}},
     {"name": "ok", "title": "是否", "type": "boolean", "description": "布尔。"},
     {"name": "code", "title": "代码", "type": "string", "description": "代码。", "constraints": {"minLength": 2, "maxLength": 4}},
+    {"name": "rate", "title": "比率", "type": "number", "unit": "%", "description": "浮点边界。", "constraints": {"minimum": 0.1, "maximum": 99.5}},
 ]
 ids = st.sampled_from(["R001", "R002", "R003", "R01", "r001", "R0011", "", " R001", "R００1"])
 kinds = st.sampled_from(["甲", "乙", "丙", "", " 甲"])
@@ -38,7 +39,9 @@ nums = st.sampled_from(
 days = st.sampled_from(["2020-01-31", "2020-02-30", "2020-2-3", "2020-13-01", "", "x", "0001-01-01", "2020-01-31T00:00"])
 bools = st.sampled_from(["true", "False", "1", "0", "yes", "", "TRUE", "tRue"])
 codes = st.sampled_from(["ab", "a", "abcd", "abcde", "", "广州", "广州市区域", "😀😀"])
-rows = st.lists(st.tuples(ids, kinds, ints, nums, days, bools, codes).map(list), min_size=1, max_size=12)
+# values at and next to float bounds: ties in floating point are decided exactly
+rates = st.sampled_from(["0.1", "0.10", "0.1000000000000001", "0.0999999999999999", "99.5", "99.500", "99.5000000000001", "99.4999999999999", "1e2", "50", ""])
+rows = st.lists(st.tuples(ids, kinds, ints, nums, days, bools, codes, rates).map(list), min_size=1, max_size=12)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +88,7 @@ def test_fast_validation_finds_exactly_what_frictionless_finds(repo, table_rows,
 
 
 texts = st.sampled_from(["甲", "乙", "丙", "机构(gòu)", "控\x01制", "\u202e反", "=1+1", "-x", "＝1", "@a", "", "普通"])
-text_rows = st.lists(st.tuples(ids, texts, ints, nums, days, bools, codes).map(list), min_size=1, max_size=10)
+text_rows = st.lists(st.tuples(ids, texts, ints, nums, days, bools, codes, rates).map(list), min_size=1, max_size=10)
 
 
 @settings(

@@ -11,10 +11,13 @@ use frictionless for the whole table. A differential test keeps both in step.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +31,7 @@ CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}\x{202a}-\x{202e}\x{2066
 PINYIN_RE2 = r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]"
 TEXT_RE2 = f"{CONTROL_RE2}|{PINYIN_RE2}"
 FORMULA_RE2 = r"^[=+\-@\t\r＝＋－＠]"
+NUMBER_TEXT = re.compile(NUMBER.strip("^$"))  # the canonical number shape, for exact decisions in Python
 
 
 @dataclass
@@ -202,6 +206,9 @@ def _field_findings(field: dict, col: pa.Array, missing: pa.Array, ok: pa.Array,
         return findings
     values = col.filter(doubtful).to_pylist()
     new = [v for v in set(values) if v not in verdicts]
+    for value in [v for v in new if _within_bounds(field, v)]:
+        verdicts[value] = {}
+    new = [v for v in new if v not in verdicts]
     if new:
         reader = cell_reader(field, missing_values)
         for value in new:
@@ -260,6 +267,27 @@ def _passes(field: dict, col: pa.Array) -> pa.Array:
     elif any(k in c for k in ("pattern", "enum", "minLength", "maxLength")):
         ok = pc.invert(pc.is_valid(col))
     return pc.fill_null(ok, False)
+
+
+def _within_bounds(field: dict, value: str) -> bool:
+    """True when a number cell that ties with a bound in floating point is, read exactly as
+    frictionless reads it (Decimal, bounds through the same reader), inside its bounds.
+
+    The float comparison above sends ties to be decided again; this decides the ones that pass
+    without loading frictionless. False means only "not sure": frictionless then decides.
+    """
+    c = field.get("constraints") or {}
+    if field.get("type") != "number" or set(c) - {"required", "unique", "minimum", "maximum"} or not NUMBER_TEXT.fullmatch(value):
+        return False
+    bounds = [c[k] for k in ("minimum", "maximum") if k in c]
+    if not all(isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in bounds):
+        return False
+    number = Decimal(value)
+
+    def exact(bound):  # frictionless reads a float bound as Decimal(str(bound)), an int as it is
+        return Decimal(str(bound)) if isinstance(bound, float) else bound
+
+    return ("minimum" not in c or number >= exact(c["minimum"])) and ("maximum" not in c or number <= exact(c["maximum"]))
 
 
 def _re2(pattern: str) -> bool:
