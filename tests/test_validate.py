@@ -142,3 +142,49 @@ def test_two_datasets_with_the_same_id_are_rejected(repo_factory):
     desc = repo / "datasets/type-error/datapackage.json"
     desc.write_text(re.sub(r'"id": "[^"]+"', f'"id": "{ident}"', desc.read_text(encoding="utf-8"), count=1), encoding="utf-8")
     assert run(repo).flatten(["dataset", "code"]) == [["type-error", "duplicate-id"]]
+
+
+def test_a_large_table_is_judged_as_a_small_one_is(repo_factory, monkeypatch):
+    """Above one block the rows are read ahead in a thread and frictionless judges the descriptor
+    in a process of its own: the problems found are the same, a rejected descriptor included."""
+    import gongkai.validate as validation
+
+    repo = repo_factory(["tiny"])
+    folder = repo / "datasets/tiny"
+    descriptor = folder / "datapackage.json"
+    csv = folder / "data/items.csv"  # one line per record, so the vectorised checks take it
+    csv.write_text(csv.read_text(encoding="utf-8").replace('"多行\n文本"', "多行文本"), encoding="utf-8")
+
+    def both():
+        ds = discover(repo / "datasets")[0]
+        small = validation.check_data(ds)
+        with monkeypatch.context() as m:
+            m.setattr(validation, "BLOCK", 1)
+            large = validation.check_data(ds)
+        return small, large
+
+    small, large = both()
+    assert large == small
+    assert [p.code for p in large] == ["formula-like"]
+    assert validation.fast_source(csv, discover(repo / "datasets")[0].resources[0])
+    desc = json.loads(descriptor.read_text(encoding="utf-8"))
+    desc["image"] = 5  # frictionless's own descriptor check rejects it
+    descriptor.write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    small, large = both()
+    assert large == small
+    assert [(p.code, p.file) for p in large] == [("package-error", "datasets/tiny/datapackage.json")]
+    assert "image" in large[0].message
+
+
+def test_validating_a_table_never_loads_pandas(repo_factory):
+    """pyarrow imports pandas on its first conversion of Python values (some 0.3 s of a core,
+    in every process); gongkai needs none of it, so validation must not pay for it."""
+    import subprocess
+    import sys
+
+    repo = repo_factory(["tiny"])
+    csv = repo / "datasets/tiny/data/items.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace('"多行\n文本"', "多行文本"), encoding="utf-8")
+    program = f"import sys; from gongkai.cli import main; status = main(['--root', {str(repo)!r}, 'validate']); print(status, 'pandas' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.stdout.split()[-2:] == ["0", "False"], result.stdout + result.stderr

@@ -9,7 +9,9 @@ else returns None and goes the row-by-row way.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.abc
 import io
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +22,36 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .load import fields_of, schema_of
+from .parallel import in_background
+
+
+class _HidePandas(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("hidden while pyarrow makes its first conversion")
+        return None
+
+
+def _first_conversion_without_pandas() -> None:
+    """pyarrow's first conversion of Python values (an array, a scalar, a compute argument)
+    imports pandas to recognise pandas objects: some 0.3 s of one core per process
+    (apache/arrow#34994). gongkai hands pyarrow no pandas objects, so that first conversion
+    is made here with pandas hidden, and pyarrow remembers it as absent for such values.
+    pandas itself still imports and converts (Series, DataFrame, to_pandas) as usual; only
+    pandas.NA inside a Python list is then not recognised. Nothing changes when pandas is
+    already loaded.
+    """
+    if "pandas" in sys.modules:
+        return
+    hide = _HidePandas()
+    sys.meta_path.insert(0, hide)
+    try:
+        pa.array([""])
+    finally:
+        sys.meta_path.remove(hide)
+
+
+_first_conversion_without_pandas()
 
 FAST_TYPES = {"string", "integer", "number", "date", "boolean"}
 FAST_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
@@ -31,6 +63,7 @@ DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 BLOCK = 1 << 23  # bytes per batch: small enough to stream a file of any size, large enough to vectorise
 READ_BLOCK = 1 << 20  # bytes per pyarrow read; it reads some twenty ahead
+HEADER_BYTES = 1 << 20  # a header line longer than this is not a plain table's
 
 
 class NotPlain(Exception):
@@ -49,13 +82,15 @@ class FastSource:
 
     path: Path
     header: list[str]
-    lines: int  # physical lines, header included
 
     def batches(self, block_size: int = BLOCK) -> Iterator[pa.RecordBatch]:
         """Every row, as batches of string columns; raises NotPlain when the file is not a rectangle.
 
-        The file is streamed a block at a time, so memory stays flat whatever its size.
+        The file is streamed a block at a time, so memory stays flat whatever its size. Its
+        shape (physical lines, quotes, carriage returns) is read beside pyarrow and compared
+        at the end: a file that is not a plain rectangle is found out then at the latest.
         """
+        counting = in_background(_shape, self.path) if self.path.stat().st_size > block_size else None
         rows = 0
         for batch in self._grouped(block_size):
             if batch.schema.names != self.header:
@@ -64,7 +99,8 @@ class FastSource:
                 raise NotPlain  # frictionless reports blank rows; leave them to it
             rows += batch.num_rows
             yield batch
-        if rows == 0 or rows + 1 != self.lines:
+        lines = counting.result() if counting else _shape(self.path)
+        if lines is None or rows == 0 or rows + 1 != lines:
             raise NotPlain  # no rows, or a quoted line break: physical lines differ from records
 
     def _grouped(self, size: int) -> Iterator[pa.RecordBatch]:
@@ -99,17 +135,17 @@ def fast_source(path: Path, resource: dict) -> FastSource | None:
     """The resource file when the fast path can decide it exactly, else None."""
     if not supported(resource) or schema_of(resource).get("foreignKeys"):
         return None
-    scan = _scan(path)
-    if scan is None:
-        return None
-    first, newlines, ends_with_newline = scan
+    with path.open("rb") as f:
+        first = f.readline(HEADER_BYTES)
+    if not first.endswith(b"\n") or first.startswith(b"\xef\xbb\xbf") or b'"' in first or b"\r" in first:
+        return None  # no rows, a BOM, a quoted header, a carriage return: frictionless words these
     try:
-        header = first.decode("utf-8").split(",")
+        header = first[:-1].decode("utf-8").split(",")
     except UnicodeDecodeError:
         return None
     if header != [f.get("name") for f in fields_of(resource)] or len(set(header)) != len(header):
         return None  # label problems: frictionless words them
-    return FastSource(path=path, header=header, lines=newlines + (0 if ends_with_newline else 1))
+    return FastSource(path=path, header=header)
 
 
 def read_fast(path: Path, resource: dict) -> FastTable | None:
@@ -123,25 +159,21 @@ def read_fast(path: Path, resource: dict) -> FastTable | None:
         return None
 
 
-def _scan(path: Path, chunk: int = 1 << 24) -> tuple[bytes, int, bool] | None:
-    """First line, number of line feeds, trailing newline; None for what the fast path leaves alone
-    (an odd number of quotes, which means an unclosed one; carriage returns; a BOM; a quoted header)."""
+def _shape(path: Path, chunk: int = 1 << 24) -> int | None:
+    """The number of physical lines; None for what the fast path leaves alone (an odd number
+    of quotes, which means an unclosed one; carriage returns)."""
     quotes = newlines = 0
-    first = None
     last = b""
     with path.open("rb") as f:
         while block := f.read(chunk):
             if b"\r" in block:
                 return None
-            if b'"' in block:
-                quotes += block.count(b'"')
+            quotes += block.count(b'"')
             newlines += block.count(b"\n")
-            if first is None:
-                first = block.partition(b"\n")[0]
             last = block[-1:]
-    if first is None or quotes % 2 or first.startswith(b"\xef\xbb\xbf") or b'"' in first:
+    if quotes % 2:
         return None
-    return first, newlines, last == b"\n"
+    return newlines + (0 if last == b"\n" else 1)
 
 
 def read_columns(source: bytes, header: list[str]) -> pa.Table | None:

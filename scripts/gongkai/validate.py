@@ -25,7 +25,7 @@ from .config import Settings
 from .csvtext import CsvText
 from .jsonlines import value_lines
 from .load import DESCRIPTOR, Dataset
-from .parallel import Progress, ahead, in_background, run_each
+from .parallel import Progress, ahead, in_own_process, run_each
 from .problems import Problem, Report
 
 
@@ -98,9 +98,10 @@ def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
 def _check_fast(ds: Dataset, sources: dict[str, FastSource]) -> list[Problem]:
     big = sum(source.path.stat().st_size for source in sources.values()) > BLOCK
     if not big:  # threads cost more than they save on small files
-        return list(check_metadata(ds)) or _scan_resources(ds, sources, big)
-    # frictionless's word on the descriptor (a slow import) comes in while the rows are checked
-    metadata = in_background(lambda: list(check_metadata(ds)))
+        return check_metadata(ds) or _scan_resources(ds, sources, big)
+    # frictionless's word on the descriptor comes from a process of its own while the rows are
+    # checked: its import is pure Python, and in a thread it would hold the GIL the checks need
+    metadata = in_own_process(check_metadata, ds)
     try:
         problems = _scan_resources(ds, sources, big)
     except NotPlain:

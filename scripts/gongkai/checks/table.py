@@ -48,16 +48,17 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
             yield _row_problem(ds, path, table, types, key, error)
 
 
-def check_metadata(ds: Dataset) -> Iterator[Problem]:
+def check_metadata(ds: Dataset) -> list[Problem]:
     """What frictionless says about the descriptor alone, without reading a row."""
     from frictionless import FrictionlessException, Package
 
     try:
         Package(copy.deepcopy(ds.descriptor), basepath=str(ds.root))
     except FrictionlessException as exc:
-        yield from _metadata(ds, exc.error, getattr(exc, "reasons", []))
+        return list(_metadata(ds, exc.error, getattr(exc, "reasons", [])))
     except Exception as exc:  # noqa: BLE001 - as in check_tables
-        yield _unreadable(ds, exc)
+        return [_unreadable(ds, exc)]
+    return []
 
 
 def _unreadable(ds: Dataset, exc: Exception) -> Problem:
