@@ -240,17 +240,30 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+PARTS = ("validation", "exports", "huge", "catalogs")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small inputs: proves the benchmark runs (used by the tests)")
     parser.add_argument("--json", default="build/bench.json", help="where to write the results")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts to run (default: all of {','.join(PARTS)})")
     args = parser.parse_args(argv)
+    parts = args.only.split(",")
+    if set(parts) - set(PARTS):
+        parser.error(f"--only takes {', '.join(PARTS)}")
     rows = 20_000 if args.quick else 1_000_000
     huge = 30_000 if args.quick else 10_700_000  # about 1 GB in the full run
     sizes = [10, 30] if args.quick else [10, 100, 1000]
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         tmp = Path(tmp)
-        results = bench_validation(tmp, rows) + bench_exports(tmp, rows) + bench_huge(tmp, huge) + bench_catalogs(tmp, sizes)
+        runs = {
+            "validation": lambda: bench_validation(tmp, rows),
+            "exports": lambda: bench_exports(tmp, rows),
+            "huge": lambda: bench_huge(tmp, huge),
+            "catalogs": lambda: bench_catalogs(tmp, sizes),
+        }
+        results = [row for part in PARTS if part in parts for row in runs[part]()]
     print(table(results))
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)

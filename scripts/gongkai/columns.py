@@ -159,21 +159,22 @@ def read_fast(path: Path, resource: dict) -> FastTable | None:
         return None
 
 
-def _shape(path: Path, chunk: int = 1 << 24) -> int | None:
+def _shape(path: Path, chunk: int = 1 << 22) -> int | None:
     """The number of physical lines; None for what the fast path leaves alone (an odd number
     of quotes, which means an unclosed one; carriage returns)."""
     quotes = newlines = 0
-    last = b""
-    with path.open("rb") as f:
-        while block := f.read(chunk):
-            if b"\r" in block:
+    block = bytearray(chunk)  # one buffer, refilled: no fresh memory per read
+    last = -1  # no byte yet
+    with path.open("rb", buffering=0) as f:
+        while size := f.readinto(block):
+            if block.find(b"\r", 0, size) >= 0:
                 return None
-            quotes += block.count(b'"')
-            newlines += block.count(b"\n")
-            last = block[-1:]
+            quotes += block.count(b'"', 0, size)
+            newlines += block.count(b"\n", 0, size)
+            last = block[size - 1]
     if quotes % 2:
         return None
-    return newlines + (0 if last == b"\n" else 1)
+    return newlines + (0 if last == ord("\n") else 1)
 
 
 def read_columns(source: bytes, header: list[str]) -> pa.Table | None:
