@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 from pathlib import Path
+from types import MethodType
 
 from mkdocs.plugins import event_priority
 
@@ -58,6 +61,33 @@ def on_pre_build(config):
         log.error("gongkai: data invalid; the preview keeps the last valid pages")
     except GongkaiError as exc:
         log.error(f"gongkai: {exc}")
+
+
+@event_priority(-110)  # after the i18n plugin, which makes new File objects for each language
+def on_files(files, config):
+    # The downloads are most of a catalog's files (nine per dataset). MkDocs copies each into
+    # the site, a new file of the same bytes; a hard link is only a name for the one already
+    # built, and with two interfaces the English build puts the same files in the same places
+    # again, which a link sees at once. Across file systems it copies, as MkDocs would.
+    for file in files:
+        if not file.is_documentation_page() and file.abs_src_path and getattr(file, "_content", None) is None:
+            file.copy_file = MethodType(_link_file, file)
+    return files
+
+
+def _link_file(file, dirty: bool = False) -> None:
+    source, target = file.abs_src_path, file.abs_dest_path
+    try:
+        if os.path.samefile(source, target):
+            return
+        os.unlink(target)  # a stale copy from an earlier build into the same folder
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def on_page_context(context, page, config, nav):
