@@ -13,14 +13,20 @@ def _stamps(repo):
 
 def test_only_the_changed_dataset_is_reprocessed(repo_factory):
     repo = repo_factory(["tiny"], real=["disclosure-overview", "key-area-disclosure"])
-    assert gongkai("build", cwd=repo).returncode == 0
+    first = gongkai("build", cwd=repo)
+    assert first.returncode == 0
+    assert "gongkai: 3 dataset(s) processed in " in first.stdout and ", 0 unchanged from the cache" in first.stdout
     before = _stamps(repo)
     assert set(before) == {"tiny.json", "disclosure-overview.json", "key-area-disclosure.json"}
-    assert gongkai("build", cwd=repo).returncode == 0
+    again = gongkai("build", cwd=repo)
+    assert again.returncode == 0
+    assert "gongkai: 0 dataset(s) processed in " in again.stdout and ", 3 unchanged from the cache" in again.stdout
     assert _stamps(repo) == before  # a no-op run touches no cache entry
     csv = repo / "datasets/tiny/data/items.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("第一行", "第一行（改）"), encoding="utf-8")
-    assert gongkai("build", cwd=repo).returncode == 0
+    changed = gongkai("build", cwd=repo)
+    assert changed.returncode == 0
+    assert "gongkai: 1 dataset(s) processed in " in changed.stdout and ", 2 unchanged from the cache" in changed.stdout
     after = _stamps(repo)
     assert after["tiny.json"] != before["tiny.json"]
     assert {k: v for k, v in after.items() if k != "tiny.json"} == {k: v for k, v in before.items() if k != "tiny.json"}

@@ -39,7 +39,7 @@ from .feed import atom_feed
 from .history import Version, history_available, is_versioned, read_history, version_files
 from .load import Dataset, discover
 from .output import sha256, sync_tree
-from .parallel import Progress, run_each
+from .parallel import Progress, Timing, run_each, timed
 from .problems import Problem, Report
 from .quality import assess, overall
 from .render import QUALITY_SLOT, Dashboard, render_dataset, render_quality_page, render_quality_panel, render_site, render_versions
@@ -65,6 +65,7 @@ class Generated:
     redirects: dict[str, str]
     versioned: dict[str, str]  # /-rooted path of each version's file -> sha256
     withdrawn: tuple[str, ...]  # path prefixes of withdrawn datasets
+    processing: Timing  # the datasets the cache did not hold: validated, exported, rendered
 
 
 @dataclass
@@ -96,7 +97,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     keys = [cache.dataset_key(ds, settings_bytes) for ds in datasets]
     cached = [from_cache(ds, settings, key) for ds, key in zip(datasets, keys, strict=True)]
     todo = [(ds, key) for ds, key, hit in zip(datasets, keys, cached, strict=True) if hit is None]
-    fresh = iter(run_each(_process_keyed, todo, settings, stage="datasets", progress=progress))
+    with timed(len(todo)) as processing:  # the per-dataset stage: on every core
+        fresh = iter(run_each(_process_keyed, todo, settings, stage="datasets", progress=progress))
     results = [hit if hit is not None else next(fresh) for hit in cached]
     report = Report(datasets=[ds.name for ds in datasets])
     for result in results:
@@ -156,7 +158,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files["SHA256SUMS"] = _checksums(summaries, redirects, digests)
     files["urls.json"] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
-    return Generated(settings, summaries, report, files, published, redirects, digests, gone)
+    return Generated(settings, summaries, report, files, published, redirects, digests, gone, processing)
 
 
 def _versions(root: Path, datasets: list[Dataset], report: Report, available: bool) -> tuple[dict[str, list[Version]], dict[str, bytes]]:

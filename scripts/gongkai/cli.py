@@ -171,6 +171,11 @@ def _build(args, root: Path) -> int:
         print(problem, file=sys.stderr)
     rows = sum(e.rows for e in generated.entries)
     print(f"gongkai: {len(generated.entries)} datasets, {rows} rows, {len(generated.files)} files generated")
+    done = generated.processing
+    cached = len(generated.entries) - done.items
+    print(
+        f"gongkai: {done.items} dataset(s) processed in {done.seconds:.1f} s on {done.cores:.1f} cores (CPU {done.cpu:.1f} s), {cached} unchanged from the cache"
+    )
     print(f"gongkai: site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)")
     return 0
 

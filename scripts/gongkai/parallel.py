@@ -8,10 +8,49 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+try:
+    import resource
+except ImportError:  # not on Windows: the CPU of worker processes is then not counted
+    resource = None
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class Timing:
+    """Wall time and CPU time of one stage, its worker processes included once they have ended."""
+
+    items: int = 0
+    seconds: float = 0.0
+    cpu: float = 0.0
+
+    @property
+    def cores(self) -> float:
+        """CPU time over wall time: how many cores the stage kept busy."""
+        return self.cpu / self.seconds if self.seconds else 0.0
+
+
+@contextmanager
+def timed(items: int) -> Iterator[Timing]:
+    timing = Timing(items)
+    start, before = time.perf_counter(), _cpu()
+    try:
+        yield timing
+    finally:
+        timing.seconds, timing.cpu = time.perf_counter() - start, _cpu() - before
+
+
+def _cpu() -> float:
+    if resource is None:
+        return time.process_time()
+    own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
 
 
 def run_each(func: Callable, items: Sequence, *args, stage: str = "", progress: Progress | None = None) -> list:
