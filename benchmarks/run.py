@@ -16,12 +16,31 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import synth  # noqa: E402
 
 BIN = Path(sys.executable).parent
+
+
+RUNS = {"n": 3}  # each timed comparison runs this many times and keeps the median run (1 with --quick)
+
+
+def median_of(cmd: list[str], before=None) -> dict:
+    """measure(cmd) RUNS times (before() ahead of each run), the run with the median wall time;
+    every run's seconds are kept, so the spread on a noisy machine is on record."""
+    runs = []
+    for _ in range(RUNS["n"]):
+        if before:
+            before()
+        runs.append(measure(cmd))
+    runs.sort(key=lambda r: r["seconds"])
+    chosen = dict(runs[len(runs) // 2])
+    chosen["runs_s"] = [r["seconds"] for r in runs]
+    chosen["peak_mb"] = max(r["peak_mb"] for r in runs)
+    return chosen
 
 
 def measure(cmd: list[str], cwd: Path | None = None) -> dict:
@@ -69,9 +88,9 @@ def bench_validation(tmp: Path, rows: int) -> list[dict]:
     bad = synth.repo(tmp / "bad", limits)
     synth.big_dataset(bad, rows, bad_fraction=0.01)
     for label, root in (("valid", good), ("1% bad", bad)):
-        ours = measure(gongkai("validate", "--format", "json", root=root))
+        ours = median_of(gongkai("validate", "--format", "json", root=root))
         pkg = str(root / "datasets/big/datapackage.json")
-        theirs_default = measure(frictionless("validate", "--json", pkg))
+        theirs_default = median_of(frictionless("validate", "--json", pkg))
         row = {
             "stage": f"validate {rows:,} rows ({label})",
             "gongkai_s": ours["seconds"],
@@ -79,9 +98,10 @@ def bench_validation(tmp: Path, rows: int) -> list[dict]:
             "reference": "frictionless validate",
             "reference_s": theirs_default["seconds"],
             "reference_mb": theirs_default["peak_mb"],
+            "runs": {"gongkai": ours["runs_s"], "reference": theirs_default["runs_s"]},
         }
         if label != "valid":
-            theirs_all = measure(frictionless("validate", "--json", "--limit-errors", "1000000000", pkg))
+            theirs_all = median_of(frictionless("validate", "--json", "--limit-errors", "1000000000", pkg))
             same = error_set_gongkai(ours["stdout"]) == error_set_frictionless(theirs_all["stdout"])
             row.update(
                 reference="frictionless validate --limit-errors 1e9",
@@ -89,6 +109,7 @@ def bench_validation(tmp: Path, rows: int) -> list[dict]:
                 reference_mb=theirs_all["peak_mb"],
                 same_errors=same,
                 errors=len(error_set_gongkai(ours["stdout"])),
+                runs={"gongkai": ours["runs_s"], "reference": theirs_all["runs_s"]},
             )
         else:
             row["same_errors"] = ours["exit"] == 0 and json.loads(theirs_default["stdout"])["valid"]
@@ -177,12 +198,18 @@ def pipeline(root: Path) -> list[str]:
     return [sys.executable, "-c", code, str(root)]
 
 
+def _clear(*folders: Path) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
     results = []
     for n in sizes:
         root = synth.repo(tmp / f"catalog-{n}")
         synth.catalog(root, n)
-        full = measure(gongkai("build", root=root))
+
+        full = median_of(gongkai("build", root=root), before=partial(_clear, root / "build", root / "site"))  # cold, as a fresh clone
         shutil.rmtree(root / "build/cache")
         scratch = measure(pipeline(root))
         noop = measure(pipeline(root))
@@ -192,7 +219,7 @@ def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
         again = measure(gongkai("build", root=root))
         # The reference: plain MkDocs + Material on the very pages gongkai generated, small navigation.
         ref = synth.plain_mkdocs_from(tmp / f"plain-{n}", root / "build/docs")
-        plain = measure([str(BIN / "mkdocs"), "build", "-q", "-f", str(ref / "mkdocs.yml")])
+        plain = median_of([str(BIN / "mkdocs"), "build", "-q", "-f", str(ref / "mkdocs.yml")], before=partial(_clear, ref / "site"))
         index = root / "site/search/search_index.json"
         results.append(
             {
@@ -204,6 +231,7 @@ def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
                 "ok": full["exit"] == 0 and plain["exit"] == 0,
                 "per_dataset_s": round(full["seconds"] / n, 3),
                 "search_index_mb": round(index.stat().st_size / 2**20, 2) if index.exists() else None,
+                "runs": {"gongkai": full["runs_s"], "reference": plain["runs_s"]},
             }
         )
         stage = json.loads(scratch["stdout"].splitlines()[-1]) if scratch["exit"] == 0 else {"items": 0, "seconds": 0, "cpu": 0}
@@ -243,6 +271,8 @@ def table(results: list[dict]) -> str:
                 notes.append(f"{key}={r[key]}")
         if r.get("reference"):
             notes.append(f"ref: {r['reference']}")
+        if r.get("runs") and len(r["runs"]["gongkai"]) > 1:
+            notes.append(f"runs {'/'.join(str(x) for x in r['runs']['gongkai'])} vs {'/'.join(str(x) for x in r['runs']['reference'])}")
         lines.append(f"{r['stage']:44} {ours if ours is not None else '':>10} {ref if ref is not None else '':>10} {ratio:>7}  {'; '.join(notes)}")
     return "\n".join(lines)
 
@@ -257,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts to run (default: all of {','.join(PARTS)})")
     args = parser.parse_args(argv)
     parts = args.only.split(",")
+    RUNS["n"] = 1 if args.quick else 3
     if set(parts) - set(PARTS):
         parser.error(f"--only takes {', '.join(PARTS)}")
     rows = 20_000 if args.quick else 1_000_000

@@ -18,11 +18,13 @@ from mkdocs.plugins import event_priority
 from gongkai.build import generate_docs
 from gongkai.config import load_settings
 from gongkai.errors import GongkaiError, InvalidData
+from gongkai.rawhtml import stash, unstash
 
 log = logging.getLogger("mkdocs.hooks.gongkai")
 ROOT = Path(__file__).resolve().parents[2]
 _command = {"name": "build"}
 _search: list[dict] = []  # one entry per dataset page, from its gongkai_search front matter
+_stashed: dict[str, list[str]] = {}  # a page's raw HTML blocks while Markdown converts the rest
 
 
 def on_startup(command, dirty):
@@ -88,6 +90,21 @@ def _link_file(file, dirty: bool = False) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+@event_priority(-110)  # last: what other plugins do to the Markdown comes first
+def on_page_markdown(markdown, page, config, files):
+    # A generated dataset page is mostly HTML gongkai has escaped already; Python-Markdown would
+    # parse every tag of it only to pass it through (rawhtml.py). Hand-written pages go as they are.
+    if not isinstance(page.meta.get("gongkai_search"), str):
+        return markdown
+    text, _stashed[page.file.src_uri] = stash(markdown)
+    return text
+
+
+@event_priority(110)  # first: every other plugin sees the whole page
+def on_page_content(html, page, config, files):
+    return unstash(html, _stashed.pop(page.file.src_uri, []))
 
 
 def on_page_context(context, page, config, nav):

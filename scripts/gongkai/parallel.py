@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 try:
     import resource
-except ImportError:  # not on Windows: the CPU of worker processes is then not counted
+except ImportError:  # Windows has no getrusage: only this process's CPU is counted there
     resource = None
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -135,10 +135,11 @@ def in_own_process(func: Callable, *args) -> Future:
     spawn would), so it starts in a fraction of the time.
     """
     child = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    child.stdin.write(pickle.dumps(sys.path) + pickle.dumps((func, args)))
-    child.stdin.close()
+    job = pickle.dumps(sys.path) + pickle.dumps((func, args))
 
     def result():
+        with child.stdin:  # written here, so a large job never waits on the child's start-up
+            child.stdin.write(job)
         out = child.stdout.read()
         if child.wait() != 0:
             raise RuntimeError(f"{func.__qualname__} failed in its own process (exit status {child.returncode})")
