@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import pickle
 import queue
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -128,27 +125,13 @@ def in_background(func: Callable, *args) -> Future:
 
 
 def in_own_process(func: Callable, *args) -> Future:
-    """func(*args) in a fresh interpreter, for pure-Python work (a slow import and what follows)
+    """func(*args) in a process of its own, for pure-Python work (a slow import and what follows)
     that would otherwise hold the GIL the caller's threads need. func, args and the result pickle.
 
-    The child imports only func's module (not the caller's whole program, as multiprocessing's
-    spawn would), so it starts in a fraction of the time.
+    The process starts the way run_each's workers start (forked where the platform forks, so
+    nothing already imported is imported again).
     """
-    child = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    job = pickle.dumps(sys.path) + pickle.dumps((func, args))
-
-    def result():
-        with child.stdin:  # written here, so a large job never waits on the child's start-up
-            child.stdin.write(job)
-        out = child.stdout.read()
-        if child.wait() != 0:
-            raise RuntimeError(f"{func.__qualname__} failed in its own process (exit status {child.returncode})")
-        return pickle.loads(out)
-
-    return in_background(result)
-
-
-# The child takes the caller's import path first, so func's module is found as the caller found it.
-_CHILD = (
-    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); func, args = pickle.load(sys.stdin.buffer); pickle.dump(func(*args), sys.stdout.buffer)"
-)
+    pool = ProcessPoolExecutor(max_workers=1)
+    future = pool.submit(func, *args)
+    pool.shutdown(wait=False)
+    return future

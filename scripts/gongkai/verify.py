@@ -2,7 +2,7 @@
 
 Every download matches SHA256SUMS, every internal link resolves (offline), and no page
 content carries a script, an event handler or a javascript: URL. Pages are searched with
-regular expressions, not parsed: a thousand pages take well under a second.
+regular expressions, not parsed, a batch of pages per core.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .parallel import in_background, run_each
+
 SPACE = re.compile(r"[\x00-\x20]")
 
 
@@ -22,7 +24,8 @@ def verify_site(site: Path, mount: str = "/") -> list[str]:
     `mount` is the path the site is served under (the path of site.url, e.g. /gongkai/):
     links are resolved as a browser would resolve them there.
     """
-    return _checksums(site) + _pages(site, mount)
+    sums = in_background(_checksums, site)  # reading and hashing release the GIL: beside the page checks
+    return sums.result() + _pages(site, mount)
 
 
 def _checksums(site: Path) -> list[str]:
@@ -59,11 +62,20 @@ def _unsafe(content: str) -> list[str]:
 LINK = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 
 
+PAGES_PER_JOB = 200
+
+
 def _pages(site: Path, mount: str) -> list[str]:
+    pages = sorted(site.rglob("*.html"))
+    jobs = [pages[i : i + PAGES_PER_JOB] for i in range(0, len(pages), PAGES_PER_JOB)]
+    return [problem for found in run_each(_check_pages, jobs, site, mount) for problem in found]
+
+
+def _check_pages(pages: list[Path], site: Path, mount: str) -> list[str]:
     found = []
     exists: dict[Path, bool] = {}
     verdicts: dict[tuple[str, str], str | None] = {}  # (page folder, link) -> problem; pages share most links
-    for page in sorted(site.rglob("*.html")):
+    for page in pages:
         rel = page.relative_to(site).as_posix()
         text = page.read_text(encoding="utf-8")
         start, end = text.find("<article"), text.rfind("</article>")
