@@ -144,6 +144,12 @@ def test_two_datasets_with_the_same_id_are_rejected(repo_factory):
     assert run(repo).flatten(["dataset", "code"]) == [["type-error", "duplicate-id"]]
 
 
+def _one_line_per_record(csv: Path) -> Path:
+    """The tiny fixture without its quoted line break, so the vectorised checks take it."""
+    csv.write_text(csv.read_text(encoding="utf-8").replace('"多行\n文本"', "多行文本"), encoding="utf-8")
+    return csv
+
+
 def test_a_large_table_is_judged_as_a_small_one_is(repo_factory, monkeypatch):
     """Above one block the rows are read ahead in a thread and frictionless judges the descriptor
     in a process of its own: the problems found are the same, a rejected descriptor included."""
@@ -152,8 +158,7 @@ def test_a_large_table_is_judged_as_a_small_one_is(repo_factory, monkeypatch):
     repo = repo_factory(["tiny"])
     folder = repo / "datasets/tiny"
     descriptor = folder / "datapackage.json"
-    csv = folder / "data/items.csv"  # one line per record, so the vectorised checks take it
-    csv.write_text(csv.read_text(encoding="utf-8").replace('"多行\n文本"', "多行文本"), encoding="utf-8")
+    csv = _one_line_per_record(folder / "data/items.csv")
 
     def both():
         ds = discover(repo / "datasets")[0]
@@ -183,8 +188,7 @@ def test_validating_a_table_never_loads_pandas(repo_factory):
     import sys
 
     repo = repo_factory(["tiny"])
-    csv = repo / "datasets/tiny/data/items.csv"
-    csv.write_text(csv.read_text(encoding="utf-8").replace('"多行\n文本"', "多行文本"), encoding="utf-8")
+    _one_line_per_record(repo / "datasets/tiny/data/items.csv")
     program = f"import sys; from gongkai.cli import main; status = main(['--root', {str(repo)!r}, 'validate']); print(status, 'pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     assert result.stdout.split()[-2:] == ["0", "False"], result.stdout + result.stderr

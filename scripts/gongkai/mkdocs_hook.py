@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 from pathlib import Path
 from types import MethodType
 
@@ -18,6 +17,7 @@ from mkdocs.plugins import event_priority
 from gongkai.build import generate_docs
 from gongkai.config import load_settings
 from gongkai.errors import GongkaiError, InvalidData
+from gongkai.output import link_or_copy
 from gongkai.rawhtml import stash, unstash
 
 log = logging.getLogger("mkdocs.hooks.gongkai")
@@ -86,10 +86,7 @@ def _link_file(file, dirty: bool = False) -> None:
     except FileNotFoundError:
         pass
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    link_or_copy(source, target)
 
 
 @event_priority(-110)  # last: what other plugins do to the Markdown comes first

@@ -54,7 +54,7 @@ def write_if_changed(path: str, data: bytes | Path) -> None:
         with open(tmp, "wb") as f:
             f.write(data)
     else:
-        _link_or_copy(data, tmp)
+        link_or_copy(data, tmp)
     os.replace(tmp, path)
 
 
@@ -74,9 +74,10 @@ def _relink(source: Path, path: str) -> None:
     os.replace(tmp, path)
 
 
-def _link_or_copy(source: Path, target: str) -> None:
-    # A hard link costs nothing and makes "unchanged" a check of the inode. Safe because
-    # exported files are never rewritten in place: a new export gets a new folder.
+def link_or_copy(source: Path | str, target: str) -> None:
+    """A hard link where the file system allows it, else a copy. A link costs nothing and makes
+    "unchanged" a check of the inode. Safe because exported files are never rewritten in place:
+    a new export gets a new folder."""
     try:
         os.link(source, target)
     except OSError:

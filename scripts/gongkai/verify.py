@@ -25,7 +25,8 @@ def verify_site(site: Path, mount: str = "/") -> list[str]:
     links are resolved as a browser would resolve them there.
     """
     sums = in_background(_checksums, site)  # reading and hashing release the GIL: beside the page checks
-    return sums.result() + _pages(site, mount)
+    pages = _pages(site, mount)
+    return sums.result() + pages
 
 
 def _checksums(site: Path) -> list[str]:
