@@ -6,11 +6,10 @@ Every error in the file is collected before aborting, so a forking city fixes th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
-import yaml
-
+from . import safeyaml
 from .errors import ConfigError
 
 SETTINGS_FILE = "gongkai.yml"
@@ -43,6 +42,18 @@ class Limits:
     max_descriptor_bytes: int
     preview_rows: int
     max_listed_problems: int
+    # Bounds on what a pull request can make the build read or draw (docs/guide/security.md);
+    # each has a default, so a fork's older gongkai.yml keeps working.
+    max_fields: int = 1000  # fields (columns) per resource
+    max_line_bytes: int = 1 << 20  # bytes in one physical CSV line
+    max_cell_bytes: int = 1 << 20  # bytes in one CSV cell
+    max_yaml_bytes: int = 1 << 20  # gongkai.yml, redirects.yml, withdrawn.yml, mkdocs.yml
+    max_nesting: int = 32  # levels of nesting in any YAML file or datapackage.json
+    max_view_bytes: int = 1 << 16  # one Vega-Lite view spec, as JSON
+    max_view_pixels: int = 4000  # width and height of a chart
+    max_view_steps: int = 10000  # a sequence's length, a tick count, a bin count
+    view_seconds: int = 60  # time to draw one dataset's charts
+    view_megabytes: int = 2048  # memory the chart renderer may use
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,9 @@ class Settings:
         return self.site_url + path.lstrip("/")
 
 
+_LIMIT_DEFAULTS = {f.name: f.default for f in fields(Limits) if f.default is not MISSING}
+
+
 class _Reader:
     """Reads typed values out of the YAML tree, collecting every error."""
 
@@ -108,11 +122,13 @@ class _Reader:
 def load_settings(root: Path) -> Settings:
     file = root / SETTINGS_FILE
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = safeyaml.load(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{file}: the site settings file is missing") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file}: not UTF-8 (byte {exc.start})") from None
+    except safeyaml.YamlRefused as exc:
+        raise ConfigError(f"{file}: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: expected a mapping at the top level")
     r = _Reader(data, file)
@@ -144,7 +160,11 @@ def load_settings(root: Path) -> Settings:
         max_descriptor_bytes=r.get("limits.max_descriptor_bytes", int),
         preview_rows=r.get("limits.preview_rows", int),
         max_listed_problems=r.get("limits.max_listed_problems", int),
+        **{name: r.get(f"limits.{name}", int, default) for name, default in _LIMIT_DEFAULTS.items()},
     )
+    for name, value in vars(limits).items():
+        if value <= 0:
+            r.errors.append(f"limits.{name}: must be a positive number, got {value!r}")
     settings = Settings(
         root=root,
         site_name=r.get("site.name", str),
