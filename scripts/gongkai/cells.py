@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal, InvalidOperation
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 NUMERIC = ("integer", "number")
 
@@ -18,3 +21,29 @@ def formula_like(table_fields: list[dict], rows: list[list[str]]) -> dict[str, t
                 count, first = found.get(name, (0, i))
                 found[name] = (count + 1, first)
     return found
+
+
+def number_refusal(value) -> str | None:
+    """Why a value frictionless reads as a number is refused, or None.
+
+    frictionless reads NaN, INF, -inf and Infinity as numbers (Decimal takes them) and keeps
+    1e400 as a Decimal, but no download can hold them: JSON has no such numbers, a JSON reader
+    turns 1e400 into infinity, and Excel shows none of them. Refusing them is gongkai's own
+    decision, the one place where both engines deliberately say more than frictionless.
+    """
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except InvalidOperation:
+            return None  # not a number at all: frictionless's type-error says so
+    if not isinstance(value, (Decimal, float)) or isinstance(value, bool):
+        return None
+    if not value.is_finite() if isinstance(value, Decimal) else not math.isfinite(value):
+        return "is not a finite number: JSON cannot hold NaN or an infinity and Excel cannot show it; leave the cell empty"
+    if math.isinf(float(value)):
+        return "overflows to infinity in every JSON reader and Excel cannot show it; write it as text in a string field, or in other units"
+    return None
+
+
+def number_refused_message(text: str, reason: str) -> str:
+    return f'"{text}" {reason}'

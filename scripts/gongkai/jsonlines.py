@@ -7,6 +7,8 @@ records the line on which each value (addressed by its JSON pointer) starts.
 from __future__ import annotations
 
 import json
+import math
+import re
 
 _WS = " \t\n\r"
 
@@ -81,3 +83,86 @@ def line_of(lines: dict[str, int], ptr: str) -> int | None:
         if not ptr:
             return None
         ptr = ptr.rsplit("/", 1)[0]
+
+
+# --- what a JSON text may hold before it is parsed -------------------------------------------
+
+# Structural characters, strings (an unterminated one ends the scan), numbers and the
+# non-standard constants Python's json module accepts.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],]|-?(?:NaN|Infinity)|-?[0-9][0-9.eE+-]*|"')
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+SAFE_INTEGER = 2**53  # beyond it a JSON reader that reads numbers as doubles (every browser) changes the value
+
+
+def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str]]:
+    """(code, message, line, pointer) for what json.loads would choke on or accept but no JSON
+    reader keeps: nesting deeper than max_nesting (the decoder recurses: 700 levels crash it, and
+    so would every reader after it), NaN and Infinity (not JSON at all: the published copy would
+    not parse), numbers that overflow or underflow a double, integers beyond 2**53, and lone
+    surrogates (no UTF-8 file can hold one). One pass of a regular expression, no recursion;
+    a nesting problem stops the scan, the other problems are only meaningful for valid JSON."""
+    found: list[tuple[str, str, int, str]] = []
+    stack: list[list] = []  # per open container: [kind, key token or index, expecting a key]
+
+    def where() -> str:
+        parts = [json.loads(f[1]) if f[0] == "{" else f[1] for f in stack if f[1] is not None]
+        return _SURROGATE.sub(lambda c: f"\\u{ord(c.group()):04x}", pointer(parts))  # printable, as the problem shows it
+
+    def add(code: str, message: str, pos: int, ptr: str) -> None:
+        found.append((code, message, text.count("\n", 0, pos) + 1, ptr))
+
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        top = stack[-1] if stack else None
+        if token in "{[":
+            if len(stack) >= max_nesting:
+                add("json-too-deep", f"nested more than {max_nesting} levels deep (limits.max_nesting); flatten it", m.start(), where())
+                return found
+            stack.append([token, None if token == "{" else 0, token == "{"])
+        elif token in "}]":
+            if stack:
+                stack.pop()
+        elif token == ",":
+            if top and top[0] == "{":
+                top[2] = True
+            elif top:
+                top[1] += 1
+        elif token == '"':
+            return found  # unterminated: the parser says so
+        elif token[0] == '"':
+            is_key = top is not None and top[0] == "{" and top[2]
+            if is_key:
+                top[1], top[2] = token, False
+            if _SURROGATE_ESCAPE.search(token) and _SURROGATE.search(json.loads(token)):
+                what = "key" if is_key else "text"
+                add(
+                    "json-surrogate",
+                    f"the {what} holds a lone surrogate escape (\\ud800-\\udfff without its pair), which no UTF-8 file can hold",
+                    m.start(),
+                    where(),
+                )
+        else:
+            problem = _number_problem(token)
+            if problem:
+                add("json-number", problem, m.start(), where())
+    return found
+
+
+def _number_problem(token: str) -> str | None:
+    if token.lstrip("-") in ("NaN", "Infinity"):
+        return f"{token} is not JSON (a published copy would not parse); write null or the value as text"
+    digits = token.lstrip("-")
+    if digits.isdigit():
+        if len(digits) > 15 and abs(int(token)) > SAFE_INTEGER:
+            return f"the integer {token} is beyond ±2^53: JSON readers (every browser) read it as a different number; write it as text"
+        return None
+    try:
+        value = float(token)
+    except ValueError:
+        return None  # not a number: the parser says so
+    if math.isinf(value):
+        return f"{token} overflows to infinity, which JSON cannot hold; write it as text"
+    if value == 0 and any(c in "123456789" for c in token.split("e")[0].split("E")[0]):
+        return f"{token} is too small for a double and reads back as 0; write it as text"
+    return None

@@ -7,10 +7,15 @@ report it in the same list as every other problem.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import Limits
+from .jsonlines import json_hazards
+
 DESCRIPTOR = "datapackage.json"
+# Found by json_hazards but not blocking: the descriptor still loads so its other problems are listed too.
+READABLE_HAZARDS = {"json-number"}
 
 
 @dataclass
@@ -22,6 +27,9 @@ class Dataset:
     descriptor: dict | None = None
     json_error: str | None = None
     json_error_line: int | None = None
+    json_error_code: str = "invalid-json"
+    json_error_field: str | None = None  # JSON pointer of the value at fault, where known
+    json_hazards: list[tuple[str, str, int, str]] = field(default_factory=list)  # (code, message, line, pointer), see jsonlines
 
     @property
     def resources(self) -> list[dict]:
@@ -45,16 +53,17 @@ def fields_of(resource: dict) -> list[dict]:
     return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
 
 
-def discover(datasets_dir: Path, names: list[str] | None = None) -> list[Dataset]:
-    """Every dataset folder under datasets_dir (or just `names`), sorted by name."""
+def discover(datasets_dir: Path, names: list[str] | None = None, *, max_nesting: int = Limits.max_nesting) -> list[Dataset]:
+    """Every dataset folder under datasets_dir (or just `names`), sorted by name.
+    max_nesting is the settings' limits.max_nesting (the default is its default)."""
     if names:
         folders = [datasets_dir / n for n in names]
     else:
         folders = sorted(p for p in datasets_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return [read(folder, datasets_dir.parent) for folder in folders]
+    return [read(folder, datasets_dir.parent, max_nesting=max_nesting) for folder in folders]
 
 
-def read(folder: Path, repo_root: Path) -> Dataset:
+def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting) -> Dataset:
     try:
         rel = folder.relative_to(repo_root).as_posix()
     except ValueError:
@@ -69,15 +78,33 @@ def read(folder: Path, repo_root: Path) -> Dataset:
     except UnicodeDecodeError as exc:
         ds.json_error = f"not valid UTF-8 at byte {exc.start}"
         return ds
+    # Scanned before json.loads, which recurses (deep nesting crashes it) and accepts NaN.
+    hazards = json_hazards(ds.descriptor_text, max_nesting)
+    if any(code == "json-too-deep" for code, *_ in hazards):
+        _refuse(ds, hazards[-1])
+        return ds
     try:
         data = json.loads(ds.descriptor_text)
     except json.JSONDecodeError as exc:
         ds.json_error = f"not valid JSON: {exc.msg} (column {exc.colno})"
         ds.json_error_line = exc.lineno
         return ds
+    except RecursionError:  # cannot happen below the nesting limit; a problem all the same
+        _refuse(ds, ("json-too-deep", "nested too deeply for the JSON reader (limits.max_nesting)", 1, ""))
+        return ds
+    blocking = [h for h in hazards if h[0] not in READABLE_HAZARDS]
+    if blocking:  # a lone surrogate: no later stage could write or even print it
+        _refuse(ds, blocking[0])
+        ds.json_hazards = [h for h in hazards if h is not blocking[0]]
+        return ds
+    ds.json_hazards = hazards
     if not isinstance(data, dict):
         ds.json_error = "the top level must be a JSON object"
         ds.json_error_line = 1
         return ds
     ds.descriptor = data
     return ds
+
+
+def _refuse(ds: Dataset, hazard: tuple[str, str, int, str]) -> None:
+    ds.json_error_code, ds.json_error, ds.json_error_line, ds.json_error_field = hazard

@@ -14,11 +14,13 @@ from .checks.folder import check_folder, check_readme
 from .checks.formula import check_formula_cells, formula_problems
 from .checks.gitindex import check_git_index
 from .checks.header import check_header
+from .checks.limits import check_limits
+from .checks.numbers import check_number_cells
 from .checks.paths import check_paths
 from .checks.placeholder import check_placeholders, covered, placeholder_pointers
 from .checks.profile import check_profile
 from .checks.table import check_metadata, check_tables
-from .checks.text import check_descriptor_text, check_markdown_text, check_table_text, text_problems
+from .checks.text import check_descriptor_text, check_markdown_text, check_table_text, hygiene, key_fields
 from .checks.views import check_views
 from .columns import BLOCK, FastSource, NotPlain, fast_source
 from .config import Settings
@@ -50,6 +52,7 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
         return problems
     lines = value_lines(ds.descriptor_text)
     preflight = list(check_paths(ds, lines, settings))
+    preflight += check_limits(ds, lines, settings)  # before any reader holds a row: no parser or frictionless sees a file beyond them
     for name in ("README.md", "CHANGELOG.md"):
         preflight += check_text_file(ds, name)
     problems += preflight
@@ -58,7 +61,7 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
     placeholders = placeholder_pointers(ds.descriptor)
     problems += [p for p in check_profile(ds, lines, settings) if not covered(p.field, placeholders)]
     problems += check_placeholders(ds, lines)
-    problems += check_views(ds, lines)
+    problems += check_views(ds, lines, settings.limits)
     problems += check_descriptor_text(ds, lines)
     problems += check_readme(ds)
     problems += check_changelog(ds)
@@ -90,6 +93,7 @@ def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
             problems += check_header(ds, res, table)
             problems += check_table_text(ds, res["path"], table)
             problems += check_formula_cells(ds, res, table)
+            problems += check_number_cells(ds, res, table)
     if not any(p.code in READ_FAILURES for p in problems):
         problems += check_tables(ds, tables)
     return problems
@@ -124,8 +128,8 @@ def _scan_resources(ds: Dataset, sources: dict[str, FastSource], big: bool) -> l
         scan = check.finish(lambda rows, source=source: _row_text(source, rows))
         for f in scan.findings:
             problems.append(Problem(f.code, f.message, file, line=f.row, field=f.field, dataset=ds.name))
-        for row, name, value in scan.suspicious:
-            problems += [Problem(code, message, file, line=row, field=name, dataset=ds.name) for code, message in text_problems(value)]
+        keys = key_fields(res)
+        problems += hygiene(ds, file, ((row, name, value, name in keys) for row, name, value in scan.suspicious))
         problems += formula_problems(ds, res, scan.formulas, lambda i: i + 2)
     return problems
 

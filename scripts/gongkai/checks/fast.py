@@ -23,13 +23,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..cells import number_refusal, number_refused_message
 from ..columns import DATE, INTEGER, NUMBER, cell_reader, typed_values
 from ..load import fields_of, schema_of
+from .text import INVISIBLE_RANGES
 
 # RE2 forms of checks/text.py's patterns: a cheap first pass; matching cells go to the exact check.
 CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 PINYIN_RE2 = r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]"
-TEXT_RE2 = f"{CONTROL_RE2}|{PINYIN_RE2}"
+INVISIBLE_RE2 = "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in INVISIBLE_RANGES) + "]"
+TEXT_RE2 = f"{CONTROL_RE2}|{PINYIN_RE2}|{INVISIBLE_RE2}"
 FORMULA_RE2 = r"^[=+\-@\t\r＝＋－＠]"
 NUMBER_TEXT = re.compile(NUMBER.strip("^$"))  # the canonical number shape, for exact decisions in Python
 
@@ -215,6 +218,7 @@ def _field_findings(field: dict, col: pa.Array, missing: pa.Array, ok: pa.Array,
             _, notes = reader.read_cells([value])
             verdicts[value] = notes[0] or {}
     ftype = field.get("type", "string")
+    refused = {v: number_refusal(v) for v in set(values)} if ftype == "number" else {}
     for row, value in zip(_rows(doubtful, start), values, strict=True):
         notes = verdicts[value]
         if "type" in notes:
@@ -222,6 +226,8 @@ def _field_findings(field: dict, col: pa.Array, missing: pa.Array, ok: pa.Array,
             continue
         for note in notes.values():
             findings.append(Finding("constraint-error", row, name, f'"{value}" breaks the constraint: {note}'))
+        if refused.get(value):  # read as a number by frictionless, refused by gongkai (cells.number_refusal)
+            findings.append(Finding("number-not-finite", row, name, number_refused_message(value, refused[value])))
     return findings
 
 

@@ -40,8 +40,10 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
         yield Problem(
             "file-too-large", f"{descriptor.stat().st_size} bytes; the limit (limits.max_descriptor_bytes) is {limit}", ds.file(DESCRIPTOR), dataset=ds.name
         )
+    for code, message, line, ptr in ds.json_hazards:
+        yield Problem(code, message, ds.file(DESCRIPTOR), line=line, field=ptr, dataset=ds.name)
     if ds.json_error:
-        yield Problem("invalid-json", ds.json_error, ds.file(DESCRIPTOR), line=ds.json_error_line, dataset=ds.name)
+        yield Problem(ds.json_error_code, ds.json_error, ds.file(DESCRIPTOR), line=ds.json_error_line, field=ds.json_error_field, dataset=ds.name)
         return
     name = ds.descriptor.get("name")
     if name != ds.name:

@@ -1,0 +1,51 @@
+"""Number cells no download can hold (NaN, infinities, 1e400), refused on the row-by-row way.
+
+The vectorised way refuses the same cells in checks/fast.py; both ask cells.number_refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..cells import number_refusal, number_refused_message
+from ..columns import cell_reader
+from ..csvtext import CsvText
+from ..load import Dataset, fields_of, schema_of
+from ..problems import Problem
+from .fast import NUMBER_TEXT
+
+
+def check_number_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Problem]:
+    missing = schema_of(resource).get("missingValues", [""])
+    missing = missing if isinstance(missing, list) else [""]
+    for col, field in enumerate(fields_of(resource)):
+        if field.get("type") != "number" or not isinstance(field.get("name"), str):
+            continue
+        cells = [(i, row[col]) for i, row in enumerate(table.rows) if col < len(row)]
+        doubtful = {v for _, v in cells if v not in missing and not NUMBER_TEXT.fullmatch(v)}  # the canonical shape is always finite
+        if not doubtful:
+            continue
+        reasons = _reasons(field, missing, doubtful)
+        for i, value in cells:
+            if reasons.get(value):
+                yield Problem(
+                    "number-not-finite",
+                    number_refused_message(value, reasons[value]),
+                    ds.file(resource["path"]),
+                    line=table.lines[i + 1],
+                    field=field["name"],
+                    dataset=ds.name,
+                )
+
+
+def _reasons(field: dict, missing: list, values: set[str]) -> dict[str, str | None]:
+    """Each value as frictionless reads it (its field options included), then our decision."""
+    try:
+        reader = cell_reader(field, missing)
+    except Exception:  # noqa: BLE001 - a malformed field is the metadata checks' to report
+        return {}
+    typed = {}
+    for value in values:
+        cells, notes = reader.read_cells([value])
+        typed[value] = None if "type" in (notes[0] or {}) else number_refusal(cells[0])
+    return typed
