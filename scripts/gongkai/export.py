@@ -24,6 +24,10 @@ from .tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Table
 from .xlsx import write_workbook
 
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; longer numbers are written as text
+# Excel's number range (its specifications: 9.99999999999999E+307 at most, 2.2251E-308 the smallest
+# magnitude other than 0): outside it a numeric cell shows as 0 or an error, so such numbers stay text
+EXCEL_LARGEST = decimal.Decimal("9.99999999999999E+307")
+EXCEL_SMALLEST = decimal.Decimal("2.2250738585072014E-308")
 EXCEL_FIRST_DATE = dt.date(1900, 3, 1)  # Excel cannot show earlier dates (and counts 1900-02-29); they stay text
 
 
@@ -204,19 +208,28 @@ def excel_cell(text: str, value, kind: str):
     """How one cell goes into Excel: typed where Excel holds the value exactly, else its text.
 
     Strings are always text cells, so "=1+1" stays text and is never evaluated; numbers
-    Excel would round (more than 15 significant digits) and dates it cannot show stay text.
+    Excel would round (more than 15 significant digits) or cannot show (excel_number) and
+    dates it cannot show stay text; write_xlsx counts the numbers, and the page says how many.
     """
     if value is None:
         return None
     if kind == "integer" and isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) <= EXCEL_DIGITS:
         return ("n", str(value))
-    if kind == "number" and isinstance(value, decimal.Decimal) and value.is_finite() and len(value.as_tuple().digits) <= EXCEL_DIGITS:
+    if kind == "number" and isinstance(value, decimal.Decimal) and excel_number(value):
         return ("n", str(value))
     if kind == "date" and isinstance(value, dt.date) and not isinstance(value, dt.datetime) and value >= EXCEL_FIRST_DATE:
         return ("d", value)
     if kind == "boolean" and isinstance(value, bool):
         return ("b", value)
     return ("s", text)
+
+
+def excel_number(value: decimal.Decimal) -> bool:
+    """Whether Excel holds and shows this number as written: finite, at most 15 significant
+    digits, and within its range (a subnormal such as 1e-320 or 1e-400 would show as 0)."""
+    if not value.is_finite() or len(value.as_tuple().digits) > EXCEL_DIGITS:
+        return False
+    return value.is_zero() or EXCEL_SMALLEST <= abs(value) <= EXCEL_LARGEST
 
 
 def unit_of(field: dict, fields: list[dict]) -> str:
@@ -280,4 +293,5 @@ def _timestamp(modified: str) -> dt.datetime:
 
 
 def _json_bytes(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # allow_nan=False: a NaN would make the file invalid JSON (load.py refuses it in the descriptor)
+    return (json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
