@@ -9,6 +9,7 @@ with no extensions and an allowlist sanitiser.
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import markdown
@@ -31,6 +32,24 @@ def esc_md(text) -> str:
     s = _MD_SPECIAL.sub(r"\\\1", s)
     s = s.replace("|", "&#124;").replace("{", "&#123;").replace("}", "&#125;")
     return s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+# What YAML (PyYAML, which MkDocs reads front matter with) would refuse or fold inside a
+# double-quoted string: DEL and C1 controls (U+0085 is a YAML line break), the Unicode line
+# and paragraph separators, the BOM, BMP noncharacters and surrogates. JSON escapes C0 itself.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+
+
+def front_matter(values: dict) -> str:
+    """A page's front matter that no character of a value can break: each value is JSON
+    (valid YAML flow), with every character YAML treats specially written as a \\u escape.
+    A front matter MkDocs cannot read would turn its JSON-LD and search text into page text."""
+    lines = [f"{key}: {_YAML_UNSAFE.sub(_u_escape, json.dumps(value, ensure_ascii=False))}" for key, value in values.items()]
+    return "---\n" + "\n".join(lines) + "\n---"
+
+
+def _u_escape(m: re.Match) -> str:
+    return f"\\u{ord(m.group()):04x}"
 
 
 def rich_text(source: str) -> str:

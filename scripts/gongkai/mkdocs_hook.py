@@ -6,16 +6,20 @@ site generator can be swapped without touching the pipeline.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from types import MethodType
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from gongkai.build import generate_docs
 from gongkai.config import load_settings
+from gongkai import safeyaml
 from gongkai.errors import GongkaiError, InvalidData
 from gongkai.output import link_or_copy
 from gongkai.rawhtml import stash, unstash
@@ -31,11 +35,19 @@ def on_startup(command, dirty):
     _command["name"] = command
 
 
+def _text(value) -> str:
+    """A value from a file a PR can change, for a place in the theme's templates. MkDocs and
+    Material interpolate these without autoescape (page titles, meta tags, the copyright), so
+    they enter the templates escaped; the theme's own `| e` on top only escapes twice where
+    a value is shown as text in an attribute."""
+    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def on_config(config):
     settings = load_settings(ROOT)
-    config.site_name = settings.site_name
-    config.site_description = settings.site_description
-    config.copyright = f"{settings.operator_name} · 数据按各数据集注明的许可发布"
+    config.site_name = _text(settings.site_name)
+    config.site_description = _text(settings.site_description)
+    config.copyright = _text(f"{settings.operator_name} · 数据按各数据集注明的许可发布")
     if _command["name"] != "serve":
         # While serving, MkDocs has set site_url to the local address; keep it.
         config.site_url = settings.site_url
@@ -89,8 +101,38 @@ def _link_file(file, dirty: bool = False) -> None:
     link_or_copy(source, target)
 
 
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)  # as mkdocs.utils.meta reads it
+THEME_META = ("title", "description", "author")  # front matter values Material puts into the page head and header
+
+
+def on_page_read_source(page, config):
+    # MkDocs reads front matter with PyYAML's SafeLoader, which expands aliases without bound
+    # (a few hundred bytes can take gigabytes). Every page's front matter is read first by
+    # gongkai's own reader (no aliases, no tags, size and depth capped); a refusal stops the build.
+    with open(page.file.abs_src_path, encoding="utf-8-sig", errors="strict") as f:
+        source = f.read()
+    match = _FRONT_MATTER.match(source)
+    if match:
+        try:
+            safeyaml.load(match.group(1))
+        except safeyaml.YamlRefused as exc:
+            raise PluginError(f"{page.file.src_uri}: front matter: {exc}") from None
+    return source
+
+
+def _check_meta(markdown: str, page) -> None:
+    # A front matter MkDocs could not read stays in the page as Markdown: its JSON-LD and search
+    # text would become page content. That is a failed build, never a published page.
+    if _FRONT_MATTER.match(markdown):
+        raise PluginError(f"{page.file.src_uri}: its front matter is not valid YAML; the page would show it as text")
+    for key in THEME_META:
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = _text(page.meta[key])
+
+
 @event_priority(-110)  # last: what other plugins do to the Markdown comes first
 def on_page_markdown(markdown, page, config, files):
+    _check_meta(markdown, page)
     # A generated dataset page is mostly HTML gongkai has escaped already; Python-Markdown would
     # parse every tag of it only to pass it through (rawhtml.py). Hand-written pages go as they are.
     if not isinstance(page.meta.get("gongkai_search"), str):

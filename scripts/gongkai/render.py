@@ -7,7 +7,6 @@ Links between pages are Markdown links to .md files, so `mkdocs build --strict` 
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
@@ -16,7 +15,7 @@ from .catalog import Entry, by_modified, used_publishers, used_topics, with_publ
 from .columnprofile import DISTINCT_LIMIT
 from .config import Settings
 from .export import constraints_text, unit_of
-from .markup import esc, esc_md, facts_table, html_table, human_size, md_table, rich_text
+from .markup import esc, esc_md, facts_table, front_matter, html_table, human_size, md_table, rich_text
 from .structured import dataset_jsonld
 
 TYPE_NAMES = {
@@ -239,16 +238,11 @@ def _front_matter(e: Entry, settings: Settings) -> str:
     # into short ones, so 新闻发布会 (a keyword) and 新闻 (in the text) both find the page.
     # The page itself is left out of Material's indexing (it would parse every table of it);
     # mkdocs_hook adds one entry built from gongkai_search: what tells datasets apart.
-    # JSON strings are valid YAML, so a keyword cannot break out of the front matter.
     tags = list(dict.fromkeys([*e.meta.get("keywords", []), *e.topics]))
     # gongkai_jsonld: schema.org Dataset for search engines; overrides/main.html puts it in the head.
-    lines = [
-        f"tags: {json.dumps(tags, ensure_ascii=False)}",
-        "search:\n  exclude: true",
-        f"gongkai_search: {json.dumps(search_text(e), ensure_ascii=False)}",
-        f"gongkai_jsonld: {json.dumps(dataset_jsonld(e, settings), ensure_ascii=False)}",
-    ]
-    return "---\n" + "\n".join(lines) + "\n---"
+    return front_matter(
+        {"tags": tags, "search": {"exclude": True}, "gongkai_search": search_text(e), "gongkai_jsonld": dataset_jsonld(e, settings)}
+    )
 
 
 def search_text(e: Entry) -> str:

@@ -9,13 +9,11 @@ are the same files as on the Chinese pages, linked from here.
 
 from __future__ import annotations
 
-import json
-
 from .catalog import Entry, by_modified, used_publishers
 from .columnprofile import DISTINCT_LIMIT
 from .config import Settings
 from .export import unit_of
-from .markup import esc, esc_md, facts_table, html_table, human_size
+from .markup import esc, esc_md, facts_table, front_matter, html_table, human_size
 
 TYPE_NAMES = {"string": "text", "integer": "integer", "number": "number", "date": "date", "datetime": "date and time", "boolean": "true/false", "year": "year"}
 USES = (
@@ -87,7 +85,7 @@ def render_dataset_en(e: Entry, settings: Settings) -> str:
         ),
     ]
     parts = [
-        "---\nsearch:\n  exclude: true\n" + f"gongkai_search: {json.dumps(_search_text(e), ensure_ascii=False)}\n---",
+        front_matter({"search": {"exclude": True}, "gongkai_search": _search_text(e)}),
         f"# {esc_md(title)}",
         f'<p class="gk-lede">{esc(description)}{esc(note)}</p>',
         facts_table(meta),

@@ -1,21 +1,48 @@
 """Checks on a freshly built site, before it replaces site/: the build fails closed.
 
-Every download matches SHA256SUMS, every internal link resolves (offline), and no page
-content carries a script, an event handler or a javascript: URL. Pages are searched with
-regular expressions, not parsed, a batch of pages per core.
+Every download matches SHA256SUMS, every internal link resolves (offline), and no page can
+act against its reader: each HTML page is parsed as a browser parses it (Lexbor, an HTML5
+parser, through selectolax) and refused when it carries a script that is not the theme's
+own, an event handler, a script URL, a `<base>`, a `<meta http-equiv>` other than a redirect
+inside the site, a `<style>` or style attribute in content, a frame or plugin, SVG
+animation, or a reference to anything outside the site that the browser would fetch by
+itself (an image, a stylesheet, CSS `url()`, SVG paint). Hand-written pages are checked as
+generated ones are. SVG and CSS files are checked for the same external references. A
+false alarm fails closed: the site is not published and the message names the page.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
+import json
 import re
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from .parallel import in_background, run_each
 
 SPACE = re.compile(r"[\x00-\x20]")
+SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
+# Elements that run code, load other documents or plugins, or rewrite where links go; and
+# <noscript>, parsed as text by a browser that runs scripts and as markup by our parser (which
+# does not), so what hides inside could differ between the check and the reader. Also the
+# other elements whose content a browser reads as raw text in ways parsers have disagreed on.
+FORBIDDEN = {
+    **dict.fromkeys(("base",), "it changes where every link of the page goes"),
+    **dict.fromkeys(("iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"), "it loads another document or a plugin"),
+    **dict.fromkeys(("noscript", "noembed", "noframes", "xmp", "plaintext"), "a browser may read its content differently from this check"),
+}
+SVG_ANIMATION = {"animate", "set", "animatemotion", "animatetransform", "animatecolor", "discard"}  # can rewrite href to a script URL
+URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "ping", "cite", "lowsrc", "dynsrc", "longdesc",
+             "manifest", "codebase", "icon", "to", "from", "values", "by", "srcset", "imagesrcset"}  # fmt: skip
+FETCHED = {"src", "poster", "background", "data", "lowsrc", "dynsrc", "srcset", "imagesrcset"}  # the browser loads these by itself
+FETCHING_LINKS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "dns-prefetch", "preconnect", "apple-touch-icon", "import"}
+PAINT = {"fill", "stroke", "filter", "mask", "clip-path", "marker", "marker-start", "marker-mid", "marker-end", "cursor", "style"}
+CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import\s+(['\"])(.*?)\3", re.IGNORECASE | re.DOTALL)
+JSON_TYPES = {"application/ld+json", "application/json"}
 
 
 def verify_site(site: Path, mount: str = "/") -> list[str]:
@@ -26,7 +53,7 @@ def verify_site(site: Path, mount: str = "/") -> list[str]:
     """
     sums = in_background(_checksums, site)  # reading and hashing release the GIL: beside the page checks
     pages = _pages(site, mount)
-    return sums.result() + pages
+    return sums.result() + pages + _styles(site) + _svgs(site)
 
 
 def _checksums(site: Path) -> list[str]:
@@ -48,21 +75,6 @@ def _checksums(site: Path) -> list[str]:
     return found
 
 
-# In generated HTML a literal "<" only opens a tag (text has &lt;), so these find every
-# script-bearing tag and every on…= handler in content; a false alarm fails closed.
-ACTIVE_TAG = re.compile(r"<(script|iframe|object|embed)\b", re.IGNORECASE)
-HANDLER_ATTR = re.compile(r"<[a-zA-Z][^>]*?\s(on[a-zA-Z]+)\s*=", re.IGNORECASE)
-
-
-def _unsafe(content: str) -> list[str]:
-    found = [f"<{m.group(1).lower()}> in page content" for m in ACTIVE_TAG.finditer(content)]
-    return found + [f"{m.group(1).lower()}=… (an event handler in page content)" for m in HANDLER_ATTR.finditer(content)]
-
-
-# MkDocs, Material, Python-Markdown and our renderer all write attributes in double quotes.
-LINK = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-
-
 PAGES_PER_JOB = 200
 
 
@@ -78,14 +90,11 @@ def _check_pages(pages: list[Path], site: Path, mount: str) -> list[str]:
     verdicts: dict[tuple[str, str], str | None] = {}  # (page folder, link) -> problem; pages share most links
     for page in pages:
         rel = page.relative_to(site).as_posix()
-        text = page.read_text(encoding="utf-8")
-        start, end = text.find("<article"), text.rfind("</article>")
-        if start != -1 and end > start:  # only content is searched; the theme's chrome is trusted
-            found += [f"{rel}: {what}" for what in _unsafe(text[start:end])]
         base = mount + rel
         folder = base.rpartition("/")[0]
-        for match in LINK.finditer(text):
-            link = html.unescape(next(g for g in match.groups() if g is not None))
+        unsafe, links = page_problems(page.read_text(encoding="utf-8", errors="replace"))
+        found += [f"{rel}: {what}" for what in unsafe]
+        for link in links:
             key = (folder, link)
             if key not in verdicts:
                 verdicts[key] = _link_problem(site, mount, base, link, exists)
@@ -94,9 +103,167 @@ def _check_pages(pages: list[Path], site: Path, mount: str) -> list[str]:
     return found
 
 
+def page_problems(text: str) -> tuple[list[str], list[str]]:
+    """What in one HTML page could act against its reader, and the links it holds (href, src)."""
+    tree = LexborHTMLParser(text)
+    content = set()  # the page's content: everything inside <article>, or the whole page when the theme did not write it
+    articles = tree.css("article")
+    for node in articles or [tree.root]:
+        content.update(n.mem_id for n in node.traverse(include_text=False))
+    found, links = [], []
+    for node in tree.root.traverse(include_text=False):
+        tag = node.tag.lower()
+        in_content = node.mem_id in content
+        what = _element_problem(node, tag, in_content)
+        if what:
+            found.append(what)
+        for name, value in node.attributes.items():
+            name = name.lower()
+            value = value or ""
+            what = _attribute_problem(tag, name, value, node, in_content)
+            if what:
+                found.append(what)
+            if name in ("href", "src") and value and not (tag == "link" and "canonical" in (node.attributes.get("rel") or "")):
+                links.append(value)
+    return found, links
+
+
+def _element_problem(node, tag: str, in_content: bool) -> str | None:
+    if tag in FORBIDDEN:
+        return f"<{tag}> ({FORBIDDEN[tag]})"
+    if tag in SVG_ANIMATION:
+        return f"<{tag}> (SVG animation can turn a link into a script)"
+    if tag == "meta" and node.attributes.get("http-equiv") is not None:
+        return _meta_problem(node)
+    if tag == "style" and in_content:
+        return "<style> in page content (it can hide or restyle the page)"
+    if tag == "style":
+        return _css_problem(node.text(deep=True), "<style>")
+    if tag == "script":
+        return _script_problem(node, in_content)
+    return None
+
+
+def _meta_problem(node) -> str | None:
+    # Only our own redirect pages (urls.py) use it: a refresh to a relative address inside the site.
+    equiv = (node.attributes.get("http-equiv") or "").strip().lower()
+    content = node.attributes.get("content") or ""
+    delay, _, target = content.partition(";")
+    target = target.strip()
+    target = target[4:].strip() if target.lower().startswith("url=") else target
+    if equiv == "refresh" and delay.strip().isdigit() and target and not _scheme(target) and not target.startswith(("/", "\\")):
+        return None
+    return f'<meta http-equiv="{equiv}" content="{content[:60]}"> (only a redirect to a page of this site is allowed)'
+
+
+def _script_problem(node, in_content: bool) -> str | None:
+    kind = (node.attributes.get("type") or "").strip().lower()
+    src = node.attributes.get("src")
+    text = node.text(deep=True)
+    if in_content and kind not in JSON_TYPES:
+        return "<script> in page content"
+    if kind in JSON_TYPES and src is None:
+        try:
+            json.loads(text)
+        except ValueError:
+            return f"<script type={kind}> that is not JSON"
+        return None
+    if in_content:
+        return "<script> in page content"
+    if src is not None:
+        if _scheme(src) or src.startswith(("//", "\\")) or text.strip():
+            return f"<script src={src[:60]!r}> (only the site's own scripts may load)"
+        return None
+    if any(pattern.fullmatch(text) for pattern in _theme_scripts()):
+        return None
+    return f"an inline <script> the theme does not write: {text[:60]!r}"
+
+
+@cache
+def _theme_scripts() -> tuple[re.Pattern, ...]:
+    """The inline scripts Material's templates write, as patterns: each template expression
+    may be any text that cannot leave a string literal. Read from the installed theme, so a
+    theme upgrade needs no change here."""
+    try:
+        import material
+    except ImportError:
+        return ()
+    patterns = []
+    for template in (Path(material.__file__).parent / "templates").rglob("*.html"):
+        if template.name == "redirect.html":  # Material's redirect template puts page.meta into a script: never allowed
+            continue
+        for body in re.findall(r"<script>(.*?)</script>", template.read_text(encoding="utf-8"), re.DOTALL):
+            pieces = re.split(r"\{\{.*?\}\}|\{%.*?%\}", body)
+            patterns.append(re.compile(r"""[^"'<>\\\n`]*""".join(re.escape(p) for p in pieces), re.DOTALL))
+    return tuple(patterns)
+
+
+def _attribute_problem(tag: str, name: str, value: str, node, in_content: bool) -> str | None:
+    if name.startswith("on"):
+        return f"<{tag} {name}=…> (an event handler)"
+    bare = SPACE.sub("", value).lower()  # browsers drop tabs, breaks and controls in URLs
+    if name in URL_ATTRS and bare.startswith(SCRIPT_SCHEMES):
+        return f"<{tag} {name}={value[:40]!r}> (a script or data URL)"
+    if bare.startswith(("javascript:", "vbscript:")):
+        return f"<{tag} {name}={value[:40]!r}> (a script URL)"
+    if name == "style" and in_content:
+        return f"<{tag} style=…> in page content (it can hide or restyle the page)"
+    if name in PAINT or name == "style":
+        return _css_problem(value, f"<{tag} {name}>")
+    if name in FETCHED and _external(value, srcset=name.endswith("srcset")):
+        return f"<{tag} {name}={value[:60]!r}> (the reader's browser would fetch it from another site)"
+    if name in ("href", "xlink:href") and tag in ("image", "use", "feimage", "script", "textpath", "tref", "mpath") and not value.startswith("#"):
+        return f"<{tag} {name}={value[:60]!r}> (an SVG reference to another document)"
+    if tag == "link" and name == "href" and _external(value) and set((node.attributes.get("rel") or "").lower().split()) & FETCHING_LINKS:
+        return f"<link href={value[:60]!r}> (a stylesheet or icon from another site)"
+    return None
+
+
+def _css_problem(css: str, where: str) -> str | None:
+    for match in CSS_URL.finditer(css or ""):
+        target = (match.group(2) if match.group(2) is not None else match.group(4) or "").strip()
+        if match.group(4) is not None or not target.startswith("#"):
+            if match.group(4) is not None or _external(target) or SPACE.sub("", target).lower().startswith(SCRIPT_SCHEMES):
+                return f"{where} refers to {target[:60]!r} (CSS that fetches from outside the site)"
+    if re.search(r"expression\s*\(|behavior\s*:|-moz-binding", css or "", re.IGNORECASE):
+        return f"{where} holds script-bearing CSS"
+    return None
+
+
+def _scheme(url: str) -> bool:
+    return bool(urlsplit(SPACE.sub("", url)).scheme)
+
+
+def _external(url: str, *, srcset: bool = False) -> bool:
+    candidates = [part.strip().split(" ")[0] for part in url.split(",")] if srcset else [url]
+    return any(_scheme(u) or SPACE.sub("", u).startswith(("//", "\\\\", "/\\")) for u in candidates if u.strip())
+
+
+def _styles(site: Path) -> list[str]:
+    """Stylesheets other than the theme's own must not fetch from outside the site."""
+    theme = site / "assets" / "stylesheets"
+    found = []
+    for sheet in sorted(site.rglob("*.css")):
+        if theme in sheet.parents:
+            continue
+        what = _css_problem(sheet.read_text(encoding="utf-8", errors="replace"), "the stylesheet")
+        if what:
+            found.append(f"{sheet.relative_to(site).as_posix()}: {what}")
+    return found
+
+
+def _svgs(site: Path) -> list[str]:
+    from .svgcheck import svg_problems
+
+    found = []
+    for svg in sorted(site.rglob("*.svg")):
+        if (site / "assets") in svg.parents:
+            continue  # the theme's icons
+        found += [f"{svg.relative_to(site).as_posix()}: {what}" for what in svg_problems(svg.read_bytes())]
+    return found
+
+
 def _link_problem(site: Path, mount: str, base: str, link: str, exists: dict[Path, bool]) -> str | None:
-    if SPACE.sub("", link).lower().startswith(("javascript:", "vbscript:", "data:text/html")):  # browsers drop tabs and breaks
-        return f"<… {link[:40]!r}> (a script URL)"
     parts = urlsplit(link)
     if not link or parts.scheme or link.startswith(("#", "//")):
         return None
