@@ -8,10 +8,9 @@ import json
 
 import pytest
 from conftest import gongkai
+from gongkai.verify import page_problems
 from selectolax.lexbor import LexborHTMLParser
 from test_build import tree_digest
-
-from gongkai.verify import page_problems
 
 DESC = "datasets/tiny/datapackage.json"
 # Characters that broke the front matter (C1 controls, YAML line breaks, noncharacters, the
