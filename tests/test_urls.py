@@ -128,4 +128,4 @@ def test_a_withdrawn_dataset_leaves_a_notice_its_files_go_and_the_lock_marks_the
 
 def test_a_withdrawal_of_a_dataset_still_present_is_refused(repo_factory):
     out = _build_refused_with(repo_factory, "withdrawn.yml", "- name: tiny\n  title: 测试\n  date: 2026-03-01\n  reason: 测试\n")
-    assert "withdrawn.yml: /0/name: tiny is withdrawn but datasets/tiny/ is still there: remove the folder [invalid-withdrawal]" in out
+    assert "withdrawn.yml:1: /0/name: tiny is withdrawn but datasets/tiny/ is still there: remove the folder [invalid-withdrawal]" in out

@@ -29,7 +29,7 @@ from . import cache
 from .catalog import Entry, Summary
 from .catalogfile import catalog_json, schema_bytes
 from .charts import svg_size
-from .config import SETTINGS_FILE, Settings, load_settings
+from .config import SETTINGS_FILE, Limits, Settings, load_settings
 from .datajson import contacts_missing, data_json
 from .dcat import catalog_jsonld
 from .diff import history_summaries
@@ -107,7 +107,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     if not report.valid:
         raise InvalidData(report)
     summaries = [r.summary for r in results]
-    withdrawn, problems = read_withdrawals(root, {ds.name for ds in datasets})
+    withdrawn, problems = read_withdrawals(root, {ds.name for ds in datasets}, limits=settings.limits)
     report.extend(problems)
     history, shallow = history_available(root)  # asked once: it runs git
     if shallow:
@@ -152,7 +152,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         files["data.json"] = data_json(summaries, settings)
     files["SHA256SUMS"] = files["urls.json"] = b""  # written below; listed now as public paths
     gone = tuple(w.prefix for w in withdrawn)
-    published, redirects = _check_urls(root, files, report, digests, gone, check_lock=check_urls, history=history)
+    published, redirects = _check_urls(root, files, report, digests, gone, check_lock=check_urls, history=history, limits=settings.limits)
     files.update(redirect_files(redirects, files))
     files.update(host_files(redirects, digests))
     files["SHA256SUMS"] = _checksums(summaries, redirects, digests)
@@ -183,11 +183,11 @@ def _versions(root: Path, datasets: list[Dataset], report: Report, available: bo
 
 
 def _check_urls(
-    root: Path, files: dict, report: Report, digests: dict[str, str], withdrawn: tuple[str, ...], *, check_lock: bool, history: bool
+    root: Path, files: dict, report: Report, digests: dict[str, str], withdrawn: tuple[str, ...], *, check_lock: bool, history: bool, limits: Limits
 ) -> tuple[set[str], dict[str, str]]:
     """The URL contract (urls.py): no published path disappears without a redirect, no version's file changes."""
     published = public_paths(files)
-    redirects, problems = read_redirects(root, published)
+    redirects, problems = read_redirects(root, published, limits=limits)
     if check_lock:
         problems += check_lock_file(read_lock(root), published, redirects, digests, withdrawn, history=history)
     report.extend(problems)

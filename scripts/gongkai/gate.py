@@ -14,15 +14,13 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .config import Settings
+from .config import Limits, Settings
 from .diff import LEVELS, Diff, Snapshot, bump_of, compare, next_version, snapshot_here
 from .errors import UsageError
 from .jsonlines import line_of, value_lines
 from .load import DESCRIPTOR, Dataset, discover
 from .problems import Problem, Report
-from .urls import REDIRECTS
+from .urls import redirected_paths
 from .validate import finish_report, validate_dataset
 from .withdrawals import read_withdrawals
 
@@ -59,7 +57,7 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         checked.diffs[ds.name] = diff
         report.extend(version_problems(ds, diff))
     checked.removed = [n for n in names if n not in present]
-    report.extend(_removal_problems(root, checked.removed))
+    report.extend(_removal_problems(root, checked.removed, settings.limits))
     report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))
     return checked
 
@@ -120,13 +118,9 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
     return problems
 
 
-def _removal_problems(root: Path, removed: list[str]) -> list[Problem]:
-    withdrawn_names = {w.name for w in read_withdrawals(root, set())[0]}  # read as the build reads it
-    try:
-        redirects = yaml.safe_load((root / REDIRECTS).read_text(encoding="utf-8")) if (root / REDIRECTS).is_file() else None
-    except yaml.YAMLError:
-        redirects = None  # the build reports a broken file
-    redirected = set(redirects) if isinstance(redirects, dict) else set()
+def _removal_problems(root: Path, removed: list[str], limits: Limits) -> list[Problem]:
+    withdrawn_names = {w.name for w in read_withdrawals(root, set(), limits=limits)[0]}  # read as the build reads it
+    redirected = redirected_paths(root, limits=limits)  # the build reports a broken file
     return [
         Problem(
             "dataset-removed",

@@ -15,14 +15,19 @@ import json
 import posixpath
 from pathlib import Path
 
-import yaml
-
+from . import safeyaml
+from .config import Limits
+from .errors import BuildError
 from .history import is_versioned
+from .jsonlines import line_of, pointer
 from .problems import Problem
+from .sitepaths import require, resolve
+from .yamllines import value_lines
 
 LOCK = "urls.lock"
 REDIRECTS = "redirects.yml"
 WITHDRAWN = "withdrawn"
+INVALID_REDIRECTS = "invalid-redirects"
 HEADER = "# Every public path this site has published (append-only; `gongkai lock` adds new ones).\n"
 
 
@@ -59,36 +64,109 @@ def read_lock(root: Path) -> list[tuple[int, str, str | None]] | None:
     return found
 
 
-def read_redirects(root: Path, published: set[str]) -> tuple[dict[str, str], list[Problem]]:
-    """old path -> new path from redirects.yml, each checked; problems name the line."""
+def read_redirects(root: Path, published: set[str], *, limits: Limits) -> tuple[dict[str, str], list[Problem]]:
+    """old path -> new path from redirects.yml, each checked; problems name the line and the value.
+    Both paths pass sitepaths.resolve; the old one becomes a file in the site, so it must not
+    be the site's own route nor land on (or inside, or around) a file the site publishes."""
+    entries, problems = _redirect_entries(root, limits)
+    outputs, folders = _occupied(published)
+    redirects = {}
+    for line, old, new in entries:
+        problem = _redirect_problem(old, new, published, outputs, folders)
+        if problem:
+            problems.append(Problem(INVALID_REDIRECTS, problem, REDIRECTS, line=line))
+            continue
+        redirects[old] = new
+        _occupy(_output(old), outputs, folders)
+    for line, old, new in entries:  # a moved page's English version moves with it
+        old_en, new_en = "/en" + old, "/en" + new
+        if old in redirects and old.endswith("/") and new_en in published and old_en not in published:
+            clash = _clash(_output(old_en), outputs, folders)
+            if clash:
+                problems.append(Problem(INVALID_REDIRECTS, f"{old}: its English page {old_en} {clash}", REDIRECTS, line=line))
+                continue
+            redirects.setdefault(old_en, new_en)
+            _occupy(_output(old_en), outputs, folders)
+    return redirects, problems
+
+
+def redirected_paths(root: Path, *, limits: Limits) -> set[str]:
+    """The old paths redirects.yml names (as the build reads them), for the gate; the build reports a broken file."""
+    return {old for _, old, _ in _redirect_entries(root, limits)[0]}
+
+
+def _redirect_entries(root: Path, limits: Limits) -> tuple[list[tuple[int | None, str, str]], list[Problem]]:
+    """(line, old, new) for each entry of redirects.yml whose two paths resolve (sitepaths)."""
     path = root / REDIRECTS
     if not path.is_file():
-        return {}, []
+        return [], []
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        return {}, [Problem("invalid-redirects", f"not valid YAML: {exc}", REDIRECTS)]
+        data = safeyaml.load(text, max_bytes=limits.max_yaml_bytes, max_depth=limits.max_nesting)
+    except safeyaml.YamlRefused as refused:
+        return [], [Problem(INVALID_REDIRECTS, refused.message, REDIRECTS, line=refused.line)]
+    if data is None:
+        return [], []
     if not isinstance(data, dict):
-        return {}, [Problem("invalid-redirects", "must map old paths to new ones, e.g. /datasets/old-name/: /datasets/new-name/", REDIRECTS)]
-    lines = {line.split(":", 1)[0].strip().strip("'\""): n for n, line in enumerate(text.splitlines(), 1)}
-    redirects, problems = {}, []
-    for old, new in data.items():
-        where = lines.get(str(old))
-        if not (isinstance(old, str) and isinstance(new, str) and old.startswith("/") and new.startswith("/")):
-            problems.append(Problem("invalid-redirects", f"{old!r}: both paths must be strings starting with /", REDIRECTS, line=where))
-        elif old in published:
-            problems.append(Problem("invalid-redirects", f"{old} is still published; a redirect would hide it", REDIRECTS, line=where))
-        elif new not in published:
-            problems.append(Problem("invalid-redirects", f"{old} redirects to {new}, which the site does not publish", REDIRECTS, line=where))
-        elif old.endswith("/") != new.endswith("/"):
-            problems.append(Problem("invalid-redirects", f"{old} and {new}: a page redirects to a page, a file to a file", REDIRECTS, line=where))
-        else:
-            redirects[old] = new
-    for old, new in list(redirects.items()):  # a moved page's English version moves with it
-        if old.endswith("/") and "/en" + new in published and "/en" + old not in published:
-            redirects.setdefault("/en" + old, "/en" + new)
-    return redirects, problems
+        return [], [Problem(INVALID_REDIRECTS, "must map old paths to new ones, e.g. /datasets/old-name/: /datasets/new-name/", REDIRECTS, line=1)]
+    lines = value_lines(text)
+    entries, problems = [], []
+    for raw_old, raw_new in data.items():
+        where = line_of(lines, pointer((str(raw_old),)))
+        old, refused_old = resolve(raw_old, code=INVALID_REDIRECTS, file=REDIRECTS, line=where, what="old path")
+        new, refused_new = resolve(raw_new, code=INVALID_REDIRECTS, file=REDIRECTS, line=where, what="new path", owned=False)
+        problems += [p for p in (refused_old, refused_new) if p]
+        if old and new:
+            entries.append((where, old, new))
+    return entries, problems
+
+
+def _redirect_problem(old: str, new: str, published: set[str], outputs: set[str], folders: set[str]) -> str | None:
+    if old in published:
+        return f"{old} is still published; a redirect would hide it"
+    if new not in published:
+        return f"{old} redirects to {new}, which the site does not publish"
+    if old.endswith("/") != new.endswith("/"):
+        return f"{old} and {new}: a page redirects to a page, a file to a file"
+    if not old.endswith("/") and posixpath.splitext(old)[1].casefold() != posixpath.splitext(new)[1].casefold():
+        # A copy keeps its type: a CSV copied to /x.html or /x.md would be served, or rendered, as a page.
+        return f"{old} and {new}: a file redirects to a file of the same type ({posixpath.splitext(new)[1] or 'no extension'})"
+    clash = _clash(_output(old), outputs, folders)
+    return f"{old} {clash}" if clash else None
+
+
+def _output(path: str) -> str:
+    """The file in the site a path is answered by (case-folded: some file systems ignore case)."""
+    return (path + "index.html" if path.endswith("/") else path).casefold()
+
+
+def _occupied(published: set[str]) -> tuple[set[str], set[str]]:
+    outputs, folders = set(), set()
+    for path in published:
+        _occupy(_output(path), outputs, folders)
+    return outputs, folders
+
+
+def _occupy(output: str, outputs: set[str], folders: set[str]) -> None:
+    outputs.add(output)
+    folder = posixpath.dirname(output)
+    while folder not in folders and folder != "/":
+        folders.add(folder)
+        folder = posixpath.dirname(folder)
+
+
+def _clash(output: str, outputs: set[str], folders: set[str]) -> str | None:
+    """Why writing the site file `output` would replace or break one the site already has."""
+    if output in outputs:
+        return f"would be written as {output}, which the site already has"
+    if output in folders:
+        return f"would be written as {output}, which is a folder of the site"
+    folder = posixpath.dirname(output)
+    while folder != "/":
+        if folder in outputs:
+            return f"would be written inside {folder}, which is a file of the site"
+        folder = posixpath.dirname(folder)
+    return None
 
 
 def check_lock(
@@ -121,9 +199,11 @@ def check_lock(
 
 
 def redirect_files(redirects: dict[str, str], files: dict) -> dict:
-    """Site files that keep old paths answering: redirect pages, and copies of moved files."""
+    """Site files that keep old paths answering: redirect pages, and copies of moved files.
+    Only paths read_redirects accepted get here; require() stops anything else at the door."""
     out = {}
     for old, new in redirects.items():
+        old, new = require(old), require(new)
         if old.endswith("/"):
             out[old[1:] + "index.html"] = _redirect_page(old, new)
         else:
@@ -133,7 +213,7 @@ def redirect_files(redirects: dict[str, str], files: dict) -> dict:
 
 def _redirect_page(old: str, new: str) -> bytes:
     # Relative, so it works under any mount path; canonical, so search engines move on.
-    target = html.escape(posixpath.relpath(new, old) + "/", quote=True)
+    target = html.escape(posixpath.relpath(require(new), require(old)) + "/", quote=True)
     return (
         '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>页面已迁移</title>\n'
         f'<link rel="canonical" href="{target}">\n<meta http-equiv="refresh" content="0; url={target}">\n</head>\n'
@@ -165,13 +245,26 @@ def host_files(redirects: dict[str, str], versioned: dict[str, str]) -> dict[str
     """_headers and _redirects for static hosts that read them (Netlify, Cloudflare Pages);
     paths are relative to the folder the host serves. Elsewhere the redirect pages and file
     copies do the same work, and GitHub Pages already sends CORS headers. A version's files
-    never change, so hosts may cache them for good."""
+    never change, so hosts may cache them for good. Every path in them has passed
+    sitepaths (require), and each line is checked to hold its fields and no more."""
     headers = (
         "/*\n  Access-Control-Allow-Origin: *\n  X-Content-Type-Options: nosniff\n"
         "/datasets/*\n  Cache-Control: public, max-age=3600\n"
         "/catalog.json\n  Cache-Control: public, max-age=600\n"
     )
-    folders = sorted({path.rsplit("/", 1)[0] for path in versioned})
-    headers += "".join(f"{folder}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in folders)
-    moved = "".join(f"{old} {new} 301\n" for old, new in sorted(redirects.items()))
+    folders = sorted({require(path).rsplit("/", 1)[0] for path in versioned})
+    headers += "".join(f"{require(folder)}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in folders)
+    moved = "".join(f"{require(old)} {require(new)} 301\n" for old, new in sorted(redirects.items()))
+    _hold_fields("_headers", [line for line in headers.splitlines() if not line.startswith("  ")], 1, len(folders) + 3)
+    _hold_fields("_redirects", moved.splitlines(), 3, len(redirects))
     return {"_headers": headers.encode("utf-8"), "_redirects": moved.encode("utf-8")}
+
+
+def _hold_fields(name: str, lines: list[str], fields: int, count: int) -> None:
+    # A host reads these files line by line, fields split on white space: a line too many, or
+    # a field too many, is a rule nobody wrote. require() makes that impossible; this proves it.
+    bad = next((line for line in lines if len(line.split()) != fields), None)
+    if bad is not None:
+        raise BuildError(f"refusing to write {name}: the line {bad!r} does not hold exactly {fields} field(s)")
+    if len(lines) != count:
+        raise BuildError(f"refusing to write {name}: {len(lines)} lines for {count} rule(s)")

@@ -12,13 +12,18 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import safeyaml
+from .config import SLUG, Limits
+from .jsonlines import line_of
 from .markup import esc, esc_md
 from .problems import Problem
+from .sitepaths import resolve
+from .yamllines import value_lines
 
 FILE = "withdrawn.yml"
+CODE = "invalid-withdrawal"
 KEYS = ("name", "title", "date", "reason")
+MAX_NAME = 80  # the profile's maxLength for a dataset name
 
 
 @dataclass(frozen=True)
@@ -33,29 +38,43 @@ class Withdrawal:
         return f"/datasets/{self.name}/"
 
 
-def read_withdrawals(root: Path, present: set[str]) -> tuple[list[Withdrawal], list[Problem]]:
+def read_withdrawals(root: Path, present: set[str], *, limits: Limits) -> tuple[list[Withdrawal], list[Problem]]:
+    """The withdrawals in withdrawn.yml, each checked; problems name the line and the value.
+    present: dataset folders still in datasets/ (a withdrawn one must be gone)."""
     path = root / FILE
     if not path.is_file():
         return [], []
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        return [], [Problem("invalid-withdrawal", f"not valid YAML: {exc}", FILE)]
+        data = safeyaml.load(text, max_bytes=limits.max_yaml_bytes, max_depth=limits.max_nesting) or []
+    except safeyaml.YamlRefused as refused:
+        return [], [Problem(CODE, refused.message, FILE, line=refused.line)]
     if not isinstance(data, list):
-        return [], [Problem("invalid-withdrawal", "must be a list of entries with name, title, date and reason", FILE)]
+        return [], [Problem(CODE, "must be a list of entries with name, title, date and reason", FILE, line=1)]
+    lines = value_lines(text)
     found, problems = [], []
     for i, item in enumerate(data):
         values = {k: item.get(k) if isinstance(item, dict) else None for k in KEYS}
         if isinstance(values["date"], dt.date):
             values["date"] = values["date"].isoformat()
         missing = [k for k in KEYS if not (isinstance(values[k], str) and values[k].strip())]
+        name, where = values["name"], line_of(lines, f"/{i}/name")
         if missing:
-            problems.append(Problem("invalid-withdrawal", f"entry {i + 1}: {', '.join(missing)} missing", FILE, field=f"/{i}"))
-        elif values["name"] in present:
-            message = f"{values['name']} is withdrawn but datasets/{values['name']}/ is still there: remove the folder"
-            problems.append(Problem("invalid-withdrawal", message, FILE, field=f"/{i}/name"))
+            problems.append(Problem(CODE, f"entry {i + 1}: {', '.join(missing)} missing", FILE, line=line_of(lines, f"/{i}"), field=f"/{i}"))
+        elif not (SLUG.fullmatch(name) and len(name) <= MAX_NAME):
+            # The name becomes the folder /datasets/<name>/: only a dataset folder's own name may reach it.
+            message = f"{name!r} is not a dataset name (lowercase letters, digits and single hyphens, at most {MAX_NAME} characters, like its folder)"
+            problems.append(Problem(CODE, message, FILE, line=where, field=f"/{i}/name"))
+        elif name in present:
+            message = f"{name} is withdrawn but datasets/{name}/ is still there: remove the folder"
+            problems.append(Problem(CODE, message, FILE, line=where, field=f"/{i}/name"))
         else:
-            found.append(Withdrawal(**{k: values[k].strip() for k in KEYS}))
+            withdrawal = Withdrawal(**{k: values[k].strip() for k in KEYS})
+            _, problem = resolve(withdrawal.prefix, code=CODE, file=FILE, line=where, field=f"/{i}/name", what="the withdrawn path")
+            if problem:
+                problems.append(problem)
+            else:
+                found.append(withdrawal)
     return found, problems
 
 
