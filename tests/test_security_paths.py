@@ -56,7 +56,7 @@ def _refused(repo: Path, name: str, text: str) -> str:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert _state(repo) == before  # site/ as it was, nothing new beside the repository or in it
-    return result.stdout
+    return result.stdout + result.stderr
 
 
 def _yaml_map(pairs: list[tuple[str, str]]) -> str:
@@ -106,6 +106,13 @@ def test_hostile_withdrawals_are_each_refused_with_their_line_and_value(built):
     out = _refused(built, "withdrawn.yml", text)
     for i, name in enumerate(names):
         assert f"withdrawn.yml:{1 + 4 * i}: /{i}/name: {name!r} is not a dataset name" in out, (name, out)
+
+
+@pytest.mark.parametrize("name", ["evil\n.md", "a b.png", "x\u202e.md"])
+def test_a_hand_written_file_whose_name_is_not_a_site_path_stops_the_build(built, name):
+    # Its path would go to urls.lock (one per line) and urls.json: a newline would write a lock line.
+    out = _refused(built, f"docs/{name}", "# x\n")
+    assert f"the file {name!r} would be published as" in out
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from .errors import BuildError
 from .history import is_versioned
 from .jsonlines import line_of, pointer
 from .problems import Problem
-from .sitepaths import require, resolve
+from .sitepaths import refusal, require, resolve
 from .yamllines import value_lines
 
 LOCK = "urls.lock"
@@ -33,7 +33,9 @@ HEADER = "# Every public path this site has published (append-only; `gongkai loc
 
 def public_paths(files: dict) -> set[str]:
     """The paths people and programs link to, from the generated file map (MkDocs turns
-    a.md into /a/ and a/index.md into /a/; a/index.en.md is /en/a/). Theme assets and stylesheets are not a contract."""
+    a.md into /a/ and a/index.md into /a/; a/index.en.md is /en/a/). Theme assets and stylesheets are not a contract.
+    Every path goes into urls.lock, one per line, and urls.json: a hand-written file under docs/
+    whose name is not a well-formed site path (a newline would add a line to the lock) stops the build."""
     paths = set()
     for rel in files:
         if rel.startswith(("assets/", "_")):  # theme assets; host settings (_headers, _redirects)
@@ -43,9 +45,13 @@ def public_paths(files: dict) -> set[str]:
             english = page.endswith(".en")  # a.en.md is the English a.md, published under /en/ (i18n plugin)
             page = page[: -len(".en")] if english else page
             page = page[: -len("index")] if page == "index" or page.endswith("/index") else page + "/"
-            paths.add("/" + ("en/" if english else "") + page)
+            path = "/" + ("en/" if english else "") + page
         else:
-            paths.add("/" + rel)
+            path = "/" + rel
+        why = refusal(path)
+        if why:
+            raise BuildError(f"the file {rel!r} would be published as {path!r}, which {why}: rename it")
+        paths.add(path)
     return paths
 
 
