@@ -220,6 +220,7 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed:
         result = Processed(problems, None, None, {})
     else:
         entry = export_entry(ds, settings, folder)
+        problems += entry.exported.problems  # a chart that could not be drawn or published (charts.py), cached with the rest
         files = dict(entry.exported.files)
         current, broken = version_files(settings.root, ds, Version(ds.descriptor["version"], None, ds.descriptor["modified"]))
         for rel, data in current.items():  # the working tree's version: cached with the rest
@@ -262,7 +263,7 @@ def publish_site(root: Path, site_dir: Path, generator: str, generated: Generate
 
 def export_entry(ds, settings: Settings, folder: Path) -> Entry:
     tables = read_tables(ds, settings.limits.preview_rows)
-    exported = export_dataset(ds, tables, settings.site_url, folder)
+    exported = export_dataset(ds, tables, settings.site_url, folder, settings.limits)
     readme = (ds.root / "README.md").read_text(encoding="utf-8")
     changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
     return Entry(dataset=ds, tables=tables, exported=exported, readme=readme, changelog=changelog)

@@ -2,10 +2,16 @@
 spec), rendered at build time to static SVG with vl-convert.
 
 The data behind a chart are always the dataset's own resource, typed by its schema and put
-into the spec here: a spec never names data of its own, and vl-convert is not allowed to
-fetch anything (allowed_base_urls=[]), so a chart cannot show other numbers than the page's
-downloads, nor reach the network. Chinese labels are laid out with the Noto CJK fonts when
-the machine has them (fonts-noto-cjk) and name common Chinese fonts for the reader's browser.
+into the spec here: a spec never names data of its own (checks/views.py), and vl-convert is
+not allowed to fetch anything (allowed_base_urls=[]), so a chart cannot show other numbers
+than the page's downloads, nor reach the network. Chinese labels are laid out with the Noto
+CJK fonts when the machine has them (fonts-noto-cjk) and name common Chinese fonts for the
+reader's browser.
+
+A dataset's charts are drawn in a process of their own (chartprocess.py) with a time and a
+memory limit (gongkai.yml limits.view_seconds, view_megabytes): a spec that hangs V8, runs it
+out of memory or makes vl-convert panic becomes a problem of that view, never a dead build.
+Every SVG drawn is then read by svgcheck before it may be published.
 """
 
 from __future__ import annotations
@@ -13,9 +19,20 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import decimal
+import json
+import math
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+from .config import Limits
+from .jsonlines import line_of, pointer, value_lines
+from .load import DESCRIPTOR, Dataset
+from .problems import Problem
+from .svgcheck import svg_problems
 from .tables import Table
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -28,20 +45,133 @@ CONFIG = {
     "title": {"fontSize": 14, "anchor": "start"},
     "bar": {"color": "#c62828"},
 }
-_fonts_registered = False
+CHILD = Path(__file__).with_name("chartprocess.py")
+MAX_EXACT = 2**53  # integers beyond this reach a chart as the nearest float (a JSON reader's doubles)
 
 
-def render_view(view: dict, table: Table) -> bytes:
-    """The view as SVG bytes, with the resource's rows as its data."""
-    import vl_convert as vlc
+class Undrawable(ValueError):
+    """A cell value a chart cannot draw (not finite, or beyond a double)."""
 
-    _register_fonts(vlc)
+    def __init__(self, field: str, record: int, value):
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:39] + "…"
+        super().__init__(f"record {record}, field {field}: the value {shown} cannot be drawn (a chart draws finite numbers within a double's range)")
+        self.field = field
+
+
+def draw_charts(ds: Dataset, tables: list[Table], limits: Limits | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every view of the dataset as SVG bytes (view name -> SVG), and a problem for each view
+    that could not be drawn, or whose drawing may not be published. limits defaults to
+    gongkai.yml's defaults (config.Limits)."""
+    views = ds.descriptor.get("views") or []
+    if not views:
+        return {}, []
+    seconds = limits.view_seconds if limits else Limits.view_seconds
+    megabytes = limits.view_megabytes if limits else Limits.view_megabytes
+    pixels = limits.max_view_pixels if limits else Limits.max_view_pixels
+    lines = value_lines(ds.descriptor_text) if ds.descriptor_text else {}
+    by_name = {t.name: t for t in tables}
+    problems: list[Problem] = []
+
+    def problem(code: str, i: int, message: str) -> Problem:
+        ptr = pointer(["views", i, "spec"])
+        return Problem(code, f'chart "{views[i]["name"]}" {message}', ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+
+    jobs: list[tuple[int, dict]] = []
+    for i, view in enumerate(views):
+        table = by_name[view["resources"][0]]
+        try:
+            jobs.append((i, chart_job(view, records(table))))
+        except Undrawable as exc:
+            problems.append(Problem("chart-failed", f'chart "{view["name"]}": {exc}', ds.file(table.path), field=exc.field, dataset=ds.name))
+    svgs: dict[str, bytes] = {}
+    for (i, _job), (svg, why) in zip(jobs, _draw([job for _, job in jobs], seconds, megabytes), strict=True):
+        if svg is None:
+            problems.append(problem("chart-failed", i, why))
+            continue
+        unsafe = svg_problems(svg)
+        width, height = svg_size(svg)
+        if unsafe:
+            problems.append(problem("chart-unsafe", i, "was drawn with references outside the drawing, so it is not published: " + "; ".join(unsafe[:3])))
+        elif max(width, height) > pixels:
+            problems.append(problem("view-too-large", i, f"is {width}×{height} pixels, more than limits.max_view_pixels ({pixels}) in gongkai.yml"))
+        else:
+            svgs[views[i]["name"]] = svg
+    return svgs, problems
+
+
+def chart_job(view: dict, values: list[dict]) -> dict:
+    """What the drawing process needs for one view: its spec with the resource's rows as data."""
     spec = copy.deepcopy(view["spec"])
     spec.pop("$schema", None)
-    spec["data"] = {"values": records(table)}
+    spec["data"] = {"values": values}
     spec.setdefault("title", view["title"])
-    svg = vlc.vegalite_to_svg(spec, config=CONFIG, allowed_base_urls=[], format_locale="zh-CN", time_format_locale="zh-CN")
-    return svg.encode("utf-8")
+    return {"vl_spec": spec, "config": CONFIG, "format_locale": "zh-CN", "time_format_locale": "zh-CN"}
+
+
+def _draw(charts: list[dict], seconds: int, megabytes: int) -> list[tuple[bytes | None, str | None]]:
+    """(SVG, None) or (None, why) for each chart, in order, all within `seconds`.
+
+    The charts go to one process; when it dies (out of memory, a panic) on one of them, that
+    one fails and the rest go to a fresh process, so every broken view is named in one build.
+    """
+    outcomes: list[tuple[bytes | None, str | None]] = []
+    deadline = time.monotonic() + seconds
+    while len(outcomes) < len(charts):
+        rest = charts[len(outcomes) :]
+        left = deadline - time.monotonic()
+        if left <= 0:
+            outcomes += [(None, f"was not drawn: the dataset's charts took longer than limits.view_seconds ({seconds} s) in gongkai.yml")] * len(rest)
+            break
+        drawn, ended = _run_child(rest, left, seconds, megabytes)
+        outcomes += drawn
+        if ended and len(outcomes) < len(charts):
+            outcomes.append((None, ended))  # the chart it was drawing when it ended
+    return outcomes
+
+
+def _run_child(charts: list[dict], left: float, seconds: int, megabytes: int) -> tuple[list[tuple[bytes | None, str | None]], str | None]:
+    """The outcomes the drawing process wrote before it ended, and why it ended early (or None)."""
+    job = {"megabytes": megabytes, "seconds": math.ceil(left), "fonts": [str(d) for d in FONT_DIRS if d.is_dir()], "charts": charts}
+    # ASCII JSON: a lone surrogate in a title reaches the child as an escape, and fails there
+    data = json.dumps(job, allow_nan=False).encode("ascii")
+    try:
+        proc = subprocess.Popen([sys.executable, "-I", str(CHILD)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        return [], f"could not be drawn: the chart renderer did not start ({exc})"
+    try:
+        out, err = proc.communicate(data, timeout=left)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        timed_out = True
+    drawn = []
+    for line in out.split(b"\n")[:-1]:  # a line cut off by the kill has no newline
+        try:
+            result = json.loads(line)
+        except ValueError:
+            break  # not the child's own line: it ended in a way _why_ended tells
+        drawn.append((result["svg"].encode("utf-8"), None) if "svg" in result else (None, f"could not be drawn: {_shown(result['error'])}"))
+    if len(drawn) == len(charts):
+        return drawn, None
+    return drawn, _why_ended(proc.returncode, err.decode("utf-8", "replace"), timed_out, seconds, megabytes)
+
+
+def _why_ended(code: int, err: str, timed_out: bool, seconds: int, megabytes: int) -> str:
+    if timed_out or code == -getattr(signal, "SIGXCPU", 24):
+        return f"took longer than limits.view_seconds ({seconds} s) in gongkai.yml to draw"
+    if re.search(r"out of memory|MemoryError|memory allocation of \d+ bytes failed", err, re.I):
+        return f"needed more memory than limits.view_megabytes ({megabytes} MB) in gongkai.yml to draw"
+    # vl-convert's panic names its cause on the line after "panicked at"
+    lines = [line.strip() for line in err.splitlines() if line.strip()]
+    after = [lines[i + 1] for i, line in enumerate(lines[:-1]) if "panicked at" in line]
+    cause = after[0] if after else (lines[-1] if lines else f"exit status {code}")
+    return f"crashed the chart renderer: {_shown(cause)}"
+
+
+def _shown(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def svg_size(svg: bytes) -> tuple[int, int]:
@@ -51,26 +181,50 @@ def svg_size(svg: bytes) -> tuple[int, int]:
 
 
 def records(table: Table) -> list[dict]:
-    """Every row as the schema types it, in values a chart can use (numbers as numbers)."""
+    """Every row as the schema types it, in values a chart can use (numbers as numbers).
+    Raises Undrawable for a number no chart can draw (NaN, an infinity, beyond a double)."""
     names = [f["name"] for f in table.fields]
     out = []
     for _raw, typed in table.chunks():
-        out += [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in typed]
+        for row in typed:
+            record = len(out) + 1
+            try:
+                out.append({n: _plain(v) for n, v in zip(names, row, strict=True)})
+            except (OverflowError, ValueError):
+                bad = next(i for i, v in enumerate(row) if not _drawable(v))
+                raise Undrawable(names[bad], record, row[bad]) from None
     return out
 
 
 def _plain(value):
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
     if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        if value.is_finite() and value == value.to_integral_value() and abs(value) <= MAX_EXACT:
+            return int(value)
+        return _finite(float(value))
+    if isinstance(value, int):
+        return value if abs(value) <= MAX_EXACT else _finite(float(value))  # float() raises OverflowError beyond a double
+    if isinstance(value, float):
+        return _finite(value)
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
-    return value
+    if isinstance(value, (list, tuple)):  # array, geopoint, yearmonth
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):  # object, geojson
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)  # duration and any other type: as text, never a value JSON cannot hold
 
 
-def _register_fonts(vlc) -> None:
-    global _fonts_registered
-    if not _fonts_registered:
-        for folder in FONT_DIRS:
-            if folder.is_dir():
-                vlc.register_font_directory(str(folder))
-        _fonts_registered = True
+def _finite(number: float) -> float:
+    if not math.isfinite(number):
+        raise ValueError(number)
+    return number
+
+
+def _drawable(value) -> bool:
+    try:
+        _plain(value)
+    except (OverflowError, ValueError):
+        return False
+    return True

@@ -17,7 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .charts import render_view, svg_size
+from .charts import draw_charts, svg_size
+from .config import Limits
 from .load import Dataset
 from .output import file_digest
 from .tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Table
@@ -47,9 +48,10 @@ class Exported:
     notices: dict[str, str]  # "<resource>.xlsx" -> why it was not produced
     text_numbers: dict[str, int] = field(default_factory=dict)  # resource -> numbers kept as text in the XLSX
     charts: dict[str, tuple[int, int]] = field(default_factory=dict)  # view name -> (width, height) of its SVG
+    problems: list = field(default_factory=list)  # views that could not be drawn or published (charts.py)
 
 
-def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path) -> Exported:
+def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path, limits: Limits | None = None) -> Exported:
     """Write every download of one dataset under `folder` (laid out as site paths)."""
     base = f"datasets/{ds.name}"
     out = Exported(files={}, downloads=[], notices={})
@@ -77,11 +79,12 @@ def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path
                 out.text_numbers[table.name] = as_text
         add(f"{table.name}.json", "json", lambda path, t=table: write_json(t, path), table.name)
 
-    by_name = {t.name: t for t in tables}
+    svgs, out.problems = draw_charts(ds, tables, limits)
     for view in ds.descriptor.get("views", []):
-        svg = render_view(view, by_name[view["resources"][0]])
-        add(f"{view['name']}.svg", "chart", lambda path, svg=svg: path.write_bytes(svg), view["resources"][0])
-        out.charts[view["name"]] = svg_size(svg)
+        if view["name"] in svgs:
+            svg = svgs[view["name"]]
+            add(f"{view['name']}.svg", "chart", lambda path, svg=svg: path.write_bytes(svg), view["resources"][0])
+            out.charts[view["name"]] = svg_size(svg)
 
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False)
     add("datapackage.json", "datapackage", lambda path: path.write_bytes(_json_bytes(published)))

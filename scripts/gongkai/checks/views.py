@@ -1,18 +1,114 @@
-"""Views (charts) declared in datapackage.json: they must name one of the dataset's resources
-and must not bring data or links of their own (the build supplies the resource's rows)."""
+"""Views (charts) declared in datapackage.json: they must name one of the dataset's resources,
+must not bring data or links of their own (the build supplies the resource's rows), and may
+use only what a portal's static charts need (an allow-list), within gongkai.yml's limits.
+
+The allow-list, not a deny-list, because Vega-Lite grows: a key we have not read is refused
+until someone has. What it keeps out, and why:
+- data, datasets, url, href, image marks, the href and url channels, `url(` in any string:
+  other data than the resource's, and references the reader's browser would fetch or follow;
+- params (selections, bindings), expr, style, usermeta: interaction that a static SVG does not
+  have, and ways around the checks of a literal value;
+- data generators and transforms that make rows (sequence, impute, density, lookup, ...),
+  an exact bin step, a tick count as an interval, and counts or sizes beyond the limits:
+  each can make the renderer draw without end (a sequence of 10^8 rows, 10^8 ticks);
+- in expressions, only functions that compute a value from a row (no sequence(), pad(),
+  random(), now() or data lookups): the rest can build huge arrays or strings, or change
+  the drawing from one build to the next;
+- font names outside a plain character set: vl-convert measures text by writing the font
+  into SVG of its own unescaped, and panics (aborting the process) on `<` or `&`.
+The renderer's process limits (charts.py) bound what this list lets through anyway.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 
+from ..config import Limits
 from ..jsonlines import line_of, pointer
 from ..load import DESCRIPTOR, Dataset
 from ..problems import Problem
 
-FORBIDDEN = {"url", "href", "data", "datasets"}  # keys that bring other data, or reach the network
+EXTERNAL = {"url", "href", "data", "datasets"}  # keys that bring other data, or reach the network
+MARKS = {"arc", "area", "bar", "circle", "line", "point", "rect", "rule", "square", "text", "tick"}
+TRANSFORMS = ["filter", "calculate", "aggregate", "joinaggregate", "window", "fold", "pivot", "sample", "stack", "bin", "timeUnit"]
+REFUSED_TRANSFORMS = ["density", "extent", "flatten", "impute", "loess", "lookup", "quantile", "regression"]
+CHANNELS = {
+    *("x", "y", "x2", "y2", "xOffset", "yOffset", "xError", "yError", "xError2", "yError2"),
+    *("theta", "theta2", "radius", "radius2"),
+    *("color", "fill", "stroke", "opacity", "fillOpacity", "strokeOpacity", "strokeWidth", "strokeDash", "size", "angle", "shape"),
+    *("text", "tooltip", "detail", "order", "row", "column", "facet"),
+}
+COLOR_CHANNELS = {"color", "fill", "stroke"}  # with "scale": null a cell's text becomes the paint itself
+_TEXT_STYLE = ("Font", "FontSize", "FontStyle", "FontWeight", "LineHeight", "Color", "Opacity", "Align", "Baseline", "Angle", "Limit", "Padding", "Offset")
+ALLOWED_KEYS = {
+    # the view itself and its composition
+    *("$schema", "name", "title", "description", "width", "height", "autosize", "padding", "background", "config"),
+    *("mark", "encoding", "transform", "layer", "hconcat", "vconcat", "concat", "facet", "spec", "repeat"),
+    *("columns", "resolve", "spacing", "align", "bounds", "center", "view"),
+    *("type", "contains", "resize", "left", "right", "top", "bottom", "scale", "axis", "legend"),
+    # marks
+    *("color", "fill", "stroke", "opacity", "fillOpacity", "strokeOpacity", "strokeWidth", "strokeDash", "strokeDashOffset"),
+    *("strokeCap", "strokeJoin", "strokeMiterLimit", "size", "shape", "filled", "orient", "baseline", "dx", "dy"),
+    *("angle", "font", "fontSize", "fontStyle", "fontWeight", "limit", "lineBreak", "lineHeight", "ellipsis", "text", "tooltip", "content"),
+    *("point", "line", "interpolate", "tension", "cornerRadius", "cornerRadiusEnd"),
+    *("cornerRadiusTopLeft", "cornerRadiusTopRight", "cornerRadiusBottomLeft", "cornerRadiusBottomRight"),
+    *("binSpacing", "continuousBandSize", "discreteBandSize", "minBandSize", "thickness", "innerRadius", "outerRadius", "padAngle"),
+    *("radiusOffset", "radius2Offset", "thetaOffset", "theta2Offset", "clip", "invalid", "aria", "band"),
+    *CHANNELS,
+    # field definitions
+    *("field", "aggregate", "bin", "timeUnit", "sort", "stack", "format", "formatType", "value", "datum", "condition", "test"),
+    *("header", "bandPosition", "order", "op", "encoding"),
+    # scales
+    *("domain", "domainMin", "domainMax", "domainMid", "range", "rangeMin", "rangeMax", "scheme", "extent", "count", "zero", "nice"),
+    *("paddingInner", "paddingOuter", "reverse", "round", "clamp", "base", "exponent", "constant"),
+    # axes, legends, headers and titles
+    *("domainColor", "domainDash", "domainOpacity", "domainWidth", "domainCap", "grid", "gridColor", "gridDash", "gridOpacity"),
+    *("gridWidth", "gridCap", "labels", "labelBound", "labelExpr", "labelFlush", "labelFlushOffset", "labelOverlap", "labelSeparation"),
+    *("labelOrient", "maxExtent", "minExtent", "offset", "position", "tickBand", "tickColor", "tickCount", "tickDash", "tickExtra"),
+    *("tickMinStep", "tickOffset", "tickOpacity", "tickRound", "ticks", "tickSize", "tickWidth", "tickCap", "titleAnchor", "titleX"),
+    *("titleY", "translate", "values", "zindex", "direction", "fillColor", "gradientLength", "gradientOpacity", "gradientThickness"),
+    *("gradientStrokeColor", "gradientStrokeWidth", "gridAlign", "legendX", "legendY", "rowPadding", "columnPadding", "strokeColor"),
+    *("symbolDash", "symbolDashOffset", "symbolFillColor", "symbolLimit", "symbolOffset", "symbolOpacity", "symbolSize"),
+    *("symbolStrokeColor", "symbolStrokeWidth", "symbolType", "clipHeight", "titleOrient", "labelAngle", "subtitle", "frame"),
+    *(prefix + part for prefix in ("label", "title", "subtitle") for part in _TEXT_STYLE),
+    # transforms
+    *TRANSFORMS,
+    *("as", "groupby", "ignorePeers", "param", "maxbins", "anchor", "divide", "minstep", "steps", "binned", "unit", "step", "utc"),
+    *("equal", "lt", "lte", "gt", "gte", "oneOf", "valid", "and", "or", "not"),
+    # config
+    *("axisX", "axisY", "axisBand", "axisDiscrete", "axisPoint", "axisQuantitative", "axisTemporal"),
+    *("axisLeft", "axisRight", "axisTop", "axisBottom", *MARKS),
+    *("category", "diverging", "heatmap", "ordinal", "ramp", "numberFormat", "timeFormat", "countTitle", "normalizedNumberFormat"),
+    *("continuousWidth", "continuousHeight", "discreteWidth", "discreteHeight"),
+}
+SIZE_KEYS = {"width", "height", "step", "continuousWidth", "continuousHeight", "discreteWidth", "discreteHeight"}
+COUNT_KEYS = {"tickCount", "maxbins", "nice", "symbolLimit", "count"}
+BIN_KEYS = {"maxbins", "nice", "extent", "anchor", "base", "divide", "minstep", "steps", "binned"}
+EXPRESSION_KEYS = {"calculate", "filter", "test", "labelExpr"}
+# Vega expression functions that compute a value from a row and its fields
+FUNCTIONS = {
+    *("if", "isArray", "isBoolean", "isDate", "isDefined", "isNumber", "isObject", "isString", "isValid", "isNaN", "isFinite"),
+    *("toBoolean", "toDate", "toNumber", "toString", "parseInt", "parseFloat"),
+    *("abs", "acos", "asin", "atan", "atan2", "ceil", "clamp", "cos", "exp", "floor", "hypot", "log", "max", "min", "pow", "round"),
+    *("sin", "sqrt", "tan", "inrange"),
+    *("datetime", "date", "day", "dayofyear", "year", "quarter", "month", "week", "hours", "minutes", "seconds", "milliseconds"),
+    *("time", "timezoneoffset", "utc", "utcdate", "utcday", "utcdayofyear", "utcyear", "utcquarter", "utcmonth", "utcweek"),
+    *("utchours", "utcminutes", "utcseconds", "utcmilliseconds"),
+    *("indexof", "lastindexof", "length", "lower", "upper", "substring", "slice", "trim", "truncate", "replace", "split", "join"),
+    *("format", "timeFormat", "timeParse", "utcFormat", "utcParse", "monthFormat", "monthAbbrevFormat", "dayFormat", "dayAbbrevFormat"),
+}
+FONT_TEXT = re.compile(r"[\w ,.'\"\-]*")  # letters of any script, digits, spaces, commas, dots, quotes, hyphens
+URL_CALL = re.compile(r"url\s*\(", re.I)
+STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.S)
+CALL = re.compile(r"([A-Za-z_$][\w$]*)\s*\(")
+MAX_DEPTH = 40
+GUIDE = "docs/guide/maintainers.md, 图表"
 
 
-def check_views(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
+def check_views(ds: Dataset, lines: dict[str, int], limits: Limits | None = None) -> Iterator[Problem]:
+    """limits defaults to gongkai.yml's defaults (config.Limits)."""
     views = ds.descriptor.get("views")
     if not isinstance(views, list):
         return
@@ -35,21 +131,126 @@ def check_views(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
             yield problem(f'a view cannot share its name with resource "{view.get("name")}"', ["name"])
         spec = view.get("spec")
         if isinstance(spec, dict):
-            for parts in _forbidden(spec, ["spec"]):
-                yield problem(
-                    f'"{parts[-1]}" is not allowed in a view: the chart is drawn from the resource\'s own rows, and never from data or links in the spec',
-                    parts,
-                    "view-external",
-                )
+            for parts, code, message in spec_problems(spec, limits or _DEFAULTS):
+                yield problem(message, ["spec", *parts], code)
 
 
-def _forbidden(node, parts: list) -> Iterator[list]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in FORBIDDEN:
-                yield [*parts, key]
-            else:
-                yield from _forbidden(value, [*parts, key])
-    elif isinstance(node, list):
+class _Defaults:  # gongkai.yml's defaults, for a caller without settings
+    max_view_bytes = Limits.max_view_bytes
+    max_view_pixels = Limits.max_view_pixels
+    max_view_steps = Limits.max_view_steps
+
+
+_DEFAULTS = _Defaults()
+
+
+def spec_problems(spec: dict, limits: Limits) -> Iterator[tuple[list, str, str]]:
+    """(path inside the spec, code, message) for everything in a Vega-Lite spec that is not on
+    the allow-list or is beyond a limit."""
+    size = len(json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if size > limits.max_view_bytes:
+        yield [], "view-too-large", f"the spec is {size} bytes as JSON, more than limits.max_view_bytes ({limits.max_view_bytes}) in gongkai.yml"
+        return
+    yield from _walk(spec, [], None, None, limits)
+
+
+def _walk(node, parts: list, key: str | None, channel: str | None, limits: Limits) -> Iterator[tuple[list, str, str]]:
+    """Every problem in `node`, found under `key` (the nearest enclosing key) in the spec,
+    inside encoding channel `channel` if any."""
+    if len(parts) > MAX_DEPTH:
+        yield parts, "invalid-view", f"the spec is nested more than {MAX_DEPTH} levels deep"
+        return
+    if isinstance(node, list):
         for i, item in enumerate(node):
-            yield from _forbidden(item, [*parts, i])
+            if key == "transform":
+                yield from _transform(item, [*parts, i], limits)
+            else:
+                yield from _walk(item, [*parts, i], key, channel, limits)
+        return
+    if isinstance(node, str):
+        yield from _string(node, parts, key)
+        return
+    if not isinstance(node, dict):
+        return
+    for name, value in node.items():
+        here = [*parts, name]
+        if name in EXTERNAL:
+            yield here, "view-external", f'"{name}" is not allowed in a view: the chart is drawn from the resource\'s own rows, and never from data or links in the spec'
+            continue
+        if key == "encoding" and name not in CHANNELS:
+            yield here, "view-not-allowed", f'the encoding channel "{name}" is not one a view may use ({", ".join(sorted(CHANNELS))})'
+            continue
+        if key == "bin" and name not in BIN_KEYS:
+            yield here, "view-not-allowed", f'"bin" may set only {", ".join(sorted(BIN_KEYS))}; "{name}" is not allowed (an exact step can make any number of bins: use maxbins)'
+            continue
+        if name not in ALLOWED_KEYS:
+            yield here, "view-not-allowed", f'"{name}" is not on the list of what a view may use ({GUIDE})'
+            continue
+        problem = _value_problem(name, value, key, channel, limits)
+        if problem:
+            yield here, *problem
+            continue
+        yield from _walk(value, here, name, name if key == "encoding" else channel, limits)
+
+
+def _value_problem(name: str, value, parent: str | None, channel: str | None, limits: Limits) -> tuple[str, str] | None:
+    """(code, message) when the value of `name` is refused on its own, or None to look inside it."""
+    if name == "mark" and parent not in ("config",):
+        kind = value.get("type") if isinstance(value, dict) else value
+        if kind == "image":
+            return "view-external", 'the "image" mark is not allowed: it shows pictures from URLs the reader\'s browser would fetch'
+        if kind not in MARKS:
+            return "view-not-allowed", f"the mark {json.dumps(kind, ensure_ascii=False)} is not one a view may use ({', '.join(sorted(MARKS))})"
+    if name in SIZE_KEYS and parent not in ("encoding",) and channel is None:
+        if isinstance(value, dict) and set(value) == {"band"} and parent != "view":
+            return None  # a mark's width as a share of its band
+        pixels = value.get("step") if isinstance(value, dict) and name in ("width", "height") else value
+        if isinstance(value, dict) and name in ("width", "height") and set(value) != {"step"}:
+            return "view-not-allowed", f'"{name}" is a number of pixels or {{"step": pixels}}, got {json.dumps(value, ensure_ascii=False)}'
+        if not _number(pixels):
+            return "view-not-allowed", f'"{name}" is a number of pixels, got {json.dumps(pixels, ensure_ascii=False)}'
+        if pixels > limits.max_view_pixels:
+            return "view-too-large", f'"{name}" is {pixels} pixels, more than limits.max_view_pixels ({limits.max_view_pixels}) in gongkai.yml'
+    if name in COUNT_KEYS and value is not None and not isinstance(value, bool) and not (name == "nice" and isinstance(value, (str, dict))):
+        if not _number(value):
+            return "view-not-allowed", f'"{name}" is a number here, got {json.dumps(value, ensure_ascii=False)} (an interval can mean any number of ticks)'
+        if value > limits.max_view_steps:
+            return "view-too-large", f'"{name}" is {value}, more than limits.max_view_steps ({limits.max_view_steps}) in gongkai.yml'
+    if name == "steps" and isinstance(value, list) and len(value) > limits.max_view_steps:
+        return "view-too-large", f'"steps" lists {len(value)} steps, more than limits.max_view_steps ({limits.max_view_steps}) in gongkai.yml'
+    if name == "param" and not _number(value):
+        return "view-not-allowed", f'"param" is allowed only as a window operation\'s number, got {json.dumps(value, ensure_ascii=False)} (a static chart has no parameters)'
+    if name == "scale" and value is None and channel in COLOR_CHANNELS:
+        return "view-not-allowed", f'"scale": null is not allowed on the {channel} channel: it would paint with each cell\'s text as a colour'
+    return None
+
+
+def _transform(item, parts: list, limits: Limits) -> Iterator[tuple[list, str, str]]:
+    if not isinstance(item, dict):
+        yield parts, "invalid-view", "a transform is an object such as {\"filter\": ...}"
+        return
+    kind = next((k for k in [*TRANSFORMS, *REFUSED_TRANSFORMS] if k in item), None)
+    if kind is None:
+        yield parts, "view-not-allowed", f"this transform is not one a view may use ({', '.join(TRANSFORMS)})"
+        return
+    if kind in REFUSED_TRANSFORMS:
+        yield [*parts, kind], "view-not-allowed", f'the "{kind}" transform is not one a view may use ({", ".join(TRANSFORMS)}): it can make rows of its own'
+        return
+    yield from _walk(item, parts, None, None, limits)
+
+
+def _string(text: str, parts: list, key: str | None) -> Iterator[tuple[list, str, str]]:
+    if URL_CALL.search(text):
+        yield parts, "view-external", f"{json.dumps(text, ensure_ascii=False)}: url(...) is not allowed in a view (the reader's browser would fetch it)"
+        return
+    if key and "font" in key.lower() and not FONT_TEXT.fullmatch(text):
+        yield parts, "view-not-allowed", f'"{key}" may hold only letters, digits, spaces, commas, dots, quotes and hyphens, got {json.dumps(text, ensure_ascii=False)}'
+        return
+    if key in EXPRESSION_KEYS:
+        code = STRING_LITERAL.sub("''", text)
+        for called in sorted({m.group(1) for m in CALL.finditer(code)} - FUNCTIONS):
+            yield parts, "view-not-allowed", f'the expression function "{called}" is not one a view may use ({GUIDE})'
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
