@@ -40,7 +40,7 @@ CHANNELS = {
     *("color", "fill", "stroke", "opacity", "fillOpacity", "strokeOpacity", "strokeWidth", "strokeDash", "size", "angle", "shape"),
     *("text", "tooltip", "detail", "order", "row", "column", "facet"),
 }
-COLOR_CHANNELS = {"color", "fill", "stroke"}  # with "scale": null a cell's text becomes the paint itself
+COLOR_CHANNELS = {"color", "fill", "stroke"}  # with "scale": null or a range from a field, a cell's text is the paint
 _TEXT_STYLE = ("Font", "FontSize", "FontStyle", "FontWeight", "LineHeight", "Color", "Opacity", "Align", "Baseline", "Angle", "Limit", "Padding", "Offset")
 ALLOWED_KEYS = {
     # the view itself and its composition
@@ -222,6 +222,8 @@ def _value_problem(name: str, value, parent: str | None, channel: str | None, li
         return "view-not-allowed", f'"param" is allowed only as a window operation\'s number, got {json.dumps(value, ensure_ascii=False)} (a static chart has no parameters)'
     if name == "scale" and value is None and channel in COLOR_CHANNELS:
         return "view-not-allowed", f'"scale": null is not allowed on the {channel} channel: it would paint with each cell\'s text as a colour'
+    if name == "range" and isinstance(value, dict) and channel in COLOR_CHANNELS:
+        return "view-not-allowed", f'a range read from a field is not allowed on the {channel} channel: it would paint with each cell\'s text as a colour'
     return None
 
 
