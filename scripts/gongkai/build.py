@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import cache
+from . import cache, swap
 from .catalog import Entry, Summary
 from .catalogfile import catalog_json, schema_bytes
 from .charts import svg_size
@@ -38,7 +38,7 @@ from .export import export_dataset
 from .feed import atom_feed
 from .history import Version, history_available, is_versioned, read_history, version_files
 from .load import Dataset, discover
-from .output import sha256, sync_tree
+from .output import naming_failures, sha256, sync_tree
 from .parallel import Progress, Timing, run_each, timed
 from .problems import Problem, Report
 from .quality import assess, overall
@@ -80,9 +80,15 @@ class Processed:
     page_en: str | None = None  # the English page (render_en.py)
 
 
-def build(root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs", progress: Progress | None = None) -> Generated:
+def build(
+    root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs", progress: Progress | None = None, notice: Callable[[str], None] | None = None
+) -> Generated:
+    site_dir = site_dir or root / "site"
+    restored = recover_site(site_dir)  # before anything else: a build that fails now still leaves a complete site/
+    if restored and notice:
+        notice(restored)
     generated = generate_docs(root, progress)
-    publish_site(root, site_dir or root / "site", generator, generated)
+    publish_site(root, site_dir, generator, generated)
     return generated
 
 
@@ -96,11 +102,12 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     # (starting the pool costs more than reading a thousand cache records).
     keys = [cache.dataset_key(ds, settings_bytes) for ds in datasets]
     cached = [from_cache(ds, settings, key) for ds, key in zip(datasets, keys, strict=True)]
-    todo = [(ds, key) for ds, key, hit in zip(datasets, keys, cached, strict=True) if hit is None]
+    todo = [(ds, key) for ds, key, hit in zip(datasets, keys, cached, strict=True) if not isinstance(hit, Processed)]
     with timed(len(todo)) as processing:  # the per-dataset stage: on every core
         fresh = iter(run_each(_process_keyed, todo, settings, stage="datasets", progress=progress))
-    results = [hit if hit is not None else next(fresh) for hit in cached]
+    results = [hit if isinstance(hit, Processed) else next(fresh) for hit in cached]
     report = Report(datasets=[ds.name for ds in datasets])
+    report.extend([hit for hit in cached if isinstance(hit, Problem)])  # damaged cache entries, dropped and rebuilt
     for result in results:
         report.extend(result.problems)
     report = finish_report(report, datasets, settings)
@@ -196,12 +203,16 @@ def _check_urls(
     return published, redirects
 
 
-def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | None:
-    """The dataset as the last build left it, when nothing it depends on (its key) has changed."""
+def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | Problem | None:
+    """The dataset as the last build left it, when nothing it depends on (its key) has changed;
+    a warning when its entry was found damaged (cache.read dropped it: the dataset is rebuilt)."""
     hit = cache.read(settings.root, ds.name, key)
-    if hit is None:
+    if hit.dropped:
+        message = f"the cached build of {ds.name} was damaged and is rebuilt: {hit.reason}"
+        return Problem("cache-entry-dropped", message, hit.dropped, dataset=ds.name, severity="warning")
+    if hit.entry is None:
         return None
-    record, files = hit
+    record, files = hit.entry, hit.files
     summary = Summary.from_dict(record["summary"]) if record["summary"] else None
     return Processed([Problem(**p) for p in record["problems"]], summary, record["page"], files, cache.digests(record), record.get("page_en"))
 
@@ -219,13 +230,15 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed:
     if any(p.is_error for p in problems):
         result = Processed(problems, None, None, {})
     else:
-        entry = export_entry(ds, settings, folder)
+        with naming_failures(folder):
+            entry = export_entry(ds, settings, folder)
         problems += entry.exported.problems  # a chart that could not be drawn or published (charts.py), cached with the rest
         files = dict(entry.exported.files)
         current, broken = version_files(settings.root, ds, Version(ds.descriptor["version"], None, ds.descriptor["modified"]))
         for rel, data in current.items():  # the working tree's version: cached with the rest
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            (folder / rel).write_bytes(data)
+            with naming_failures(folder / rel):
+                (folder / rel).write_bytes(data)
             files[rel] = folder / rel
         result = Processed(problems + broken, entry.summary(), render_dataset(entry, settings), files, page_en=render_dataset_en(entry, settings))
     record = {
@@ -239,26 +252,40 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed:
 
 
 def publish_site(root: Path, site_dir: Path, generator: str, generated: Generated) -> None:
-    """Build the site into a fresh folder and swap it in only when the build succeeded."""
-    fresh = site_dir.with_name(site_dir.name + ".new")
-    old = site_dir.with_name(site_dir.name + ".old")
-    for path in (fresh, old):
-        shutil.rmtree(path, ignore_errors=True)
-    env = dict(os.environ, SOURCE_DATE_EPOCH=_epoch(generated))
-    cmd = [sys.executable, "-m", generator, "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
-    result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise BuildError(f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip())
-    reasons = verify_site(fresh, urlsplit(generated.settings.site_url).path)
-    if reasons:
-        shutil.rmtree(fresh, ignore_errors=True)
-        listed = "\n".join(f"  {r}" for r in reasons[:50])
-        raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}")
-    if site_dir.exists():
-        site_dir.rename(old)
-    fresh.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    """Build the site into a fresh folder and swap it in only when it passed its checks; a build
+    stopped at any moment leaves a complete site/, or one the next build restores (swap.py)."""
+    recover_site(site_dir)  # nothing left to do after build(); here for a caller of publish_site alone
+    fresh = swap.staging(site_dir)
+    try:
+        env = dict(os.environ, SOURCE_DATE_EPOCH=_epoch(generated))
+        cmd = [sys.executable, "-m", generator, "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
+        result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BuildError(f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip())
+        reasons = verify_site(fresh, urlsplit(generated.settings.site_url).path)
+        if reasons:
+            listed = "\n".join(f"  {r}" for r in reasons[:50])
+            raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}{_audited(root)}")
+        swap.mark_verified(fresh)
+    except BaseException:
+        swap.discard(fresh)
+        raise
+    swap.swap_in(fresh, site_dir)
+
+
+def recover_site(site_dir: Path) -> str | None:
+    """A complete site/ again after a build was stopped during its swap (swap.recover); what was restored, in one line."""
+    return swap.recover(site_dir)
+
+
+def _audited(root: Path) -> str:
+    # A download that fails its checksum most likely comes from a cached file changed in place
+    # with its stat kept (cache.read trusts an unchanged stat): drop every such entry, so the
+    # next build rebuilds it instead of failing the same way until the cache is deleted by hand.
+    dropped = cache.audit(root)
+    if not dropped:
+        return ""
+    return f"\ncached files that no longer match their SHA-256 were dropped; the next build rebuilds them: {', '.join(dropped)}"
 
 
 def export_entry(ds, settings: Settings, folder: Path) -> Entry:

@@ -1,31 +1,40 @@
 """Rebuild only what changed: each dataset's results, keyed by a hash of its inputs and our code.
 
 The key covers every byte of the dataset folder, the site settings and gongkai's own source,
-so any change to any of them is a miss. Entries are JSON and plain files under build/cache/
-(never pickles), and a cache that git tracks is refused: a pull request cannot smuggle in a
-"valid" verdict for its own data.
+so any change to any of them is a miss. An entry is a JSON record, sealed with its own SHA-256
+on its first line, and plain files under build/cache/ (never pickles); a cache that git
+tracks is refused: a pull request cannot smuggle in a "valid" verdict for its own data.
+
+An entry is checked before it is used: its seal, and each file against the size and SHA-256
+recorded when it was written. Hashing every export on every build would cost what the cache
+saves, so a file is re-hashed only when its stat (size, mtime, inode) differs from the
+record's. Files are read-only once written and nothing rewrites one in place: a new export
+gets a new folder, so a changed stat means someone else changed the file. A file changed in
+place with its mtime put back still never reaches site/: site/ holds copies, and the site
+check hashes every download against SHA256SUMS before the swap (audit() then drops the entry).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import BuildError
 from .load import Dataset
-from .output import file_digest
+from .output import file_digest, naming_failures
 
 CACHE = Path("build/cache")
 PACKAGE = Path(__file__).resolve().parent
+READ_ONLY = 0o444  # an accidental write into a cached file fails instead of changing a download
 
 
-@lru_cache(maxsize=1)
-@functools.lru_cache(maxsize=1)  # the code does not change while a build runs: read it once, not once per dataset
+@lru_cache(maxsize=1)  # the code does not change while a build runs: read it once, not once per dataset
 def code_version() -> str:
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):
@@ -52,25 +61,70 @@ def check_untracked(root: Path) -> None:
         raise BuildError(f"{CACHE}/ is tracked by git; remove it from the repository (it must only ever be built locally)")
 
 
-def read(root: Path, name: str, key: str) -> tuple[dict, dict[str, Path]] | None:
+@dataclass
+class Lookup:
+    """What the cache holds for one dataset and key: the entry and its files, or nothing."""
+
+    entry: dict | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+    dropped: str | None = None  # an entry was there but damaged: the file (relative to the repository) that was wrong
+    reason: str = ""
+
+
+def read(root: Path, name: str, key: str) -> Lookup:
     index = root / CACHE / f"{name}.json"
     try:
-        entry = json.loads(index.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+        data = index.read_bytes()
+    except OSError:
+        return Lookup()
+    entry = _unseal(data)
+    if entry is None:
+        if data.startswith(b"{"):  # a record from before records were sealed: a plain miss
+            return Lookup()
+        return _drop(root, name, f"{CACHE.as_posix()}/{name}.json", "its record is damaged")
     if entry.get("key") != key:
-        return None
+        return Lookup()
     folder = root / CACHE / name
     files = {rel: folder / rel for rel in entry["files"]}
-    # Sizes only: reading every exported file back on each build would cost as much as the
-    # build saves on big tables. A file changed in place would still never be published:
-    # the site's verification checks every download against the SHA-256 recorded here.
-    try:
-        if any(path.stat().st_size != entry["files"][rel][0] for rel, path in files.items()):
-            return None
-    except OSError:
-        return None
-    return entry, files
+    moved = False
+    for rel, path in files.items():
+        size, digest, *stamp = entry["files"][rel]
+        try:
+            st = path.stat()
+        except OSError:
+            return _drop(root, name, f"{CACHE.as_posix()}/{name}/{rel}", "the file is missing")
+        if [st.st_size, st.st_mtime_ns, st.st_ino] == [size, *stamp]:
+            continue
+        if st.st_size != size or file_digest(path)[1] != digest:
+            return _drop(root, name, f"{CACHE.as_posix()}/{name}/{rel}", "the file no longer matches the size and SHA-256 recorded when it was written")
+        entry["files"][rel] = [size, digest, st.st_mtime_ns, st.st_ino]  # the same bytes under a new stat (a copy, a restore): hash it once
+        moved = True
+    if moved:
+        _write_record(index, entry)
+    return Lookup(entry, files)
+
+
+def audit(root: Path) -> list[str]:
+    """Hash every file of every entry and drop each entry whose files are not what was recorded;
+    the site check calls on it when a download did not match (a file changed with its stat kept).
+    Returns the dropped files, relative to the repository."""
+    dropped = []
+    for index in sorted((root / CACHE).glob("*.json")):
+        name = index.stem
+        entry = _unseal(index.read_bytes())
+        if entry is None:
+            dropped.append(_drop(root, name, f"{CACHE.as_posix()}/{name}.json", "").dropped)
+            continue
+        for rel, (size, digest, *_) in entry["files"].items():
+            path = root / CACHE / name / rel
+            try:
+                intact = file_digest(path) == (size, digest)
+            except OSError:
+                intact = False
+            if not intact:
+                dropped.append(_drop(root, name, f"{CACHE.as_posix()}/{name}/{rel}", "").dropped)
+                break
+    return dropped
 
 
 def fresh_folder(root: Path, name: str) -> Path:
@@ -83,12 +137,48 @@ def fresh_folder(root: Path, name: str) -> Path:
 
 
 def write(root: Path, name: str, key: str, entry: dict, files: dict[str, Path]) -> dict[str, str]:
-    """Record the entry for files already written into the dataset's folder; return their SHA-256s."""
-    record = dict(entry, key=key, files={rel: file_digest(path) for rel, path in files.items()})
-    (root / CACHE / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    return {rel: digest for rel, (_, digest) in record["files"].items()}
+    """Record the entry for files already written into the dataset's folder; return their SHA-256s.
+    The files become read-only, and their stat is recorded after that (a chmod keeps the mtime)."""
+    recorded = {}
+    for rel, path in files.items():
+        os.chmod(path, READ_ONLY)
+        size, digest = file_digest(path)
+        st = path.stat()
+        recorded[rel] = [size, digest, st.st_mtime_ns, st.st_ino]
+    record = dict(entry, key=key, files=recorded)
+    _write_record(root / CACHE / f"{name}.json", record)
+    return digests(record)
 
 
 def digests(entry: dict) -> dict[str, str]:
     """SHA-256 of each file of a cache entry, as recorded when it was written."""
-    return {rel: digest for rel, (_, digest) in entry["files"].items()}
+    return {rel: recorded[1] for rel, recorded in entry["files"].items()}
+
+
+def _write_record(index: Path, record: dict) -> None:
+    # A new file renamed into place: a killed build leaves the old record or the new one, whole.
+    body = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    tmp = index.with_name(index.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    with naming_failures(index):
+        tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    os.chmod(tmp, READ_ONLY)
+    os.replace(tmp, index)
+
+
+def _unseal(data: bytes) -> dict | None:
+    seal, _, body = data.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != seal:
+        return None
+    try:
+        entry = json.loads(body)
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) and isinstance(entry.get("files"), dict) else None
+
+
+def _drop(root: Path, name: str, file: str, reason: str) -> Lookup:
+    """Remove a damaged entry, so that it is rebuilt and never consulted again."""
+    (root / CACHE / f"{name}.json").unlink(missing_ok=True)
+    shutil.rmtree(root / CACHE / name, ignore_errors=True)
+    return Lookup(dropped=file, reason=reason)

@@ -34,6 +34,20 @@ def main(argv: list[str] | None = None) -> int:
     except GongkaiError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a full disk, a read-only folder, a file where a folder belongs: one line, not a traceback
+        kept = "; site/ was left as it was" if args.command == "build" else ""
+        print(f"gongkai: {_os_failure(exc, root)}{kept}", file=sys.stderr)
+        return 1
+
+
+def _os_failure(exc: OSError, root: Path) -> str:
+    reason = exc.strerror or str(exc)
+    reason = reason[:1].lower() + reason[1:]  # "No space left on device" inside a sentence
+    if not exc.filename:
+        return reason
+    path = Path(os.fsdecode(exc.filename))
+    where = path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else str(path)
+    return f"{where}: {reason}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -166,7 +180,7 @@ def _build(args, root: Path) -> int:
     from .build import build  # pages, exports and MkDocs: not needed to validate
 
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    generated = build(root, site_dir=site_dir, generator=args.generator, progress=_Progress())
+    generated = build(root, site_dir=site_dir, generator=args.generator, progress=_Progress(), notice=_notice)
     for problem in generated.report.warnings:
         print(problem, file=sys.stderr)
     rows = sum(e.rows for e in generated.entries)
@@ -193,9 +207,16 @@ def _lock(args, root: Path) -> int:
     return 0
 
 
-def _serve(args, root: Path) -> int:
-    from .build import generate_docs
+def _notice(line: str) -> None:
+    print(f"gongkai: {line}", file=sys.stderr)
 
+
+def _serve(args, root: Path) -> int:
+    from .build import generate_docs, recover_site
+
+    restored = recover_site(root / "site")  # a build stopped during its swap: site/ first, as a build would
+    if restored:
+        _notice(restored)
     generate_docs(root)  # validate and generate once before MkDocs starts watching
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "--dev-addr", args.dev_addr]
     return subprocess.call(cmd, cwd=root)

@@ -21,7 +21,7 @@ from gongkai.build import generate_docs
 from gongkai.config import load_settings
 from gongkai import safeyaml
 from gongkai.errors import GongkaiError, InvalidData
-from gongkai.output import link_or_copy
+from gongkai.output import copy_new
 from gongkai.rawhtml import stash, unstash
 
 log = logging.getLogger("mkdocs.hooks.gongkai")
@@ -79,10 +79,8 @@ def on_pre_build(config):
 
 @event_priority(-110)  # after the i18n plugin, which makes new File objects for each language
 def on_files(files, config):
-    # The downloads are most of a catalog's files (nine per dataset). MkDocs copies each into
-    # the site, a new file of the same bytes; a hard link is only a name for the one already
-    # built, and with two interfaces the English build puts the same files in the same places
-    # again, which a link sees at once. Across file systems it copies, as MkDocs would.
+    # The downloads are most of a catalog's files (nine per dataset), and with two interfaces
+    # the English build puts the same files in the same places again: a copy made once is kept.
     for file in files:
         if not file.is_documentation_page() and file.abs_src_path and getattr(file, "_content", None) is None:
             file.copy_file = MethodType(_link_file, file)
@@ -90,15 +88,19 @@ def on_files(files, config):
 
 
 def _link_file(file, dirty: bool = False) -> None:
+    # A copy, never a hard link: build/docs links to build/cache, and a published file must not
+    # share its bytes with a file that can be changed in place there (the site check hashes the
+    # copy before the swap). The copy keeps the source's mtime, so size and mtime tell that the
+    # second interface's copy is already made.
     source, target = file.abs_src_path, file.abs_dest_path
     try:
-        if os.path.samefile(source, target):
+        held, wanted = os.stat(target), os.stat(source)
+        if (held.st_size, held.st_mtime_ns) == (wanted.st_size, wanted.st_mtime_ns):
             return
-        os.unlink(target)  # a stale copy from an earlier build into the same folder
     except FileNotFoundError:
         pass
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    link_or_copy(source, target)
+    copy_new(source, target)  # a stale file from an earlier build into the same folder is replaced, not written through
 
 
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)  # as mkdocs.utils.meta reads it

@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import BuildError
@@ -28,7 +29,23 @@ def file_digest(path: Path) -> tuple[int, str]:
 
 
 def write_if_changed(path: str, data: bytes | Path) -> None:
-    """Put bytes, or a copy of a file, at path (its folder exists), unless it already holds exactly that."""
+    """Put bytes, or a copy of a file, at path (its folder exists), unless it already holds exactly that.
+    Never writes into an existing file: it may be a link to a cached export (always a new file, renamed)."""
+    with naming_failures(path):
+        _write_if_changed(path, data)
+
+
+@contextmanager
+def naming_failures(path: Path | str):
+    """A failed write() (a full disk) names no file: name the one being written, for the CLI's one line."""
+    try:
+        yield
+    except OSError as exc:
+        exc.filename = exc.filename or str(path)
+        raise
+
+
+def _write_if_changed(path: str, data: bytes | Path) -> None:
     try:
         held = os.stat(path)  # one stat answers "is it there" and, for a hard link, "is it the same file"
     except FileNotFoundError:
@@ -79,11 +96,21 @@ def _relink(source: Path, path: str) -> None:
 def link_or_copy(source: Path | str, target: str) -> None:
     """A hard link where the file system allows it, else a copy. A link costs nothing and makes
     "unchanged" a check of the inode. Safe because exported files are never rewritten in place:
-    a new export gets a new folder."""
+    a new export gets a new folder, and cached files are read-only (cache.py)."""
     try:
         os.link(source, target)
     except OSError:
-        shutil.copyfile(source, target)
+        copy_new(source, target)
+
+
+def copy_new(source: Path | str, target: str) -> None:
+    """A copy of source at target as a new file, with source's mtime: an existing target is
+    removed first, never written through (it may be a link to a file we must not change)."""
+    if os.path.lexists(target):
+        os.unlink(target)
+    shutil.copyfile(source, target)
+    held = os.stat(source)
+    os.utime(target, ns=(held.st_atime_ns, held.st_mtime_ns))
 
 
 def _fill(folders: list[str], by_folder: dict[str, list[tuple[str, bytes | Path]]]) -> None:
