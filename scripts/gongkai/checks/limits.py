@@ -67,12 +67,12 @@ class _Carry:
     record_fields: int = 1  # cells of the current record so far (the open one included)
 
 
-def shape_limits(path: Path, limits: Limits) -> list[Breach]:
+def shape_limits(path: Path, limits: Limits, chunk: int = CHUNK) -> list[Breach]:
     """The first breach of each limit, from the first chunk that holds one (then it stops)."""
     header = _header(path, limits.max_line_bytes)
     found: dict[str, tuple[int, int]] = {}  # code -> (byte offset, cell index in its record)
     carry = _Carry()
-    buffer = bytearray(CHUNK)
+    buffer = bytearray(chunk)
     base = 0
     with path.open("rb", buffering=0) as f:
         while not found and (size := f.readinto(buffer)):
@@ -106,7 +106,7 @@ def _plain_chunk(a: np.ndarray, base: int, carry: _Carry, limits: Limits) -> boo
     if not len(breaks):
         return False
     quotes = np.flatnonzero(a == QUOTE)
-    if len(quotes) and ((np.searchsorted(quotes, breaks) + carry.parity) & 1).any():
+    if ((np.searchsorted(quotes, breaks) + carry.parity) & 1).any():
         return False  # a quoted line break: records are not lines
     starts = np.concatenate(([carry.line_start - base], breaks + 1))
     lengths = np.concatenate((breaks, [len(a)])) - starts  # the last is the line still open
