@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import cache, swap
+from . import cache, sitecode, swap
 from .catalog import Entry, Summary
 from .catalogfile import catalog_json, schema_bytes
 from .charts import svg_size
@@ -95,6 +95,7 @@ def build(
 def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: bool = True) -> Generated:
     """Everything up to the site generator: the pages and files of build/docs."""
     settings = load_settings(root)
+    sitecode.require_generator_config(root, settings)  # mkdocs.yml read safely before MkDocs reads it
     cache.check_untracked(root)
     datasets = discover(settings.datasets_dir)
     settings_bytes = (root / SETTINGS_FILE).read_bytes()

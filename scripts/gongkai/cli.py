@@ -196,11 +196,19 @@ def _build(args, root: Path) -> int:
 
 def _lock(args, root: Path) -> int:
     from .build import generate_docs
-    from .urls import LOCK, lock_text, read_lock
+    from .errors import BuildError
+    from .urls import LOCK, lock_damage, lock_text, read_lock, write_lock
 
     generated = generate_docs(root, check_urls=False)
-    text, added = lock_text(read_lock(root), root, generated.published, generated.redirects, generated.versioned, generated.withdrawn)
-    (root / LOCK).write_text(text, encoding="utf-8")
+    lock = read_lock(root)
+    damage = [p for p in lock_damage(lock, publishes=bool(generated.published)) if p.is_error]
+    if damage:  # appending to a cut-off or deleted lock would make its losses permanent
+        raise BuildError(f"{damage[0]}; {LOCK} was left as it was")
+    text, added = lock_text(lock, root, generated.published, generated.redirects, generated.versioned, generated.withdrawn)
+    try:
+        write_lock(root, text)
+    except OSError as exc:
+        raise BuildError(f"{LOCK} could not be written ({exc.strerror or exc}); it was left as it was") from None
     for path in added:
         print(f"locked {path}")
     print(f"gongkai: {len(added)} new path(s) added to {LOCK}; commit it with your change", file=sys.stderr)

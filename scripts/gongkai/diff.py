@@ -26,7 +26,7 @@ PATCH, MINOR, MAJOR = 1, 2, 3
 LEVELS = {PATCH: "patch", MINOR: "minor", MAJOR: "major"}
 FIRST = "首次发布"  # what the first published version changed
 SAMPLE = 20  # rows listed per kind of change; every one is counted
-UNCOMPARED = {"version", "modified", "resources"}  # descriptor keys not counted as a metadata edit
+UNCOMPARED = {"version", "modified", "resources", "id"}  # descriptor keys not counted as a metadata edit (an id never changes: history.py refuses it)
 
 
 @dataclass

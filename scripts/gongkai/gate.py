@@ -4,7 +4,10 @@ Validates the datasets that changed since the base (in the working tree, committ
 compares each with its base version (diff.py) and holds the version to the bump rule: the
 change needs at least its bump, a version only goes up, and `modified` does not go back (the
 CHANGELOG entry for the version, dated `modified`, is validation's rule). A dataset that is
-gone needs a withdrawal or a redirect.
+gone needs a withdrawal or a redirect. The build's own refusals are asked here with the same
+functions: its history (a version with two sets of data, a changed id: history.py) and its
+URL lock, which a pull request may only append to (urls.py). A change to site code rather
+than data fails too, until a maintainer has reviewed it (sitecode.py).
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from pathlib import Path
 
 from .config import Limits, Settings
 from .diff import LEVELS, Diff, Snapshot, bump_of, compare, next_version, snapshot_here
-from .errors import UsageError
+from .errors import BuildError, UsageError
+from .history import history_available, history_problems
 from .jsonlines import line_of, value_lines
 from .load import DESCRIPTOR, Dataset, discover
 from .problems import Problem, Report
-from .urls import redirected_paths
+from .sitecode import is_site_code, site_code_problems
+from .urls import LOCK, lock_against_base, read_lock, redirected_paths
 from .validate import finish_report, validate_dataset
 from .withdrawals import read_withdrawals
 
@@ -33,6 +38,7 @@ class Checked:
     diffs: dict[str, Diff] = field(default_factory=dict)  # dataset name -> diff, for valid changed datasets
     removed: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)  # changed datasets that failed validation (no diff)
+    site_code: list[str] = field(default_factory=list)  # changed files that are code, not data: a maintainer reviews them
 
 
 def check(root: Path, settings: Settings, base: str) -> Checked:
@@ -50,23 +56,40 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
     everything = discover(settings.datasets_dir) if settings.datasets_dir.is_dir() else []
     finish_report(report, everything, settings)  # ids unique across the catalog, git index
     checked = Checked(base=base, commit=commit, report=report, invalid=invalid)
+    history = _history(root, report)
     for ds in datasets:
         if ds.name in invalid:
             continue
         diff = compare(snapshot_at(root, commit, ds.name), snapshot_here(ds))
         checked.diffs[ds.name] = diff
-        report.extend(version_problems(ds, diff))
+        bump = version_problems(ds, diff)
+        report.extend(bump)
+        # What the build would refuse, decided by the build's own function; a version the bump
+        # rule refused is not reported twice (the build's "already committed with other data").
+        report.extend(history_problems(root, ds, history, working_tree=not any(p.is_error and p.field == "/version" for p in bump)))
     checked.removed = [n for n in names if n not in present]
     report.extend(_removal_problems(root, checked.removed, settings.limits))
+    report.extend(lock_against_base(_show(root, commit, LOCK), read_lock(root), base))
+    checked.site_code = [p for p in changed_files(root, commit) if is_site_code(p)]
+    report.extend(site_code_problems(checked.site_code))
     report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))
     return checked
 
 
 def changed_datasets(root: Path, commit: str) -> list[str]:
-    """Dataset folders with any file added, changed or removed between the base and the working tree."""
-    changed = _git(root, "diff", "--name-only", "--no-renames", commit, "--", "datasets/").splitlines()
-    changed += _git(root, "ls-files", "--others", "--exclude-standard", "--", "datasets/").splitlines()
+    """Dataset folders with any file added, changed or removed between the base and the working
+    tree, or touched by a commit since the base (a change made and undone still left a version
+    in history, which the build publishes)."""
+    changed = changed_files(root, commit, "datasets/")
+    changed += _git(root, "log", "--format=", "--name-only", "--no-renames", f"{commit}..HEAD", "--", "datasets/").splitlines()
     return sorted({p.split("/")[1] for p in changed if p.count("/") >= 2})
+
+
+def changed_files(root: Path, commit: str, folder: str = ".") -> list[str]:
+    """Files added, changed or removed between the base and the working tree (untracked ones included)."""
+    changed = _git(root, "diff", "--name-only", "--no-renames", commit, "--", folder).splitlines()
+    changed += _git(root, "ls-files", "--others", "--exclude-standard", "--", folder).splitlines()
+    return sorted(set(changed))
 
 
 def snapshot_at(root: Path, commit: str, name: str) -> Snapshot | None:
@@ -131,6 +154,32 @@ def _removal_problems(root: Path, removed: list[str], limits: Limits) -> list[Pr
         for name in removed
         if name not in withdrawn_names and f"/datasets/{name}/" not in redirected
     ]
+
+
+def _history(root: Path, report: Report) -> bool:
+    """Whether versions can be read from git here, as the build asks it; a shallow clone that
+    only fetched the base is still checked, without the history questions."""
+    try:
+        available, _ = history_available(root)
+    except BuildError:
+        available = False
+    if not available:
+        report.extend(
+            [
+                Problem(
+                    "shallow-clone", "no full git history here: versions in history were not checked (the build checks them)", "datasets/", severity="warning"
+                )
+            ]
+        )
+    return available
+
+
+def _show(root: Path, commit: str, path: str) -> str | None:
+    """A file's text at the commit; None when the commit has no such file."""
+    try:
+        return _git(root, "show", f"{commit}:{path}")
+    except subprocess.CalledProcessError:
+        return None
 
 
 def _resolve(root: Path, ref: str) -> str:

@@ -18,6 +18,8 @@ def terminal_lines(checked: Checked) -> list[str]:
         lines.append(f"{name}: {_versions(diff)}: {_changes(diff) or 'no change'}")
     lines += [f"{name}: not compared, it has validation errors" for name in checked.invalid]
     lines += [f"{name}: removed" for name in checked.removed]
+    if checked.site_code:
+        lines.append(f"site code changed, needs a maintainer's review: {', '.join(checked.site_code)}")
     return lines
 
 
@@ -37,6 +39,7 @@ def markdown_report(checked: Checked) -> str:
         out += ["", md_table(["数据集", "版本", "需要的版本升级", "新增行", "删除行", "修改行", "表结构变化", "结果"], rows)]
     else:
         out += ["", "没有数据集改动。No dataset changed."]
+    out += _site_code_section(checked.site_code)
     if report.problems:
         out += ["", "## 问题 Problems", "", "```text", *(str(p).replace("```", "'''") for p in report.problems), "```"]
     for name, diff in checked.diffs.items():
@@ -51,6 +54,16 @@ def markdown_report(checked: Checked) -> str:
         for table in diff.tables:
             out += _table_section(table)
     return "\n".join(out) + "\n"
+
+
+def _site_code_section(paths: list[str]) -> list[str]:
+    # Told apart from data: a pull request that changes how the site is built or what runs in
+    # a reader's browser is code, and passes only once a maintainer has read it.
+    if not paths:
+        return []
+    out = ["", "## 需要维护者审查的代码改动 Site code changed: needs a maintainer's review", ""]
+    out += ["这些文件是网站的代码，不是数据；合并前须由维护者逐一审查。These files are site code, not data."]
+    return out + ["", *(f"- {_cell(path)}" for path in paths)]
 
 
 def _table_section(table: TableDiff) -> list[str]:

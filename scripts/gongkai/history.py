@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .csvtext import CsvSyntaxError, parse
 from .errors import BuildError
+from .jsonlines import line_of, value_lines
 from .load import DESCRIPTOR, Dataset
 from .problems import Problem
 
@@ -51,8 +52,10 @@ def history_available(root: Path) -> tuple[bool, bool]:
     return True, False
 
 
-def read_history(root: Path, ds: Dataset, available: bool) -> tuple[list[Version], list[Problem]]:
-    """The dataset's versions, newest first (the working tree's included), and conflicts."""
+def read_history(root: Path, ds: Dataset, available: bool, *, working_tree: bool = True) -> tuple[list[Version], list[Problem]]:
+    """The dataset's versions, newest first (the working tree's included), and conflicts.
+    working_tree: also hold the working tree's data to the commit that carries its version
+    (the gate leaves it out where its own bump rule has already refused that version)."""
     current = Version(ds.descriptor["version"], None, ds.descriptor["modified"])
     if not available:
         return [current], []
@@ -61,11 +64,14 @@ def read_history(root: Path, ds: Dataset, available: bool) -> tuple[list[Version
     order: list[Version] = []
     problems: list[Problem] = []
     where = ds.file(DESCRIPTOR)
+    ids: list[tuple[str, str, str]] = []  # (id, commit, version) of each commit's descriptor
     for line in _git(root, "log", "--format=%H %cs", "--", folder).decode().splitlines():
         commit, date = line.split()
-        version = _version_at(root, commit, folder)
+        version, identifier = _version_at(root, commit, folder)
         if version is None:
             continue
+        if identifier is not None:
+            ids.append((identifier, commit, version))
         blobs = _blobs(root, commit, f"{folder}/data")
         if version not in seen:
             seen[version] = (commit, date, blobs)
@@ -75,12 +81,35 @@ def read_history(root: Path, ds: Dataset, available: bool) -> tuple[list[Version
             message = f"version {version} has different data in commit {commit[:10]} ({date}) and in commit {newer[:10]} ({seen[version][1]}); a version's data must never change"
             problems.append(Problem("version-conflict", message, where, field="/version", dataset=ds.name))
     published = seen.get(current.version)
-    if published and published[2] != _disk_blobs(ds.root / "data"):
+    if working_tree and published and published[2] != _disk_blobs(ds.root / "data"):
         message = (
             f"version {current.version} was already committed with other data (commit {published[0][:10]}): raise the version and add a CHANGELOG.md entry"
         )
         problems.append(Problem("version-conflict", message, where, field="/version", dataset=ds.name))
+    problems += _id_changes(ds, ids)
     return [current, *(v for v in order if v.version != current.version)], problems
+
+
+def history_problems(root: Path, ds: Dataset, available: bool, *, working_tree: bool = True) -> list[Problem]:
+    """What the build refuses in a dataset's history (a version with two sets of data, an id
+    that changed): the gate asks the same question, so the two never disagree."""
+    return read_history(root, ds, available, working_tree=working_tree)[1]
+
+
+def _id_changes(ds: Dataset, ids: list[tuple[str, str, str]]) -> list[Problem]:
+    # A dataset's id names it in every catalog and harvester: it never changes (its folder,
+    # the name, may, with a redirect). A descriptor that had no id yet may gain one.
+    current = ds.descriptor.get("id")
+    if not isinstance(current, str):
+        return []
+    for identifier, commit, version in ids:  # newest first: name the last commit that had the old id
+        if identifier != current:
+            line = line_of(value_lines(ds.descriptor_text), "/id") if ds.descriptor_text else None
+            message = (
+                f"the id changed from {identifier} (version {version}, commit {commit[:10]}) to {current}; a dataset's id never changes: put {identifier} back"
+            )
+            return [Problem("id-changed", message, ds.file(DESCRIPTOR), line=line, field="/id", dataset=ds.name)]
+    return []
 
 
 def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes], list[Problem]]:
@@ -142,12 +171,14 @@ def _stored_zip(folder: str, members: dict[str, bytes], date: str) -> bytes:
     return buf.getvalue()
 
 
-def _version_at(root: Path, commit: str, folder: str) -> str | None:
+def _version_at(root: Path, commit: str, folder: str) -> tuple[str | None, str | None]:
+    """(version, id) of the descriptor at a commit; None for what it did not hold."""
     try:
-        version = json.loads(_git(root, "show", f"{commit}:{folder}/{DESCRIPTOR}")).get("version")
+        descriptor = json.loads(_git(root, "show", f"{commit}:{folder}/{DESCRIPTOR}"))
+        version, identifier = descriptor.get("version"), descriptor.get("id")
     except (subprocess.CalledProcessError, ValueError, AttributeError):
-        return None  # the folder had no readable descriptor then: no version to publish
-    return version if isinstance(version, str) else None
+        return None, None  # the folder had no readable descriptor then: no version to publish
+    return (version if isinstance(version, str) else None), (identifier if isinstance(identifier, str) else None)
 
 
 def _blobs(root: Path, commit: str, folder: str) -> dict[str, str]:

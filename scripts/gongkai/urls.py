@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import posixpath
+import subprocess
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import safeyaml
@@ -55,19 +59,123 @@ def public_paths(files: dict) -> set[str]:
     return paths
 
 
-def read_lock(root: Path) -> list[tuple[int, str, str | None]] | None:
-    """(line, path, mark) for every line of urls.lock, or None when the site has no lock yet.
-    The mark is a version file's SHA-256 (its bytes may never change), "withdrawn", or None."""
-    path = root / LOCK
-    if not path.is_file():
-        return None
+@dataclass(frozen=True)
+class Lock:
+    """urls.lock as it is on disk. Iterating gives (line, path, mark) for every locked line;
+    the mark is a version file's SHA-256 (its bytes may never change), "withdrawn", or None."""
+
+    entries: tuple[tuple[int, str, str | None], ...]
+    text: str | None  # None: there is no urls.lock
+    committed: bool = False  # (no file) git history has one: it was deleted, not never made
+
+    def __iter__(self):
+        return iter(self.entries)
+
+
+def parse_lock(text: str) -> tuple[tuple[int, str, str | None], ...]:
     found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if line and not line.startswith("#"):
             locked, _, mark = line.partition(" ")
             found.append((number, locked, mark.strip() or None))
-    return found
+    return tuple(found)
+
+
+def read_lock(root: Path) -> Lock:
+    path = root / LOCK
+    if not path.is_file():
+        return Lock((), None, committed=_ever_committed(root))
+    text = path.read_text(encoding="utf-8")
+    return Lock(parse_lock(text), text)
+
+
+def lock_damage(lock: Lock, publishes: bool) -> list[Problem]:
+    """Whether urls.lock can be trusted at all. An empty, cut-off or deleted lock would switch
+    the URL contract off, so each is an error; only a site that never had a lock (a new
+    fork) goes without one, with a warning. publishes: whether the site publishes any path."""
+    if lock.text is None:
+        if lock.committed:
+            message = f"{LOCK} is missing but git history has it: a published site keeps its lock; restore it (git checkout HEAD -- {LOCK}, or from the last commit that had it)"
+            return [Problem("lock-missing", message, LOCK)]
+        message = f"there is no {LOCK}, so no URL of this site is protected yet; run `gongkai lock` and commit {LOCK}"
+        return [Problem("lock-absent", message, LOCK, severity="warning")]
+    restore = f"restore it from git (git checkout HEAD -- {LOCK}) and run `gongkai lock` again"
+    if not lock.entries and publishes:
+        return [Problem("lock-empty", f"{LOCK} locks no path ({len(lock.text.encode('utf-8'))} bytes) while the site publishes paths: {restore}", LOCK, line=1)]
+    if not lock.text.startswith(HEADER):
+        first = lock.text.split("\n", 1)[0][:80]
+        message = f"{LOCK} does not begin with its header line (it begins {first!r}): it was not written whole; {restore}"
+        return [Problem("lock-truncated", message, LOCK, line=1)]
+    if not lock.text.endswith("\n"):
+        last = lock.text.rsplit("\n", 1)[-1][:80]
+        line = lock.text.count("\n") + 1
+        return [Problem("lock-truncated", f"{LOCK} does not end with a newline: its last line {last!r} was cut off; {restore}", LOCK, line=line)]
+    return []
+
+
+def lock_against_base(base_text: str | None, lock: Lock, base: str) -> list[Problem]:
+    """The pull request's urls.lock against the base branch's: only appending is allowed. A
+    line that is gone, or whose mark (a version's SHA-256, a withdrawal) changed, is an error
+    naming the base's line; so are a deleted, emptied or cut-off lock. base: the ref, for messages."""
+    if base_text is None:
+        return [p for p in lock_damage(lock, publishes=False) if p.code == "lock-truncated"]
+    before = parse_lock(base_text)
+    if lock.text is None:
+        return [Problem("lock-edited", f"{LOCK} was deleted; {base} has it with {len(before)} locked line(s): it is append-only, put it back", LOCK)]
+    problems = [p for p in lock_damage(lock, publishes=bool(before)) if p.code != "lock-absent"]
+    if any(p.code == "lock-empty" for p in problems):
+        return problems  # every line is gone: one problem says so
+    now: dict[str, set[str | None]] = {}
+    for _, path, mark in lock.entries:
+        now.setdefault(path, set()).add(mark)
+    for line, path, mark in before:
+        if mark in now.get(path, ()):
+            continue
+        entry = f"{path} {mark}" if mark else path
+        if path not in now:
+            what = "is gone from this pull request's lock"
+        else:
+            what = "lost its mark: here the path is locked " + ", ".join(sorted(f"with {m}" if m else "without a mark" for m in now[path]))
+        rule = "a published URL never disappears" if not mark else "a version's bytes never change" if mark != WITHDRAWN else "a withdrawal stays recorded"
+        message = f"line {line} on {base}, {entry!r}, {what}; {LOCK} is append-only ({rule}): put the line back"
+        problems.append(Problem("lock-edited", message, LOCK, line=line))
+    return problems
+
+
+def write_lock(root: Path, text: str) -> None:
+    """Write urls.lock whole or not at all: a temporary file beside it, flushed to disk, then
+    renamed over it, so a kill or a full disk leaves the old lock or the new one, never a part."""
+    path = root / LOCK
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{LOCK}.", suffix=".tmp", dir=root)
+    try:
+        os.fchmod(fd, mode)
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(fd, data) :]
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    folder = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself survives a power cut
+    finally:
+        os.close(folder)
+
+
+def _ever_committed(root: Path) -> bool:
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%H", "--", LOCK], cwd=root, capture_output=True, check=True).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return False  # not a repository, or no commit yet: nothing was ever published from it
+    return bool(out.strip())
 
 
 def read_redirects(root: Path, published: set[str], *, limits: Limits) -> tuple[dict[str, str], list[Problem]]:
@@ -176,14 +284,14 @@ def _clash(output: str, outputs: set[str], folders: set[str]) -> str | None:
 
 
 def check_lock(
-    lock, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = (), *, history: bool = True
+    lock: Lock, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = (), *, history: bool = True
 ) -> list[Problem]:
     """digests: /path -> sha256 of every versioned file built today; withdrawn: path prefixes
     of withdrawn datasets (withdrawals.py), whose paths may be gone; history: whether old
     versions could be built (a copy without git history warns about them instead)."""
-    if lock is None:
-        return []
-    problems = []
+    problems = lock_damage(lock, publishes=bool(published))
+    if problems or lock.text is None:
+        return problems  # a lock that cannot be trusted is no contract to check against
     checked = set()
     for line, path, mark in lock:
         if path in checked:
@@ -233,13 +341,13 @@ def urls_json(published: set[str], redirects: dict[str, str], withdrawn: tuple[s
 
 
 def lock_text(
-    lock, root: Path, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = ()
+    lock: Lock, root: Path, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = ()
 ) -> tuple[str, list[str]]:
     """urls.lock with today's new paths appended, and paths of withdrawn datasets marked
-    (never removing a line); and the lines added."""
-    existing = (root / LOCK).read_text(encoding="utf-8") if lock is not None else HEADER
-    locked = {path for _, path, _ in lock or []}
-    marked = {path for _, path, mark in lock or [] if mark == WITHDRAWN}
+    (never removing a line); and the lines added. The lock must be whole (lock_damage)."""
+    existing = lock.text if lock.text is not None else HEADER
+    locked = {path for _, path, _ in lock}
+    marked = {path for _, path, mark in lock if mark == WITHDRAWN}
     added = [f"{path} {digests[path]}" if path in digests else path for path in sorted((published | set(redirects)) - locked)]
     gone = sorted(p for p in locked - published - set(redirects) - marked if withdrawn and p.startswith(withdrawn))
     added += [f"{path} {WITHDRAWN}" for path in gone]
