@@ -11,6 +11,7 @@ from collections import Counter
 
 import pytest
 from conftest import PACKAGES, make_repo
+from gongkai.cells import number_refusal, number_refused_message
 from gongkai.checks.fast import check_columns
 from gongkai.checks.table import check_tables
 from gongkai.columns import read_columns, supported
@@ -30,11 +31,12 @@ FIELDS = [
     {"name": "code", "title": "代码", "type": "string", "description": "代码。", "constraints": {"minLength": 2, "maxLength": 4}},
     {"name": "rate", "title": "比率", "type": "number", "unit": "%", "description": "浮点边界。", "constraints": {"minimum": 0.1, "maximum": 99.5}},
 ]
-ids = st.sampled_from(["R001", "R002", "R003", "R01", "r001", "R0011", "", " R001", "R００1"])
+ids = st.sampled_from(["R001", "R002", "R003", "R01", "r001", "R0011", "", " R001", "R００1", "R\u200b001"])
 kinds = st.sampled_from(["甲", "乙", "丙", "", " 甲"])
 ints = st.sampled_from(["0", "1", "-1", "1000", "1001", "007", "+5", " 5", "1_0", "x", "", "99999999999999999999", "1.0", "١٢"])
 nums = st.sampled_from(
     ["0", "0.0", "-0", "-0.1", "1.5", "1e3", "-1e-3", ".5", "5.", "NaN", "Infinity", "", "x", "0.00000000000000000001", "-0.00000000000000000001", "1,5"]
+    + ["-inf", "INF", "1e400", "-1e400", "1e-400", " nan"]
 )
 days = st.sampled_from(["2020-01-31", "2020-02-30", "2020-2-3", "2020-13-01", "", "x", "0001-01-01", "2020-01-31T00:00"])
 bools = st.sampled_from(["true", "False", "1", "0", "yes", "", "TRUE", "tRue"])
@@ -47,6 +49,18 @@ rows = st.lists(st.tuples(ids, kinds, ints, nums, days, bools, codes, rates).map
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     return make_repo(tmp_path_factory.mktemp("fast"), packages=["tiny"])
+
+
+def _deliberate(table_rows) -> Counter:
+    """What gongkai finds beyond frictionless, on purpose, and only this: number cells that
+    frictionless reads (NaN, INF, 1e400) but no download can hold (cells.number_refusal)."""
+    found = Counter()
+    for i, row in enumerate(table_rows):
+        for field, value in zip(FIELDS, row, strict=True):
+            reason = field["type"] == "number" and value != "" and number_refusal(value)
+            if reason:
+                found[("number-not-finite", i + 2, field["name"], number_refused_message(value, reason))] += 1
+    return found
 
 
 def _write(repo, table_rows, primary_key):
@@ -77,7 +91,7 @@ def test_fast_validation_finds_exactly_what_frictionless_finds(repo, table_rows,
     res = ds.resources[0]
     raw = (ds.root / res["path"]).read_bytes()
     text = parse(raw.decode("utf-8"))
-    reference = Counter((p.code, p.line, p.field, p.message) for p in check_tables(ds, {res["path"]: text}))
+    reference = Counter((p.code, p.line, p.field, p.message) for p in check_tables(ds, {res["path"]: text})) + _deliberate(table_rows)
     table = read_columns(raw, text.header)
     assert supported(res)
     if table is None:  # blank rows and the like: frictionless alone decides
@@ -87,7 +101,7 @@ def test_fast_validation_finds_exactly_what_frictionless_finds(repo, table_rows,
         assert fast == reference
 
 
-texts = st.sampled_from(["甲", "乙", "丙", "机构(gòu)", "控\x01制", "\u202e反", "=1+1", "-x", "＝1", "@a", "", "普通"])
+texts = st.sampled_from(["甲", "乙", "丙", "机构(gòu)", "控\x01制", "\u202e反", "=1+1", "-x", "＝1", "@a", "", "普通", "零\u200b宽", "\U000e0041", "软\u00ad"])
 text_rows = st.lists(st.tuples(ids, texts, ints, nums, days, bools, codes, rates).map(list), min_size=1, max_size=10)
 
 
