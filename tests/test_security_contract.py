@@ -341,51 +341,75 @@ def test_a_mkdocs_yml_that_would_run_code_is_refused_before_mkdocs_reads_it(publ
     assert not canary.exists()
 
 
+HOOK = "  - scripts/gongkai/mkdocs_hook.py"
+SSTI = "{{ lipsum.__globals__['os'].system('touch CANARY') }}"  # Jinja reaches Python
+
+
 @pytest.mark.parametrize(
-    "old, new, said",
+    "old, new, key, said",
     [
-        ("  - scripts/gongkai/mkdocs_hook.py", "  - docs/evil.py", "mkdocs.yml:{line}: hooks: the hook 'docs/evil.py' is not under scripts/"),
-        ("  - scripts/gongkai/mkdocs_hook.py", "  - scripts/../docs/evil.py", "the hook 'scripts/../docs/evil.py' is not under scripts/"),
-        ("docs_dir: build/docs", "docs_dir: /", "mkdocs.yml:{line}: docs_dir: docs_dir is '/'; it must be 'build/docs'"),
+        (HOOK, "  - docs/evil.py", "hooks", "hooks: the hook 'docs/evil.py' is not under scripts/"),
+        (HOOK, "  - scripts/../docs/evil.py", "hooks", "hooks: the hook 'scripts/../docs/evil.py' is not under scripts/"),
+        ("docs_dir: build/docs", "docs_dir: /", "docs_dir", "docs_dir: docs_dir is '/'; it must be 'build/docs'"),
+        ("strict: true", "strict: true\nINHERIT: docs/evil.yml", "INHERIT", "INHERIT: INHERIT is not allowed: MkDocs would read 'docs/evil.yml' as settings"),
+        (
+            "strict: true",
+            "strict: true\nextra_templates: [evil.html]",
+            "extra_templates",
+            "extra_templates: extra_templates is not allowed: MkDocs would read ['evil.html'] as Jinja",
+        ),
+        ("custom_dir: overrides", "custom_dir: docs", "theme", "theme.custom_dir: theme.custom_dir is 'docs'; templates are Jinja"),
     ],
+    ids=["hook-in-docs", "hook-dotdot", "docs-dir", "inherit", "extra-templates", "custom-dir"],
 )
-def test_mkdocs_yml_may_not_run_a_hook_from_data_or_publish_another_folder(published, old, new, said):
+def test_mkdocs_yml_may_not_make_data_into_code_or_publish_another_folder(published, old, new, key, said):
     config = published / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    (published / "docs/evil.py").write_text("raise SystemExit('ran')\n", encoding="utf-8")
-    config.write_text(text.replace(old, new), encoding="utf-8")
-    key = "hooks:" if "hook" in said else "docs_dir:"
-    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith(key))
+    (published / "docs/evil.py").write_text("open('CANARY', 'w')\n", encoding="utf-8")
+    (published / "docs/evil.yml").write_text("extra:\n  x: !!python/object/apply:os.system ['touch CANARY']\n", encoding="utf-8")
+    (published / "docs/evil.html").write_text(SSTI, encoding="utf-8")
+    (published / "docs/main.html").write_text(SSTI, encoding="utf-8")
+    assert old in text
+    changed = text.replace(old, new)
+    config.write_text(changed, encoding="utf-8")
+    line = next(n for n, row in enumerate(changed.splitlines(), 1) if row.startswith(key + ":"))
     result = gongkai("build", cwd=published)
     assert result.returncode == 1
-    assert said.format(line=line) in result.stdout
+    assert f"mkdocs.yml:{line}: {said}" in result.stdout and "[generator-config]" in result.stdout
+    assert not (published / "CANARY").exists() and not (published / "build/docs/CANARY").exists()
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "mkdocs.yml",
-        "overrides/main.html",
-        "scripts/gongkai/mkdocs_hook.py",
-        ".github/workflows/evil.yml",
-        ".ci/run",
-        "docs/assets/gongkai.js",
-        "Makefile",
-        "gongkai.yml",
-    ],
-)
-def test_the_gate_fails_a_change_to_site_code_and_names_each_file_for_review(published, path):
-    target = published / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("a", encoding="utf-8") as f:
-        f.write("\n")
+SITE_CODE = [
+    "mkdocs.yml",
+    "gongkai.yml",
+    "overrides/main.html",
+    "docs/assets/gongkai.js",
+    "scripts/gongkai/mkdocs_hook.py",
+    ".github/workflows/evil.yml",
+    ".ci/run",
+    "Makefile",
+    "pyproject.toml",
+    "tests/test_evil.py",
+    "benchmarks/run.py",
+]
+
+
+def test_the_gate_fails_each_change_to_site_code_and_names_every_file_for_review(published):
+    for path in SITE_CODE:  # changed, or added
+        target = published / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("a", encoding="utf-8") as f:
+            f.write("\n")
     result = _check(published)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert f"{path}: {path} is site code, not data: this change needs a maintainer's review before it is merged [site-code-changed]" in result.stdout
-    assert f"site code changed, needs a maintainer's review: {path}" in result.stderr
+    refused = [line for line in result.stdout.splitlines() if line.endswith("[site-code-changed]")]
+    assert refused == [
+        f"{path}: {path} is site code, not data: this change needs a maintainer's review before it is merged [site-code-changed]" for path in sorted(SITE_CODE)
+    ]
+    assert f"site code changed, needs a maintainer's review: {', '.join(sorted(SITE_CODE))}" in result.stderr
     report = (published / "build/check-report.md").read_text(encoding="utf-8")
     section = report.split("## 需要维护者审查的代码改动", 1)[1].split("\n## ", 1)[0]
-    assert path.replace("_", "\\_") in section
+    assert [line[2:] for line in section.splitlines() if line.startswith("- ")] == [path.replace("_", "\\_") for path in sorted(SITE_CODE)]
 
 
 def test_a_data_pull_request_is_not_taken_for_site_code(published):

@@ -20,6 +20,7 @@ from .problems import Problem, Report
 GENERATOR_CONFIG = "mkdocs.yml"
 DOCS_DIR = "build/docs"  # where the build writes the pages MkDocs reads (build.BUILD_DOCS)
 HOOKS_DIR = "scripts/"  # a hook is pipeline code; one elsewhere (docs/, datasets/) would be data run as code
+THEME_DIR = "overrides/"  # the theme's templates: site code
 MKDOCS_TAGS = ("!ENV", "!relative")  # the only local tags MkDocs itself defines
 # Paths (a file, or a folder ending in /) whose change is a change of the site's code.
 SITE_CODE = (
@@ -39,7 +40,8 @@ SITE_CODE = (
 
 def check_generator_config(root: Path, settings: Settings) -> list[Problem]:
     """Whether mkdocs.yml is safe to hand to MkDocs: plain YAML values (and MkDocs' own !ENV
-    and !relative) only, pages from build/docs, hooks from scripts/. Problems name the line."""
+    and !relative) only, pages from build/docs, hooks from scripts/, templates from overrides/,
+    no other settings file. Problems name the line."""
     path = root / GENERATOR_CONFIG
     try:
         text = path.read_text(encoding="utf-8")
@@ -58,17 +60,33 @@ def check_generator_config(root: Path, settings: Settings) -> list[Problem]:
         ]
     if not isinstance(data, dict):
         return [Problem("generator-config", "expected a mapping of MkDocs settings at the top level", GENERATOR_CONFIG, line=1)]
-    problems = []
     lines = _key_lines(text)
+    return [
+        Problem("generator-config", message, GENERATOR_CONFIG, line=lines.get(key.split(".")[0]), field=key) for key, message in _unsafe_settings(root, data)
+    ]
+
+
+def _unsafe_settings(root: Path, data: dict):
+    """(setting, why) for each setting that would let files a pull request controls run as code
+    in MkDocs: pages are data, so none of them may become a template, a hook or more settings."""
     if data.get("docs_dir", "docs") != DOCS_DIR:
-        message = f"docs_dir is {data.get('docs_dir', 'docs')!r}; it must be {DOCS_DIR!r}, where gongkai writes the pages it checked"
-        problems.append(Problem("generator-config", message, GENERATOR_CONFIG, line=lines.get("docs_dir"), field="docs_dir"))
+        yield "docs_dir", f"docs_dir is {data.get('docs_dir', 'docs')!r}; it must be {DOCS_DIR!r}, where gongkai writes the pages it checked"
+    for key in ("INHERIT", "extra_templates"):  # another YAML file for MkDocs' loader; pages rendered as Jinja (which reaches Python)
+        if key in data:
+            yield (
+                key,
+                f"{key} is not allowed: MkDocs would read {data[key]!r} as {'settings with its own YAML loader' if key == 'INHERIT' else 'Jinja templates'}",
+            )
     hooks = data.get("hooks") or []
     for hook in hooks if isinstance(hooks, list) else [hooks]:
         if not (isinstance(hook, str) and _inside(root, hook, HOOKS_DIR)):
-            message = f"the hook {hook!r} is not under {HOOKS_DIR}: a hook is Python run by the build, so it must be site code a maintainer reviewed"
-            problems.append(Problem("generator-config", message, GENERATOR_CONFIG, line=lines.get("hooks"), field="hooks"))
-    return problems
+            yield "hooks", f"the hook {hook!r} is not under {HOOKS_DIR}: a hook is Python run by the build, so it must be site code a maintainer reviewed"
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    custom = theme.get("custom_dir")
+    if custom is not None and not (isinstance(custom, str) and _inside(root, custom, THEME_DIR)):
+        yield "theme.custom_dir", f"theme.custom_dir is {custom!r}; templates are Jinja, which reaches Python, so they come from {THEME_DIR} only"
+    if "static_templates" in theme:
+        yield "theme.static_templates", "theme.static_templates is not allowed: it renders more files as Jinja templates"
 
 
 def require_generator_config(root: Path, settings: Settings) -> None:

@@ -6,6 +6,9 @@ today's paths with it: a locked path that is gone is an error naming the path an
 line, unless `redirects.yml` maps it to the path that replaced it (a page becomes a
 redirect page with a canonical link, a file a copy of its new self). A new path is a
 warning until `gongkai lock` appends it, so every addition shows up in a pull request.
+A pull request may only append to the lock (`gongkai check` holds it to the base branch's,
+lock_against_base), and a lock that is empty, cut off or deleted is an error, never "no
+contract" (lock_damage); `gongkai lock` replaces it whole or not at all (write_lock).
 """
 
 from __future__ import annotations
