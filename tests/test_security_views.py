@@ -252,3 +252,16 @@ def test_an_svg_that_stays_inside_itself_passes():
     assert svg_problems(inside.encode("utf-8")) == []
     drawn = charts._draw([_job({"mark": "bar", "encoding": XY}, [{"code": "<&\"'", "amount": 1}])], 60, 2048)[0][0]
     assert drawn and svg_problems(drawn) == []
+
+
+def test_a_character_no_svg_can_hold_is_drawn_as_a_replacement_and_never_aborts_the_renderer():
+    class Table:
+        fields = [{"name": "code"}, {"name": "amount"}]
+
+        def chunks(self):
+            yield [], [["a\x01b", 1], ["\ufffe", 2], ["\ud800", 3]]
+
+    values = charts.records(Table())
+    assert [v["code"] for v in values] == ["a\ufffdb", "\ufffd", "\ufffd"]
+    [(svg, why)] = charts._draw([_job({"mark": "text", "encoding": {**XY, "text": {"field": "code"}}}, values)], 60, 2048)
+    assert why is None and svg_problems(svg) == [] and "a\ufffdb" in svg.decode("utf-8")

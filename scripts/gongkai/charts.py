@@ -47,6 +47,7 @@ CONFIG = {
 }
 CHILD = Path(__file__).with_name("chartprocess.py")
 MAX_EXACT = 2**53  # integers beyond this reach a chart as the nearest float (a JSON reader's doubles)
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # characters no SVG (XML 1.0) can hold
 
 
 class Undrawable(ValueError):
@@ -197,7 +198,11 @@ def records(table: Table) -> list[dict]:
 
 
 def _plain(value):
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if isinstance(value, str):
+        # a character XML cannot hold would abort vl-convert and make the SVG unreadable; the
+        # chart shows U+FFFD in its place (the downloads keep the cell as it is)
+        return NOT_XML.sub("\ufffd", value)
+    if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, decimal.Decimal):
         if value.is_finite() and value == value.to_integral_value() and abs(value) <= MAX_EXACT:
