@@ -84,3 +84,16 @@ def test_a_view_may_not_bring_data_or_links_of_its_own(repo_factory):
     result = gongkai("validate", cwd=repo)
     assert result.returncode == 1
     assert '/views/0/spec/layer/0/data: "data" is not allowed in a view' in result.stdout and "[view-external]" in result.stdout
+
+
+def test_every_chart_drawn_stays_inside_itself_and_within_the_pixel_limit(built_site):
+    from gongkai.charts import svg_size
+    from gongkai.config import Limits
+    from gongkai.svgcheck import svg_problems
+
+    drawn = sorted((built_site / "site/datasets").glob("*/*.svg"))
+    assert len(drawn) >= 2
+    for svg in drawn:
+        data = svg.read_bytes()
+        assert svg_problems(data) == [], svg
+        assert 0 < max(svg_size(data)) <= Limits.max_view_pixels, svg

@@ -265,3 +265,24 @@ def test_a_character_no_svg_can_hold_is_drawn_as_a_replacement_and_never_aborts_
     assert [v["code"] for v in values] == ["a\ufffdb", "\ufffd", "\ufffd"]
     [(svg, why)] = charts._draw([_job({"mark": "text", "encoding": {**XY, "text": {"field": "code"}}}, values)], 60, 2048)
     assert why is None and svg_problems(svg) == [] and "a\ufffdb" in svg.decode("utf-8")
+
+
+def test_infinity_in_a_chart_value_is_refused_with_its_line_and_the_build_does_not_crash(repo_factory):
+    repo = repo_factory(packages=["tiny"])
+    text = _with_views(repo, [{"mark": "bar", "width": float("inf"), "encoding": {"x": X, "y": {**Y, "scale": {"domain": [0, float("-inf")]}}}}])
+    assert "Infinity" in text  # json.dumps writes the literal a hand-edited descriptor would hold
+    lines = value_lines(text)
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    for ptr in ("/views/0/spec/width", "/views/0/spec/encoding/y/scale/domain/1"):
+        assert f"{DESCRIPTOR}:{lines[ptr]}: {ptr}: " in result.stdout
+    assert '/views/0/spec/width: "width" is a number of pixels, got Infinity [view-not-allowed]' in result.stdout
+    assert not (repo / "site").exists()
+
+
+def test_a_caller_that_skips_validation_gets_a_problem_for_infinity_in_a_spec_not_a_traceback(repo_factory):
+    repo = repo_factory(packages=["tiny"])
+    _with_views(repo, [{"mark": "bar", "encoding": {"x": X, "y": {**Y, "scale": {"domain": [0, float("nan")]}}}}])
+    ds = discover(repo / "datasets")[0]
+    svgs, [problem] = charts.draw_charts(ds, read_tables(ds), LIMITS)
+    assert svgs == {} and (problem.code, problem.field) == ("chart-failed", "/views/0/spec") and "NaN or Infinity" in problem.message

@@ -81,6 +81,11 @@ def draw_charts(ds: Dataset, tables: list[Table], limits: Limits | None = None) 
     for i, view in enumerate(views):
         table = by_name[view["resources"][0]]
         try:
+            json.dumps(view["spec"], allow_nan=False)
+        except ValueError:  # validation refuses these (json-number); a caller that skipped it gets a problem too
+            problems.append(problem("chart-failed", i, "holds NaN or Infinity, which no chart can draw"))
+            continue
+        try:
             jobs.append((i, chart_job(view, records(table))))
         except Undrawable as exc:
             problems.append(Problem("chart-failed", f'chart "{view["name"]}": {exc}', ds.file(table.path), field=exc.field, dataset=ds.name))

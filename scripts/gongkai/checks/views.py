@@ -22,6 +22,7 @@ The renderer's process limits (charts.py) bound what this list lets through anyw
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 
@@ -255,4 +256,4 @@ def _string(text: str, parts: list, key: str | None) -> Iterator[tuple[list, str
 
 
 def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
