@@ -286,3 +286,19 @@ def test_a_caller_that_skips_validation_gets_a_problem_for_infinity_in_a_spec_no
     ds = discover(repo / "datasets")[0]
     svgs, [problem] = charts.draw_charts(ds, read_tables(ds), LIMITS)
     assert svgs == {} and (problem.code, problem.field) == ("chart-failed", "/views/0/spec") and "NaN or Infinity" in problem.message
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"mark": "bar", "encoding": XY, "padding": 1e9}, 'chart "v0" is 2e+09×2e+09 pixels, more than limits.max_view_pixels (4000)'),
+        ({"mark": {"type": "bar", "strokeWidth": 1e300, "stroke": "red"}, "encoding": XY}, 'chart "v0" is 2e+300×2e+300 pixels, more than'),
+    ],
+)
+def test_a_drawing_larger_than_the_pixel_limit_is_not_published(repo_factory, spec, message):
+    # Sizes the spec does not state (padding, a stroke) still make the drawing huge: its own size is checked too.
+    repo = repo_factory(packages=["tiny"])
+    _with_views(repo, [spec])
+    ds = discover(repo / "datasets")[0]
+    svgs, [problem] = charts.draw_charts(ds, read_tables(ds), LIMITS)
+    assert svgs == {} and problem.code == "view-too-large" and message in problem.message

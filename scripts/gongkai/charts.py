@@ -95,11 +95,12 @@ def draw_charts(ds: Dataset, tables: list[Table], limits: Limits | None = None) 
             problems.append(problem("chart-failed", i, why))
             continue
         unsafe = svg_problems(svg)
-        width, height = svg_size(svg)
+        size = _dimensions(svg)
         if unsafe:
             problems.append(problem("chart-unsafe", i, "was drawn with references outside the drawing, so it is not published: " + "; ".join(unsafe[:3])))
-        elif max(width, height) > pixels:
-            problems.append(problem("view-too-large", i, f"is {width}×{height} pixels, more than limits.max_view_pixels ({pixels}) in gongkai.yml"))
+        elif size is None or max(size) > pixels:
+            drawn = f"is {size[0]:g}×{size[1]:g} pixels, more than" if size else "was drawn without a finite width and height, beyond"
+            problems.append(problem("view-too-large", i, f"{drawn} limits.max_view_pixels ({pixels}) in gongkai.yml"))
         else:
             svgs[views[i]["name"]] = svg
     return svgs, problems
@@ -182,8 +183,18 @@ def _shown(text: str, limit: int = 300) -> str:
 
 def svg_size(svg: bytes) -> tuple[int, int]:
     """The drawing's width and height in pixels, from its opening tag; (0, 0) if it gives none."""
-    size = re.search(rb'<svg[^>]*? width="([0-9.]+)" height="([0-9.]+)"', svg[:1000])
-    return (round(float(size.group(1))), round(float(size.group(2)))) if size else (0, 0)
+    size = _dimensions(svg)
+    return (round(size[0]), round(size[1])) if size else (0, 0)
+
+
+def _dimensions(svg: bytes) -> tuple[float, float] | None:
+    # Vega writes huge sizes in exponent form (width="2e+300") and may write Infinity or NaN
+    size = re.search(rb'<svg[^>]*? width="([^"]*)" height="([^"]*)"', svg[:1000])
+    try:
+        width, height = (float(size.group(1)), float(size.group(2))) if size else (math.nan, math.nan)
+    except ValueError:
+        return None
+    return (width, height) if math.isfinite(width) and math.isfinite(height) else None
 
 
 def records(table: Table) -> list[dict]:
