@@ -15,11 +15,11 @@ from pathlib import Path
 from types import MethodType
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 
+from gongkai import safeyaml
 from gongkai.build import generate_docs
 from gongkai.config import load_settings
-from gongkai import safeyaml
 from gongkai.errors import GongkaiError, InvalidData
 from gongkai.output import copy_new
 from gongkai.rawhtml import stash, unstash
@@ -132,8 +132,34 @@ def _check_meta(markdown: str, page) -> None:
             page.meta[key] = _text(page.meta[key])
 
 
+# The characters str.splitlines() breaks lines at besides \n and \r. The i18n plugin rewrites
+# every page line by line with it (for its admonition titles), which would turn each of these
+# into a line break: U+2028 in a cell or a title would cut it in two on the page. They are set
+# aside before that pass and put back right after it, before Markdown reads the page.
+_SPLIT_ONLY = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_HELD = "\ue000gongkai-line-separator\ue000"
+_held: dict[str, list[str]] = {}
+
+
+@event_priority(100)  # before the i18n plugin's pass (priority 50)
+def _hold_line_separators(markdown, page, config, files):
+    found = _SPLIT_ONLY.findall(markdown)
+    if not found:
+        return markdown
+    if _HELD in markdown:
+        raise PluginError(f"{page.file.src_uri}: contains gongkai's own placeholder text; remove it")
+    _held[page.file.src_uri] = found
+    return _SPLIT_ONLY.sub(_HELD, markdown)
+
+
+@event_priority(40)  # right after it
+def _restore_line_separators(markdown, page, config, files):
+    found = iter(_held.pop(page.file.src_uri, []))
+    return re.sub(re.escape(_HELD), lambda m: next(found), markdown)
+
+
 @event_priority(-110)  # last: what other plugins do to the Markdown comes first
-def on_page_markdown(markdown, page, config, files):
+def _stash_raw_html(markdown, page, config, files):
     _check_meta(markdown, page)
     # A generated dataset page is mostly HTML gongkai has escaped already; Python-Markdown would
     # parse every tag of it only to pass it through (rawhtml.py). Hand-written pages go as they are.
@@ -141,6 +167,9 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     text, _stashed[page.file.src_uri] = stash(markdown)
     return text
+
+
+on_page_markdown = CombinedEvent(_hold_line_separators, _restore_line_separators, _stash_raw_html)
 
 
 @event_priority(110)  # first: every other plugin sees the whole page

@@ -21,8 +21,10 @@ from ..problems import Problem
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 PINYIN = re.compile(rf"[(（][a-zü]*[{TONED}][a-zü{TONED}]*[)）]")
-# C0 controls except tab, LF, CR; DEL; bidi embeddings, overrides and isolates.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab, LF, CR; DEL; bidi embeddings, overrides and isolates; and U+FFFE and
+# U+FFFF, which are not characters: XML cannot hold them, so the feed and an XLSX carrying one
+# would not open.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 # Invisible, beside CONTROL's: every Unicode format character (category Cf: Python's table, a
 # test keeps this list equal to it) but the bidi controls CONTROL refuses everywhere; the whole
 # tag block; C1 controls; variation selectors, the grapheme joiner and the Hangul fillers,
@@ -67,7 +69,8 @@ def text_problems(value: str, *, key: bool = False) -> list[tuple[str, str, str]
         found.append(("pinyin-artefact", f'"{m.group()}" looks like a pinyin annotation left by script conversion; delete it', "error"))
     m = CONTROL.search(value)
     if m:
-        found.append(("control-character", f"contains the invisible control character U+{ord(m.group()):04X}; delete it", "error"))
+        what = "the noncharacter" if m.group() in "\ufffe\uffff" else "the invisible control character"
+        found.append(("control-character", f"contains {what} U+{ord(m.group()):04X}; delete it", "error"))
     m = INVISIBLE.search(value)
     if m and key:
         message = f"contains the invisible character {describe(m.group())}: values that look the same would differ; delete it"
