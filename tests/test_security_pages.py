@@ -162,3 +162,14 @@ def test_the_site_check_accepts_the_theme_and_refuses_lookalikes():
     assert page_problems(f"<head>{scope}</head><article>x</article>")[0] == []
     broken_out = scope.replace('"..",', '"",alert(1),"",')  # the template's expression cannot leave its string
     assert page_problems(f"<head>{broken_out}</head><article>x</article>")[0] != []
+
+
+def test_a_control_character_in_the_site_settings_is_refused_with_its_key(repo_factory):
+    repo = repo_factory(["tiny"])
+    settings = repo / "gongkai.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("  name: ", '  name: "\\u202e\\uffff" #', 1), encoding="utf-8")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert "site.name: contains the control character U+202E" in result.stderr
+    assert not (repo / "site").exists()

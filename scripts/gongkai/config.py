@@ -119,6 +119,21 @@ class _Reader:
         return node
 
 
+def _control_characters(node, where: str) -> list[str]:
+    """Settings reach every page, the feed and the catalogs: a control character, a bidi
+    control or a noncharacter in one is refused as in a dataset (checks/text.py decides)."""
+    from .checks.text import CONTROL  # the one decision; imported here, as checks/ reads settings
+
+    if isinstance(node, str):
+        m = CONTROL.search(node)
+        return [f"{where or 'a key'}: contains the control character U+{ord(m.group()):04X}; delete it"] if m else []
+    if isinstance(node, dict):
+        return [e for key, value in node.items() for e in _control_characters(str(key), where) + _control_characters(value, f"{where}.{key}".lstrip("."))]
+    if isinstance(node, list):
+        return [e for i, item in enumerate(node) for e in _control_characters(item, f"{where}[{i}]")]
+    return []
+
+
 def load_settings(root: Path) -> Settings:
     file = root / SETTINGS_FILE
     try:
@@ -132,6 +147,7 @@ def load_settings(root: Path) -> Settings:
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: expected a mapping at the top level")
     r = _Reader(data, file)
+    r.errors += _control_characters(data, "")
 
     url = r.get("site.url", str)
     if url and not re.match(r"^https?://[^/]+(/.*)?$", url):
