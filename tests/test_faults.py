@@ -69,10 +69,11 @@ def _copy_repo(two_sites, tmp_path: Path) -> Path:
 # --- killed builds ---------------------------------------------------------------------------
 
 
-def _killable_build(repo: Path, sites: dict[str, Path], texts: dict[str, str], kill_at: int, exchange: bool, log: Path) -> int:
+def _killable_build(repo: Path, sites: dict[str, Path], texts: dict[str, str], kill_at: int | tuple[str, int], exchange: bool, log: Path) -> int:
     """`gongkai build` in a forked child whose k-th file-system step (rename, unlink, copy, the
-    exchange, the marker...) is a SIGKILL. MkDocs is replaced by a copy of the site it built for
-    the same docs (two_sites), so that a kill costs a second, not a whole site build."""
+    exchange, the marker...) is a SIGKILL; or, for kill_at = (label, n), the n-th step with that
+    label from the marker of the verified site on (the steps of the swap). MkDocs is replaced by
+    a copy of the site it built for the same docs (two_sites): a kill costs a second, not a build."""
     pid = os.fork()
     if pid:
         _, status = os.waitpid(pid, 0)
@@ -84,13 +85,22 @@ def _killable_build(repo: Path, sites: dict[str, Path], texts: dict[str, str], k
         steps: list[str] = []
         me = os.getpid()
 
+        def due() -> bool:
+            if isinstance(kill_at, int):
+                return len(steps) == kill_at
+            label, n = kill_at
+            if "mark" not in steps:
+                return False
+            swapping = steps[steps.index("mark") :]
+            return swapping[-1] == label and swapping.count(label) == n
+
         def counted(owner, name, label, fake=None):
             real = getattr(owner, name)
 
             def step(*args, **kwargs):
                 if os.getpid() == me:
                     steps.append(label)
-                    if len(steps) == kill_at:
+                    if due():
                         os.kill(me, signal.SIGKILL)
                 return (fake or real)(*args, **kwargs)
 
@@ -147,31 +157,28 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_complete_site(two_
         return wanted
 
     # A dry run of each swap path tells where its steps are.
-    plans = {}
+    # A dry run of each swap path (the one-step exchange, and two renames where it is missing)
+    # counts the steps of a whole build.
+    total = {}
     for exchange in (True, False):
         wanted = flip()
         assert _killable_build(repo, sites, texts, 0, exchange, log) == 0
         assert tree_digest(repo / "site") == digests[wanted] and leftovers(repo) == []
         state = wanted
-        steps = json.loads(log.read_text(encoding="utf-8"))
-        mark = steps.index("mark")
-        if exchange:
-            swap_at = steps.index("exchange", mark)
-            named = [mark + 1, swap_at + 1, swap_at + 2, swap_at + 3, (swap_at + len(steps)) // 2]
-        else:
-            first = steps.index("rename", mark)
-            second = steps.index("rename", first + 1)
-            named = [first + 1, second + 1, second + 2, (second + len(steps)) // 2]
-        plans[exchange] = (named, len(steps))
-    kills = [(True, k) for k in plans[True][0]] + [(False, k) for k in plans[False][0]]  # 9 at the swap
+        total[exchange] = len(json.loads(log.read_text(encoding="utf-8")))
+    # 9 kills at the swap: before the marker, before the exchange (or each rename), just after it
+    # (the marker still in site/), and while the replaced site is removed
+    kills = [(True, ("mark", 1)), (True, ("exchange", 1)), (True, ("unlink", 1)), (True, ("unlink", 20))]
+    kills += [(False, ("rename", 1)), (False, ("rename", 2)), (False, ("unlink", 1)), (False, ("unlink", 2)), (False, ("unlink", 20))]
     kills += [(rng.random() < 0.5, None) for _ in range(7)]  # 7 at random steps
-    killed = 0
+    killed, missing = 0, {True: 0, False: 0}
     for exchange, at in kills:
         wanted = flip()
-        at = at or rng.randint(1, plans[exchange][1])
+        at = at or rng.randint(1, total[exchange])
         code = _killable_build(repo, sites, texts, at, exchange, log)
         assert code in (-signal.SIGKILL, 0)
         killed += code == -signal.SIGKILL
+        missing[exchange] += not (repo / "site").exists()  # killed between the two renames: only recovery brings site/ back
         after = _state_after_recovery(repo, tmp_path / "scratch")
         assert after in (digests[state], digests[wanted]), f"kill at step {at} (exchange={exchange}) left neither site"
         state = "A" if after == digests["A"] else "B"
@@ -192,6 +199,9 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_complete_site(two_
         assert after is not None and set(after) == set(digests["A"]) and checksums_hold(scratch / "site")
         state = "A" if after == digests["A"] else "B"
     assert killed >= 18  # a kill can come after the build's last step
+    assert missing[False] >= 1  # the two-rename fallback's window was hit, and recovered from
+    if swap._renameat2() is not None:
+        assert missing[True] == 0  # with the one-step exchange there is no such window
     final = gongkai("build", cwd=repo)
     assert final.returncode == 0, final.stderr
     assert leftovers(repo) == [] and set(tree_digest(repo / "site")) == set(digests["A"]) and checksums_hold(repo / "site")
@@ -357,16 +367,60 @@ def _private_mounts() -> bool:
 
 
 @pytest.mark.skipif(not _private_mounts(), reason="needs unshare -m and tmpfs mounts (root in a private mount namespace) for a real full or read-only disk")
-@pytest.mark.parametrize(("options", "reason"), [("ro", "read-only file system"), ("size=48k", "no space left on device")])
-def test_a_real_read_only_or_full_build_folder_gives_one_line(two_sites, tmp_path, options, reason):
+@pytest.mark.parametrize(
+    ("folder", "options", "reason"),
+    [("build", "ro", "read-only file system"), ("build", "size=48k", "no space left on device"), ("site.new", "size=200k", "no space left on device")],
+)
+def test_a_real_read_only_or_full_disk_gives_one_line(two_sites, tmp_path, folder, options, reason):
+    # build/ read-only or full while gongkai writes, or site.new/ full while MkDocs writes the site
     repo = _copy_repo(two_sites, tmp_path)
     before = tree_digest(repo / "site")
     shutil.rmtree(repo / "build")
-    (repo / "build").mkdir()
-    script = f'mount -t tmpfs -o {options} tmpfs build && exec "$0" -m gongkai.cli build'
+    (repo / folder).mkdir()
+    script = f'mount -t tmpfs -o {options} tmpfs {folder} && exec "$0" -m gongkai.cli build'
     result = subprocess.run(["unshare", "-m", "sh", "-c", script, sys.executable], cwd=repo, capture_output=True, text=True)
     assert result.returncode == 1, result.stderr
     last = result.stderr.splitlines()[-1]
-    assert last.startswith("gongkai: build/") and last.endswith(f": {reason}; site/ was left as it was"), last
+    assert last.startswith(f"gongkai: {folder}/") and last.endswith(f": {reason}; site/ was left as it was"), last
     assert "Traceback" not in result.stderr
-    assert tree_digest(repo / "site") == before and leftovers(repo) == []
+    assert tree_digest(repo / "site") == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="chmod does not stop root from writing (the file-in-place-of-a-folder and tmpfs tests cover root)")
+def test_a_read_only_build_folder_gives_one_line(two_sites, tmp_path):
+    repo = _copy_repo(two_sites, tmp_path)
+    before = tree_digest(repo / "site")
+    (repo / "docs/about.md").write_text("# 关于\n\n改了。\n", encoding="utf-8")  # so that build/docs/ must be written
+    os.chmod(repo / "build/docs", 0o555)
+    try:
+        result = gongkai("build", cwd=repo)
+    finally:
+        os.chmod(repo / "build/docs", 0o755)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith("gongkai: build/docs/") and result.stderr.endswith(": permission denied; site/ was left as it was\n")
+    assert tree_digest(repo / "site") == before
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_a_swap_step_that_fails_leaves_the_old_site_and_no_new_one(tmp_path, monkeypatch, exchange):
+    site, fresh = tmp_path / "site", tmp_path / "site.new"
+    site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    fresh.mkdir()
+    (fresh / "index.html").write_text("new", encoding="utf-8")
+    swap.mark_verified(fresh)
+    real = os.rename
+
+    def refused(a, b, *args, **kwargs):
+        if Path(a) == fresh:
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(b))
+        return real(a, b, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", refused)
+    if exchange:
+        monkeypatch.setattr(swap, "_exchange", lambda a, b: (_ for _ in ()).throw(OSError(errno.EIO, os.strerror(errno.EIO), str(b))))
+    else:
+        monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+    with pytest.raises(OSError):
+        swap.swap_in(fresh, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["site"]

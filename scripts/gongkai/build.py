@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -262,6 +263,7 @@ def publish_site(root: Path, site_dir: Path, generator: str, generated: Generate
         cmd = [sys.executable, "-m", generator, "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
         result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
         if result.returncode != 0:
+            _raise_os_failure(result.stderr)
             raise BuildError(f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip())
         reasons = verify_site(fresh, urlsplit(generated.settings.site_url).path)
         if reasons:
@@ -272,6 +274,20 @@ def publish_site(root: Path, site_dir: Path, generator: str, generated: Generate
         swap.discard(fresh)
         raise
     swap.swap_in(fresh, site_dir)
+
+
+# The last line of a Python traceback for a failed write: "OSError: [Errno 28] No space left on device: 'src' -> 'dst'"
+OS_FAILURE = re.compile(r"[A-Za-z]*Error: \[Errno (\d+)\] ([^:]+)(?:: '([^']*)')?(?: -> '([^']*)')?")
+
+
+def _raise_os_failure(output: str) -> None:
+    # The generator stopped on a full disk or a folder it cannot write: the same one line as for
+    # a write of gongkai's own (cli.main), not the generator's traceback.
+    lines = output.strip().splitlines()
+    found = OS_FAILURE.fullmatch(lines[-1]) if lines else None
+    if found:
+        code, reason, source, target = found.groups()
+        raise OSError(int(code), reason, target or source)
 
 
 def recover_site(site_dir: Path) -> str | None:

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -90,9 +91,11 @@ def read(root: Path, name: str, key: str) -> Lookup:
     for rel, path in files.items():
         size, digest, *stamp = entry["files"][rel]
         try:
-            st = path.stat()
+            st = path.lstat()
         except OSError:
             return _drop(root, name, f"{CACHE.as_posix()}/{name}/{rel}", "the file is missing")
+        if not stat.S_ISREG(st.st_mode):
+            return _drop(root, name, f"{CACHE.as_posix()}/{name}/{rel}", "it is no longer a plain file")
         if [st.st_size, st.st_mtime_ns, st.st_ino] == [size, *stamp]:
             continue
         if st.st_size != size or file_digest(path)[1] != digest:
@@ -100,7 +103,10 @@ def read(root: Path, name: str, key: str) -> Lookup:
         entry["files"][rel] = [size, digest, st.st_mtime_ns, st.st_ino]  # the same bytes under a new stat (a copy, a restore): hash it once
         moved = True
     if moved:
-        _write_record(index, entry)
+        try:
+            _write_record(index, entry)
+        except OSError:
+            pass  # a cache it cannot write (a read-only copy) is still used; it is hashed again next time
     return Lookup(entry, files)
 
 
@@ -111,7 +117,10 @@ def audit(root: Path) -> list[str]:
     dropped = []
     for index in sorted((root / CACHE).glob("*.json")):
         name = index.stem
-        entry = _unseal(index.read_bytes())
+        try:
+            entry = _unseal(index.read_bytes())
+        except OSError:
+            entry = None
         if entry is None:
             dropped.append(_drop(root, name, f"{CACHE.as_posix()}/{name}.json", "").dropped)
             continue

@@ -59,23 +59,27 @@ def mark_verified(fresh: Path) -> None:
 
 
 def swap_in(fresh: Path, site_dir: Path) -> None:
-    """Put the verified folder at site_dir and remove the site it replaces."""
+    """Put the verified folder at site_dir and remove the site it replaces. When a step fails
+    (a folder it cannot write), site/ is as it was and the new site is discarded."""
     old = _previous(site_dir)
-    if site_dir.is_dir() and _exchange(fresh, site_dir):
-        (site_dir / VERIFIED).unlink()
-        discard(fresh)  # it now holds the site that was replaced
-        return
-    if site_dir.exists():
-        os.rename(site_dir, old)  # stopped here: recover() finishes the swap from the marked site.new/
     try:
-        os.rename(fresh, site_dir)
+        if site_dir.is_dir() and _exchange(fresh, site_dir):
+            replaced = fresh  # it now holds the site that was replaced
+        else:
+            if site_dir.exists():
+                os.rename(site_dir, old)  # stopped here: recover() finishes the swap from the marked site.new/
+            replaced = old
+            try:
+                os.rename(fresh, site_dir)
+            except OSError:
+                if old.exists() and not site_dir.exists():
+                    os.rename(old, site_dir)
+                raise
     except OSError:
-        if old.exists() and not site_dir.exists():
-            os.rename(old, site_dir)
         discard(fresh)
         raise
     (site_dir / VERIFIED).unlink()
-    discard(old)
+    discard(replaced)
 
 
 def discard(path: Path) -> None:
