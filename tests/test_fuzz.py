@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 
 import pytest
@@ -110,3 +111,45 @@ def test_any_descriptor_text_gives_a_report_not_a_crash(repo, text):
     _reset(repo)
     (repo / "datasets/tiny/datapackage.json").write_text(text, encoding="utf-8")
     _check(repo)
+
+
+# JSON a pull request may write by hand: deep nesting, NaN and infinities, numbers beyond a
+# double or 2^53, lone surrogate escapes, broken structure. Each gives problems naming the
+# descriptor (with a line), never a RecursionError or a UnicodeEncodeError.
+JSON_PIECES = ["{", "}", "[", "]", '"a"', ":", ",", "1", "NaN", "-Infinity", "1e400", "1e-400", "12345678901234567890", '"\\ud800"', '"\\udc00x"']
+JSON_PIECES += ['"\\ud83d\\ude00"', '"\\\\ud800"', "[" * 40, "]" * 40, '{"a":' * 40, "}" * 40, " ", "\n", "true", '"', "\\"]
+hostile_json = st.lists(st.sampled_from(JSON_PIECES), max_size=40).map("".join)
+hostile_values = st.recursive(
+    st.floats() | st.integers(-(10**30), 10**30) | st.text(st.characters(codec=None), max_size=6),  # floats with NaN and inf; text with surrogates
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4), children, max_size=3),
+    max_leaves=40,
+)
+
+
+@fuzz
+@given(text=hostile_json)
+def test_hostile_json_text_gives_a_report_not_a_crash(repo, text):
+    _reset(repo)
+    (repo / "datasets/tiny/datapackage.json").write_text(text, encoding="utf-8")
+    _check(repo)
+
+
+@fuzz
+@given(where=st.sampled_from(POINTERS), value=hostile_values, depth=st.integers(0, 40))
+def test_hostile_descriptor_values_are_refused_where_no_json_reader_keeps_them(repo, where, value, depth):
+    _reset(repo)
+    desc = json.loads(json.dumps(TINY))
+    node = desc
+    for key in where[:-1]:
+        node = node[key]
+    for _ in range(depth):
+        value = [value]
+    node[where[-1]] = value
+    text = json.dumps(desc, ensure_ascii=True)  # a lone surrogate as its \ud800 escape, NaN as NaN
+    (repo / "datasets/tiny/datapackage.json").write_text(text, encoding="utf-8")
+    _check(repo)
+    codes = {p.code for p in validate_dataset(read(repo / "datasets/tiny", repo), SETTINGS)}
+    if "NaN" in text or "Infinity" in text:
+        assert "json-number" in codes or "json-too-deep" in codes or "json-surrogate" in codes
+    if re.search("[\ud800-\udfff]", json.dumps(desc, ensure_ascii=False)) and not codes & {"json-too-deep", "json-number"}:  # a lone one
+        assert "json-surrogate" in codes

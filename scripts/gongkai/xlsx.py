@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)|\r")
+# _xHHHH_ as written, a carriage return, and what XML 1.0 cannot hold at all (C0 controls but
+# tab and line feed, U+FFFE, U+FFFF): ECMA-376 writes them all as _xHHHH_, which Excel decodes.
+_OOXML_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)|[\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # A cell: ("s", text) string, ("n", text) number as written, ("b", bool), ("d", date), or None.
 Cell = tuple | None
@@ -24,10 +26,11 @@ Cell = tuple | None
 def ooxml_escape(text: str) -> str:
     """Text as Excel must store it to read it back unchanged (ECMA-376 ST_Xstring).
 
-    Excel decodes _xHHHH_ in cell text, so a literal "_x0041_" would show as "A", and XML
-    turns a carriage return into a line feed; both are written in the escaped form.
+    Excel decodes _xHHHH_ in cell text, so a literal "_x0041_" would show as "A"; XML turns a
+    carriage return into a line feed and cannot hold U+FFFE at all (a title holding one made
+    the whole workbook unreadable): these are written in the escaped form.
     """
-    return _OOXML_ESCAPE.sub(lambda m: "_x000D_" if m.group(0) == "\r" else "_x005F_" + m.group(1), text)
+    return _OOXML_ESCAPE.sub(lambda m: "_x005F_" + m.group(1) if m.group(1) else f"_x{ord(m.group(0)):04X}_", text)
 
 
 def column_letter(index: int) -> str:
