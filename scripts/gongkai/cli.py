@@ -99,7 +99,7 @@ def _validate(args, root: Path) -> int:
     unknown = [n for n in args.datasets if n not in known]
     if unknown:
         raise UsageError(f"no such dataset: {', '.join(unknown)} (folders under datasets/: {', '.join(sorted(known))})")
-    report = validate(discover(settings.datasets_dir, args.datasets or None), settings)
+    report = validate(discover(settings.datasets_dir, args.datasets or None, max_nesting=settings.limits.max_nesting), settings)
     _print_report(report, args.format, root, limit=settings.limits.max_listed_problems)
     return 0 if report.valid else 1
 
@@ -114,7 +114,7 @@ def _new(args, root: Path) -> int:
         print(f"gongkai: {note}", file=sys.stderr)
     rel = made.folder.relative_to(root).as_posix()
     print(f"gongkai: created {rel}/ (datapackage.json, README.md, CHANGELOG.md, data/); fill in what validate lists:", file=sys.stderr)
-    report = validate(discover(settings.datasets_dir, [args.name]), settings)
+    report = validate(discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting), settings)
     _print_report(report, "text", root)
     return 0
 
@@ -126,11 +126,11 @@ def _update(args, root: Path) -> int:
     settings = load_settings(root)
     if not (settings.datasets_dir / args.name / "datapackage.json").is_file():
         raise UsageError(f"no dataset {args.name!r} under datasets/")
-    before = snapshot_here(discover(settings.datasets_dir, [args.name])[0])
+    before = snapshot_here(discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting)[0])
     made = update_dataset(settings, args.name, Path(args.source).resolve(), args.resource)
     for note in made.notes:
         print(f"gongkai: {note}", file=sys.stderr)
-    ds = discover(settings.datasets_dir, [args.name])[0]
+    ds = discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting)[0]
     diff = compare(before, snapshot_here(ds))
     for level, reason in sorted(diff.changes, key=lambda c: -c[0]):
         print(f"{LEVELS[level]}: {reason}")

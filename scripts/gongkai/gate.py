@@ -45,7 +45,7 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
     commit = _resolve(root, base)
     names = changed_datasets(root, commit)
     present = [n for n in names if (settings.datasets_dir / n).is_dir()]
-    datasets = discover(settings.datasets_dir, present) if present else []
+    datasets = discover(settings.datasets_dir, present, max_nesting=settings.limits.max_nesting) if present else []
     report = Report(datasets=present)
     invalid = []
     for ds in datasets:
@@ -53,7 +53,7 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         report.extend(problems)
         if any(p.is_error for p in problems):
             invalid.append(ds.name)
-    everything = discover(settings.datasets_dir) if settings.datasets_dir.is_dir() else []
+    everything = discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting) if settings.datasets_dir.is_dir() else []
     finish_report(report, everything, settings)  # ids unique across the catalog, git index
     checked = Checked(base=base, commit=commit, report=report, invalid=invalid)
     history = _history(root, report)

@@ -364,7 +364,7 @@ def _download_notes(e: Entry) -> str:
             notes.append(f"{title}：{formulas} 个单元格以 = + - @ 等字符开头。XLSX 中保存为文本，不会被当作公式执行；用其他软件导入 CSV 时请按文本导入。")
         text_numbers = e.exported.text_numbers.get(t.name)
         if text_numbers:
-            notes.append(f"{title}：{text_numbers} 个数值超过 Excel 的 15 位有效数字，XLSX 中以文本保存，以免被截断。")
+            notes.append(f"{title}：{text_numbers} 个数值 Excel 无法原样保存（超过 15 位有效数字，或超出 Excel 的数值范围），XLSX 中以文本保存，以免被截断或改变。")
     if not notes:
         return ""
     return '\n\n<ul class="gk-notes">\n' + "\n".join(f"<li>{n}</li>" for n in notes) + "\n</ul>"
