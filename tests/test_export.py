@@ -87,7 +87,7 @@ def test_tricky_values_survive_every_format(tiny_site):
     # and the page says both things a spreadsheet user needs to know
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "1 个单元格以 = + - @ 等字符开头" in page
-    assert "1 个数值超过 Excel 的 15 位有效数字" in page
+    assert "1 个数值 Excel 无法原样保存（超过 15 位有效数字" in page
 
 
 @pytest.mark.parametrize("name", REAL)
