@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -421,3 +422,15 @@ def test_a_data_pull_request_is_not_taken_for_site_code(published):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "site-code-changed" not in result.stdout
     assert "需要维护者审查" not in (published / "build/check-report.md").read_text(encoding="utf-8")
+
+
+def test_a_second_hash_for_a_locked_version_file_is_refused_by_the_build(published):
+    # found by a review: only a path's first line was compared, so a line put before it locked new bytes
+    lines = _lock_lines(published)
+    marked = next(line for line in lines if re.fullmatch(r"\S+ [0-9a-f]{64}\n", line))
+    path = marked.split(" ")[0]
+    lines.insert(1, f"{path} {'0' * 64}\n")
+    (published / "urls.lock").write_text("".join(lines), encoding="utf-8")
+    result = gongkai("build", cwd=published)
+    assert result.returncode == 1
+    assert f"{path} is locked twice with different SHA-256" in result.stdout

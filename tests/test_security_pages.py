@@ -91,6 +91,12 @@ HOSTILE_PAGES = {
     "svg-animate": '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text y="10">x</text></a></svg>',
     "style-attribute-overlay": '<div style="position:fixed;inset:0;background:#fff">x</div>',
     "data-url": '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    # found by a review after the first round
+    "declarative-shadow-root": '<template shadowrootmode="open"><img src=x onerror="alert(1)"><slot></slot></template>',
+    "meta-refresh-quoted": "<meta http-equiv=\"refresh\" content=\"0;url='//evil.example/'\">",
+    "meta-refresh-spaced": '<meta http-equiv="refresh" content="0;url =//evil.example/">',
+    "backslash-srcset": '<img srcset="\\/evil.example/a.png 1x" alt="x">',
+    "backslash-poster": '<video poster="\\/evil.example/p.png"></video>',
 }
 
 
@@ -173,3 +179,40 @@ def test_a_control_character_in_the_site_settings_is_refused_with_its_key(repo_f
     assert result.returncode == 1
     assert "site.name: contains the control character U+202E" in result.stderr
     assert not (repo / "site").exists()
+
+
+
+@pytest.mark.parametrize("name", ["e.htm", "e.HTML", "e.xhtml", "e.xml", "e.SVG", "run.sh"])
+def test_docs_holds_pages_and_their_files_only(repo_factory, name):
+    repo = repo_factory(["tiny"])
+    (repo / "docs" / "u").mkdir()
+    (repo / "docs" / "u" / name).write_text("<script>window.PWN=1</script>", encoding="utf-8")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert f"docs/u/{name}: docs/ holds Markdown pages and their files" in result.stderr
+    assert not (repo / "site").exists()
+
+
+@pytest.mark.parametrize("where", ["docs/passwd.txt", "urls.lock", "redirects.yml", "withdrawn.yml"])
+def test_a_symbolic_link_in_the_repository_is_never_followed(repo_factory, where):
+    repo = repo_factory(["tiny"])
+    secret = repo.parent / "secret.txt"
+    secret.write_text("root:x:0:0:the build machine's secret\n", encoding="utf-8")
+    (repo / where).symlink_to(secret)
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert f"{where} is a symbolic link; links are never followed" in result.stderr
+    assert "secret" not in result.stdout + result.stderr.replace("secret.txt", "")
+    assert not (repo / "site").exists()
+
+
+@pytest.mark.parametrize(
+    "front, said",
+    [("template: nope.html", "a page may not choose its template"), ("date: 2026-02-30", "'2026-02-30' is not a valid value")],
+)
+def test_a_front_matter_a_page_may_not_have_is_one_line_not_a_traceback(repo_factory, front, said):
+    repo = repo_factory(["tiny"])
+    (repo / "docs/about.md").write_text(f"---\n{front}\n---\n\n# 关于\n", encoding="utf-8")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert said in result.stderr

@@ -124,8 +124,10 @@ def test_a_hand_written_file_whose_name_is_not_a_site_path_stops_the_build(built
         ("redirects.yml", 'a: &a ["x", "x"]\nb: [*a, *a]\n', "redirects.yml:2: aliases (*name) and merge keys (<<) are not allowed"),
         ("withdrawn.yml", "- !!python/object/apply:os.system [touch ../pwned]\n", "withdrawn.yml:1: the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"),
         ("redirects.yml", "/a.csv: /b.csv\n/a.csv: /c.csv\n", "redirects.yml:2: the key '/a.csv' is given twice [invalid-redirects]"),
+        ("withdrawn.yml", "- {name: zz, title: t, date: 9999-99-99, reason: r}\n", "withdrawn.yml:1: '9999-99-99' is not a valid value"),
+        ("redirects.yml", "/x/: 2026-02-30\n", "redirects.yml:1: '2026-02-30' is not a valid value"),
     ],
-    ids=["flow-nesting", "block-nesting", "withdrawn-nesting", "alias", "python-tag", "duplicate-key"],
+    ids=["flow-nesting", "block-nesting", "withdrawn-nesting", "alias", "python-tag", "duplicate-key", "withdrawn-bad-date", "redirect-bad-date"],
 )
 def test_yaml_that_cannot_be_read_safely_is_refused_with_its_line(built, name, text, expected):
     out = _refused(built, name, text)

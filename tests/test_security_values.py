@@ -387,3 +387,46 @@ def test_excel_number_is_excel_range_and_digits():
         assert not excel_number(Decimal(text)), text
     for text in ["0", "-0", "1e-307", "9.99999999999999e307", "123456789012345", "2.2251e-308"]:
         assert excel_number(Decimal(text)), text
+
+
+
+# --- found by a review after the first round ------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["fast", "row-by-row"])
+def test_numbers_not_written_with_ascii_digits_are_refused_on_both_engines(repo_factory, engine):
+    # Python's parser reads these as 1020, 1020, 36 and 5; the CSV would say otherwise than the JSON and XLSX
+    values = ["１０２０", "1_020", "٣٦", " 5"]
+    rows = [f"{100000 + i},x,{v},1,\n" for i, v in enumerate(values)]
+    if engine == "row-by-row":
+        rows.append('999999,"two\nlines",1,1,\n')
+    repo = repo_factory(["tiny"])
+    (repo / CSV).write_text(HEADER + "".join(rows), encoding="utf-8")
+    report = _report(repo)
+    assert sorted(_found(report)) == [(CSV, i + 2, "amount", "number-not-ascii") for i in range(len(values))]
+
+
+def test_an_integer_of_thousands_of_digits_is_a_problem_not_a_traceback(repo_factory):
+    repo = repo_factory(["tiny"])
+    _descriptor(repo, '"version": "1.0.0"', '"x": ' + "9" * 4301 + ', "version": "1.0.0"')
+    result = _validate(repo)
+    assert result.returncode == 1
+    assert ("datasets/tiny/datapackage.json", 6, "/x", "json-number") in _problems(result)
+
+
+@pytest.mark.parametrize("pattern", ["^(([a-z])+)+$", r"(\w+\s?)+$", "(", "(?P<a>x)(?P=b)"])
+def test_a_pattern_that_cannot_be_matched_safely_is_refused_before_any_validator_runs(repo_factory, pattern):
+    repo = repo_factory(["tiny"])
+
+    def change(d):
+        d["resources"][0]["schema"]["fields"][1].setdefault("constraints", {})["pattern"] = pattern
+
+    path = repo / DESCRIPTOR
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    change(desc)
+    path.write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
+    csv = repo / CSV
+    csv.write_text(csv.read_text(encoding="utf-8") + "123456," + "a" * 34 + "-,1,1,\n", encoding="utf-8")
+    result = _validate(repo)  # returns at once: the pattern never reaches a regular-expression engine
+    assert result.returncode == 1
+    assert [p[3] for p in _problems(result) if p[2] and p[2].endswith("/constraints/pattern")] == ["unsafe-pattern"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import cache, sitecode, swap
+from . import cache, repofiles, sitecode, swap
 from .catalog import Entry, Summary
 from .catalogfile import catalog_json, schema_bytes
 from .charts import svg_size
@@ -99,7 +99,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     sitecode.require_generator_config(root, settings)  # mkdocs.yml read safely before MkDocs reads it
     cache.check_untracked(root)
     datasets = discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting)
-    settings_bytes = (root / SETTINGS_FILE).read_bytes()
+    settings_bytes = repofiles.read_bytes(root, SETTINGS_FILE)
     # Unchanged datasets come straight from the cache; only the others go to worker processes
     # (starting the pool costs more than reading a thousand cache records).
     keys = [cache.dataset_key(ds, settings_bytes) for ds in datasets]
@@ -314,8 +314,7 @@ def export_entry(ds, settings: Settings, folder: Path) -> Entry:
 
 
 def _hand_written(root: Path) -> dict[str, bytes]:
-    src = root / HAND_WRITTEN
-    return {p.relative_to(src).as_posix(): p.read_bytes() for p in sorted(src.rglob("*")) if p.is_file()}
+    return repofiles.hand_written(root, HAND_WRITTEN.as_posix())
 
 
 def _checksums(summaries: list[Summary], redirects: dict[str, str], versioned: dict[str, str]) -> bytes:

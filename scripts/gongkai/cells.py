@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, InvalidOperation
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -43,6 +44,23 @@ def number_refusal(value) -> str | None:
     if math.isinf(float(value)):
         return "overflows to infinity in every JSON reader and Excel cannot show it; write it as text in a string field, or in other units"
     return None
+
+
+# A number as the downloads write it: ASCII digits, one sign, one point, an exponent.
+ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+NUMBER_OPTIONS = ("groupChar", "decimalChar", "bareNumber")
+
+
+def number_text_refusal(text: str, field: dict) -> str | None:
+    """Why a cell frictionless reads as an integer or number is refused for how it is written.
+
+    Python's number parsing (frictionless's) accepts 1_020, full-width １０２０ and other scripts'
+    digits (٣٦): the CSV keeps the text while JSON and XLSX would hold 1020 and 36, a value that
+    is not what the file says. A field that declares its own number format is left to it.
+    """
+    if any(key in field for key in NUMBER_OPTIONS) or ASCII_NUMBER.fullmatch(text):
+        return None
+    return "is read as a number only by a lenient parser (digits other than 0-9, _ or spaces); the downloads would hold a different text: write it with the digits 0-9"
 
 
 def number_refused_message(text: str, reason: str) -> str:

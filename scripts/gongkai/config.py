@@ -9,7 +9,7 @@ import re
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
-from . import safeyaml
+from . import repofiles, safeyaml
 from .errors import ConfigError
 
 SETTINGS_FILE = "gongkai.yml"
@@ -137,7 +137,7 @@ def _control_characters(node, where: str) -> list[str]:
 def load_settings(root: Path) -> Settings:
     file = root / SETTINGS_FILE
     try:
-        data = safeyaml.load(file.read_text(encoding="utf-8"))
+        data = safeyaml.load(repofiles.read_text(root, SETTINGS_FILE))
     except FileNotFoundError:
         raise ConfigError(f"{file}: the site settings file is missing") from None
     except UnicodeDecodeError as exc:

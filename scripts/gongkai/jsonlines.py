@@ -154,8 +154,10 @@ def _number_problem(token: str) -> str | None:
         return f"{token} is not JSON (a published copy would not parse); write null or the value as text"
     digits = token.lstrip("-")
     if digits.isdigit():
-        if len(digits) > 15 and abs(int(token)) > SAFE_INTEGER:
-            return f"the integer {token} is beyond ±2^53: JSON readers (every browser) read it as a different number; write it as text"
+        # 2^53 has 16 digits; a longer integer is beyond it (and int() refuses 4,300 digits or more)
+        if len(digits) > 16 or (len(digits) > 15 and abs(int(token)) > SAFE_INTEGER):
+            shown = token if len(token) <= 40 else f"{token[:20]}…({len(digits)} digits)"
+            return f"the integer {shown} is beyond ±2^53: JSON readers (every browser) read it as a different number; write it as text"
         return None
     try:
         value = float(token)

@@ -92,6 +92,9 @@ def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting
     except RecursionError:  # cannot happen below the nesting limit; a problem all the same
         _refuse(ds, ("json-too-deep", "nested too deeply for the JSON reader (limits.max_nesting)", 1, ""))
         return ds
+    except ValueError:  # an integer of 4,300 digits or more, which Python will not convert: the scan named it
+        _refuse(ds, next((h for h in hazards if h[0] == "json-number"), ("json-number", "holds a number the JSON reader cannot read", 1, "")))
+        return ds
     blocking = [h for h in hazards if h[0] not in READABLE_HAZARDS]
     if blocking:  # a lone surrogate: no later stage could write or even print it
         _refuse(ds, blocking[0])

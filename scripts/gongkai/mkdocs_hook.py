@@ -127,6 +127,8 @@ def _check_meta(markdown: str, page) -> None:
     # text would become page content. That is a failed build, never a published page.
     if _FRONT_MATTER.match(markdown):
         raise PluginError(f"{page.file.src_uri}: its front matter is not valid YAML; the page would show it as text")
+    if "template" in page.meta:  # which template renders a page is site code (overrides/), not a page's choice
+        raise PluginError(f"{page.file.src_uri}: front matter: a page may not choose its template (template: {str(page.meta['template'])[:40]!r})")
     for key in THEME_META:
         if isinstance(page.meta.get(key), str):
             page.meta[key] = _text(page.meta[key])

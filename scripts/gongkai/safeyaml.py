@@ -50,6 +50,8 @@ def load(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH, s
         raise YamlRefused(f"not valid YAML: {exc}") from None
     except RecursionError:
         raise YamlRefused(f"nested more than {max_depth} levels deep") from None
+    except (ValueError, OverflowError) as exc:  # a value YAML reads as a date or time that is none (2026-02-30)
+        raise YamlRefused(f"not a valid value: {exc}") from None
     finally:
         loader.dispose()
 
@@ -87,7 +89,10 @@ class _Loader(yaml.SafeLoader):
             return TaggedValue(tag, value)
         if tag.removeprefix(_CORE) not in _PLAIN or not tag.startswith(_CORE):
             raise YamlRefused(f"the tag {tag} is not allowed: only plain values", node.start_mark.line + 1)
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # a date or time that is none, such as 2026-02-30
+            raise YamlRefused(f"{getattr(node, 'value', '')!r} is not a valid value: {exc}", node.start_mark.line + 1) from None
 
     def construct_mapping(self, node, deep=False):
         seen = set()

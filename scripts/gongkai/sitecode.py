@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from . import safeyaml
+from . import repofiles, safeyaml
 from .config import Settings
 from .errors import InvalidData
 from .problems import Problem, Report
@@ -42,9 +42,8 @@ def check_generator_config(root: Path, settings: Settings) -> list[Problem]:
     """Whether mkdocs.yml is safe to hand to MkDocs: plain YAML values (and MkDocs' own !ENV
     and !relative) only, pages from build/docs, hooks from scripts/, templates from overrides/,
     no other settings file. Problems name the line."""
-    path = root / GENERATOR_CONFIG
     try:
-        text = path.read_text(encoding="utf-8")
+        text = repofiles.read_text(root, GENERATOR_CONFIG)
     except FileNotFoundError:
         return [Problem("generator-config", f"{GENERATOR_CONFIG} is missing", GENERATOR_CONFIG)]
     except UnicodeDecodeError as exc:

@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import safeyaml
+from . import repofiles, safeyaml
 from .config import Limits
 from .errors import BuildError
 from .history import is_versioned
@@ -86,10 +86,9 @@ def parse_lock(text: str) -> tuple[tuple[int, str, str | None], ...]:
 
 
 def read_lock(root: Path) -> Lock:
-    path = root / LOCK
-    if not path.is_file():
+    if not repofiles.exists(root, LOCK):
         return Lock((), None, committed=_ever_committed(root))
-    text = path.read_text(encoding="utf-8")
+    text = repofiles.read_text(root, LOCK)
     return Lock(parse_lock(text), text)
 
 
@@ -214,10 +213,9 @@ def redirected_paths(root: Path, *, limits: Limits) -> set[str]:
 
 def _redirect_entries(root: Path, limits: Limits) -> tuple[list[tuple[int | None, str, str]], list[Problem]]:
     """(line, old, new) for each entry of redirects.yml whose two paths resolve (sitepaths)."""
-    path = root / REDIRECTS
-    if not path.is_file():
+    if not repofiles.exists(root, REDIRECTS):
         return [], []
-    text = path.read_text(encoding="utf-8")
+    text = repofiles.read_text(root, REDIRECTS)
     try:
         data = safeyaml.load(text, max_bytes=limits.max_yaml_bytes, max_depth=limits.max_nesting)
     except safeyaml.YamlRefused as refused:
@@ -296,7 +294,16 @@ def check_lock(
     if problems or lock.text is None:
         return problems  # a lock that cannot be trusted is no contract to check against
     checked = set()
+    hashes: dict[str, str] = {}  # path -> the SHA-256 its first hash mark locked
     for line, path, mark in lock:
+        if mark and mark != WITHDRAWN:
+            # Every hash mark counts, not only the path's first line: a second line may not lock other bytes.
+            if hashes.setdefault(path, mark) != mark:
+                message = f"{path} is locked twice with different SHA-256 ({hashes[path][:12]}… and {mark[:12]}…); a version never changes: publish a new one"
+                problems.append(Problem("url-changed", message, LOCK, line=line))
+            elif path in checked and path in digests and digests[path] != mark:
+                message = f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now {digests[path][:12]}…); a version never changes: publish a new one"
+                problems.append(Problem("url-changed", message, LOCK, line=line))
         if path in checked:
             continue  # a later line only marks a path already listed
         checked.add(path)

@@ -17,6 +17,7 @@ from .checks.header import check_header
 from .checks.limits import check_limits
 from .checks.numbers import check_number_cells
 from .checks.paths import check_paths
+from .checks.patterns import check_patterns
 from .checks.placeholder import check_placeholders, covered, placeholder_pointers
 from .checks.profile import check_profile
 from .checks.table import check_metadata, check_tables
@@ -53,6 +54,7 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
     lines = value_lines(ds.descriptor_text)
     preflight = list(check_paths(ds, lines, settings))
     preflight += check_limits(ds, lines, settings)  # before any reader holds a row: no parser or frictionless sees a file beyond them
+    preflight += check_patterns(ds, lines)  # a pattern that backtracks without end never reaches a validator
     for name in ("README.md", "CHANGELOG.md"):
         preflight += check_text_file(ds, name)
     problems += preflight

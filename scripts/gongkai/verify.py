@@ -34,6 +34,9 @@ FORBIDDEN = {
     **dict.fromkeys(("base",), "it changes where every link of the page goes"),
     **dict.fromkeys(("iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"), "it loads another document or a plugin"),
     **dict.fromkeys(("noscript", "noembed", "noframes", "xmp", "plaintext"), "a browser may read its content differently from this check"),
+    # A template's content is a separate document the parser does not walk, and with
+    # shadowrootmode a browser renders it at once: whatever it holds would run unchecked.
+    **dict.fromkeys(("template",), "its content is not checked, and a browser may render it as a shadow root"),
 }
 SVG_ANIMATION = {"animate", "set", "animatemotion", "animatetransform", "animatecolor", "discard"}  # can rewrite href to a script URL
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "ping", "cite", "lowsrc", "dynsrc", "longdesc",
@@ -53,7 +56,7 @@ def verify_site(site: Path, mount: str = "/") -> list[str]:
     """
     sums = in_background(_checksums, site)  # reading and hashing release the GIL: beside the page checks
     pages = _pages(site, mount)
-    return sums.result() + pages + _styles(site) + _svgs(site)
+    return sums.result() + _active_files(site) + pages + _styles(site) + _svgs(site)
 
 
 def _checksums(site: Path) -> list[str]:
@@ -76,6 +79,24 @@ def _checksums(site: Path) -> list[str]:
 
 
 PAGES_PER_JOB = 200
+# Files a browser opens as a document that can run script. Only .html pages and .svg drawings
+# are checked (below), so any other spelling of these is refused, whatever its case; XML can
+# carry XHTML script or an XSLT stylesheet, so only the generator's feed and sitemaps are kept.
+ACTIVE_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt"}
+OWN_XML = {"feed.xml", "sitemap.xml"}
+
+
+def _active_files(site: Path) -> list[str]:
+    found = []
+    for path in sorted(site.rglob("*")):
+        suffix = path.suffix.lower()
+        if suffix not in ACTIVE_SUFFIXES or not path.is_file() or path.suffix in (".html", ".svg"):
+            continue
+        if suffix == ".xml" and path.name in OWN_XML:
+            continue
+        found.append(f"{path.relative_to(site).as_posix()}: a file a browser opens as a page; only .html pages and .svg drawings are published, and checked")
+    return found
+
 
 
 def _pages(site: Path, mount: str) -> list[str]:
@@ -114,7 +135,7 @@ def page_problems(text: str) -> tuple[list[str], list[str]]:
     for node in tree.root.traverse(include_text=False):
         tag = node.tag.lower()
         in_content = node.mem_id in content
-        what = _element_problem(node, tag, in_content)
+        what = _element_problem(node, tag, in_content, bool(articles))
         if what:
             found.append(what)
         for name, value in node.attributes.items():
@@ -128,13 +149,13 @@ def page_problems(text: str) -> tuple[list[str], list[str]]:
     return found, links
 
 
-def _element_problem(node, tag: str, in_content: bool) -> str | None:
+def _element_problem(node, tag: str, in_content: bool, articles: bool) -> str | None:
     if tag in FORBIDDEN:
         return f"<{tag}> ({FORBIDDEN[tag]})"
     if tag in SVG_ANIMATION:
         return f"<{tag}> (SVG animation can turn a link into a script)"
     if tag == "meta" and node.attributes.get("http-equiv") is not None:
-        return _meta_problem(node)
+        return _meta_problem(node, articles)
     if tag == "style" and in_content:
         return "<style> in page content (it can hide or restyle the page)"
     if tag == "style":
@@ -144,16 +165,16 @@ def _element_problem(node, tag: str, in_content: bool) -> str | None:
     return None
 
 
-def _meta_problem(node) -> str | None:
-    # Only our own redirect pages (urls.py) use it: a refresh to a relative address inside the site.
+# The one form urls.py writes on a redirect page: a delay of 0 and a relative address inside the site.
+REFRESH = re.compile(r"0; url=(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?![/\\])[^\s'\"\\<>]+")
+
+
+def _meta_problem(node, themed: bool) -> str | None:
     equiv = (node.attributes.get("http-equiv") or "").strip().lower()
     content = node.attributes.get("content") or ""
-    delay, _, target = content.partition(";")
-    target = target.strip()
-    target = target[4:].strip() if target.lower().startswith("url=") else target
-    if equiv == "refresh" and delay.strip().isdigit() and target and not _scheme(target) and not target.startswith(("/", "\\")):
+    if equiv == "refresh" and not themed and REFRESH.fullmatch(content):  # a theme page (with <article>) never redirects
         return None
-    return f'<meta http-equiv="{equiv}" content="{content[:60]}"> (only a redirect to a page of this site is allowed)'
+    return f'<meta http-equiv="{equiv}" content="{content[:60]}"> (only gongkai\'s own redirect pages may redirect, and only inside the site)'
 
 
 def _script_problem(node, in_content: bool) -> str | None:
@@ -235,8 +256,9 @@ def _scheme(url: str) -> bool:
 
 
 def _external(url: str, *, srcset: bool = False) -> bool:
+    # Browsers drop white space and controls in a URL and read a backslash as a slash: \/host is //host.
     candidates = [part.strip().split(" ")[0] for part in url.split(",")] if srcset else [url]
-    return any(_scheme(u) or SPACE.sub("", u).startswith(("//", "\\\\", "/\\")) for u in candidates if u.strip())
+    return any(_scheme(u) or SPACE.sub("", u).replace("\\", "/").startswith("//") for u in candidates if u.strip())
 
 
 def _styles(site: Path) -> list[str]:

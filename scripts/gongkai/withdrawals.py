@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import safeyaml
+from . import repofiles, safeyaml
 from .config import SLUG, Limits
 from .jsonlines import line_of
 from .markup import esc, esc_md
@@ -41,10 +41,9 @@ class Withdrawal:
 def read_withdrawals(root: Path, present: set[str], *, limits: Limits) -> tuple[list[Withdrawal], list[Problem]]:
     """The withdrawals in withdrawn.yml, each checked; problems name the line and the value.
     present: dataset folders still in datasets/ (a withdrawn one must be gone)."""
-    path = root / FILE
-    if not path.is_file():
+    if not repofiles.exists(root, FILE):
         return [], []
-    text = path.read_text(encoding="utf-8")
+    text = repofiles.read_text(root, FILE)
     try:
         data = safeyaml.load(text, max_bytes=limits.max_yaml_bytes, max_depth=limits.max_nesting) or []
     except safeyaml.YamlRefused as refused:

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..cells import number_refusal, number_refused_message
+from ..cells import number_refusal, number_refused_message, number_text_refusal
 from ..columns import DATE, INTEGER, NUMBER, cell_reader, typed_values
 from ..load import fields_of, schema_of
 from .text import INVISIBLE_RANGES
@@ -219,6 +219,7 @@ def _field_findings(field: dict, col: pa.Array, missing: pa.Array, ok: pa.Array,
             verdicts[value] = notes[0] or {}
     ftype = field.get("type", "string")
     refused = {v: number_refusal(v) for v in set(values)} if ftype == "number" else {}
+    unwritten = {v: number_text_refusal(v, field) for v in set(values)} if ftype in ("number", "integer") else {}
     for row, value in zip(_rows(doubtful, start), values, strict=True):
         notes = verdicts[value]
         if "type" in notes:
@@ -228,6 +229,8 @@ def _field_findings(field: dict, col: pa.Array, missing: pa.Array, ok: pa.Array,
             findings.append(Finding("constraint-error", row, name, f'"{value}" breaks the constraint: {note}'))
         if refused.get(value):  # read as a number by frictionless, refused by gongkai (cells.number_refusal)
             findings.append(Finding("number-not-finite", row, name, number_refused_message(value, refused[value])))
+        elif unwritten.get(value):  # read as a number by frictionless from text the downloads would not keep
+            findings.append(Finding("number-not-ascii", row, name, number_refused_message(value, unwritten[value])))
     return findings
 
 

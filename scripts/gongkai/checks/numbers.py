@@ -1,4 +1,5 @@
-"""Number cells no download can hold (NaN, infinities, 1e400), refused on the row-by-row way.
+"""Number cells no download can hold (NaN, infinities, 1e400) or would hold as another text
+(1_020, full-width or other scripts' digits), refused on the row-by-row way.
 
 The vectorised way refuses the same cells in checks/fast.py; both ask cells.number_refusal.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..cells import number_refusal, number_refused_message
+from ..cells import number_refusal, number_refused_message, number_text_refusal
 from ..columns import cell_reader
 from ..csvtext import CsvText
 from ..load import Dataset, fields_of, schema_of
@@ -19,7 +20,7 @@ def check_number_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[
     missing = schema_of(resource).get("missingValues", [""])
     missing = missing if isinstance(missing, list) else [""]
     for col, field in enumerate(fields_of(resource)):
-        if field.get("type") != "number" or not isinstance(field.get("name"), str):
+        if field.get("type") not in ("number", "integer") or not isinstance(field.get("name"), str):
             continue
         cells = [(i, row[col]) for i, row in enumerate(table.rows) if col < len(row)]
         doubtful = {v for _, v in cells if v not in missing and not NUMBER_TEXT.fullmatch(v)}  # the canonical shape is always finite
@@ -28,9 +29,10 @@ def check_number_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[
         reasons = _reasons(field, missing, doubtful)
         for i, value in cells:
             if reasons.get(value):
+                code, reason = reasons[value]
                 yield Problem(
-                    "number-not-finite",
-                    number_refused_message(value, reasons[value]),
+                    code,
+                    number_refused_message(value, reason),
                     ds.file(resource["path"]),
                     line=table.lines[i + 1],
                     field=field["name"],
@@ -38,7 +40,7 @@ def check_number_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[
                 )
 
 
-def _reasons(field: dict, missing: list, values: set[str]) -> dict[str, str | None]:
+def _reasons(field: dict, missing: list, values: set[str]) -> dict[str, tuple[str, str] | None]:
     """Each value as frictionless reads it (its field options included), then our decision."""
     try:
         reader = cell_reader(field, missing)
@@ -47,5 +49,11 @@ def _reasons(field: dict, missing: list, values: set[str]) -> dict[str, str | No
     typed = {}
     for value in values:
         cells, notes = reader.read_cells([value])
-        typed[value] = None if "type" in (notes[0] or {}) else number_refusal(cells[0])
+        if "type" in (notes[0] or {}):
+            typed[value] = None  # not a number at all: frictionless's type-error says so
+        elif field.get("type") == "number" and number_refusal(cells[0]):
+            typed[value] = ("number-not-finite", number_refusal(cells[0]))
+        else:
+            why = number_text_refusal(value, field)
+            typed[value] = ("number-not-ascii", why) if why else None
     return typed
