@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 from conftest import PACKAGES, make_repo
-from gongkai.cells import number_refusal, number_refused_message
+from gongkai.cells import number_refusal, number_refused_message, number_text_refusal
 from gongkai.checks.fast import check_columns
 from gongkai.checks.table import check_tables
 from gongkai.columns import read_columns, supported
@@ -53,13 +53,23 @@ def repo(tmp_path_factory):
 
 def _deliberate(table_rows) -> Counter:
     """What gongkai finds beyond frictionless, on purpose, and only this: number cells that
-    frictionless reads (NaN, INF, 1e400) but no download can hold (cells.number_refusal)."""
+    frictionless reads (NaN, INF, 1e400) but no download can hold (cells.number_refusal), and
+    integer or number cells it reads from text other than 0-9 (cells.number_text_refusal)."""
+    from gongkai.columns import cell_reader
+
     found = Counter()
     for i, row in enumerate(table_rows):
         for field, value in zip(FIELDS, row, strict=True):
-            reason = field["type"] == "number" and value != "" and number_refusal(value)
+            if field["type"] not in ("integer", "number") or value == "":
+                continue
+            reason = field["type"] == "number" and number_refusal(value)
             if reason:
                 found[("number-not-finite", i + 2, field["name"], number_refused_message(value, reason))] += 1
+                continue
+            _, notes = cell_reader(field, [""]).read_cells([value])
+            text_reason = "type" not in (notes[0] or {}) and number_text_refusal(value, field)
+            if text_reason:
+                found[("number-not-ascii", i + 2, field["name"], number_refused_message(value, text_reason))] += 1
     return found
 
 

@@ -29,7 +29,8 @@ _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT} | ({sre_constant
 def check_patterns(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
     for i, res in enumerate(ds.resources):
         for j, field in enumerate(fields_of(res)):
-            pattern = (field.get("constraints") or {}).get("pattern") if isinstance(field, dict) else None
+            constraints = field.get("constraints") if isinstance(field, dict) else None
+            pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
             if not isinstance(pattern, str):
                 continue
             why = pattern_refusal(pattern)
