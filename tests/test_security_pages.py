@@ -216,3 +216,19 @@ def test_a_front_matter_a_page_may_not_have_is_one_line_not_a_traceback(repo_fac
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert said in result.stderr
+
+
+
+def test_markdown_that_would_take_minutes_is_refused_at_once(repo_factory):
+    # Python-Markdown's time grows with the square of the brackets in a paragraph: 15,000 "![" took a minute
+    repo = repo_factory(["tiny"])
+    readme = repo / "datasets/tiny/README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\n" + "![" * 15000 + "\n", encoding="utf-8")
+    result = gongkai("validate", cwd=repo)
+    assert result.returncode == 1
+    assert "a paragraph with 15000 [ characters" in result.stdout and "[markdown-too-complex]" in result.stdout
+    readme.write_text(readme.read_text(encoding="utf-8").replace("![" * 15000, ""), encoding="utf-8")
+    (repo / "docs/about.md").write_text("# 关于\n\n" + "[" * 15000 + "\n", encoding="utf-8")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert "about.md: line 3: a paragraph with 15000 [ characters" in result.stderr

@@ -52,6 +52,23 @@ def _u_escape(m: re.Match) -> str:
     return f"\\u{ord(m.group()):04x}"
 
 
+# Python-Markdown looks for the closing bracket from every "[" of a paragraph: its time grows
+# with the square of their number (15,000 "![" in a 31 KB README held a build for a minute).
+# No real paragraph needs many; a paragraph beyond this is refused before Markdown sees it.
+MAX_BRACKETS = 500
+
+
+def bracket_overflow(text: str) -> tuple[int, int] | None:
+    """(line, count) of the first paragraph with more than MAX_BRACKETS "[" characters, or None."""
+    line = 1
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        count = block.count("[")
+        if count > MAX_BRACKETS:
+            return line, count
+        line += block.count("\n")
+    return None
+
+
 def rich_text(source: str) -> str:
     """Maintainer-written Markdown rendered without extensions, then sanitised by an allowlist."""
     rendered = markdown.Markdown(extensions=[], output_format="html").convert(source)

@@ -21,6 +21,7 @@ from gongkai import safeyaml
 from gongkai.build import generate_docs
 from gongkai.config import load_settings
 from gongkai.errors import GongkaiError, InvalidData
+from gongkai.markup import MAX_BRACKETS, bracket_overflow
 from gongkai.output import copy_new
 from gongkai.rawhtml import stash, unstash
 
@@ -113,6 +114,9 @@ def on_page_read_source(page, config):
     # gongkai's own reader (no aliases, no tags, size and depth capped); a refusal stops the build.
     with open(page.file.abs_src_path, encoding="utf-8-sig", errors="strict") as f:
         source = f.read()
+    overflow = bracket_overflow(source) if (ROOT / "docs" / page.file.src_uri).is_file() else None  # hand-written pages
+    if overflow:
+        raise PluginError(f"{page.file.src_uri}: line {overflow[0]}: a paragraph with {overflow[1]} [ characters (at most {MAX_BRACKETS}); Markdown would take minutes over it")
     match = _FRONT_MATTER.match(source)
     if match:
         try:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..csvtext import CsvSyntaxError, CsvText, parse
 from ..load import Dataset
+from ..markup import MAX_BRACKETS, bracket_overflow
 from ..problems import Problem
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
@@ -57,10 +58,15 @@ def check_text_file(ds: Dataset, relpath: str) -> Iterator[Problem]:
         return
     raw = path.read_bytes()
     try:
-        raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         yield Problem("encoding-error", f"not valid UTF-8 (byte 0x{raw[exc.start]:02X}); {FIX_ENCODING}", ds.file(relpath), line=line, dataset=ds.name)
+        return
+    overflow = bracket_overflow(text) if relpath.endswith(".md") else None
+    if overflow:
+        message = f"a paragraph with {overflow[1]} [ characters (at most {MAX_BRACKETS}): Markdown would take minutes over it; split it or write the brackets differently"
+        yield Problem("markdown-too-complex", message, ds.file(relpath), line=overflow[0], dataset=ds.name)
 
 
 def _is_gb18030(raw: bytes) -> bool:
