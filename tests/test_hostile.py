@@ -119,6 +119,10 @@ CASES = {
     "primary-key-names-no-field": (lambda r: _desc(r, lambda d: d["resources"][0]["schema"].update(primaryKey=["nope"])), "metadata-profile"),
     "declared-hash-mismatch": (lambda r: _desc(r, _res(hash="sha256:" + "0" * 64)), "hash-count"),
     "javascript-license-url": (lambda r: _desc(r, lambda d: d["licenses"][0].update(path="javascript:alert(1)")), "metadata-profile"),
+    "javascript-contributor-url": (
+        lambda r: _desc(r, lambda d: d["contributors"].append({"title": "x", "role": "contributor", "path": "javascript:alert(1)"})),
+        "metadata-profile",
+    ),
     "lfs-pointer": (lambda r: _csv(r, "version https://git-lfs.github.com/spec/v1\noid sha256:" + "0" * 64 + "\nsize 123\n"), "lfs-pointer"),
     "bad-changelog": (lambda r: (r / DS / "CHANGELOG.md").write_text("## v1 2026\n", encoding="utf-8"), "changelog-heading"),
 }
