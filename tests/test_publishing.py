@@ -124,6 +124,11 @@ def published(repo, tmp_path):
     return repo
 
 
+def published_date(repo: Path) -> str:
+    """The date the dataset was first published (gongkai new dates it today): an update may not go back before it."""
+    return json.loads((repo / "datasets/street-services/datapackage.json").read_text(encoding="utf-8"))["modified"]
+
+
 def set_version(repo: Path, version: str, date: str, note: str = "更正。") -> None:
     folder = repo / "datasets/street-services"
     path = folder / "datapackage.json"
@@ -147,7 +152,7 @@ def test_check_fails_a_changed_row_without_a_version_bump_and_names_the_bump(pub
 def test_check_demands_a_major_bump_for_removed_rows_even_when_a_minor_one_was_made(published):
     data = published / "datasets/street-services/data/data.csv"
     data.write_text("\n".join(data.read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
-    set_version(published, "1.1.0", "2026-12-01")
+    set_version(published, "1.1.0", published_date(published))
     result = gongkai("check", "--base", "main", cwd=published)
     assert result.returncode == 1
     assert "1 row(s) removed from data: this needs a major version bump (1.0.0 → 2.0.0) but 1.0.0 → 1.1.0 is a minor bump" in result.stdout
@@ -160,7 +165,7 @@ def test_a_valid_update_passes_and_the_report_lists_the_exact_rows_changed(publi
     assert "minor: 1 row(s) added to data" in update.stdout and "patch: 1 row(s) changed in data" in update.stdout
     assert "column_1=440103002: column_3: '12' → '15'" in update.stdout
     assert "set version to 1.1.0" in update.stderr
-    set_version(published, "1.1.0", "2026-12-01", "新增东山街道，更正岭南街道的服务点数。")
+    set_version(published, "1.1.0", published_date(published), "新增东山街道，更正岭南街道的服务点数。")
     summary = tmp_path / "summary.md"
     env = dict(__import__("os").environ, GITHUB_STEP_SUMMARY=str(summary))
     result = gongkai("check", "--base", "main", "--report", str(tmp_path / "report.md"), cwd=published, env=env)
