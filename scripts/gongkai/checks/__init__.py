@@ -1,1 +1,0 @@
-"""Our own checks, one concern per module. Each yields Problems and never raises for bad data."""
