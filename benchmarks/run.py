@@ -121,9 +121,9 @@ EXPORT = """
 import sys, time, json, shutil, io, datetime as dt
 sys.path.insert(0, {scripts!r})
 from pathlib import Path
-from gongkai.load import read
-from gongkai.tables import read_table
-from gongkai import export
+from gongkai.read.load import read
+from gongkai.read.tables import read_table
+from gongkai.export import downloads as export
 root, part, out = Path({root!r}), Path({part!r}), Path({out!r})
 ds = read(root / 'datasets/big', root)
 times = {{}}

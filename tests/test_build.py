@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import ROOT, gongkai
-from gongkai.verify import verify_site
+from gongkai.publish.verify import verify_site
 
 SITE_URL = yaml.safe_load((ROOT / "gongkai.yml").read_text(encoding="utf-8"))["site"]["url"]
 

@@ -87,9 +87,9 @@ def test_a_view_may_not_bring_data_or_links_of_its_own(repo_factory):
 
 
 def test_every_chart_drawn_stays_inside_itself_and_within_the_pixel_limit(built_site):
-    from gongkai.charts import svg_size
-    from gongkai.config import Limits
-    from gongkai.svgcheck import svg_problems
+    from gongkai.core.config import Limits
+    from gongkai.export.charts import svg_size
+    from gongkai.export.svgcheck import svg_problems
 
     drawn = sorted((built_site / "site/datasets").glob("*/*.svg"))
     assert len(drawn) >= 2

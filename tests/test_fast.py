@@ -11,12 +11,12 @@ from collections import Counter
 
 import pytest
 from conftest import PACKAGES, make_repo
-from gongkai.cells import number_refusal, number_refused_message, number_text_refusal
-from gongkai.checks.fast import check_columns
-from gongkai.checks.table import check_tables
-from gongkai.columns import read_columns, supported
-from gongkai.csvtext import parse
-from gongkai.load import read
+from gongkai.read.cells import number_refusal, number_refused_message, number_text_refusal
+from gongkai.read.columns import read_columns, supported
+from gongkai.read.csvtext import parse
+from gongkai.read.load import read
+from gongkai.validate.fast import check_columns
+from gongkai.validate.table import check_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -55,7 +55,7 @@ def _deliberate(table_rows) -> Counter:
     """What gongkai finds beyond frictionless, on purpose, and only this: number cells that
     frictionless reads (NaN, INF, 1e400) but no download can hold (cells.number_refusal), and
     integer or number cells it reads from text other than 0-9 (cells.number_text_refusal)."""
-    from gongkai.columns import cell_reader
+    from gongkai.read.columns import cell_reader
 
     found = Counter()
     for i, row in enumerate(table_rows):
@@ -123,8 +123,8 @@ text_rows = st.lists(st.tuples(ids, texts, ints, nums, days, bools, codes, rates
 )
 @given(table_rows=text_rows, primary_key=st.sampled_from([None, ["id"]]))
 def test_both_engines_report_the_same_problems_and_warnings(repo, table_rows, primary_key):
-    from gongkai.columns import read_fast
-    from gongkai.validate import check_data
+    from gongkai.read.columns import read_fast
+    from gongkai.validate.validator import check_data
 
     fields = [dict(f) for f in FIELDS]
     fields[1] = {"name": "kind", "title": "类别", "type": "string", "description": "任意文字。"}

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 from conftest import gongkai, make_repo
-from gongkai import cache, cli, output, swap
+from gongkai import cli
 from gongkai.build import generate_docs, recover_site
-from gongkai.load import discover
+from gongkai.core import output
+from gongkai.publish import cache, swap
+from gongkai.read.load import discover
 
 CACHED_JSON = "build/cache/tiny/datasets/tiny/items.json"
 PUBLISHED_JSON = "site/datasets/tiny/items.json"

@@ -13,9 +13,9 @@ import shutil
 
 import pytest
 from conftest import PACKAGES, ROOT, make_repo
-from gongkai.config import load_settings
-from gongkai.load import read
-from gongkai.validate import validate_dataset
+from gongkai.core.config import load_settings
+from gongkai.read.load import read
+from gongkai.validate.validator import validate_dataset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import markdown
 import pytest
 import yaml
 from conftest import ROOT
-from gongkai.rawhtml import stash, unstash
+from gongkai.render.rawhtml import stash, unstash
 
 
 def _converter():

@@ -16,12 +16,12 @@ import shutil
 
 import pytest
 from conftest import PACKAGES, ROOT, make_repo
-from gongkai.checks.text import CONTROL
-from gongkai.config import load_settings
-from gongkai.export import export_dataset
-from gongkai.load import read
-from gongkai.tables import read_tables
-from gongkai.validate import validate_dataset
+from gongkai.core.config import load_settings
+from gongkai.export.downloads import export_dataset
+from gongkai.read.load import read
+from gongkai.read.tables import read_tables
+from gongkai.validate.text import CONTROL
+from gongkai.validate.validator import validate_dataset
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from readback import check_json, check_xlsx

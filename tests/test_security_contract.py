@@ -237,7 +237,8 @@ class _FailingWrite:
 
 
 def test_an_interrupted_lock_leaves_the_old_file_whole(published, monkeypatch, capsys):
-    from gongkai import cli, urls
+    from gongkai import cli
+    from gongkai.publish import urls
 
     lock = published / "urls.lock"
     old = "".join(line for line in _lock_lines(published) if not line.startswith("/datasets/tiny/1.0.0/"))
@@ -256,7 +257,7 @@ def test_an_interrupted_lock_leaves_the_old_file_whole(published, monkeypatch, c
 
 
 def test_write_lock_is_flushed_before_the_rename(published, monkeypatch):
-    from gongkai import urls
+    from gongkai.publish import urls
 
     order = []
     real = os

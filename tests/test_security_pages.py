@@ -8,7 +8,7 @@ import json
 
 import pytest
 from conftest import gongkai
-from gongkai.verify import page_problems
+from gongkai.publish.verify import page_problems
 from selectolax.lexbor import LexborHTMLParser
 from test_build import tree_digest
 

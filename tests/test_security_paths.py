@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from conftest import gongkai, make_repo
-from gongkai.config import Limits
-from gongkai.errors import BuildError
-from gongkai.output import sync_tree
-from gongkai.sitepaths import refusal, reserved, resolve
-from gongkai.urls import host_files, redirect_files, redirected_paths
+from gongkai.core.config import Limits
+from gongkai.core.errors import BuildError
+from gongkai.core.output import sync_tree
+from gongkai.core.sitepaths import refusal, reserved, resolve
+from gongkai.publish.urls import host_files, redirect_files, redirected_paths
 
 CSV = "/datasets/tiny/items.csv"
 LIMITS = Limits(max_csv_bytes=1 << 20, max_descriptor_bytes=1 << 20, preview_rows=5, max_listed_problems=50)

@@ -17,9 +17,9 @@ from decimal import Decimal
 
 import pytest
 from conftest import gongkai
-from gongkai.checks.limits import _header, shape_limits
-from gongkai.checks.text import CONTROL, INVISIBLE
-from gongkai.config import Limits
+from gongkai.core.config import Limits
+from gongkai.validate.limits import _header, shape_limits
+from gongkai.validate.text import CONTROL, INVISIBLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,9 +53,9 @@ def _validate(repo):
 
 def _report(repo):
     """validate in this process (the CLI's own function; a subprocess costs seconds of imports)."""
-    from gongkai.config import load_settings
-    from gongkai.load import discover
-    from gongkai.validate import validate
+    from gongkai.core.config import load_settings
+    from gongkai.read.load import discover
+    from gongkai.validate.validator import validate
 
     settings = load_settings(repo)
     return validate(discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting), settings)
@@ -118,7 +118,7 @@ def test_a_lone_surrogate_in_the_descriptor_is_refused_and_the_build_does_not_cr
 
 
 def test_the_nesting_limit_is_the_settings_one(repo_factory):
-    from gongkai.load import read
+    from gongkai.read.load import read
 
     repo = repo_factory(["tiny"])
     _descriptor(repo, '  "keywords": [', '  "extra": [[[[[[[1]]]]]]],\n  "keywords": [')  # 8 levels, the top one counted
@@ -280,10 +280,10 @@ def test_a_missing_value_named_nan_is_missing_not_refused(repo_factory):
 
 
 def test_numbers_excel_cannot_show_are_text_cells_and_counted(repo_factory):
-    from gongkai.config import load_settings
-    from gongkai.export import export_dataset
-    from gongkai.load import read
-    from gongkai.tables import read_tables
+    from gongkai.core.config import load_settings
+    from gongkai.export.downloads import export_dataset
+    from gongkai.read.load import read
+    from gongkai.read.tables import read_tables
 
     repo = repo_factory(["tiny"])
     values = ["1e-400", "4.9e-324", "1e-310", "1e308", "-1e308", "2.2251e-308", "9.99999999999999e307", "0", "-0.0", "1.5"]
@@ -381,7 +381,7 @@ def test_a_number_refused_on_the_way_to_the_build_leaves_no_site(repo_factory):
 
 
 def test_excel_number_is_excel_range_and_digits():
-    from gongkai.export import excel_number
+    from gongkai.export.downloads import excel_number
 
     for text in ["1e-400", "1e400", "NaN", "1e-308", "9.999999999999999e307", "1.0000000000000001"]:
         assert not excel_number(Decimal(text)), text

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, gongkai
-from gongkai import charts
-from gongkai.checks.views import spec_problems
-from gongkai.config import Limits
-from gongkai.jsonlines import line_of, value_lines
-from gongkai.load import discover
-from gongkai.svgcheck import svg_problems
-from gongkai.tables import read_tables
+from gongkai.core.config import Limits
+from gongkai.core.jsonlines import line_of, value_lines
+from gongkai.export import charts
+from gongkai.export.svgcheck import svg_problems
+from gongkai.read.load import discover
+from gongkai.read.tables import read_tables
+from gongkai.validate.views import spec_problems
 
 DESCRIPTOR = "datasets/tiny/datapackage.json"
 X = {"field": "code", "type": "nominal"}

@@ -8,7 +8,7 @@ import shutil
 
 import jsonschema
 from conftest import ROOT, gongkai
-from gongkai.verify import verify_site
+from gongkai.publish.verify import verify_site
 
 
 def _build_refused_with(repo_factory, name: str, text: str) -> str:

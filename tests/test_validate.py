@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from gongkai.config import load_settings
-from gongkai.load import discover
-from gongkai.validate import validate
+from gongkai.core.config import load_settings
+from gongkai.read.load import discover
+from gongkai.validate.validator import validate
 
 
 def run(repo: Path):
@@ -153,7 +153,7 @@ def _one_line_per_record(csv: Path) -> Path:
 def test_a_large_table_is_judged_as_a_small_one_is(repo_factory, monkeypatch):
     """Above one block the rows are read ahead in a thread and frictionless judges the descriptor
     in a process of its own: the problems found are the same, a rejected descriptor included."""
-    import gongkai.validate as validation
+    import gongkai.validate.validator as validation
 
     repo = repo_factory(["tiny"])
     folder = repo / "datasets/tiny"

@@ -26,31 +26,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import cache, repofiles, sitecode, swap
-from .catalog import Entry, Summary
-from .catalogfile import catalog_json, schema_bytes
-from .charts import svg_size
-from .config import SETTINGS_FILE, Limits, Settings, load_settings
-from .datajson import contacts_missing, data_json
-from .dcat import catalog_jsonld
-from .diff import history_summaries
-from .errors import BuildError, InvalidData
-from .export import export_dataset
-from .feed import atom_feed
-from .history import Version, history_available, is_versioned, read_history, version_files
-from .load import Dataset, discover
-from .output import naming_failures, sha256, sync_tree
-from .parallel import Progress, Timing, run_each, timed
-from .problems import Problem, Report
-from .quality import assess, overall
-from .render import QUALITY_SLOT, Dashboard, render_dataset, render_quality_page, render_quality_panel, render_site, render_versions
-from .render_en import render_dataset_en, render_site_en
-from .tables import read_tables
-from .urls import check_lock as check_lock_file
-from .urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
-from .validate import finish_report, validate_dataset
-from .verify import verify_site
-from .withdrawals import notice_page, read_withdrawals
+from .catalogs.catalog import Entry, Summary
+from .catalogs.catalogfile import catalog_json, schema_bytes
+from .catalogs.datajson import contacts_missing, data_json
+from .catalogs.dcat import catalog_jsonld
+from .catalogs.feed import atom_feed
+from .core import repofiles
+from .core.config import SETTINGS_FILE, Limits, Settings, load_settings
+from .core.errors import BuildError, InvalidData
+from .core.output import naming_failures, sha256, sync_tree
+from .core.parallel import Progress, Timing, run_each, timed
+from .core.problems import Problem, Report
+from .export.charts import svg_size
+from .export.downloads import export_dataset
+from .gate import sitecode
+from .gate.diff import history_summaries
+from .publish import cache, swap
+from .publish.history import Version, history_available, is_versioned, read_history, version_files
+from .publish.urls import check_lock as check_lock_file
+from .publish.urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
+from .publish.verify import verify_site
+from .publish.withdrawals import notice_page, read_withdrawals
+from .read.load import Dataset, discover
+from .read.tables import read_tables
+from .render.quality import assess, overall
+from .render.render import QUALITY_SLOT, Dashboard, render_dataset, render_quality_page, render_quality_panel, render_site, render_versions
+from .render.render_en import render_dataset_en, render_site_en
+from .validate.validator import finish_report, validate_dataset
 
 BUILD_DOCS = Path("build/docs")
 HAND_WRITTEN = Path("docs")

@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .config import load_settings
-from .errors import GongkaiError, InvalidData, UsageError
-from .load import discover
-from .problems import Report
-from .validate import validate
+from .core.config import load_settings
+from .core.errors import GongkaiError, InvalidData, UsageError
+from .core.problems import Report
+from .read.load import discover
+from .validate.validator import validate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,7 +105,7 @@ def _validate(args, root: Path) -> int:
 
 
 def _new(args, root: Path) -> int:
-    from .scaffold import new_dataset
+    from .scaffold.dataset import new_dataset
 
     settings = load_settings(root)
     names = [n.strip() for n in args.names.split(",")] if args.names else None
@@ -120,8 +120,8 @@ def _new(args, root: Path) -> int:
 
 
 def _update(args, root: Path) -> int:
-    from .diff import LEVELS, compare, next_version, snapshot_here
-    from .scaffold import update_dataset
+    from .gate.diff import LEVELS, compare, next_version, snapshot_here
+    from .scaffold.dataset import update_dataset
 
     settings = load_settings(root)
     if not (settings.datasets_dir / args.name / "datapackage.json").is_file():
@@ -153,8 +153,8 @@ def _update(args, root: Path) -> int:
 
 
 def _check(args, root: Path) -> int:
-    from .gate import check
-    from .gatereport import markdown_report, terminal_lines
+    from .gate.check import check
+    from .gate.report import markdown_report, terminal_lines
 
     settings = load_settings(root)
     checked = check(root, settings, args.base)
@@ -196,8 +196,8 @@ def _build(args, root: Path) -> int:
 
 def _lock(args, root: Path) -> int:
     from .build import generate_docs
-    from .errors import BuildError
-    from .urls import LOCK, lock_damage, lock_text, read_lock, write_lock
+    from .core.errors import BuildError
+    from .publish.urls import LOCK, lock_damage, lock_text, read_lock, write_lock
 
     generated = generate_docs(root, check_urls=False)
     lock = read_lock(root)

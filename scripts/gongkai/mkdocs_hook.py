@@ -17,13 +17,13 @@ from types import MethodType
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 
-from gongkai import safeyaml
 from gongkai.build import generate_docs
-from gongkai.config import load_settings
-from gongkai.errors import GongkaiError, InvalidData
-from gongkai.markup import MAX_BRACKETS, bracket_overflow
-from gongkai.output import copy_new
-from gongkai.rawhtml import stash, unstash
+from gongkai.core import safeyaml
+from gongkai.core.config import load_settings
+from gongkai.core.errors import GongkaiError, InvalidData
+from gongkai.core.output import copy_new
+from gongkai.render.markup import MAX_BRACKETS, bracket_overflow
+from gongkai.render.rawhtml import stash, unstash
 
 log = logging.getLogger("mkdocs.hooks.gongkai")
 ROOT = Path(__file__).resolve().parents[2]

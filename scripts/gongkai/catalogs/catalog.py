@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .columnprofile import empty_cells
-from .config import Settings
-from .export import Download, Exported
-from .load import Dataset
-from .tables import Table
+from ..core.config import Settings
+from ..export.downloads import Download, Exported
+from ..read.columnprofile import empty_cells
+from ..read.load import Dataset
+from ..read.tables import Table
 
 
 @dataclass

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..core.config import Settings
 from .catalog import Summary, by_modified
-from .config import Settings
 
-SCHEMA = Path(__file__).resolve().parent / "schemas" / "catalog.schema.json"
+SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "catalog.schema.json"
 MEDIA_TYPES = {
     "csv": "text/csv",
     "csv-bom": "text/csv",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 
+from ..core.config import Settings
 from .catalog import Summary, by_modified
 from .catalogfile import DATA_KINDS, MEDIA_TYPES
-from .config import Settings
 
 CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"
 ACCESS_LEVELS = {"无条件开放": "public", "有条件开放": "restricted public"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 
+from ..core.config import Settings
 from .catalog import Summary, by_modified
 from .catalogfile import DATA_KINDS, MEDIA_TYPES
-from .config import Settings
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from ..core.config import Settings
 from .catalog import Summary, by_modified
-from .config import Settings
 
 CHINA = "+08:00"
 

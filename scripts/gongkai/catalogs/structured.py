@@ -5,9 +5,9 @@ Pure: built from the entry's metadata and downloads; the theme puts it in the pa
 
 from __future__ import annotations
 
+from ..core.config import Settings
 from .catalog import Entry
 from .catalogfile import DATA_KINDS, MEDIA_TYPES
-from .config import Settings
 
 
 def dataset_jsonld(e: Entry, settings: Settings) -> dict:

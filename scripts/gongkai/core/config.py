@@ -122,7 +122,7 @@ class _Reader:
 def _control_characters(node, where: str) -> list[str]:
     """Settings reach every page, the feed and the catalogs: a control character, a bidi
     control or a noncharacter in one is refused as in a dataset (checks/text.py decides)."""
-    from .checks.text import CONTROL  # the one decision; imported here, as checks/ reads settings
+    from ..validate.text import CONTROL  # the one decision; imported here, as checks/ reads settings
 
     if isinstance(node, str):
         m = CONTROL.search(node)

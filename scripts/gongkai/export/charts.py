@@ -28,12 +28,12 @@ import sys
 import time
 from pathlib import Path
 
-from .config import Limits
-from .jsonlines import line_of, pointer, value_lines
-from .load import DESCRIPTOR, Dataset
-from .problems import Problem
+from ..core.config import Limits
+from ..core.jsonlines import line_of, pointer, value_lines
+from ..core.problems import Problem
+from ..read.load import DESCRIPTOR, Dataset
+from ..read.tables import Table
 from .svgcheck import svg_problems
-from .tables import Table
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto"))

@@ -17,11 +17,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.config import Limits
+from ..core.output import file_digest
+from ..read.load import Dataset
+from ..read.tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Table
 from .charts import draw_charts, svg_size
-from .config import Limits
-from .load import Dataset
-from .output import file_digest
-from .tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Table
 from .xlsx import write_workbook
 
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; longer numbers are written as text

@@ -17,17 +17,17 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Limits, Settings
+from ..core.config import Limits, Settings
+from ..core.errors import BuildError, UsageError
+from ..core.jsonlines import line_of, value_lines
+from ..core.problems import Problem, Report
+from ..publish.history import history_available, history_problems
+from ..publish.urls import LOCK, lock_against_base, read_lock, redirected_paths
+from ..publish.withdrawals import read_withdrawals
+from ..read.load import DESCRIPTOR, Dataset, discover
+from ..validate.validator import finish_report, validate_dataset
 from .diff import LEVELS, Diff, Snapshot, bump_of, compare, next_version, snapshot_here
-from .errors import BuildError, UsageError
-from .history import history_available, history_problems
-from .jsonlines import line_of, value_lines
-from .load import DESCRIPTOR, Dataset, discover
-from .problems import Problem, Report
 from .sitecode import is_site_code, site_code_problems
-from .urls import LOCK, lock_against_base, read_lock, redirected_paths
-from .validate import finish_report, validate_dataset
-from .withdrawals import read_withdrawals
 
 
 @dataclass

@@ -19,8 +19,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .history import SEMVER
-from .load import DESCRIPTOR, Dataset, fields_of, schema_of
+from ..publish.history import SEMVER
+from ..read.load import DESCRIPTOR, Dataset, fields_of, schema_of
 
 PATCH, MINOR, MAJOR = 1, 2, 3
 LEVELS = {PATCH: "patch", MINOR: "minor", MAJOR: "major"}

@@ -7,9 +7,9 @@ from __future__ import annotations
 import html
 import re
 
+from ..render.markup import md_table
+from .check import Checked
 from .diff import LEVELS, SAMPLE, Diff, TableDiff
-from .gate import Checked
-from .markup import md_table
 
 
 def terminal_lines(checked: Checked) -> list[str]:

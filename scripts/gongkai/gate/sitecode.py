@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from . import repofiles, safeyaml
-from .config import Settings
-from .errors import InvalidData
-from .problems import Problem, Report
+from ..core import repofiles, safeyaml
+from ..core.config import Settings
+from ..core.errors import InvalidData
+from ..core.problems import Problem, Report
 
 GENERATOR_CONFIG = "mkdocs.yml"
 DOCS_DIR = "build/docs"  # where the build writes the pages MkDocs reads (build.BUILD_DOCS)

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import BuildError
-from .load import Dataset
-from .output import file_digest, naming_failures
+from ..core.errors import BuildError
+from ..core.output import file_digest, naming_failures
+from ..read.load import Dataset
 
 CACHE = Path("build/cache")
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # all of gongkai, not only publish/
 READ_ONLY = 0o444  # an accidental write into a cached file fails instead of changing a download
 
 

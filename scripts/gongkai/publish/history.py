@@ -23,11 +23,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .csvtext import CsvSyntaxError, parse
-from .errors import BuildError
-from .jsonlines import line_of, value_lines
-from .load import DESCRIPTOR, Dataset
-from .problems import Problem
+from ..core.errors import BuildError
+from ..core.jsonlines import line_of, value_lines
+from ..core.problems import Problem
+from ..read.csvtext import CsvSyntaxError, parse
+from ..read.load import DESCRIPTOR, Dataset
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 RESOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

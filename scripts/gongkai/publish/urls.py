@@ -22,14 +22,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import repofiles, safeyaml
-from .config import Limits
-from .errors import BuildError
+from ..core import repofiles, safeyaml
+from ..core.config import Limits
+from ..core.errors import BuildError
+from ..core.jsonlines import line_of, pointer
+from ..core.problems import Problem
+from ..core.sitepaths import refusal, require, resolve
+from ..core.yamllines import value_lines
 from .history import is_versioned
-from .jsonlines import line_of, pointer
-from .problems import Problem
-from .sitepaths import refusal, require, resolve
-from .yamllines import value_lines
 
 LOCK = "urls.lock"
 REDIRECTS = "redirects.yml"

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .parallel import in_background, run_each
+from ..core.parallel import in_background, run_each
 
 SPACE = re.compile(r"[\x00-\x20]")
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
@@ -275,7 +275,7 @@ def _styles(site: Path) -> list[str]:
 
 
 def _svgs(site: Path) -> list[str]:
-    from .svgcheck import svg_problems
+    from ..export.svgcheck import svg_problems
 
     found = []
     for svg in sorted(site.rglob("*.svg")):

@@ -12,13 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import repofiles, safeyaml
-from .config import SLUG, Limits
-from .jsonlines import line_of
-from .markup import esc, esc_md
-from .problems import Problem
-from .sitepaths import resolve
-from .yamllines import value_lines
+from ..core import repofiles, safeyaml
+from ..core.config import SLUG, Limits
+from ..core.jsonlines import line_of
+from ..core.problems import Problem
+from ..core.sitepaths import resolve
+from ..core.yamllines import value_lines
+from ..render.markup import esc, esc_md
 
 FILE = "withdrawn.yml"
 CODE = "invalid-withdrawal"

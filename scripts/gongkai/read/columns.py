@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..core.parallel import in_background
 from .load import fields_of, schema_of
-from .parallel import in_background
 
 
 class _HidePandas(importlib.abc.MetaPathFinder):

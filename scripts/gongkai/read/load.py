@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Limits
-from .jsonlines import json_hazards
+from ..core.config import Limits
+from ..core.jsonlines import json_hazards
 
 DESCRIPTOR = "datapackage.json"
 # Found by json_hazards but not blocking: the descriptor still loads so its other problems are listed too.

@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from .catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
-from .columnprofile import DISTINCT_LIMIT
-from .config import Settings
-from .export import constraints_text, unit_of
+from ..catalogs.catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
+from ..catalogs.structured import dataset_jsonld
+from ..core.config import Settings
+from ..export.downloads import constraints_text, unit_of
+from ..read.columnprofile import DISTINCT_LIMIT
 from .markup import esc, esc_md, facts_table, front_matter, html_table, human_size, md_table, rich_text
-from .structured import dataset_jsonld
 
 TYPE_NAMES = {
     "string": "文本",

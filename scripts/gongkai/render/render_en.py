@@ -9,10 +9,10 @@ are the same files as on the Chinese pages, linked from here.
 
 from __future__ import annotations
 
-from .catalog import Entry, by_modified, used_publishers
-from .columnprofile import DISTINCT_LIMIT
-from .config import Settings
-from .export import unit_of
+from ..catalogs.catalog import Entry, by_modified, used_publishers
+from ..core.config import Settings
+from ..export.downloads import unit_of
+from ..read.columnprofile import DISTINCT_LIMIT
 from .markup import esc, esc_md, facts_table, front_matter, html_table, human_size
 
 TYPE_NAMES = {"string": "text", "integer": "integer", "number": "number", "date": "date", "datetime": "date and time", "boolean": "true/false", "year": "year"}

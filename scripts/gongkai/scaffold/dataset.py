@@ -18,12 +18,12 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks.placeholder import PLACEHOLDER
-from .config import SLUG, Settings
-from .errors import UsageError
-from .history import RESOURCE
+from ..core.config import SLUG, Settings
+from ..core.errors import UsageError
+from ..publish.history import RESOURCE
+from ..read.load import DESCRIPTOR, fields_of, schema_of
+from ..validate.placeholder import PLACEHOLDER
 from .intake import Intake, read_file
-from .load import DESCRIPTOR, fields_of, schema_of
 
 FIELD = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")  # the profile's field name pattern
 KEPT_TYPES = {"string", "integer", "number", "date", "boolean", "datetime", "time", "year"}

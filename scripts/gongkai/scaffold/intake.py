@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import UsageError
+from ..core.errors import UsageError
 
 
 @dataclass

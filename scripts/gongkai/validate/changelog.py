@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..load import Dataset
-from ..problems import Problem
+from ..core.problems import Problem
+from ..read.load import Dataset
 
 HEADING = re.compile(r"^## (\d+)\.(\d+)\.(\d+) — (\d{4}-\d{2}-\d{2})\s*$")
 

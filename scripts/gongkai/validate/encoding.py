@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..csvtext import CsvSyntaxError, CsvText, parse
-from ..load import Dataset
-from ..markup import MAX_BRACKETS, bracket_overflow
-from ..problems import Problem
+from ..core.problems import Problem
+from ..read.csvtext import CsvSyntaxError, CsvText, parse
+from ..read.load import Dataset
+from ..render.markup import MAX_BRACKETS, bracket_overflow
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 FIX_ENCODING = "convert it to UTF-8 without BOM, e.g. iconv -f GB18030 -t UTF-8 in.csv > out.csv"

@@ -23,9 +23,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..cells import number_refusal, number_refused_message, number_text_refusal
-from ..columns import DATE, INTEGER, NUMBER, cell_reader, typed_values
-from ..load import fields_of, schema_of
+from ..read.cells import number_refusal, number_refused_message, number_text_refusal
+from ..read.columns import DATE, INTEGER, NUMBER, cell_reader, typed_values
+from ..read.load import fields_of, schema_of
 from .text import INVISIBLE_RANGES
 
 # RE2 forms of checks/text.py's patterns: a cheap first pass; matching cells go to the exact check.

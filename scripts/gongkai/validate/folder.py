@@ -6,10 +6,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..config import Settings
-from ..jsonlines import line_of, value_lines
-from ..load import DESCRIPTOR, Dataset
-from ..problems import Problem
+from ..core.config import Settings
+from ..core.jsonlines import line_of, value_lines
+from ..core.problems import Problem
+from ..read.load import DESCRIPTOR, Dataset
 
 TOP_LEVEL = {DESCRIPTOR, "README.md", "CHANGELOG.md", "data"}
 README_SECTIONS = ("数据", "来源与处理", "许可")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..cells import formula_like
-from ..csvtext import CsvText
-from ..load import Dataset, fields_of
-from ..problems import Problem
+from ..core.problems import Problem
+from ..read.cells import formula_like
+from ..read.csvtext import CsvText
+from ..read.load import Dataset, fields_of
 
 
 def check_formula_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Problem]:

@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..problems import Problem
+from ..core.problems import Problem
 
 MODES = {
     "120000": ("symlink", "git records this as a symbolic link; links are not allowed in datasets"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..csvtext import CsvText
-from ..load import Dataset, fields_of
-from ..problems import Problem
+from ..core.problems import Problem
+from ..read.csvtext import CsvText
+from ..read.load import Dataset, fields_of
 
 
 def check_header(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Problem]:

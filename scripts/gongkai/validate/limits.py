@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import Limits, Settings
-from ..jsonlines import line_of, pointer
-from ..load import DESCRIPTOR, Dataset, fields_of
-from ..problems import Problem
+from ..core.config import Limits, Settings
+from ..core.jsonlines import line_of, pointer
+from ..core.problems import Problem
+from ..read.load import DESCRIPTOR, Dataset, fields_of
 from .paths import _unsafe
 
 CHUNK = 1 << 21  # bytes per read: a few arrays of this size are all the memory it takes

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..cells import number_refusal, number_refused_message, number_text_refusal
-from ..columns import cell_reader
-from ..csvtext import CsvText
-from ..load import Dataset, fields_of, schema_of
-from ..problems import Problem
+from ..core.problems import Problem
+from ..read.cells import number_refusal, number_refused_message, number_text_refusal
+from ..read.columns import cell_reader
+from ..read.csvtext import CsvText
+from ..read.load import Dataset, fields_of, schema_of
 from .fast import NUMBER_TEXT
 
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
-from ..config import Settings
-from ..jsonlines import line_of, pointer
-from ..load import DESCRIPTOR, Dataset
-from ..problems import Problem
+from ..core.config import Settings
+from ..core.jsonlines import line_of, pointer
+from ..core.problems import Problem
+from ..read.load import DESCRIPTOR, Dataset
 
 REFERENCE_KEYS = ("schema", "dialect", "profile")
 

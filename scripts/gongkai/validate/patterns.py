@@ -19,9 +19,9 @@ except ImportError:  # Python before 3.11
     import sre_constants  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
 
-from ..jsonlines import line_of, pointer
-from ..load import DESCRIPTOR, Dataset, fields_of
-from ..problems import Problem
+from ..core.jsonlines import line_of, pointer
+from ..core.problems import Problem
+from ..read.load import DESCRIPTOR, Dataset, fields_of
 
 _REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT} | ({sre_constants.POSSESSIVE_REPEAT} if hasattr(sre_constants, "POSSESSIVE_REPEAT") else set())
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..jsonlines import line_of, pointer
-from ..load import DESCRIPTOR, Dataset
-from ..problems import Problem
+from ..core.jsonlines import line_of, pointer
+from ..core.problems import Problem
+from ..read.load import DESCRIPTOR, Dataset
 
 PLACEHOLDER = "待填写"
 

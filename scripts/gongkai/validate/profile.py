@@ -10,12 +10,12 @@ from pathlib import Path
 
 import jsonschema
 
-from ..config import Settings
-from ..jsonlines import line_of, pointer
-from ..load import DESCRIPTOR, Dataset, fields_of, schema_of
-from ..problems import Problem
+from ..core.config import Settings
+from ..core.jsonlines import line_of, pointer
+from ..core.problems import Problem
+from ..read.load import DESCRIPTOR, Dataset, fields_of, schema_of
 
-PROFILE = Path(__file__).resolve().parent.parent / "profile" / "dataset.schema.json"
+PROFILE = Path(__file__).resolve().parents[1] / "schemas" / "dataset.schema.json"
 
 
 @lru_cache(maxsize=4)

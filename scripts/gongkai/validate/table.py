@@ -6,9 +6,9 @@ import copy
 import re
 from collections.abc import Iterator
 
-from ..csvtext import CsvText
-from ..load import DESCRIPTOR, Dataset, fields_of, schema_of
-from ..problems import Problem
+from ..core.problems import Problem
+from ..read.csvtext import CsvText
+from ..read.load import DESCRIPTOR, Dataset, fields_of, schema_of
 
 # Dialect pinned for every resource: never sniffed.
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}

@@ -14,10 +14,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-from ..csvtext import CsvText
-from ..jsonlines import line_of, pointer
-from ..load import DESCRIPTOR, Dataset, fields_of, schema_of
-from ..problems import Problem
+from ..core.jsonlines import line_of, pointer
+from ..core.problems import Problem
+from ..read.csvtext import CsvText
+from ..read.load import DESCRIPTOR, Dataset, fields_of, schema_of
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 PINYIN = re.compile(rf"[(（][a-zü]*[{TONED}][a-zü{TONED}]*[)）]")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..load import DESCRIPTOR, Dataset
-from ..problems import Problem
+from ..core.problems import Problem
+from ..read.load import DESCRIPTOR, Dataset
 
 
 def check_catalog(datasets: list[Dataset]) -> Iterator[Problem]:

@@ -6,30 +6,30 @@ only reads a dataset whose files passed it (so no link, URL or odd encoding reac
 
 from __future__ import annotations
 
-from .checks.catalog import check_catalog
-from .checks.changelog import check_changelog
-from .checks.encoding import check_text_file, read_csv
-from .checks.fast import ColumnCheck
-from .checks.folder import check_folder, check_readme
-from .checks.formula import check_formula_cells, formula_problems
-from .checks.gitindex import check_git_index
-from .checks.header import check_header
-from .checks.limits import check_limits
-from .checks.numbers import check_number_cells
-from .checks.paths import check_paths
-from .checks.patterns import check_patterns
-from .checks.placeholder import check_placeholders, covered, placeholder_pointers
-from .checks.profile import check_profile
-from .checks.table import check_metadata, check_tables
-from .checks.text import check_descriptor_text, check_markdown_text, check_table_text, hygiene, key_fields
-from .checks.views import check_views
-from .columns import BLOCK, FastSource, NotPlain, fast_source
-from .config import Settings
-from .csvtext import CsvText
-from .jsonlines import value_lines
-from .load import DESCRIPTOR, Dataset
-from .parallel import Progress, ahead, in_own_process, run_each
-from .problems import Problem, Report
+from ..core.config import Settings
+from ..core.jsonlines import value_lines
+from ..core.parallel import Progress, ahead, in_own_process, run_each
+from ..core.problems import Problem, Report
+from ..read.columns import BLOCK, FastSource, NotPlain, fast_source
+from ..read.csvtext import CsvText
+from ..read.load import DESCRIPTOR, Dataset
+from .changelog import check_changelog
+from .encoding import check_text_file, read_csv
+from .fast import ColumnCheck
+from .folder import check_folder, check_readme
+from .formula import check_formula_cells, formula_problems
+from .gitindex import check_git_index
+from .header import check_header
+from .limits import check_limits
+from .numbers import check_number_cells
+from .paths import check_paths
+from .patterns import check_patterns
+from .placeholder import check_placeholders, covered, placeholder_pointers
+from .profile import check_profile
+from .table import check_metadata, check_tables
+from .text import check_descriptor_text, check_markdown_text, check_table_text, hygiene, key_fields
+from .unique import check_catalog
+from .views import check_views
 
 
 def validate(datasets: list[Dataset], settings: Settings, progress: Progress | None = None) -> Report:

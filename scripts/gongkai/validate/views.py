@@ -26,10 +26,10 @@ import math
 import re
 from collections.abc import Iterator
 
-from ..config import Limits
-from ..jsonlines import line_of, pointer
-from ..load import DESCRIPTOR, Dataset
-from ..problems import Problem
+from ..core.config import Limits
+from ..core.jsonlines import line_of, pointer
+from ..core.problems import Problem
+from ..read.load import DESCRIPTOR, Dataset
 
 EXTERNAL = {"url", "href", "data", "datasets"}  # keys that bring other data, or reach the network
 MARKS = {"arc", "area", "bar", "circle", "line", "point", "rect", "rule", "square", "text", "tick"}

@@ -1,0 +1,3 @@
+"""The catalog model and the files programs read: catalog.json, DCAT-AP, DCAT-US data.json, the
+Atom feed, schema.org JSON-LD.
+"""

@@ -1,0 +1,3 @@
+"""Reading a dataset: discover and load descriptors, strict CSV, whole columns, a valid table as a
+stream of rows with its column profile, facts about cells.
+"""

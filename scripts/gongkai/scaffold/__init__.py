@@ -1,0 +1,1 @@
+"""gongkai new and gongkai update: a dataset folder from a maintainer's CSV or XLSX."""
