@@ -10,6 +10,7 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 from . import repofiles, safeyaml
+from .characters import CONTROL
 from .errors import ConfigError
 
 SETTINGS_FILE = "gongkai.yml"
@@ -121,9 +122,7 @@ class _Reader:
 
 def _control_characters(node, where: str) -> list[str]:
     """Settings reach every page, the feed and the catalogs: a control character, a bidi
-    control or a noncharacter in one is refused as in a dataset (checks/text.py decides)."""
-    from ..validate.text import CONTROL  # the one decision; imported here, as checks/ reads settings
-
+    control or a noncharacter in one is refused as in a dataset (characters.py decides)."""
     if isinstance(node, str):
         m = CONTROL.search(node)
         return [f"{where or 'a key'}: contains the control character U+{ord(m.group()):04X}; delete it"] if m else []

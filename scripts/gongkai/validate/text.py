@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+from ..core.characters import CONTROL
 from ..core.jsonlines import line_of, pointer
 from ..core.problems import Problem
 from ..read.csvtext import CsvText
@@ -21,14 +22,10 @@ from ..read.load import DESCRIPTOR, Dataset, fields_of, schema_of
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 PINYIN = re.compile(rf"[(（][a-zü]*[{TONED}][a-zü{TONED}]*[)）]")
-# C0 controls except tab, LF, CR; DEL; bidi embeddings, overrides and isolates; and U+FFFE and
-# U+FFFF, which are not characters: XML cannot hold them, so the feed and an XLSX carrying one
-# would not open.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 # Invisible, beside CONTROL's: every Unicode format character (category Cf: Python's table, a
 # test keeps this list equal to it) but the bidi controls CONTROL refuses everywhere; the whole
 # tag block; C1 controls; variation selectors, the grapheme joiner and the Hangul fillers,
-# which show as nothing. checks/fast.py takes the same ranges for its first pass.
+# which show as nothing. validate/fast.py takes the same ranges for its first pass.
 INVISIBLE_RANGES = (
     (0x0080, 0x009F),
     (0x00AD, 0x00AD),
