@@ -158,7 +158,7 @@ REFUSED = ["\x00", "\x1b", "\x7f", "\x0b", "\u202e", "\u2066", "\ufffe", "\uffff
 ANY = st.characters(codec="utf-8", exclude_characters="".join(c for c in map(chr, [*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFFFE, 0xFFFF]) if CONTROL.match(c)))
 wild_text = st.lists(st.one_of(ANY, st.sampled_from(KEPT)), min_size=1, max_size=10).map("".join)
 wild_row = st.tuples(wild_text, wild_text, int_cell, num_cell, date_cell).map(list)
-REFUSED_TEXT = CONTROL  # C0 (but tab, LF, CR), DEL, bidi controls, U+FFFE, U+FFFF: checks/text.py
+REFUSED_TEXT = CONTROL  # C0 (but tab, LF, CR), DEL, bidi controls, U+FFFE, U+FFFF: validate/text.py
 
 
 @_settings(300)

@@ -2,7 +2,7 @@
 runs" and external references in SVG).
 
 Hostile views are refused by `gongkai validate` with file, line and JSON pointer (the
-allow-list, checks/views.py). What the list might let through is bounded by the drawing
+allow-list, validate/views.py). What the list might let through is bounded by the drawing
 process (charts.py: a time and a memory limit, a panic or V8 out of memory in a child), and
 every SVG drawn is read by svgcheck before it is published; those two backstops are driven
 directly with specs the allow-list would refuse, since no spec through the CLI reaches them.

@@ -5,7 +5,7 @@ git stores symbolic links, so a pull request can commit `docs/passwd.txt -> /etc
 a build that follows it publishes a file of the build machine (or quotes it in an error). Each
 path is checked component by component from the repository root: a link or anything other than
 a plain file is refused, naming the file. Dataset folders have their own pre-flight
-(checks/folder.py). docs/ holds pages and their pictures only: a file a browser could run as a
+(validate/folder.py). docs/ holds pages and their pictures only: a file a browser could run as a
 document (HTML, XML, an SVG under another name) is refused there too.
 """
 

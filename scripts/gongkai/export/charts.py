@@ -2,7 +2,7 @@
 spec), rendered at build time to static SVG with vl-convert.
 
 The data behind a chart are always the dataset's own resource, typed by its schema and put
-into the spec here: a spec never names data of its own (checks/views.py), and vl-convert is
+into the spec here: a spec never names data of its own (validate/views.py), and vl-convert is
 not allowed to fetch anything (allowed_base_urls=[]), so a chart cannot show other numbers
 than the page's downloads, nor reach the network. Chinese labels are laid out with the Noto
 CJK fonts when the machine has them (fonts-noto-cjk) and name common Chinese fonts for the

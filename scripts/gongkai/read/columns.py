@@ -2,7 +2,7 @@
 
 A CSV that is a plain rectangle of UTF-8 text (no quoted line breaks, no blank rows, an even
 number of quotes) under a schema of plain fields is read by pyarrow a column at a time. The
-vectorised checks (checks/fast.py) and the exports (tables.py) both start here; anything
+vectorised checks (validate/fast.py) and the exports (tables.py) both start here; anything
 else returns None and goes the row-by-row way.
 """
 

@@ -28,7 +28,7 @@ from ..read.columns import DATE, INTEGER, NUMBER, cell_reader, typed_values
 from ..read.load import fields_of, schema_of
 from .text import INVISIBLE_RANGES
 
-# RE2 forms of checks/text.py's patterns: a cheap first pass; matching cells go to the exact check.
+# RE2 forms of validate/text.py's patterns: a cheap first pass; matching cells go to the exact check.
 CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}\x{202a}-\x{202e}\x{2066}-\x{2069}\x{fffe}\x{ffff}]"
 PINYIN_RE2 = r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]"
 INVISIBLE_RE2 = "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in INVISIBLE_RANGES) + "]"

@@ -1,7 +1,7 @@
 """Number cells no download can hold (NaN, infinities, 1e400) or would hold as another text
 (1_020, full-width or other scripts' digits), refused on the row-by-row way.
 
-The vectorised way refuses the same cells in checks/fast.py; both ask cells.number_refusal.
+The vectorised way refuses the same cells in validate/fast.py; both ask cells.number_refusal.
 """
 
 from __future__ import annotations

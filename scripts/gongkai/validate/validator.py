@@ -75,7 +75,7 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
 def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
     """Every data check of a dataset whose files passed the pre-flight.
 
-    engine "auto" takes the vectorised path when every resource allows it (checks/fast.py)
+    engine "auto" takes the vectorised path when every resource allows it (validate/fast.py)
     and frictionless otherwise; "frictionless" forces the reference.
     """
     if engine == "auto":
