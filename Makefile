@@ -33,6 +33,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/mypy scripts/gongkai
 
 # Browser tests drive Debian's chromium (with CJK fonts for the screenshots and charts); the
 # reproducibility test moves the clock with faketime.
