@@ -151,3 +151,17 @@ def test_no_module_is_over_the_limit():
     assert over == {}, f"modules over {LIMIT} lines: split each along its seams"
     stale = {name: lengths.get(name) for name in LONG if lengths.get(name, 0) <= LIMIT}
     assert stale == {}, f"within {LIMIT} lines now (or gone): take them off LONG"
+
+
+def test_the_docs_name_every_package_and_module():
+    """README's layout names each package; the architecture note lists each module in its package's row."""
+    root = PACKAGE.parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1]: line for line in (root / "docs/guide/architecture.md").read_text(encoding="utf-8").splitlines() if line.startswith("| `")}
+    unnamed = []
+    for folder in sorted(p for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"):
+        if f"  {folder.name}/ " not in readme:
+            unnamed.append(f"README.md: {folder.name}/")
+        row = rows.get(f"{folder.name}/", "")
+        unnamed += [f"docs/guide/architecture.md: {folder.name}/{f.name}" for f in sorted(folder.iterdir()) if f.is_file() and f.name != "__init__.py" and f"`{f.name}`" not in row]
+    assert unnamed == []
