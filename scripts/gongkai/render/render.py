@@ -14,8 +14,8 @@ from urllib.parse import quote, urlencode
 from ..catalogs.catalog import Entry, by_modified, used_publishers, used_topics, with_publisher, with_topic
 from ..catalogs.structured import dataset_jsonld
 from ..core.config import Settings
-from ..export.downloads import constraints_text, unit_of
 from ..read.columnprofile import DISTINCT_LIMIT
+from ..read.fields import constraints_text, unit_of
 from .markup import esc, esc_md, facts_table, front_matter, html_table, human_size, md_table, rich_text
 
 TYPE_NAMES = {

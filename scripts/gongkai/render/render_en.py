@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from ..catalogs.catalog import Entry, by_modified, used_publishers
 from ..core.config import Settings
-from ..export.downloads import unit_of
 from ..read.columnprofile import DISTINCT_LIMIT
+from ..read.fields import unit_of
 from .markup import esc, esc_md, facts_table, front_matter, html_table, human_size
 
 TYPE_NAMES = {"string": "text", "integer": "integer", "number": "number", "date": "date", "datetime": "date and time", "boolean": "true/false", "year": "year"}
