@@ -381,7 +381,7 @@ def test_a_number_refused_on_the_way_to_the_build_leaves_no_site(repo_factory):
 
 
 def test_excel_number_is_excel_range_and_digits():
-    from gongkai.export.downloads import excel_number
+    from gongkai.export.xlsx import excel_number
 
     for text in ["1e-400", "1e400", "NaN", "1e-308", "9.999999999999999e307", "1.0000000000000001"]:
         assert not excel_number(Decimal(text)), text

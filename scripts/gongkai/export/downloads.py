@@ -19,18 +19,10 @@ from pathlib import Path
 
 from ..core.config import Limits
 from ..core.output import file_digest
-from ..read.fields import constraints_text, unit_of
 from ..read.load import Dataset
-from ..read.tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Table
+from ..read.tables import Table
 from .charts import draw_charts, svg_size
-from .xlsx import write_workbook
-
-EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; longer numbers are written as text
-# Excel's number range (its specifications: 9.99999999999999E+307 at most, 2.2251E-308 the smallest
-# magnitude other than 0): outside it a numeric cell shows as 0 or an error, so such numbers stay text
-EXCEL_LARGEST = decimal.Decimal("9.99999999999999E+307")
-EXCEL_SMALLEST = decimal.Decimal("2.2250738585072014E-308")
-EXCEL_FIRST_DATE = dt.date(1900, 3, 1)  # Excel cannot show earlier dates (and counts 1900-02-29); they stay text
+from .xlsx import write_xlsx, xlsx_obstacle
 
 
 @dataclass(frozen=True)
@@ -164,76 +156,6 @@ def json_value(value) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return json.dumps(str(value), ensure_ascii=False)
-
-
-# --- XLSX ---------------------------------------------------------------------------------
-
-
-def xlsx_obstacle(table: Table) -> str | None:
-    """Why this table cannot go into Excel without losing data, or None."""
-    if table.rows > XLSX_MAX_ROWS:
-        return f"{table.rows} 行，超过 Excel 的 {XLSX_MAX_ROWS} 行上限，请下载 CSV。"
-    if table.unsafe_cell:
-        index, name, why = table.unsafe_cell
-        if why == "xml":
-            return f"第 {index + 2} 行“{name}”字段含有 XML 不允许的字符（U+FFFE 或 U+FFFF），无法写入 Excel，请下载 CSV。"
-        return f"第 {index + 2} 行“{name}”字段超过 Excel 单元格 {XLSX_MAX_CELL} 字符上限，请下载 CSV。"
-    return None
-
-
-def write_xlsx(table: Table, path: Path, stamp: dt.datetime) -> int:
-    """Write the workbook; return how many numbers it keeps as text because Excel would round them."""
-    types = [f.get("type", "string") for f in table.fields]
-    as_text = 0
-
-    def data_rows():
-        nonlocal as_text
-        yield [("s", f.get("title") or f["name"]) for f in table.fields]
-        for raws, typeds in table.chunks():
-            for raw, typed in zip(raws, typeds, strict=True):
-                row = []
-                for text, value, kind in zip(raw, typed, types, strict=True):
-                    cell = excel_cell(text, value, kind)
-                    as_text += kind in ("integer", "number") and cell is not None and cell[0] == "s"
-                    row.append(cell)
-                yield row
-
-    def dictionary_rows():
-        yield [("s", h) for h in ("字段名", "中文名", "类型", "单位", "说明", "约束")]
-        for f in table.fields:
-            values = [f["name"], f.get("title", ""), f.get("type", "string"), unit_of(f, table.fields), f.get("description", ""), constraints_text(f)]
-            yield [("s", str(v)) for v in values]
-
-    write_workbook(path, [("数据", data_rows()), ("数据字典", dictionary_rows())], stamp)
-    return as_text
-
-
-def excel_cell(text: str, value, kind: str):
-    """How one cell goes into Excel: typed where Excel holds the value exactly, else its text.
-
-    Strings are always text cells, so "=1+1" stays text and is never evaluated; numbers
-    Excel would round (more than 15 significant digits) or cannot show (excel_number) and
-    dates it cannot show stay text; write_xlsx counts the numbers, and the page says how many.
-    """
-    if value is None:
-        return None
-    if kind == "integer" and isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) <= EXCEL_DIGITS:
-        return ("n", str(value))
-    if kind == "number" and isinstance(value, decimal.Decimal) and excel_number(value):
-        return ("n", str(value))
-    if kind == "date" and isinstance(value, dt.date) and not isinstance(value, dt.datetime) and value >= EXCEL_FIRST_DATE:
-        return ("d", value)
-    if kind == "boolean" and isinstance(value, bool):
-        return ("b", value)
-    return ("s", text)
-
-
-def excel_number(value: decimal.Decimal) -> bool:
-    """Whether Excel holds and shows this number as written: finite, at most 15 significant
-    digits, and within its range (a subnormal such as 1e-320 or 1e-400 would show as 0)."""
-    if not value.is_finite() or len(value.as_tuple().digits) > EXCEL_DIGITS:
-        return False
-    return value.is_zero() or EXCEL_SMALLEST <= abs(value) <= EXCEL_LARGEST
 
 
 # --- zip ----------------------------------------------------------------------------------
