@@ -16,7 +16,7 @@ from urllib.parse import quote
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import markup
 from .messages import TABLES
@@ -66,6 +66,30 @@ def _join(items: Any, separator: str = "") -> Markup:
 
 def _front_matter(values: dict) -> Markup:
     return Markup(markup.front_matter(values))
+
+
+def _xml_text(value: Any) -> Markup:
+    # XML text and quoted attributes: & < > " ' as entities; a line break stays a line break
+    return value if isinstance(value, Markup) else escape("" if value is None else value)
+
+
+@cache
+def xml_environment() -> Environment:
+    """For XML files (the Atom feed): the same templates folder, XML's escaping."""
+    return Environment(
+        loader=PackageLoader("gongkai", "templates"),
+        autoescape=True,
+        finalize=_xml_text,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def render_xml(template: str, **values: Any) -> str:
+    return xml_environment().get_template(template).render(**values)
 
 
 @cache
