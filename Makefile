@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install site serve test validate lint bench browser clean
+.PHONY: install site serve test test-bench validate lint bench browser clean
 
 # Create the virtual environment and install gongkai with its test tools.
 $(STAMP): pyproject.toml
@@ -27,8 +27,12 @@ validate: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
+# The benchmark's smoke run (quick mode, checked against frictionless): not in `make test`.
+test-bench: $(STAMP)
+	$(BIN)/python -m pytest -m bench
+
 # The benchmark: synthetic inputs in a temporary folder; ARGS=--quick for a small run.
-bench: $(STAMP)
+bench: test-bench
 	$(BIN)/python benchmarks/run.py $(ARGS)
 
 lint: $(STAMP)

@@ -6,7 +6,10 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.bench  # not in the default run: make test-bench (and make bench) run it
 
 
 def test_quick_benchmark_runs_and_agrees_with_frictionless(tmp_path):

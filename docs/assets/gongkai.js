@@ -27,6 +27,7 @@
     var body = root.querySelector("tbody");
     var rows = Array.prototype.slice.call(body.querySelectorAll("tr"));
     var count = root.querySelector(".gk-count");
+    var form = root.querySelector(".gk-filters");
     var params = new URLSearchParams(window.location.search);
 
     selects.forEach(function (s) {
@@ -38,6 +39,18 @@
     function values(row, key) {
       var text = row.getAttribute("data-" + key) || "";
       return text ? text.split(SEP) : [];
+    }
+
+    // The words come from the page (its language's message table), with {slots}.
+    var words = {
+      countAll: form.dataset.countAll || "共 {n} 个数据集",
+      countSome: form.dataset.countSome || "显示 {shown} 个，共 {n} 个数据集",
+      optionAll: form.dataset.optionAll || "全部（{n}）",
+      option: form.dataset.option || "{value}（{n}）",
+    };
+
+    function fill(text, values) {
+      return text.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? String(values[key]) : all; });
     }
 
     function matches(row, except) {
@@ -57,7 +70,7 @@
         var pool = rows.filter(function (row) { return matches(row, s); });
         Array.prototype.forEach.call(s.options, function (o) {
           var n = o.value ? pool.filter(function (row) { return values(row, s.dataset.facet).indexOf(o.value) >= 0; }).length : pool.length;
-          o.textContent = (o.value || "全部") + "（" + n + "）";
+          o.textContent = o.value ? fill(words.option, { value: o.value, n: n }) : fill(words.optionAll, { n: n });
         });
       });
       var ordered = rows.slice().sort(function (a, b) {
@@ -65,7 +78,7 @@
         return a.dataset.modified < b.dataset.modified ? 1 : a.dataset.modified > b.dataset.modified ? -1 : 0;
       });
       ordered.forEach(function (row) { body.appendChild(row); });
-      count.textContent = shown === rows.length ? "共 " + rows.length + " 个数据集" : "显示 " + shown + " 个，共 " + rows.length + " 个数据集";
+      count.textContent = shown === rows.length ? fill(words.countAll, { n: rows.length }) : fill(words.countSome, { shown: shown, n: rows.length });
       var next = new URLSearchParams();
       selects.forEach(function (s) { if (s.value && !(s === sort && s.value === "modified")) next.set(s.name, s.value); });
       var query = next.toString();

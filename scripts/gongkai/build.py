@@ -50,8 +50,7 @@ from .publish.withdrawals import notice_page, read_withdrawals
 from .read.load import Dataset, discover
 from .read.tables import read_tables
 from .render.quality import assess, overall
-from .render.render import QUALITY_SLOT, Dashboard, render_dataset, render_quality_page, render_quality_panel, render_site, render_versions
-from .render.render_en import render_dataset_en, render_site_en
+from .render.render import Dashboard, PageExtras, dataset_model, quality_model, render_dataset, render_quality_page, render_site, versions_model
 from .validate.validator import finish_report, validate_dataset
 
 BUILD_DOCS = Path("build/docs")
@@ -73,14 +72,13 @@ class Generated:
 
 @dataclass
 class Processed:
-    """One dataset after validation, export and rendering (or only validation, if it failed)."""
+    """One dataset after validation and export, with its page model (or only validation, if it failed)."""
 
     problems: list[Problem]
     summary: Summary | None
-    page: str | None
+    model: dict | None  # render.dataset_model: what its page shows
     files: dict[str, Path]  # site path -> exported file, in build/cache
     digests: dict[str, str] = field(default_factory=dict)  # site path -> SHA-256 of each file
-    page_en: str | None = None  # the English page (render_en.py)
 
 
 def build(
@@ -127,7 +125,6 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     board, problems = _dashboard(root, settings, results)
     report.extend(problems)
     pages = render_site(summaries, settings, board)
-    pages.update(render_site_en(summaries, settings))
     as_of = _as_of(root, summaries, history)
     assessed = []
     pages.update({f"datasets/{w.name}/index{lang}.md": notice_page(w) for w in withdrawn for lang in ("", ".en")})  # the notice in both interfaces
@@ -136,9 +133,9 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         changes = history_summaries(ds, versions[ds.name], versioned)
         criteria = assess(r.summary, settings, as_of)
         assessed.append((r.summary, criteria, overall(criteria)))
-        page = r.page.replace(QUALITY_SLOT, render_quality_panel(criteria, overall(criteria), as_of))
-        pages[f"datasets/{ds.name}/index.md"] = page + render_versions(ds.name, versions[ds.name], r.summary.meta, changelog, changes)
-        pages[f"datasets/{ds.name}/index.en.md"] = r.page_en
+        extras = PageExtras(quality_model(criteria, overall(criteria), as_of), versions_model(versions[ds.name], r.summary.meta, changelog, changes))
+        pages[f"datasets/{ds.name}/index.md"] = render_dataset(r.model, extras, "zh")
+        pages[f"datasets/{ds.name}/index.en.md"] = render_dataset(r.model, extras, "en")
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages["quality/index.md"] = render_quality_page(assessed, as_of)
     files: dict[str, bytes | Path] = dict(_hand_written(root))
@@ -218,7 +215,7 @@ def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | Problem
         return None
     record, files = hit.entry, hit.files
     summary = Summary.from_dict(record["summary"]) if record["summary"] else None
-    return Processed([Problem(**p) for p in record["problems"]], summary, record["page"], files, cache.digests(record), record.get("page_en"))
+    return Processed([Problem(**p) for p in record["problems"]], summary, record["model"], files, cache.digests(record))
 
 
 def _process_keyed(job: tuple[Dataset, str], settings: Settings) -> Processed:
@@ -244,12 +241,11 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed:
             with naming_failures(folder / rel):
                 (folder / rel).write_bytes(data)
             files[rel] = folder / rel
-        result = Processed(problems + broken, entry.summary(), render_dataset(entry, settings), files, page_en=render_dataset_en(entry, settings))
+        result = Processed(problems + broken, entry.summary(), dataset_model(entry, settings), files)
     record = {
         "problems": [p.to_dict() for p in problems],
         "summary": result.summary.to_dict() if result.summary else None,
-        "page": result.page,
-        "page_en": result.page_en,
+        "model": result.model,
     }
     result.digests = cache.write(settings.root, ds.name, key, record, result.files)
     return result

@@ -1,0 +1,308 @@
+"""The words of the generated pages, one table per language; the templates hold the markup.
+
+A message is plain text: the template escapes it like any other value. Messages with
+`{name}` slots are filled with `msg.x.format(...)` in the template, then escaped.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any
+
+ZH: dict[str, Any] = {
+    "lang": "zh",
+    # the dataset page
+    "sections": {
+        "downloads": "下载",
+        "quality": "数据质量",
+        "charts": "图表",
+        "crosstabs": "统计",
+        "dictionary": "数据字典",
+        "preview": "数据预览",
+        "snippets": "使用示例",
+        "sources": "来源",
+        "readme": "说明",
+        "licenses": "许可",
+        "changelog": "更新记录",
+        "cite": "引用",
+        "versions": "版本",
+    },
+    "facts": {
+        "publisher": "发布机构",
+        "topics": "主题",
+        "keywords": "关键词",
+        "frequency": "更新频率",
+        "open_type": "开放类型",
+        "version": "版本",
+        "modified": "最后更新",
+        "created": "首次发布",
+        "vintage": "数据时点",
+        "size": "数据量",
+        "size_value": "{rows} 行，{resources} 个资源",
+        "id": "标识符",
+        "maintainers": "维护者",
+        "licence": "许可",
+    },
+    "list_sep": "、",
+    "colon": "：",
+    "not_english": "",
+    "chinese_page": "",
+    "report": ("发现数据有误？", "纠错 / 报告问题", "（在本站的代码仓库中提交，已填好数据集和版本）"),
+    "types": {
+        "string": "文本",
+        "integer": "整数",
+        "number": "数值",
+        "date": "日期",
+        "datetime": "日期时间",
+        "boolean": "布尔",
+        "year": "年份",
+        "yearmonth": "年月",
+        "time": "时间",
+    },
+    "kinds": {
+        "csv": "CSV（UTF-8）",
+        "csv-bom": "CSV（UTF-8，带 BOM）",
+        "xlsx": "Excel（XLSX）",
+        "json": "JSON",
+        "datapackage": "元数据 datapackage.json",
+        "zip": "整包下载（ZIP）",
+    },
+    # Which file for which tool, in the order people look for them.
+    "uses": {
+        "xlsx": "Excel、WPS 表格",
+        "csv-bom": "旧版 Excel（打开 CSV 时中文乱码）",
+        "csv": "编程、数据库、统计软件（UTF-8）",
+        "json": "网页开发",
+        "datapackage": "元数据和表结构（Frictionless）",
+        "zip": "整个数据集（含说明和更新记录）",
+    },
+    "downloads_guide": (
+        "按用途选择文件：Excel 或 WPS 用户请下载 XLSX（中文表头，另有“数据字典”工作表）；"
+        "旧版 Excel 直接打开 CSV 时中文乱码，请下载带 BOM 的 CSV（内容与 CSV 完全相同，只在开头多 3 个字节）；"
+        "编程使用请下载 CSV（UTF-8 编码）；网页开发可用 JSON。SHA-256 用于核对文件是否完整、是否被改动。"
+    ),
+    "downloads_header": ["适用于", "资源", "文件", "格式", "大小", "SHA-256"],
+    "whole_dataset": "整个数据集",
+    "not_made": "未生成",
+    "note_formulas": "{title}：{n} 个单元格以 = + - @ 等字符开头。XLSX 中保存为文本，不会被当作公式执行；用其他软件导入 CSV 时请按文本导入。",
+    "note_text_numbers": "{title}：{n} 个数值 Excel 无法原样保存（超过 15 位有效数字，或超出 Excel 的数值范围），XLSX 中以文本保存，以免被截断或改变。",
+    "chart_data": "图表数据：",
+    "home_chart_data": "数据：",
+    "total": "合计",
+    "primary_key": "主键：",
+    "dictionary_header": ["字段名", "中文名", "类型", "单位", "说明", "约束"],
+    "profile_intro": "各列概况（构建时根据全部 {rows} 行计算；不同值最多精确计数到 {limit}）：",
+    "profile_header": ["字段名", "非空", "不同值", "最小值", "最大值", "最常见的值（行数）", "示例"],
+    "more_than": "超过 {limit}",
+    "all_different": "各不相同",
+    "count": "{value}（{n}）",
+    "preview_some": "前 {shown} 行，共 {rows} 行。",
+    "preview_all": "全部 {rows} 行。",
+    "snippets": (
+        "用 pandas 读取（文本字段按文本读取，保留前导零，不把“NA”等当作空值）：",
+        "用 curl 下载并核对 SHA-256：",
+        "用 frictionless 读取整个数据包（含字段类型）：",
+    ),
+    "cite": "{publisher}. {title}（版本 {version}）[数据集]. {site}, {modified}. {url}",
+    "quality_intro": (
+        "按开放数据评估通常检查的几个方面打分（参照复旦大学《中国地方政府数据开放报告》“开放数林”的数据层指标和“五星开放数据”）："
+        "开放许可、机器可读、表结构描述、来源、完整性（空单元格的比例）和及时性（按声明的更新频率，以构建所用提交的日期 {as_of} 为准）。"
+        "每项 0—100 分，不适用的项不计入总分。"
+    ),
+    "quality_total": ("总分 ", " / 100（各项的平均）。"),
+    "quality_all": "全部数据集的质量",
+    "quality_header": ["方面", "得分", "说明"],
+    "not_applicable": "不适用",
+    "versions_intro": (
+        "每个版本的文件放在固定的网址下，发布后不再改变，可以在代码中长期引用；XLSX 和 JSON 只提供当前版本。"
+        "“与上一版本相比”由构建时逐行比较两个版本的数据得出（有主键时按主键）。"
+    ),
+    "versions_header": ["版本", "日期", "说明", "与上一版本相比", "文件（不会改变）"],
+    "current": "（当前）",
+    # the home page
+    "datasets_count": "个数据集",
+    "rows_count": "行数据",
+    "publishers_count": "个发布机构",
+    "figures": "主要数字",
+    "quote": "原文：“{quote}”",
+    "figures_source": "数字和原文出自数据集[{title}]({link})（来源：{source}），每个数字都可以在那里下载并核对原文所在段落。",
+    "latest": "最近更新",
+    "all_datasets": "查看全部数据集",
+    "topics": "主题",
+    "paren": "（{n}）",
+    "about": "关于本站",
+    "about_link": "关于本站与数据政策",
+    "home_lede": None,  # the site's description (gongkai.yml site.description)
+    "about_text": None,  # the operator's note (gongkai.yml operator.note)
+    # the catalog
+    "catalog_title": "全部数据集",
+    "catalog_intro": "共 {n} 个数据集，按最后更新时间排列。也可以[按主题](../topics/index.md)或[按发布机构](../publishers/index.md)浏览；选择下面的条件筛选，筛选条件会写在网址中，可以直接分享。",
+    "facets": {"topic": "主题", "publisher": "发布机构", "frequency": "更新频率", "format": "格式", "year": "更新年份"},
+    "facet_all": "全部（{n}）",
+    "facet_count": "{value}（{n}）",
+    "sort": "排序",
+    "sort_modified": "最后更新（新→旧）",
+    "sort_title": "名称",
+    "shown_all": "共 {n} 个数据集",
+    "shown_some": "显示 {shown} 个，共 {n} 个数据集",
+    "catalog_header": ["数据集", "发布机构", "主题", "最后更新", "格式"],
+    # listings
+    "topic_title": "主题：{name}",
+    "publisher_title": "发布机构：{name}",
+    "publishers": "发布机构",
+    "listing_count": "共 {n} 个数据集。",
+    "index_count": "（{n} 个数据集）",
+    "none": "暂无数据集。",
+    "quality_reasons": "扣分的原因",
+    "quality_points": "{title} {score} 分。",
+    "no_deductions": "没有扣分项。",
+    "quality_page_header": ["数据集", "总分"],
+}
+
+EN: dict[str, Any] = {
+    "lang": "en",
+    "sections": {
+        "downloads": "Downloads",
+        "quality": "Data quality",
+        "charts": "Charts",
+        "crosstabs": "Counts",
+        "dictionary": "Data dictionary",
+        "preview": "Data preview",
+        "snippets": "Code examples",
+        "sources": "Sources",
+        "readme": "About the data (in Chinese)",
+        "licenses": "Licence",
+        "changelog": "Changelog (in Chinese)",
+        "cite": "Cite",
+        "versions": "Versions",
+    },
+    "facts": {
+        "publisher": "Publisher",
+        "topics": "Topics",
+        "keywords": "Keywords",
+        "frequency": "Update frequency",
+        "open_type": "Open type",
+        "version": "Version",
+        "modified": "Last updated",
+        "created": "First published",
+        "vintage": "Data as of",
+        "size": "Rows",
+        "size_value": "{rows} in {resources} resource(s)",
+        "id": "Identifier",
+        "maintainers": "Maintainers",
+        "licence": "Licence",
+    },
+    "list_sep": ", ",
+    "colon": ": ",
+    "not_english": " (no English title given: shown in Chinese)",
+    "chinese_page": "The same page in Chinese: ",
+    "report": ("Found a mistake in the data? ", "Report it", " (opens an issue in the site's repository with the dataset and version filled in)"),
+    "types": {
+        "string": "text",
+        "integer": "integer",
+        "number": "number",
+        "date": "date",
+        "datetime": "date and time",
+        "boolean": "true/false",
+        "year": "year",
+        "yearmonth": "year and month",
+        "time": "time",
+    },
+    "kinds": {"csv": "CSV (UTF-8)", "csv-bom": "CSV (UTF-8 with BOM)", "xlsx": "Excel (XLSX)", "json": "JSON", "datapackage": "datapackage.json", "zip": "ZIP"},
+    "uses": {
+        "xlsx": "Excel, WPS",
+        "csv-bom": "Old Excel versions (garbled Chinese in CSV)",
+        "csv": "Programs, databases, statistics (UTF-8)",
+        "json": "Web development",
+        "datapackage": "Metadata and schema (Frictionless)",
+        "zip": "Whole dataset (with README and changelog)",
+    },
+    "downloads_guide": (
+        "Choose by tool: XLSX for Excel or WPS (Chinese headers, with a data-dictionary sheet); the CSV with a byte order mark "
+        "when an old Excel shows garbled Chinese; CSV (UTF-8) for programs; JSON for the web. SHA-256 lets you check a file is complete and unchanged."
+    ),
+    "downloads_header": ["Use", "Resource", "File", "Format", "Size", "SHA-256"],
+    "whole_dataset": "Whole dataset",
+    "not_made": "not produced",
+    "note_formulas": "{title}: {n} cells start with = + - @ or similar. The XLSX keeps them as text, never as formulas; import the CSV as text in other programs.",
+    "note_text_numbers": "{title}: {n} numbers cannot be held by Excel as they are (more than 15 significant digits, or beyond Excel's range); the XLSX keeps them as text.",
+    "chart_data": "Chart data: ",
+    "home_chart_data": "Data: ",
+    "total": "Total",
+    "primary_key": "Primary key: ",
+    "dictionary_header": ["Field", "Title", "Type", "Unit", "Description", "Constraints"],
+    "profile_intro": "The columns as the data show them (computed from all {rows} rows at build time; distinct values counted exactly up to {limit}):",
+    "profile_header": ["Field", "Non-empty", "Distinct", "Lowest", "Highest", "Most frequent (rows)", "Examples"],
+    "more_than": "more than {limit}",
+    "all_different": "all different",
+    "count": "{value} ({n})",
+    "preview_some": "The first {shown} of {rows} rows.",
+    "preview_all": "All {rows} rows.",
+    "snippets": (
+        "Read with pandas (text fields as text, leading zeros kept, “NA” not read as missing):",
+        "Download with curl and check the SHA-256:",
+        "Read the whole data package with frictionless (with field types):",
+    ),
+    "cite": "{publisher}. {title} (version {version}) [dataset]. {site}, {modified}. {url}",
+    "quality_intro": (
+        "Scored on what open-data assessments usually check (after Fudan University's Open Data Forest index and five-star open data): "
+        "open licence, machine-readable formats, a described schema, sources, completeness (the share of empty cells) and timeliness "
+        "(against the declared update frequency, as of {as_of}, the date of the commit built). Each 0–100; criteria that do not apply are left out of the total."
+    ),
+    "quality_total": ("Total ", " / 100 (the mean of the criteria). "),
+    "quality_all": "Quality of all datasets",
+    "quality_header": ["Criterion", "Score", "Why"],
+    "not_applicable": "n/a",
+    "versions_intro": (
+        "Each version's files stay at fixed addresses and never change once published, so code can link them for good; XLSX and JSON are offered "
+        "for the current version only. “Compared with the version before” is computed at build time, row by row (by primary key where there is one)."
+    ),
+    "versions_header": ["Version", "Date", "Note", "Compared with the version before", "Files (never change)"],
+    "current": " (current)",
+    "datasets_count": "datasets",
+    "rows_count": "rows of data",
+    "publishers_count": "publishers",
+    "figures": "Key figures",
+    "quote": "Source text: “{quote}”",
+    "figures_source": "Figures and quotations from the dataset [{title}]({link}) (source: {source}); each can be downloaded and checked against its paragraph there.",
+    "latest": "Recently updated",
+    "all_datasets": "All datasets",
+    "topics": "Topics",
+    "paren": " ({n})",
+    "about": "About this site",
+    "about_link": "About this site and its data policy",
+    "home_lede": (
+        "An open catalogue of data published under China's Regulations on the Disclosure of Government Information (政府信息公开条例): "
+        "{n} datasets, {rows} rows from {publishers} publishers, each figure with its source. "
+        "Pages are in Chinese with an English interface; titles and descriptions are in English where the publisher gives them."
+    ),
+    "about_text": (
+        "This site is run by the gongkai open-source project. It republishes and organises government information from the sources named on each page; "
+        "it is not an official government website. Every download is described by a Frictionless data package; machine-readable catalogues: "
+        "catalog.json, catalog.jsonld (DCAT-AP) and feed.xml (Atom)."
+    ),
+    "catalog_title": "All datasets",
+    "catalog_intro": "{n} datasets, most recently updated first. Browse [by topic](../topics/index.md) or [by publisher](../publishers/index.md), or filter below; the filters are kept in the address, to share.",
+    "facets": {"topic": "Topic", "publisher": "Publisher", "frequency": "Update frequency", "format": "Format", "year": "Year updated"},
+    "facet_all": "All ({n})",
+    "facet_count": "{value} ({n})",
+    "sort": "Sort",
+    "sort_modified": "Last updated (newest first)",
+    "sort_title": "Title",
+    "shown_all": "{n} datasets",
+    "shown_some": "{shown} of {n} datasets",
+    "catalog_header": ["Dataset", "Publisher", "Topics", "Last updated", "Formats"],
+    "topic_title": "Topic: {name}",
+    "publisher_title": "Publisher: {name}",
+    "publishers": "Publishers",
+    "listing_count": "{n} datasets.",
+    "index_count": " ({n} datasets)",
+    "none": "No datasets yet.",
+    "quality_reasons": "Why points were taken off",
+    "quality_points": "{title} {score} points. ",
+    "no_deductions": "No points taken off.",
+    "quality_page_header": ["Dataset", "Total"],
+}
+
+TABLES = MappingProxyType({"zh": ZH, "en": EN})
+LANGUAGES = tuple(TABLES)

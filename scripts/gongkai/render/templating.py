@@ -1,0 +1,133 @@
+"""The one way markup is made: Jinja2 templates (templates/) with autoescape on.
+
+Every value a template prints passes `finalize`, the project's HTML escaper (markup.esc:
+HTML special characters, braces as entities so neither Jinja nor Markdown attribute lists
+see them, line breaks kept visible), unless it is already Markup: sanitised rich text,
+or the output of the two other escapers, `|md` for inline Markdown (headings, link texts)
+and `|pre` for code inside <pre>. Templates never use `|safe`.
+"""
+
+from __future__ import annotations
+
+import html
+import string
+from functools import cache
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from . import markup
+from .messages import TABLES
+
+
+def _finalize(value: Any) -> Markup:
+    return value if isinstance(value, Markup) else Markup(markup.esc(value))
+
+
+def _md(value: Any) -> Markup:
+    return Markup(markup.esc_md(value))
+
+
+def _pre(value: Any) -> Markup:
+    # inside <pre>: newlines stay newlines; & < > " ' escaped
+    return Markup(html.escape(str(value)))
+
+
+def _fill(message: str, **args: Any) -> Markup:
+    """A message with {slots} for HTML: its words and each value escaped (a Markup value is kept)."""
+    return Markup("".join(_parts(message, args, markup.esc)))
+
+
+def _fill_md(message: str, **args: Any) -> Markup:
+    """A message with {slots} for Markdown: its words are the project's own Markdown (links to
+    pages), each value escaped for inline Markdown (a Markup value, such as a page path, is kept)."""
+    return Markup("".join(_parts(message, args, markup.esc_md, literal=str)))
+
+
+def _parts(message: str, args: dict, escape, literal=markup.esc):
+    for text, name, _, _ in string.Formatter().parse(message):
+        yield literal(text)
+        if name is not None:
+            value = args[name]
+            yield str(value) if isinstance(value, Markup) else escape(value)
+
+
+def _path(value: Any) -> Markup:
+    """A page or file path for a link: URL-quoted, so it needs no other escaping."""
+    return Markup(quote(str(value), safe="/._~-#"))
+
+
+def _join(items: Any, separator: str = "") -> Markup:
+    """Jinja's join, with the project's escaper for each item and the separator."""
+    return Markup(_finalize(separator)).join(_finalize(i) for i in items)
+
+
+def _front_matter(values: dict) -> Markup:
+    return Markup(markup.front_matter(values))
+
+
+def _xml_text(value: Any) -> Markup:
+    # XML text and quoted attributes: & < > " ' as entities; a line break stays a line break
+    return value if isinstance(value, Markup) else escape("" if value is None else value)
+
+
+@cache
+def xml_environment() -> Environment:
+    """For XML files (the Atom feed): the same templates folder, XML's escaping."""
+    return Environment(
+        loader=PackageLoader("gongkai.render", "templates"),
+        autoescape=True,
+        finalize=_xml_text,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def render_xml(template: str, **values: Any) -> str:
+    return xml_environment().get_template(template).render(**values)
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("gongkai.render", "templates"),
+        autoescape=True,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        extensions=["jinja2.ext.do"],
+    )
+    # Material's attribute list that leaves a heading's section out of the search index
+    env.globals["unsearched"] = Markup(" { data-search-exclude }")
+    env.filters.update(md=_md, pre=_pre, fill=_fill, fill_md=_fill_md, path=_path, join=_join, size=markup.human_size, front_matter=_front_matter)
+    return env
+
+
+def render(template: str, lang: str = "zh", **values: Any) -> str:
+    """A page or part from templates/<template> with the language's messages as `msg`."""
+    return environment().get_template(template).render(msg=_Messages(TABLES[lang]), lang=lang, **values)
+
+
+class _Messages:
+    """Message table access as msg.key, msg.section.key; a missing key is an error, not a blank."""
+
+    def __init__(self, table: dict):
+        self._table = table
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            value = self._table[key]
+        except KeyError:
+            raise AttributeError(f"no message {key!r} for {self._table['lang']}") from None
+        return value  # a nested table is a dict: a missing key there is StrictUndefined, an error too
+
+    def __getitem__(self, key: str) -> Any:
+        return self.__getattr__(key)

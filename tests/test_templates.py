@@ -1,0 +1,134 @@
+"""The page templates: one set for both languages, every value escaped on its one path.
+
+In-process: a tiny dataset is exported into a temporary folder and its pages rendered
+from its model, without MkDocs or a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import PACKAGES, ROOT
+from gongkai.build import export_entry
+from gongkai.core.config import load_settings
+from gongkai.read.load import discover
+from gongkai.render import messages
+from gongkai.render.render import PageExtras, dataset_model, quality_model, render_catalog, render_dataset, render_home
+from gongkai.render.templating import render
+
+TEMPLATES = ROOT / "scripts" / "gongkai" / "render" / "templates"
+HOSTILE = '</title><script>alert(1)</script>{{ 7*7 }}{: onclick="x" }[a](javascript:alert(2))\n\u2028line'
+
+
+def _shape(value):
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items() if k != "lang"}
+    if isinstance(value, (list, tuple)):
+        return [type(v).__name__ for v in value]
+    return "none" if value is None else "text"
+
+
+def test_every_message_exists_in_both_languages_with_the_same_slots():
+    zh, en = messages.ZH, messages.EN
+    assert _shape(zh).keys() == _shape(en).keys()
+    for key in zh:
+        if isinstance(zh[key], str) and isinstance(en[key], str):
+            assert set(re.findall(r"\{(\w+)\}", zh[key])) == set(re.findall(r"\{(\w+)\}", en[key])), key
+        if isinstance(zh[key], dict):
+            assert zh[key].keys() == en[key].keys(), key
+        if isinstance(zh[key], (list, tuple)):
+            assert len(zh[key]) == len(en[key]), key
+
+
+def test_templates_never_switch_escaping_off():
+    for path in TEMPLATES.glob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        assert "|safe" not in text.replace(" ", ""), path.name
+        assert "autoescape" not in text, path.name
+
+
+def test_a_missing_message_is_an_error_not_a_blank():
+    from gongkai.render import templating
+    from jinja2 import UndefinedError
+
+    template = templating.environment().from_string("{{ msg.no_such_message }}")
+    with pytest.raises(UndefinedError, match="no_such_message"):
+        template.render(msg=templating._Messages(messages.EN))
+
+
+@pytest.fixture
+def tiny_model(tmp_path):
+    """The tiny fixture with hostile text in every metadata field a page shows."""
+    repo = tmp_path / "repo"
+    (repo / "datasets").mkdir(parents=True)
+    shutil.copy(ROOT / "gongkai.yml", repo / "gongkai.yml")
+    shutil.copytree(PACKAGES / "tiny", repo / "datasets" / "tiny")
+    path = repo / "datasets/tiny/datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    desc["title"] = "标题" + HOSTILE
+    desc["description"] = "说明" + HOSTILE
+    desc["keywords"] = [HOSTILE]
+    desc["sources"][0]["title"] = HOSTILE
+    desc["sources"][0]["citation"] = HOSTILE
+    desc["contributors"][0]["title"] = HOSTILE
+    field = desc["resources"][0]["schema"]["fields"][0]
+    field["title"], field["description"], field["title_en"] = HOSTILE, HOSTILE, "Item " + HOSTILE
+    desc["title_en"] = "Tiny " + HOSTILE
+    path.write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    settings = load_settings(repo)
+    (ds,) = discover(settings.datasets_dir)
+    entry = export_entry(ds, settings, tmp_path / "out")
+    quality = quality_model([], 0, "2026-12-02")
+    return dataset_model(entry, settings), PageExtras(quality, []), entry, settings
+
+
+def _html_parts(page: str) -> str:
+    """The page without its front matter (JSON, checked by test_security_pages) and its code blocks."""
+    body = page.split("\n---\n", 1)[1]
+    return re.sub(r"<pre>.*?</pre>", "", body, flags=re.S)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hostile_metadata_reaches_the_page_escaped(tiny_model, lang):
+    model, extras, _, _ = tiny_model
+    page = _html_parts(render_dataset(model, extras, lang))
+    assert "<script" not in page and "</title>" not in page
+    assert "{{" not in page and "{:" not in page  # braces are entities: no Jinja, no attribute list
+    # In Markdown (headings; raw HTML blocks are not Markdown) a link in a title stays text
+    markdown_lines = [line for line in page.splitlines() if line.startswith("#")]
+    assert markdown_lines and not any("](javascript" in line for line in markdown_lines)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "\u2028" in page  # the separator is kept (the hook holds it across the i18n plugin)
+
+
+def test_one_template_set_makes_both_languages(tiny_model):
+    model, extras, _, _ = tiny_model
+    zh, en = render_dataset(model, extras, "zh"), render_dataset(model, extras, "en")
+    headings = lambda page: re.findall(r"^##+ ", page, flags=re.M)  # noqa: E731
+    assert headings(zh) == headings(en)  # the same sections, in the same order
+    assert "## 数据字典" in zh and "## Data dictionary" in en
+    assert "# Tiny " in en and "# 标题" in zh  # the English title where the descriptor gives one
+    assert "Item &lt;/title&gt;" in en  # the field's English title
+    assert 'href="../../../datasets/tiny/items.csv"' in en  # files are published once, beside the Chinese page
+    assert 'href="items.csv"' in zh
+
+
+def test_home_and_catalog_in_both_languages(tiny_model):
+    _, _, entry, settings = tiny_model
+    summaries = [entry.summary()]
+    assert "个数据集" in render_home(summaries, settings, None, "zh")
+    en_home = render_home(summaries, settings, None, "en")
+    assert "Recently updated" in en_home and "# Tiny " in en_home or "[Tiny " in en_home
+    en_catalog = render_catalog(summaries, "en")
+    assert 'data-count-all="{n} datasets"'.replace("{", "&#123;").replace("}", "&#125;") in en_catalog
+    assert "<script" not in en_catalog
+
+
+def test_fill_escapes_values_and_words_apart():
+    # a value with braces and markup cannot become a slot or a tag
+    out = render("index.md.j2", kind="topics", items=[(type("T", (), {"name": "{n}<b>", "slug": "a b"})(), 3)])
+    assert "&#123;n&#125;&lt;b&gt;" in out.replace("\\", "") and "(a%20b/index.md)" in out
