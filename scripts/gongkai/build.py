@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .catalogs.catalog import Entry, Summary
 from .catalogs.catalogfile import catalog_json, schema_bytes
 from .catalogs.datajson import contacts_missing, data_json
 from .catalogs.dcat import catalog_jsonld
@@ -49,6 +48,7 @@ from .publish.verify import verify_site
 from .publish.withdrawals import notice_page, read_withdrawals
 from .read.load import Dataset, discover
 from .read.tables import read_tables
+from .render.catalog import Entry, Summary
 from .render.quality import assess, overall
 from .render.render import Dashboard, PageExtras, dataset_model, quality_model, render_dataset, render_quality_page, render_site, versions_model
 from .validate.validator import finish_report, validate_dataset

@@ -10,19 +10,10 @@ import json
 from pathlib import Path
 
 from ..core.config import Settings
-from .catalog import Summary, by_modified
+from ..export.downloads import MEDIA_TYPES
+from ..render.catalog import Summary, by_modified
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "catalog.schema.json"
-MEDIA_TYPES = {
-    "csv": "text/csv",
-    "csv-bom": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-    "datapackage": "application/json",
-    "zip": "application/zip",
-    "chart": "image/svg+xml",
-}
-DATA_KINDS = ("csv", "csv-bom", "xlsx", "json", "datapackage", "zip")  # distributions of the data (not its charts)
 COPIED = (
     "id",
     "name",

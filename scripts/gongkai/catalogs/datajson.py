@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 
 from ..core.config import Settings
-from .catalog import Summary, by_modified
-from .catalogfile import DATA_KINDS, MEDIA_TYPES
+from ..export.downloads import DATA_KINDS, MEDIA_TYPES
+from ..render.catalog import Summary, by_modified
 
 CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"
 ACCESS_LEVELS = {"无条件开放": "public", "有条件开放": "restricted public"}

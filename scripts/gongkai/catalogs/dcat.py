@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 
 from ..core.config import Settings
-from .catalog import Summary, by_modified
-from .catalogfile import DATA_KINDS, MEDIA_TYPES
+from ..export.downloads import DATA_KINDS, MEDIA_TYPES
+from ..render.catalog import Summary, by_modified
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",

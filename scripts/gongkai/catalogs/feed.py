@@ -8,8 +8,8 @@ templates/feed.xml.j2, every value escaped for XML (templating.render_xml).
 from __future__ import annotations
 
 from ..core.config import Settings
+from ..render.catalog import Summary, by_modified
 from ..render.templating import render_xml
-from .catalog import Summary, by_modified
 
 CHINA = "+08:00"
 

@@ -24,6 +24,17 @@ from ..read.tables import Table
 from .charts import draw_charts, svg_size
 from .xlsx import write_xlsx, xlsx_obstacle
 
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "csv-bom": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "datapackage": "application/json",
+    "zip": "application/zip",
+    "chart": "image/svg+xml",
+}
+DATA_KINDS = ("csv", "csv-bom", "xlsx", "json", "datapackage", "zip")  # distributions of the data (not its charts)
+
 
 @dataclass(frozen=True)
 class Download:

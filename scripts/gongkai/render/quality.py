@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..catalogs.catalog import Summary
 from ..core.config import Settings
+from .catalog import Summary
 
 # Licences that meet the Open Definition (opendefinition.org/licenses), by SPDX identifier.
 OPEN_LICENCES = {"CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "ODC-By-1.0", "ODbL-1.0", "PDDL-1.0", "CC-BY-3.0", "CC-BY-SA-3.0", "OGL-UK-3.0"}

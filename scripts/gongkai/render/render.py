@@ -16,13 +16,13 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 
-from ..catalogs.catalog import Entry, Summary, by_modified, used_publishers, used_topics, with_publisher, with_topic
-from ..catalogs.structured import dataset_jsonld
 from ..core.config import Settings
 from ..read.columnprofile import DISTINCT_LIMIT
 from ..read.fields import constraints_text, unit_of
+from .catalog import Entry, Summary, by_modified, used_publishers, used_topics, with_publisher, with_topic
 from .markup import front_matter, rich_text
 from .messages import LANGUAGES
+from .structured import dataset_jsonld
 from .templating import render
 
 # Sections the same on every dataset page (downloads, preview rows, snippets, licence, changelog,

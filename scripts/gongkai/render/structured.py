@@ -6,8 +6,8 @@ Pure: built from the entry's metadata and downloads; the theme puts it in the pa
 from __future__ import annotations
 
 from ..core.config import Settings
+from ..export.downloads import DATA_KINDS, MEDIA_TYPES
 from .catalog import Entry
-from .catalogfile import DATA_KINDS, MEDIA_TYPES
 
 
 def dataset_jsonld(e: Entry, settings: Settings) -> dict:
