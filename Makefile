@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install site serve test test-bench validate lint bench browser clean
+.PHONY: install site serve test test-bench site-diff validate lint bench browser clean docs-codes
 
 # Create the virtual environment and install gongkai with its test tools.
 $(STAMP): pyproject.toml
@@ -24,6 +24,10 @@ serve: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/gongkai validate
 
+# The maintainer's guide's table of problem codes, written from scripts/gongkai/problemcodes.py.
+docs-codes: $(STAMP)
+	$(BIN)/python -m gongkai.problemcodes --write docs/guide/maintainers.md
+
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
@@ -34,6 +38,11 @@ test-bench: $(STAMP)
 # The benchmark: synthetic inputs in a temporary folder; ARGS=--quick for a small run.
 bench: test-bench
 	$(BIN)/python benchmarks/run.py $(ARGS)
+
+# The site of REF and of the working tree, each built fresh in a git worktree, compared byte for byte.
+REF ?= main~1
+site-diff: $(STAMP)
+	$(BIN)/python tools/sitediff.py $(REF)
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
