@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install site serve test test-bench site-diff validate lint bench browser clean docs-codes
+.PHONY: install site serve test test-bench validate lint bench browser clean docs-codes
 
 # Create the virtual environment and install gongkai with its test tools.
 $(STAMP): pyproject.toml
@@ -38,11 +38,6 @@ test-bench: $(STAMP)
 # The benchmark: synthetic inputs in a temporary folder; ARGS=--quick for a small run.
 bench: test-bench
 	$(BIN)/python benchmarks/run.py $(ARGS)
-
-# The site of REF and of the working tree, each built fresh in a git worktree, compared byte for byte.
-REF ?= main~1
-site-diff: $(STAMP)
-	$(BIN)/python tools/sitediff.py $(REF)
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
