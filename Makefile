@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install site serve test test-bench validate lint bench browser clean
+.PHONY: install site serve test test-bench validate lint bench browser clean docs-codes
 
 # Create the virtual environment and install gongkai with its test tools.
 $(STAMP): pyproject.toml
@@ -23,6 +23,10 @@ serve: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/gongkai validate
+
+# The maintainer's guide's table of problem codes, written from scripts/gongkai/problemcodes.py.
+docs-codes: $(STAMP)
+	$(BIN)/python -m gongkai.problemcodes --write docs/guide/maintainers.md
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import subprocess
 import sys
@@ -44,8 +46,27 @@ def repo_factory(tmp_path):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """The real catalog built once, end to end, in a temporary copy of the repository."""
-    tmp = tmp_path_factory.mktemp("site")
+    """The real catalog built once, end to end, in a temporary copy of the repository; tests
+    only read it (one that builds again builds a copy). Under pytest-xdist the workers share
+    one build: the first to get the lock builds, the others wait and read its result."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _build_real_site(tmp_path_factory.mktemp("site"))
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own
+    with open(shared / "built_site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done, failed = shared / "built_site.done", shared / "built_site.failed"
+        if not done.exists() and not failed.exists():
+            try:
+                repo = _build_real_site(shared / "built_site")
+                done.write_text(str(repo), encoding="utf-8")
+            except AssertionError as exc:
+                failed.write_text(str(exc), encoding="utf-8")
+        if failed.exists():
+            pytest.fail(f"the real site did not build: {failed.read_text(encoding='utf-8')}")
+        return Path(done.read_text(encoding="utf-8"))
+
+
+def _build_real_site(tmp: Path) -> Path:
     repo = make_repo(tmp, real=sorted(p.name for p in (ROOT / "datasets").iterdir() if p.is_dir()))
     result = gongkai("build", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr

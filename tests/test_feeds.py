@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 
 from conftest import FIXTURES, ROOT, gongkai
@@ -136,9 +137,11 @@ def test_data_json_is_dcat_us_with_every_field_a_harvester_requires(repo_factory
     assert "/data.json" in json.loads((site / "urls.json").read_text(encoding="utf-8"))["paths"]
 
 
-def test_without_a_contact_e_mail_data_json_is_left_out_and_the_build_says_why(built_site):
+def test_without_a_contact_e_mail_data_json_is_left_out_and_the_build_says_why(built_site, tmp_path):
     # DCAT-US requires contactPoint.hasEmail; the seed maintainers give an issues page instead.
     assert not (built_site / "site" / "data.json").exists()
-    result = gongkai("build", cwd=built_site)
+    again = tmp_path / "repo"
+    shutil.copytree(built_site, again, symlinks=True)  # with its cache: other tests read built_site while this builds
+    result = gongkai("build", cwd=again)
     assert result.returncode == 0
     assert "data.json (DCAT-US) is not published: no contact e-mail for administrative-divisions, decision-openness" in result.stdout + result.stderr

@@ -204,7 +204,7 @@ RESERVED_PATHS = [
 
 @pytest.mark.parametrize("path", GOOD_PATHS)
 def test_the_resolver_accepts_plain_site_paths(path):
-    assert resolve(path, code="c", file="f.yml") == (path, None)
+    assert resolve(path, code="invalid-redirects", file="redirects.yml") == (path, None)
 
 
 @pytest.mark.parametrize(("raw", "why"), BAD_PATHS, ids=[repr(r)[:30] for r, _ in BAD_PATHS])
@@ -217,8 +217,8 @@ def test_the_resolver_refuses_paths_that_leave_the_site_or_read_two_ways(raw, wh
 @pytest.mark.parametrize("path", RESERVED_PATHS)
 def test_the_resolver_refuses_the_sites_own_routes_unless_only_pointed_at(path):
     assert refusal(path) is None and reserved(path)
-    assert resolve(path, code="c", file="f.yml")[0] is None
-    assert resolve(path, code="c", file="f.yml", owned=False) == (path, None)  # a target is read, never written
+    assert resolve(path, code="invalid-redirects", file="redirects.yml")[0] is None
+    assert resolve(path, code="invalid-redirects", file="redirects.yml", owned=False) == (path, None)  # a target is read, never written
 
 
 @pytest.mark.parametrize("redirects", [{"/a b": "/c"}, {"/a": "/c\n/* https://evil.example/ 301!"}, {"/../x.csv": CSV}])

@@ -72,13 +72,22 @@ class Generated:
 
 @dataclass
 class Processed:
-    """One dataset after validation and export, with its page model (or only validation, if it failed)."""
+    """One dataset that passed validation, exported, with its page model."""
 
-    problems: list[Problem]
-    summary: Summary | None
-    model: dict | None  # render.dataset_model: what its page shows
+    problems: list[Problem]  # warnings only
+    summary: Summary
+    model: dict  # render.dataset_model: what its page shows
     files: dict[str, Path]  # site path -> exported file, in build/cache
     digests: dict[str, str] = field(default_factory=dict)  # site path -> SHA-256 of each file
+
+
+@dataclass
+class Failed:
+    """One dataset that failed validation: its problems, nothing exported."""
+
+    problems: list[Problem]
+    files: dict[str, Path] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 def build(
@@ -104,16 +113,17 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     # (starting the pool costs more than reading a thousand cache records).
     keys = [cache.dataset_key(ds, settings_bytes) for ds in datasets]
     cached = [from_cache(ds, settings, key) for ds, key in zip(datasets, keys, strict=True)]
-    todo = [(ds, key) for ds, key, hit in zip(datasets, keys, cached, strict=True) if not isinstance(hit, Processed)]
+    todo = [(ds, key) for ds, key, hit in zip(datasets, keys, cached, strict=True) if not isinstance(hit, Processed | Failed)]
     with timed(len(todo)) as processing:  # the per-dataset stage: on every core
         fresh = iter(run_each(_process_keyed, todo, settings, stage="datasets", progress=progress))
-    results = [hit if isinstance(hit, Processed) else next(fresh) for hit in cached]
+    outcomes = [hit if isinstance(hit, Processed | Failed) else next(fresh) for hit in cached]
     report = Report(datasets=[ds.name for ds in datasets])
     report.extend([hit for hit in cached if isinstance(hit, Problem)])  # damaged cache entries, dropped and rebuilt
-    for result in results:
-        report.extend(result.problems)
+    for outcome in outcomes:
+        report.extend(outcome.problems)
     report = finish_report(report, datasets, settings)
-    if not report.valid:
+    results = [r for r in outcomes if isinstance(r, Processed)]
+    if not report.valid or len(results) < len(outcomes):
         raise InvalidData(report)
     summaries = [r.summary for r in results]
     withdrawn, problems = read_withdrawals(root, {ds.name for ds in datasets}, limits=settings.limits)
@@ -171,7 +181,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
 
 def _versions(root: Path, datasets: list[Dataset], report: Report, available: bool) -> tuple[dict[str, list[Version]], dict[str, bytes]]:
     """Each dataset's versions from git history, and the files of every version (history.py)."""
-    versions, files = {}, {}
+    versions: dict[str, list[Version]] = {}
+    files: dict[str, bytes] = {}
     for ds in datasets:
         found, problems = read_history(root, ds, available)
         report.extend(problems)
@@ -204,7 +215,7 @@ def _check_urls(
     return published, redirects
 
 
-def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | Problem | None:
+def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | Failed | Problem | None:
     """The dataset as the last build left it, when nothing it depends on (its key) has changed;
     a warning when its entry was found damaged (cache.read dropped it: the dataset is rebuilt)."""
     hit = cache.read(settings.root, ds.name, key)
@@ -214,28 +225,32 @@ def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | Problem
     if hit.entry is None:
         return None
     record, files = hit.entry, hit.files
-    summary = Summary.from_dict(record["summary"]) if record["summary"] else None
-    return Processed([Problem(**p) for p in record["problems"]], summary, record["model"], files, cache.digests(record))
+    problems = [Problem(**p) for p in record["problems"]]
+    if record["summary"] is None:
+        return Failed(problems, files, cache.digests(record))
+    return Processed(problems, Summary.from_dict(record["summary"]), record["model"], files, cache.digests(record))
 
 
-def _process_keyed(job: tuple[Dataset, str], settings: Settings) -> Processed:
+def _process_keyed(job: tuple[Dataset, str], settings: Settings) -> Processed | Failed:
     ds, key = job
     return process_dataset(ds, settings, key)
 
 
-def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed:
+def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Failed:
     """Validate, export and render one dataset that the cache does not hold (from_cache),
     and cache the result under key, its cache.dataset_key."""
     problems = validate_dataset(ds, settings)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
+    result: Processed | Failed
     if any(p.is_error for p in problems):
-        result = Processed(problems, None, None, {})
+        result = Failed(problems)
     else:
         with naming_failures(folder):
             entry = export_entry(ds, settings, folder)
         problems += entry.exported.problems  # a chart that could not be drawn or published (charts.py), cached with the rest
         files = dict(entry.exported.files)
-        current, broken = version_files(settings.root, ds, Version(ds.descriptor["version"], None, ds.descriptor["modified"]))
+        meta = entry.meta
+        current, broken = version_files(settings.root, ds, Version(meta["version"], None, meta["modified"]))
         for rel, data in current.items():  # the working tree's version: cached with the rest
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
             with naming_failures(folder / rel):
@@ -244,8 +259,8 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed:
         result = Processed(problems + broken, entry.summary(), dataset_model(entry, settings), files)
     record = {
         "problems": [p.to_dict() for p in problems],
-        "summary": result.summary.to_dict() if result.summary else None,
-        "model": result.model,
+        "summary": result.summary.to_dict() if isinstance(result, Processed) else None,
+        "model": result.model if isinstance(result, Processed) else None,
     }
     result.digests = cache.write(settings.root, ds.name, key, record, result.files)
     return result
@@ -329,7 +344,7 @@ def _dashboard(root: Path, settings: Settings, results: list[Processed]) -> tupl
     """The home page's headline figures and charts named in gongkai.yml, read from the datasets.
     One that names nothing published is left out with a warning (a fork that has not yet
     chosen its own still builds)."""
-    by_name = {r.summary.name: r for r in results if r.summary}
+    by_name = {r.summary.name: r for r in results}
     board = Dashboard()
     problems = []
 
@@ -349,7 +364,7 @@ def _dashboard(root: Path, settings: Settings, results: list[Processed]) -> tupl
             skip(f"home.headline names {settings.home_headline}, which is not a published dataset's resource")
         elif missing:
             skip(f"home.headline {settings.home_headline} has no column {', '.join(sorted(missing))}")
-        else:
+        elif found is not None:
             source = (found.summary.meta.get("sources") or [{}])[0]
             board.dataset, board.title, board.figures = name, found.summary.title, rows
             board.source = "，".join(str(source[k]) for k in ("title", "date") if source.get(k))
@@ -357,7 +372,7 @@ def _dashboard(root: Path, settings: Settings, results: list[Processed]) -> tupl
         name, _, view_name = chart.partition("/")
         found = by_name.get(name)
         view = next((v for v in found.summary.meta.get("views", []) if v["name"] == view_name), None) if found else None
-        if view is None:
+        if view is None or found is None:
             skip(f"home.charts names {chart}, which is not a view of a published dataset")
             continue
         board.charts.append((name, view, svg_size(found.files[f"datasets/{name}/{view_name}.svg"].read_bytes())))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .problemcodes import SEVERITIES, refusal
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,6 +23,12 @@ class Problem:
     field: str | None = None
     dataset: str | None = None
     severity: str = "error"  # "warning": shown, counted, but does not stop the build
+
+    def __post_init__(self) -> None:
+        # A code the registry lacks has no entry in the maintainer's guide: a bug, so it fails loudly.
+        allowed = SEVERITIES.get(self.code)
+        if allowed is None or self.severity not in allowed:
+            raise ValueError(f"{self.file}: {refusal(self.code, self.severity)}")
 
     @property
     def is_error(self) -> bool:

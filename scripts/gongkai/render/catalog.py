@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from ..core.config import Settings
 from ..export.downloads import Download, Exported
@@ -11,21 +13,16 @@ from ..read.load import Dataset
 from ..read.tables import Table
 
 
-@dataclass
-class Entry:
-    dataset: Dataset
-    tables: list[Table]
-    exported: Exported
-    readme: str
-    changelog: str
+class Described:
+    """What a dataset's metadata say of it, for every kind of dataset object (Entry, Summary)."""
 
-    @property
-    def name(self) -> str:
-        return self.dataset.name
+    if TYPE_CHECKING:  # stored by Summary, read from the dataset by Entry
 
-    @property
-    def meta(self) -> dict:
-        return self.dataset.descriptor
+        @property
+        def name(self) -> str: ...
+
+        @property
+        def meta(self) -> dict: ...
 
     @property
     def title(self) -> str:
@@ -42,6 +39,26 @@ class Entry:
     @property
     def modified(self) -> str:
         return self.meta["modified"]
+
+
+@dataclass
+class Entry(Described):
+    """A dataset with its tables read and its files exported: what its page model is made from."""
+
+    dataset: Dataset
+    tables: list[Table]
+    exported: Exported
+    readme: str
+    changelog: str
+
+    @property
+    def name(self) -> str:
+        return self.dataset.name
+
+    @property
+    def meta(self) -> dict:
+        assert self.dataset.descriptor is not None  # an entry is made from a dataset that was read
+        return self.dataset.descriptor
 
     @property
     def rows(self) -> int:
@@ -61,7 +78,7 @@ class Entry:
 
 
 @dataclass
-class Summary:
+class Summary(Described):
     """What the catalog pages need of a dataset: its metadata, row count and downloads.
 
     Small and JSON-friendly, so an unchanged dataset comes from the cache without its tables.
@@ -73,11 +90,6 @@ class Summary:
     downloads: list[Download]
     cells: int = 0  # data cells (rows × fields), for the quality panel
     empty: int = 0  # of which missing values
-
-    title = Entry.title
-    publisher = Entry.publisher
-    topics = Entry.topics
-    modified = Entry.modified
 
     @property
     def formats(self) -> list[str]:
@@ -106,22 +118,25 @@ class Summary:
         )
 
 
-def by_modified(entries: list[Entry]) -> list[Entry]:
+D = TypeVar("D", bound=Described)
+
+
+def by_modified(entries: Sequence[D]) -> list[D]:
     """Newest first; ties by name so the order is stable."""
     return sorted(sorted(entries, key=lambda e: e.name), key=lambda e: e.modified, reverse=True)
 
 
-def with_topic(entries: list[Entry], topic: str) -> list[Entry]:
+def with_topic(entries: Sequence[D], topic: str) -> list[D]:
     return [e for e in entries if topic in e.topics]
 
 
-def with_publisher(entries: list[Entry], publisher: str) -> list[Entry]:
+def with_publisher(entries: Sequence[D], publisher: str) -> list[D]:
     return [e for e in entries if e.publisher == publisher]
 
 
-def used_topics(entries: list[Entry], settings: Settings):
+def used_topics(entries: Sequence[Described], settings: Settings):
     return [t for t in settings.topics if with_topic(entries, t.name)]
 
 
-def used_publishers(entries: list[Entry], settings: Settings):
+def used_publishers(entries: Sequence[Described], settings: Settings):
     return [p for p in settings.publishers if with_publisher(entries, p.name)]

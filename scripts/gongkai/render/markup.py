@@ -82,31 +82,19 @@ def rich_text(source: str) -> str:
     return clean.replace("{", "&#123;").replace("}", "&#125;")
 
 
-def html_table(header: list[str], rows: list[list[str]], *, attrs: str = "") -> str:
-    """A raw HTML table block; `header` and `rows` hold already-escaped HTML."""
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    extra = f" {attrs}" if attrs else ""
-    # tabindex: a wide table scrolls inside its box, and keyboard users must be able to scroll it too
-    return f'<div class="gk-table" tabindex="0"{extra}>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
-
-
-def facts_table(rows: list[tuple[str, str]]) -> str:
-    """A two-column table of labels and values (already-escaped HTML), left out of the search index."""
-    body = "\n".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<div class="gk-table gk-meta" tabindex="0" data-search-exclude>\n<table>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>'
-
-
 def md_table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table; cells hold Markdown that is already escaped."""
+    """A Markdown table for the gate's pull-request comment (GitHub Markdown, not the site); cells are escaped Markdown."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def human_size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"
+    if n < 1024:
+        return f"{n} B"
+    size = float(n)
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            break
+    return f"{size:.1f} {unit}"
