@@ -24,9 +24,9 @@ serve: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/gongkai validate
 
-# The maintainer's guide's table of problem codes, written from scripts/gongkai/problemcodes.py.
+# The maintainer's guide's table of problem codes, written from scripts/gongkai/core/problemcodes.py.
 docs-codes: $(STAMP)
-	$(BIN)/python -m gongkai.problemcodes --write docs/guide/maintainers.md
+	$(BIN)/python -m gongkai.core.problemcodes --write docs/guide/maintainers.md
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest

@@ -9,18 +9,18 @@ import re
 import markdown
 import pytest
 from conftest import ROOT
-from gongkai import problemcodes
-from gongkai.config import load_settings
-from gongkai.load import discover
-from gongkai.problemcodes import CODES, EITHER, ERROR, WARNING
-from gongkai.problems import Problem
-from gongkai.validate import validate
+from gongkai.core import problemcodes
+from gongkai.core.config import load_settings
+from gongkai.core.problemcodes import CODES, EITHER, ERROR, WARNING
+from gongkai.core.problems import Problem
+from gongkai.read.load import discover
+from gongkai.validate.validator import validate
 
 PACKAGE = ROOT / "scripts" / "gongkai"
 GUIDE = ROOT / problemcodes.GUIDE
 KEBAB = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
-# Modules outside checks/ that hand codes to the checks: the JSON scanner and the descriptor reader.
-READERS = {"jsonlines.py", "load.py"}
+# Modules outside validate/ that hand codes to the checks: the JSON scanner and the descriptor reader.
+READERS = {"core/jsonlines.py", "read/load.py"}
 # Kebab-case strings in those modules that are not problem codes: an encoding and git's subcommands.
 NOT_CODES = {"utf-8", "ls-files", "ls-tree", "rev-parse"}
 # Callables whose first argument is a problem code: Problem itself and the helpers that build one.
@@ -39,7 +39,7 @@ def _problem_modules() -> dict[str, ast.Module]:
             isinstance(node, ast.ImportFrom) and any(alias.name == "Problem" for alias in node.names)
             for node in ast.walk(tree)
         )
-        if imports_problem or name.startswith("checks/") or name in READERS:
+        if imports_problem or name.startswith("validate/") or name in READERS:
             found[name] = tree
     return found
 
@@ -75,7 +75,7 @@ def _made(tree: ast.Module) -> list[tuple[str, str | None, int]]:
 
 
 def frictionless_types() -> set[str]:
-    """The error types frictionless can hand checks/table.py, which passes each through as a code:
+    """The error types frictionless can hand validate/table.py, which passes each through as a code:
     what its baseline check (the only one we run) reports about rows, cells, labels and file
     counts, and what its package, resource, schema and dialect readers raise (with their
     subclasses: a field, a source, a scheme, a format, an encoding, a compression, a control)."""

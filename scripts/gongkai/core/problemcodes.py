@@ -22,7 +22,7 @@ WARNING = frozenset({"warning"})  # shown and counted, does not stop the build
 EITHER = ERROR | WARNING  # one code, two weights: e.g. an invisible character in a key, or in other text
 
 GUIDE = "docs/guide/maintainers.md"
-START = "<!-- problem-codes:start (written by make docs-codes from scripts/gongkai/problemcodes.py: edit it there) -->"
+START = "<!-- problem-codes:start (written by make docs-codes from scripts/gongkai/core/problemcodes.py: edit it there) -->"
 END = "<!-- problem-codes:end -->"
 
 
@@ -482,7 +482,7 @@ def refusal(code: str, severity: str) -> str | None:
     """Why a problem with this code and severity cannot be made, or None when the registry allows it."""
     allowed = SEVERITIES.get(code)
     if allowed is None:
-        return f"problem code {code!r} is not registered: add it to gongkai/problemcodes.py and run make docs-codes"
+        return f"problem code {code!r} is not registered: add it to gongkai/core/problemcodes.py and run make docs-codes"
     if severity not in allowed:
         return f"problem code {code!r} may not be {severity!r} (the registry allows {', '.join(sorted(allowed))})"
     return None
@@ -522,7 +522,7 @@ def with_table(page: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m gongkai.problemcodes", description="Write or check the guide's table of problem codes."
+        prog="python -m gongkai.core.problemcodes", description="Write or check the guide's table of problem codes."
     )
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", metavar="GUIDE", type=Path, help="regenerate the table in this file")
