@@ -178,6 +178,17 @@ def test_a_valid_update_passes_and_the_report_lists_the_exact_rows_changed(publi
     assert "按主键 column_1 比较：新增 1 行，删除 0 行，修改 1 行。" in report
 
 
+def test_update_of_a_descriptor_that_does_not_load_says_so_in_one_line(published, tmp_path):
+    # it was a traceback: the snapshot before the update held no descriptor
+    (published / "datasets/street-services/datapackage.json").write_text("{", encoding="utf-8")
+    new = tmp_path / "new.csv"
+    new.write_text(GBK_CSV, encoding="utf-8")
+    update = gongkai("update", "street-services", "--from", str(new), cwd=published)
+    assert update.returncode == 2, update.stderr
+    assert "Traceback" not in update.stderr
+    assert "datasets/street-services/datapackage.json cannot be read (not valid JSON" in update.stderr
+
+
 def test_without_a_primary_key_rows_are_compared_whole(published):
     path = published / "datasets/street-services/datapackage.json"
     d = json.loads(path.read_text(encoding="utf-8"))

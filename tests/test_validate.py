@@ -96,6 +96,18 @@ def test_a_symlink_is_rejected_and_never_read(repo_factory, tmp_path):
     assert "SECRET" not in " ".join(str(p) for p in report.problems)
 
 
+def test_a_symlinked_descriptor_is_rejected_without_a_crash(repo_factory, tmp_path):
+    # load never reads a linked datapackage.json, so the folder check met a None descriptor
+    repo = repo_factory(["tiny"])
+    desc = repo / "datasets/tiny/datapackage.json"
+    outside = tmp_path / "outside.json"
+    outside.write_bytes(desc.read_bytes())
+    desc.unlink()
+    desc.symlink_to(outside)
+    problems = run(repo).flatten(["file", "code"])
+    assert ["datasets/tiny/datapackage.json", "symlink"] in problems  # the data file is then unexpected: no resource was read
+
+
 def test_a_remote_path_is_rejected_before_anything_reads_it(repo_factory):
     repo = repo_factory(["tiny"])
     desc = repo / "datasets/tiny/datapackage.json"

@@ -126,7 +126,10 @@ def _update(args, root: Path) -> int:
     settings = load_settings(root)
     if not (settings.datasets_dir / args.name / "datapackage.json").is_file():
         raise UsageError(f"no dataset {args.name!r} under datasets/")
-    before = snapshot_here(discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting)[0])
+    current = discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting)[0]
+    if current.descriptor is None:  # nothing to keep the metadata from, nor to compare with
+        raise UsageError(f"{current.file('datapackage.json')} cannot be read ({current.json_error}): fix it first (`gongkai validate {args.name}` says where)")
+    before = snapshot_here(current)
     made = update_dataset(settings, args.name, Path(args.source).resolve(), args.resource)
     for note in made.notes:
         print(f"gongkai: {note}", file=sys.stderr)
@@ -138,7 +141,7 @@ def _update(args, root: Path) -> int:
         for key, cells in table.changed[:20]:
             for name, (old, new) in cells.items():
                 print(f"  {table.resource} {', '.join(f'{k}={v}' for k, v in key.items())}: {name}: {old!r} → {new!r}")
-    if diff.needed:
+    if diff.needed and diff.old is not None:  # only a dataset that had a version needs a bump
         old = diff.old.version
         print(
             f"gongkai: this needs a {LEVELS[diff.needed]} version bump: set version to {next_version(old, diff.needed)} and modified to today's date "

@@ -38,7 +38,10 @@ def data_json(summaries: list[Summary], settings: Settings) -> bytes:
 
 def _dataset(s: Summary, settings: Settings) -> dict:
     meta = s.meta
-    name, email = _contact(s, settings)
+    contact = _contact(s, settings)
+    if contact is None:  # the build asks contacts_missing() first and writes no data.json then
+        raise ValueError(f"{s.name} has no contact point: call data_json only when contacts_missing() is empty")
+    name, email = contact
     access = ACCESS_LEVELS.get(meta["open_type"], "restricted public")
     frequency = next((f.iso8601 for f in settings.update_frequencies if f.name == meta.get("update_frequency")), None)
     licence = next((lic["path"] for lic in meta["licenses"] if lic.get("path")), None)

@@ -132,7 +132,7 @@ def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str]]
             return found  # unterminated: the parser says so
         elif token[0] == '"':
             is_key = top is not None and top[0] == "{" and top[2]
-            if is_key:
+            if top is not None and is_key:
                 top[1], top[2] = token, False
             if _SURROGATE_ESCAPE.search(token) and _SURROGATE.search(json.loads(token)):
                 what = "key" if is_key else "text"

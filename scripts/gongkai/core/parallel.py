@@ -14,7 +14,7 @@ from dataclasses import dataclass
 try:
     import resource
 except ImportError:  # Windows has no getrusage: only this process's CPU is counted there
-    resource = None
+    resource = None  # type: ignore[assignment]  # typeshed has the module on every platform; _cpu() checks for None
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 

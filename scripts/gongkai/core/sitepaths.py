@@ -54,9 +54,11 @@ def resolve(
     the caller: the file's own problem code). owned: the build writes at this path, so it may
     not be a reserved route; False for a path that is only pointed at (a redirect's target,
     which must already be published)."""
-    why = refusal(raw) or (reserved(raw) if owned else None)  # refusal() passed: raw is a str
-    if why is None:
-        return raw, None
+    why = refusal(raw)
+    if why is None and isinstance(raw, str):  # refusal() passes strings only
+        why = reserved(raw) if owned else None
+        if why is None:
+            return raw, None
     return None, Problem(code, f"{what} {_shown(raw)}: {why}", file, line=line, field=field)
 
 

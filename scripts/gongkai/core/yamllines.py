@@ -19,7 +19,7 @@ def value_lines(text: str) -> dict[str, int]:
     if root is None:
         return lines
     lines[""] = root.start_mark.line + 1
-    todo = [(root, ())]
+    todo: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
     while todo:
         node, path = todo.pop()
         if isinstance(node, yaml.MappingNode):

@@ -15,7 +15,7 @@ import sys
 try:
     import resource
 except ImportError:  # Windows: the parent's time limit is the only bound there
-    resource = None
+    resource = None  # type: ignore[assignment]  # typeshed has the module on every platform; limit() checks for None
 
 
 def limit(megabytes: int, seconds: int) -> None:

@@ -63,7 +63,7 @@ def draw_charts(ds: Dataset, tables: list[Table], limits: Limits | None = None) 
     """Every view of the dataset as SVG bytes (view name -> SVG), and a problem for each view
     that could not be drawn, or whose drawing may not be published. limits defaults to
     gongkai.yml's defaults (config.Limits)."""
-    views = ds.descriptor.get("views") or []
+    views = ds.loaded.get("views") or []
     if not views:
         return {}, []
     seconds = limits.view_seconds if limits else Limits.view_seconds
@@ -90,10 +90,11 @@ def draw_charts(ds: Dataset, tables: list[Table], limits: Limits | None = None) 
         except Undrawable as exc:
             problems.append(Problem("chart-failed", f'chart "{view["name"]}": {exc}', ds.file(table.path), field=exc.field, dataset=ds.name))
     svgs: dict[str, bytes] = {}
-    for (i, _job), (svg, why) in zip(jobs, _draw([job for _, job in jobs], seconds, megabytes), strict=True):
-        if svg is None:
-            problems.append(problem("chart-failed", i, why))
+    for (i, _job), outcome in zip(jobs, _draw([job for _, job in jobs], seconds, megabytes), strict=True):
+        if outcome[0] is None:
+            problems.append(problem("chart-failed", i, outcome[1]))
             continue
+        svg = outcome[0]
         unsafe = svg_problems(svg)
         size = _dimensions(svg)
         if unsafe:
@@ -115,13 +116,16 @@ def chart_job(view: dict, values: list[dict]) -> dict:
     return {"vl_spec": spec, "config": CONFIG, "format_locale": "zh-CN", "time_format_locale": "zh-CN"}
 
 
-def _draw(charts: list[dict], seconds: int, megabytes: int) -> list[tuple[bytes | None, str | None]]:
+Drawn = tuple[bytes, None] | tuple[None, str]  # (SVG, None) or (None, why)
+
+
+def _draw(charts: list[dict], seconds: int, megabytes: int) -> list[Drawn]:
     """(SVG, None) or (None, why) for each chart, in order, all within `seconds`.
 
     The charts go to one process; when it dies (out of memory, a panic) on one of them, that
     one fails and the rest go to a fresh process, so every broken view is named in one build.
     """
-    outcomes: list[tuple[bytes | None, str | None]] = []
+    outcomes: list[Drawn] = []
     deadline = time.monotonic() + seconds
     while len(outcomes) < len(charts):
         rest = charts[len(outcomes) :]
@@ -136,7 +140,7 @@ def _draw(charts: list[dict], seconds: int, megabytes: int) -> list[tuple[bytes 
     return outcomes
 
 
-def _run_child(charts: list[dict], left: float, seconds: int, megabytes: int) -> tuple[list[tuple[bytes | None, str | None]], str | None]:
+def _run_child(charts: list[dict], left: float, seconds: int, megabytes: int) -> tuple[list[Drawn], str | None]:
     """The outcomes the drawing process wrote before it ended, and why it ended early (or None)."""
     job = {"megabytes": megabytes, "seconds": math.ceil(left), "fonts": [str(d) for d in FONT_DIRS if d.is_dir()], "charts": charts}
     # ASCII JSON: a lone surrogate in a title reaches the child as an escape, and fails there
@@ -152,7 +156,7 @@ def _run_child(charts: list[dict], left: float, seconds: int, megabytes: int) ->
         proc.kill()
         out, err = proc.communicate()
         timed_out = True
-    drawn = []
+    drawn: list[Drawn] = []
     for line in out.split(b"\n")[:-1]:  # a line cut off by the kill has no newline
         try:
             result = json.loads(line)
@@ -201,7 +205,7 @@ def records(table: Table) -> list[dict]:
     """Every row as the schema types it, in values a chart can use (numbers as numbers).
     Raises Undrawable for a number no chart can draw (NaN, an infinity, beyond a double)."""
     names = [f["name"] for f in table.fields]
-    out = []
+    out: list[dict] = []
     for _raw, typed in table.chunks():
         for row in typed:
             record = len(out) + 1

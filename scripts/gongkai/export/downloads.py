@@ -69,7 +69,7 @@ def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path
         out.downloads.append(Download(f"{base}/{name}", kind, size, digest, resource))
         return result
 
-    stamp = _timestamp(ds.descriptor["modified"])
+    stamp = _timestamp(ds.loaded["modified"])
     sources = {t.path: file_digest(t.file) for t in tables}
     for table in tables:
         add(f"{table.name}.csv", "csv", lambda path, t=table: shutil.copyfile(t.file, path), table.name)
@@ -84,7 +84,7 @@ def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path
         add(f"{table.name}.json", "json", lambda path, t=table: write_json(t, path), table.name)
 
     svgs, out.problems = draw_charts(ds, tables, limits)
-    for view in ds.descriptor.get("views", []):
+    for view in ds.loaded.get("views", []):
         if view["name"] in svgs:
             svg = svgs[view["name"]]
             add(f"{view['name']}.svg", "chart", lambda path, svg=svg: path.write_bytes(svg), view["resources"][0])
@@ -106,7 +106,7 @@ def write_bom_csv(source: Path, path: Path) -> None:
 
 def published_descriptor(ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, str]], site_url: str, *, local_paths: bool) -> dict:
     """The descriptor as published: relative paths that resolve against its own URL, plus sizes and hashes."""
-    desc = copy.deepcopy(ds.descriptor)
+    desc = copy.deepcopy(ds.loaded)
     desc["homepage"] = f"{site_url}datasets/{ds.name}/"
     by_name = {t.name: t for t in tables}
     for res in desc["resources"]:

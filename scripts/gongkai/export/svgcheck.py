@@ -10,6 +10,7 @@ is refused before it can expand, and no tree is built.
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 from xml.parsers import expat
 
 SVG = "http://www.w3.org/2000/svg"
@@ -90,7 +91,7 @@ def svg_problems(data: bytes) -> list[str]:
         if stack and stack[-1] == "style":
             style.append(chars)
 
-    def doctype(*_args) -> None:
+    def doctype(*_args) -> NoReturn:
         refuse("a DOCTYPE is not allowed (it can declare entities that expand or fetch)")
         raise _Refused
 

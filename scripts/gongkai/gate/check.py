@@ -115,7 +115,7 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
     if diff.old is None:
         return []
     old, new = diff.old.version, diff.new.version
-    lines = value_lines(ds.descriptor_text)
+    lines = value_lines(ds.loaded_text)
     where = {"file": ds.file(DESCRIPTOR), "dataset": ds.name}
     step = bump_of(old, new)
     problems = []
@@ -135,7 +135,7 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
         because = "; ".join(diff.reasons(needed))
         message = f"{because}: this needs a {LEVELS[needed]} version bump ({old} → {next_version(old, needed)}) {found}; then add a CHANGELOG.md entry for it dated as modified"
         problems.append(Problem("version-bump", message.replace("  ", " "), line=line_of(lines, "/version"), field="/version", **where))
-    before, after = str(diff.old.descriptor.get("modified", "")), str(ds.descriptor.get("modified", ""))
+    before, after = str(diff.old.descriptor.get("modified", "")), str(ds.loaded.get("modified", ""))
     if after < before:
         problems.append(Problem("modified-date", f"modified went back from {before} to {after}", line=line_of(lines, "/modified"), field="/modified", **where))
     return problems

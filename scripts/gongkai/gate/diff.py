@@ -75,7 +75,7 @@ def snapshot_here(ds: Dataset) -> Snapshot:
     """The dataset as the working tree has it."""
     tables = {res["name"]: (ds.root / res["path"]).read_text(encoding="utf-8") for res in ds.resources}
     readme = ds.root / "README.md"
-    return Snapshot(descriptor=ds.descriptor, tables=tables, readme=readme.read_text(encoding="utf-8") if readme.is_file() else "")
+    return Snapshot(descriptor=ds.loaded, tables=tables, readme=readme.read_text(encoding="utf-8") if readme.is_file() else "")
 
 
 def snapshot_published(name: str, version: str, files: dict[str, bytes]) -> Snapshot:
@@ -134,7 +134,8 @@ def summary_zh(diff: Diff) -> str:
         return FIRST
     old_res = {r.get("name") for r in diff.old.descriptor.get("resources", []) if isinstance(r, dict)}
     new_res = {r.get("name") for r in diff.new.descriptor.get("resources", []) if isinstance(r, dict)}
-    parts = [f"新增资源 {n}" for n in sorted(new_res - old_res)] + [f"删除资源 {n}" for n in sorted(old_res - new_res)]
+    # key=str: a resource without a name (None) sorts beside the named ones instead of raising
+    parts = [f"新增资源 {n}" for n in sorted(new_res - old_res, key=str)] + [f"删除资源 {n}" for n in sorted(old_res - new_res, key=str)]
     many = len(diff.tables) > 1
     for t in diff.tables:
         counts = [f"{label} {len(rows)} 行" for label, rows in (("新增", t.added), ("删除", t.removed), ("修改", t.changed)) if rows]
@@ -240,4 +241,7 @@ def _resource_edits(old: dict, new: dict) -> list[str]:
 
 
 def _semver(text: str) -> tuple[int, int, int] | None:
-    return tuple(int(x) for x in text.split(".")) if isinstance(text, str) and SEMVER.match(text) else None
+    if not (isinstance(text, str) and SEMVER.match(text)):
+        return None
+    major, minor, patch = (int(x) for x in text.split("."))  # SEMVER: exactly three numbers
+    return major, minor, patch

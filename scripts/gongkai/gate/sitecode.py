@@ -80,7 +80,9 @@ def _unsafe_settings(root: Path, data: dict):
     for hook in hooks if isinstance(hooks, list) else [hooks]:
         if not (isinstance(hook, str) and _inside(root, hook, HOOKS_DIR)):
             yield "hooks", f"the hook {hook!r} is not under {HOOKS_DIR}: a hook is Python run by the build, so it must be site code a maintainer reviewed"
-    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    theme = data.get("theme")
+    if not isinstance(theme, dict):
+        theme = {}
     custom = theme.get("custom_dir")
     if custom is not None and not (isinstance(custom, str) and _inside(root, custom, THEME_DIR)):
         yield "theme.custom_dir", f"theme.custom_dir is {custom!r}; templates are Jinja, which reaches Python, so they come from {THEME_DIR} only"
@@ -119,7 +121,7 @@ def _inside(root: Path, path: str, folder: str) -> bool:
 
 def _key_lines(text: str) -> dict[str, int]:
     """The line of each top-level key, for messages."""
-    lines = {}
+    lines: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if line[:1].isalpha() and ":" in line:
             lines.setdefault(line.split(":", 1)[0].strip(), number)

@@ -114,7 +114,7 @@ def audit(root: Path) -> list[str]:
     """Hash every file of every entry and drop each entry whose files are not what was recorded;
     the site check calls on it when a download did not match (a file changed with its stat kept).
     Returns the dropped files, relative to the repository."""
-    dropped = []
+    dropped: list[str] = []
     for index in sorted((root / CACHE).glob("*.json")):
         name = index.stem
         try:
@@ -122,7 +122,8 @@ def audit(root: Path) -> list[str]:
         except OSError:
             entry = None
         if entry is None:
-            dropped.append(_drop(root, name, f"{CACHE.as_posix()}/{name}.json", "").dropped)
+            _discard(root, name)
+            dropped.append(f"{CACHE.as_posix()}/{name}.json")
             continue
         for rel, (size, digest, *_) in entry["files"].items():
             path = root / CACHE / name / rel
@@ -131,7 +132,8 @@ def audit(root: Path) -> list[str]:
             except OSError:
                 intact = False
             if not intact:
-                dropped.append(_drop(root, name, f"{CACHE.as_posix()}/{name}/{rel}", "").dropped)
+                _discard(root, name)
+                dropped.append(f"{CACHE.as_posix()}/{name}/{rel}")
                 break
     return dropped
 
@@ -187,7 +189,12 @@ def _unseal(data: bytes) -> dict | None:
 
 
 def _drop(root: Path, name: str, file: str, reason: str) -> Lookup:
+    """A lookup that found a damaged entry (file: what was wrong), after removing it."""
+    _discard(root, name)
+    return Lookup(dropped=file, reason=reason)
+
+
+def _discard(root: Path, name: str) -> None:
     """Remove a damaged entry, so that it is rebuilt and never consulted again."""
     (root / CACHE / f"{name}.json").unlink(missing_ok=True)
     shutil.rmtree(root / CACHE / name, ignore_errors=True)
-    return Lookup(dropped=file, reason=reason)

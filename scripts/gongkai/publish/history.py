@@ -56,7 +56,7 @@ def read_history(root: Path, ds: Dataset, available: bool, *, working_tree: bool
     """The dataset's versions, newest first (the working tree's included), and conflicts.
     working_tree: also hold the working tree's data to the commit that carries its version
     (the gate leaves it out where its own bump rule has already refused that version)."""
-    current = Version(ds.descriptor["version"], None, ds.descriptor["modified"])
+    current = Version(ds.loaded["version"], None, ds.loaded["modified"])
     if not available:
         return [current], []
     folder = f"datasets/{ds.name}"
@@ -99,7 +99,7 @@ def history_problems(root: Path, ds: Dataset, available: bool, *, working_tree: 
 def _id_changes(ds: Dataset, ids: list[tuple[str, str, str]]) -> list[Problem]:
     # A dataset's id names it in every catalog and harvester: it never changes (its folder,
     # the name, may, with a redirect). A descriptor that had no id yet may gain one.
-    current = ds.descriptor.get("id")
+    current = ds.loaded.get("id")
     if not isinstance(current, str):
         return []
     for identifier, commit, version in ids:  # newest first: name the last commit that had the old id

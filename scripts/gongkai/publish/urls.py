@@ -256,7 +256,8 @@ def _output(path: str) -> str:
 
 
 def _occupied(published: set[str]) -> tuple[set[str], set[str]]:
-    outputs, folders = set(), set()
+    outputs: set[str] = set()
+    folders: set[str] = set()
     for path in published:
         _occupy(_output(path), outputs, folders)
     return outputs, folders

@@ -127,12 +127,19 @@ def _check_pages(pages: list[Path], site: Path, mount: str) -> list[str]:
 def page_problems(text: str) -> tuple[list[str], list[str]]:
     """What in one HTML page could act against its reader, and the links it holds (href, src)."""
     tree = LexborHTMLParser(text)
-    content = set()  # the page's content: everything inside <article>, or the whole page when the theme did not write it
+    root = tree.root
+    if root is None:  # Lexbor gives every document an <html>, even an empty one; a page we cannot walk is refused
+        return ["the HTML parser gave the page no root element"], []
+    content: set[int] = set()  # the page's content: everything inside <article>, or the whole page when the theme did not write it
     articles = tree.css("article")
-    for node in articles or [tree.root]:
+    for node in articles or [root]:
         content.update(n.mem_id for n in node.traverse(include_text=False))
-    found, links = [], []
-    for node in tree.root.traverse(include_text=False):
+    found: list[str] = []
+    links: list[str] = []
+    for node in root.traverse(include_text=False):
+        if node.tag is None:  # not an element, comment or doctype: Lexbor names all of those, so refuse what it cannot
+            found.append("a node the HTML parser could not name")
+            continue
         tag = node.tag.lower()
         in_content = node.mem_id in content
         what = _element_problem(node, tag, in_content, bool(articles))

@@ -53,14 +53,17 @@ def read_withdrawals(root: Path, present: set[str], *, limits: Limits) -> tuple[
     lines = value_lines(text)
     found, problems = [], []
     for i, item in enumerate(data):
-        values = {k: item.get(k) if isinstance(item, dict) else None for k in KEYS}
-        if isinstance(values["date"], dt.date):
-            values["date"] = values["date"].isoformat()
-        missing = [k for k in KEYS if not (isinstance(values[k], str) and values[k].strip())]
-        name, where = values["name"], line_of(lines, f"/{i}/name")
+        raw = {k: item.get(k) if isinstance(item, dict) else None for k in KEYS}
+        if isinstance(raw["date"], dt.date):
+            raw["date"] = raw["date"].isoformat()
+        values = {k: v for k, v in raw.items() if isinstance(v, str) and v.strip()}
+        missing = [k for k in KEYS if k not in values]
+        where = line_of(lines, f"/{i}/name")
         if missing:
             problems.append(Problem(CODE, f"entry {i + 1}: {', '.join(missing)} missing", FILE, line=line_of(lines, f"/{i}"), field=f"/{i}"))
-        elif not (SLUG.fullmatch(name) and len(name) <= MAX_NAME):
+            continue
+        name = values["name"]
+        if not (SLUG.fullmatch(name) and len(name) <= MAX_NAME):
             # The name becomes the folder /datasets/<name>/: only a dataset folder's own name may reach it.
             message = f"{name!r} is not a dataset name (lowercase letters, digits and single hyphens, at most {MAX_NAME} characters, like its folder)"
             problems.append(Problem(CODE, message, FILE, line=where, field=f"/{i}/name"))

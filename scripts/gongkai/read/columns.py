@@ -279,8 +279,8 @@ def typed_values(field: dict, col: pa.Array, missing_values: list[str]) -> list:
         convert = int if ftype == "integer" else Decimal
         return [None if v in missing else convert(v) for v in values]
     if ftype == "date" and pc.all(pc.or_(pc.match_substring_regex(col, DATE), pc.is_in(col, value_set=pa.array(missing_values, pa.string())))).as_py():
-        cache = {v: (None if v in missing else _date_or_none(v)) for v in set(values)}
-        return [cache[v] for v in values]
+        dates = {v: (None if v in missing else _date_or_none(v)) for v in set(values)}
+        return [dates[v] for v in values]
     reader = cell_reader(field, missing_values)
     cache: dict[str, object] = {}
     for v in set(values):

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 
 csv.field_size_limit(sys.maxsize)
 
-DIALECT = {"delimiter": ",", "quotechar": '"', "doublequote": True, "strict": True}
-
-
 @dataclass
 class CsvText:
     header: list[str]
@@ -36,7 +33,8 @@ class CsvSyntaxError(ValueError):
 
 def parse(text: str) -> CsvText:
     """Parse CSV text; raise CsvSyntaxError with the line where the bad record starts."""
-    reader = csv.reader(io.StringIO(text, newline=""), **DIALECT)
+    # the pinned dialect, never sniffed; strict: a stray quote is an error, not a guess
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=",", quotechar='"', doublequote=True, strict=True)
     records: list[list[str]] = []
     lines: list[int] = []
     end = 0

@@ -37,6 +37,22 @@ class Dataset:
         res = d.get("resources")
         return [r for r in res if isinstance(r, dict)] if isinstance(res, list) else []
 
+    # The stages after loading (the checks past the folder check, export, history, charts)
+    # see only datasets whose descriptor loaded: validation stops the others first.
+    @property
+    def loaded(self) -> dict:
+        """The descriptor; a dataset that did not load here is a caller's mistake, not bad data."""
+        if self.descriptor is None:
+            raise RuntimeError(f"{self.file(DESCRIPTOR)} did not load ({self.json_error or 'missing'}): validate it before using it")
+        return self.descriptor
+
+    @property
+    def loaded_text(self) -> str:
+        """The descriptor's text, for the line of each value; set whenever the descriptor loaded."""
+        if self.descriptor_text is None:
+            raise RuntimeError(f"{self.file(DESCRIPTOR)} was not read ({self.json_error or 'missing'}): validate it before using it")
+        return self.descriptor_text
+
     def file(self, relpath: str) -> str:
         return f"{self.rel}/{relpath}"
 

@@ -57,8 +57,8 @@ class Table:
     def chunks(self, typed: bool = True) -> Iterator[tuple[list[list[str]], list[list]]]:
         """(raw rows, typed rows) a chunk at a time; typed is [] when not asked for."""
         missing = schema_of(self.resource).get("missingValues", [""])
-        if self.fast:
-            source = fast_source(self.file, self.resource)
+        source = fast_source(self.file, self.resource) if self.fast else None
+        if source is not None:  # None only if the file changed since read_table: the strict parser reads any file
             for batch in source.batches(self.block_size):
                 columns = [batch.column(i) for i in range(batch.num_columns)]
                 raw = [list(r) for r in zip(*(c.to_pylist() for c in columns), strict=True)]
@@ -82,7 +82,7 @@ def read_table(ds: Dataset, resource: dict, preview_rows: int = 20, **chunking) 
     """The table with what its page needs, from one pass over the file."""
     file = ds.root / resource["path"]
     source = fast_source(file, resource)
-    specs = [(s["rows"], s["columns"]) for s in ds.descriptor.get("crosstabs", []) if s.get("resource") == resource["name"]]
+    specs = [(s["rows"], s["columns"]) for s in ds.loaded.get("crosstabs", []) if s.get("resource") == resource["name"]]
     fields = fields_of(resource)
     header = source.header if source else parse(file.read_bytes().decode("utf-8")).header
     for fast in [True, False] if source else [False]:

@@ -227,10 +227,10 @@ def _field_findings(field: dict, col: pa.Array, missing: pa.Array, ok: pa.Array,
             continue
         for note in notes.values():
             findings.append(Finding("constraint-error", row, name, f'"{value}" breaks the constraint: {note}'))
-        if refused.get(value):  # read as a number by frictionless, refused by gongkai (cells.number_refusal)
-            findings.append(Finding("number-not-finite", row, name, number_refused_message(value, refused[value])))
-        elif unwritten.get(value):  # read as a number by frictionless from text the downloads would not keep
-            findings.append(Finding("number-not-ascii", row, name, number_refused_message(value, unwritten[value])))
+        if why := refused.get(value):  # read as a number by frictionless, refused by gongkai (cells.number_refusal)
+            findings.append(Finding("number-not-finite", row, name, number_refused_message(value, why)))
+        elif why := unwritten.get(value):  # read as a number by frictionless from text the downloads would not keep
+            findings.append(Finding("number-not-ascii", row, name, number_refused_message(value, why)))
     return findings
 
 

@@ -45,11 +45,13 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
     if ds.json_error:
         yield Problem(ds.json_error_code, ds.json_error, ds.file(DESCRIPTOR), line=ds.json_error_line, field=ds.json_error_field, dataset=ds.name)
         return
-    name = ds.descriptor.get("name")
-    if name != ds.name:
-        line = line_of(value_lines(ds.descriptor_text), "/name")
-        message = f'name is "{name}" but the folder is "{ds.name}"; they must be equal'
-        yield Problem("name-mismatch", message, ds.file(DESCRIPTOR), line=line, field="/name", dataset=ds.name)
+    if ds.descriptor is None:  # a symbolic link, never read: _links reported it
+        return
+    declared = ds.descriptor.get("name")
+    if declared != ds.name:
+        message = f'name is "{declared}" but the folder is "{ds.name}"; they must be equal'
+        at = line_of(value_lines(ds.loaded_text), "/name")
+        yield Problem("name-mismatch", message, ds.file(DESCRIPTOR), line=at, field="/name", dataset=ds.name)
 
 
 def check_readme(ds: Dataset) -> Iterator[Problem]:

@@ -39,7 +39,7 @@ def check_limits(ds: Dataset, lines: dict[str, int], settings: Settings) -> Iter
             message = f"{len(fields)} fields; the limit (limits.max_fields) is {limits.max_fields}"
             yield Problem("too-many-fields", message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
         path = res.get("path")
-        if _unsafe(path):
+        if not isinstance(path, str) or _unsafe(path):
             continue  # the path check reports it; nothing is opened
         full = ds.root / path
         if full.is_symlink() or not full.is_file() or full.stat().st_nlink > 1 or full.stat().st_size > limits.max_csv_bytes:

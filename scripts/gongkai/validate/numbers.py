@@ -28,8 +28,9 @@ def check_number_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[
             continue
         reasons = _reasons(field, missing, doubtful)
         for i, value in cells:
-            if reasons.get(value):
-                code, reason = reasons[value]
+            found = reasons.get(value)
+            if found:
+                code, reason = found
                 yield Problem(
                     code,
                     number_refused_message(value, reason),
@@ -46,13 +47,13 @@ def _reasons(field: dict, missing: list, values: set[str]) -> dict[str, tuple[st
         reader = cell_reader(field, missing)
     except Exception:  # noqa: BLE001 - a malformed field is the metadata checks' to report
         return {}
-    typed = {}
+    typed: dict[str, tuple[str, str] | None] = {}
     for value in values:
         cells, notes = reader.read_cells([value])
         if "type" in (notes[0] or {}):
             typed[value] = None  # not a number at all: frictionless's type-error says so
-        elif field.get("type") == "number" and number_refusal(cells[0]):
-            typed[value] = ("number-not-finite", number_refusal(cells[0]))
+        elif field.get("type") == "number" and (refusal := number_refusal(cells[0])):
+            typed[value] = ("number-not-finite", refusal)
         else:
             why = number_text_refusal(value, field)
             typed[value] = ("number-not-ascii", why) if why else None

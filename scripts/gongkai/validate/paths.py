@@ -47,7 +47,7 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
         ptr = pointer(["resources", i, "path"])
         path = res.get("path")
         reason = _unsafe(path)
-        if reason:
+        if reason or not isinstance(path, str):  # _unsafe refuses every non-string
             yield problem("unsafe-path", f"{path!r} {reason}; use data/<resource>.csv", ptr)
             continue
         expected = f"data/{res.get('name')}.csv"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-try:
+if TYPE_CHECKING:  # typeshed describes re's parser under its deprecated alias names only
+    import sre_constants
+    import sre_parse
+else:  # the same modules, without the aliases' DeprecationWarning (Python 3.11+)
     from re import _constants as sre_constants
     from re import _parser as sre_parse
-except ImportError:  # Python before 3.11
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
 
 from ..core.jsonlines import line_of, pointer
 from ..core.problems import Problem

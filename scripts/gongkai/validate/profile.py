@@ -42,7 +42,7 @@ def _message(error: jsonschema.ValidationError) -> str:
     # jsonschema's wording, with long instances cut so one problem stays on one line.
     if error.validator == "required":
         return error.message
-    if error.validator == "enum":
+    if error.validator == "enum" and isinstance(error.validator_value, list):  # the schema's enum (jsonschema types it as maybe unset)
         allowed = "、".join(map(str, error.validator_value))
         return f"{_short(error.instance)} is not one of the allowed values: {allowed} (see gongkai.yml)"
     if error.validator == "pattern":
@@ -81,7 +81,7 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
             if isinstance(unit_field, str) and unit_field not in names:
                 yield problem(f'unitField "{unit_field}" is not a field of this resource', ["resources", i, "schema", "fields", j, "unitField"])
 
-    crosstabs = ds.descriptor.get("crosstabs")
+    crosstabs = ds.loaded.get("crosstabs")
     for i, spec in enumerate(crosstabs if isinstance(crosstabs, list) else []):
         if not isinstance(spec, dict) or not isinstance(spec.get("resource"), str):
             continue  # the schema part of the profile reports the shape

@@ -17,7 +17,7 @@ LIMIT_ERRORS = 10**9  # check every row; the CLI caps the listing, never the cou
 
 def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
     """Run frictionless over the package; `tables` maps resource path -> strict parse."""
-    descriptor = copy.deepcopy(ds.descriptor)
+    descriptor = copy.deepcopy(ds.loaded)
     resources = descriptor.get("resources")
     for res in resources if isinstance(resources, list) else []:
         if isinstance(res, dict):

@@ -84,12 +84,15 @@ def describe(char: str) -> str:
 def invisible_warnings(ds: Dataset, file: str, hits: Iterable[tuple[int | None, str | None, str]]) -> Iterator[Problem]:
     """One warning per field (or per file) for (line, field, value) hits outside keys: how many
     cells, the first line and the first character, so a file full of them reads as one line."""
-    summary: dict[str | None, list] = {}
+    summary: dict[str | None, list] = {}  # field -> [count, first line, first character]
     for line, field, value in hits:
-        entry = summary.setdefault(field, [0, line, value])
+        m = INVISIBLE.search(value)
+        if m is None:  # nothing invisible in it: not a hit
+            continue
+        entry = summary.setdefault(field, [0, line, m.group()])
         entry[0] += 1
-    for field, (count, line, value) in summary.items():
-        char = describe(INVISIBLE.search(value).group())
+    for field, (count, line, first) in summary.items():
+        char = describe(first)
         message = f"{count} value(s) contain invisible characters such as {char} (first on this line); they are kept as they are, but a reader cannot see them"
         yield Problem("invisible-character", message, file, line=line, field=field, dataset=ds.name, severity="warning")
 

@@ -51,7 +51,7 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
     problems = list(check_folder(ds, settings))
     if ds.descriptor is None:
         return problems
-    lines = value_lines(ds.descriptor_text)
+    lines = value_lines(ds.loaded_text)
     preflight = list(check_paths(ds, lines, settings))
     preflight += check_limits(ds, lines, settings)  # before any reader holds a row: no parser or frictionless sees a file beyond them
     preflight += check_patterns(ds, lines)  # a pattern that backtracks without end never reaches a validator
@@ -79,8 +79,9 @@ def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
     and frictionless otherwise; "frictionless" forces the reference.
     """
     if engine == "auto":
-        sources = {res["path"]: fast_source(ds.root / res["path"], res) for res in ds.resources}
-        if sources and all(sources.values()):
+        fast = {res["path"]: fast_source(ds.root / res["path"], res) for res in ds.resources}
+        sources = {path: source for path, source in fast.items() if source is not None}
+        if fast and len(sources) == len(fast):
             try:
                 return _check_fast(ds, sources)
             except NotPlain:

@@ -25,6 +25,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from typing import Protocol, TypeGuard
 
 from ..core.config import Limits
 from ..core.jsonlines import line_of, pointer
@@ -110,7 +111,7 @@ GUIDE = "docs/guide/maintainers.md, 图表"
 
 def check_views(ds: Dataset, lines: dict[str, int], limits: Limits | None = None) -> Iterator[Problem]:
     """limits defaults to gongkai.yml's defaults (config.Limits)."""
-    views = ds.descriptor.get("views")
+    views = ds.loaded.get("views")
     if not isinstance(views, list):
         return
     resources = {r.get("name") for r in ds.resources}
@@ -136,6 +137,17 @@ def check_views(ds: Dataset, lines: dict[str, int], limits: Limits | None = None
                 yield problem(message, ["spec", *parts], code)
 
 
+class ViewLimits(Protocol):
+    """The limits a spec is held to: config.Limits, or _Defaults for a caller without settings."""
+
+    @property
+    def max_view_bytes(self) -> int: ...
+    @property
+    def max_view_pixels(self) -> int: ...
+    @property
+    def max_view_steps(self) -> int: ...
+
+
 class _Defaults:  # gongkai.yml's defaults, for a caller without settings
     max_view_bytes = Limits.max_view_bytes
     max_view_pixels = Limits.max_view_pixels
@@ -145,7 +157,7 @@ class _Defaults:  # gongkai.yml's defaults, for a caller without settings
 _DEFAULTS = _Defaults()
 
 
-def spec_problems(spec: dict, limits: Limits) -> Iterator[tuple[list, str, str]]:
+def spec_problems(spec: dict, limits: ViewLimits) -> Iterator[tuple[list, str, str]]:
     """(path inside the spec, code, message) for everything in a Vega-Lite spec that is not on
     the allow-list or is beyond a limit."""
     size = len(json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
@@ -155,7 +167,7 @@ def spec_problems(spec: dict, limits: Limits) -> Iterator[tuple[list, str, str]]
     yield from _walk(spec, [], None, None, limits)
 
 
-def _walk(node, parts: list, key: str | None, channel: str | None, limits: Limits) -> Iterator[tuple[list, str, str]]:
+def _walk(node, parts: list, key: str | None, channel: str | None, limits: ViewLimits) -> Iterator[tuple[list, str, str]]:
     """Every problem in `node`, found under `key` (the nearest enclosing key) in the spec,
     inside encoding channel `channel` if any."""
     if len(parts) > MAX_DEPTH:
@@ -194,7 +206,7 @@ def _walk(node, parts: list, key: str | None, channel: str | None, limits: Limit
         yield from _walk(value, here, name, name if key == "encoding" else channel, limits)
 
 
-def _value_problem(name: str, value, parent: str | None, channel: str | None, limits: Limits) -> tuple[str, str] | None:
+def _value_problem(name: str, value, parent: str | None, channel: str | None, limits: ViewLimits) -> tuple[str, str] | None:
     """(code, message) when the value of `name` is refused on its own, or None to look inside it."""
     if name == "mark" and parent not in ("config",):
         kind = value.get("type") if isinstance(value, dict) else value
@@ -228,7 +240,7 @@ def _value_problem(name: str, value, parent: str | None, channel: str | None, li
     return None
 
 
-def _transform(item, parts: list, limits: Limits) -> Iterator[tuple[list, str, str]]:
+def _transform(item, parts: list, limits: ViewLimits) -> Iterator[tuple[list, str, str]]:
     if not isinstance(item, dict):
         yield parts, "invalid-view", "a transform is an object such as {\"filter\": ...}"
         return
@@ -255,5 +267,5 @@ def _string(text: str, parts: list, key: str | None) -> Iterator[tuple[list, str
             yield parts, "view-not-allowed", f'the expression function "{called}" is not one a view may use ({GUIDE})'
 
 
-def _number(value) -> bool:
+def _number(value: object) -> TypeGuard[int | float]:  # a finite number; a bool is not one
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
