@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from conftest import PACKAGES, ROOT
@@ -52,9 +51,8 @@ def test_templates_never_switch_escaping_off():
 
 
 def test_a_missing_message_is_an_error_not_a_blank():
-    from jinja2 import UndefinedError
-
     from gongkai import templating
+    from jinja2 import UndefinedError
 
     template = templating.environment().from_string("{{ msg.no_such_message }}")
     with pytest.raises(UndefinedError, match="no_such_message"):

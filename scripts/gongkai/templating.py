@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 import string
 from functools import cache
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
