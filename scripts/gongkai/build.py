@@ -43,7 +43,7 @@ from .output import naming_failures, sha256, sync_tree
 from .parallel import Progress, Timing, run_each, timed
 from .problems import Problem, Report
 from .quality import assess, overall
-from .render import Dashboard, PageExtras, dataset_model, quality_model, render_dataset, render_quality_page, render_site, versions_model
+from .render import SUFFIX, Dashboard, PageExtras, dataset_model, quality_model, render_dataset, render_quality_page, render_site, versions_model
 from .tables import read_tables
 from .urls import check_lock as check_lock_file
 from .urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
@@ -135,7 +135,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     pages = render_site(summaries, settings, board)
     as_of = _as_of(root, summaries, history)
     assessed = []
-    pages.update({f"datasets/{w.name}/index{lang}.md": notice_page(w) for w in withdrawn for lang in ("", ".en")})  # the notice in both interfaces
+    pages.update({f"datasets/{w.name}/index{SUFFIX[lang]}.md": notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")})  # the notice in both interfaces
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         changes = history_summaries(ds, versions[ds.name], versioned)
