@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install site serve test test-bench validate lint bench browser clean docs-codes
+.PHONY: install site serve test test-quick test-bench site-diff validate lint bench browser clean docs-codes
 
 # Create the virtual environment and install gongkai with its test tools.
 $(STAMP): pyproject.toml
@@ -28,8 +28,14 @@ validate: $(STAMP)
 docs-codes: $(STAMP)
 	$(BIN)/python -m gongkai.core.problemcodes --write docs/guide/maintainers.md
 
+# Every test on every core (pytest-xdist; a test file stays on one worker, so its module
+# fixtures are built once).
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# For contributors: everything but the browser tests.
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "not browser and not bench"
 
 # The benchmark's smoke run (quick mode, checked against frictionless): not in `make test`.
 test-bench: $(STAMP)
@@ -39,8 +45,13 @@ test-bench: $(STAMP)
 bench: test-bench
 	$(BIN)/python benchmarks/run.py $(ARGS)
 
+# The site of REF and of the working tree, each built fresh in a git worktree, compared byte for byte.
+REF ?= main~1
+site-diff: $(STAMP)
+	$(BIN)/python tools/sitediff.py $(REF)
+
 lint: $(STAMP)
-	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff check scripts tests benchmarks tools
 	$(BIN)/mypy scripts/gongkai
 
 # Browser tests drive Debian's chromium (with CJK fonts for the screenshots and charts); the

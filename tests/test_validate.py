@@ -108,6 +108,23 @@ def test_a_symlinked_descriptor_is_rejected_without_a_crash(repo_factory, tmp_pa
     assert ["datasets/tiny/datapackage.json", "symlink"] in problems  # the data file is then unexpected: no resource was read
 
 
+def test_an_empty_first_line_is_reported_as_a_missing_header(repo_factory):
+    # the csv reader reads an empty line as a record with no cells: the names became a data row,
+    # and a table of text fields without constraints validated
+    repo = repo_factory(["tiny"])
+    desc_path = repo / "datasets/tiny/datapackage.json"
+    desc = json.loads(desc_path.read_text(encoding="utf-8"))
+    schema = desc["resources"][0]["schema"]
+    schema.pop("primaryKey", None)
+    for f in schema["fields"]:
+        f["type"] = "string"
+        f.pop("constraints", None)
+    desc_path.write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    csv = repo / "datasets/tiny/data/items.csv"
+    csv.write_text("\n" + csv.read_text(encoding="utf-8"), encoding="utf-8")
+    assert ["datasets/tiny/data/items.csv", 1, "blank-header"] in run(repo).flatten(["file", "line", "code"])
+
+
 def test_a_remote_path_is_rejected_before_anything_reads_it(repo_factory):
     repo = repo_factory(["tiny"])
     desc = repo / "datasets/tiny/datapackage.json"

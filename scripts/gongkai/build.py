@@ -50,7 +50,7 @@ from .read.load import Dataset, discover
 from .read.tables import read_tables
 from .render.catalog import Entry, Summary
 from .render.quality import assess, overall
-from .render.render import Dashboard, PageExtras, dataset_model, quality_model, render_dataset, render_quality_page, render_site, versions_model
+from .render.render import SUFFIX, Dashboard, PageExtras, dataset_model, quality_model, render_dataset, render_quality_page, render_site, versions_model
 from .validate.validator import finish_report, validate_dataset
 
 BUILD_DOCS = Path("build/docs")
@@ -137,7 +137,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     pages = render_site(summaries, settings, board)
     as_of = _as_of(root, summaries, history)
     assessed = []
-    pages.update({f"datasets/{w.name}/index{lang}.md": notice_page(w) for w in withdrawn for lang in ("", ".en")})  # the notice in both interfaces
+    pages.update({f"datasets/{w.name}/index{SUFFIX[lang]}.md": notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")})  # the notice in both interfaces
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         changes = history_summaries(ds, versions[ds.name], versioned)

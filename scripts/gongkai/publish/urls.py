@@ -13,7 +13,6 @@ contract" (lock_damage); `gongkai lock` replaces it whole or not at all (write_l
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import posixpath
@@ -29,6 +28,7 @@ from ..core.jsonlines import line_of, pointer
 from ..core.problems import Problem
 from ..core.sitepaths import refusal, require, resolve
 from ..core.yamllines import value_lines
+from ..render.templating import render
 from .history import is_versioned
 
 LOCK = "urls.lock"
@@ -338,12 +338,7 @@ def redirect_files(redirects: dict[str, str], files: dict) -> dict:
 
 def _redirect_page(old: str, new: str) -> bytes:
     # Relative, so it works under any mount path; canonical, so search engines move on.
-    target = html.escape(posixpath.relpath(require(new), require(old)) + "/", quote=True)
-    return (
-        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>页面已迁移</title>\n'
-        f'<link rel="canonical" href="{target}">\n<meta http-equiv="refresh" content="0; url={target}">\n</head>\n'
-        f'<body>\n<p>本页已迁移到 <a href="{target}">新地址</a>。</p>\n</body>\n</html>\n'
-    ).encode()
+    return render("redirect.html.j2", target=posixpath.relpath(require(new), require(old)) + "/").encode()
 
 
 def urls_json(published: set[str], redirects: dict[str, str], withdrawn: tuple[str, ...] = ()) -> bytes:

@@ -18,7 +18,7 @@ from ..core.jsonlines import line_of
 from ..core.problems import Problem
 from ..core.sitepaths import resolve
 from ..core.yamllines import value_lines
-from ..render.markup import esc, esc_md
+from ..render.templating import render
 
 FILE = "withdrawn.yml"
 CODE = "invalid-withdrawal"
@@ -80,12 +80,6 @@ def read_withdrawals(root: Path, present: set[str], *, limits: Limits) -> tuple[
     return found, problems
 
 
-def notice_page(w: Withdrawal) -> str:
+def notice_page(w: Withdrawal, lang: str = "zh") -> str:
     """The page left at a withdrawn dataset's address (pure)."""
-    return (
-        "---\nsearch:\n  exclude: true\n---\n\n"
-        f"# 已撤回：{esc_md(w.title)}\n\n"
-        '<div class="admonition warning">\n<p class="admonition-title">此数据集已撤回</p>\n'
-        f"<p>数据集“{esc(w.title)}”（<code>{esc(w.name)}</code>）已于 {esc(w.date)} 撤回，其全部文件（包括各个版本）不再提供。</p>\n"
-        f"<p>原因：{esc(w.reason)}</p>\n</div>\n"
-    )
+    return render("notice.md.j2", lang, w=w)

@@ -57,8 +57,7 @@ class Entry(Described):
 
     @property
     def meta(self) -> dict:
-        assert self.dataset.descriptor is not None  # an entry is made from a dataset that was read
-        return self.dataset.descriptor
+        return self.dataset.loaded
 
     @property
     def rows(self) -> int:

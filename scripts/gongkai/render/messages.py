@@ -157,6 +157,11 @@ ZH: dict[str, Any] = {
     "quality_points": "{title} {score} 分。",
     "no_deductions": "没有扣分项。",
     "quality_page_header": ["数据集", "总分"],
+    # a withdrawn dataset's page
+    "withdrawn_title": "已撤回：{title}",
+    "withdrawn_banner": "此数据集已撤回",
+    "withdrawn_text": "数据集“{title}”（{name}）已于 {date} 撤回，其全部文件（包括各个版本）不再提供。",
+    "withdrawn_reason": "原因：{reason}",
 }
 
 EN: dict[str, Any] = {
@@ -302,6 +307,10 @@ EN: dict[str, Any] = {
     "quality_points": "{title} {score} points. ",
     "no_deductions": "No points taken off.",
     "quality_page_header": ["Dataset", "Total"],
+    "withdrawn_title": "Withdrawn: {title}",
+    "withdrawn_banner": "This dataset has been withdrawn",
+    "withdrawn_text": "The dataset “{title}” ({name}) was withdrawn on {date}; none of its files (of any version) is published any more.",
+    "withdrawn_reason": "Reason: {reason}",
 }
 
 TABLES = MappingProxyType({"zh": ZH, "en": EN})
