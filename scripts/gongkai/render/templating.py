@@ -73,19 +73,25 @@ def _xml_text(value: Any) -> Markup:
     return value if isinstance(value, Markup) else escape("" if value is None else value)
 
 
-@cache
-def xml_environment() -> Environment:
-    """For XML files (the Atom feed): the same templates folder, XML's escaping."""
+def _environment(finalize) -> Environment:
+    # one templates folder and one set of whitespace rules; only the escaper differs by output
     return Environment(
         loader=PackageLoader("gongkai.render", "templates"),
         autoescape=True,
-        finalize=_xml_text,
+        finalize=finalize,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.do"],
     )
+
+
+@cache
+def xml_environment() -> Environment:
+    """For XML files (the Atom feed): the same templates folder, XML's escaping."""
+    return _environment(_xml_text)
 
 
 def render_xml(template: str, **values: Any) -> str:
@@ -94,17 +100,7 @@ def render_xml(template: str, **values: Any) -> str:
 
 @cache
 def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("gongkai.render", "templates"),
-        autoescape=True,
-        finalize=_finalize,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-        extensions=["jinja2.ext.do"],
-    )
+    env = _environment(_finalize)
     # Material's attribute list that leaves a heading's section out of the search index
     env.globals["unsearched"] = Markup(" { data-search-exclude }")
     env.filters.update(md=_md, pre=_pre, fill=_fill, fill_md=_fill_md, path=_path, join=_join, size=markup.human_size, front_matter=_front_matter)
