@@ -52,6 +52,7 @@ site-diff: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks tools
+	$(BIN)/ruff format --check scripts tests benchmarks tools
 	$(BIN)/mypy scripts/gongkai
 
 # Browser tests drive Debian's chromium (with CJK fonts for the screenshots and charts); the

@@ -77,7 +77,11 @@ def error_set_gongkai(stdout: str) -> set[tuple]:
 def error_set_frictionless(stdout: str) -> set[tuple]:
     # frictionless names no field for a primary-key error; gongkai names the key's fields
     report = json.loads(stdout)
-    return {(e["type"], e.get("rowNumber"), "id" if e["type"] == "primary-key" else e.get("fieldName")) for t in report["tasks"] for e in t["errors"]}
+    return {
+        (e["type"], e.get("rowNumber"), "id" if e["type"] == "primary-key" else e.get("fieldName"))
+        for t in report["tasks"]
+        for e in t["errors"]
+    }
 
 
 def bench_validation(tmp: Path, rows: int) -> list[dict]:
@@ -127,18 +131,28 @@ from gongkai.export import downloads as export, xlsx
 root, part, out = Path({root!r}), Path({part!r}), Path({out!r})
 ds = read(root / 'datasets/big', root)
 times = {{}}
-t0 = time.perf_counter(); table = read_table(ds, ds.resources[0]); times['survey'] = time.perf_counter() - t0
+t0 = time.perf_counter()
+table = read_table(ds, ds.resources[0])
+times['survey'] = time.perf_counter() - t0
 if {each_format!r}:
     out.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter(); export.write_json(table, out / 'records.json'); times['json'] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    export.write_json(table, out / 'records.json')
+    times['json'] = time.perf_counter() - t0
     small = read(part / 'datasets/big', part)
     small_table = read_table(small, small.resources[0])
-    t0 = time.perf_counter(); xlsx.write_xlsx(small_table, out / 'part.xlsx', dt.datetime(2026, 1, 2)); times['xlsx'] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    xlsx.write_xlsx(small_table, out / 'part.xlsx', dt.datetime(2026, 1, 2))
+    times['xlsx'] = time.perf_counter() - t0
     import pandas as pd
     df = pd.read_csv(part / 'datasets/big/data/records.csv', dtype=str, keep_default_na=False)
-    t0 = time.perf_counter(); df.to_excel(io.BytesIO(), index=False, engine='openpyxl'); times['pandas_xlsx'] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    df.to_excel(io.BytesIO(), index=False, engine='openpyxl')
+    times['pandas_xlsx'] = time.perf_counter() - t0
 else:
-    t0 = time.perf_counter(); done = export.export_dataset(ds, [table], 'https://example.org/', out); times['all'] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    done = export.export_dataset(ds, [table], 'https://example.org/', out)
+    times['all'] = time.perf_counter() - t0
     times['notices'] = done.notices
 times['rows'] = table.rows
 print(json.dumps(times, ensure_ascii=False))
@@ -147,7 +161,11 @@ print(json.dumps(times, ensure_ascii=False))
 
 def _export_run(root: Path, out: Path, part: Path | None = None) -> dict:
     code = EXPORT.format(
-        scripts=str(Path(__file__).resolve().parents[1] / "scripts"), root=str(root), part=str(part or root), out=str(out), each_format=part is not None
+        scripts=str(Path(__file__).resolve().parents[1] / "scripts"),
+        root=str(root),
+        part=str(part or root),
+        out=str(out),
+        each_format=part is not None,
     )
     m = measure([sys.executable, "-c", code])
     shutil.rmtree(out, ignore_errors=True)
@@ -165,7 +183,12 @@ def bench_exports(tmp: Path, rows: int) -> list[dict]:
     return [
         {"stage": f"read {rows:,} rows (row count, preview, notes)", "gongkai_s": round(t["survey"], 2)},
         {"stage": f"JSON {rows:,} rows", "gongkai_s": round(t["json"], 2), "gongkai_mb": t["peak_mb"]},
-        {"stage": f"XLSX {n:,} rows", "gongkai_s": round(t["xlsx"], 2), "reference": "pandas to_excel (openpyxl)", "reference_s": round(t["pandas_xlsx"], 2)},
+        {
+            "stage": f"XLSX {n:,} rows",
+            "gongkai_s": round(t["xlsx"], 2),
+            "reference": "pandas to_excel (openpyxl)",
+            "reference_s": round(t["pandas_xlsx"], 2),
+        },
     ]
 
 
@@ -179,12 +202,18 @@ def bench_huge(tmp: Path, rows: int) -> list[dict]:
     shutil.rmtree(root)
     label = f"{rows:,} rows, {size / 2**30:.2f} GB" if size >= 2**30 else f"{rows:,} rows, {size / 2**20:.0f} MB"
     return [
-        {"stage": f"validate {label}", "gongkai_s": check["seconds"], "gongkai_mb": check["peak_mb"], "ok": check["exit"] == 0},
+        {
+            "stage": f"validate {label}",
+            "gongkai_s": check["seconds"],
+            "gongkai_mb": check["peak_mb"],
+            "ok": check["exit"] == 0,
+        },
         {
             "stage": f"export {label}",
             "gongkai_s": round(t["all"], 2),
             "gongkai_mb": t["peak_mb"],
-            "ok": ("records.xlsx" in t["notices"]) == (rows > 1_048_575),  # past Excel's limit: a notice, not a workbook
+            "ok": ("records.xlsx" in t["notices"])
+            == (rows > 1_048_575),  # past Excel's limit: a notice, not a workbook
         },
     ]
 
@@ -192,7 +221,8 @@ def bench_huge(tmp: Path, rows: int) -> list[dict]:
 def pipeline(root: Path) -> list[str]:
     """The pipeline alone (validate, export, render, write build/docs), without MkDocs."""
     code = (
-        "import sys, json, pathlib; from gongkai.build import generate_docs; t = generate_docs(pathlib.Path(sys.argv[1])).processing; "
+        "import sys, json, pathlib; from gongkai.build import generate_docs; "
+        "t = generate_docs(pathlib.Path(sys.argv[1])).processing; "
         "print(json.dumps({'items': t.items, 'seconds': t.seconds, 'cpu': t.cpu}))"
     )
     return [sys.executable, "-c", code, str(root)]
@@ -209,7 +239,9 @@ def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
         root = synth.repo(tmp / f"catalog-{n}")
         synth.catalog(root, n)
 
-        full = median_of(gongkai("build", root=root), before=partial(_clear, root / "build", root / "site"))  # cold, as a fresh clone
+        full = median_of(
+            gongkai("build", root=root), before=partial(_clear, root / "build", root / "site")
+        )  # cold, as a fresh clone
         shutil.rmtree(root / "build/cache")
         scratch = measure(pipeline(root))
         noop = measure(pipeline(root))
@@ -219,7 +251,9 @@ def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
         again = measure(gongkai("build", root=root))
         # The reference: plain MkDocs + Material on the very pages gongkai generated, small navigation.
         ref = synth.plain_mkdocs_from(tmp / f"plain-{n}", root / "build/docs")
-        plain = median_of([str(BIN / "mkdocs"), "build", "-q", "-f", str(ref / "mkdocs.yml")], before=partial(_clear, ref / "site"))
+        plain = median_of(
+            [str(BIN / "mkdocs"), "build", "-q", "-f", str(ref / "mkdocs.yml")], before=partial(_clear, ref / "site")
+        )
         index = root / "site/search/search_index.json"
         results.append(
             {
@@ -234,7 +268,11 @@ def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
                 "runs": {"gongkai": full["runs_s"], "reference": plain["runs_s"]},
             }
         )
-        stage = json.loads(scratch["stdout"].splitlines()[-1]) if scratch["exit"] == 0 else {"items": 0, "seconds": 0, "cpu": 0}
+        stage = (
+            json.loads(scratch["stdout"].splitlines()[-1])
+            if scratch["exit"] == 0
+            else {"items": 0, "seconds": 0, "cpu": 0}
+        )
         results.append(
             {
                 "stage": f"pipeline, {n} datasets, from scratch",
@@ -242,38 +280,70 @@ def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
                 "ok": scratch["exit"] == 0 and stage["items"] == n,
                 "cpu_over_wall": round(scratch["cpu"] / scratch["seconds"], 2),
                 # target 5: the per-dataset stage alone (validate, export, render each dataset)
-                "per_dataset_stage_cpu_over_wall": round(stage["cpu"] / stage["seconds"], 2) if stage["seconds"] else None,
+                "per_dataset_stage_cpu_over_wall": round(stage["cpu"] / stage["seconds"], 2)
+                if stage["seconds"]
+                else None,
                 "per_dataset_stage_s": round(stage["seconds"], 3),
             }
         )
-        results.append({"stage": f"pipeline, {n} datasets, nothing changed", "gongkai_s": noop["seconds"], "ok": noop["exit"] == 0})
-        results.append({"stage": f"pipeline, {n} datasets, one changed", "gongkai_s": changed["seconds"], "ok": changed["exit"] == 0})
-        results.append({"stage": f"build {n} datasets, one changed", "gongkai_s": again["seconds"], "ok": again["exit"] == 0})
+        results.append(
+            {"stage": f"pipeline, {n} datasets, nothing changed", "gongkai_s": noop["seconds"], "ok": noop["exit"] == 0}
+        )
+        results.append(
+            {
+                "stage": f"pipeline, {n} datasets, one changed",
+                "gongkai_s": changed["seconds"],
+                "ok": changed["exit"] == 0,
+            }
+        )
+        results.append(
+            {"stage": f"build {n} datasets, one changed", "gongkai_s": again["seconds"], "ok": again["exit"] == 0}
+        )
         shutil.rmtree(root)
         shutil.rmtree(ref)
     return results
 
 
 def table(results: list[dict]) -> str:
-    lines = [f"{'stage':44} {'gongkai':>10} {'reference':>10} {'ratio':>7}  notes (ratio = reference / gongkai; above 1 means gongkai is faster)"]
+    lines = [
+        (
+            f"{'stage':44} {'gongkai':>10} {'reference':>10} {'ratio':>7}  "
+            "notes (ratio = reference / gongkai; above 1 means gongkai is faster)"
+        )
+    ]
     for r in results:
         ours, ref = r.get("gongkai_s"), r.get("reference_s")
         ratio = f"{ref / ours:.1f}x" if ours and ref else ""
         notes = []
         if "gongkai_mb" in r:
-            notes.append(f"peak {r['gongkai_mb']} MB" + (f" vs {r['reference_mb']} MB" if r.get("reference_mb") else ""))
+            notes.append(
+                f"peak {r['gongkai_mb']} MB" + (f" vs {r['reference_mb']} MB" if r.get("reference_mb") else "")
+            )
         if r.get("ok") is False:
             notes.append("FAILED")
         if "same_errors" in r:
             notes.append("same errors" if r["same_errors"] else "ERRORS DIFFER")
-        for key in ("cpu_over_wall", "per_dataset_stage_s", "per_dataset_stage_cpu_over_wall", "per_dataset_s", "search_index_mb", "errors"):
+        for key in (
+            "cpu_over_wall",
+            "per_dataset_stage_s",
+            "per_dataset_stage_cpu_over_wall",
+            "per_dataset_s",
+            "search_index_mb",
+            "errors",
+        ):
             if r.get(key) is not None:
                 notes.append(f"{key}={r[key]}")
         if r.get("reference"):
             notes.append(f"ref: {r['reference']}")
         if r.get("runs") and len(r["runs"]["gongkai"]) > 1:
-            notes.append(f"runs {'/'.join(str(x) for x in r['runs']['gongkai'])} vs {'/'.join(str(x) for x in r['runs']['reference'])}")
-        lines.append(f"{r['stage']:44} {ours if ours is not None else '':>10} {ref if ref is not None else '':>10} {ratio:>7}  {'; '.join(notes)}")
+            notes.append(
+                f"runs {'/'.join(str(x) for x in r['runs']['gongkai'])} vs "
+                f"{'/'.join(str(x) for x in r['runs']['reference'])}"
+            )
+        lines.append(
+            f"{r['stage']:44} {ours if ours is not None else '':>10} "
+            f"{ref if ref is not None else '':>10} {ratio:>7}  {'; '.join(notes)}"
+        )
     return "\n".join(lines)
 
 
@@ -282,9 +352,13 @@ PARTS = ("validation", "exports", "huge", "catalogs")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small inputs: proves the benchmark runs (used by the tests)")
+    parser.add_argument(
+        "--quick", action="store_true", help="small inputs: proves the benchmark runs (used by the tests)"
+    )
     parser.add_argument("--json", default="build/bench.json", help="where to write the results")
-    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts to run (default: all of {','.join(PARTS)})")
+    parser.add_argument(
+        "--only", default=",".join(PARTS), help=f"comma-separated parts to run (default: all of {','.join(PARTS)})"
+    )
     args = parser.parse_args(argv)
     parts = args.only.split(",")
     RUNS["n"] = 1 if args.quick else 3
@@ -305,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"quick": args.quick, "results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
+    out.write_text(
+        json.dumps({"quick": args.quick, "results": results}, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     print(f"\nresults written to {out}")
     return 0
 

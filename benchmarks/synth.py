@@ -9,7 +9,19 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DISTRICTS = ["荔湾区", "越秀区", "海珠区", "天河区", "白云区", "黄埔区", "番禺区", "花都区", "南沙区", "从化区", "增城区"]
+DISTRICTS = [
+    "荔湾区",
+    "越秀区",
+    "海珠区",
+    "天河区",
+    "白云区",
+    "黄埔区",
+    "番禺区",
+    "花都区",
+    "南沙区",
+    "从化区",
+    "增城区",
+]
 STATUS = ["有效", "失效", "待定"]
 WORDS = "政府信息公开主动依申请办理回应舆情新闻发布会财政预算决算绩效目标重点领域建设项目公益事业公共资源配置"
 
@@ -34,14 +46,53 @@ def repo(folder: Path, limits: dict | None = None) -> Path:
 
 
 BIG_FIELDS = [
-    {"name": "id", "title": "编号", "type": "string", "description": "唯一编号。", "constraints": {"required": True, "unique": True, "pattern": "R[0-9]{9}"}},
-    {"name": "code", "title": "区划代码", "type": "string", "description": "六位代码，保留前导零。", "constraints": {"required": True, "pattern": "[0-9]{6}"}},
-    {"name": "district", "title": "区", "type": "string", "description": "区。", "constraints": {"required": True, "enum": DISTRICTS}},
+    {
+        "name": "id",
+        "title": "编号",
+        "type": "string",
+        "description": "唯一编号。",
+        "constraints": {"required": True, "unique": True, "pattern": "R[0-9]{9}"},
+    },
+    {
+        "name": "code",
+        "title": "区划代码",
+        "type": "string",
+        "description": "六位代码，保留前导零。",
+        "constraints": {"required": True, "pattern": "[0-9]{6}"},
+    },
+    {
+        "name": "district",
+        "title": "区",
+        "type": "string",
+        "description": "区。",
+        "constraints": {"required": True, "enum": DISTRICTS},
+    },
     {"name": "title", "title": "标题", "type": "string", "description": "中文标题。"},
     {"name": "day", "title": "日期", "type": "date", "description": "日期。", "constraints": {"required": True}},
-    {"name": "amount", "title": "金额", "type": "number", "unit": "万元", "description": "金额。", "constraints": {"minimum": 0}},
-    {"name": "count", "title": "件数", "type": "integer", "unit": "件", "description": "件数。", "constraints": {"required": True, "minimum": 0}},
-    {"name": "rate", "title": "比例", "type": "number", "unit": "%", "description": "比例。", "constraints": {"minimum": 0, "maximum": 100}},
+    {
+        "name": "amount",
+        "title": "金额",
+        "type": "number",
+        "unit": "万元",
+        "description": "金额。",
+        "constraints": {"minimum": 0},
+    },
+    {
+        "name": "count",
+        "title": "件数",
+        "type": "integer",
+        "unit": "件",
+        "description": "件数。",
+        "constraints": {"required": True, "minimum": 0},
+    },
+    {
+        "name": "rate",
+        "title": "比例",
+        "type": "number",
+        "unit": "%",
+        "description": "比例。",
+        "constraints": {"minimum": 0, "maximum": 100},
+    },
     {"name": "status", "title": "状态", "type": "string", "description": "状态。", "constraints": {"enum": STATUS}},
     {"name": "note", "title": "备注", "type": "string", "description": "备注，可为空。"},
 ]
@@ -61,7 +112,9 @@ def _descriptor(name: str, resources: list[dict], n: int = 0) -> dict:
         "keywords": ["基准测试"],
         "update_frequency": "不更新",
         "open_type": "无条件开放",
-        "licenses": [{"name": "CC-BY-4.0", "title": "CC BY 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "licenses": [
+            {"name": "CC-BY-4.0", "title": "CC BY 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+        ],
         "sources": [{"title": "合成数据", "citation": "由基准测试程序生成。", "date": "2026-01-01"}],
         "contributors": [{"title": "基准测试", "role": "maintainer", "email": "bench@example.org"}],
         "resources": resources,
@@ -71,7 +124,9 @@ def _descriptor(name: str, resources: list[dict], n: int = 0) -> dict:
 def _folder(folder: Path, desc: dict) -> None:
     (folder / "data").mkdir(parents=True, exist_ok=True)
     (folder / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
-    (folder / "README.md").write_text("# 基准\n\n## 数据\n\n合成。\n\n## 来源与处理\n\n生成。\n\n## 许可\n\nCC BY 4.0\n", encoding="utf-8")
+    (folder / "README.md").write_text(
+        "# 基准\n\n## 数据\n\n合成。\n\n## 来源与处理\n\n生成。\n\n## 许可\n\nCC BY 4.0\n", encoding="utf-8"
+    )
     (folder / "CHANGELOG.md").write_text("# 更新记录\n\n## 1.0.0 — 2026-01-02\n\n生成。\n", encoding="utf-8")
 
 
@@ -132,7 +187,13 @@ def catalog(repo_dir: Path, n: int, rows: int = 50, seed: int = 2) -> None:
     """n small datasets of `rows` rows x 6 columns."""
     rng = random.Random(seed)
     fields = [
-        {"name": "id", "title": "编号", "type": "string", "description": "编号。", "constraints": {"required": True, "unique": True}},
+        {
+            "name": "id",
+            "title": "编号",
+            "type": "string",
+            "description": "编号。",
+            "constraints": {"required": True, "unique": True},
+        },
         {"name": "district", "title": "区", "type": "string", "description": "区。"},
         {"name": "item", "title": "事项", "type": "string", "description": "事项。"},
         {"name": "day", "title": "日期", "type": "date", "description": "日期。"},
@@ -179,7 +240,10 @@ def plain_mkdocs(folder: Path, pages: int) -> Path:
     for k in range(pages):
         (docs / "p" / f"{k:04d}.md").write_text(f"# 页面 {k}\n\n" + "正文内容。" * 40 + "\n", encoding="utf-8")
     (folder / "mkdocs.yml").write_text(
-        "site_name: 参照\ntheme:\n  name: material\n  language: zh\n  font: false\nplugins:\n  - search:\n      lang: zh\nnav:\n  - 首页: index.md\n",
+        (
+            "site_name: 参照\ntheme:\n  name: material\n  language: zh\n  font: false\nplugins:\n  - search:\n"
+            "      lang: zh\nnav:\n  - 首页: index.md\n"
+        ),
         encoding="utf-8",
     )
     return folder
@@ -196,8 +260,11 @@ def plain_mkdocs_from(folder: Path, docs: Path) -> Path:
         if "\nsearch:\n  exclude: true\n" in text:
             page.write_text(text.replace("\nsearch:\n  exclude: true\n", "\n", 1), encoding="utf-8")
     (folder / "mkdocs.yml").write_text(
-        "site_name: 参照\ntheme:\n  name: material\n  language: zh\n  font: false\nplugins:\n  - search:\n      lang: zh\n"
-        "markdown_extensions:\n  - tables\n  - toc\n  - attr_list\nnav:\n  - 首页: index.md\n  - 数据集: datasets/index.md\n",
+        (
+            "site_name: 参照\ntheme:\n  name: material\n  language: zh\n  font: false\nplugins:\n  - search:\n"
+            "      lang: zh\nmarkdown_extensions:\n  - tables\n  - toc\n  - attr_list\nnav:\n  - 首页: index.md\n"
+            "  - 数据集: datasets/index.md\n"
+        ),
         encoding="utf-8",
     )
     return folder

@@ -36,7 +36,9 @@ def make_repo(tmp: Path, packages: list[str] = (), real: list[str] = ()) -> Path
 
 
 def gongkai(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gongkai.cli", *args], cwd=cwd, capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai.cli", *args], cwd=cwd, capture_output=True, text=True, env=env
+    )
 
 
 @pytest.fixture

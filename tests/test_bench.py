@@ -14,7 +14,12 @@ pytestmark = pytest.mark.bench  # not in the default run: make test-bench (and m
 
 def test_quick_benchmark_runs_and_agrees_with_frictionless(tmp_path):
     out = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks/run.py"), "--quick", "--json", str(out)], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/run.py"), "--quick", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     results = json.loads(out.read_text(encoding="utf-8"))["results"]
     stages = {r["stage"]: r for r in results}

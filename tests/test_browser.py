@@ -122,7 +122,9 @@ def test_the_dataset_page_links_work_under_the_sub_path(page, server):
 
 
 def _visible_datasets(page) -> list[str]:
-    return page.locator(".gk-catalog-list tbody tr:not([hidden]) td:first-child a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    return page.locator(".gk-catalog-list tbody tr:not([hidden]) td:first-child a").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))"
+    )
 
 
 def test_catalog_filters_narrow_the_list_and_live_in_the_url(page, server):
@@ -164,7 +166,9 @@ CONTENT_TYPES = {
 def test_every_download_link_answers_with_the_right_type_and_bytes(page, server, built_site):
     site = built_site / "site"
     checked = 0
-    for folder in sorted(p for p in (site / "datasets").iterdir() if (p / "index.html").is_file() and p.name[0].isalpha()):
+    for folder in sorted(
+        p for p in (site / "datasets").iterdir() if (p / "index.html").is_file() and p.name[0].isalpha()
+    ):
         page.goto(f"{server}datasets/{folder.name}/")
         links = page.locator("h2:has-text('下载') + p + .gk-table a").evaluate_all("els => els.map(e => e.href)")
         assert links, folder.name
@@ -183,7 +187,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 
 @pytest.mark.parametrize("path", ["", "datasets/", "datasets/administrative-divisions/", "quality/"])
 def test_pages_fit_a_phone_screen(browser, server, path):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     pg = context.new_page()
     pg.goto(server + path)
     pg.wait_for_load_state("networkidle")
@@ -196,7 +202,16 @@ def test_pages_fit_a_phone_screen(browser, server, path):
 
 
 @pytest.mark.parametrize(
-    "path", ["", "datasets/", "datasets/key-area-disclosure/", "datasets/administrative-divisions/", "quality/", "topics/", "guide/developers/"]
+    "path",
+    [
+        "",
+        "datasets/",
+        "datasets/key-area-disclosure/",
+        "datasets/administrative-divisions/",
+        "quality/",
+        "topics/",
+        "guide/developers/",
+    ],
 )
 def test_no_serious_accessibility_violations(page, server, path):
     from axe_playwright_python.sync_playwright import Axe
@@ -220,7 +235,10 @@ def test_a_dataset_page_stays_light(page, server, built_site):
     page.wait_for_load_state("networkidle")
     raw = sum(len(b) for b in bodies.values())
     sent = sum(len(gzip.compress(b, 6)) for b in bodies.values())
-    print(f"\ndataset page with its assets: {sent / 1024:.0f} KB transferred ({raw / 1024:.0f} KB uncompressed) in {len(bodies)} requests")
+    print(
+        f"\ndataset page with its assets: {sent / 1024:.0f} KB transferred "
+        f"({raw / 1024:.0f} KB uncompressed) in {len(bodies)} requests"
+    )
     assert sent < 300 * 1024, sorted((len(b), u) for u, b in bodies.items())[-8:]
     index = (built_site / "site/search/search_index.json").stat().st_size
     print(f"search index: {index / 1024:.0f} KB")
@@ -230,7 +248,11 @@ def test_a_dataset_page_stays_light(page, server, built_site):
 def test_the_language_switch_leads_to_the_english_interface_and_back(page, server):
     import json as _json
 
-    desc = _json.loads((Path(__file__).resolve().parents[1] / "datasets/key-area-disclosure/datapackage.json").read_text(encoding="utf-8"))
+    desc = _json.loads(
+        (Path(__file__).resolve().parents[1] / "datasets/key-area-disclosure/datapackage.json").read_text(
+            encoding="utf-8"
+        )
+    )
     page.goto(server + "datasets/key-area-disclosure/")
     page.locator(".md-header .md-select").first.hover()
     page.locator('a.md-select__link[hreflang="en"]').first.click()
@@ -243,8 +265,15 @@ def test_the_language_switch_leads_to_the_english_interface_and_back(page, serve
     # the English page's downloads are the very files of the Chinese page
     href = page.locator("a[href$='figures.csv']").first.get_attribute("href")
     response = page.request.get(page.url + href)
-    assert response.status == 200 and response.body() == (Path(__file__).resolve().parents[1] / "datasets/key-area-disclosure/data/figures.csv").read_bytes()
+    assert (
+        response.status == 200
+        and response.body()
+        == (Path(__file__).resolve().parents[1] / "datasets/key-area-disclosure/data/figures.csv").read_bytes()
+    )
     page.locator(".md-header .md-select").first.hover()
     page.locator('a.md-select__link[hreflang="zh"]').first.click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.url.endswith(f"{PREFIX}datasets/key-area-disclosure/") and page.locator("h1").inner_text().rstrip("¶") == desc["title"]
+    assert (
+        page.url.endswith(f"{PREFIX}datasets/key-area-disclosure/")
+        and page.locator("h1").inner_text().rstrip("¶") == desc["title"]
+    )

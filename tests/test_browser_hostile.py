@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 PAYLOADS = [
     "</title><script>window.__pwned='title'</script>",
-    '<img src=x onerror="window.__pwned=\'img\'">',
+    "<img src=x onerror=\"window.__pwned='img'\">",
     "<svg onload=\"window.__pwned='svg'\"></svg>",
     '"><script>window.__pwned="attr"</script>',
     "[x](javascript:window.__pwned='md')",
@@ -52,21 +52,31 @@ def _hostile_repo(tmp):
     rows = "".join(f'{700000 + i},"{p.replace(chr(34), chr(34) * 2)}",1,1,2019-01-01\n' for i, p in enumerate(PAYLOADS))
     csv.write_text(csv.read_text(encoding="utf-8") + rows, encoding="utf-8")
     readme = repo / "datasets/tiny/README.md"
-    readme.write_text(readme.read_text(encoding="utf-8").replace("测试。", "测试。\n\n" + "\n\n".join(PAYLOADS)), encoding="utf-8")
+    readme.write_text(
+        readme.read_text(encoding="utf-8").replace("测试。", "测试。\n\n" + "\n\n".join(PAYLOADS)), encoding="utf-8"
+    )
     (repo / "withdrawn.yml").write_text(
-        yaml_list([{"name": "gone", "title": "撤回" + PAYLOADS[0], "date": "2026-01-01", "reason": PAYLOADS[1]}]), encoding="utf-8"
+        yaml_list([{"name": "gone", "title": "撤回" + PAYLOADS[0], "date": "2026-01-01", "reason": PAYLOADS[1]}]),
+        encoding="utf-8",
     )
     (repo / "redirects.yml").write_text('"/datasets/old-tiny/": "/datasets/tiny/"\n', encoding="utf-8")
     # A hand-written page: a title in its front matter and payloads as code, as a maintainer would quote them.
     (repo / "docs/about.md").write_text(
-        "---\ntitle: " + json.dumps("关于" + PAYLOADS[0]) + "\n---\n\n# 关于\n\n" + "\n".join(f"- `{p}`" for p in PAYLOADS[:4]) + "\n",
+        "---\ntitle: "
+        + json.dumps("关于" + PAYLOADS[0])
+        + "\n---\n\n# 关于\n\n"
+        + "\n".join(f"- `{p}`" for p in PAYLOADS[:4])
+        + "\n",
         encoding="utf-8",
     )
     return repo
 
 
 def yaml_list(items: list[dict]) -> str:
-    return "".join("- " + "\n  ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in item.items()) + "\n" for item in items)
+    return "".join(
+        "- " + "\n  ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in item.items()) + "\n"
+        for item in items
+    )
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +126,11 @@ def test_no_script_of_the_input_runs_and_nothing_leaves_the_site(browser, hostil
     context.close()
     assert pwned is None and dialogs == []
     assert [u for u in requests if urlsplit(u).hostname != "127.0.0.1"] == []
-    assert not [h for h in links if h.replace("\t", "").replace("\n", "").strip().lower().startswith(("javascript:", "data:", "vbscript:"))]
+    assert not [
+        h
+        for h in links
+        if h.replace("\t", "").replace("\n", "").strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+    ]
 
 
 def test_the_payloads_are_there_to_read_as_text(browser, hostile_server):  # noqa: F811
@@ -125,6 +139,10 @@ def test_the_payloads_are_there_to_read_as_text(browser, hostile_server):  # noq
     page.goto(hostile_server + "datasets/tiny/")
     assert page.title().startswith("测试</title><script>")
     body = page.locator("article").inner_text()
-    for payload in ['<img src=x onerror="window.__pwned=\'img\'">', "[x](javascript:window.__pwned='md')", "{{ 7*7 }}{% raw %}"]:
+    for payload in [
+        "<img src=x onerror=\"window.__pwned='img'\">",
+        "[x](javascript:window.__pwned='md')",
+        "{{ 7*7 }}{% raw %}",
+    ]:
         assert payload in body
     context.close()

@@ -26,13 +26,24 @@ SITE_URL = yaml.safe_load((ROOT / "gongkai.yml").read_text(encoding="utf-8"))["s
 
 
 def tree_digest(path: Path) -> dict[str, str]:
-    return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_every_contract_url_exists(built_site):
     site = built_site / "site"
     settings = yaml.safe_load((built_site / "gongkai.yml").read_text(encoding="utf-8"))
-    expected = ["index.html", "datasets/index.html", "topics/index.html", "publishers/index.html", "about/index.html", "SHA256SUMS"]
+    expected = [
+        "index.html",
+        "datasets/index.html",
+        "topics/index.html",
+        "publishers/index.html",
+        "about/index.html",
+        "SHA256SUMS",
+    ]
     for ds in sorted((built_site / "datasets").iterdir()):
         pkg = json.loads((ds / "datapackage.json").read_text(encoding="utf-8"))
         base = f"datasets/{ds.name}/"
@@ -49,7 +60,16 @@ def test_every_contract_url_exists(built_site):
 
 def test_dataset_page_shows_what_a_reader_needs(built_site):
     html = (built_site / "site/datasets/fiscal-transparency/index.html").read_text(encoding="utf-8")
-    for text in ["广州市财政透明度情况", "数据字典", "数据预览", "原文表述", "连续四年位列第二", "SHA-256", "CC BY 4.0", "引用"]:
+    for text in [
+        "广州市财政透明度情况",
+        "数据字典",
+        "数据预览",
+        "原文表述",
+        "连续四年位列第二",
+        "SHA-256",
+        "CC BY 4.0",
+        "引用",
+    ]:
         assert text in html, text
     assert f"{SITE_URL}datasets/fiscal-transparency/figures.csv" in html  # absolute URL in snippets
     assert "2019-05-16" in html and "电子政务智库" in html  # the source, cited
@@ -93,7 +113,10 @@ def test_verification_catches_a_changed_download_and_a_broken_link(built_site, t
     csv = site / "datasets/key-area-disclosure/figures.csv"
     csv.write_bytes(csv.read_bytes() + b"x")
     page = site / "about/index.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("</article>", '<a href="../nowhere/">x</a></article>'), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("</article>", '<a href="../nowhere/">x</a></article>'),
+        encoding="utf-8",
+    )
     assert verify_site(site, urlsplit(SITE_URL).path) == [
         "datasets/key-area-disclosure/figures.csv does not match its SHA-256 in SHA256SUMS",
         "about/index.html: link ../nowhere/ points at nothing",
@@ -105,7 +128,9 @@ def test_a_broken_link_in_a_dataset_readme_fails_the_build_and_leaves_site_untou
     assert gongkai("build", cwd=repo).returncode == 0
     before = tree_digest(repo / "site")
     readme = repo / "datasets/tiny/README.md"
-    readme.write_text(readme.read_text(encoding="utf-8") + "\n见[另一个数据集](../no-such-dataset/)。\n", encoding="utf-8")
+    readme.write_text(
+        readme.read_text(encoding="utf-8") + "\n见[另一个数据集](../no-such-dataset/)。\n", encoding="utf-8"
+    )
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1
     assert "datasets/tiny/index.html: link ../no-such-dataset/ points at nothing" in result.stderr
@@ -135,10 +160,17 @@ def test_two_builds_of_the_same_commit_give_the_same_site_in_another_folder_on_a
     copy = tmp_path / "copy"
     shutil.copytree(built_site, copy, ignore=shutil.ignore_patterns("site", "build"))
     later = subprocess.run(
-        [faketime, "2031-03-04 05:06:07", sys.executable, "-c", "import datetime; print(datetime.date.today())"], capture_output=True, text=True
+        [faketime, "2031-03-04 05:06:07", sys.executable, "-c", "import datetime; print(datetime.date.today())"],
+        capture_output=True,
+        text=True,
     )
     assert later.stdout.strip() == "2031-03-04"  # the clock really moved for the build below
-    result = subprocess.run([faketime, "2031-03-04 05:06:07", sys.executable, "-m", "gongkai.cli", "build"], cwd=copy, capture_output=True, text=True)
+    result = subprocess.run(
+        [faketime, "2031-03-04 05:06:07", sys.executable, "-m", "gongkai.cli", "build"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert tree_digest(copy / "site") == tree_digest(built_site / "site")
 
@@ -151,7 +183,10 @@ def test_bad_data_stops_the_build_and_leaves_site_untouched(repo_factory):
     csv.write_text(csv.read_text(encoding="utf-8").replace("440100,=1+1,0,", "440100,=1+1,zero,"), encoding="utf-8")
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[0] == 'datasets/tiny/data/items.csv:3: amount: "zero" is not a valid integer [type-error]'
+    assert (
+        result.stdout.splitlines()[0]
+        == 'datasets/tiny/data/items.csv:3: amount: "zero" is not a valid integer [type-error]'
+    )
     assert "[formula-like]" in result.stdout.splitlines()[1]
     assert "site/ was left as it was" in result.stderr
     assert tree_digest(repo / "site") == before
@@ -199,19 +234,30 @@ def test_each_dataset_page_says_which_file_for_which_tool_and_links_a_prefilled_
             # the BOM variant is the CSV, byte for byte, behind the three bytes old Excel needs
             assert (site / "datasets" / folder.name / f"{res['name']}.bom.csv").read_bytes() == b"\xef\xbb\xbf" + data
             assert f'href="{res["name"]}.bom.csv"' in page
-        for use in ("Excel、WPS 表格", "旧版 Excel（打开 CSV 时中文乱码）", "编程、数据库、统计软件（UTF-8）", "网页开发"):
+        for use in (
+            "Excel、WPS 表格",
+            "旧版 Excel（打开 CSV 时中文乱码）",
+            "编程、数据库、统计软件（UTF-8）",
+            "网页开发",
+        ):
             assert f"<td>{use}</td>" in page, (folder.name, use)
         link = re.search(r'<p class="gk-report">.*?<a href="([^"]+)"', page).group(1).replace("&amp;", "&")
         parts = urlsplit(link)
         assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://github.com/gongkai-data/gongkai/issues/new"
         query = parse_qs(parts.query)
         assert query["title"] == [f"[纠错] {desc['title']}（{folder.name} {desc['version']}）"]
-        assert f"版本：{desc['version']}" in query["body"][0] and f"{SITE_URL}datasets/{folder.name}/" in query["body"][0]
+        assert (
+            f"版本：{desc['version']}" in query["body"][0] and f"{SITE_URL}datasets/{folder.name}/" in query["body"][0]
+        )
 
 
 def _profile_rows(page: str, resource_title: str) -> dict[str, list[str]]:
     """field name -> the cells of its row in the column profile under the resource's heading."""
-    section = page.split(f'>{html.escape(resource_title)}<a class="headerlink"', 1)[1].split("gk-profile-note", 1)[1].split("</table>", 1)[0]
+    section = (
+        page.split(f'>{html.escape(resource_title)}<a class="headerlink"', 1)[1]
+        .split("gk-profile-note", 1)[1]
+        .split("</table>", 1)[0]
+    )
     rows = re.findall(r"<tr><td><code>(.*?)</code></td>(.*?)</tr>", section, re.S)
     return {name: re.findall(r"<td>(.*?)</td>", cells, re.S) for name, cells in rows}
 

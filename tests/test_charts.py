@@ -12,7 +12,11 @@ from conftest import ROOT, gongkai
 
 
 def _datasets():
-    return {p.name: json.loads((p / "datapackage.json").read_text(encoding="utf-8")) for p in sorted((ROOT / "datasets").iterdir()) if p.is_dir()}
+    return {
+        p.name: json.loads((p / "datapackage.json").read_text(encoding="utf-8"))
+        for p in sorted((ROOT / "datasets").iterdir())
+        if p.is_dir()
+    }
 
 
 def _rows(name: str, resource: dict) -> list[dict]:
@@ -39,7 +43,14 @@ def test_each_declared_view_is_an_svg_chart_of_the_resource_with_its_words_and_d
                 ):
                     assert row["indicator"] in texts, (view["name"], row["indicator"])
             assert f" datasets/{name}/{view['name']}.svg\n" in sums
-            figure = re.search(rf'<figure class="gk-chart">\s*<img src="{view["name"]}.svg" alt="([^"]*)"[^>]*>\s*<figcaption>(.*?)</figcaption>', page, re.S)
+            figure = re.search(
+                (
+                    rf'<figure class="gk-chart">\s*<img src="{view["name"]}.svg" '
+                    r'alt="([^"]*)"[^>]*>\s*<figcaption>(.*?)</figcaption>'
+                ),
+                page,
+                re.S,
+            )
             assert figure and html.unescape(figure.group(1)) == view["description"]
             assert f'href="{resource["name"]}.csv"' in figure.group(2)
             drawn += 1
@@ -55,7 +66,11 @@ def test_the_home_page_shows_the_headline_figures_with_their_quotes_and_the_char
     desc = _datasets()[name]
     rows = _rows(name, next(r for r in desc["resources"] if r["name"] == resource))
     tiles = re.findall(
-        r'<div class="gk-tile"><strong>(.*?)<small> (.*?)</small></strong><span>(.*?)</span><span class="gk-tile-quote">原文：“(.*?)”</span></div>', page
+        (
+            r'<div class="gk-tile"><strong>(.*?)<small> (.*?)</small></strong><span>(.*?)</span>'
+            r'<span class="gk-tile-quote">原文：“(.*?)”</span></div>'
+        ),
+        page,
     )
     assert [(v.replace(",", ""), u, s.split(" · ")[-1], q) for v, u, s, q in tiles] == [
         (r["qualifier"] + r["value"], r["unit"], r["indicator"], r["quote"]) for r in rows
@@ -83,7 +98,10 @@ def test_a_view_may_not_bring_data_or_links_of_its_own(repo_factory):
     path.write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
     result = gongkai("validate", cwd=repo)
     assert result.returncode == 1
-    assert '/views/0/spec/layer/0/data: "data" is not allowed in a view' in result.stdout and "[view-external]" in result.stdout
+    assert (
+        '/views/0/spec/layer/0/data: "data" is not allowed in a view' in result.stdout
+        and "[view-external]" in result.stdout
+    )
 
 
 def test_every_chart_drawn_stays_inside_itself_and_within_the_pixel_limit(built_site):

@@ -69,7 +69,10 @@ def test_github_actions_annotations(repo_factory):
 def test_listing_is_capped_but_counting_is_not(repo_factory):
     repo = repo_factory(["tiny"])
     settings = repo / "gongkai.yml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("max_listed_problems: 200", "max_listed_problems: 2"), encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("max_listed_problems: 200", "max_listed_problems: 2"),
+        encoding="utf-8",
+    )
     csv = repo / "datasets/tiny/data/items.csv"
     bad = "".join(f"{100000 + i},x,minus,1,2019-01-01\n" for i in range(5))
     csv.write_text(csv.read_text(encoding="utf-8") + bad, encoding="utf-8")

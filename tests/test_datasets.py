@@ -84,7 +84,11 @@ def test_totals_the_source_implies_hold():
             assert all(m["unit"] == total["unit"] for m in members)
             assert sum(Decimal(m["value"]) for m in members) == Decimal(total["value"]), (name, total_id)
     key_area = {r["id"]: Decimal(r["value"]) for r in rows("key-area-disclosure", "figures")}
-    assert key_area["construction-items"] + key_area["public-welfare-items"] + key_area["public-resources-items"] == key_area["key-area-items"] == 141
+    assert (
+        key_area["construction-items"] + key_area["public-welfare-items"] + key_area["public-resources-items"]
+        == key_area["key-area-items"]
+        == 141
+    )
 
 
 @pytest.mark.parametrize("name", SEED_DATASETS)

@@ -23,7 +23,10 @@ def test_codes_are_strings_of_six_and_nine_digits():
     assert len(districts) == 11 and len(streets) == 178
     assert all(re.fullmatch(r"\d{6}", d["code"]) for d in districts)
     assert all(re.fullmatch(r"\d{9}", s["code"]) for s in streets)
-    fields = {r["name"]: r["schema"]["fields"] for r in json.loads((DATASET / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    fields = {
+        r["name"]: r["schema"]["fields"]
+        for r in json.loads((DATASET / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    }
     assert all(f["type"] == "string" for f in fields["districts"] + fields["streets"] if f["name"].endswith("code"))
 
 
@@ -49,7 +52,9 @@ def test_each_unit_names_its_district_by_code_and_name():
 
 def test_a_street_pointing_at_a_missing_district_is_reported(repo_factory):
     report = run(repo_factory(["foreign-key"]))
-    assert report.flatten(["file", "line", "field", "code"]) == [["datasets/foreign-key/data/streets.csv", 4, "district_code", "foreign-key"]]
+    assert report.flatten(["file", "line", "field", "code"]) == [
+        ["datasets/foreign-key/data/streets.csv", 4, "district_code", "foreign-key"]
+    ]
     assert '"440199"' in report.problems[0].message and 'resource "districts"' in report.problems[0].message
 
 
@@ -79,5 +84,8 @@ def test_the_services_page_states_both_figures_unaltered(built_site):
     page = _text((built_site / "site/datasets/government-services/index.html").read_text(encoding="utf-8"))
     for phrase in ["172个街镇", "176个街镇", "142个街道+34个镇", "乡级单位合计178个", "截止时间2022年10月31日"]:
         assert phrase in page, phrase
-    services = {r["id"]: r["value"] for r in csv.DictReader((ROOT / "datasets/government-services/data/figures.csv").open(encoding="utf-8"))}
+    services = {
+        r["id"]: r["value"]
+        for r in csv.DictReader((ROOT / "datasets/government-services/data/figures.csv").open(encoding="utf-8"))
+    }
     assert services["streets-towns-onboarded"] == "172"

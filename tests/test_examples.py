@@ -75,10 +75,17 @@ def test_the_frictionless_example_reads_every_resource_as_the_repository_types_i
 def test_the_curl_example_downloads_a_file_and_its_checksum_verifies(site_url, tmp_path):
     # The guide's shell block, run as written with <site> replaced, in an empty directory.
     block = re.search(r"```bash\n(curl .*?)```", GUIDE.read_text(encoding="utf-8"), re.S).group(1)
-    result = subprocess.run(["bash", "-euo", "pipefail", "-c", block.replace("<site>", site_url)], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block.replace("<site>", site_url)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "figures.csv: OK"
-    assert (tmp_path / "figures.csv").read_bytes() == (ROOT / "datasets/key-area-disclosure/data/figures.csv").read_bytes()
+    assert (tmp_path / "figures.csv").read_bytes() == (
+        ROOT / "datasets/key-area-disclosure/data/figures.csv"
+    ).read_bytes()
     # and a changed file fails the same check
     (tmp_path / "figures.csv").write_bytes(b"tampered\n")
     check = block.splitlines()[1].replace("<site>", site_url)

@@ -104,7 +104,9 @@ def test_sha256sums_lists_every_download_with_its_hash(built_site):
         listed[path] = digest
     for path, digest in listed.items():
         assert hashlib.sha256((site / path).read_bytes()).hexdigest() == digest
-    downloads = {p.relative_to(site).as_posix() for p in (site / "datasets").rglob("*") if p.is_file() and p.name != "index.html"}
+    downloads = {
+        p.relative_to(site).as_posix() for p in (site / "datasets").rglob("*") if p.is_file() and p.name != "index.html"
+    }
     assert set(listed) == downloads
 
 

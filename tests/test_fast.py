@@ -22,27 +22,95 @@ from hypothesis import strategies as st
 
 SCALE = float(os.environ.get("GONGKAI_EXAMPLES", "1"))
 FIELDS = [
-    {"name": "id", "title": "编号", "type": "string", "description": "编号。", "constraints": {"required": True, "unique": True, "pattern": "R[0-9]{3}"}},
+    {
+        "name": "id",
+        "title": "编号",
+        "type": "string",
+        "description": "编号。",
+        "constraints": {"required": True, "unique": True, "pattern": "R[0-9]{3}"},
+    },
     {"name": "kind", "title": "类别", "type": "string", "description": "类别。", "constraints": {"enum": ["甲", "乙"]}},
-    {"name": "n", "title": "数", "type": "integer", "unit": "个", "description": "整数。", "constraints": {"minimum": 0, "maximum": 1000}},
-    {"name": "x", "title": "值", "type": "number", "unit": "元", "description": "数值。", "constraints": {"minimum": 0}},
+    {
+        "name": "n",
+        "title": "数",
+        "type": "integer",
+        "unit": "个",
+        "description": "整数。",
+        "constraints": {"minimum": 0, "maximum": 1000},
+    },
+    {
+        "name": "x",
+        "title": "值",
+        "type": "number",
+        "unit": "元",
+        "description": "数值。",
+        "constraints": {"minimum": 0},
+    },
     {"name": "day", "title": "日", "type": "date", "description": "日期。", "constraints": {"required": True}},
     {"name": "ok", "title": "是否", "type": "boolean", "description": "布尔。"},
-    {"name": "code", "title": "代码", "type": "string", "description": "代码。", "constraints": {"minLength": 2, "maxLength": 4}},
-    {"name": "rate", "title": "比率", "type": "number", "unit": "%", "description": "浮点边界。", "constraints": {"minimum": 0.1, "maximum": 99.5}},
+    {
+        "name": "code",
+        "title": "代码",
+        "type": "string",
+        "description": "代码。",
+        "constraints": {"minLength": 2, "maxLength": 4},
+    },
+    {
+        "name": "rate",
+        "title": "比率",
+        "type": "number",
+        "unit": "%",
+        "description": "浮点边界。",
+        "constraints": {"minimum": 0.1, "maximum": 99.5},
+    },
 ]
 ids = st.sampled_from(["R001", "R002", "R003", "R01", "r001", "R0011", "", " R001", "R００1", "R\u200b001"])
 kinds = st.sampled_from(["甲", "乙", "丙", "", " 甲"])
-ints = st.sampled_from(["0", "1", "-1", "1000", "1001", "007", "+5", " 5", "1_0", "x", "", "99999999999999999999", "1.0", "١٢"])
+ints = st.sampled_from(
+    ["0", "1", "-1", "1000", "1001", "007", "+5", " 5", "1_0", "x", "", "99999999999999999999", "1.0", "١٢"]
+)
 nums = st.sampled_from(
-    ["0", "0.0", "-0", "-0.1", "1.5", "1e3", "-1e-3", ".5", "5.", "NaN", "Infinity", "", "x", "0.00000000000000000001", "-0.00000000000000000001", "1,5"]
+    [
+        "0",
+        "0.0",
+        "-0",
+        "-0.1",
+        "1.5",
+        "1e3",
+        "-1e-3",
+        ".5",
+        "5.",
+        "NaN",
+        "Infinity",
+        "",
+        "x",
+        "0.00000000000000000001",
+        "-0.00000000000000000001",
+        "1,5",
+    ]
     + ["-inf", "INF", "1e400", "-1e400", "1e-400", " nan"]
 )
-days = st.sampled_from(["2020-01-31", "2020-02-30", "2020-2-3", "2020-13-01", "", "x", "0001-01-01", "2020-01-31T00:00"])
+days = st.sampled_from(
+    ["2020-01-31", "2020-02-30", "2020-2-3", "2020-13-01", "", "x", "0001-01-01", "2020-01-31T00:00"]
+)
 bools = st.sampled_from(["true", "False", "1", "0", "yes", "", "TRUE", "tRue"])
 codes = st.sampled_from(["ab", "a", "abcd", "abcde", "", "广州", "广州市区域", "😀😀"])
 # values at and next to float bounds: ties in floating point are decided exactly
-rates = st.sampled_from(["0.1", "0.10", "0.1000000000000001", "0.0999999999999999", "99.5", "99.500", "99.5000000000001", "99.4999999999999", "1e2", "50", ""])
+rates = st.sampled_from(
+    [
+        "0.1",
+        "0.10",
+        "0.1000000000000001",
+        "0.0999999999999999",
+        "99.5",
+        "99.500",
+        "99.5000000000001",
+        "99.4999999999999",
+        "1e2",
+        "50",
+        "",
+    ]
+)
 rows = st.lists(st.tuples(ids, kinds, ints, nums, days, bools, codes, rates).map(list), min_size=1, max_size=12)
 
 
@@ -101,7 +169,9 @@ def test_fast_validation_finds_exactly_what_frictionless_finds(repo, table_rows,
     res = ds.resources[0]
     raw = (ds.root / res["path"]).read_bytes()
     text = parse(raw.decode("utf-8"))
-    reference = Counter((p.code, p.line, p.field, p.message) for p in check_tables(ds, {res["path"]: text})) + _deliberate(table_rows)
+    reference = Counter(
+        (p.code, p.line, p.field, p.message) for p in check_tables(ds, {res["path"]: text})
+    ) + _deliberate(table_rows)
     table = read_columns(raw, text.header)
     assert supported(res)
     if table is None:  # blank rows and the like: frictionless alone decides
@@ -111,7 +181,25 @@ def test_fast_validation_finds_exactly_what_frictionless_finds(repo, table_rows,
         assert fast == reference
 
 
-texts = st.sampled_from(["甲", "乙", "丙", "机构(gòu)", "控\x01制", "\u202e反", "=1+1", "-x", "＝1", "@a", "", "普通", "零\u200b宽", "\U000e0041", "软\u00ad"])
+texts = st.sampled_from(
+    [
+        "甲",
+        "乙",
+        "丙",
+        "机构(gòu)",
+        "控\x01制",
+        "\u202e反",
+        "=1+1",
+        "-x",
+        "＝1",
+        "@a",
+        "",
+        "普通",
+        "零\u200b宽",
+        "\U000e0041",
+        "软\u00ad",
+    ]
+)
 text_rows = st.lists(st.tuples(ids, texts, ints, nums, days, bools, codes, rates).map(list), min_size=1, max_size=10)
 
 

@@ -1,4 +1,5 @@
-"""Every fault leaves a working site: a build killed at any moment, a damaged cache, a full disk or a folder it cannot write."""
+"""Every fault leaves a working site: a build killed at any moment, a damaged cache, a full disk or
+a folder it cannot write."""
 
 from __future__ import annotations
 
@@ -27,13 +28,20 @@ PUBLISHED_JSON = "site/datasets/tiny/items.json"
 
 
 def tree_digest(path: Path) -> dict[str, str]:
-    return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    }
 
 
 def checksums_hold(site: Path) -> bool:
     """Every line of the site's SHA256SUMS names a file of the site with those bytes."""
     lines = (site / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    return bool(lines) and all(hashlib.sha256((site / rel).read_bytes()).hexdigest() == sha for sha, _, rel in (line.partition("  ") for line in lines))
+    return bool(lines) and all(
+        hashlib.sha256((site / rel).read_bytes()).hexdigest() == sha
+        for sha, _, rel in (line.partition("  ") for line in lines)
+    )
 
 
 def leftovers(repo: Path) -> list[str]:
@@ -56,7 +64,9 @@ def two_sites(tmp_path_factory):
     shutil.copytree(repo / "site", sites["A"])
     shutil.copytree(repo / "site", sites["B"])
     page = sites["B"] / "about/index.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("</h1>", "</h1>\n<p>另一个版本的说明。</p>", 1), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("</h1>", "</h1>\n<p>另一个版本的说明。</p>", 1), encoding="utf-8"
+    )
     digests = {s: tree_digest(p) for s, p in sites.items()}
     assert digests["A"] != digests["B"]
     return {"repo": repo, "texts": texts, "sites": sites, "digests": digests}
@@ -71,7 +81,9 @@ def _copy_repo(two_sites, tmp_path: Path) -> Path:
 # --- killed builds ---------------------------------------------------------------------------
 
 
-def _killable_build(repo: Path, sites: dict[str, Path], texts: dict[str, str], kill_at: int | tuple[str, int], exchange: bool, log: Path) -> int:
+def _killable_build(
+    repo: Path, sites: dict[str, Path], texts: dict[str, str], kill_at: int | tuple[str, int], exchange: bool, log: Path
+) -> int:
     """`gongkai build` in a forked child whose k-th file-system step (rename, unlink, copy, the
     exchange, the marker...) is a SIGKILL; or, for kill_at = (label, n), the n-th step with that
     label from the marker of the verified site on (the steps of the swap). MkDocs is replaced by
@@ -147,7 +159,12 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_complete_site(two_
     """Twenty kills: at named steps of the swap (the one-step exchange and the two-rename
     fallback), at random steps of whole builds (recovery of an earlier kill included), and at
     random times of real builds with MkDocs; after each, site/ is the complete old or new site."""
-    repo, texts, sites, digests = _copy_repo(two_sites, tmp_path), two_sites["texts"], two_sites["sites"], two_sites["digests"]
+    repo, texts, sites, digests = (
+        _copy_repo(two_sites, tmp_path),
+        two_sites["texts"],
+        two_sites["sites"],
+        two_sites["digests"],
+    )
     rng = random.Random(14)
     about = repo / "docs/about.md"
     state = "A"  # what site/ holds
@@ -171,7 +188,13 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_complete_site(two_
     # 9 kills at the swap: before the marker, before the exchange (or each rename), just after it
     # (the marker still in site/), and while the replaced site is removed
     kills = [(True, ("mark", 1)), (True, ("exchange", 1)), (True, ("unlink", 1)), (True, ("unlink", 20))]
-    kills += [(False, ("rename", 1)), (False, ("rename", 2)), (False, ("unlink", 1)), (False, ("unlink", 2)), (False, ("unlink", 20))]
+    kills += [
+        (False, ("rename", 1)),
+        (False, ("rename", 2)),
+        (False, ("unlink", 1)),
+        (False, ("unlink", 2)),
+        (False, ("unlink", 20)),
+    ]
     kills += [(rng.random() < 0.5, None) for _ in range(7)]  # 7 at random steps
     killed, missing = 0, {True: 0, False: 0}
     for exchange, at in kills:
@@ -180,7 +203,9 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_complete_site(two_
         code = _killable_build(repo, sites, texts, at, exchange, log)
         assert code in (-signal.SIGKILL, 0)
         killed += code == -signal.SIGKILL
-        missing[exchange] += not (repo / "site").exists()  # killed between the two renames: only recovery brings site/ back
+        missing[exchange] += not (
+            repo / "site"
+        ).exists()  # killed between the two renames: only recovery brings site/ back
         after = _state_after_recovery(repo, tmp_path / "scratch")
         assert after in (digests[state], digests[wanted]), f"kill at step {at} (exchange={exchange}) left neither site"
         state = "A" if after == digests["A"] else "B"
@@ -189,7 +214,13 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_complete_site(two_
     # builds for B is not the B above, so the site is judged by its files and checksums
     for i in range(4):
         flip()
-        child = subprocess.Popen([sys.executable, "-m", "gongkai.cli", "build"], cwd=repo, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "gongkai.cli", "build"],
+            cwd=repo,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         if i >= 2:
             while not (repo / "site.new").exists() and child.poll() is None:
                 time.sleep(0.02)
@@ -206,7 +237,9 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_complete_site(two_
         assert missing[True] == 0  # with the one-step exchange there is no such window
     final = gongkai("build", cwd=repo)
     assert final.returncode == 0, final.stderr
-    assert leftovers(repo) == [] and set(tree_digest(repo / "site")) == set(digests["A"]) and checksums_hold(repo / "site")
+    assert (
+        leftovers(repo) == [] and set(tree_digest(repo / "site")) == set(digests["A"]) and checksums_hold(repo / "site")
+    )
 
 
 def test_the_next_build_restores_site_before_anything_else_even_when_it_fails(two_sites, tmp_path):
@@ -219,11 +252,16 @@ def test_the_next_build_restores_site_before_anything_else_even_when_it_fails(tw
     shutil.copytree(make_repo(tmp_path / "bad", ["type-error"]) / "datasets/type-error", repo / "datasets/type-error")
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1 and "[type-error]" in result.stdout
-    assert "gongkai: restored site/ from site.old/, the last complete site (a build was stopped during its swap)" in result.stderr.splitlines()
+    assert (
+        "gongkai: restored site/ from site.old/, the last complete site (a build was stopped during its swap)"
+        in result.stderr.splitlines()
+    )
     assert tree_digest(repo / "site") == before and leftovers(repo) == []
 
 
-def test_a_verified_site_new_is_finished_and_an_unverified_one_never_published(two_sites, tmp_path, capsys, monkeypatch):
+def test_a_verified_site_new_is_finished_and_an_unverified_one_never_published(
+    two_sites, tmp_path, capsys, monkeypatch
+):
     repo = _copy_repo(two_sites, tmp_path)
     site = repo / "site"
     new = two_sites["sites"]["B"]
@@ -233,7 +271,10 @@ def test_a_verified_site_new_is_finished_and_an_unverified_one_never_published(t
     swap.mark_verified(repo / "site.new")
     monkeypatch.setattr(cli.subprocess, "call", lambda *a, **k: 0)  # MkDocs' server is not started
     assert cli.main(["--root", str(repo), "serve"]) == 0
-    assert "gongkai: restored site/ from site.new/, which a build stopped during its swap had verified" in capsys.readouterr().err
+    assert (
+        "gongkai: restored site/ from site.new/, which a build stopped during its swap had verified"
+        in capsys.readouterr().err
+    )
     assert tree_digest(site) == two_sites["digests"]["B"] and leftovers(repo) == []
     # a complete-looking site.new/ without the marker, and no site.old/: nothing is published from it
     shutil.rmtree(site)
@@ -272,7 +313,10 @@ def test_a_cached_file_changed_in_place_is_dropped_rebuilt_and_never_published(t
     assert tree_digest(repo / "site") == before  # the garbling itself does not reach site/
     result = gongkai("build", cwd=repo)
     assert result.returncode == 0, result.stderr
-    line = f"{CACHED_JSON}: warning: the cached build of tiny was damaged and is rebuilt: the file no longer matches the size and SHA-256 recorded when it was written [cache-entry-dropped]"
+    line = (
+        f"{CACHED_JSON}: warning: the cached build of tiny was damaged and is rebuilt: the file no longer matches the "
+        "size and SHA-256 recorded when it was written [cache-entry-dropped]"
+    )
     assert line in result.stderr.splitlines()
     assert "1 dataset(s) processed" in result.stdout
     assert tree_digest(repo / "site") == before
@@ -311,10 +355,20 @@ def test_a_damaged_cache_record_or_a_missing_file_is_dropped_with_one_line(two_s
     data = record.read_bytes()
     os.chmod(record, 0o644)
     record.write_bytes(data.replace("第一行".encode(), "第二行".encode(), 1))  # the page text, still valid JSON
-    assert _dropped(repo) == ["build/cache/tiny.json: warning: the cached build of tiny was damaged and is rebuilt: its record is damaged [cache-entry-dropped]"]
+    assert _dropped(repo) == [
+        (
+            "build/cache/tiny.json: warning: the cached build of tiny was "
+            "damaged and is rebuilt: its record is damaged [cache-entry-dropped]"
+        )
+    ]
     assert "第二行" not in (repo / "build/docs/datasets/tiny/index.md").read_text(encoding="utf-8")
     (repo / CACHED_JSON).unlink()
-    assert _dropped(repo) == [f"{CACHED_JSON}: warning: the cached build of tiny was damaged and is rebuilt: the file is missing [cache-entry-dropped]"]
+    assert _dropped(repo) == [
+        (
+            f"{CACHED_JSON}: warning: the cached build of tiny was damaged "
+            "and is rebuilt: the file is missing [cache-entry-dropped]"
+        )
+    ]
     assert _dropped(repo) == []
 
 
@@ -343,7 +397,9 @@ def test_a_full_disk_gives_one_line_naming_the_file_and_leaves_site(two_sites, t
     monkeypatch.setattr(output, "_write_if_changed", full)
     assert cli.main(["--root", str(repo), "build"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[-1].startswith("gongkai: build/docs/") and err[-1].endswith(": no space left on device; site/ was left as it was")
+    assert err[-1].startswith("gongkai: build/docs/") and err[-1].endswith(
+        ": no space left on device; site/ was left as it was"
+    )
     assert "Traceback" not in "\n".join(err)
     assert tree_digest(repo / "site") == before and leftovers(repo) == []
 
@@ -368,10 +424,17 @@ def _private_mounts() -> bool:
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(not _private_mounts(), reason="needs unshare -m and tmpfs mounts (root in a private mount namespace) for a real full or read-only disk")
+@pytest.mark.skipif(
+    not _private_mounts(),
+    reason="needs unshare -m and tmpfs mounts (root in a private mount namespace) for a real full or read-only disk",
+)
 @pytest.mark.parametrize(
     ("folder", "options", "reason"),
-    [("build", "ro", "read-only file system"), ("build", "size=48k", "no space left on device"), ("site.new", "size=200k", "no space left on device")],
+    [
+        ("build", "ro", "read-only file system"),
+        ("build", "size=48k", "no space left on device"),
+        ("site.new", "size=200k", "no space left on device"),
+    ],
 )
 def test_a_real_read_only_or_full_disk_gives_one_line(two_sites, tmp_path, folder, options, reason):
     # build/ read-only or full while gongkai writes, or site.new/ full while MkDocs writes the site
@@ -380,7 +443,9 @@ def test_a_real_read_only_or_full_disk_gives_one_line(two_sites, tmp_path, folde
     shutil.rmtree(repo / "build")
     (repo / folder).mkdir()
     script = f'mount -t tmpfs -o {options} tmpfs {folder} && exec "$0" -m gongkai.cli build'
-    result = subprocess.run(["unshare", "-m", "sh", "-c", script, sys.executable], cwd=repo, capture_output=True, text=True)
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, sys.executable], cwd=repo, capture_output=True, text=True
+    )
     assert result.returncode == 1, result.stderr
     last = result.stderr.splitlines()[-1]
     assert last.startswith(f"gongkai: {folder}/") and last.endswith(f": {reason}; site/ was left as it was"), last
@@ -388,7 +453,10 @@ def test_a_real_read_only_or_full_disk_gives_one_line(two_sites, tmp_path, folde
     assert tree_digest(repo / "site") == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="chmod does not stop root from writing (the file-in-place-of-a-folder and tmpfs tests cover root)")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="chmod does not stop root from writing (the file-in-place-of-a-folder and tmpfs tests cover root)",
+)
 def test_a_read_only_build_folder_gives_one_line(two_sites, tmp_path):
     repo = _copy_repo(two_sites, tmp_path)
     before = tree_digest(repo / "site")
@@ -399,7 +467,9 @@ def test_a_read_only_build_folder_gives_one_line(two_sites, tmp_path):
     finally:
         os.chmod(repo / "build/docs", 0o755)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-1].startswith("gongkai: build/docs/") and result.stderr.endswith(": permission denied; site/ was left as it was\n")
+    assert result.stderr.splitlines()[-1].startswith("gongkai: build/docs/") and result.stderr.endswith(
+        ": permission denied; site/ was left as it was\n"
+    )
     assert tree_digest(repo / "site") == before
 
 
@@ -420,9 +490,13 @@ def test_a_swap_step_that_fails_leaves_the_old_site_and_no_new_one(tmp_path, mon
 
     monkeypatch.setattr(os, "rename", refused)
     if exchange:
-        monkeypatch.setattr(swap, "_exchange", lambda a, b: (_ for _ in ()).throw(OSError(errno.EIO, os.strerror(errno.EIO), str(b))))
+        monkeypatch.setattr(
+            swap, "_exchange", lambda a, b: (_ for _ in ()).throw(OSError(errno.EIO, os.strerror(errno.EIO), str(b)))
+        )
     else:
         monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
     with pytest.raises(OSError):
         swap.swap_in(fresh, site)
-    assert (site / "index.html").read_text(encoding="utf-8") == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "old" and sorted(
+        p.name for p in tmp_path.iterdir()
+    ) == ["site"]

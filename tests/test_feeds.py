@@ -15,7 +15,11 @@ SITE_URL = "https://gongkai-data.github.io/gongkai/"
 
 
 def _datasets():
-    return {p.name: json.loads((p / "datapackage.json").read_text(encoding="utf-8")) for p in sorted((ROOT / "datasets").iterdir()) if p.is_dir()}
+    return {
+        p.name: json.loads((p / "datapackage.json").read_text(encoding="utf-8"))
+        for p in sorted((ROOT / "datasets").iterdir())
+        if p.is_dir()
+    }
 
 
 def _site_file(site, url: str):
@@ -92,7 +96,15 @@ def test_catalog_jsonld_is_dcat_ap_with_the_classes_and_properties_harvesters_re
     assert len(datasets) == len(_datasets())
     for ds in datasets:
         assert (ds, RDF.type, DCAT.Dataset) in graph
-        for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.identifier, DCTERMS.publisher, DCTERMS.modified, DCAT.keyword, DCAT.landingPage):
+        for prop in (
+            DCTERMS.title,
+            DCTERMS.description,
+            DCTERMS.identifier,
+            DCTERMS.publisher,
+            DCTERMS.modified,
+            DCAT.keyword,
+            DCAT.landingPage,
+        ):
             assert graph.value(ds, prop) is not None, (ds, prop)
         distributions = list(graph.objects(ds, DCAT.distribution))
         assert distributions
@@ -112,7 +124,10 @@ def test_data_json_is_dcat_us_with_every_field_a_harvester_requires(repo_factory
 
     repo = repo_factory(real=["key-area-disclosure", "administrative-divisions"])
     settings = repo / "gongkai.yml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("  # email: data@example.org", "  email: data@example.org"), encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("  # email: data@example.org", "  email: data@example.org"),
+        encoding="utf-8",
+    )
     result = gongkai("build", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
     site = repo / "site"
@@ -123,7 +138,11 @@ def test_data_json_is_dcat_us_with_every_field_a_harvester_requires(repo_factory
     for name in ("key-area-disclosure", "administrative-divisions"):
         desc = _datasets()[name]
         entry = by_id[desc["id"]]
-        assert (entry["title"], entry["description"], entry["modified"]) == (desc["title"], desc["description"], desc["modified"])
+        assert (entry["title"], entry["description"], entry["modified"]) == (
+            desc["title"],
+            desc["description"],
+            desc["modified"],
+        )
         assert entry["publisher"]["name"] == desc["publisher"]["name"] and entry["accessLevel"] == "public"
         assert entry["contactPoint"]["hasEmail"] == "mailto:data@example.org"  # no maintainer e-mail: the operator's
         assert set(desc["keywords"]) <= set(entry["keyword"])
@@ -144,4 +163,7 @@ def test_without_a_contact_e_mail_data_json_is_left_out_and_the_build_says_why(b
     shutil.copytree(built_site, again, symlinks=True)  # with its cache: other tests read built_site while this builds
     result = gongkai("build", cwd=again)
     assert result.returncode == 0
-    assert "data.json (DCAT-US) is not published: no contact e-mail for administrative-divisions, decision-openness" in result.stdout + result.stderr
+    assert (
+        "data.json (DCAT-US) is not published: no contact e-mail for administrative-divisions, decision-openness"
+        in result.stdout + result.stderr
+    )

@@ -51,7 +51,10 @@ def _reset(repo) -> None:
 
 SCALE = float(os.environ.get("GONGKAI_EXAMPLES", "1"))
 fuzz = settings(
-    derandomize=not os.environ.get("GONGKAI_EXPLORE"), max_examples=int(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    derandomize=not os.environ.get("GONGKAI_EXPLORE"),
+    max_examples=int(300 * SCALE),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
@@ -116,11 +119,41 @@ def test_any_descriptor_text_gives_a_report_not_a_crash(repo, text):
 # JSON a pull request may write by hand: deep nesting, NaN and infinities, numbers beyond a
 # double or 2^53, lone surrogate escapes, broken structure. Each gives problems naming the
 # descriptor (with a line), never a RecursionError or a UnicodeEncodeError.
-JSON_PIECES = ["{", "}", "[", "]", '"a"', ":", ",", "1", "NaN", "-Infinity", "1e400", "1e-400", "12345678901234567890", '"\\ud800"', '"\\udc00x"']
-JSON_PIECES += ['"\\ud83d\\ude00"', '"\\\\ud800"', "[" * 40, "]" * 40, '{"a":' * 40, "}" * 40, " ", "\n", "true", '"', "\\"]
+JSON_PIECES = [
+    "{",
+    "}",
+    "[",
+    "]",
+    '"a"',
+    ":",
+    ",",
+    "1",
+    "NaN",
+    "-Infinity",
+    "1e400",
+    "1e-400",
+    "12345678901234567890",
+    '"\\ud800"',
+    '"\\udc00x"',
+]
+JSON_PIECES += [
+    '"\\ud83d\\ude00"',
+    '"\\\\ud800"',
+    "[" * 40,
+    "]" * 40,
+    '{"a":' * 40,
+    "}" * 40,
+    " ",
+    "\n",
+    "true",
+    '"',
+    "\\",
+]
 hostile_json = st.lists(st.sampled_from(JSON_PIECES), max_size=40).map("".join)
 hostile_values = st.recursive(
-    st.floats() | st.integers(-(10**30), 10**30) | st.text(st.characters(codec=None), max_size=6),  # floats with NaN and inf; text with surrogates
+    st.floats()
+    | st.integers(-(10**30), 10**30)
+    | st.text(st.characters(codec=None), max_size=6),  # floats with NaN and inf; text with surrogates
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4), children, max_size=3),
     max_leaves=40,
 )
@@ -151,5 +184,8 @@ def test_hostile_descriptor_values_are_refused_where_no_json_reader_keeps_them(r
     codes = {p.code for p in validate_dataset(read(repo / "datasets/tiny", repo), SETTINGS)}
     if "NaN" in text or "Infinity" in text:
         assert "json-number" in codes or "json-too-deep" in codes or "json-surrogate" in codes
-    if re.search("[\ud800-\udfff]", json.dumps(desc, ensure_ascii=False)) and not codes & {"json-too-deep", "json-number"}:  # a lone one
+    if re.search("[\ud800-\udfff]", json.dumps(desc, ensure_ascii=False)) and not codes & {
+        "json-too-deep",
+        "json-number",
+    }:  # a lone one
         assert "json-surrogate" in codes

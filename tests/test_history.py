@@ -64,7 +64,10 @@ def test_every_version_in_history_is_published_byte_for_byte_and_locked(repo_fac
     _change_a_value(repo)
     refused = gongkai("build", cwd=repo)  # new data under the old version number
     assert refused.returncode == 1
-    assert "version 1.0.0 was already committed with other data" in refused.stdout and "[version-conflict]" in refused.stdout
+    assert (
+        "version 1.0.0 was already committed with other data" in refused.stdout
+        and "[version-conflict]" in refused.stdout
+    )
 
     _bump(repo, "1.1.0", "2026-02-01", "改正一个值。")
     _commit(repo, "tiny 1.1.0", "2026-02-01T12:00:00+08:00")
@@ -81,7 +84,9 @@ def test_every_version_in_history_is_published_byte_for_byte_and_locked(repo_fac
     page = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="1.0.0/items.csv"' in page and 'href="1.1.0/items.csv"' in page and "改正一个值。" in page
     # each version says what it changed from the one before, computed from the two versions' rows
-    rows = {m[0]: m[1] for m in re.findall(r"<tr><td><code>([0-9.]+)</code>.*?</td>(?:<td>.*?</td>){2}<td>(.*?)</td>", page)}
+    rows = {
+        m[0]: m[1] for m in re.findall(r"<tr><td><code>([0-9.]+)</code>.*?</td>(?:<td>.*?</td>){2}<td>(.*?)</td>", page)
+    }
     assert rows == {"1.1.0": "修改 1 行", "1.0.0": "首次发布"}
     lock = (repo / "urls.lock").read_text(encoding="utf-8")
     assert f"/datasets/tiny/1.0.0/items.csv {hashlib.sha256(first).hexdigest()}\n" in lock
@@ -93,7 +98,10 @@ def test_every_version_in_history_is_published_byte_for_byte_and_locked(repo_fac
     (repo / "urls.lock").write_text("\n".join(lines) + "\n", encoding="utf-8")
     changed = gongkai("build", cwd=repo)
     assert changed.returncode == 1
-    assert f"urls.lock:{n + 1}: /datasets/tiny/1.0.0/items.csv is a published version's file and its bytes changed" in changed.stdout
+    assert (
+        f"urls.lock:{n + 1}: /datasets/tiny/1.0.0/items.csv is a published version's file and its bytes changed"
+        in changed.stdout
+    )
 
 
 def test_one_version_with_different_data_in_two_commits_names_both(repo_factory):
@@ -104,7 +112,10 @@ def test_one_version_with_different_data_in_two_commits_names_both(repo_factory)
     second = _commit(repo, "changed data, forgot the version", "2026-01-03T12:00:00+08:00")
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1
-    assert f"version 1.0.0 has different data in commit {first[:10]} (2026-01-02) and in commit {second[:10]} (2026-01-03)" in result.stdout
+    assert (
+        f"version 1.0.0 has different data in commit {first[:10]} (2026-01-02) and in commit {second[:10]} (2026-01-03)"
+        in result.stdout
+    )
 
 
 def test_a_shallow_clone_is_refused_rather_than_losing_versions(repo_factory, tmp_path):

@@ -72,11 +72,17 @@ CASES = {
     "path-list": (lambda r: _desc(r, _res(path=["data/items.csv"])), "unsafe-path"),
     "remote-schema": (lambda r: _desc(r, _res(schema="https://example.org/schema.json")), "external-reference"),
     "remote-dialect": (lambda r: _desc(r, _res(dialect="https://example.org/dialect.json")), "external-reference"),
-    "remote-profile": (lambda r: _desc(r, lambda d: d.update(profile="https://example.org/profile.json")), "external-reference"),
+    "remote-profile": (
+        lambda r: _desc(r, lambda d: d.update(profile="https://example.org/profile.json")),
+        "external-reference",
+    ),
     "symlinked-csv": (_symlink_csv, "symlink"),
     "symlinked-data-folder": (_symlink_dir, "symlink"),
     "hard-link": (_hard_link, "hard-link"),
-    "submodule-marker": (lambda r: (r / DS / "data/.git").write_text("gitdir: ../x", encoding="utf-8"), "unexpected-file"),
+    "submodule-marker": (
+        lambda r: (r / DS / "data/.git").write_text("gitdir: ../x", encoding="utf-8"),
+        "unexpected-file",
+    ),
     "extra-file": (lambda r: (r / DS / "run.sh").write_text("rm -rf /", encoding="utf-8"), "unexpected-file"),
     # sizes, with the limit named
     "csv-too-large": (lambda r: _limit(r, "max_csv_bytes", 10), "file-too-large"),
@@ -87,7 +93,10 @@ CASES = {
     "utf-16": (lambda r: _csv(r, raw=GOOD.encode("utf-16")), "encoding-error"),
     "bom": (lambda r: _csv(r, raw=b"\xef\xbb\xbf" + GOOD.encode()), "utf8-bom"),
     # CSV structure
-    "unclosed-quote": (lambda r: _csv(r, GOOD + '777777,"未闭合,1,1,2019-01-01\n888888,x,1,1,2019-01-01\n'), "csv-syntax"),
+    "unclosed-quote": (
+        lambda r: _csv(r, GOOD + '777777,"未闭合,1,1,2019-01-01\n888888,x,1,1,2019-01-01\n'),
+        "csv-syntax",
+    ),
     "semicolons": (lambda r: _csv(r, GOOD.replace(",", ";")), "incorrect-label"),
     "extra-cell": (lambda r: _csv(r, GOOD + "555555,x,1,1,2019-01-01,surplus\n"), "extra-cell"),
     "missing-cell": (lambda r: _csv(r, GOOD + "555555,x,1\n"), "missing-cell"),
@@ -104,27 +113,52 @@ CASES = {
     "control-in-header": (lambda r: _csv(r, GOOD.replace("name", "na\x07me", 1)), "control-character"),
     "control-in-title": (lambda r: _desc(r, lambda d: d.update(title="测试\u2066标题")), "control-character"),
     "pinyin-in-readme": (
-        lambda r: (r / DS / "README.md").write_text("# 机构(gòu)\n\n## 数据\n\n## 来源与处理\n\n## 许可\n", encoding="utf-8"),
+        lambda r: (r / DS / "README.md").write_text(
+            "# 机构(gòu)\n\n## 数据\n\n## 来源与处理\n\n## 许可\n", encoding="utf-8"
+        ),
         "pinyin-artefact",
     ),
     # descriptors
-    "invalid-json": (lambda r: (r / DS / "datapackage.json").write_text('{"name": "tiny",', encoding="utf-8"), "invalid-json"),
+    "invalid-json": (
+        lambda r: (r / DS / "datapackage.json").write_text('{"name": "tiny",', encoding="utf-8"),
+        "invalid-json",
+    ),
     "json-array": (lambda r: (r / DS / "datapackage.json").write_text("[]", encoding="utf-8"), "invalid-json"),
     "resource-named-index": (lambda r: _desc(r, _res(name="index", path="data/index.csv")), "metadata-profile"),
     "uppercase-name": (lambda r: _desc(r, lambda d: d.update(name="Tiny")), "name-mismatch"),
     "name-with-slash": (lambda r: _desc(r, lambda d: d.update(name="a/b")), "metadata-profile"),
-    "duplicate-resource-names": (lambda r: _desc(r, lambda d: d["resources"].append(dict(d["resources"][0]))), "duplicate-resource"),
+    "duplicate-resource-names": (
+        lambda r: _desc(r, lambda d: d["resources"].append(dict(d["resources"][0]))),
+        "duplicate-resource",
+    ),
     "no-schema": (lambda r: _desc(r, lambda d: d["resources"][0].pop("schema")), "metadata-profile"),
-    "unknown-field-type": (lambda r: _desc(r, lambda d: d["resources"][0]["schema"]["fields"][1].update(type="banana")), "metadata-profile"),
-    "primary-key-names-no-field": (lambda r: _desc(r, lambda d: d["resources"][0]["schema"].update(primaryKey=["nope"])), "metadata-profile"),
-    "declared-hash-mismatch": (lambda r: _desc(r, _res(hash="sha256:" + "0" * 64)), "hash-count"),
-    "javascript-license-url": (lambda r: _desc(r, lambda d: d["licenses"][0].update(path="javascript:alert(1)")), "metadata-profile"),
-    "javascript-contributor-url": (
-        lambda r: _desc(r, lambda d: d["contributors"].append({"title": "x", "role": "contributor", "path": "javascript:alert(1)"})),
+    "unknown-field-type": (
+        lambda r: _desc(r, lambda d: d["resources"][0]["schema"]["fields"][1].update(type="banana")),
         "metadata-profile",
     ),
-    "lfs-pointer": (lambda r: _csv(r, "version https://git-lfs.github.com/spec/v1\noid sha256:" + "0" * 64 + "\nsize 123\n"), "lfs-pointer"),
-    "bad-changelog": (lambda r: (r / DS / "CHANGELOG.md").write_text("## v1 2026\n", encoding="utf-8"), "changelog-heading"),
+    "primary-key-names-no-field": (
+        lambda r: _desc(r, lambda d: d["resources"][0]["schema"].update(primaryKey=["nope"])),
+        "metadata-profile",
+    ),
+    "declared-hash-mismatch": (lambda r: _desc(r, _res(hash="sha256:" + "0" * 64)), "hash-count"),
+    "javascript-license-url": (
+        lambda r: _desc(r, lambda d: d["licenses"][0].update(path="javascript:alert(1)")),
+        "metadata-profile",
+    ),
+    "javascript-contributor-url": (
+        lambda r: _desc(
+            r, lambda d: d["contributors"].append({"title": "x", "role": "contributor", "path": "javascript:alert(1)"})
+        ),
+        "metadata-profile",
+    ),
+    "lfs-pointer": (
+        lambda r: _csv(r, "version https://git-lfs.github.com/spec/v1\noid sha256:" + "0" * 64 + "\nsize 123\n"),
+        "lfs-pointer",
+    ),
+    "bad-changelog": (
+        lambda r: (r / DS / "CHANGELOG.md").write_text("## v1 2026\n", encoding="utf-8"),
+        "changelog-heading",
+    ),
 }
 
 
@@ -194,7 +228,9 @@ def test_no_network_request_is_attempted_for_remote_references(repo_factory, com
             d["profile"] = f"{listener.url}/profile.json"
             d["resources"][0]["path"] = f"{listener.url}/items.csv"
             d["resources"][0]["dialect"] = f"{listener.url}/dialect.json"
-            d["resources"].append(dict(d["resources"][0], name="other", path="data/other.csv", schema=f"{listener.url}/schema.json"))
+            d["resources"].append(
+                dict(d["resources"][0], name="other", path="data/other.csv", schema=f"{listener.url}/schema.json")
+            )
 
         _desc(repo, remote)
         result = gongkai(command, cwd=repo)
@@ -213,6 +249,8 @@ def test_a_submodule_recorded_by_git_is_refused(repo_factory):
     subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
     subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
     sha = "1" * 40
-    subprocess.run([*git, "update-index", "--add", "--cacheinfo", f"160000,{sha},datasets/tiny/data/vendor"], cwd=repo, check=True)
+    subprocess.run(
+        [*git, "update-index", "--add", "--cacheinfo", f"160000,{sha},datasets/tiny/data/vendor"], cwd=repo, check=True
+    )
     report = run(repo)
     assert ["datasets/tiny/data/vendor", "submodule"] in report.flatten(["file", "code"])

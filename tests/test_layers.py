@@ -26,13 +26,25 @@ LEVEL = {name: i for i, names in enumerate(LAYERS) for name in names}
 
 # Arrows up a layer that stay for now, each with why; take one off when its cause is gone.
 UPWARD = {
-    ("validate.encoding", "render.markup"): "bracket_overflow is shared with the hook; the lead moves it down when splitting markup.py",
+    (
+        "validate.encoding",
+        "render.markup",
+    ): "bracket_overflow is shared with the hook; the lead moves it down when splitting markup.py"
 }
 
 LIMIT = 400
 # Modules over LIMIT, each with why.
 LONG = {
-    "core/problemcodes.py": "the registry is one table of every code (title, severity, anchor, hint); new on main, its split is its author's",
+    "core/problemcodes.py": (
+        "the registry is one table of every code (title, severity, "
+        "anchor, hint); new on main, its split is its author's"
+    ),
+    # Longer only since the code was formatted at 120 columns; each is being split.
+    "build.py": "formatted at 120 columns; its publishing half moves to publish/",
+    "publish/urls.py": "formatted at 120 columns; redirects move to their own module",
+    "render/render.py": "formatted at 120 columns; the snippets move to their own module",
+    "validate/fast.py": "formatted at 120 columns; being split",
+    "validate/views.py": "formatted at 120 columns; the Vega-Lite allow-list moves to its own module",
 }
 
 
@@ -73,7 +85,9 @@ def _imports(dotted: str, path: Path, modules: dict[str, Path]) -> set[str]:
         else:
             continue
         for target in targets:
-            assert target in modules, f"{path.relative_to(PACKAGE)}:{node.lineno}: imports gongkai.{target}, which does not exist"
+            assert target in modules, (
+                f"{path.relative_to(PACKAGE)}:{node.lineno}: imports gongkai.{target}, which does not exist"
+            )
             found.add(target)
     return found
 
@@ -145,7 +159,10 @@ def test_the_cycle_finder_finds_a_cycle():
 
 
 def test_no_module_is_over_the_limit():
-    lengths = {path.relative_to(PACKAGE).as_posix(): len(path.read_text(encoding="utf-8").splitlines()) for path in _modules().values()}
+    lengths = {
+        path.relative_to(PACKAGE).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in _modules().values()
+    }
     over = {name: n for name, n in lengths.items() if n > LIMIT and name not in LONG}
     assert over == {}, f"modules over {LIMIT} lines: split each along its seams"
     stale = {name: lengths.get(name) for name in LONG if lengths.get(name, 0) <= LIMIT}
@@ -156,11 +173,19 @@ def test_the_docs_name_every_package_and_module():
     """README's layout names each package; the architecture note lists each module in its package's row."""
     root = PACKAGE.parents[1]
     readme = (root / "README.md").read_text(encoding="utf-8")
-    rows = {line.split("`")[1]: line for line in (root / "docs/guide/architecture.md").read_text(encoding="utf-8").splitlines() if line.startswith("| `")}
+    rows = {
+        line.split("`")[1]: line
+        for line in (root / "docs/guide/architecture.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
     unnamed = []
     for folder in sorted(p for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"):
         if f"  {folder.name}/ " not in readme:
             unnamed.append(f"README.md: {folder.name}/")
         row = rows.get(f"{folder.name}/", "")
-        unnamed += [f"docs/guide/architecture.md: {folder.name}/{f.name}" for f in sorted(folder.iterdir()) if f.is_file() and f.name != "__init__.py" and f"`{f.name}`" not in row]
+        unnamed += [
+            f"docs/guide/architecture.md: {folder.name}/{f.name}"
+            for f in sorted(folder.iterdir())
+            if f.is_file() and f.name != "__init__.py" and f"`{f.name}`" not in row
+        ]
     assert unnamed == []

@@ -12,7 +12,10 @@ import openpyxl
 import pytest
 from conftest import ROOT, gongkai
 
-GBK_CSV = "街道代码,街道名称,服务点数,设立日期\n440103001,沙面街道,3,2019-05-01\n440103002,岭南街道,12,2020-01-15\n440104003,北京街道,7,2021-07-09\n"
+GBK_CSV = (
+    "街道代码,街道名称,服务点数,设立日期\n440103001,沙面街道,3,2019-05-01\n440103002,岭南街道,12,2020-01-15\n"
+    "440104003,北京街道,7,2021-07-09\n"
+)
 
 
 def git(repo: Path, *args: str) -> str:
@@ -74,12 +77,22 @@ def test_new_turns_a_gbk_csv_into_a_dataset_that_validates_once_the_named_placeh
     data = (folder / "data/data.csv").read_text(encoding="utf-8")
     assert data.splitlines()[1] == "440103001,沙面街道,3,2019-05-01"  # converted, values as they were
     fields = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["resources"][0]["schema"]["fields"]
-    assert [(f["title"], f["type"]) for f in fields] == [("街道代码", "string"), ("街道名称", "string"), ("服务点数", "integer"), ("设立日期", "date")]
+    assert [(f["title"], f["type"]) for f in fields] == [
+        ("街道代码", "string"),
+        ("街道名称", "string"),
+        ("服务点数", "integer"),
+        ("设立日期", "date"),
+    ]
     check = gongkai("validate", "street-services", cwd=repo)
     assert check.returncode == 1
     named = [line for line in check.stdout.splitlines() if line.endswith("[placeholder]")]
-    assert "datasets/street-services/datapackage.json:4: /title: fill this in: 待填写：数据集的中文标题 [placeholder]" in named
-    assert any("/topics/0" in line for line in named) and any("/resources/0/schema/fields/2/unit" in line for line in named)
+    assert (
+        "datasets/street-services/datapackage.json:4: /title: fill this in: 待填写：数据集的中文标题 [placeholder]"
+        in named
+    )
+    assert any("/topics/0" in line for line in named) and any(
+        "/resources/0/schema/fields/2/unit" in line for line in named
+    )
     assert any(line.startswith("datasets/street-services/README.md:") for line in named)
     assert all("[placeholder]" in line for line in check.stdout.splitlines())  # nothing but what to fill in
     fill_in(repo, "street-services")
@@ -101,7 +114,9 @@ def test_new_reads_xlsx_cells_as_the_text_a_person_sees(repo, tmp_path):
     assert (repo / "datasets/money/data/money.csv").read_text(
         encoding="utf-8"
     ) == "code,column_2,column_3,column_4\n0012,甲,1200,2024-03-01\n0340,乙,3.25,2024-04-02\n"
-    fields = json.loads((repo / "datasets/money/datapackage.json").read_text(encoding="utf-8"))["resources"][0]["schema"]["fields"]
+    fields = json.loads((repo / "datasets/money/datapackage.json").read_text(encoding="utf-8"))["resources"][0][
+        "schema"
+    ]["fields"]
     assert [f["type"] for f in fields] == ["string", "string", "number", "date"]
 
 
@@ -136,7 +151,10 @@ def set_version(repo: Path, version: str, date: str, note: str = "更正。") ->
     d.update(version=version, modified=date)
     path.write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     log = folder / "CHANGELOG.md"
-    log.write_text(log.read_text(encoding="utf-8").replace("# 更新记录\n", f"# 更新记录\n\n## {version} — {date}\n\n{note}\n"), encoding="utf-8")
+    log.write_text(
+        log.read_text(encoding="utf-8").replace("# 更新记录\n", f"# 更新记录\n\n## {version} — {date}\n\n{note}\n"),
+        encoding="utf-8",
+    )
 
 
 def test_check_fails_a_changed_row_without_a_version_bump_and_names_the_bump(published, tmp_path):
@@ -146,7 +164,10 @@ def test_check_fails_a_changed_row_without_a_version_bump_and_names_the_bump(pub
     assert result.returncode == 1
     line = next(line for line in result.stdout.splitlines() if "[version-bump]" in line)
     assert line.startswith("datasets/street-services/datapackage.json:")
-    assert "1 row(s) changed in data: this needs a patch version bump (1.0.0 → 1.0.1) but the version is still 1.0.0" in line
+    assert (
+        "1 row(s) changed in data: this needs a patch version bump (1.0.0 → 1.0.1) but the version is still 1.0.0"
+        in line
+    )
 
 
 def test_check_demands_a_major_bump_for_removed_rows_even_when_a_minor_one_was_made(published):
@@ -155,12 +176,17 @@ def test_check_demands_a_major_bump_for_removed_rows_even_when_a_minor_one_was_m
     set_version(published, "1.1.0", published_date(published))
     result = gongkai("check", "--base", "main", cwd=published)
     assert result.returncode == 1
-    assert "1 row(s) removed from data: this needs a major version bump (1.0.0 → 2.0.0) but 1.0.0 → 1.1.0 is a minor bump" in result.stdout
+    assert (
+        "1 row(s) removed from data: this needs a major version bump (1.0.0 → 2.0.0) but 1.0.0 → 1.1.0 is a minor bump"
+        in result.stdout
+    )
 
 
 def test_a_valid_update_passes_and_the_report_lists_the_exact_rows_changed(published, tmp_path, monkeypatch):
     new = tmp_path / "new.csv"
-    new.write_text(GBK_CSV.replace("岭南街道,12", "岭南街道,15") + "440104004,东山街道,4,2022-02-02\n", encoding="utf-8")
+    new.write_text(
+        GBK_CSV.replace("岭南街道,12", "岭南街道,15") + "440104004,东山街道,4,2022-02-02\n", encoding="utf-8"
+    )
     update = gongkai("update", "street-services", "--from", str(new), cwd=published)
     assert "minor: 1 row(s) added to data" in update.stdout and "patch: 1 row(s) changed in data" in update.stdout
     assert "column_1=440103002: column_3: '12' → '15'" in update.stdout
@@ -208,7 +234,9 @@ def test_a_removed_dataset_needs_a_withdrawal_or_a_redirect(published):
     git(published, "rm", "-rq", "datasets/street-services")
     result = gongkai("check", "--base", "main", cwd=published)
     assert result.returncode == 1
-    assert "datasets/street-services: datasets/street-services/ was removed; its URLs must keep answering" in result.stdout
+    assert (
+        "datasets/street-services: datasets/street-services/ was removed; its URLs must keep answering" in result.stdout
+    )
 
 
 def test_the_publishing_guide_shows_the_real_output_of_each_step(repo):
@@ -237,5 +265,8 @@ def test_the_publishing_guide_shows_the_real_output_of_each_step(repo):
 
 def _write_2027(repo: Path) -> None:
     header = "street_code,street_name,service_points,opened\n"
-    rows = "440103001,沙面街道,3,2019-05-01\n440103002,岭南街道,15,2020-01-15\n440104003,北京街道,7,2021-07-09\n440104004,东山街道,4,2022-02-02\n"
+    rows = (
+        "440103001,沙面街道,3,2019-05-01\n440103002,岭南街道,15,2020-01-15\n440104003,北京街道,7,2021-07-09\n"
+        "440104004,东山街道,4,2022-02-02\n"
+    )
     (repo / "服务点-2027.csv").write_text(header + rows, encoding="utf-8")

@@ -60,12 +60,19 @@ def test_timeliness_is_judged_at_the_date_of_the_commit_being_built(repo_factory
     result = gongkai("build", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
     _, scores = _panel((repo / "site/datasets/tiny/index.html").read_text(encoding="utf-8"))
-    assert scores["及时性"] == ("0", "按“每月”更新，最后更新于 2026-01-02，应在 2026-02-03 前再次更新；截至 2026-06-01 已逾期 118 天。")
+    assert scores["及时性"] == (
+        "0",
+        "按“每月”更新，最后更新于 2026-01-02，应在 2026-02-03 前再次更新；截至 2026-06-01 已逾期 118 天。",
+    )
     subprocess.run(
         [*GIT, "commit", "-q", "--allow-empty", "-m", "committed again on the day it was due"],
         cwd=repo,
         check=True,
-        env={**os.environ, "GIT_AUTHOR_DATE": "2026-02-03T09:00:00+08:00", "GIT_COMMITTER_DATE": "2026-02-03T09:00:00+08:00"},
+        env={
+            **os.environ,
+            "GIT_AUTHOR_DATE": "2026-02-03T09:00:00+08:00",
+            "GIT_COMMITTER_DATE": "2026-02-03T09:00:00+08:00",
+        },
     )
     assert gongkai("build", cwd=repo).returncode == 0
     _, scores = _panel((repo / "site/datasets/tiny/index.html").read_text(encoding="utf-8"))

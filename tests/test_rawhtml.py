@@ -26,7 +26,11 @@ def _body(text: str) -> str:
 
 def test_every_generated_page_converts_to_the_same_html_with_its_blocks_kept_apart(built_site):
     convert = _converter()
-    pages = [p for p in sorted((built_site / "build/docs").rglob("*.md")) if "\ngongkai_search:" in p.read_text(encoding="utf-8")]
+    pages = [
+        p
+        for p in sorted((built_site / "build/docs").rglob("*.md"))
+        if "\ngongkai_search:" in p.read_text(encoding="utf-8")
+    ]
     assert len(pages) >= 18  # every seed dataset, in both interfaces
     kept = 0
     for page in pages:

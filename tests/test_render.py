@@ -19,7 +19,9 @@ HOSTILE = {
 def test_hostile_cells_and_metadata_render_as_text(repo_factory):
     repo = repo_factory(["tiny"])
     csv = repo / "datasets/tiny/data/items.csv"
-    rows = "".join(f'{900000 + i},"{v.replace(chr(34), chr(34) * 2)}",1,1,2019-01-01\n' for i, v in enumerate(HOSTILE.values()))
+    rows = "".join(
+        f'{900000 + i},"{v.replace(chr(34), chr(34) * 2)}",1,1,2019-01-01\n' for i, v in enumerate(HOSTILE.values())
+    )
     csv.write_text(csv.read_text(encoding="utf-8") + rows, encoding="utf-8")
     desc_path = repo / "datasets/tiny/datapackage.json"
     desc = json.loads(desc_path.read_text(encoding="utf-8"))
@@ -27,7 +29,10 @@ def test_hostile_cells_and_metadata_render_as_text(repo_factory):
     desc["keywords"] = ['测试"]\ntitle: 被改了', "<b>粗</b>"]
     desc_path.write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
     (repo / "datasets/tiny/README.md").write_text(
-        "# 测试\n\n## 数据\n\n<script>alert(2)</script> [x](javascript:alert(3)) **粗**\n\n## 来源与处理\n\n无。\n\n## 许可\n\nCC BY 4.0\n",
+        (
+            "# 测试\n\n## 数据\n\n<script>alert(2)</script> [x](javascript:alert(3)) **粗**\n"
+            "\n## 来源与处理\n\n无。\n\n## 许可\n\nCC BY 4.0\n"
+        ),
         encoding="utf-8",
     )
     result = gongkai("build", cwd=repo)

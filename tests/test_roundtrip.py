@@ -72,12 +72,18 @@ TRICKY = [
     "1,234",
 ]
 # Text a valid dataset may hold: no C0 controls but tab, LF and CR; no bidi controls, U+FFFE, U+FFFF or surrogates.
-SAFE = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff")
+SAFE = st.characters(
+    codec="utf-8",
+    exclude_categories=("Cs", "Cc"),
+    exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff",
+)
 text_cell = st.one_of(st.sampled_from(TRICKY), st.text(SAFE, min_size=1, max_size=12), st.just(""))
 int_cell = st.one_of(st.integers(-(10**30), 10**30).map(str), st.just(""))
 num_cell = st.one_of(st.from_regex(r"-?(0|[1-9][0-9]{0,19})(\.[0-9]{1,20})?", fullmatch=True), st.just(""))
 date_cell = st.one_of(st.dates().map(lambda d: d.isoformat()), st.just(""))
-row = st.tuples(st.sampled_from(TRICKY) | st.text(SAFE, min_size=1, max_size=8), text_cell, int_cell, num_cell, date_cell).map(list)
+row = st.tuples(
+    st.sampled_from(TRICKY) | st.text(SAFE, min_size=1, max_size=8), text_cell, int_cell, num_cell, date_cell
+).map(list)
 tables = st.lists(row, min_size=1, max_size=8)
 
 
@@ -150,12 +156,32 @@ def _source_rows(ds) -> list[list[str]]:
 # at all; the descriptor's "\\ud800" escape is refused, tests/test_security_values.py), and
 # the ones that break readers most often: line and paragraph separators, NEL and other C1
 # controls, noncharacters, format characters, C0 controls and bidi controls (these two refused).
-KEPT = ["\u0085", "\u2028", "\u2029", "\x80", "\x9f", "\ufdd0", "\U0001fffe", "\U0010ffff", "\u200b", "\ufeff", "\U000e0041", "\u00ad"]
+KEPT = [
+    "\u0085",
+    "\u2028",
+    "\u2029",
+    "\x80",
+    "\x9f",
+    "\ufdd0",
+    "\U0001fffe",
+    "\U0010ffff",
+    "\u200b",
+    "\ufeff",
+    "\U000e0041",
+    "\u00ad",
+]
 KEPT += ["\r", "\n", "\t", '"', ",", "_x0085_", "\r\n"]
 REFUSED = ["\x00", "\x1b", "\x7f", "\x0b", "\u202e", "\u2066", "\ufffe", "\uffff"]
 # Random characters from every plane, the refused ones left to `poison` so that about half the
 # tables are valid and go all the way through the exports.
-ANY = st.characters(codec="utf-8", exclude_characters="".join(c for c in map(chr, [*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFFFE, 0xFFFF]) if CONTROL.match(c)))
+ANY = st.characters(
+    codec="utf-8",
+    exclude_characters="".join(
+        c
+        for c in map(chr, [*range(0x20), 0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFFFE, 0xFFFF])
+        if CONTROL.match(c)
+    ),
+)
 wild_text = st.lists(st.one_of(ANY, st.sampled_from(KEPT)), min_size=1, max_size=10).map("".join)
 wild_row = st.tuples(wild_text, wild_text, int_cell, num_cell, date_cell).map(list)
 REFUSED_TEXT = CONTROL  # C0 (but tab, LF, CR), DEL, bidi controls, U+FFFE, U+FFFF: validate/text.py

@@ -144,7 +144,11 @@ def test_a_deleted_or_emptied_lock_fails_the_gate(published, how):
         (published / "urls.lock").write_text("", encoding="utf-8")
     result = _check(published)
     assert result.returncode == 1
-    expected = "urls.lock: urls.lock was deleted; main has it with" if how == "deleted" else "urls.lock:1: urls.lock locks no path (0 bytes)"
+    expected = (
+        "urls.lock: urls.lock was deleted; main has it with"
+        if how == "deleted"
+        else "urls.lock:1: urls.lock locks no path (0 bytes)"
+    )
     assert expected in result.stdout
 
 
@@ -208,7 +212,9 @@ def test_a_lock_deleted_from_a_published_site_fails_the_build_a_fresh_fork_only_
     (published / "urls.lock").unlink()
     result = gongkai("build", cwd=published)
     assert result.returncode == 1
-    assert "urls.lock: urls.lock is missing but git history has it" in result.stdout and "[lock-missing]" in result.stdout
+    assert (
+        "urls.lock: urls.lock is missing but git history has it" in result.stdout and "[lock-missing]" in result.stdout
+    )
     fork = make_repo(tmp_path / "fork", ["tiny"])  # never locked: no history of a lock
     subprocess.run([*GIT, "init", "-q"], cwd=fork, check=True)
     _commit(fork, "a fresh fork")
@@ -249,11 +255,15 @@ def test_an_interrupted_lock_leaves_the_old_file_whole(published, monkeypatch, c
     assert cli.main(["--root", str(published), "lock"]) == 1
     assert failing.calls == 1
     assert lock.read_text(encoding="utf-8") == old  # the old lock, byte for byte
-    assert sorted(p.name for p in published.iterdir() if "urls.lock" in p.name) == ["urls.lock"]  # no temporary file left
+    assert sorted(p.name for p in published.iterdir() if "urls.lock" in p.name) == [
+        "urls.lock"
+    ]  # no temporary file left
     assert "urls.lock could not be written (No space left on device); it was left as it was" in capsys.readouterr().err
     monkeypatch.undo()
     assert cli.main(["--root", str(published), "lock"]) == 0
-    assert lock.read_text(encoding="utf-8").startswith(old) and "/datasets/tiny/1.0.0/items.csv " in lock.read_text(encoding="utf-8")
+    assert lock.read_text(encoding="utf-8").startswith(old) and "/datasets/tiny/1.0.0/items.csv " in lock.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_write_lock_is_flushed_before_the_rename(published, monkeypatch):
@@ -286,11 +296,15 @@ def test_write_lock_is_flushed_before_the_rename(published, monkeypatch):
 def test_a_changed_id_is_refused_by_the_gate_and_the_build_not_taken_as_a_patch(published):
     path = published / DESCRIPTOR
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("00000000-0000-4000-8000-000000000006", "00000000-0000-4000-8000-0000000000ff"), encoding="utf-8")
+    path.write_text(
+        text.replace("00000000-0000-4000-8000-000000000006", "00000000-0000-4000-8000-0000000000ff"), encoding="utf-8"
+    )
     line = next(n for n, row in enumerate(text.splitlines(), 1) if '"id"' in row)
     gate = _check(published)
     assert gate.returncode == 1
-    expected = f"{DESCRIPTOR}:{line}: /id: the id changed from 00000000-0000-4000-8000-000000000006 (version 1.0.0, commit "
+    expected = (
+        f"{DESCRIPTOR}:{line}: /id: the id changed from 00000000-0000-4000-8000-000000000006 (version 1.0.0, commit "
+    )
     assert expected in gate.stdout and "[id-changed]" in gate.stdout
     assert "metadata edited: id" not in gate.stdout + gate.stderr  # not a patch-level edit
     built = gongkai("build", cwd=published)
@@ -319,7 +333,10 @@ def test_a_change_made_and_undone_in_the_branch_fails_the_gate_as_it_fails_the_b
 @pytest.mark.parametrize(
     "addition, said",
     [
-        ("\nextra:\n  x: !!python/object/apply:os.system ['touch {canary}']\n", "the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"),
+        (
+            "\nextra:\n  x: !!python/object/apply:os.system ['touch {canary}']\n",
+            "the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed",
+        ),
         ("\nextra:\n  x: !!python/name:os.system\n", "the tag tag:yaml.org,2002:python/name:os.system is not allowed"),
         (
             "\nextra:\n  x: !!python/object/new:subprocess.Popen [['touch', '{canary}']]\n",
@@ -351,16 +368,31 @@ SSTI = "{{ lipsum.__globals__['os'].system('touch CANARY') }}"  # Jinja reaches 
     "old, new, key, said",
     [
         (HOOK, "  - docs/evil.py", "hooks", "hooks: the hook 'docs/evil.py' is not under scripts/"),
-        (HOOK, "  - scripts/../docs/evil.py", "hooks", "hooks: the hook 'scripts/../docs/evil.py' is not under scripts/"),
+        (
+            HOOK,
+            "  - scripts/../docs/evil.py",
+            "hooks",
+            "hooks: the hook 'scripts/../docs/evil.py' is not under scripts/",
+        ),
         ("docs_dir: build/docs", "docs_dir: /", "docs_dir", "docs_dir: docs_dir is '/'; it must be 'build/docs'"),
-        ("strict: true", "strict: true\nINHERIT: docs/evil.yml", "INHERIT", "INHERIT: INHERIT is not allowed: MkDocs would read 'docs/evil.yml' as settings"),
+        (
+            "strict: true",
+            "strict: true\nINHERIT: docs/evil.yml",
+            "INHERIT",
+            "INHERIT: INHERIT is not allowed: MkDocs would read 'docs/evil.yml' as settings",
+        ),
         (
             "strict: true",
             "strict: true\nextra_templates: [evil.html]",
             "extra_templates",
             "extra_templates: extra_templates is not allowed: MkDocs would read ['evil.html'] as Jinja",
         ),
-        ("custom_dir: overrides", "custom_dir: docs", "theme", "theme.custom_dir: theme.custom_dir is 'docs'; templates are Jinja"),
+        (
+            "custom_dir: overrides",
+            "custom_dir: docs",
+            "theme",
+            "theme.custom_dir: theme.custom_dir is 'docs'; templates are Jinja",
+        ),
     ],
     ids=["hook-in-docs", "hook-dotdot", "docs-dir", "inherit", "extra-templates", "custom-dir"],
 )
@@ -368,7 +400,9 @@ def test_mkdocs_yml_may_not_make_data_into_code_or_publish_another_folder(publis
     config = published / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     (published / "docs/evil.py").write_text("open('CANARY', 'w')\n", encoding="utf-8")
-    (published / "docs/evil.yml").write_text("extra:\n  x: !!python/object/apply:os.system ['touch CANARY']\n", encoding="utf-8")
+    (published / "docs/evil.yml").write_text(
+        "extra:\n  x: !!python/object/apply:os.system ['touch CANARY']\n", encoding="utf-8"
+    )
     (published / "docs/evil.html").write_text(SSTI, encoding="utf-8")
     (published / "docs/main.html").write_text(SSTI, encoding="utf-8")
     assert old in text
@@ -406,12 +440,18 @@ def test_the_gate_fails_each_change_to_site_code_and_names_every_file_for_review
     assert result.returncode == 1, result.stdout + result.stderr
     refused = [line for line in result.stdout.splitlines() if line.endswith("[site-code-changed]")]
     assert refused == [
-        f"{path}: {path} is site code, not data: this change needs a maintainer's review before it is merged [site-code-changed]" for path in sorted(SITE_CODE)
+        (
+            f"{path}: {path} is site code, not data: this change needs a "
+            "maintainer's review before it is merged [site-code-changed]"
+        )
+        for path in sorted(SITE_CODE)
     ]
     assert f"site code changed, needs a maintainer's review: {', '.join(sorted(SITE_CODE))}" in result.stderr
     report = (published / "build/check-report.md").read_text(encoding="utf-8")
     section = report.split("## 需要维护者审查的代码改动", 1)[1].split("\n## ", 1)[0]
-    assert [line[2:] for line in section.splitlines() if line.startswith("- ")] == [path.replace("_", "\\_") for path in sorted(SITE_CODE)]
+    assert [line[2:] for line in section.splitlines() if line.startswith("- ")] == [
+        path.replace("_", "\\_") for path in sorted(SITE_CODE)
+    ]
 
 
 def test_a_data_pull_request_is_not_taken_for_site_code(published):

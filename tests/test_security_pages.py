@@ -16,7 +16,10 @@ DESC = "datasets/tiny/datapackage.json"
 # Characters that broke the front matter (C1 controls, YAML line breaks, noncharacters, the
 # BOM) or the page title, and markup a reader's browser would run if it were not escaped.
 TITLE = "测试</title><script>window.__pwned=1</script>标题\u0086\ufdd0"
-DESCRIPTION = "用于测试的小数据集\u0085<img src=x onerror=window.__pwned=2>，只有几行\u2028第二行\u2029{{ 7*7 }}\ufeff\U0001ffff结束。"
+DESCRIPTION = (
+    "用于测试的小数据集\u0085<img src=x onerror=window.__pwned=2>，"
+    "只有几行\u2028第二行\u2029{{ 7*7 }}\ufeff\U0001ffff结束。"
+)
 KEYWORDS = ['测试"]\ntitle: 被改了', "<b>粗</b>", "\u0085"]
 
 
@@ -46,7 +49,10 @@ def _parse(repo, rel: str) -> LexborHTMLParser:
 def test_hostile_metadata_is_shown_as_text_in_the_page_head_and_title(hostile_site, rel):
     tree = _parse(hostile_site, rel)
     assert tree.css_first("title").text().startswith(TITLE.replace("\u0086", "").replace("\ufdd0", "")[:6])
-    assert [s.attributes.get("type") for s in tree.css("script") if "__pwned" in s.text()] in ([], ["application/ld+json"])
+    assert [s.attributes.get("type") for s in tree.css("script") if "__pwned" in s.text()] in (
+        [],
+        ["application/ld+json"],
+    )
     assert not [n for n in tree.css("img") if "onerror" in n.attributes]
     assert page_problems(str(tree.html))[0] == []
 
@@ -88,12 +94,14 @@ HOSTILE_PAGES = {
     "tracker-image": '<img src="https://tracker.example/p.gif" alt="x">',
     "iframe": '<iframe src="https://evil.example/"></iframe>',
     "noscript-differential": '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>',
-    "svg-animate": '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text y="10">x</text></a></svg>',
+    "svg-animate": (
+        '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text y="10">x</text></a></svg>'
+    ),
     "style-attribute-overlay": '<div style="position:fixed;inset:0;background:#fff">x</div>',
     "data-url": '<a href="data:text/html,<script>alert(1)</script>">x</a>',
     # found by a review after the first round
     "declarative-shadow-root": '<template shadowrootmode="open"><img src=x onerror="alert(1)"><slot></slot></template>',
-    "meta-refresh-quoted": "<meta http-equiv=\"refresh\" content=\"0;url='//evil.example/'\">",
+    "meta-refresh-quoted": '<meta http-equiv="refresh" content="0;url=\'//evil.example/\'">',
     "meta-refresh-spaced": '<meta http-equiv="refresh" content="0;url =//evil.example/">',
     "backslash-srcset": '<img srcset="\\/evil.example/a.png 1x" alt="x">',
     "backslash-poster": '<video poster="\\/evil.example/p.png"></video>',
@@ -129,7 +137,9 @@ def test_a_refused_page_leaves_the_published_site_as_it_was(refused):
 
 def test_a_front_matter_alias_bomb_is_refused_before_mkdocs_reads_it(repo_factory):
     repo = repo_factory(["tiny"])
-    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'] + [f"{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]" for p, n in zip("abcdefgh", "bcdefghi")]
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'] + [
+        f"{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]" for p, n in zip("abcdefgh", "bcdefghi")
+    ]
     (repo / "docs/about.md").write_text("---\n" + "\n".join(lines) + "\n---\n\n# 关于\n", encoding="utf-8")
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1
@@ -139,7 +149,13 @@ def test_a_front_matter_alias_bomb_is_refused_before_mkdocs_reads_it(repo_factor
 
 def test_a_hand_written_title_in_front_matter_is_escaped_in_head_and_nav(repo_factory):
     repo = repo_factory(["tiny"])
-    (repo / "docs/about.md").write_text('---\ntitle: "关于</title><script>alert(1)</script>"\ndescription: \'"><script>alert(2)</script>\'\n---\n\n# 关于\n', encoding="utf-8")
+    (repo / "docs/about.md").write_text(
+        (
+            '---\ntitle: "关于</title><script>alert(1)</script>"\n'
+            "description: '\"><script>alert(2)</script>'\n---\n\n# 关于\n"
+        ),
+        encoding="utf-8",
+    )
     result = gongkai("build", cwd=repo)
     assert result.returncode == 0, result.stderr
     tree = _parse(repo, "about/index.html")
@@ -160,11 +176,19 @@ def test_site_settings_reach_the_page_chrome_as_text(repo_factory):
 
 
 def test_the_site_check_accepts_the_theme_and_refuses_lookalikes():
-    theme = '<script>var target=document.getElementById(location.hash.slice(1));target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"))</script>'
+    theme = (
+        "<script>var target=document.getElementById(location.hash.slice(1));"
+        'target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"))</script>'
+    )
     assert page_problems(f"<html><body>{theme}<article><p>x</p></article></body></html>")[0] == []
     extended = theme.replace("))</script>", "));alert(1)</script>")
     assert page_problems(f"<html><body>{extended}<article><p>x</p></article></body></html>")[0] != []
-    scope = '<script>__md_scope=new URL("..",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}}</script>'
+    scope = (
+        '<script>__md_scope=new URL("..",location),__md_hash=e=>[...e].reduce(((e,_)=>'
+        "(e<<5)-e+_.charCodeAt(0)),0),__md_get=(e,_=localStorage,t=__md_scope)=>"
+        'JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=localStorage,a=__md_scope)=>'
+        '{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}}</script>'
+    )
     assert page_problems(f"<head>{scope}</head><article>x</article>")[0] == []
     broken_out = scope.replace('"..",', '"",alert(1),"",')  # the template's expression cannot leave its string
     assert page_problems(f"<head>{broken_out}</head><article>x</article>")[0] != []
@@ -179,7 +203,6 @@ def test_a_control_character_in_the_site_settings_is_refused_with_its_key(repo_f
     assert result.returncode == 1
     assert "site.name: contains the control character U+202E" in result.stderr
     assert not (repo / "site").exists()
-
 
 
 @pytest.mark.parametrize("name", ["e.htm", "e.HTML", "e.xhtml", "e.xml", "e.SVG", "run.sh"])
@@ -208,7 +231,10 @@ def test_a_symbolic_link_in_the_repository_is_never_followed(repo_factory, where
 
 @pytest.mark.parametrize(
     "front, said",
-    [("template: nope.html", "a page may not choose its template"), ("date: 2026-02-30", "'2026-02-30' is not a valid value")],
+    [
+        ("template: nope.html", "a page may not choose its template"),
+        ("date: 2026-02-30", "'2026-02-30' is not a valid value"),
+    ],
 )
 def test_a_front_matter_a_page_may_not_have_is_one_line_not_a_traceback(repo_factory, front, said):
     repo = repo_factory(["tiny"])
@@ -216,7 +242,6 @@ def test_a_front_matter_a_page_may_not_have_is_one_line_not_a_traceback(repo_fac
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert said in result.stderr
-
 
 
 def test_markdown_that_would_take_minutes_is_refused_at_once(repo_factory):

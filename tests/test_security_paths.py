@@ -68,7 +68,11 @@ HOSTILE_REDIRECTS = [
     ("/../../../evil.csv", CSV, "has a .. segment"),  # a hard link to the PR's CSV beside the repository
     ("/datasets/../../evil.csv", CSV, "has a .. segment"),  # ... inside the repository, outside build/docs
     ("/assets/gongkai.js", CSV, "is under /assets/"),  # the site's own script, loaded by every page
-    ("/x.csv /datasets/tiny/items.csv 301\n/*", "https://evil.example/:splat", "has white space (U+0020"),  # a rule for every URL
+    (
+        "/x.csv /datasets/tiny/items.csv 301\n/*",
+        "https://evil.example/:splat",
+        "has white space (U+0020",
+    ),  # a rule for every URL
     ("/y.csv\t/*", CSV, "has white space (U+0009)"),
     ("/w.csv\n/*", CSV, "has white space (U+000A)"),
     ("/z.csv", CSV + " 301!\n/* https://evil.example/:splat", "has white space (U+0020"),  # the target side too
@@ -86,7 +90,11 @@ HOSTILE_REDIRECTS = [
     ("/old.csv?x=1", CSV, "has '?'"),
     ("/evil.html", CSV, "a file redirects to a file of the same type"),  # a CSV served, or rendered, as a page
     ("/evil.md", CSV, "a file redirects to a file of the same type"),
-    ("/datasets/tiny/items.csv/", "/datasets/tiny/", "would be written inside /datasets/tiny/items.csv"),  # a folder over a file
+    (
+        "/datasets/tiny/items.csv/",
+        "/datasets/tiny/",
+        "would be written inside /datasets/tiny/items.csv",
+    ),  # a folder over a file
     ("/old" + "/x" * 300 + ".csv", CSV, "the limit is 512"),
     ("/old.csv", "../datasets/tiny/items.csv", "must start with /"),
 ]
@@ -95,13 +103,30 @@ HOSTILE_REDIRECTS = [
 def test_hostile_redirects_are_each_refused_with_their_line_and_value(built):
     out = _refused(built, "redirects.yml", _yaml_map([(old, new) for old, new, _ in HOSTILE_REDIRECTS]))
     for line, (old, new, why) in enumerate(HOSTILE_REDIRECTS, 1):
-        reported = [x for x in out.splitlines() if x.startswith(f"redirects.yml:{line}: ") and x.endswith("[invalid-redirects]")]
-        named = (repr(old)[:60], repr(new)[:60], f"{old} ")  # a refused path as repr (a newline shows), a well-formed one as it is
+        reported = [
+            x for x in out.splitlines() if x.startswith(f"redirects.yml:{line}: ") and x.endswith("[invalid-redirects]")
+        ]
+        named = (
+            repr(old)[:60],
+            repr(new)[:60],
+            f"{old} ",
+        )  # a refused path as repr (a newline shows), a well-formed one as it is
         assert any(why in x and any(n in x for n in named) for x in reported), (line, old, reported or out)
 
 
 def test_hostile_withdrawals_are_each_refused_with_their_line_and_value(built):
-    names = ["..", "../..", "../../../evil", ".", "/", "a/b", "Tiny", "tiny\n", "x" * 81, "-tiny"]  # ".." made datasets/../index.md: the home page
+    names = [
+        "..",
+        "../..",
+        "../../../evil",
+        ".",
+        "/",
+        "a/b",
+        "Tiny",
+        "tiny\n",
+        "x" * 81,
+        "-tiny",
+    ]  # ".." made datasets/../index.md: the home page
     text = "".join(f"- name: {json.dumps(n)}\n  title: 撤回\n  date: 2026-03-01\n  reason: 测试\n" for n in names)
     out = _refused(built, "withdrawn.yml", text)
     for i, name in enumerate(names):
@@ -118,16 +143,49 @@ def test_a_hand_written_file_whose_name_is_not_a_site_path_stops_the_build(built
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("redirects.yml", "/a: " + "[" * 2000 + "]" * 2000 + "\n", "redirects.yml:1: nested more than 32 levels deep [invalid-redirects]"),
-        ("redirects.yml", "".join("  " * i + f"k{i}:\n" for i in range(100)), "nested more than 32 levels deep [invalid-redirects]"),
+        (
+            "redirects.yml",
+            "/a: " + "[" * 2000 + "]" * 2000 + "\n",
+            "redirects.yml:1: nested more than 32 levels deep [invalid-redirects]",
+        ),
+        (
+            "redirects.yml",
+            "".join("  " * i + f"k{i}:\n" for i in range(100)),
+            "nested more than 32 levels deep [invalid-redirects]",
+        ),
         ("withdrawn.yml", "- " * 3000 + "x\n", "withdrawn.yml:1: nested more than 32 levels deep [invalid-withdrawal]"),
-        ("redirects.yml", 'a: &a ["x", "x"]\nb: [*a, *a]\n', "redirects.yml:2: aliases (*name) and merge keys (<<) are not allowed"),
-        ("withdrawn.yml", "- !!python/object/apply:os.system [touch ../pwned]\n", "withdrawn.yml:1: the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"),
-        ("redirects.yml", "/a.csv: /b.csv\n/a.csv: /c.csv\n", "redirects.yml:2: the key '/a.csv' is given twice [invalid-redirects]"),
-        ("withdrawn.yml", "- {name: zz, title: t, date: 9999-99-99, reason: r}\n", "withdrawn.yml:1: '9999-99-99' is not a valid value"),
+        (
+            "redirects.yml",
+            'a: &a ["x", "x"]\nb: [*a, *a]\n',
+            "redirects.yml:2: aliases (*name) and merge keys (<<) are not allowed",
+        ),
+        (
+            "withdrawn.yml",
+            "- !!python/object/apply:os.system [touch ../pwned]\n",
+            "withdrawn.yml:1: the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed",
+        ),
+        (
+            "redirects.yml",
+            "/a.csv: /b.csv\n/a.csv: /c.csv\n",
+            "redirects.yml:2: the key '/a.csv' is given twice [invalid-redirects]",
+        ),
+        (
+            "withdrawn.yml",
+            "- {name: zz, title: t, date: 9999-99-99, reason: r}\n",
+            "withdrawn.yml:1: '9999-99-99' is not a valid value",
+        ),
         ("redirects.yml", "/x/: 2026-02-30\n", "redirects.yml:1: '2026-02-30' is not a valid value"),
     ],
-    ids=["flow-nesting", "block-nesting", "withdrawn-nesting", "alias", "python-tag", "duplicate-key", "withdrawn-bad-date", "redirect-bad-date"],
+    ids=[
+        "flow-nesting",
+        "block-nesting",
+        "withdrawn-nesting",
+        "alias",
+        "python-tag",
+        "duplicate-key",
+        "withdrawn-bad-date",
+        "redirect-bad-date",
+    ],
 )
 def test_yaml_that_cannot_be_read_safely_is_refused_with_its_line(built, name, text, expected):
     out = _refused(built, name, text)
@@ -135,7 +193,15 @@ def test_yaml_that_cannot_be_read_safely_is_refused_with_its_line(built, name, t
     assert not (built.parent / "pwned").exists()
 
 
-GOOD_PATHS = ["/datasets/x/", "/datasets/x/items.csv", "/datasets/x/1.0.0/x-1.0.0.zip", "/关于/", "/a_b~c+d,e@f(g)/", "/topics/", "/datasets/"]
+GOOD_PATHS = [
+    "/datasets/x/",
+    "/datasets/x/items.csv",
+    "/datasets/x/1.0.0/x-1.0.0.zip",
+    "/关于/",
+    "/a_b~c+d,e@f(g)/",
+    "/topics/",
+    "/datasets/",
+]
 BAD_PATHS = [
     (None, "must be a string"),
     (5, "must be a string"),
@@ -210,7 +276,9 @@ def test_the_resolver_accepts_plain_site_paths(path):
 @pytest.mark.parametrize(("raw", "why"), BAD_PATHS, ids=[repr(r)[:30] for r, _ in BAD_PATHS])
 def test_the_resolver_refuses_paths_that_leave_the_site_or_read_two_ways(raw, why):
     path, problem = resolve(raw, code="invalid-redirects", file="redirects.yml", line=7, what="old path", owned=False)
-    assert path is None and problem.code == "invalid-redirects" and problem.file == "redirects.yml" and problem.line == 7
+    assert (
+        path is None and problem.code == "invalid-redirects" and problem.file == "redirects.yml" and problem.line == 7
+    )
     assert why in problem.message and problem.message.startswith("old path " + repr(raw)[:60]), problem.message
 
 
@@ -218,7 +286,10 @@ def test_the_resolver_refuses_paths_that_leave_the_site_or_read_two_ways(raw, wh
 def test_the_resolver_refuses_the_sites_own_routes_unless_only_pointed_at(path):
     assert refusal(path) is None and reserved(path)
     assert resolve(path, code="invalid-redirects", file="redirects.yml")[0] is None
-    assert resolve(path, code="invalid-redirects", file="redirects.yml", owned=False) == (path, None)  # a target is read, never written
+    assert resolve(path, code="invalid-redirects", file="redirects.yml", owned=False) == (
+        path,
+        None,
+    )  # a target is read, never written
 
 
 @pytest.mark.parametrize("redirects", [{"/a b": "/c"}, {"/a": "/c\n/* https://evil.example/ 301!"}, {"/../x.csv": CSV}])
@@ -230,7 +301,10 @@ def test_host_files_and_redirect_files_write_only_what_the_resolver_accepts(redi
 
 
 def test_every_host_rule_line_holds_its_three_fields():
-    files = host_files({"/datasets/old/": "/datasets/new/", "/datasets/old/a.csv": "/datasets/new/a.csv"}, {"/datasets/new/1.0.0/a.csv": "0" * 64})
+    files = host_files(
+        {"/datasets/old/": "/datasets/new/", "/datasets/old/a.csv": "/datasets/new/a.csv"},
+        {"/datasets/new/1.0.0/a.csv": "0" * 64},
+    )
     assert [len(line.split()) for line in files["_redirects"].decode().splitlines()] == [3, 3]
     assert "/datasets/new/1.0.0/*\n" in files["_headers"].decode()
 
@@ -245,5 +319,7 @@ def test_sync_tree_refuses_a_path_outside_its_folder(tmp_path, rel):
 def test_the_gate_reads_redirects_as_the_build_does(tmp_path):
     (tmp_path / "redirects.yml").write_text("/a: " + "[" * 2000 + "]" * 2000 + "\n", encoding="utf-8")
     assert redirected_paths(tmp_path, limits=LIMITS) == set()  # refused, not a RecursionError
-    (tmp_path / "redirects.yml").write_text('"/datasets/../datasets/gone/": /datasets/x/\n/datasets/old/: /datasets/new/\n', encoding="utf-8")
+    (tmp_path / "redirects.yml").write_text(
+        '"/datasets/../datasets/gone/": /datasets/x/\n/datasets/old/: /datasets/new/\n', encoding="utf-8"
+    )
     assert redirected_paths(tmp_path, limits=LIMITS) == {"/datasets/old/"}

@@ -20,12 +20,27 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-TRICKY = "\x00\x01\x1f\x7f\x80\x85\x9f\u00ad\u200b\u200d\u2028\u2029\u202e\u2066\ufeff\ufdd0\ufffe\uffff\U0001fffe\U000e0041\ud800\udfff<>&\"'{}|*_[]()#`\\"
-TEXT = st.text(st.one_of(st.characters(codec=None, exclude_categories=()), st.sampled_from(TRICKY)), min_size=1, max_size=12)
+TRICKY = (
+    "\x00\x01\x1f\x7f\x80\x85\x9f\u00ad\u200b\u200d\u2028\u2029\u202e\u2066\ufeff\ufdd0\ufffe\uffff\U0001fffe"
+    "\U000e0041\ud800\udfff<>&\"'{}|*_[]()#`\\"
+)
+TEXT = st.text(
+    st.one_of(st.characters(codec=None, exclude_categories=()), st.sampled_from(TRICKY)), min_size=1, max_size=12
+)
 # What validation lets through (C0 controls, DEL, bidi controls, U+FFFE, U+FFFF and lone surrogates are refused
 # everywhere): these must all be published, character for character.
-REFUSED = set("\x00\x01\x1f\x7f\u202e\u2066\ud800\udfff") | {chr(c) for c in range(0x20)} | set("\u202a\u202b\u202c\u202d\u2067\u2068\u2069")
-KEPT = st.text(st.one_of(st.characters(codec=None, exclude_categories=("Cs",)), st.sampled_from(TRICKY)).filter(lambda c: c not in REFUSED), min_size=1, max_size=12)
+REFUSED = (
+    set("\x00\x01\x1f\x7f\u202e\u2066\ud800\udfff")
+    | {chr(c) for c in range(0x20)}
+    | set("\u202a\u202b\u202c\u202d\u2067\u2068\u2069")
+)
+KEPT = st.text(
+    st.one_of(st.characters(codec=None, exclude_categories=("Cs",)), st.sampled_from(TRICKY)).filter(
+        lambda c: c not in REFUSED
+    ),
+    min_size=1,
+    max_size=12,
+)
 EXAMPLES = int(os.environ.get("GONGKAI_EXAMPLES", "1")) * 10
 KEYS = ("title", "description", "keyword", "source", "resource", "field", "cell")
 LINE = re.compile(r"^(datasets/tiny/[^:]+|gongkai\.yml)(:\d+)?: ")
@@ -54,7 +69,13 @@ def _normal(text: str) -> str:
 
 
 # No shrinking: each step of it is a whole build; the failing values are printed as drawn.
-@settings(max_examples=EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], derandomize=not os.environ.get("GONGKAI_EXPLORE"), suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    derandomize=not os.environ.get("GONGKAI_EXPLORE"),
+    suppress_health_check=list(HealthCheck),
+)
 @given(st.one_of(*(st.fixed_dictionaries({k: text for k in KEYS}) for text in (TEXT, KEPT))))
 def test_random_unicode_is_refused_by_name_or_published_unchanged(tmp_path_factory, values):
     repo = make_repo(tmp_path_factory.mktemp("unicode"), ["tiny"])
@@ -62,7 +83,11 @@ def test_random_unicode_is_refused_by_name_or_published_unchanged(tmp_path_facto
     result = gongkai("build", cwd=repo)
     assert "Traceback" not in result.stderr, result.stderr
     if result.returncode != 0:
-        errors = [line for line in result.stdout.split("\n") if line.endswith("]") and "[" in line and ": warning: " not in line]
+        errors = [
+            line
+            for line in result.stdout.split("\n")
+            if line.endswith("]") and "[" in line and ": warning: " not in line
+        ]
         assert errors, result.stdout + result.stderr
         assert all(LINE.match(p) for p in errors), errors
         assert "site/ was left as it was" in result.stderr

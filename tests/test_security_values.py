@@ -62,7 +62,9 @@ def _report(repo):
 
 
 def _found(report, *, warnings: bool = False) -> list[tuple]:
-    rows = report.flatten(["file", "line", "field", "code"]) + (report.flatten(["file", "line", "field", "code"], warnings=True) if warnings else [])
+    rows = report.flatten(["file", "line", "field", "code"]) + (
+        report.flatten(["file", "line", "field", "code"], warnings=True) if warnings else []
+    )
     return [tuple(r) for r in rows]
 
 
@@ -92,7 +94,9 @@ def test_descriptor_values_no_json_reader_keeps_are_refused_with_line_and_pointe
     assert found == [(DESCRIPTOR, 15 + i, f"/bad{i}/at", code) for i, (_, code) in enumerate(HAZARDS)]
 
 
-@pytest.mark.parametrize("value", ["[" * 700 + "]" * 700, '{"a":' * 700 + "1" + "}" * 700])  # 1.4 KB: json.loads and frictionless recurse through it
+@pytest.mark.parametrize(
+    "value", ["[" * 700 + "]" * 700, '{"a":' * 700 + "1" + "}" * 700]
+)  # 1.4 KB: json.loads and frictionless recurse through it
 def test_deep_nesting_is_refused_before_any_reader_recurses(repo_factory, value):
     repo = repo_factory(["tiny"])
     _descriptor(repo, '  "keywords": [', f'  "extra": {{"deep": {value}}},\n  "keywords": [')
@@ -121,10 +125,16 @@ def test_the_nesting_limit_is_the_settings_one(repo_factory):
     from gongkai.read.load import read
 
     repo = repo_factory(["tiny"])
-    _descriptor(repo, '  "keywords": [', '  "extra": [[[[[[[1]]]]]]],\n  "keywords": [')  # 8 levels, the top one counted
+    _descriptor(
+        repo, '  "keywords": [', '  "extra": [[[[[[[1]]]]]]],\n  "keywords": ['
+    )  # 8 levels, the top one counted
     assert read(repo / "datasets/tiny", repo, max_nesting=8).json_error is None
     refused = read(repo / "datasets/tiny", repo, max_nesting=7)
-    assert (refused.json_error_code, refused.json_error_line, refused.json_error_field) == ("json-too-deep", 15, "/extra/0/0/0/0/0/0")
+    assert (refused.json_error_code, refused.json_error_line, refused.json_error_field) == (
+        "json-too-deep",
+        15,
+        "/extra/0/0/0/0/0/0",
+    )
 
 
 # --- the shape of a CSV ----------------------------------------------------------------------------
@@ -145,7 +155,9 @@ def test_a_million_columns_are_refused_at_once_in_bounded_memory(repo_factory):
     problems = _problems(result)
     assert (CSV, 1, None, "too-many-fields") in problems
     assert any(p[:2] == (CSV, 1) and p[3] == "line-too-long" and p[2].startswith("c") for p in problems)
-    assert not [p for p in problems if p[3] in ("type-error", "extra-cell", "incorrect-label", "package-error")]  # nothing read it further
+    assert not [
+        p for p in problems if p[3] in ("type-error", "extra-cell", "incorrect-label", "package-error")
+    ]  # nothing read it further
     assert elapsed < 20, elapsed  # before: minutes, and 5 GB
     assert _max_child_rss_mb() < 1500
 
@@ -163,7 +175,10 @@ def _limits(repo, **values) -> None:
     "body, expected",
     [
         # a long cell on the third line: the line and the cell, with its field
-        ("000123,a,1,1,\n000124,b,1,1,\n000125," + "x" * 3000 + ",1,1,\n", {(CSV, 4, "name", "line-too-long"), (CSV, 4, "name", "cell-too-long")}),
+        (
+            "000123,a,1,1,\n000124,b,1,1,\n000125," + "x" * 3000 + ",1,1,\n",
+            {(CSV, 4, "name", "line-too-long"), (CSV, 4, "name", "cell-too-long")},
+        ),
         # a quoted cell of short lines: no line is long, the cell is
         ('000123,a,1,1,\n000124,"' + "xyz\n" * 400 + '",1,1,\n', {(CSV, 3, "name", "cell-too-long")}),
         # a record of short lines, each a quoted line break and a comma: 1,000 lines, 501 cells
@@ -171,7 +186,10 @@ def _limits(repo, **values) -> None:
         # too many cells on one data line, under the line limit
         ("000123,a,1,1,\n" + "," * 600 + "\n", {(CSV, 3, None, "too-many-fields")}),
         # carriage returns end lines too (the strict parser counts them): 3 short lines
-        ("000123,a,1,1,\r000124,b,1,1,\r000125,c," + "9" * 2500 + ",1,\r", {(CSV, 4, "amount", "line-too-long"), (CSV, 4, "amount", "cell-too-long")}),
+        (
+            "000123,a,1,1,\r000124,b,1,1,\r000125,c," + "9" * 2500 + ",1,\r",
+            {(CSV, 4, "amount", "line-too-long"), (CSV, 4, "amount", "cell-too-long")},
+        ),
     ],
 )
 def test_a_record_line_or_cell_beyond_its_limit_is_refused_before_any_reader(repo_factory, body, expected):
@@ -184,7 +202,10 @@ def test_a_record_line_or_cell_beyond_its_limit_is_refused_before_any_reader(rep
 def test_a_schema_with_too_many_fields_is_refused(repo_factory):
     repo = repo_factory(["tiny"])
     _limits(repo, max_fields=3)
-    assert sorted(_found(_report(repo))) == [(CSV, 1, None, "too-many-fields"), (DESCRIPTOR, 51, "/resources/0/schema/fields", "too-many-fields")]
+    assert sorted(_found(_report(repo))) == [
+        (CSV, 1, None, "too-many-fields"),
+        (DESCRIPTOR, 51, "/resources/0/schema/fields", "too-many-fields"),
+    ]
 
 
 def _reference(data: bytes, limits: Limits) -> dict[str, tuple[int, int]]:
@@ -233,13 +254,18 @@ def _line(data: bytes, offset: int) -> int:
 
 @settings(derandomize=True, max_examples=300, deadline=None)
 @given(
-    data=st.lists(st.sampled_from([b"a", b"bb", b",", b'"', b"\n", b"\r", b"\r\n", b"xxxxxxx", b'""', b"\xe4\xb8\xad"]), max_size=80).map(b"".join),
+    data=st.lists(
+        st.sampled_from([b"a", b"bb", b",", b'"', b"\n", b"\r", b"\r\n", b"xxxxxxx", b'""', b"\xe4\xb8\xad"]),
+        max_size=80,
+    ).map(b"".join),
     chunk=st.sampled_from([1, 2, 3, 7, 64, 1 << 12]),
     fields=st.integers(1, 6),
     line=st.integers(1, 12),
     cell=st.integers(1, 12),
 )
-def test_the_chunked_shape_check_finds_what_a_byte_by_byte_reading_finds(tmp_path_factory, data, chunk, fields, line, cell):
+def test_the_chunked_shape_check_finds_what_a_byte_by_byte_reading_finds(
+    tmp_path_factory, data, chunk, fields, line, cell
+):
     path = tmp_path_factory.mktemp("shape") / "x.csv"
     path.write_bytes(data)
     limits = Limits(1, 1, 1, 1, max_fields=fields, max_line_bytes=line, max_cell_bytes=cell)
@@ -268,7 +294,9 @@ def test_a_number_field_refuses_nan_infinities_and_overflow_on_both_engines(repo
         rows.append('999999,"two\nlines",1,1,\n')  # a quoted line break: the fast path leaves the file alone
     (repo / CSV).write_text(HEADER + "".join(rows), encoding="utf-8")
     report = _report(repo)
-    assert sorted(_found(report)) == [(CSV, i + 2, "share", "number-not-finite") for i in range(len(REFUSED))]  # and nothing else
+    assert sorted(_found(report)) == [
+        (CSV, i + 2, "share", "number-not-finite") for i in range(len(REFUSED))
+    ]  # and nothing else
     assert all("JSON" in p.message and "Excel" in p.message for p in report.errors)
 
 
@@ -286,8 +314,21 @@ def test_numbers_excel_cannot_show_are_text_cells_and_counted(repo_factory):
     from gongkai.read.tables import read_tables
 
     repo = repo_factory(["tiny"])
-    values = ["1e-400", "4.9e-324", "1e-310", "1e308", "-1e308", "2.2251e-308", "9.99999999999999e307", "0", "-0.0", "1.5"]
-    (repo / CSV).write_text(HEADER + "".join(f"{100000 + i},x,1,{v},\n" for i, v in enumerate(values)), encoding="utf-8")
+    values = [
+        "1e-400",
+        "4.9e-324",
+        "1e-310",
+        "1e308",
+        "-1e308",
+        "2.2251e-308",
+        "9.99999999999999e307",
+        "0",
+        "-0.0",
+        "1.5",
+    ]
+    (repo / CSV).write_text(
+        HEADER + "".join(f"{100000 + i},x,1,{v},\n" for i, v in enumerate(values)), encoding="utf-8"
+    )
     assert _found(_report(repo)) == []
     ds = read(repo / "datasets/tiny", repo)
     out = export_dataset(ds, read_tables(ds), load_settings(repo).site_url, repo / "out")
@@ -297,7 +338,9 @@ def test_numbers_excel_cannot_show_are_text_cells_and_counted(repo_factory):
     assert [kinds[i][0] for i in range(len(values))] == ["text"] * 5 + ["number"] * 5
     assert [kinds[i][1] for i in range(5)] == values[:5]  # as written
     assert out.text_numbers == {"items": 5}
-    data = json.loads(out.files["datasets/tiny/items.json"].read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
+    data = json.loads(
+        out.files["datasets/tiny/items.json"].read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal
+    )
     assert [r["share"] for r in data] == [Decimal(v) for v in values]  # every digit, in JSON
 
 
@@ -339,7 +382,9 @@ def test_invisible_characters_are_refused_in_primary_keys(repo_factory, engine):
     (repo / CSV).write_text(HEADER + "".join(rows), encoding="utf-8")
     report = _report(repo)
     assert sorted(_found(report)) == [(CSV, i + 3, "name", "invisible-character") for i in range(len(INVISIBLES))]
-    assert [p.message.split(" (")[0] for p in report.errors] == [f"contains the invisible character U+{ord(c):04X}" for c in INVISIBLES]
+    assert [p.message.split(" (")[0] for p in report.errors] == [
+        f"contains the invisible character U+{ord(c):04X}" for c in INVISIBLES
+    ]
 
 
 @pytest.mark.parametrize("engine", ["fast", "row-by-row"])
@@ -353,7 +398,11 @@ def test_invisible_characters_elsewhere_are_one_warning_per_field(repo_factory, 
     assert report.valid
     warnings = [str(p) for p in report.warnings if p.code == "invisible-character"]
     assert warnings == [
-        f"{CSV}:2: name: warning: {len(INVISIBLES)} value(s) contain invisible characters such as U+200B (ZERO WIDTH SPACE) (first on this line); they are kept as they are, but a reader cannot see them [invisible-character]"
+        (
+            f"{CSV}:2: name: warning: {len(INVISIBLES)} value(s) contain invisible characters such as "
+            "U+200B (ZERO WIDTH SPACE) (first on this line); they are kept as they are, but a reader cannot "
+            "see them [invisible-character]"
+        )
     ]
 
 
@@ -387,7 +436,6 @@ def test_excel_number_is_excel_range_and_digits():
         assert not excel_number(Decimal(text)), text
     for text in ["0", "-0", "1e-307", "9.99999999999999e307", "123456789012345", "2.2251e-308"]:
         assert excel_number(Decimal(text)), text
-
 
 
 # --- found by a review after the first round ------------------------------------------------------

@@ -31,7 +31,9 @@ DESCRIPTOR = "datasets/tiny/datapackage.json"
 X = {"field": "code", "type": "nominal"}
 Y = {"field": "amount", "type": "quantitative"}
 XY = {"x": X, "y": Y}
-LIMITS = Limits(max_csv_bytes=1, max_descriptor_bytes=1, preview_rows=1, max_listed_problems=1)  # the view limits at their defaults
+LIMITS = Limits(
+    max_csv_bytes=1, max_descriptor_bytes=1, preview_rows=1, max_listed_problems=1
+)  # the view limits at their defaults
 
 # (spec, pointer inside the spec, code): each one view of the hostile descriptor
 HOSTILE = [
@@ -40,33 +42,113 @@ HOSTILE = [
     ({"mark": "bar", "encoding": XY, "width": {"step": 10**6}}, "/width", "view-too-large"),
     ({"mark": "bar", "encoding": XY, "width": "container"}, "/width", "view-not-allowed"),
     ({"data": {"sequence": {"start": 0, "stop": 10**8}}, "mark": "point"}, "/data", "view-external"),
-    ({"mark": "bar", "layer": [{"data": {"url": "http://127.0.0.1:9/x.csv"}, "mark": "point"}]}, "/layer/0/data", "view-external"),
+    (
+        {"mark": "bar", "layer": [{"data": {"url": "http://127.0.0.1:9/x.csv"}, "mark": "point"}]},
+        "/layer/0/data",
+        "view-external",
+    ),
     ({"mark": "bar", "encoding": XY, "datasets": {"x": []}}, "/datasets", "view-external"),
-    ({"mark": "tick", "encoding": {"x": {**Y, "axis": {"tickCount": 10**8}}}}, "/encoding/x/axis/tickCount", "view-too-large"),
-    ({"mark": "tick", "encoding": {"x": {**Y, "axis": {"tickCount": {"interval": "millisecond", "step": 1}}}}}, "/encoding/x/axis/tickCount", "view-not-allowed"),
-    ({"mark": "bar", "encoding": {"x": {**Y, "bin": {"maxbins": 10**8}}, "y": {"aggregate": "count"}}}, "/encoding/x/bin/maxbins", "view-too-large"),
-    ({"mark": "bar", "encoding": {"x": {**Y, "bin": {"step": 1e-9}}, "y": {"aggregate": "count"}}}, "/encoding/x/bin/step", "view-not-allowed"),
-    ({"mark": "bar", "encoding": XY, "transform": [{"bin": {"maxbins": 10**8}, "field": "amount", "as": "b"}]}, "/transform/0/bin/maxbins", "view-too-large"),
+    (
+        {"mark": "tick", "encoding": {"x": {**Y, "axis": {"tickCount": 10**8}}}},
+        "/encoding/x/axis/tickCount",
+        "view-too-large",
+    ),
+    (
+        {"mark": "tick", "encoding": {"x": {**Y, "axis": {"tickCount": {"interval": "millisecond", "step": 1}}}}},
+        "/encoding/x/axis/tickCount",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": "bar", "encoding": {"x": {**Y, "bin": {"maxbins": 10**8}}, "y": {"aggregate": "count"}}},
+        "/encoding/x/bin/maxbins",
+        "view-too-large",
+    ),
+    (
+        {"mark": "bar", "encoding": {"x": {**Y, "bin": {"step": 1e-9}}, "y": {"aggregate": "count"}}},
+        "/encoding/x/bin/step",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": "bar", "encoding": XY, "transform": [{"bin": {"maxbins": 10**8}, "field": "amount", "as": "b"}]},
+        "/transform/0/bin/maxbins",
+        "view-too-large",
+    ),
     ({"mark": {"type": "text", "font": "a<b", "text": "x"}, "encoding": XY}, "/mark/font", "view-not-allowed"),
     ({"mark": "bar", "encoding": XY, "config": {"font": "x&y"}}, "/config/font", "view-not-allowed"),
-    ({"mark": "bar", "encoding": {"x": {**X, "axis": {"labelFontWeight": "<b"}}, "y": Y}}, "/encoding/x/axis/labelFontWeight", "view-not-allowed"),
+    (
+        {"mark": "bar", "encoding": {"x": {**X, "axis": {"labelFontWeight": "<b"}}, "y": Y}},
+        "/encoding/x/axis/labelFontWeight",
+        "view-not-allowed",
+    ),
     ({"mark": {"type": "bar", "fill": "url(http://127.0.0.1:9/p)"}, "encoding": XY}, "/mark/fill", "view-external"),
-    ({"mark": "bar", "encoding": {**XY, "color": {"value": "URL( 'http://127.0.0.1:9/p' )"}}}, "/encoding/color/value", "view-external"),
+    (
+        {"mark": "bar", "encoding": {**XY, "color": {"value": "URL( 'http://127.0.0.1:9/p' )"}}},
+        "/encoding/color/value",
+        "view-external",
+    ),
     ({"mark": {"type": "bar", "href": "javascript:alert(1)"}, "encoding": XY}, "/mark/href", "view-external"),
     ({"mark": "bar", "encoding": {**XY, "href": {"value": "http://127.0.0.1:9/"}}}, "/encoding/href", "view-external"),
     ({"mark": "image", "encoding": {**XY, "url": {"field": "name"}}}, "/mark", "view-external"),
     ({"mark": "geoshape", "encoding": XY}, "/mark", "view-not-allowed"),
-    ({"mark": "bar", "encoding": {**XY, "description": {"field": "name"}}}, "/encoding/description", "view-not-allowed"),
-    ({"mark": "bar", "encoding": {**XY, "color": {"field": "name", "scale": None}}}, "/encoding/color/scale", "view-not-allowed"),
-    ({"mark": "bar", "encoding": {**XY, "fill": {"field": "code", "scale": {"range": {"field": "name"}}}}}, "/encoding/fill/scale/range", "view-not-allowed"),
-    ({"mark": "bar", "encoding": XY, "transform": [{"calculate": "sequence(0, 1e8)", "as": "s"}]}, "/transform/0/calculate", "view-not-allowed"),
-    ({"mark": "bar", "encoding": XY, "transform": [{"calculate": "pad(datum.name, 1e9, 'x')", "as": "s"}]}, "/transform/0/calculate", "view-not-allowed"),
-    ({"mark": "bar", "encoding": XY, "transform": [{"filter": "random() < 0.5"}]}, "/transform/0/filter", "view-not-allowed"),
-    ({"mark": "bar", "encoding": XY, "transform": [{"impute": "amount", "key": "code", "keyvals": {"start": 0, "stop": 10**8}}]}, "/transform/0/impute", "view-not-allowed"),
-    ({"mark": "bar", "encoding": XY, "transform": [{"density": "amount", "steps": 10**8}]}, "/transform/0/density", "view-not-allowed"),
-    ({"mark": "bar", "encoding": XY, "params": [{"name": "p", "bind": {"input": "range"}}]}, "/params", "view-not-allowed"),
-    ({"mark": {"type": "text", "text": "x", "font": {"expr": "'a<' + 'b'"}}, "encoding": XY}, "/mark/font/expr", "view-not-allowed"),
-    ({"mark": {"type": "bar", "cursor": "url(http://127.0.0.1:9/c), auto"}, "encoding": XY}, "/mark/cursor", "view-not-allowed"),
+    (
+        {"mark": "bar", "encoding": {**XY, "description": {"field": "name"}}},
+        "/encoding/description",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": "bar", "encoding": {**XY, "color": {"field": "name", "scale": None}}},
+        "/encoding/color/scale",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": "bar", "encoding": {**XY, "fill": {"field": "code", "scale": {"range": {"field": "name"}}}}},
+        "/encoding/fill/scale/range",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": "bar", "encoding": XY, "transform": [{"calculate": "sequence(0, 1e8)", "as": "s"}]},
+        "/transform/0/calculate",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": "bar", "encoding": XY, "transform": [{"calculate": "pad(datum.name, 1e9, 'x')", "as": "s"}]},
+        "/transform/0/calculate",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": "bar", "encoding": XY, "transform": [{"filter": "random() < 0.5"}]},
+        "/transform/0/filter",
+        "view-not-allowed",
+    ),
+    (
+        {
+            "mark": "bar",
+            "encoding": XY,
+            "transform": [{"impute": "amount", "key": "code", "keyvals": {"start": 0, "stop": 10**8}}],
+        },
+        "/transform/0/impute",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": "bar", "encoding": XY, "transform": [{"density": "amount", "steps": 10**8}]},
+        "/transform/0/density",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": "bar", "encoding": XY, "params": [{"name": "p", "bind": {"input": "range"}}]},
+        "/params",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": {"type": "text", "text": "x", "font": {"expr": "'a<' + 'b'"}}, "encoding": XY},
+        "/mark/font/expr",
+        "view-not-allowed",
+    ),
+    (
+        {"mark": {"type": "bar", "cursor": "url(http://127.0.0.1:9/c), auto"}, "encoding": XY},
+        "/mark/cursor",
+        "view-not-allowed",
+    ),
     ({"mark": "bar", "encoding": XY, "usermeta": {"embedOptions": {}}}, "/usermeta", "view-not-allowed"),
     ({"mark": "bar", "encoding": XY, "config": {"style": {"s": {"fill": "red"}}}}, "/config/style", "view-not-allowed"),
     ({"mark": "bar", "encoding": XY, "description": "很长" * 20000}, "", "view-too-large"),
@@ -74,7 +156,14 @@ HOSTILE = [
 
 
 def _view(i: int, spec: dict) -> dict:
-    return {"name": f"v{i}", "title": "测试图表", "description": "条形图：每行的金额（测试用）。", "resources": ["items"], "specType": "vega-lite", "spec": spec}
+    return {
+        "name": f"v{i}",
+        "title": "测试图表",
+        "description": "条形图：每行的金额（测试用）。",
+        "resources": ["items"],
+        "specType": "vega-lite",
+        "spec": spec,
+    }
 
 
 def _with_views(repo: Path, specs: list[dict]) -> str:
@@ -95,7 +184,12 @@ def _set_limit(repo: Path, name: str, value: int) -> None:
 
 def test_each_hostile_view_is_refused_with_its_line_and_pointer_and_the_valid_ones_pass(repo_factory):
     repo = repo_factory(packages=["tiny"])
-    valid = {"mark": "bar", "encoding": {**XY, "tooltip": [{"field": "name"}]}, "transform": [{"filter": "datum.amount > 0"}], "width": 360}
+    valid = {
+        "mark": "bar",
+        "encoding": {**XY, "tooltip": [{"field": "name"}]},
+        "transform": [{"filter": "datum.amount > 0"}],
+        "width": 360,
+    }
     text = _with_views(repo, [spec for spec, _, _ in HOSTILE] + [valid])
     lines = value_lines(text)
     result = gongkai("validate", cwd=repo)
@@ -104,13 +198,21 @@ def test_each_hostile_view_is_refused_with_its_line_and_pointer_and_the_valid_on
     for i, (_, inner, code) in enumerate(HOSTILE):
         ptr = f"/views/{i}/spec{inner}"
         expected = f"{DESCRIPTOR}:{line_of(lines, ptr)}: {ptr}: "
-        assert any(line.startswith(expected) and line.endswith(f"[{code}]") for line in printed), (expected, code, printed)
+        assert any(line.startswith(expected) and line.endswith(f"[{code}]") for line in printed), (
+            expected,
+            code,
+            printed,
+        )
     assert not [line for line in printed if f"/views/{len(HOSTILE)}/" in line]  # the valid view
     assert len(printed) >= len(HOSTILE)
 
 
 def test_the_datasets_views_are_on_the_allow_list():
-    views = [v for p in sorted((ROOT / "datasets").glob("*/datapackage.json")) for v in json.loads(p.read_text(encoding="utf-8")).get("views", [])]
+    views = [
+        v
+        for p in sorted((ROOT / "datasets").glob("*/datapackage.json"))
+        for v in json.loads(p.read_text(encoding="utf-8")).get("views", [])
+    ]
     assert views and all(list(spec_problems(v["spec"], LIMITS)) == [] for v in views)
 
 
@@ -120,22 +222,32 @@ def test_the_view_limits_are_the_settings_ones(repo_factory):
     assert gongkai("validate", cwd=repo).returncode == 0
     _set_limit(repo, "max_view_pixels", 400)
     result = gongkai("validate", cwd=repo)
-    assert result.returncode == 1 and '/views/0/spec/width: "width" is 500 pixels, more than limits.max_view_pixels (400)' in result.stdout
+    assert (
+        result.returncode == 1
+        and '/views/0/spec/width: "width" is 500 pixels, more than limits.max_view_pixels (400)' in result.stdout
+    )
 
 
 def test_a_chart_beyond_the_renderers_memory_fails_the_build_with_its_view_and_leaves_site_as_it_was(repo_factory):
     repo = repo_factory(packages=["tiny"])
     text = _with_views(repo, [{"mark": "bar", "encoding": XY}])
-    _set_limit(repo, "view_megabytes", 200)  # below what V8 reserves to start: the child dies as a hostile chart would make it
+    _set_limit(
+        repo, "view_megabytes", 200
+    )  # below what V8 reserves to start: the child dies as a hostile chart would make it
     site = repo / "site"
     site.mkdir()
     (site / "index.html").write_bytes(b"<p>the published site</p>")
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
     line = line_of(value_lines(text), "/views/0/spec")
-    assert f'{DESCRIPTOR}:{line}: /views/0/spec: chart "v0" needed more memory than limits.view_megabytes (200 MB)' in result.stdout
+    assert (
+        f'{DESCRIPTOR}:{line}: /views/0/spec: chart "v0" needed more memory than limits.view_megabytes (200 MB)'
+        in result.stdout
+    )
     assert "[chart-failed]" in result.stdout
-    assert [p.name for p in site.iterdir()] == ["index.html"] and (site / "index.html").read_bytes() == b"<p>the published site</p>"
+    assert [p.name for p in site.iterdir()] == ["index.html"] and (
+        site / "index.html"
+    ).read_bytes() == b"<p>the published site</p>"
     assert not list(repo.rglob("core*"))  # the abort left no core file
 
 
@@ -147,7 +259,9 @@ def _job(spec: dict, values: list[dict] | None = None) -> dict:
 
 def test_a_panic_in_the_renderer_fails_only_its_chart_and_the_others_are_drawn():
     ok = _job({"mark": "bar", "encoding": XY})
-    panic = _job({"mark": {"type": "text", "font": "a<b", "text": "x"}, "encoding": XY})  # vl-convert aborts its process on this
+    panic = _job(
+        {"mark": {"type": "text", "font": "a<b", "text": "x"}, "encoding": XY}
+    )  # vl-convert aborts its process on this
     broken = _job({"mark": "bar", "encoding": {"x": {"field": "code", "type": "nominal", "axis": {"labelExpr": "(("}}}})
     outcomes = charts._draw([ok, panic, broken, ok], 60, 2048)
     assert outcomes[0][0].startswith(b"<svg") and outcomes[3][0] == outcomes[0][0]
@@ -156,7 +270,13 @@ def test_a_panic_in_the_renderer_fails_only_its_chart_and_the_others_are_drawn()
 
 
 def test_a_chart_that_does_not_end_is_stopped_at_the_time_limit():
-    endless = _job({"data": {"sequence": {"start": 0, "stop": 10**8}}, "mark": "point", "encoding": {"x": {"field": "data", "type": "quantitative"}}})
+    endless = _job(
+        {
+            "data": {"sequence": {"start": 0, "stop": 10**8}},
+            "mark": "point",
+            "encoding": {"x": {"field": "data", "type": "quantitative"}},
+        }
+    )
     endless["vl_spec"]["data"] = {"sequence": {"start": 0, "stop": 10**8}}
     start = time.monotonic()
     outcomes = charts._draw([endless, _job({"mark": "bar", "encoding": XY})], 2, 2048)
@@ -170,8 +290,21 @@ def test_a_chart_that_does_not_end_is_stopped_at_the_time_limit():
 def test_a_drawing_that_refers_outside_itself_is_not_published(repo_factory):
     # Paint read from the data: the allow-list refuses this spec, the SVG check refuses its drawing.
     repo = repo_factory(packages=["tiny"])
-    _with_views(repo, [{"mark": "bar", "encoding": {**XY, "color": {"field": "code", "type": "nominal", "scale": {"range": {"field": "name"}}}}}])
-    (repo / "datasets/tiny/data/items.csv").write_text("code,name,amount,share,day\n000123,url(http://127.0.0.1:9/p),5,1.10,2019-05-15\n", encoding="utf-8")
+    _with_views(
+        repo,
+        [
+            {
+                "mark": "bar",
+                "encoding": {
+                    **XY,
+                    "color": {"field": "code", "type": "nominal", "scale": {"range": {"field": "name"}}},
+                },
+            }
+        ],
+    )
+    (repo / "datasets/tiny/data/items.csv").write_text(
+        "code,name,amount,share,day\n000123,url(http://127.0.0.1:9/p),5,1.10,2019-05-15\n", encoding="utf-8"
+    )
     ds = discover(repo / "datasets")[0]
     svgs, problems = charts.draw_charts(ds, read_tables(ds), LIMITS)
     assert svgs == {}
@@ -180,7 +313,10 @@ def test_a_drawing_that_refers_outside_itself_is_not_published(repo_factory):
     assert 'fill="url(http://127.0.0.1:9/p)": url(http://127.0.0.1:9/p) refers outside the document' in problem.message
 
 
-@pytest.mark.parametrize("value", [Decimal("Infinity"), Decimal("-Infinity"), Decimal("NaN"), Decimal("1e400"), float("nan"), float("inf"), 10**400])
+@pytest.mark.parametrize(
+    "value",
+    [Decimal("Infinity"), Decimal("-Infinity"), Decimal("NaN"), Decimal("1e400"), float("nan"), float("inf"), 10**400],
+)
 def test_a_value_no_chart_can_draw_is_a_problem_of_its_field_not_a_traceback(value):
     class Table:
         name, path, fields = "items", "data/items.csv", [{"name": "code"}, {"name": "amount"}]
@@ -198,7 +334,10 @@ def test_numbers_a_chart_can_draw_reach_it_as_json_numbers():
         fields = [{"name": "n"}]
 
         def chunks(self):
-            yield [], [[Decimal("2")], [Decimal("1.5")], [10**30], [Decimal("12345678901234567890")], [Decimal("1e-400")]]
+            yield (
+                [],
+                [[Decimal("2")], [Decimal("1.5")], [10**30], [Decimal("12345678901234567890")], [Decimal("1e-400")]],
+            )
 
     assert [r["n"] for r in charts.records(Table())] == [2, 1.5, 1e30, 1.2345678901234567e19, 0.0]
 
@@ -230,7 +369,8 @@ UNSAFE_SVG = [
     SVG.format('<g xml:base="http://127.0.0.1:9/"><use href="#x"/></g>'),
     SVG.format('<iframe xmlns="http://www.w3.org/1999/xhtml" src="http://127.0.0.1:9/"/>'),
     '<?xml-stylesheet href="http://127.0.0.1:9/a.css"?>' + SVG.format(""),
-    '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' + SVG.format("<text>&b;</text>"),
+    '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    + SVG.format("<text>&b;</text>"),
     '<!DOCTYPE svg SYSTEM "http://127.0.0.1:9/svg.dtd">' + SVG.format(""),
     SVG.format("<text>&undefined;</text>"),
     '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>',
@@ -246,7 +386,8 @@ def test_an_svg_that_runs_script_or_refers_outside_itself_is_refused(svg):
 def test_an_svg_that_stays_inside_itself_passes():
     inside = SVG.format(
         '<defs><clipPath id="c1"><rect/></clipPath><linearGradient id="g.1"/></defs>'
-        '<g clip-path="url(#c1)" fill="url(\'#g.1\')"><a xlink:href="#c1"><text aria-label="see url(http://example.org) \\ here">a&lt;b</text></a></g>'
+        '<g clip-path="url(#c1)" fill="url(\'#g.1\')"><a xlink:href="#c1">'
+        '<text aria-label="see url(http://example.org) \\ here">a&lt;b</text></a></g>'
         "<style>rect { fill: url(#g.1) }</style>"
     )
     assert svg_problems(inside.encode("utf-8")) == []
@@ -263,13 +404,24 @@ def test_a_character_no_svg_can_hold_is_drawn_as_a_replacement_and_never_aborts_
 
     values = charts.records(Table())
     assert [v["code"] for v in values] == ["a\ufffdb", "\ufffd", "\ufffd"]
-    [(svg, why)] = charts._draw([_job({"mark": "text", "encoding": {**XY, "text": {"field": "code"}}}, values)], 60, 2048)
+    [(svg, why)] = charts._draw(
+        [_job({"mark": "text", "encoding": {**XY, "text": {"field": "code"}}}, values)], 60, 2048
+    )
     assert why is None and svg_problems(svg) == [] and "a\ufffdb" in svg.decode("utf-8")
 
 
 def test_infinity_in_a_chart_value_is_refused_with_its_line_and_the_build_does_not_crash(repo_factory):
     repo = repo_factory(packages=["tiny"])
-    text = _with_views(repo, [{"mark": "bar", "width": float("inf"), "encoding": {"x": X, "y": {**Y, "scale": {"domain": [0, float("-inf")]}}}}])
+    text = _with_views(
+        repo,
+        [
+            {
+                "mark": "bar",
+                "width": float("inf"),
+                "encoding": {"x": X, "y": {**Y, "scale": {"domain": [0, float("-inf")]}}},
+            }
+        ],
+    )
     assert "Infinity" in text  # json.dumps writes the literal a hand-edited descriptor would hold
     lines = value_lines(text)
     result = gongkai("build", cwd=repo)
@@ -285,14 +437,24 @@ def test_a_caller_that_skips_validation_gets_a_problem_for_infinity_in_a_spec_no
     _with_views(repo, [{"mark": "bar", "encoding": {"x": X, "y": {**Y, "scale": {"domain": [0, float("nan")]}}}}])
     ds = discover(repo / "datasets")[0]
     svgs, [problem] = charts.draw_charts(ds, read_tables(ds), LIMITS)
-    assert svgs == {} and (problem.code, problem.field) == ("chart-failed", "/views/0/spec") and "NaN or Infinity" in problem.message
+    assert (
+        svgs == {}
+        and (problem.code, problem.field) == ("chart-failed", "/views/0/spec")
+        and "NaN or Infinity" in problem.message
+    )
 
 
 @pytest.mark.parametrize(
     "spec, message",
     [
-        ({"mark": "bar", "encoding": XY, "padding": 1e9}, 'chart "v0" is 2e+09×2e+09 pixels, more than limits.max_view_pixels (4000)'),
-        ({"mark": {"type": "bar", "strokeWidth": 1e300, "stroke": "red"}, "encoding": XY}, 'chart "v0" is 2e+300×2e+300 pixels, more than'),
+        (
+            {"mark": "bar", "encoding": XY, "padding": 1e9},
+            'chart "v0" is 2e+09×2e+09 pixels, more than limits.max_view_pixels (4000)',
+        ),
+        (
+            {"mark": {"type": "bar", "strokeWidth": 1e300, "stroke": "red"}, "encoding": XY},
+            'chart "v0" is 2e+300×2e+300 pixels, more than',
+        ),
     ],
 )
 def test_a_drawing_larger_than_the_pixel_limit_is_not_published(repo_factory, spec, message):

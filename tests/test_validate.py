@@ -27,7 +27,9 @@ def test_the_tiny_fixture_is_valid(repo_factory):
 def test_formula_like_cells_are_a_warning_with_their_count_and_first_line(repo_factory):
     report = run(repo_factory(["tiny"]))
     assert report.valid
-    assert report.flatten(["line", "field", "code", "severity"], warnings=True) == [[3, "name", "formula-like", "warning"]]
+    assert report.flatten(["line", "field", "code", "severity"], warnings=True) == [
+        [3, "name", "formula-like", "warning"]
+    ]
     assert report.warnings[0].message.startswith("1 cell(s)")
 
 
@@ -105,7 +107,10 @@ def test_a_symlinked_descriptor_is_rejected_without_a_crash(repo_factory, tmp_pa
     desc.unlink()
     desc.symlink_to(outside)
     problems = run(repo).flatten(["file", "code"])
-    assert ["datasets/tiny/datapackage.json", "symlink"] in problems  # the data file is then unexpected: no resource was read
+    assert [
+        "datasets/tiny/datapackage.json",
+        "symlink",
+    ] in problems  # the data file is then unexpected: no resource was read
 
 
 def test_an_empty_first_line_is_reported_as_a_missing_header(repo_factory):
@@ -128,7 +133,9 @@ def test_an_empty_first_line_is_reported_as_a_missing_header(repo_factory):
 def test_a_remote_path_is_rejected_before_anything_reads_it(repo_factory):
     repo = repo_factory(["tiny"])
     desc = repo / "datasets/tiny/datapackage.json"
-    desc.write_text(desc.read_text(encoding="utf-8").replace('"data/items.csv"', '"http://127.0.0.1:9/items.csv"'), encoding="utf-8")
+    desc.write_text(
+        desc.read_text(encoding="utf-8").replace('"data/items.csv"', '"http://127.0.0.1:9/items.csv"'), encoding="utf-8"
+    )
     report = run(repo)
     assert ["unsafe-path", "/resources/0/path"] in report.flatten(["code", "field"])
 
@@ -145,7 +152,9 @@ def test_an_unexpected_file_in_a_dataset_folder_is_reported(repo_factory):
 
 def test_changelog_must_match_version_and_modified(repo_factory):
     repo = repo_factory(["tiny"])
-    (repo / "datasets/tiny/CHANGELOG.md").write_text("# 更新记录\n\n## 1.1.0 — 2026-01-03\n\n改。\n\n## 1.0.0 — 2026-01-02\n\n首次。\n", encoding="utf-8")
+    (repo / "datasets/tiny/CHANGELOG.md").write_text(
+        "# 更新记录\n\n## 1.1.0 — 2026-01-03\n\n改。\n\n## 1.0.0 — 2026-01-02\n\n首次。\n", encoding="utf-8"
+    )
     assert run(repo).flatten(["line", "code"]) == [[3, "changelog-version"], [3, "changelog-date"]]
 
 
@@ -169,7 +178,9 @@ def test_two_datasets_with_the_same_id_are_rejected(repo_factory):
     csv.write_bytes((repo / "datasets/tiny/data/items.csv").read_bytes())
     ident = json.loads((repo / "datasets/tiny/datapackage.json").read_text(encoding="utf-8"))["id"]
     desc = repo / "datasets/type-error/datapackage.json"
-    desc.write_text(re.sub(r'"id": "[^"]+"', f'"id": "{ident}"', desc.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    desc.write_text(
+        re.sub(r'"id": "[^"]+"', f'"id": "{ident}"', desc.read_text(encoding="utf-8"), count=1), encoding="utf-8"
+    )
     assert run(repo).flatten(["dataset", "code"]) == [["type-error", "duplicate-id"]]
 
 
@@ -218,6 +229,9 @@ def test_validating_a_table_never_loads_pandas(repo_factory):
 
     repo = repo_factory(["tiny"])
     _one_line_per_record(repo / "datasets/tiny/data/items.csv")
-    program = f"import sys; from gongkai.cli import main; status = main(['--root', {str(repo)!r}, 'validate']); print(status, 'pandas' in sys.modules)"
+    program = (
+        f"import sys; from gongkai.cli import main; status = main(['--root', {str(repo)!r}, 'validate']); "
+        "print(status, 'pandas' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     assert result.stdout.split()[-2:] == ["0", "False"], result.stdout + result.stderr

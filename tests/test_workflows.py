@@ -29,7 +29,10 @@ def test_the_workflows_pass_actionlint():
 def test_actionlint_catches_a_broken_workflow(tmp_path):
     broken = tmp_path / ".github/workflows/broken.yml"
     broken.parent.mkdir(parents=True)
-    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n", encoding="utf-8")
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n",
+        encoding="utf-8",
+    )
     result = subprocess.run([actionlint(), "-no-color", str(broken)], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 1 and "nope" in result.stdout
 
@@ -53,7 +56,11 @@ def test_the_pull_request_gate_is_read_only_with_full_history_and_runs_check_tes
     assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["persist-credentials"] is False
     runs = " ".join(s.get("run", "") for s in steps)
     assert 'gongkai check --base "origin/$BASE_REF"' in runs and "make test" in runs and "make site" in runs
-    assert any(s.get("with", {}).get("path") == "site/" for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert any(
+        s.get("with", {}).get("path") == "site/"
+        for s in steps
+        if s.get("uses", "").startswith("actions/upload-artifact")
+    )
     assert "secrets." not in (WORKFLOWS / "pull-request.yml").read_text(encoding="utf-8")
 
 
@@ -64,4 +71,6 @@ def test_deploy_publishes_only_after_tests_and_build_passed():
     runs = [s.get("run") for s in _steps(build) if s.get("run")]
     assert runs == ["make test", "make site"]
     assert deploy["needs"] == "build" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert next(s for s in _steps(build) if s.get("uses", "").startswith("actions/checkout"))["with"]["fetch-depth"] == 0
+    assert (
+        next(s for s in _steps(build) if s.get("uses", "").startswith("actions/checkout"))["with"]["fetch-depth"] == 0
+    )

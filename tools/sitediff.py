@@ -44,7 +44,9 @@ WIDTH = 160  # characters of a line printed around its first difference
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("ref", help="the git ref to compare with, e.g. main~1")
-    p.add_argument("--site", type=Path, help="an already built site of the working tree to compare instead of building it")
+    p.add_argument(
+        "--site", type=Path, help="an already built site of the working tree to compare instead of building it"
+    )
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sitediff-") as tmp:
         tmp = Path(tmp)
@@ -54,7 +56,13 @@ def main(argv: list[str] | None = None) -> int:
             after = args.site.resolve() if args.site else _build_working_tree(tmp / "now", worktrees)
             return _report(before, after, args.ref)
         except subprocess.CalledProcessError as exc:
-            print(f"sitediff: {' '.join(map(str, exc.cmd[:4]))} failed (exit {exc.returncode}):\n{exc.stdout or ''}{exc.stderr or ''}", file=sys.stderr)
+            print(
+                (
+                    f"sitediff: {' '.join(map(str, exc.cmd[:4]))} failed (exit {exc.returncode}):\n"
+                    f"{exc.stdout or ''}{exc.stderr or ''}"
+                ),
+                file=sys.stderr,
+            )
             return 2
         finally:  # the worktrees go, whatever happened
             for tree in worktrees:
@@ -94,12 +102,18 @@ def _build_working_tree(path: Path, worktrees: list[Path]) -> Path:
 def _build(tree: Path, label: str) -> Path:
     print(f"sitediff: building {label} ({_git('rev-parse', '--short', 'HEAD', cwd=tree).strip()}) ...", file=sys.stderr)
     env = dict(os.environ, PYTHONPATH=str(tree / "scripts"))  # its own code, ahead of the installed package
-    subprocess.run([sys.executable, "-m", "gongkai.cli", "build"], cwd=tree, env=env, capture_output=True, text=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "gongkai.cli", "build"], cwd=tree, env=env, capture_output=True, text=True, check=True
+    )
     return tree / "site"
 
 
 def _digests(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _report(before: Path, after: Path, ref: str) -> int:
@@ -122,7 +136,10 @@ def _report(before: Path, after: Path, ref: str) -> int:
     if not (removed or added or changed):
         print(f"identical: {len(new)} files (the site of {ref} and of the working tree)")
         return 0
-    print(f"{len(changed)} changed, {len(added)} added, {len(removed)} removed (of {len(old)} files in {ref}, {len(new)} now)")
+    print(
+        f"{len(changed)} changed, {len(added)} added, {len(removed)} "
+        f"removed (of {len(old)} files in {ref}, {len(new)} now)"
+    )
     return 1
 
 

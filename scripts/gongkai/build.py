@@ -50,7 +50,17 @@ from .read.load import Dataset, discover
 from .read.tables import read_tables
 from .render.catalog import Entry, Summary
 from .render.quality import assess, overall
-from .render.render import SUFFIX, Dashboard, PageExtras, dataset_model, quality_model, render_dataset, render_quality_page, render_site, versions_model
+from .render.render import (
+    SUFFIX,
+    Dashboard,
+    PageExtras,
+    dataset_model,
+    quality_model,
+    render_dataset,
+    render_quality_page,
+    render_site,
+    versions_model,
+)
 from .validate.validator import finish_report, validate_dataset
 
 BUILD_DOCS = Path("build/docs")
@@ -91,7 +101,12 @@ class Failed:
 
 
 def build(
-    root: Path, *, site_dir: Path | None = None, generator: str = "mkdocs", progress: Progress | None = None, notice: Callable[[str], None] | None = None
+    root: Path,
+    *,
+    site_dir: Path | None = None,
+    generator: str = "mkdocs",
+    progress: Progress | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Generated:
     site_dir = site_dir or root / "site"
     restored = recover_site(site_dir)  # before anything else: a build that fails now still leaves a complete site/
@@ -113,7 +128,11 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     # (starting the pool costs more than reading a thousand cache records).
     keys = [cache.dataset_key(ds, settings_bytes) for ds in datasets]
     cached = [from_cache(ds, settings, key) for ds, key in zip(datasets, keys, strict=True)]
-    todo = [(ds, key) for ds, key, hit in zip(datasets, keys, cached, strict=True) if not isinstance(hit, Processed | Failed)]
+    todo = [
+        (ds, key)
+        for ds, key, hit in zip(datasets, keys, cached, strict=True)
+        if not isinstance(hit, Processed | Failed)
+    ]
     with timed(len(todo)) as processing:  # the per-dataset stage: on every core
         fresh = iter(run_each(_process_keyed, todo, settings, stage="datasets", progress=progress))
     outcomes = [hit if isinstance(hit, Processed | Failed) else next(fresh) for hit in cached]
@@ -130,20 +149,34 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     report.extend(problems)
     history, shallow = history_available(root)  # asked once: it runs git
     if shallow:
-        report.extend([Problem("shallow-clone", "shallow clone: older versions are not published in this build", "datasets/", severity="warning")])
+        report.extend(
+            [
+                Problem(
+                    "shallow-clone",
+                    "shallow clone: older versions are not published in this build",
+                    "datasets/",
+                    severity="warning",
+                )
+            ]
+        )
     versions, versioned = _versions(root, datasets, report, history)
     board, problems = _dashboard(root, settings, results)
     report.extend(problems)
     pages = render_site(summaries, settings, board)
     as_of = _as_of(root, summaries, history)
     assessed = []
-    pages.update({f"datasets/{w.name}/index{SUFFIX[lang]}.md": notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")})  # the notice in both interfaces
+    pages.update(
+        {f"datasets/{w.name}/index{SUFFIX[lang]}.md": notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")}
+    )  # the notice in both interfaces
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         changes = history_summaries(ds, versions[ds.name], versioned)
         criteria = assess(r.summary, settings, as_of)
         assessed.append((r.summary, criteria, overall(criteria)))
-        extras = PageExtras(quality_model(criteria, overall(criteria), as_of), versions_model(versions[ds.name], r.summary.meta, changelog, changes))
+        extras = PageExtras(
+            quality_model(criteria, overall(criteria), as_of),
+            versions_model(versions[ds.name], r.summary.meta, changelog, changes),
+        )
         pages[f"datasets/{ds.name}/index.md"] = render_dataset(r.model, extras, "zh")
         pages[f"datasets/{ds.name}/index.en.md"] = render_dataset(r.model, extras, "en")
     assessed.sort(key=lambda a: (-a[2], a[0].name))
@@ -157,20 +190,27 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         files.update(result.files)
     files.update(versioned)
     digests = {"/" + rel: sha256(data) for rel, data in versioned.items()}  # versions from history
-    digests.update({"/" + rel: sha for r in results for rel, sha in r.digests.items() if is_versioned(rel)})  # the working tree's
+    digests.update(
+        {"/" + rel: sha for r in results for rel, sha in r.digests.items() if is_versioned(rel)}
+    )  # the working tree's
     files["catalog.json"] = catalog_json(summaries, settings)
     files["catalog.schema.json"] = schema_bytes()
     files["feed.xml"] = atom_feed(summaries, settings)
     files["catalog.jsonld"] = catalog_jsonld(summaries, settings)
     uncontactable = contacts_missing(summaries, settings)
     if uncontactable:
-        message = f"data.json (DCAT-US) is not published: no contact e-mail for {', '.join(uncontactable)}; give each a maintainer e-mail or set operator.email"
+        message = (
+            f"data.json (DCAT-US) is not published: no contact e-mail for {', '.join(uncontactable)}; give each a "
+            "maintainer e-mail or set operator.email"
+        )
         report.extend([Problem("no-contact-email", message, "gongkai.yml", severity="warning")])
     else:
         files["data.json"] = data_json(summaries, settings)
     files["SHA256SUMS"] = files["urls.json"] = b""  # written below; listed now as public paths
     gone = tuple(w.prefix for w in withdrawn)
-    published, redirects = _check_urls(root, files, report, digests, gone, check_lock=check_urls, history=history, limits=settings.limits)
+    published, redirects = _check_urls(
+        root, files, report, digests, gone, check_lock=check_urls, history=history, limits=settings.limits
+    )
     files.update(redirect_files(redirects, files))
     files.update(host_files(redirects, digests))
     files["SHA256SUMS"] = _checksums(summaries, redirects, digests)
@@ -179,7 +219,9 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     return Generated(settings, summaries, report, files, published, redirects, digests, gone, processing)
 
 
-def _versions(root: Path, datasets: list[Dataset], report: Report, available: bool) -> tuple[dict[str, list[Version]], dict[str, bytes]]:
+def _versions(
+    root: Path, datasets: list[Dataset], report: Report, available: bool
+) -> tuple[dict[str, list[Version]], dict[str, bytes]]:
     """Each dataset's versions from git history, and the files of every version (history.py)."""
     versions: dict[str, list[Version]] = {}
     files: dict[str, bytes] = {}
@@ -202,7 +244,15 @@ def _versions(root: Path, datasets: list[Dataset], report: Report, available: bo
 
 
 def _check_urls(
-    root: Path, files: dict, report: Report, digests: dict[str, str], withdrawn: tuple[str, ...], *, check_lock: bool, history: bool, limits: Limits
+    root: Path,
+    files: dict,
+    report: Report,
+    digests: dict[str, str],
+    withdrawn: tuple[str, ...],
+    *,
+    check_lock: bool,
+    history: bool,
+    limits: Limits,
 ) -> tuple[set[str], dict[str, str]]:
     """The URL contract (urls.py): no published path disappears without a redirect, no version's file changes."""
     published = public_paths(files)
@@ -247,7 +297,9 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Fa
     else:
         with naming_failures(folder):
             entry = export_entry(ds, settings, folder)
-        problems += entry.exported.problems  # a chart that could not be drawn or published (charts.py), cached with the rest
+        problems += (
+            entry.exported.problems
+        )  # a chart that could not be drawn or published (charts.py), cached with the rest
         files = dict(entry.exported.files)
         meta = entry.meta
         current, broken = version_files(settings.root, ds, Version(meta["version"], None, meta["modified"]))
@@ -273,11 +325,24 @@ def publish_site(root: Path, site_dir: Path, generator: str, generated: Generate
     fresh = swap.staging(site_dir)
     try:
         env = dict(os.environ, SOURCE_DATE_EPOCH=_epoch(generated))
-        cmd = [sys.executable, "-m", generator, "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(fresh)]
+        cmd = [
+            sys.executable,
+            "-m",
+            generator,
+            "build",
+            "--strict",
+            "--clean",
+            "-f",
+            str(root / "mkdocs.yml"),
+            "-d",
+            str(fresh),
+        ]
         result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
         if result.returncode != 0:
             _raise_os_failure(result.stderr)
-            raise BuildError(f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip())
+            raise BuildError(
+                f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
+            )
         reasons = verify_site(fresh, urlsplit(generated.settings.site_url).path)
         if reasons:
             listed = "\n".join(f"  {r}" for r in reasons[:50])
@@ -304,7 +369,8 @@ def _raise_os_failure(output: str) -> None:
 
 
 def recover_site(site_dir: Path) -> str | None:
-    """A complete site/ again after a build was stopped during its swap (swap.recover); what was restored, in one line."""
+    """A complete site/ again after a build was stopped during its swap (swap.recover); what was
+    restored, in one line."""
     return swap.recover(site_dir)
 
 
@@ -315,7 +381,10 @@ def _audited(root: Path) -> str:
     dropped = cache.audit(root)
     if not dropped:
         return ""
-    return f"\ncached files that no longer match their SHA-256 were dropped; the next build rebuilds them: {', '.join(dropped)}"
+    return (
+        "\ncached files that no longer match their SHA-256 were "
+        f"dropped; the next build rebuilds them: {', '.join(dropped)}"
+    )
 
 
 def export_entry(ds, settings: Settings, folder: Path) -> Entry:
@@ -349,7 +418,9 @@ def _dashboard(root: Path, settings: Settings, results: list[Processed]) -> tupl
     problems = []
 
     def skip(message: str) -> None:
-        problems.append(Problem("home-missing", message + "; it is left off the home page", SETTINGS_FILE, severity="warning"))
+        problems.append(
+            Problem("home-missing", message + "; it is left off the home page", SETTINGS_FILE, severity="warning")
+        )
 
     if settings.home_headline:
         name, _, resource = settings.home_headline.partition("/")
@@ -383,7 +454,9 @@ def _as_of(root: Path, summaries: list[Summary], history: bool) -> str:
     """The date quality is judged at: the commit being built (the newest dataset's date when
     there is no git history), never the clock, so a commit always builds the same site."""
     if history:
-        date = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True).stdout.strip()
+        date = subprocess.run(
+            ["git", "log", "-1", "--format=%cs"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
         if date:
             return date
     return max((s.modified for s in summaries), default="2019-05-16")

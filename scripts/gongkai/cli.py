@@ -66,21 +66,41 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--generator", default="mkdocs", choices=["mkdocs", "properdocs"], help="site generator to run")
     b.set_defaults(run=_build)
 
-    n = sub.add_parser("new", help="create datasets/<name>/ from a CSV (UTF-8 or GB18030) or XLSX file, with placeholders to fill in")
+    n = sub.add_parser(
+        "new", help="create datasets/<name>/ from a CSV (UTF-8 or GB18030) or XLSX file, with placeholders to fill in"
+    )
     n.add_argument("name", help="the dataset's folder name: lowercase letters, digits and hyphens")
     n.add_argument("--from", dest="source", required=True, metavar="FILE", help="the data: .csv or .xlsx")
-    n.add_argument("--names", default=None, metavar="A,B,C", help="field names for the columns, in order (default: the headings when they are ASCII names)")
+    n.add_argument(
+        "--names",
+        default=None,
+        metavar="A,B,C",
+        help="field names for the columns, in order (default: the headings when they are ASCII names)",
+    )
     n.set_defaults(run=_new)
 
-    u = sub.add_parser("update", help="replace a dataset's data from a CSV or XLSX file, keeping its metadata; prints the diff and the bump it needs")
+    u = sub.add_parser(
+        "update",
+        help=(
+            "replace a dataset's data from a CSV or XLSX file, keeping "
+            "its metadata; prints the diff and the bump it needs"
+        ),
+    )
     u.add_argument("name")
     u.add_argument("--from", dest="source", required=True, metavar="FILE")
     u.add_argument("--resource", default=None, help="which resource (needed when the dataset has more than one)")
     u.set_defaults(run=_update)
 
-    c = sub.add_parser("check", help="the pull-request gate: validate what changed since --base, diff it and check the version bump")
+    c = sub.add_parser(
+        "check", help="the pull-request gate: validate what changed since --base, diff it and check the version bump"
+    )
     c.add_argument("--base", required=True, metavar="REF", help="the git ref to compare with, e.g. origin/main")
-    c.add_argument("--report", default="build/check-report.md", metavar="FILE", help="where to write the Markdown report (default: build/check-report.md)")
+    c.add_argument(
+        "--report",
+        default="build/check-report.md",
+        metavar="FILE",
+        help="where to write the Markdown report (default: build/check-report.md)",
+    )
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.set_defaults(run=_check)
 
@@ -99,7 +119,9 @@ def _validate(args, root: Path) -> int:
     unknown = [n for n in args.datasets if n not in known]
     if unknown:
         raise UsageError(f"no such dataset: {', '.join(unknown)} (folders under datasets/: {', '.join(sorted(known))})")
-    report = validate(discover(settings.datasets_dir, args.datasets or None, max_nesting=settings.limits.max_nesting), settings)
+    report = validate(
+        discover(settings.datasets_dir, args.datasets or None, max_nesting=settings.limits.max_nesting), settings
+    )
     _print_report(report, args.format, root, limit=settings.limits.max_listed_problems)
     return 0 if report.valid else 1
 
@@ -113,7 +135,10 @@ def _new(args, root: Path) -> int:
     for note in made.notes:
         print(f"gongkai: {note}", file=sys.stderr)
     rel = made.folder.relative_to(root).as_posix()
-    print(f"gongkai: created {rel}/ (datapackage.json, README.md, CHANGELOG.md, data/); fill in what validate lists:", file=sys.stderr)
+    print(
+        f"gongkai: created {rel}/ (datapackage.json, README.md, CHANGELOG.md, data/); fill in what validate lists:",
+        file=sys.stderr,
+    )
     report = validate(discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting), settings)
     _print_report(report, "text", root)
     return 0
@@ -128,7 +153,10 @@ def _update(args, root: Path) -> int:
         raise UsageError(f"no dataset {args.name!r} under datasets/")
     current = discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting)[0]
     if current.descriptor is None:  # nothing to keep the metadata from, nor to compare with
-        raise UsageError(f"{current.file('datapackage.json')} cannot be read ({current.json_error}): fix it first (`gongkai validate {args.name}` says where)")
+        raise UsageError(
+            f"{current.file('datapackage.json')} cannot be read ({current.json_error}): fix it first "
+            f"(`gongkai validate {args.name}` says where)"
+        )
     before = snapshot_here(current)
     made = update_dataset(settings, args.name, Path(args.source).resolve(), args.resource)
     for note in made.notes:
@@ -144,7 +172,8 @@ def _update(args, root: Path) -> int:
     if diff.needed and diff.old is not None:  # only a dataset that had a version needs a bump
         old = diff.old.version
         print(
-            f"gongkai: this needs a {LEVELS[diff.needed]} version bump: set version to {next_version(old, diff.needed)} and modified to today's date "
+            f"gongkai: this needs a {LEVELS[diff.needed]} version bump: set version to "
+            f"{next_version(old, diff.needed)} and modified to today's date "
             "in datapackage.json, and add a CHANGELOG.md entry for it",
             file=sys.stderr,
         )
@@ -175,7 +204,9 @@ def _check(args, root: Path) -> int:
         _print_report(checked.report, "text", root)
         for line in terminal_lines(checked):
             print(f"gongkai: {line}", file=sys.stderr)
-        print(f"gongkai: report written to {out.relative_to(root) if out.is_relative_to(root) else out}", file=sys.stderr)
+        print(
+            f"gongkai: report written to {out.relative_to(root) if out.is_relative_to(root) else out}", file=sys.stderr
+        )
     return 0 if checked.report.valid else 1
 
 
@@ -191,7 +222,8 @@ def _build(args, root: Path) -> int:
     done = generated.processing
     cached = len(generated.entries) - done.items
     print(
-        f"gongkai: {done.items} dataset(s) processed in {done.seconds:.1f} s on {done.cores:.1f} cores (CPU {done.cpu:.1f} s), {cached} unchanged from the cache"
+        f"gongkai: {done.items} dataset(s) processed in {done.seconds:.1f} s on {done.cores:.1f} cores (CPU "
+        f"{done.cpu:.1f} s), {cached} unchanged from the cache"
     )
     print(f"gongkai: site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)")
     return 0
@@ -207,7 +239,9 @@ def _lock(args, root: Path) -> int:
     damage = [p for p in lock_damage(lock, publishes=bool(generated.published)) if p.is_error]
     if damage:  # appending to a cut-off or deleted lock would make its losses permanent
         raise BuildError(f"{damage[0]}; {LOCK} was left as it was")
-    text, added = lock_text(lock, root, generated.published, generated.redirects, generated.versioned, generated.withdrawn)
+    text, added = lock_text(
+        lock, root, generated.published, generated.redirects, generated.versioned, generated.withdrawn
+    )
     try:
         write_lock(root, text)
     except OSError as exc:
@@ -264,7 +298,10 @@ def _print_report(report: Report, fmt: str, root: Path, limit: int | None = None
             kind = "error" if problem.is_error else "warning"
             print(f"::{kind} file={problem.file}{line}::{_annotation(problem)}")
     if len(errors) < report.problem_count:
-        print(f"… and {report.problem_count - len(errors)} more (every problem is counted; raise limits.max_listed_problems in gongkai.yml to list them)")
+        print(
+            f"… and {report.problem_count - len(errors)} more (every problem is counted; raise "
+            "limits.max_listed_problems in gongkai.yml to list them)"
+        )
     names = len(report.datasets)
     warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
     if report.valid:
@@ -274,7 +311,11 @@ def _print_report(report: Report, fmt: str, root: Path, limit: int | None = None
 
 
 def _annotation(problem) -> str:
-    text = f"{problem.field}: {problem.message} [{problem.code}]" if problem.field else f"{problem.message} [{problem.code}]"
+    text = (
+        f"{problem.field}: {problem.message} [{problem.code}]"
+        if problem.field
+        else f"{problem.message} [{problem.code}]"
+    )
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

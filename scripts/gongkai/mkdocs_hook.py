@@ -116,7 +116,10 @@ def on_page_read_source(page, config):
         source = f.read()
     overflow = bracket_overflow(source) if (ROOT / "docs" / page.file.src_uri).is_file() else None  # hand-written pages
     if overflow:
-        raise PluginError(f"{page.file.src_uri}: line {overflow[0]}: a paragraph with {overflow[1]} [ characters (at most {MAX_BRACKETS}); Markdown would take minutes over it")
+        raise PluginError(
+            f"{page.file.src_uri}: line {overflow[0]}: a paragraph with {overflow[1]} [ characters (at most "
+            f"{MAX_BRACKETS}); Markdown would take minutes over it"
+        )
     match = _FRONT_MATTER.match(source)
     if match:
         try:
@@ -132,7 +135,10 @@ def _check_meta(markdown: str, page) -> None:
     if _FRONT_MATTER.match(markdown):
         raise PluginError(f"{page.file.src_uri}: its front matter is not valid YAML; the page would show it as text")
     if "template" in page.meta:  # which template renders a page is site code (overrides/), not a page's choice
-        raise PluginError(f"{page.file.src_uri}: front matter: a page may not choose its template (template: {str(page.meta['template'])[:40]!r})")
+        raise PluginError(
+            f"{page.file.src_uri}: front matter: a page may not choose its template (template: "
+            f"{str(page.meta['template'])[:40]!r})"
+        )
     for key in THEME_META:
         if isinstance(page.meta.get(key), str):
             page.meta[key] = _text(page.meta[key])
@@ -187,7 +193,9 @@ def on_page_context(context, page, config, nav):
     text = page.meta.get("gongkai_search")
     if isinstance(text, str):
         tags = [str(t) for t in page.meta.get("tags") or [] if isinstance(t, str)]
-        _search.append({"location": page.url, "title": str(page.meta.get("title") or page.title), "text": text, "tags": tags})
+        _search.append(
+            {"location": page.url, "title": str(page.meta.get("title") or page.title), "text": text, "tags": tags}
+        )
     return context
 
 
@@ -208,7 +216,9 @@ def on_post_build(config):
         for doc in data.get("docs", []):
             if "#" in doc.get("location", ""):
                 doc.pop("tags", None)
-        data.setdefault("docs", []).extend(dict(entry, title=_segment(entry["title"]), text=_segment(entry["text"])) for entry in _search)
+        data.setdefault("docs", []).extend(
+            dict(entry, title=_segment(entry["title"]), text=_segment(entry["text"])) for entry in _search
+        )
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

@@ -57,7 +57,8 @@ def _dataset(s: Summary, settings: Settings) -> dict:
     entry["page"] = settings.url_for(f"datasets/{s.name}/")
     entry["rows"] = s.rows
     entry["resources"] = [
-        {"name": r["name"], "title": r.get("title", r["name"]), "fields": [f["name"] for f in r["schema"]["fields"]]} for r in s.meta["resources"]
+        {"name": r["name"], "title": r.get("title", r["name"]), "fields": [f["name"] for f in r["schema"]["fields"]]}
+        for r in s.meta["resources"]
     ]
     entry["files"] = [
         {

@@ -33,7 +33,9 @@ def data_json(summaries: list[Summary], settings: Settings) -> bytes:
         "describedBy": f"{CONFORMS_TO}/catalog.json",
         "dataset": [_dataset(s, settings) for s in by_modified(summaries)],
     }
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")  # compact: the C encoder
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
+        "utf-8"
+    )  # compact: the C encoder
 
 
 def _dataset(s: Summary, settings: Settings) -> dict:

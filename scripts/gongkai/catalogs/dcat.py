@@ -26,7 +26,11 @@ IANA = "http://www.iana.org/assignments/media-types/"
 
 
 def catalog_jsonld(summaries: list[Summary], settings: Settings) -> bytes:
-    operator = {"@id": settings.operator_url or f"{settings.site_url}#operator", "@type": "foaf:Agent", "foaf:name": settings.operator_name}
+    operator = {
+        "@id": settings.operator_url or f"{settings.site_url}#operator",
+        "@type": "foaf:Agent",
+        "foaf:name": settings.operator_name,
+    }
     data = {
         "@context": CONTEXT,
         "@id": settings.url_for("catalog.jsonld"),

@@ -127,7 +127,11 @@ def _control_characters(node, where: str) -> list[str]:
         m = CONTROL.search(node)
         return [f"{where or 'a key'}: contains the control character U+{ord(m.group()):04X}; delete it"] if m else []
     if isinstance(node, dict):
-        return [e for key, value in node.items() for e in _control_characters(str(key), where) + _control_characters(value, f"{where}.{key}".lstrip("."))]
+        return [
+            e
+            for key, value in node.items()
+            for e in _control_characters(str(key), where) + _control_characters(value, f"{where}.{key}".lstrip("."))
+        ]
     if isinstance(node, list):
         return [e for i, item in enumerate(node) for e in _control_characters(item, f"{where}[{i}]")]
     return []
@@ -154,9 +158,15 @@ def load_settings(root: Path) -> Settings:
     url = url if url.endswith("/") else url + "/"
 
     publishers = tuple(
-        Publisher(name=str(p.get("name", "")), slug=str(p.get("slug", "")), url=p.get("url")) for p in r.get("publishers", list) if isinstance(p, dict)
+        Publisher(name=str(p.get("name", "")), slug=str(p.get("slug", "")), url=p.get("url"))
+        for p in r.get("publishers", list)
+        if isinstance(p, dict)
     )
-    topics = tuple(Topic(name=str(t.get("name", "")), slug=str(t.get("slug", ""))) for t in r.get("topics", list) if isinstance(t, dict))
+    topics = tuple(
+        Topic(name=str(t.get("name", "")), slug=str(t.get("slug", "")))
+        for t in r.get("topics", list)
+        if isinstance(t, dict)
+    )
     for kind, items in (("publishers", publishers), ("topics", topics)):
         for item in items:
             if not item.name or not SLUG.match(item.slug):
@@ -168,7 +178,9 @@ def load_settings(root: Path) -> Settings:
                 r.errors.append(f"{kind}: duplicate {attr}: {', '.join(dupes)}")
 
     frequencies = tuple(
-        Frequency(name=str(f.get("name", "")), days=f.get("days"), iso8601=f.get("iso8601")) for f in r.get("update_frequencies", list) if isinstance(f, dict)
+        Frequency(name=str(f.get("name", "")), days=f.get("days"), iso8601=f.get("iso8601"))
+        for f in r.get("update_frequencies", list)
+        if isinstance(f, dict)
     )
     limits = Limits(
         max_csv_bytes=r.get("limits.max_csv_bytes", int),

@@ -107,7 +107,9 @@ def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str]]
 
     def where() -> str:
         parts = [json.loads(f[1]) if f[0] == "{" else f[1] for f in stack if f[1] is not None]
-        return _SURROGATE.sub(lambda c: f"\\u{ord(c.group()):04x}", pointer(parts))  # printable, as the problem shows it
+        return _SURROGATE.sub(
+            lambda c: f"\\u{ord(c.group()):04x}", pointer(parts)
+        )  # printable, as the problem shows it
 
     def add(code: str, message: str, pos: int, ptr: str) -> None:
         found.append((code, message, text.count("\n", 0, pos) + 1, ptr))
@@ -117,7 +119,12 @@ def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str]]
         top = stack[-1] if stack else None
         if token in "{[":
             if len(stack) >= max_nesting:
-                add("json-too-deep", f"nested more than {max_nesting} levels deep (limits.max_nesting); flatten it", m.start(), where())
+                add(
+                    "json-too-deep",
+                    f"nested more than {max_nesting} levels deep (limits.max_nesting); flatten it",
+                    m.start(),
+                    where(),
+                )
                 return found
             stack.append([token, None if token == "{" else 0, token == "{"])
         elif token in "}]":
@@ -138,7 +145,10 @@ def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str]]
                 what = "key" if is_key else "text"
                 add(
                     "json-surrogate",
-                    f"the {what} holds a lone surrogate escape (\\ud800-\\udfff without its pair), which no UTF-8 file can hold",
+                    (
+                        f"the {what} holds a lone surrogate escape (\\ud800-\\udfff "
+                        "without its pair), which no UTF-8 file can hold"
+                    ),
                     m.start(),
                     where(),
                 )
@@ -157,7 +167,10 @@ def _number_problem(token: str) -> str | None:
         # 2^53 has 16 digits; a longer integer is beyond it (and int() refuses 4,300 digits or more)
         if len(digits) > 16 or (len(digits) > 15 and abs(int(token)) > SAFE_INTEGER):
             shown = token if len(token) <= 40 else f"{token[:20]}…({len(digits)} digits)"
-            return f"the integer {shown} is beyond ±2^53: JSON readers (every browser) read it as a different number; write it as text"
+            return (
+                f"the integer {shown} is beyond ±2^53: JSON readers (every "
+                "browser) read it as a different number; write it as text"
+            )
         return None
     try:
         value = float(token)

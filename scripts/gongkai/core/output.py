@@ -121,12 +121,15 @@ def _fill(folders: list[str], by_folder: dict[str, list[tuple[str, bytes | Path]
 
 
 def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
-    """Make `root` hold exactly `files` (relative POSIX path -> bytes, or a file to copy), touching only what differs."""
+    """Make `root` hold exactly `files` (relative POSIX path -> bytes, or a file to copy), touching
+    only what differs."""
     top = str(root)
     for rel in files:  # the last line of defence: every name was validated upstream, and none may leave root
         if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
             raise BuildError(f"refusing to write {rel!r}: not a plain relative path inside {root.name}/")
-    wanted = {os.path.join(top, *rel.split("/")): data for rel, data in files.items()}  # strings: thousands of files, no pathlib overhead
+    wanted = {
+        os.path.join(top, *rel.split("/")): data for rel, data in files.items()
+    }  # strings: thousands of files, no pathlib overhead
     by_folder: dict[str, list[tuple[str, bytes | Path]]] = {}
     for path, data in wanted.items():
         by_folder.setdefault(os.path.dirname(path), []).append((path, data))

@@ -22,7 +22,9 @@ WARNING = frozenset({"warning"})  # shown and counted, does not stop the build
 EITHER = ERROR | WARNING  # one code, two weights: e.g. an invisible character in a key, or in other text
 
 GUIDE = "docs/guide/maintainers.md"
-START = "<!-- problem-codes:start (written by make docs-codes from scripts/gongkai/core/problemcodes.py: edit it there) -->"
+START = (
+    "<!-- problem-codes:start (written by make docs-codes from scripts/gongkai/core/problemcodes.py: edit it there) -->"
+)
 END = "<!-- problem-codes:end -->"
 
 
@@ -482,7 +484,9 @@ def refusal(code: str, severity: str) -> str | None:
     """Why a problem with this code and severity cannot be made, or None when the registry allows it."""
     allowed = SEVERITIES.get(code)
     if allowed is None:
-        return f"problem code {code!r} is not registered: add it to gongkai/core/problemcodes.py and run make docs-codes"
+        return (
+            f"problem code {code!r} is not registered: add it to gongkai/core/problemcodes.py and run make docs-codes"
+        )
     if severity not in allowed:
         return f"problem code {code!r} may not be {severity!r} (the registry allows {', '.join(sorted(allowed))})"
     return None

@@ -32,7 +32,10 @@ def _check(root: Path, rel: str) -> Path:
         path = path / part
         mode = os.lstat(path).st_mode  # FileNotFoundError when it is absent
         if stat.S_ISLNK(mode):
-            raise RepoFileRefused(f"{rel}: {path.relative_to(root).as_posix()} is a symbolic link; links are never followed: commit the file itself")
+            raise RepoFileRefused(
+                f"{rel}: {path.relative_to(root).as_posix()} is a symbolic "
+                "link; links are never followed: commit the file itself"
+            )
     if not stat.S_ISREG(mode):
         raise RepoFileRefused(f"{rel}: not a plain file")
     return path
@@ -62,7 +65,9 @@ def hand_written(root: Path, folder: str = "docs") -> dict[str, bytes]:
         for name in sorted(dirnames):
             if os.path.islink(os.path.join(dirpath, name)):
                 rel = Path(dirpath, name).relative_to(root).as_posix()
-                raise RepoFileRefused(f"{rel} is a symbolic link; links are never followed: commit the files themselves")
+                raise RepoFileRefused(
+                    f"{rel} is a symbolic link; links are never followed: commit the files themselves"
+                )
         for name in filenames:
             path = Path(dirpath, name)
             rel = path.relative_to(root).as_posix()
@@ -70,6 +75,9 @@ def hand_written(root: Path, folder: str = "docs") -> dict[str, bytes]:
             allowed = DOCS_SUFFIXES | (ASSET_SUFFIXES if inner.startswith("assets/") else set())
             if path.suffix not in allowed:
                 kinds = " ".join(sorted(DOCS_SUFFIXES))
-                raise RepoFileRefused(f"{rel}: docs/ holds Markdown pages and their files ({kinds}), written in lower case; this file would be published as it is")
+                raise RepoFileRefused(
+                    f"{rel}: docs/ holds Markdown pages and their files ({kinds}), "
+                    "written in lower case; this file would be published as it is"
+                )
             files[inner] = read_bytes(root, rel)
     return dict(sorted(files.items()))

@@ -28,7 +28,9 @@ class YamlRefused(Exception):
         return f"line {self.line}: {self.message}" if self.line else self.message
 
 
-def load(text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH, scalar_tags: tuple[str, ...] = ()) -> object:
+def load(
+    text: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH, scalar_tags: tuple[str, ...] = ()
+) -> object:
     """The plain value (dict, list, str, int, float, bool, None, date) a YAML text holds.
 
     scalar_tags: local tags such as "!ENV" whose scalar or sequence is kept as it is
@@ -85,14 +87,20 @@ class _Loader(yaml.SafeLoader):
     def construct_object(self, node, deep=False):
         tag = node.tag
         if tag in self._scalar_tags:
-            value = self.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else self.construct_sequence(node, deep=True)
+            value = (
+                self.construct_scalar(node)
+                if isinstance(node, yaml.ScalarNode)
+                else self.construct_sequence(node, deep=True)
+            )
             return TaggedValue(tag, value)
         if tag.removeprefix(_CORE) not in _PLAIN or not tag.startswith(_CORE):
             raise YamlRefused(f"the tag {tag} is not allowed: only plain values", node.start_mark.line + 1)
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as exc:  # a date or time that is none, such as 2026-02-30
-            raise YamlRefused(f"{getattr(node, 'value', '')!r} is not a valid value: {exc}", node.start_mark.line + 1) from None
+            raise YamlRefused(
+                f"{getattr(node, 'value', '')!r} is not a valid value: {exc}", node.start_mark.line + 1
+            ) from None
 
     def construct_mapping(self, node, deep=False):
         seen = set()

@@ -41,14 +41,27 @@ RESERVED_FILES = frozenset(
         "/favicon.ico",
     )
 )
-RESERVED_FOLDERS = ("/assets", "/search", "/en", "/stylesheets", "/javascripts")  # theme files, search index, English pages (derived)
+RESERVED_FOLDERS = (
+    "/assets",
+    "/search",
+    "/en",
+    "/stylesheets",
+    "/javascripts",
+)  # theme files, search index, English pages (derived)
 RESERVED_STARTS = ("/_", "/.")  # host settings (_headers, _redirects), .nojekyll and other hidden files
 
 _PLAIN = re.compile(r"[A-Za-z0-9/" + re.escape(PUNCTUATION) + r"]*")
 
 
 def resolve(
-    raw: object, *, code: str, file: str, line: int | None = None, field: str | None = None, what: str = "path", owned: bool = True
+    raw: object,
+    *,
+    code: str,
+    file: str,
+    line: int | None = None,
+    field: str | None = None,
+    what: str = "path",
+    owned: bool = True,
 ) -> tuple[str | None, Problem | None]:
     """The site path `raw` names, or the problem that refuses it (code and position given by
     the caller: the file's own problem code). owned: the build writes at this path, so it may

@@ -29,10 +29,17 @@ def limit(megabytes: int, seconds: int) -> None:
     """
     if resource is None:
         return
-    for kind, value in ((resource.RLIMIT_DATA, megabytes << 20), (resource.RLIMIT_CPU, seconds + 1), (resource.RLIMIT_CORE, 0)):  # no core file from an abort
+    for kind, value in (
+        (resource.RLIMIT_DATA, megabytes << 20),
+        (resource.RLIMIT_CPU, seconds + 1),
+        (resource.RLIMIT_CORE, 0),
+    ):  # no core file from an abort
         try:
             resource.setrlimit(kind, (value, value))
-        except (ValueError, OSError):  # a platform that does not allow it (macOS for RLIMIT_DATA): the parent's time limit still holds
+        except (
+            ValueError,
+            OSError,
+        ):  # a platform that does not allow it (macOS for RLIMIT_DATA): the parent's time limit still holds
             pass
 
 

@@ -55,11 +55,16 @@ class Undrawable(ValueError):
 
     def __init__(self, field: str, record: int, value):
         shown = str(value) if len(str(value)) <= 40 else str(value)[:39] + "…"
-        super().__init__(f"record {record}, field {field}: the value {shown} cannot be drawn (a chart draws finite numbers within a double's range)")
+        super().__init__(
+            f"record {record}, field {field}: the value {shown} cannot be "
+            "drawn (a chart draws finite numbers within a double's range)"
+        )
         self.field = field
 
 
-def draw_charts(ds: Dataset, tables: list[Table], limits: Limits | None = None) -> tuple[dict[str, bytes], list[Problem]]:
+def draw_charts(
+    ds: Dataset, tables: list[Table], limits: Limits | None = None
+) -> tuple[dict[str, bytes], list[Problem]]:
     """Every view of the dataset as SVG bytes (view name -> SVG), and a problem for each view
     that could not be drawn, or whose drawing may not be published. limits defaults to
     gongkai.yml's defaults (config.Limits)."""
@@ -75,7 +80,14 @@ def draw_charts(ds: Dataset, tables: list[Table], limits: Limits | None = None) 
 
     def problem(code: str, i: int, message: str) -> Problem:
         ptr = pointer(["views", i, "spec"])
-        return Problem(code, f'chart "{views[i]["name"]}" {message}', ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+        return Problem(
+            code,
+            f'chart "{views[i]["name"]}" {message}',
+            ds.file(DESCRIPTOR),
+            line=line_of(lines, ptr),
+            field=ptr,
+            dataset=ds.name,
+        )
 
     jobs: list[tuple[int, dict]] = []
     for i, view in enumerate(views):
@@ -88,7 +100,15 @@ def draw_charts(ds: Dataset, tables: list[Table], limits: Limits | None = None) 
         try:
             jobs.append((i, chart_job(view, records(table))))
         except Undrawable as exc:
-            problems.append(Problem("chart-failed", f'chart "{view["name"]}": {exc}', ds.file(table.path), field=exc.field, dataset=ds.name))
+            problems.append(
+                Problem(
+                    "chart-failed",
+                    f'chart "{view["name"]}": {exc}',
+                    ds.file(table.path),
+                    field=exc.field,
+                    dataset=ds.name,
+                )
+            )
     svgs: dict[str, bytes] = {}
     for (i, _job), outcome in zip(jobs, _draw([job for _, job in jobs], seconds, megabytes), strict=True):
         if outcome[0] is None:
@@ -98,9 +118,19 @@ def draw_charts(ds: Dataset, tables: list[Table], limits: Limits | None = None) 
         unsafe = svg_problems(svg)
         size = _dimensions(svg)
         if unsafe:
-            problems.append(problem("chart-unsafe", i, "was drawn with references outside the drawing, so it is not published: " + "; ".join(unsafe[:3])))
+            problems.append(
+                problem(
+                    "chart-unsafe",
+                    i,
+                    "was drawn with references outside the drawing, so it is not published: " + "; ".join(unsafe[:3]),
+                )
+            )
         elif size is None or max(size) > pixels:
-            drawn = f"is {size[0]:g}×{size[1]:g} pixels, more than" if size else "was drawn without a finite width and height, beyond"
+            drawn = (
+                f"is {size[0]:g}×{size[1]:g} pixels, more than"
+                if size
+                else "was drawn without a finite width and height, beyond"
+            )
             problems.append(problem("view-too-large", i, f"{drawn} limits.max_view_pixels ({pixels}) in gongkai.yml"))
         else:
             svgs[views[i]["name"]] = svg
@@ -131,7 +161,15 @@ def _draw(charts: list[dict], seconds: int, megabytes: int) -> list[Drawn]:
         rest = charts[len(outcomes) :]
         left = deadline - time.monotonic()
         if left <= 0:
-            outcomes += [(None, f"was not drawn: the dataset's charts took longer than limits.view_seconds ({seconds} s) in gongkai.yml")] * len(rest)
+            outcomes += [
+                (
+                    None,
+                    (
+                        "was not drawn: the dataset's charts took longer than "
+                        f"limits.view_seconds ({seconds} s) in gongkai.yml"
+                    ),
+                )
+            ] * len(rest)
             break
         drawn, ended = _run_child(rest, left, seconds, megabytes)
         outcomes += drawn
@@ -142,11 +180,18 @@ def _draw(charts: list[dict], seconds: int, megabytes: int) -> list[Drawn]:
 
 def _run_child(charts: list[dict], left: float, seconds: int, megabytes: int) -> tuple[list[Drawn], str | None]:
     """The outcomes the drawing process wrote before it ended, and why it ended early (or None)."""
-    job = {"megabytes": megabytes, "seconds": math.ceil(left), "fonts": [str(d) for d in FONT_DIRS if d.is_dir()], "charts": charts}
+    job = {
+        "megabytes": megabytes,
+        "seconds": math.ceil(left),
+        "fonts": [str(d) for d in FONT_DIRS if d.is_dir()],
+        "charts": charts,
+    }
     # ASCII JSON: a lone surrogate in a title reaches the child as an escape, and fails there
     data = json.dumps(job, allow_nan=False).encode("ascii")
     try:
-        proc = subprocess.Popen([sys.executable, "-I", str(CHILD)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-I", str(CHILD)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
     except OSError as exc:
         return [], f"could not be drawn: the chart renderer did not start ({exc})"
     try:
@@ -162,7 +207,11 @@ def _run_child(charts: list[dict], left: float, seconds: int, megabytes: int) ->
             result = json.loads(line)
         except ValueError:
             break  # not the child's own line: it ended in a way _why_ended tells
-        drawn.append((result["svg"].encode("utf-8"), None) if "svg" in result else (None, f"could not be drawn: {_shown(result['error'])}"))
+        drawn.append(
+            (result["svg"].encode("utf-8"), None)
+            if "svg" in result
+            else (None, f"could not be drawn: {_shown(result['error'])}")
+        )
     if len(drawn) == len(charts):
         return drawn, None
     return drawn, _why_ended(proc.returncode, err.decode("utf-8", "replace"), timed_out, seconds, megabytes)
@@ -229,7 +278,9 @@ def _plain(value):
             return int(value)
         return _finite(float(value))
     if isinstance(value, int):
-        return value if abs(value) <= MAX_EXACT else _finite(float(value))  # float() raises OverflowError beyond a double
+        return (
+            value if abs(value) <= MAX_EXACT else _finite(float(value))
+        )  # float() raises OverflowError beyond a double
     if isinstance(value, float):
         return _finite(value)
     if isinstance(value, (dt.date, dt.datetime, dt.time)):

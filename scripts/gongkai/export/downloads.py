@@ -55,7 +55,9 @@ class Exported:
     problems: list = field(default_factory=list)  # views that could not be drawn or published (charts.py)
 
 
-def export_dataset(ds: Dataset, tables: list[Table], site_url: str, folder: Path, limits: Limits | None = None) -> Exported:
+def export_dataset(
+    ds: Dataset, tables: list[Table], site_url: str, folder: Path, limits: Limits | None = None
+) -> Exported:
     """Write every download of one dataset under `folder` (laid out as site paths)."""
     base = f"datasets/{ds.name}"
     out = Exported(files={}, downloads=[], notices={})
@@ -104,7 +106,9 @@ def write_bom_csv(source: Path, path: Path) -> None:
         shutil.copyfileobj(src, out, 1 << 20)
 
 
-def published_descriptor(ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, str]], site_url: str, *, local_paths: bool) -> dict:
+def published_descriptor(
+    ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, str]], site_url: str, *, local_paths: bool
+) -> dict:
     """The descriptor as published: relative paths that resolve against its own URL, plus sizes and hashes."""
     desc = copy.deepcopy(ds.loaded)
     desc["homepage"] = f"{site_url}datasets/{ds.name}/"
@@ -172,9 +176,13 @@ def json_value(value) -> str:
 # --- zip ----------------------------------------------------------------------------------
 
 
-def write_zip(ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, str]], site_url: str, stamp: dt.datetime, path: Path) -> None:
+def write_zip(
+    ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, str]], site_url: str, stamp: dt.datetime, path: Path
+) -> None:
     """The whole package as in the repository, its descriptor enriched with sizes and hashes."""
-    members: dict[str, bytes | Path] = {"datapackage.json": _json_bytes(published_descriptor(ds, tables, sources, site_url, local_paths=True))}
+    members: dict[str, bytes | Path] = {
+        "datapackage.json": _json_bytes(published_descriptor(ds, tables, sources, site_url, local_paths=True))
+    }
     for name in ("README.md", "CHANGELOG.md"):
         members[name] = ds.root / name
     members.update({t.path: t.file for t in tables})
@@ -187,7 +195,10 @@ def write_zip(ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, st
             if isinstance(data, bytes):
                 zf.writestr(info, data)
                 continue
-            with data.open("rb") as src, zf.open(info, "w", force_zip64=data.stat().st_size >= zipfile.ZIP64_LIMIT) as dst:
+            with (
+                data.open("rb") as src,
+                zf.open(info, "w", force_zip64=data.stat().st_size >= zipfile.ZIP64_LIMIT) as dst,
+            ):
                 shutil.copyfileobj(src, dst, 1 << 20)
 
 

@@ -73,7 +73,10 @@ def svg_problems(data: bytes) -> list[str]:
         if ns != SVG:
             refuse(f"<{tag}> is not an SVG element (namespace {ns or 'none'})")
         elif tag in FORBIDDEN_ELEMENTS:
-            refuse(f"<{tag}> is not allowed: it runs script, embeds or fetches another document, or changes attributes after loading")
+            refuse(
+                f"<{tag}> is not allowed: it runs script, embeds or fetches "
+                "another document, or changes attributes after loading"
+            )
         for key, value in attrs.items():
             reason = _attribute_problem(key, value)
             if reason:
@@ -112,7 +115,9 @@ def svg_problems(data: bytes) -> list[str]:
     except _Refused:
         pass
     except expat.ExpatError as exc:
-        found.append(f"not well-formed XML: {expat.ErrorString(exc.code)} at line {exc.lineno}, column {exc.offset + 1}")
+        found.append(
+            f"not well-formed XML: {expat.ErrorString(exc.code)} at line {exc.lineno}, column {exc.offset + 1}"
+        )
     return found
 
 
@@ -128,7 +133,11 @@ def _attribute_problem(key: str, value: str) -> str | None:
     if name == "xml:base":
         return f'xml:base="{shown}" is not allowed: it moves every relative reference'
     if local == "href":
-        return None if LOCAL_REF.fullmatch(value.strip()) else f'{name}="{shown}": only a link to an element of this document (#id) is allowed'
+        return (
+            None
+            if LOCAL_REF.fullmatch(value.strip())
+            else f'{name}="{shown}": only a link to an element of this document (#id) is allowed'
+        )
     if ns or TEXT_ATTRIBUTES.fullmatch(local):
         return None
     reason = _css_problem(value)
@@ -143,7 +152,9 @@ def _css_problem(css: str) -> str | None:
     for opening in URL_OPEN.finditer(css):
         call = URL_CALL.match(css, opening.start())
         if not call or not LOCAL_REF.fullmatch(call.group(2).strip()):
-            return f"url({_shown(call.group(2)) if call else '…'}) refers outside the document; only url(#id) is allowed"
+            return (
+                f"url({_shown(call.group(2)) if call else '…'}) refers outside the document; only url(#id) is allowed"
+            )
     return None
 
 

@@ -61,7 +61,9 @@ def _cell(ref: str, cell: Cell, header: bool) -> str:
     kind, value = cell
     if kind == "s":
         style = ' s="2"' if header else ""
-        return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{escape(ooxml_escape(value))}</t></is></c>'
+        return (
+            f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{escape(ooxml_escape(value))}</t></is></c>'
+        )
     if kind == "n":
         return f'<c r="{ref}"><v>{value}</v></c>'
     if kind == "b":
@@ -72,9 +74,14 @@ def _cell(ref: str, cell: Cell, header: bool) -> str:
 
 
 def _sheet(rows: Iterable[list[Cell]], freeze: bool) -> Iterable[bytes]:
-    yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+    yield (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    )
     if freeze:
-        yield b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        yield (
+            b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+            b'state="frozen"/></sheetView></sheetViews>'
+        )
     yield b"<sheetData>"
     letters: list[str] = []
     for r, row in enumerate(rows, start=1):
@@ -89,8 +96,10 @@ _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
@@ -107,7 +116,10 @@ def write_workbook(path_or_file, sheets: list[tuple[str, Iterable[list[Cell]]]],
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     names = [name for name, _ in sheets]
     sheet_types = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        (
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        )
         for i in range(1, len(names) + 1)
     )
     parts = {
@@ -116,18 +128,28 @@ def write_workbook(path_or_file, sheets: list[tuple[str, Iterable[list[Cell]]]],
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-            '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
             f"{sheet_types}</Types>"
         ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-            '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" '
+            'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+            'Target="docProps/core.xml"/>'
+            '<Relationship Id="rId3" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" '
+            'Target="docProps/app.xml"/>'
             "</Relationships>"
         ),
         "docProps/app.xml": (
@@ -153,10 +175,16 @@ def write_workbook(path_or_file, sheets: list[tuple[str, Iterable[list[Cell]]]],
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             + "".join(
-                f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                (
+                    f'<Relationship Id="rId{i}" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+                    f'Target="worksheets/sheet{i}.xml"/>'
+                )
                 for i in range(1, len(names) + 1)
             )
-            + f'<Relationship Id="rId{len(names) + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+            + f'<Relationship Id="rId{len(names) + 1}" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+            'Target="styles.xml"/>'
             "</Relationships>"
         ),
         "xl/styles.xml": _STYLES,
@@ -191,7 +219,9 @@ def xlsx_obstacle(table: Table) -> str | None:
     if table.unsafe_cell:
         index, name, why = table.unsafe_cell
         if why == "xml":
-            return f"第 {index + 2} 行“{name}”字段含有 XML 不允许的字符（U+FFFE 或 U+FFFF），无法写入 Excel，请下载 CSV。"
+            return (
+                f"第 {index + 2} 行“{name}”字段含有 XML 不允许的字符（U+FFFE 或 U+FFFF），无法写入 Excel，请下载 CSV。"
+            )
         return f"第 {index + 2} 行“{name}”字段超过 Excel 单元格 {XLSX_MAX_CELL} 字符上限，请下载 CSV。"
     return None
 
@@ -216,7 +246,14 @@ def write_xlsx(table: Table, path: Path, stamp: dt.datetime) -> int:
     def dictionary_rows():
         yield [("s", h) for h in ("字段名", "中文名", "类型", "单位", "说明", "约束")]
         for f in table.fields:
-            values = [f["name"], f.get("title", ""), f.get("type", "string"), unit_of(f, table.fields), f.get("description", ""), constraints_text(f)]
+            values = [
+                f["name"],
+                f.get("title", ""),
+                f.get("type", "string"),
+                unit_of(f, table.fields),
+                f.get("description", ""),
+                constraints_text(f),
+            ]
             yield [("s", str(v)) for v in values]
 
     write_workbook(path, [("数据", data_rows()), ("数据字典", dictionary_rows())], stamp)
@@ -232,11 +269,21 @@ def excel_cell(text: str, value, kind: str):
     """
     if value is None:
         return None
-    if kind == "integer" and isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) <= EXCEL_DIGITS:
+    if (
+        kind == "integer"
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+        and len(str(abs(value))) <= EXCEL_DIGITS
+    ):
         return ("n", str(value))
     if kind == "number" and isinstance(value, decimal.Decimal) and excel_number(value):
         return ("n", str(value))
-    if kind == "date" and isinstance(value, dt.date) and not isinstance(value, dt.datetime) and value >= EXCEL_FIRST_DATE:
+    if (
+        kind == "date"
+        and isinstance(value, dt.date)
+        and not isinstance(value, dt.datetime)
+        and value >= EXCEL_FIRST_DATE
+    ):
         return ("d", value)
     if kind == "boolean" and isinstance(value, bool):
         return ("b", value)

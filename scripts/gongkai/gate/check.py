@@ -38,7 +38,9 @@ class Checked:
     diffs: dict[str, Diff] = field(default_factory=dict)  # dataset name -> diff, for valid changed datasets
     removed: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)  # changed datasets that failed validation (no diff)
-    site_code: list[str] = field(default_factory=list)  # changed files that are code, not data: a maintainer reviews them
+    site_code: list[str] = field(
+        default_factory=list
+    )  # changed files that are code, not data: a maintainer reviews them
 
 
 def check(root: Path, settings: Settings, base: str) -> Checked:
@@ -53,7 +55,11 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         report.extend(problems)
         if any(p.is_error for p in problems):
             invalid.append(ds.name)
-    everything = discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting) if settings.datasets_dir.is_dir() else []
+    everything = (
+        discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting)
+        if settings.datasets_dir.is_dir()
+        else []
+    )
     finish_report(report, everything, settings)  # ids unique across the catalog, git index
     checked = Checked(base=base, commit=commit, report=report, invalid=invalid)
     history = _history(root, report)
@@ -66,7 +72,11 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         report.extend(bump)
         # What the build would refuse, decided by the build's own function; a version the bump
         # rule refused is not reported twice (the build's "already committed with other data").
-        report.extend(history_problems(root, ds, history, working_tree=not any(p.is_error and p.field == "/version" for p in bump)))
+        report.extend(
+            history_problems(
+                root, ds, history, working_tree=not any(p.is_error and p.field == "/version" for p in bump)
+            )
+        )
     checked.removed = [n for n in names if n not in present]
     report.extend(_removal_problems(root, checked.removed, settings.limits))
     report.extend(lock_against_base(_show(root, commit, LOCK), read_lock(root), base))
@@ -81,7 +91,9 @@ def changed_datasets(root: Path, commit: str) -> list[str]:
     tree, or touched by a commit since the base (a change made and undone still left a version
     in history, which the build publishes)."""
     changed = changed_files(root, commit, "datasets/")
-    changed += _git(root, "log", "--format=", "--name-only", "--no-renames", f"{commit}..HEAD", "--", "datasets/").splitlines()
+    changed += _git(
+        root, "log", "--format=", "--name-only", "--no-renames", f"{commit}..HEAD", "--", "datasets/"
+    ).splitlines()
     return sorted({p.split("/")[1] for p in changed if p.count("/") >= 2})
 
 
@@ -131,13 +143,34 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
         )
     needed = diff.needed
     if needed and (step is None or step < needed):
-        found = f"but the version is still {old}" if new == old else f"but {old} → {new} is a {LEVELS[step]} bump" if step else ""
+        found = (
+            f"but the version is still {old}"
+            if new == old
+            else f"but {old} → {new} is a {LEVELS[step]} bump"
+            if step
+            else ""
+        )
         because = "; ".join(diff.reasons(needed))
-        message = f"{because}: this needs a {LEVELS[needed]} version bump ({old} → {next_version(old, needed)}) {found}; then add a CHANGELOG.md entry for it dated as modified"
-        problems.append(Problem("version-bump", message.replace("  ", " "), line=line_of(lines, "/version"), field="/version", **where))
+        message = (
+            f"{because}: this needs a {LEVELS[needed]} version bump ({old} → {next_version(old, needed)}) {found}; "
+            "then add a CHANGELOG.md entry for it dated as modified"
+        )
+        problems.append(
+            Problem(
+                "version-bump", message.replace("  ", " "), line=line_of(lines, "/version"), field="/version", **where
+            )
+        )
     before, after = str(diff.old.descriptor.get("modified", "")), str(ds.loaded.get("modified", ""))
     if after < before:
-        problems.append(Problem("modified-date", f"modified went back from {before} to {after}", line=line_of(lines, "/modified"), field="/modified", **where))
+        problems.append(
+            Problem(
+                "modified-date",
+                f"modified went back from {before} to {after}",
+                line=line_of(lines, "/modified"),
+                field="/modified",
+                **where,
+            )
+        )
     return problems
 
 
@@ -147,7 +180,10 @@ def _removal_problems(root: Path, removed: list[str], limits: Limits) -> list[Pr
     return [
         Problem(
             "dataset-removed",
-            f"datasets/{name}/ was removed; its URLs must keep answering: rename it with a redirects.yml entry for /datasets/{name}/, or record a withdrawal in withdrawn.yml",
+            (
+                f"datasets/{name}/ was removed; its URLs must keep answering: rename it with a redirects.yml entry "
+                f"for /datasets/{name}/, or record a withdrawal in withdrawn.yml"
+            ),
             f"datasets/{name}",
             dataset=name,
         )
@@ -167,7 +203,10 @@ def _history(root: Path, report: Report) -> bool:
         report.extend(
             [
                 Problem(
-                    "shallow-clone", "no full git history here: versions in history were not checked (the build checks them)", "datasets/", severity="warning"
+                    "shallow-clone",
+                    "no full git history here: versions in history were not checked (the build checks them)",
+                    "datasets/",
+                    severity="warning",
                 )
             ]
         )
@@ -186,7 +225,10 @@ def _resolve(root: Path, ref: str) -> str:
     try:
         return _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
     except subprocess.CalledProcessError:
-        raise UsageError(f"--base {ref}: not a commit in this repository (with a shallow clone, fetch the base first: git fetch origin {ref})") from None
+        raise UsageError(
+            f"--base {ref}: not a commit in this repository (with a "
+            f"shallow clone, fetch the base first: git fetch origin {ref})"
+        ) from None
     except FileNotFoundError:
         raise UsageError("git is needed for `gongkai check`") from None
 

@@ -26,7 +26,12 @@ PATCH, MINOR, MAJOR = 1, 2, 3
 LEVELS = {PATCH: "patch", MINOR: "minor", MAJOR: "major"}
 FIRST = "首次发布"  # what the first published version changed
 SAMPLE = 20  # rows listed per kind of change; every one is counted
-UNCOMPARED = {"version", "modified", "resources", "id"}  # descriptor keys not counted as a metadata edit (an id never changes: history.py refuses it)
+UNCOMPARED = {
+    "version",
+    "modified",
+    "resources",
+    "id",
+}  # descriptor keys not counted as a metadata edit (an id never changes: history.py refuses it)
 
 
 @dataclass
@@ -48,7 +53,9 @@ class TableDiff:
     key: list[str]  # the primary key rows were matched by; [] for whole-row comparison
     added: list[dict] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
-    changed: list[tuple[dict, dict[str, tuple[str, str]]]] = field(default_factory=list)  # (key cells, field -> (old, new))
+    changed: list[tuple[dict, dict[str, tuple[str, str]]]] = field(
+        default_factory=list
+    )  # (key cells, field -> (old, new))
     schema: list[tuple[int, str, str]] = field(default_factory=list)  # (level, what changed, the same in Chinese)
 
     @property
@@ -75,7 +82,9 @@ def snapshot_here(ds: Dataset) -> Snapshot:
     """The dataset as the working tree has it."""
     tables = {res["name"]: (ds.root / res["path"]).read_text(encoding="utf-8") for res in ds.resources}
     readme = ds.root / "README.md"
-    return Snapshot(descriptor=ds.loaded, tables=tables, readme=readme.read_text(encoding="utf-8") if readme.is_file() else "")
+    return Snapshot(
+        descriptor=ds.loaded, tables=tables, readme=readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    )
 
 
 def snapshot_published(name: str, version: str, files: dict[str, bytes]) -> Snapshot:
@@ -91,7 +100,9 @@ def history_summaries(ds: Dataset, versions: list, files: dict[str, bytes]) -> d
     (newest first, the working tree's first); the oldest is the first publication."""
     if len(versions) == 1:  # nothing to compare: no file needs reading
         return {versions[0].version: FIRST}
-    snapshots = [snapshot_here(ds) if v.commit is None else snapshot_published(ds.name, v.version, files) for v in versions]
+    snapshots = [
+        snapshot_here(ds) if v.commit is None else snapshot_published(ds.name, v.version, files) for v in versions
+    ]
     out = {}
     for i, v in enumerate(versions):
         older = snapshots[i + 1] if i + 1 < len(snapshots) else None
@@ -119,8 +130,14 @@ def compare(old: Snapshot | None, new: Snapshot) -> Diff:
             diff.changes.append((MINOR, f"{len(table.added)} row(s) added to {name}"))
         if table.changed:
             diff.changes.append((PATCH, f"{len(table.changed)} row(s) changed in {name}"))
-    edited = sorted(k for k in old.descriptor.keys() | new.descriptor.keys() if k not in UNCOMPARED and old.descriptor.get(k) != new.descriptor.get(k))
-    edited += [f"{name}: {k}" for name in new_res if name in old_res for k in _resource_edits(old_res[name], new_res[name])]
+    edited = sorted(
+        k
+        for k in old.descriptor.keys() | new.descriptor.keys()
+        if k not in UNCOMPARED and old.descriptor.get(k) != new.descriptor.get(k)
+    )
+    edited += [
+        f"{name}: {k}" for name in new_res if name in old_res for k in _resource_edits(old_res[name], new_res[name])
+    ]
     if old.readme != new.readme:
         edited.append("README.md")
     if edited:
@@ -135,10 +152,16 @@ def summary_zh(diff: Diff) -> str:
     old_res = {r.get("name") for r in diff.old.descriptor.get("resources", []) if isinstance(r, dict)}
     new_res = {r.get("name") for r in diff.new.descriptor.get("resources", []) if isinstance(r, dict)}
     # key=str: a resource without a name (None) sorts beside the named ones instead of raising
-    parts = [f"新增资源 {n}" for n in sorted(new_res - old_res, key=str)] + [f"删除资源 {n}" for n in sorted(old_res - new_res, key=str)]
+    parts = [f"新增资源 {n}" for n in sorted(new_res - old_res, key=str)] + [
+        f"删除资源 {n}" for n in sorted(old_res - new_res, key=str)
+    ]
     many = len(diff.tables) > 1
     for t in diff.tables:
-        counts = [f"{label} {len(rows)} 行" for label, rows in (("新增", t.added), ("删除", t.removed), ("修改", t.changed)) if rows]
+        counts = [
+            f"{label} {len(rows)} 行"
+            for label, rows in (("新增", t.added), ("删除", t.removed), ("修改", t.changed))
+            if rows
+        ]
         counts += [zh for _, _, zh in t.schema]
         if counts:
             parts.append((f"{t.resource}：" if many else "") + "，".join(counts))
@@ -176,15 +199,32 @@ def _table_diff(name: str, old_res: dict, new_res: dict, old_text: str, new_text
         schema.append((MINOR, f"field {name}.{f} added", f"新增字段 {f}"))
     for f in [f for f in new_fields if f in old_fields]:
         was, now = old_fields[f], new_fields[f]
-        if (was.get("type", "string"), was.get("format", "default")) != (now.get("type", "string"), now.get("format", "default")):
+        if (was.get("type", "string"), was.get("format", "default")) != (
+            now.get("type", "string"),
+            now.get("format", "default"),
+        ):
             before, after = was.get("type", "string"), now.get("type", "string")
-            schema.append((MAJOR, f"field {name}.{f} retyped from {before} to {after}", f"字段 {f} 的类型由 {before} 改为 {after}"))
+            schema.append(
+                (
+                    MAJOR,
+                    f"field {name}.{f} retyped from {before} to {after}",
+                    f"字段 {f} 的类型由 {before} 改为 {after}",
+                )
+            )
         if was.get("constraints") != now.get("constraints"):
             schema.append((PATCH, f"constraints of {name}.{f} changed", f"字段 {f} 的约束有变化"))
     old_key, new_key = _key(old_res), _key(new_res)
     if old_key != new_key:
-        schema.append((MAJOR, f"primary key of {name} changed from {old_key or 'none'} to {new_key or 'none'}", f"主键改为 {'、'.join(new_key) or '无'}"))
-    table = TableDiff(resource=name, key=new_key if old_key == new_key else [], schema=sorted(schema, key=lambda s: -s[0]))
+        schema.append(
+            (
+                MAJOR,
+                f"primary key of {name} changed from {old_key or 'none'} to {new_key or 'none'}",
+                f"主键改为 {'、'.join(new_key) or '无'}",
+            )
+        )
+    table = TableDiff(
+        resource=name, key=new_key if old_key == new_key else [], schema=sorted(schema, key=lambda s: -s[0])
+    )
     old_header, old_rows = rows_of(old_text)
     new_header, new_rows = rows_of(new_text)
     common = [h for h in new_header if h in old_header]
@@ -206,7 +246,9 @@ def _by_key(table: TableDiff, old_header, old_rows, new_header, new_rows, common
         if key not in before:
             table.added.append(row)
             continue
-        cells = {h: (before[key].get(h, ""), row.get(h, "")) for h in common if before[key].get(h, "") != row.get(h, "")}
+        cells = {
+            h: (before[key].get(h, ""), row.get(h, "")) for h in common if before[key].get(h, "") != row.get(h, "")
+        }
         if cells:
             table.changed.append((dict(zip(table.key, key, strict=True)), cells))
     table.removed = [row for key, row in before.items() if key not in after]
@@ -229,7 +271,9 @@ def _key(resource: dict) -> list[str]:
 
 def _resource_edits(old: dict, new: dict) -> list[str]:
     """What changed in a resource besides its fields' types, constraints and the key (compared above)."""
-    edits = sorted(k for k in old.keys() | new.keys() if k not in ("schema", "path", "bytes", "hash") and old.get(k) != new.get(k))
+    edits = sorted(
+        k for k in old.keys() | new.keys() if k not in ("schema", "path", "bytes", "hash") and old.get(k) != new.get(k)
+    )
     old_fields = {f.get("name"): f for f in fields_of(old)}
     for f in fields_of(new):
         was = old_fields.get(f.get("name"))

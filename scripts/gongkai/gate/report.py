@@ -26,17 +26,37 @@ def terminal_lines(checked: Checked) -> list[str]:
 def markdown_report(checked: Checked) -> str:
     report = checked.report
     verdict = "✅ 通过 / passed" if report.valid else f"❌ {report.problem_count} 个问题 / problem(s)"
-    out = [f"# gongkai check：{verdict}", "", f"与基准 `{_cell(checked.base)}`（{checked.commit[:10]}）相比。Compared with the base."]
+    out = [
+        f"# gongkai check：{verdict}",
+        "",
+        f"与基准 `{_cell(checked.base)}`（{checked.commit[:10]}）相比。Compared with the base.",
+    ]
     rows = []
     for name, diff in checked.diffs.items():
-        added, removed, changed = (sum(len(getattr(t, kind)) for t in diff.tables) for kind in ("added", "removed", "changed"))
+        added, removed, changed = (
+            sum(len(getattr(t, kind)) for t in diff.tables) for kind in ("added", "removed", "changed")
+        )
         schema = sum(len(t.schema) for t in diff.tables)
         needed = LEVELS.get(diff.needed, "—") if diff.old else "新数据集"
-        rows.append([f"`{name}`", _cell(_versions(diff)), needed, str(added), str(removed), str(changed), str(schema), _verdict(checked, name)])
+        rows.append(
+            [
+                f"`{name}`",
+                _cell(_versions(diff)),
+                needed,
+                str(added),
+                str(removed),
+                str(changed),
+                str(schema),
+                _verdict(checked, name),
+            ]
+        )
     rows += [[f"`{name}`", "", "", "", "", "", "", "❌ 校验未通过，未比较"] for name in checked.invalid]
     rows += [[f"`{name}`", "", "", "", "", "", "", "已删除 removed"] for name in checked.removed]
     if rows:
-        out += ["", md_table(["数据集", "版本", "需要的版本升级", "新增行", "删除行", "修改行", "表结构变化", "结果"], rows)]
+        out += [
+            "",
+            md_table(["数据集", "版本", "需要的版本升级", "新增行", "删除行", "修改行", "表结构变化", "结果"], rows),
+        ]
     else:
         out += ["", "没有数据集改动。No dataset changed."]
     out += _site_code_section(checked.site_code)
@@ -48,7 +68,10 @@ def markdown_report(checked: Checked) -> str:
             out += ["", "新数据集。A new dataset."]
             continue
         if diff.changes:
-            out += ["", *(f"- {LEVELS[level]}：{_cell(reason)}" for level, reason in sorted(diff.changes, key=lambda c: -c[0]))]
+            out += [
+                "",
+                *(f"- {LEVELS[level]}：{_cell(reason)}" for level, reason in sorted(diff.changes, key=lambda c: -c[0])),
+            ]
         else:
             out += ["", "数据与元数据都没有变化。"]
         for table in diff.tables:
@@ -70,14 +93,24 @@ def _table_section(table: TableDiff) -> list[str]:
     if table.empty:
         return []
     by = f"按主键 {'、'.join(table.key)} 比较" if table.key else "没有主键，按整行比较（修改显示为删除加新增）"
-    out = ["", f"### {table.resource}", "", f"{by}：新增 {len(table.added)} 行，删除 {len(table.removed)} 行，修改 {len(table.changed)} 行。"]
+    out = [
+        "",
+        f"### {table.resource}",
+        "",
+        f"{by}：新增 {len(table.added)} 行，删除 {len(table.removed)} 行，修改 {len(table.changed)} 行。",
+    ]
     if table.changed:
         rows = [
             [_cell(", ".join(f"{k}={v}" for k, v in key.items())), f"`{f}`", _cell(old), _cell(new)]
             for key, cells in table.changed[:SAMPLE]
             for f, (old, new) in cells.items()
         ]
-        out += ["", f"修改的行（前 {SAMPLE} 行）：" if len(table.changed) > SAMPLE else "修改的行：", "", md_table(["行", "字段", "原值", "新值"], rows)]
+        out += [
+            "",
+            f"修改的行（前 {SAMPLE} 行）：" if len(table.changed) > SAMPLE else "修改的行：",
+            "",
+            md_table(["行", "字段", "原值", "新值"], rows),
+        ]
     for kind, label in (("added", "新增的行"), ("removed", "删除的行")):
         found = getattr(table, kind)
         if found:

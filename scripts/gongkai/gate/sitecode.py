@@ -47,21 +47,37 @@ def check_generator_config(root: Path, settings: Settings) -> list[Problem]:
     except FileNotFoundError:
         return [Problem("generator-config", f"{GENERATOR_CONFIG} is missing", GENERATOR_CONFIG)]
     except UnicodeDecodeError as exc:
-        return [Problem("generator-config", f"{GENERATOR_CONFIG} is not UTF-8 ({exc.reason} at byte {exc.start})", GENERATOR_CONFIG)]
+        return [
+            Problem(
+                "generator-config",
+                f"{GENERATOR_CONFIG} is not UTF-8 ({exc.reason} at byte {exc.start})",
+                GENERATOR_CONFIG,
+            )
+        ]
     limits = settings.limits
     try:
-        data = safeyaml.load(text, max_bytes=limits.max_yaml_bytes, max_depth=limits.max_nesting, scalar_tags=MKDOCS_TAGS)
+        data = safeyaml.load(
+            text, max_bytes=limits.max_yaml_bytes, max_depth=limits.max_nesting, scalar_tags=MKDOCS_TAGS
+        )
     except safeyaml.YamlRefused as exc:
         return [
             Problem(
-                "generator-config", f"{exc.message}; MkDocs would read it with a loader that runs code, so nothing was built", GENERATOR_CONFIG, line=exc.line
+                "generator-config",
+                f"{exc.message}; MkDocs would read it with a loader that runs code, so nothing was built",
+                GENERATOR_CONFIG,
+                line=exc.line,
             )
         ]
     if not isinstance(data, dict):
-        return [Problem("generator-config", "expected a mapping of MkDocs settings at the top level", GENERATOR_CONFIG, line=1)]
+        return [
+            Problem(
+                "generator-config", "expected a mapping of MkDocs settings at the top level", GENERATOR_CONFIG, line=1
+            )
+        ]
     lines = _key_lines(text)
     return [
-        Problem("generator-config", message, GENERATOR_CONFIG, line=lines.get(key.split(".")[0]), field=key) for key, message in _unsafe_settings(root, data)
+        Problem("generator-config", message, GENERATOR_CONFIG, line=lines.get(key.split(".")[0]), field=key)
+        for key, message in _unsafe_settings(root, data)
     ]
 
 
@@ -69,25 +85,52 @@ def _unsafe_settings(root: Path, data: dict):
     """(setting, why) for each setting that would let files a pull request controls run as code
     in MkDocs: pages are data, so none of them may become a template, a hook or more settings."""
     if data.get("docs_dir", "docs") != DOCS_DIR:
-        yield "docs_dir", f"docs_dir is {data.get('docs_dir', 'docs')!r}; it must be {DOCS_DIR!r}, where gongkai writes the pages it checked"
-    for key in ("INHERIT", "extra_templates"):  # another YAML file for MkDocs' loader; pages rendered as Jinja (which reaches Python)
+        yield (
+            "docs_dir",
+            (
+                f"docs_dir is {data.get('docs_dir', 'docs')!r}; it must be "
+                f"{DOCS_DIR!r}, where gongkai writes the pages it checked"
+            ),
+        )
+    for key in (
+        "INHERIT",
+        "extra_templates",
+    ):  # another YAML file for MkDocs' loader; pages rendered as Jinja (which reaches Python)
         if key in data:
             yield (
                 key,
-                f"{key} is not allowed: MkDocs would read {data[key]!r} as {'settings with its own YAML loader' if key == 'INHERIT' else 'Jinja templates'}",
+                (
+                    f"{key} is not allowed: MkDocs would read {data[key]!r} as "
+                    f"{'settings with its own YAML loader' if key == 'INHERIT' else 'Jinja templates'}"
+                ),
             )
     hooks = data.get("hooks") or []
     for hook in hooks if isinstance(hooks, list) else [hooks]:
         if not (isinstance(hook, str) and _inside(root, hook, HOOKS_DIR)):
-            yield "hooks", f"the hook {hook!r} is not under {HOOKS_DIR}: a hook is Python run by the build, so it must be site code a maintainer reviewed"
+            yield (
+                "hooks",
+                (
+                    f"the hook {hook!r} is not under {HOOKS_DIR}: a hook is Python run by the build, so it must be "
+                    "site code a maintainer reviewed"
+                ),
+            )
     theme = data.get("theme")
     if not isinstance(theme, dict):
         theme = {}
     custom = theme.get("custom_dir")
     if custom is not None and not (isinstance(custom, str) and _inside(root, custom, THEME_DIR)):
-        yield "theme.custom_dir", f"theme.custom_dir is {custom!r}; templates are Jinja, which reaches Python, so they come from {THEME_DIR} only"
+        yield (
+            "theme.custom_dir",
+            (
+                f"theme.custom_dir is {custom!r}; templates are Jinja, "
+                f"which reaches Python, so they come from {THEME_DIR} only"
+            ),
+        )
     if "static_templates" in theme:
-        yield "theme.static_templates", "theme.static_templates is not allowed: it renders more files as Jinja templates"
+        yield (
+            "theme.static_templates",
+            "theme.static_templates is not allowed: it renders more files as Jinja templates",
+        )
 
 
 def require_generator_config(root: Path, settings: Settings) -> None:
@@ -108,7 +151,11 @@ def site_code_problems(paths: list[str]) -> list[Problem]:
     """One failing problem per changed site-code file: a data pull request changes none, a code
     pull request is told apart and waits for a maintainer's review."""
     return [
-        Problem("site-code-changed", f"{path} is site code, not data: this change needs a maintainer's review before it is merged", path)
+        Problem(
+            "site-code-changed",
+            f"{path} is site code, not data: this change needs a maintainer's review before it is merged",
+            path,
+        )
         for path in sorted(set(paths))
         if is_site_code(path)
     ]

@@ -57,9 +57,13 @@ def dataset_key(ds: Dataset, settings_bytes: bytes) -> str:
 def check_untracked(root: Path) -> None:
     if shutil.which("git") is None or not (root / ".git").exists():
         return
-    tracked = subprocess.run(["git", "ls-files", "--", str(CACHE)], cwd=root, capture_output=True, text=True).stdout.strip()
+    tracked = subprocess.run(
+        ["git", "ls-files", "--", str(CACHE)], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
     if tracked:
-        raise BuildError(f"{CACHE}/ is tracked by git; remove it from the repository (it must only ever be built locally)")
+        raise BuildError(
+            f"{CACHE}/ is tracked by git; remove it from the repository (it must only ever be built locally)"
+        )
 
 
 @dataclass
@@ -99,8 +103,18 @@ def read(root: Path, name: str, key: str) -> Lookup:
         if [st.st_size, st.st_mtime_ns, st.st_ino] == [size, *stamp]:
             continue
         if st.st_size != size or file_digest(path)[1] != digest:
-            return _drop(root, name, f"{CACHE.as_posix()}/{name}/{rel}", "the file no longer matches the size and SHA-256 recorded when it was written")
-        entry["files"][rel] = [size, digest, st.st_mtime_ns, st.st_ino]  # the same bytes under a new stat (a copy, a restore): hash it once
+            return _drop(
+                root,
+                name,
+                f"{CACHE.as_posix()}/{name}/{rel}",
+                "the file no longer matches the size and SHA-256 recorded when it was written",
+            )
+        entry["files"][rel] = [
+            size,
+            digest,
+            st.st_mtime_ns,
+            st.st_ino,
+        ]  # the same bytes under a new stat (a copy, a restore): hash it once
         moved = True
     if moved:
         try:

@@ -47,12 +47,17 @@ def history_available(root: Path) -> tuple[bool, bool]:
         return False, False
     if _git(root, "rev-parse", "--is-shallow-repository").strip() == b"true":
         if not os.environ.get("GONGKAI_ALLOW_SHALLOW"):
-            raise BuildError("this is a shallow clone, so older versions of the datasets are missing: run `git fetch --unshallow` (or clone without --depth)")
+            raise BuildError(
+                "this is a shallow clone, so older versions of the datasets are "
+                "missing: run `git fetch --unshallow` (or clone without --depth)"
+            )
         return False, True  # a test machine that cannot deepen its clone: current versions only
     return True, False
 
 
-def read_history(root: Path, ds: Dataset, available: bool, *, working_tree: bool = True) -> tuple[list[Version], list[Problem]]:
+def read_history(
+    root: Path, ds: Dataset, available: bool, *, working_tree: bool = True
+) -> tuple[list[Version], list[Problem]]:
     """The dataset's versions, newest first (the working tree's included), and conflicts.
     working_tree: also hold the working tree's data to the commit that carries its version
     (the gate leaves it out where its own bump rule has already refused that version)."""
@@ -78,12 +83,16 @@ def read_history(root: Path, ds: Dataset, available: bool, *, working_tree: bool
             order.append(Version(version, commit, date))
         elif seen[version][2] != blobs:
             newer = seen[version][0]
-            message = f"version {version} has different data in commit {commit[:10]} ({date}) and in commit {newer[:10]} ({seen[version][1]}); a version's data must never change"
+            message = (
+                f"version {version} has different data in commit {commit[:10]} ({date}) and in commit {newer[:10]} "
+                f"({seen[version][1]}); a version's data must never change"
+            )
             problems.append(Problem("version-conflict", message, where, field="/version", dataset=ds.name))
     published = seen.get(current.version)
     if working_tree and published and published[2] != _disk_blobs(ds.root / "data"):
         message = (
-            f"version {current.version} was already committed with other data (commit {published[0][:10]}): raise the version and add a CHANGELOG.md entry"
+            f"version {current.version} was already committed with other data (commit {published[0][:10]}): raise the "
+            "version and add a CHANGELOG.md entry"
         )
         problems.append(Problem("version-conflict", message, where, field="/version", dataset=ds.name))
     problems += _id_changes(ds, ids)
@@ -106,7 +115,8 @@ def _id_changes(ds: Dataset, ids: list[tuple[str, str, str]]) -> list[Problem]:
         if identifier != current:
             line = line_of(value_lines(ds.descriptor_text), "/id") if ds.descriptor_text else None
             message = (
-                f"the id changed from {identifier} (version {version}, commit {commit[:10]}) to {current}; a dataset's id never changes: put {identifier} back"
+                f"the id changed from {identifier} (version {version}, commit {commit[:10]}) to {current}; a "
+                f"dataset's id never changes: put {identifier} back"
             )
             return [Problem("id-changed", message, ds.file(DESCRIPTOR), line=line, field="/id", dataset=ds.name)]
     return []
@@ -119,7 +129,11 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
     def problem(message: str) -> tuple[dict, list[Problem]]:
         return {}, [Problem("old-version-broken", f"version {v.version}: {message}", where, dataset=ds.name)]
 
-    read = (lambda rel: (ds.root / rel).read_bytes()) if v.commit is None else (lambda rel: _git(root, "show", f"{v.commit}:datasets/{ds.name}/{rel}"))
+    read = (
+        (lambda rel: (ds.root / rel).read_bytes())
+        if v.commit is None
+        else (lambda rel: _git(root, "show", f"{v.commit}:datasets/{ds.name}/{rel}"))
+    )
     if not SEMVER.match(v.version):
         return problem("the version is not MAJOR.MINOR.PATCH")
     try:
@@ -129,7 +143,13 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
         sources = {}
         for res in resources:
             name, path = res["name"], res["path"]
-            if not (isinstance(name, str) and RESOURCE.match(name) and isinstance(path, str) and path.startswith("data/") and ".." not in path):
+            if not (
+                isinstance(name, str)
+                and RESOURCE.match(name)
+                and isinstance(path, str)
+                and path.startswith("data/")
+                and ".." not in path
+            ):
                 return problem(f"resource {name!r} has no plain name and data/ path")
             data = read(path)
             if v.commit and not parse(data.decode("utf-8")).rows:  # (the working tree was validated in full)
@@ -188,7 +208,11 @@ def _blobs(root: Path, commit: str, folder: str) -> dict[str, str]:
 
 def _disk_blobs(folder: Path) -> dict[str, str]:
     # git's blob id of each file, so the working tree compares with commits without git
-    return {p.name: hashlib.sha1(b"blob %d\0" % p.stat().st_size + p.read_bytes()).hexdigest() for p in sorted(folder.glob("*")) if p.is_file()}
+    return {
+        p.name: hashlib.sha1(b"blob %d\0" % p.stat().st_size + p.read_bytes()).hexdigest()
+        for p in sorted(folder.glob("*"))
+        if p.is_file()
+    }
 
 
 def _in_git(root: Path) -> bool:

@@ -42,10 +42,15 @@ def recover(site_dir: Path) -> str | None:
     if not site_dir.exists():
         if (fresh / VERIFIED).is_file():
             os.rename(fresh, site_dir)
-            restored = f"restored {site_dir.name}/ from {fresh.name}/, which a build stopped during its swap had verified"
+            restored = (
+                f"restored {site_dir.name}/ from {fresh.name}/, which a build stopped during its swap had verified"
+            )
         elif old.is_dir():
             os.rename(old, site_dir)
-            restored = f"restored {site_dir.name}/ from {old.name}/, the last complete site (a build was stopped during its swap)"
+            restored = (
+                f"restored {site_dir.name}/ from {old.name}/, the last "
+                "complete site (a build was stopped during its swap)"
+            )
     if site_dir.is_dir():
         (site_dir / VERIFIED).unlink(missing_ok=True)
     discard(fresh)

@@ -98,21 +98,43 @@ def lock_damage(lock: Lock, publishes: bool) -> list[Problem]:
     fork) goes without one, with a warning. publishes: whether the site publishes any path."""
     if lock.text is None:
         if lock.committed:
-            message = f"{LOCK} is missing but git history has it: a published site keeps its lock; restore it (git checkout HEAD -- {LOCK}, or from the last commit that had it)"
+            message = (
+                f"{LOCK} is missing but git history has it: a published site keeps its lock; restore it (git checkout "
+                f"HEAD -- {LOCK}, or from the last commit that had it)"
+            )
             return [Problem("lock-missing", message, LOCK)]
         message = f"there is no {LOCK}, so no URL of this site is protected yet; run `gongkai lock` and commit {LOCK}"
         return [Problem("lock-absent", message, LOCK, severity="warning")]
     restore = f"restore it from git (git checkout HEAD -- {LOCK}) and run `gongkai lock` again"
     if not lock.entries and publishes:
-        return [Problem("lock-empty", f"{LOCK} locks no path ({len(lock.text.encode('utf-8'))} bytes) while the site publishes paths: {restore}", LOCK, line=1)]
+        return [
+            Problem(
+                "lock-empty",
+                (
+                    f"{LOCK} locks no path ({len(lock.text.encode('utf-8'))} "
+                    f"bytes) while the site publishes paths: {restore}"
+                ),
+                LOCK,
+                line=1,
+            )
+        ]
     if not lock.text.startswith(HEADER):
         first = lock.text.split("\n", 1)[0][:80]
-        message = f"{LOCK} does not begin with its header line (it begins {first!r}): it was not written whole; {restore}"
+        message = (
+            f"{LOCK} does not begin with its header line (it begins {first!r}): it was not written whole; {restore}"
+        )
         return [Problem("lock-truncated", message, LOCK, line=1)]
     if not lock.text.endswith("\n"):
         last = lock.text.rsplit("\n", 1)[-1][:80]
         line = lock.text.count("\n") + 1
-        return [Problem("lock-truncated", f"{LOCK} does not end with a newline: its last line {last!r} was cut off; {restore}", LOCK, line=line)]
+        return [
+            Problem(
+                "lock-truncated",
+                f"{LOCK} does not end with a newline: its last line {last!r} was cut off; {restore}",
+                LOCK,
+                line=line,
+            )
+        ]
     return []
 
 
@@ -124,7 +146,13 @@ def lock_against_base(base_text: str | None, lock: Lock, base: str) -> list[Prob
         return [p for p in lock_damage(lock, publishes=False) if p.code == "lock-truncated"]
     before = parse_lock(base_text)
     if lock.text is None:
-        return [Problem("lock-edited", f"{LOCK} was deleted; {base} has it with {len(before)} locked line(s): it is append-only, put it back", LOCK)]
+        return [
+            Problem(
+                "lock-edited",
+                f"{LOCK} was deleted; {base} has it with {len(before)} locked line(s): it is append-only, put it back",
+                LOCK,
+            )
+        ]
     problems = [p for p in lock_damage(lock, publishes=bool(before)) if p.code != "lock-absent"]
     if any(p.code == "lock-empty" for p in problems):
         return problems  # every line is gone: one problem says so
@@ -138,8 +166,16 @@ def lock_against_base(base_text: str | None, lock: Lock, base: str) -> list[Prob
         if path not in now:
             what = "is gone from this pull request's lock"
         else:
-            what = "lost its mark: here the path is locked " + ", ".join(sorted(f"with {m}" if m else "without a mark" for m in now[path]))
-        rule = "a published URL never disappears" if not mark else "a version's bytes never change" if mark != WITHDRAWN else "a withdrawal stays recorded"
+            what = "lost its mark: here the path is locked " + ", ".join(
+                sorted(f"with {m}" if m else "without a mark" for m in now[path])
+            )
+        rule = (
+            "a published URL never disappears"
+            if not mark
+            else "a version's bytes never change"
+            if mark != WITHDRAWN
+            else "a withdrawal stays recorded"
+        )
         message = f"line {line} on {base}, {entry!r}, {what}; {LOCK} is append-only ({rule}): put the line back"
         problems.append(Problem("lock-edited", message, LOCK, line=line))
     return problems
@@ -174,7 +210,9 @@ def write_lock(root: Path, text: str) -> None:
 
 def _ever_committed(root: Path) -> bool:
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%H", "--", LOCK], cwd=root, capture_output=True, check=True).stdout
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%H", "--", LOCK], cwd=root, capture_output=True, check=True
+        ).stdout
     except (subprocess.CalledProcessError, FileNotFoundError):
         return False  # not a repository, or no commit yet: nothing was ever published from it
     return bool(out.strip())
@@ -199,7 +237,9 @@ def read_redirects(root: Path, published: set[str], *, limits: Limits) -> tuple[
         if old in redirects and old.endswith("/") and new_en in published and old_en not in published:
             clash = _clash(_output(old_en), outputs, folders)
             if clash:
-                problems.append(Problem(INVALID_REDIRECTS, f"{old}: its English page {old_en} {clash}", REDIRECTS, line=line))
+                problems.append(
+                    Problem(INVALID_REDIRECTS, f"{old}: its English page {old_en} {clash}", REDIRECTS, line=line)
+                )
                 continue
             redirects.setdefault(old_en, new_en)
             _occupy(_output(old_en), outputs, folders)
@@ -223,13 +263,22 @@ def _redirect_entries(root: Path, limits: Limits) -> tuple[list[tuple[int | None
     if data is None:
         return [], []
     if not isinstance(data, dict):
-        return [], [Problem(INVALID_REDIRECTS, "must map old paths to new ones, e.g. /datasets/old-name/: /datasets/new-name/", REDIRECTS, line=1)]
+        return [], [
+            Problem(
+                INVALID_REDIRECTS,
+                "must map old paths to new ones, e.g. /datasets/old-name/: /datasets/new-name/",
+                REDIRECTS,
+                line=1,
+            )
+        ]
     lines = value_lines(text)
     entries, problems = [], []
     for raw_old, raw_new in data.items():
         where = line_of(lines, pointer((str(raw_old),)))
         old, refused_old = resolve(raw_old, code=INVALID_REDIRECTS, file=REDIRECTS, line=where, what="old path")
-        new, refused_new = resolve(raw_new, code=INVALID_REDIRECTS, file=REDIRECTS, line=where, what="new path", owned=False)
+        new, refused_new = resolve(
+            raw_new, code=INVALID_REDIRECTS, file=REDIRECTS, line=where, what="new path", owned=False
+        )
         problems += [p for p in (refused_old, refused_new) if p]
         if old and new:
             entries.append((where, old, new))
@@ -245,7 +294,10 @@ def _redirect_problem(old: str, new: str, published: set[str], outputs: set[str]
         return f"{old} and {new}: a page redirects to a page, a file to a file"
     if not old.endswith("/") and posixpath.splitext(old)[1].casefold() != posixpath.splitext(new)[1].casefold():
         # A copy keeps its type: a CSV copied to /x.html or /x.md would be served, or rendered, as a page.
-        return f"{old} and {new}: a file redirects to a file of the same type ({posixpath.splitext(new)[1] or 'no extension'})"
+        return (
+            f"{old} and {new}: a file redirects to a file of the same type "
+            f"({posixpath.splitext(new)[1] or 'no extension'})"
+        )
     clash = _clash(_output(old), outputs, folders)
     return f"{old} {clash}" if clash else None
 
@@ -286,7 +338,13 @@ def _clash(output: str, outputs: set[str], folders: set[str]) -> str | None:
 
 
 def check_lock(
-    lock: Lock, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = (), *, history: bool = True
+    lock: Lock,
+    published: set[str],
+    redirects: dict[str, str],
+    digests: dict[str, str],
+    withdrawn: tuple[str, ...] = (),
+    *,
+    history: bool = True,
 ) -> list[Problem]:
     """digests: /path -> sha256 of every versioned file built today; withdrawn: path prefixes
     of withdrawn datasets (withdrawals.py), whose paths may be gone; history: whether old
@@ -300,10 +358,16 @@ def check_lock(
         if mark and mark != WITHDRAWN:
             # Every hash mark counts, not only the path's first line: a second line may not lock other bytes.
             if hashes.setdefault(path, mark) != mark:
-                message = f"{path} is locked twice with different SHA-256 ({hashes[path][:12]}… and {mark[:12]}…); a version never changes: publish a new one"
+                message = (
+                    f"{path} is locked twice with different SHA-256 ({hashes[path][:12]}… and {mark[:12]}…); a "
+                    "version never changes: publish a new one"
+                )
                 problems.append(Problem("url-changed", message, LOCK, line=line))
             elif path in checked and path in digests and digests[path] != mark:
-                message = f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now {digests[path][:12]}…); a version never changes: publish a new one"
+                message = (
+                    f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now "
+                    f"{digests[path][:12]}…); a version never changes: publish a new one"
+                )
                 problems.append(Problem("url-changed", message, LOCK, line=line))
         if path in checked:
             continue  # a later line only marks a path already listed
@@ -313,13 +377,21 @@ def check_lock(
                 message = f"{path} is not built here: this copy has no git history, and old versions come from it"
                 problems.append(Problem("url-removed", message, LOCK, line=line, severity="warning"))
                 continue
-            message = f"{path} was published and is gone: restore it, or map it to its new place in {REDIRECTS} (see the maintainer's guide)"
+            message = (
+                f"{path} was published and is gone: restore it, or map it to "
+                f"its new place in {REDIRECTS} (see the maintainer's guide)"
+            )
             problems.append(Problem("url-removed", message, LOCK, line=line))
         elif mark and mark != WITHDRAWN and path in digests and digests[path] != mark:
-            message = f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now {digests[path][:12]}…); a version never changes: publish a new one"
+            message = (
+                f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now "
+                f"{digests[path][:12]}…); a version never changes: publish a new one"
+            )
             problems.append(Problem("url-changed", message, LOCK, line=line))
     for path in sorted(published - checked):
-        problems.append(Problem("url-not-locked", f"{path} is new: run `gongkai lock` and commit {LOCK}", LOCK, severity="warning"))
+        problems.append(
+            Problem("url-not-locked", f"{path} is new: run `gongkai lock` and commit {LOCK}", LOCK, severity="warning")
+        )
     return problems
 
 
@@ -347,14 +419,21 @@ def urls_json(published: set[str], redirects: dict[str, str], withdrawn: tuple[s
 
 
 def lock_text(
-    lock: Lock, root: Path, published: set[str], redirects: dict[str, str], digests: dict[str, str], withdrawn: tuple[str, ...] = ()
+    lock: Lock,
+    root: Path,
+    published: set[str],
+    redirects: dict[str, str],
+    digests: dict[str, str],
+    withdrawn: tuple[str, ...] = (),
 ) -> tuple[str, list[str]]:
     """urls.lock with today's new paths appended, and paths of withdrawn datasets marked
     (never removing a line); and the lines added. The lock must be whole (lock_damage)."""
     existing = lock.text if lock.text is not None else HEADER
     locked = {path for _, path, _ in lock}
     marked = {path for _, path, mark in lock if mark == WITHDRAWN}
-    added = [f"{path} {digests[path]}" if path in digests else path for path in sorted((published | set(redirects)) - locked)]
+    added = [
+        f"{path} {digests[path]}" if path in digests else path for path in sorted((published | set(redirects)) - locked)
+    ]
     gone = sorted(p for p in locked - published - set(redirects) - marked if withdrawn and p.startswith(withdrawn))
     added += [f"{path} {WITHDRAWN}" for path in gone]
     text = existing if existing.endswith("\n") or not existing else existing + "\n"
@@ -373,7 +452,9 @@ def host_files(redirects: dict[str, str], versioned: dict[str, str]) -> dict[str
         "/catalog.json\n  Cache-Control: public, max-age=600\n"
     )
     folders = sorted({require(path).rsplit("/", 1)[0] for path in versioned})
-    headers += "".join(f"{require(folder)}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in folders)
+    headers += "".join(
+        f"{require(folder)}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in folders
+    )
     moved = "".join(f"{require(old)} {require(new)} 301\n" for old, new in sorted(redirects.items()))
     _hold_fields("_headers", [line for line in headers.splitlines() if not line.startswith("  ")], 1, len(folders) + 3)
     _hold_fields("_redirects", moved.splitlines(), 3, len(redirects))

@@ -32,18 +32,64 @@ SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
 # other elements whose content a browser reads as raw text in ways parsers have disagreed on.
 FORBIDDEN = {
     **dict.fromkeys(("base",), "it changes where every link of the page goes"),
-    **dict.fromkeys(("iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"), "it loads another document or a plugin"),
-    **dict.fromkeys(("noscript", "noembed", "noframes", "xmp", "plaintext"), "a browser may read its content differently from this check"),
+    **dict.fromkeys(
+        ("iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"),
+        "it loads another document or a plugin",
+    ),
+    **dict.fromkeys(
+        ("noscript", "noembed", "noframes", "xmp", "plaintext"),
+        "a browser may read its content differently from this check",
+    ),
     # A template's content is a separate document the parser does not walk, and with
     # shadowrootmode a browser renders it at once: whatever it holds would run unchecked.
     **dict.fromkeys(("template",), "its content is not checked, and a browser may render it as a shadow root"),
 }
-SVG_ANIMATION = {"animate", "set", "animatemotion", "animatetransform", "animatecolor", "discard"}  # can rewrite href to a script URL
-URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "ping", "cite", "lowsrc", "dynsrc", "longdesc",
-             "manifest", "codebase", "icon", "to", "from", "values", "by", "srcset", "imagesrcset"}  # fmt: skip
-FETCHED = {"src", "poster", "background", "data", "lowsrc", "dynsrc", "srcset", "imagesrcset"}  # the browser loads these by itself
-FETCHING_LINKS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "dns-prefetch", "preconnect", "apple-touch-icon", "import"}
-PAINT = {"fill", "stroke", "filter", "mask", "clip-path", "marker", "marker-start", "marker-mid", "marker-end", "cursor", "style"}
+SVG_ANIMATION = {
+    "animate",
+    "set",
+    "animatemotion",
+    "animatetransform",
+    "animatecolor",
+    "discard",
+}  # can rewrite href to a script URL
+URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "ping", "cite",
+             "lowsrc", "dynsrc", "longdesc", "manifest", "codebase", "icon", "to", "from", "values", "by", "srcset",
+             "imagesrcset"}  # fmt: skip
+FETCHED = {
+    "src",
+    "poster",
+    "background",
+    "data",
+    "lowsrc",
+    "dynsrc",
+    "srcset",
+    "imagesrcset",
+}  # the browser loads these by itself
+FETCHING_LINKS = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "manifest",
+    "dns-prefetch",
+    "preconnect",
+    "apple-touch-icon",
+    "import",
+}
+PAINT = {
+    "fill",
+    "stroke",
+    "filter",
+    "mask",
+    "clip-path",
+    "marker",
+    "marker-start",
+    "marker-mid",
+    "marker-end",
+    "cursor",
+    "style",
+}
 CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import\s+(['\"])(.*?)\3", re.IGNORECASE | re.DOTALL)
 JSON_TYPES = {"application/ld+json", "application/json"}
 
@@ -73,7 +119,9 @@ def _checksums(site: Path) -> list[str]:
             found.append(f"SHA256SUMS lists {rel}, which is not in the site")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             found.append(f"{rel} does not match its SHA-256 in SHA256SUMS")
-    downloads = {p.relative_to(site).as_posix() for p in (site / "datasets").rglob("*") if p.is_file() and p.suffix != ".html"}
+    downloads = {
+        p.relative_to(site).as_posix() for p in (site / "datasets").rglob("*") if p.is_file() and p.suffix != ".html"
+    }
     found += [f"{rel} is published but not listed in SHA256SUMS" for rel in sorted(downloads - listed)]
     return found
 
@@ -82,7 +130,20 @@ PAGES_PER_JOB = 200
 # Files a browser opens as a document that can run script. Only .html pages and .svg drawings
 # are checked (below), so any other spelling of these is refused, whatever its case; XML can
 # carry XHTML script or an XSLT stylesheet, so only the generator's feed and sitemaps are kept.
-ACTIVE_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt"}
+ACTIVE_SUFFIXES = {
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".xht",
+    ".shtml",
+    ".mht",
+    ".mhtml",
+    ".svg",
+    ".svgz",
+    ".xml",
+    ".xsl",
+    ".xslt",
+}
 OWN_XML = {"feed.xml", "sitemap.xml"}
 
 
@@ -94,9 +155,11 @@ def _active_files(site: Path) -> list[str]:
             continue
         if suffix == ".xml" and path.name in OWN_XML:
             continue
-        found.append(f"{path.relative_to(site).as_posix()}: a file a browser opens as a page; only .html pages and .svg drawings are published, and checked")
+        found.append(
+            f"{path.relative_to(site).as_posix()}: a file a browser opens as a page; only .html pages and .svg "
+            "drawings are published, and checked"
+        )
     return found
-
 
 
 def _pages(site: Path, mount: str) -> list[str]:
@@ -130,7 +193,9 @@ def page_problems(text: str) -> tuple[list[str], list[str]]:
     root = tree.root
     if root is None:  # Lexbor gives every document an <html>, even an empty one; a page we cannot walk is refused
         return ["the HTML parser gave the page no root element"], []
-    content: set[int] = set()  # the page's content: everything inside <article>, or the whole page when the theme did not write it
+    content: set[int] = (
+        set()
+    )  # the page's content: everything inside <article>, or the whole page when the theme did not write it
     articles = tree.css("article")
     for node in articles or [root]:
         content.update(n.mem_id for n in node.traverse(include_text=False))
@@ -151,7 +216,11 @@ def page_problems(text: str) -> tuple[list[str], list[str]]:
             what = _attribute_problem(tag, name, value, node, in_content)
             if what:
                 found.append(what)
-            if name in ("href", "src") and value and not (tag == "link" and "canonical" in (node.attributes.get("rel") or "")):
+            if (
+                name in ("href", "src")
+                and value
+                and not (tag == "link" and "canonical" in (node.attributes.get("rel") or ""))
+            ):
                 links.append(value)
     return found, links
 
@@ -179,9 +248,14 @@ REFRESH = re.compile(r"0; url=(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?![/\\])[^\s'\"\\<>]+
 def _meta_problem(node, themed: bool) -> str | None:
     equiv = (node.attributes.get("http-equiv") or "").strip().lower()
     content = node.attributes.get("content") or ""
-    if equiv == "refresh" and not themed and REFRESH.fullmatch(content):  # a theme page (with <article>) never redirects
+    if (
+        equiv == "refresh" and not themed and REFRESH.fullmatch(content)
+    ):  # a theme page (with <article>) never redirects
         return None
-    return f'<meta http-equiv="{equiv}" content="{content[:60]}"> (only gongkai\'s own redirect pages may redirect, and only inside the site)'
+    return (
+        f'<meta http-equiv="{equiv}" content="{content[:60]}"> (only '
+        "gongkai's own redirect pages may redirect, and only inside the site)"
+    )
 
 
 def _script_problem(node, in_content: bool) -> str | None:
@@ -240,9 +314,18 @@ def _attribute_problem(tag: str, name: str, value: str, node, in_content: bool) 
         return _css_problem(value, f"<{tag} {name}>")
     if name in FETCHED and _external(value, srcset=name.endswith("srcset")):
         return f"<{tag} {name}={value[:60]!r}> (the reader's browser would fetch it from another site)"
-    if name in ("href", "xlink:href") and tag in ("image", "use", "feimage", "script", "textpath", "tref", "mpath") and not value.startswith("#"):
+    if (
+        name in ("href", "xlink:href")
+        and tag in ("image", "use", "feimage", "script", "textpath", "tref", "mpath")
+        and not value.startswith("#")
+    ):
         return f"<{tag} {name}={value[:60]!r}> (an SVG reference to another document)"
-    if tag == "link" and name == "href" and _external(value) and set((node.attributes.get("rel") or "").lower().split()) & FETCHING_LINKS:
+    if (
+        tag == "link"
+        and name == "href"
+        and _external(value)
+        and set((node.attributes.get("rel") or "").lower().split()) & FETCHING_LINKS
+    ):
         return f"<link href={value[:60]!r}> (a stylesheet or icon from another site)"
     return None
 
@@ -251,7 +334,11 @@ def _css_problem(css: str, where: str) -> str | None:
     for match in CSS_URL.finditer(css or ""):
         target = (match.group(2) if match.group(2) is not None else match.group(4) or "").strip()
         if match.group(4) is not None or not target.startswith("#"):
-            if match.group(4) is not None or _external(target) or SPACE.sub("", target).lower().startswith(SCRIPT_SCHEMES):
+            if (
+                match.group(4) is not None
+                or _external(target)
+                or SPACE.sub("", target).lower().startswith(SCRIPT_SCHEMES)
+            ):
                 return f"{where} refers to {target[:60]!r} (CSS that fetches from outside the site)"
     if re.search(r"expression\s*\(|behavior\s*:|-moz-binding", css or "", re.IGNORECASE):
         return f"{where} holds script-bearing CSS"

@@ -60,19 +60,32 @@ def read_withdrawals(root: Path, present: set[str], *, limits: Limits) -> tuple[
         missing = [k for k in KEYS if k not in values]
         where = line_of(lines, f"/{i}/name")
         if missing:
-            problems.append(Problem(CODE, f"entry {i + 1}: {', '.join(missing)} missing", FILE, line=line_of(lines, f"/{i}"), field=f"/{i}"))
+            problems.append(
+                Problem(
+                    CODE,
+                    f"entry {i + 1}: {', '.join(missing)} missing",
+                    FILE,
+                    line=line_of(lines, f"/{i}"),
+                    field=f"/{i}",
+                )
+            )
             continue
         name = values["name"]
         if not (SLUG.fullmatch(name) and len(name) <= MAX_NAME):
             # The name becomes the folder /datasets/<name>/: only a dataset folder's own name may reach it.
-            message = f"{name!r} is not a dataset name (lowercase letters, digits and single hyphens, at most {MAX_NAME} characters, like its folder)"
+            message = (
+                f"{name!r} is not a dataset name (lowercase letters, digits and "
+                f"single hyphens, at most {MAX_NAME} characters, like its folder)"
+            )
             problems.append(Problem(CODE, message, FILE, line=where, field=f"/{i}/name"))
         elif name in present:
             message = f"{name} is withdrawn but datasets/{name}/ is still there: remove the folder"
             problems.append(Problem(CODE, message, FILE, line=where, field=f"/{i}/name"))
         else:
             withdrawal = Withdrawal(**{k: values[k].strip() for k in KEYS})
-            _, problem = resolve(withdrawal.prefix, code=CODE, file=FILE, line=where, field=f"/{i}/name", what="the withdrawn path")
+            _, problem = resolve(
+                withdrawal.prefix, code=CODE, file=FILE, line=where, field=f"/{i}/name", what="the withdrawn path"
+            )
             if problem:
                 problems.append(problem)
             else:

@@ -40,9 +40,14 @@ def number_refusal(value) -> str | None:
     if not isinstance(value, (Decimal, float)) or isinstance(value, bool):
         return None
     if not value.is_finite() if isinstance(value, Decimal) else not math.isfinite(value):
-        return "is not a finite number: JSON cannot hold NaN or an infinity and Excel cannot show it; leave the cell empty"
+        return (
+            "is not a finite number: JSON cannot hold NaN or an infinity and Excel cannot show it; leave the cell empty"
+        )
     if math.isinf(float(value)):
-        return "overflows to infinity in every JSON reader and Excel cannot show it; write it as text in a string field, or in other units"
+        return (
+            "overflows to infinity in every JSON reader and Excel cannot "
+            "show it; write it as text in a string field, or in other units"
+        )
     return None
 
 
@@ -60,7 +65,10 @@ def number_text_refusal(text: str, field: dict) -> str | None:
     """
     if any(key in field for key in NUMBER_OPTIONS) or ASCII_NUMBER.fullmatch(text):
         return None
-    return "is read as a number only by a lenient parser (digits other than 0-9, _ or spaces); the downloads would hold a different text: write it with the digits 0-9"
+    return (
+        "is read as a number only by a lenient parser (digits other than 0-9, _ or spaces); the downloads would hold "
+        "a different text: write it with the digits 0-9"
+    )
 
 
 def number_refused_message(text: str, reason: str) -> str:

@@ -55,7 +55,20 @@ _first_conversion_without_pandas()
 
 FAST_TYPES = {"string", "integer", "number", "date", "boolean"}
 FAST_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
-PLAIN_FIELD_KEYS = {"name", "title", "description", "type", "format", "constraints", "unit", "unitField", "example", "rdfType", "title_en", "description_en"}
+PLAIN_FIELD_KEYS = {
+    "name",
+    "title",
+    "description",
+    "type",
+    "format",
+    "constraints",
+    "unit",
+    "unitField",
+    "example",
+    "rdfType",
+    "title_en",
+    "description_en",
+}
 INTEGER = r"^-?[0-9]{1,18}$"
 NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -114,7 +127,10 @@ class FastSource:
         held = 0
         try:
             reader = pacsv.open_csv(
-                str(self.path), read_options=options, parse_options=_parse_options(len(self.header)), convert_options=_convert_options(self.header)
+                str(self.path),
+                read_options=options,
+                parse_options=_parse_options(len(self.header)),
+                convert_options=_convert_options(self.header),
             )
             for batch in reader:
                 group.append(batch)
@@ -128,7 +144,9 @@ class FastSource:
             yield _join(group)
 
     def read(self) -> FastTable:
-        return FastTable(header=self.header, table=pa.Table.from_batches(list(self.batches()), schema=_schema(self.header)))
+        return FastTable(
+            header=self.header, table=pa.Table.from_batches(list(self.batches()), schema=_schema(self.header))
+        )
 
 
 def fast_source(path: Path, resource: dict) -> FastSource | None:
@@ -182,7 +200,9 @@ def read_columns(source: bytes, header: list[str]) -> pa.Table | None:
     if source.count(b'"') % 2 or len(set(header)) != len(header):
         return None  # an unclosed quote: pyarrow, like frictionless, would accept it
     try:
-        table = pacsv.read_csv(io.BytesIO(source), parse_options=_parse_options(len(header)), convert_options=_convert_options(header))
+        table = pacsv.read_csv(
+            io.BytesIO(source), parse_options=_parse_options(len(header)), convert_options=_convert_options(header)
+        )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None
     if table.column_names != header or table.num_rows == 0 or any(_any_blank_row(b) for b in table.to_batches()):
@@ -193,18 +213,33 @@ def read_columns(source: bytes, header: list[str]) -> pa.Table | None:
 def _join(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
     if len(batches) == 1:
         return batches[0]
-    return pa.RecordBatch.from_arrays([pa.concat_arrays([b.column(i) for b in batches]) for i in range(batches[0].num_columns)], schema=batches[0].schema)
+    return pa.RecordBatch.from_arrays(
+        [pa.concat_arrays([b.column(i) for b in batches]) for i in range(batches[0].num_columns)],
+        schema=batches[0].schema,
+    )
 
 
 def _parse_options(columns: int) -> pacsv.ParseOptions:
     # With two or more columns a record split at a quoted line break cannot line up with the
     # header, and the caller compares records with physical lines: the faster block splitting
     # (no line breaks inside values) is then exact. A single column keeps the careful one.
-    return pacsv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False, newlines_in_values=columns < 2, ignore_empty_lines=False)
+    return pacsv.ParseOptions(
+        delimiter=",",
+        quote_char='"',
+        double_quote=True,
+        escape_char=False,
+        newlines_in_values=columns < 2,
+        ignore_empty_lines=False,
+    )
 
 
 def _convert_options(header: list[str]) -> pacsv.ConvertOptions:
-    return pacsv.ConvertOptions(column_types={h: pa.string() for h in header}, strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[])
+    return pacsv.ConvertOptions(
+        column_types={h: pa.string() for h in header},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        null_values=[],
+    )
 
 
 def _schema(header: list[str]) -> pa.Schema:
@@ -275,10 +310,22 @@ def typed_values(field: dict, col: pa.Array, missing_values: list[str]) -> list:
     if ftype == "string":
         return [None if v in missing else v for v in values]
     canonical = {"integer": INTEGER, "number": NUMBER}.get(ftype)
-    if canonical and pc.all(pc.or_(pc.match_substring_regex(col, canonical), pc.is_in(col, value_set=pa.array(missing_values, pa.string())))).as_py():
+    if (
+        canonical
+        and pc.all(
+            pc.or_(
+                pc.match_substring_regex(col, canonical), pc.is_in(col, value_set=pa.array(missing_values, pa.string()))
+            )
+        ).as_py()
+    ):
         convert = int if ftype == "integer" else Decimal
         return [None if v in missing else convert(v) for v in values]
-    if ftype == "date" and pc.all(pc.or_(pc.match_substring_regex(col, DATE), pc.is_in(col, value_set=pa.array(missing_values, pa.string())))).as_py():
+    if (
+        ftype == "date"
+        and pc.all(
+            pc.or_(pc.match_substring_regex(col, DATE), pc.is_in(col, value_set=pa.array(missing_values, pa.string())))
+        ).as_py()
+    ):
         dates = {v: (None if v in missing else _date_or_none(v)) for v in set(values)}
         return [dates[v] for v in values]
     reader = cell_reader(field, missing_values)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 csv.field_size_limit(sys.maxsize)
 
+
 @dataclass
 class CsvText:
     header: list[str]

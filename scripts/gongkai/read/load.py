@@ -29,7 +29,9 @@ class Dataset:
     json_error_line: int | None = None
     json_error_code: str = "invalid-json"
     json_error_field: str | None = None  # JSON pointer of the value at fault, where known
-    json_hazards: list[tuple[str, str, int, str]] = field(default_factory=list)  # (code, message, line, pointer), see jsonlines
+    json_hazards: list[tuple[str, str, int, str]] = field(
+        default_factory=list
+    )  # (code, message, line, pointer), see jsonlines
 
     @property
     def resources(self) -> list[dict]:
@@ -43,14 +45,18 @@ class Dataset:
     def loaded(self) -> dict:
         """The descriptor; a dataset that did not load here is a caller's mistake, not bad data."""
         if self.descriptor is None:
-            raise RuntimeError(f"{self.file(DESCRIPTOR)} did not load ({self.json_error or 'missing'}): validate it before using it")
+            raise RuntimeError(
+                f"{self.file(DESCRIPTOR)} did not load ({self.json_error or 'missing'}): validate it before using it"
+            )
         return self.descriptor
 
     @property
     def loaded_text(self) -> str:
         """The descriptor's text, for the line of each value; set whenever the descriptor loaded."""
         if self.descriptor_text is None:
-            raise RuntimeError(f"{self.file(DESCRIPTOR)} was not read ({self.json_error or 'missing'}): validate it before using it")
+            raise RuntimeError(
+                f"{self.file(DESCRIPTOR)} was not read ({self.json_error or 'missing'}): validate it before using it"
+            )
         return self.descriptor_text
 
     def file(self, relpath: str) -> str:
@@ -69,7 +75,9 @@ def fields_of(resource: dict) -> list[dict]:
     return [f for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
 
 
-def discover(datasets_dir: Path, names: list[str] | None = None, *, max_nesting: int = Limits.max_nesting) -> list[Dataset]:
+def discover(
+    datasets_dir: Path, names: list[str] | None = None, *, max_nesting: int = Limits.max_nesting
+) -> list[Dataset]:
     """Every dataset folder under datasets_dir (or just `names`), sorted by name.
     max_nesting is the settings' limits.max_nesting (the default is its default)."""
     if names:
@@ -109,7 +117,13 @@ def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting
         _refuse(ds, ("json-too-deep", "nested too deeply for the JSON reader (limits.max_nesting)", 1, ""))
         return ds
     except ValueError:  # an integer of 4,300 digits or more, which Python will not convert: the scan named it
-        _refuse(ds, next((h for h in hazards if h[0] == "json-number"), ("json-number", "holds a number the JSON reader cannot read", 1, "")))
+        _refuse(
+            ds,
+            next(
+                (h for h in hazards if h[0] == "json-number"),
+                ("json-number", "holds a number the JSON reader cannot read", 1, ""),
+            ),
+        )
         return ds
     blocking = [h for h in hazards if h[0] not in READABLE_HAZARDS]
     if blocking:  # a lone surrogate: no later stage could write or even print it

@@ -62,7 +62,17 @@ class Table:
             for batch in source.batches(self.block_size):
                 columns = [batch.column(i) for i in range(batch.num_columns)]
                 raw = [list(r) for r in zip(*(c.to_pylist() for c in columns), strict=True)]
-                types = [list(r) for r in zip(*(typed_values(f, c, missing) for f, c in zip(self.fields, columns, strict=True)), strict=True)] if typed else []
+                types = (
+                    [
+                        list(r)
+                        for r in zip(
+                            *(typed_values(f, c, missing) for f, c in zip(self.fields, columns, strict=True)),
+                            strict=True,
+                        )
+                    ]
+                    if typed
+                    else []
+                )
                 yield raw, types
             return
         rows = parse(self.file.read_bytes().decode("utf-8")).rows

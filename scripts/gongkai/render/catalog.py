@@ -64,7 +64,11 @@ class Entry(Described):
         return sum(t.rows for t in self.tables)
 
     def downloads(self, resource: str | None = None, kind: str | None = None) -> list[Download]:
-        return [d for d in self.exported.downloads if (resource is None or d.resource == resource) and (kind is None or d.kind == kind)]
+        return [
+            d
+            for d in self.exported.downloads
+            if (resource is None or d.resource == resource) and (kind is None or d.kind == kind)
+        ]
 
     @property
     def formats(self) -> list[str]:
@@ -73,7 +77,14 @@ class Entry(Described):
     def summary(self) -> Summary:
         cells = sum(t.rows * len(t.fields) for t in self.tables)
         empty = sum(empty_cells(t.profiles, t.rows) for t in self.tables)
-        return Summary(name=self.name, meta=self.meta, rows=self.rows, downloads=list(self.exported.downloads), cells=cells, empty=empty)
+        return Summary(
+            name=self.name,
+            meta=self.meta,
+            rows=self.rows,
+            downloads=list(self.exported.downloads),
+            cells=cells,
+            empty=empty,
+        )
 
 
 @dataclass

@@ -44,7 +44,9 @@ def front_matter(values: dict) -> str:
     """A page's front matter that no character of a value can break: each value is JSON
     (valid YAML flow), with every character YAML treats specially written as a \\u escape.
     A front matter MkDocs cannot read would turn its JSON-LD and search text into page text."""
-    lines = [f"{key}: {_YAML_UNSAFE.sub(_u_escape, json.dumps(value, ensure_ascii=False))}" for key, value in values.items()]
+    lines = [
+        f"{key}: {_YAML_UNSAFE.sub(_u_escape, json.dumps(value, ensure_ascii=False))}" for key, value in values.items()
+    ]
     return "---\n" + "\n".join(lines) + "\n---"
 
 
@@ -83,7 +85,8 @@ def rich_text(source: str) -> str:
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table for the gate's pull-request comment (GitHub Markdown, not the site); cells are escaped Markdown."""
+    """A Markdown table for the gate's pull-request comment (GitHub Markdown, not the site); cells
+    are escaped Markdown."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)

@@ -84,8 +84,14 @@ ZH: dict[str, Any] = {
     "downloads_header": ["适用于", "资源", "文件", "格式", "大小", "SHA-256"],
     "whole_dataset": "整个数据集",
     "not_made": "未生成",
-    "note_formulas": "{title}：{n} 个单元格以 = + - @ 等字符开头。XLSX 中保存为文本，不会被当作公式执行；用其他软件导入 CSV 时请按文本导入。",
-    "note_text_numbers": "{title}：{n} 个数值 Excel 无法原样保存（超过 15 位有效数字，或超出 Excel 的数值范围），XLSX 中以文本保存，以免被截断或改变。",
+    "note_formulas": (
+        "{title}：{n} 个单元格以 = + - @ 等字符开头。XLSX "
+        "中保存为文本，不会被当作公式执行；用其他软件导入 CSV 时请按文本导入。"
+    ),
+    "note_text_numbers": (
+        "{title}：{n} 个数值 Excel 无法原样保存（超过 15 位有效数字，或超出 Excel 的数值范围），XLSX "
+        "中以文本保存，以免被截断或改变。"
+    ),
     "chart_data": "图表数据：",
     "home_chart_data": "数据：",
     "total": "合计",
@@ -105,9 +111,9 @@ ZH: dict[str, Any] = {
     ),
     "cite": "{publisher}. {title}（版本 {version}）[数据集]. {site}, {modified}. {url}",
     "quality_intro": (
-        "按开放数据评估通常检查的几个方面打分（参照复旦大学《中国地方政府数据开放报告》“开放数林”的数据层指标和“五星开放数据”）："
-        "开放许可、机器可读、表结构描述、来源、完整性（空单元格的比例）和及时性（按声明的更新频率，以构建所用提交的日期 {as_of} 为准）。"
-        "每项 0—100 分，不适用的项不计入总分。"
+        "按开放数据评估通常检查的几个方面打分（参照复旦大学《中国地方政府数据开放报告》“开放数林”的数据层指标和“五星开"
+        "放数据”）：开放许可、机器可读、表结构描述、来源、完整性（空单元格的比例）和及时性（按声明的更新频率，"
+        "以构建所用提交的日期 {as_of} 为准）。每项 0—100 分，不适用的项不计入总分。"
     ),
     "quality_total": ("总分 ", " / 100（各项的平均）。"),
     "quality_all": "全部数据集的质量",
@@ -125,7 +131,9 @@ ZH: dict[str, Any] = {
     "publishers_count": "个发布机构",
     "figures": "主要数字",
     "quote": "原文：“{quote}”",
-    "figures_source": "数字和原文出自数据集[{title}]({link})（来源：{source}），每个数字都可以在那里下载并核对原文所在段落。",
+    "figures_source": (
+        "数字和原文出自数据集[{title}]({link})（来源：{source}），每个数字都可以在那里下载并核对原文所在段落。"
+    ),
     "latest": "最近更新",
     "all_datasets": "查看全部数据集",
     "topics": "主题",
@@ -136,7 +144,10 @@ ZH: dict[str, Any] = {
     "about_text": None,  # the operator's note (gongkai.yml operator.note)
     # the catalog
     "catalog_title": "全部数据集",
-    "catalog_intro": "共 {n} 个数据集，按最后更新时间排列。也可以[按主题](../topics/index.md)或[按发布机构](../publishers/index.md)浏览；选择下面的条件筛选，筛选条件会写在网址中，可以直接分享。",
+    "catalog_intro": (
+        "共 {n} 个数据集，按最后更新时间排列。也可以[按主题](../topics/index.md)或[按发布机构](../publishers/index.md)"
+        "浏览；选择下面的条件筛选，筛选条件会写在网址中，可以直接分享。"
+    ),
     "facets": {"topic": "主题", "publisher": "发布机构", "frequency": "更新频率", "format": "格式", "year": "更新年份"},
     "facet_all": "全部（{n}）",
     "facet_count": "{value}（{n}）",
@@ -201,7 +212,11 @@ EN: dict[str, Any] = {
     "colon": ": ",
     "not_english": " (no English title given: shown in Chinese)",
     "chinese_page": "The same page in Chinese: ",
-    "report": ("Found a mistake in the data? ", "Report it", " (opens an issue in the site's repository with the dataset and version filled in)"),
+    "report": (
+        "Found a mistake in the data? ",
+        "Report it",
+        " (opens an issue in the site's repository with the dataset and version filled in)",
+    ),
     "types": {
         "string": "text",
         "integer": "integer",
@@ -213,7 +228,14 @@ EN: dict[str, Any] = {
         "yearmonth": "year and month",
         "time": "time",
     },
-    "kinds": {"csv": "CSV (UTF-8)", "csv-bom": "CSV (UTF-8 with BOM)", "xlsx": "Excel (XLSX)", "json": "JSON", "datapackage": "datapackage.json", "zip": "ZIP"},
+    "kinds": {
+        "csv": "CSV (UTF-8)",
+        "csv-bom": "CSV (UTF-8 with BOM)",
+        "xlsx": "Excel (XLSX)",
+        "json": "JSON",
+        "datapackage": "datapackage.json",
+        "zip": "ZIP",
+    },
     "uses": {
         "xlsx": "Excel, WPS",
         "csv-bom": "Old Excel versions (garbled Chinese in CSV)",
@@ -223,20 +245,30 @@ EN: dict[str, Any] = {
         "zip": "Whole dataset (with README and changelog)",
     },
     "downloads_guide": (
-        "Choose by tool: XLSX for Excel or WPS (Chinese headers, with a data-dictionary sheet); the CSV with a byte order mark "
-        "when an old Excel shows garbled Chinese; CSV (UTF-8) for programs; JSON for the web. SHA-256 lets you check a file is complete and unchanged."
+        "Choose by tool: XLSX for Excel or WPS (Chinese headers, with a data-dictionary sheet); the CSV with a byte "
+        "order mark when an old Excel shows garbled Chinese; CSV (UTF-8) for programs; JSON for the web. SHA-256 lets "
+        "you check a file is complete and unchanged."
     ),
     "downloads_header": ["Use", "Resource", "File", "Format", "Size", "SHA-256"],
     "whole_dataset": "Whole dataset",
     "not_made": "not produced",
-    "note_formulas": "{title}: {n} cells start with = + - @ or similar. The XLSX keeps them as text, never as formulas; import the CSV as text in other programs.",
-    "note_text_numbers": "{title}: {n} numbers cannot be held by Excel as they are (more than 15 significant digits, or beyond Excel's range); the XLSX keeps them as text.",
+    "note_formulas": (
+        "{title}: {n} cells start with = + - @ or similar. The XLSX keeps them "
+        "as text, never as formulas; import the CSV as text in other programs."
+    ),
+    "note_text_numbers": (
+        "{title}: {n} numbers cannot be held by Excel as they are (more than 15 significant digits, or beyond Excel's "
+        "range); the XLSX keeps them as text."
+    ),
     "chart_data": "Chart data: ",
     "home_chart_data": "Data: ",
     "total": "Total",
     "primary_key": "Primary key: ",
     "dictionary_header": ["Field", "Title", "Type", "Unit", "Description", "Constraints"],
-    "profile_intro": "The columns as the data show them (computed from all {rows} rows at build time; distinct values counted exactly up to {limit}):",
+    "profile_intro": (
+        "The columns as the data show them (computed from all {rows} rows "
+        "at build time; distinct values counted exactly up to {limit}):"
+    ),
     "profile_header": ["Field", "Non-empty", "Distinct", "Lowest", "Highest", "Most frequent (rows)", "Examples"],
     "more_than": "more than {limit}",
     "all_different": "all different",
@@ -250,17 +282,19 @@ EN: dict[str, Any] = {
     ),
     "cite": "{publisher}. {title} (version {version}) [dataset]. {site}, {modified}. {url}",
     "quality_intro": (
-        "Scored on what open-data assessments usually check (after Fudan University's Open Data Forest index and five-star open data): "
-        "open licence, machine-readable formats, a described schema, sources, completeness (the share of empty cells) and timeliness "
-        "(against the declared update frequency, as of {as_of}, the date of the commit built). Each 0–100; criteria that do not apply are left out of the total."
+        "Scored on what open-data assessments usually check (after Fudan University's Open Data Forest index and "
+        "five-star open data): open licence, machine-readable formats, a described schema, sources, completeness (the "
+        "share of empty cells) and timeliness (against the declared update frequency, as of {as_of}, the date of the "
+        "commit built). Each 0–100; criteria that do not apply are left out of the total."
     ),
     "quality_total": ("Total ", " / 100 (the mean of the criteria). "),
     "quality_all": "Quality of all datasets",
     "quality_header": ["Criterion", "Score", "Why"],
     "not_applicable": "n/a",
     "versions_intro": (
-        "Each version's files stay at fixed addresses and never change once published, so code can link them for good; XLSX and JSON are offered "
-        "for the current version only. “Compared with the version before” is computed at build time, row by row (by primary key where there is one)."
+        "Each version's files stay at fixed addresses and never change once published, so code can link them for "
+        "good; XLSX and JSON are offered for the current version only. “Compared with the version before” is computed "
+        "at build time, row by row (by primary key where there is one)."
     ),
     "versions_header": ["Version", "Date", "Note", "Compared with the version before", "Files (never change)"],
     "current": " (current)",
@@ -269,7 +303,10 @@ EN: dict[str, Any] = {
     "publishers_count": "publishers",
     "figures": "Key figures",
     "quote": "Source text: “{quote}”",
-    "figures_source": "Figures and quotations from the dataset [{title}]({link}) (source: {source}); each can be downloaded and checked against its paragraph there.",
+    "figures_source": (
+        "Figures and quotations from the dataset [{title}]({link}) (source: {source}); each can be downloaded and "
+        "checked against its paragraph there."
+    ),
     "latest": "Recently updated",
     "all_datasets": "All datasets",
     "topics": "Topics",
@@ -277,18 +314,29 @@ EN: dict[str, Any] = {
     "about": "About this site",
     "about_link": "About this site and its data policy",
     "home_lede": (
-        "An open catalogue of data published under China's Regulations on the Disclosure of Government Information (政府信息公开条例): "
-        "{n} datasets, {rows} rows from {publishers} publishers, each figure with its source. "
-        "Pages are in Chinese with an English interface; titles and descriptions are in English where the publisher gives them."
+        "An open catalogue of data published under China's Regulations on the Disclosure of Government Information "
+        "(政府信息公开条例): {n} datasets, {rows} rows from {publishers} publishers, each figure with its source. "
+        "Pages are in Chinese with an English interface; titles and "
+        "descriptions are in English where the publisher gives them."
     ),
     "about_text": (
-        "This site is run by the gongkai open-source project. It republishes and organises government information from the sources named on each page; "
-        "it is not an official government website. Every download is described by a Frictionless data package; machine-readable catalogues: "
+        "This site is run by the gongkai open-source project. It republishes and organises government information "
+        "from the sources named on each page; it is not an official government website. Every download is described "
+        "by a Frictionless data package; machine-readable catalogues: "
         "catalog.json, catalog.jsonld (DCAT-AP) and feed.xml (Atom)."
     ),
     "catalog_title": "All datasets",
-    "catalog_intro": "{n} datasets, most recently updated first. Browse [by topic](../topics/index.md) or [by publisher](../publishers/index.md), or filter below; the filters are kept in the address, to share.",
-    "facets": {"topic": "Topic", "publisher": "Publisher", "frequency": "Update frequency", "format": "Format", "year": "Year updated"},
+    "catalog_intro": (
+        "{n} datasets, most recently updated first. Browse [by topic](../topics/index.md) or [by "
+        "publisher](../publishers/index.md), or filter below; the filters are kept in the address, to share."
+    ),
+    "facets": {
+        "topic": "Topic",
+        "publisher": "Publisher",
+        "frequency": "Update frequency",
+        "format": "Format",
+        "year": "Year updated",
+    },
     "facet_all": "All ({n})",
     "facet_count": "{value} ({n})",
     "sort": "Sort",
@@ -309,7 +357,10 @@ EN: dict[str, Any] = {
     "quality_page_header": ["Dataset", "Total"],
     "withdrawn_title": "Withdrawn: {title}",
     "withdrawn_banner": "This dataset has been withdrawn",
-    "withdrawn_text": "The dataset “{title}” ({name}) was withdrawn on {date}; none of its files (of any version) is published any more.",
+    "withdrawn_text": (
+        "The dataset “{title}” ({name}) was withdrawn on {date}; "
+        "none of its files (of any version) is published any more."
+    ),
     "withdrawn_reason": "Reason: {reason}",
 }
 

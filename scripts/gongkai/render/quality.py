@@ -16,7 +16,17 @@ from ..core.config import Settings
 from .catalog import Summary
 
 # Licences that meet the Open Definition (opendefinition.org/licenses), by SPDX identifier.
-OPEN_LICENCES = {"CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "ODC-By-1.0", "ODbL-1.0", "PDDL-1.0", "CC-BY-3.0", "CC-BY-SA-3.0", "OGL-UK-3.0"}
+OPEN_LICENCES = {
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+    "ODC-By-1.0",
+    "ODbL-1.0",
+    "PDDL-1.0",
+    "CC-BY-3.0",
+    "CC-BY-SA-3.0",
+    "OGL-UK-3.0",
+}
 FORMATS = {"csv": "CSV", "json": "JSON", "xlsx": "XLSX"}
 
 
@@ -41,7 +51,12 @@ def _licence(s: Summary) -> Criterion:
     names = [lic.get("name", "") for lic in s.meta["licenses"]]
     open_ = [n for n in names if n in OPEN_LICENCES]
     if open_:
-        return Criterion("licence", "开放许可", 100, f"{'、'.join(open_)}：符合开放定义（Open Definition）的许可，可自由使用、再分发，注明来源即可。")
+        return Criterion(
+            "licence",
+            "开放许可",
+            100,
+            f"{'、'.join(open_)}：符合开放定义（Open Definition）的许可，可自由使用、再分发，注明来源即可。",
+        )
     return Criterion("licence", "开放许可", 0, f"许可 {'、'.join(names)} 不在开放许可之列，使用可能受限。")
 
 
@@ -81,7 +96,11 @@ def _described(s: Summary) -> Criterion:
         shown = "、".join(unconstrained[:5]) + ("等" if len(unconstrained) > 5 else "")
         gaps.append(f"{len(unconstrained)} 个字段没有约束（{shown}），读者无法从表结构得知什么值有效")
     score = round(100 * earned / possible) if possible else 0
-    why = "每个字段都有中文名和说明，数量有单位，约束说明有效取值，每个资源有主键。" if not gaps else "；".join(gaps) + "。"
+    why = (
+        "每个字段都有中文名和说明，数量有单位，约束说明有效取值，每个资源有主键。"
+        if not gaps
+        else "；".join(gaps) + "。"
+    )
     return Criterion("described", "表结构描述", score, why)
 
 
@@ -91,7 +110,12 @@ def _sources(s: Summary) -> Criterion:
     if sources and len(linked) == len(sources):
         return Criterion("sources", "来源", 100, "每个来源都有标题、日期和网址，可以直接核对。")
     if sources:
-        return Criterion("sources", "来源", 70, f"{len(sources) - len(linked)} 个来源只有文字说明、没有网址，读者要自己查找原文核对。")
+        return Criterion(
+            "sources",
+            "来源",
+            70,
+            f"{len(sources) - len(linked)} 个来源只有文字说明、没有网址，读者要自己查找原文核对。",
+        )
     return Criterion("sources", "来源", 0, "没有注明来源。")
 
 
@@ -102,7 +126,12 @@ def _completeness(s: Summary) -> Criterion:
     score = round(100 * (1 - share))
     if not s.empty:
         return Criterion("completeness", "完整性", 100, f"全部 {s.cells} 个单元格都有值。")
-    return Criterion("completeness", "完整性", score, f"{s.cells} 个单元格中有 {s.empty} 个为空（{share:.1%}）；空值可能表示来源未给出该项。")
+    return Criterion(
+        "completeness",
+        "完整性",
+        score,
+        f"{s.cells} 个单元格中有 {s.empty} 个为空（{share:.1%}）；空值可能表示来源未给出该项。",
+    )
 
 
 def _timeliness(s: Summary, settings: Settings, as_of: str) -> Criterion:
@@ -114,6 +143,16 @@ def _timeliness(s: Summary, settings: Settings, as_of: str) -> Criterion:
     due = modified + dt.timedelta(days=days)
     today = dt.date.fromisoformat(as_of)
     if today <= due:
-        return Criterion("timeliness", "及时性", 100, f"按“{frequency}”更新，最后更新于 {s.modified}，应在 {due} 前再次更新；截至 {as_of} 未逾期。")
+        return Criterion(
+            "timeliness",
+            "及时性",
+            100,
+            f"按“{frequency}”更新，最后更新于 {s.modified}，应在 {due} 前再次更新；截至 {as_of} 未逾期。",
+        )
     late = (today - due).days
-    return Criterion("timeliness", "及时性", 0, f"按“{frequency}”更新，最后更新于 {s.modified}，应在 {due} 前再次更新；截至 {as_of} 已逾期 {late} 天。")
+    return Criterion(
+        "timeliness",
+        "及时性",
+        0,
+        f"按“{frequency}”更新，最后更新于 {s.modified}，应在 {due} 前再次更新；截至 {as_of} 已逾期 {late} 天。",
+    )

@@ -40,12 +40,20 @@ def render_site(entries: list[Summary], settings: Settings, dashboard: Dashboard
         page = SUFFIX[lang]
         pages[f"index{page}.md"] = render_home(entries, settings, dashboard, lang)
         pages[f"datasets/index{page}.md"] = render_catalog(entries, lang)
-    pages["topics/index.md"] = _index_page("topics", [(t, len(with_topic(entries, t.name))) for t in used_topics(entries, settings)])
-    pages["publishers/index.md"] = _index_page("publishers", [(p, len(with_publisher(entries, p.name))) for p in used_publishers(entries, settings)])
+    pages["topics/index.md"] = _index_page(
+        "topics", [(t, len(with_topic(entries, t.name))) for t in used_topics(entries, settings)]
+    )
+    pages["publishers/index.md"] = _index_page(
+        "publishers", [(p, len(with_publisher(entries, p.name))) for p in used_publishers(entries, settings)]
+    )
     for topic in used_topics(entries, settings):
-        pages[f"topics/{topic.slug}/index.md"] = _listing_page("topic_title", topic.name, with_topic(entries, topic.name), settings)
+        pages[f"topics/{topic.slug}/index.md"] = _listing_page(
+            "topic_title", topic.name, with_topic(entries, topic.name), settings
+        )
     for pub in used_publishers(entries, settings):
-        pages[f"publishers/{pub.slug}/index.md"] = _listing_page("publisher_title", pub.name, with_publisher(entries, pub.name), settings)
+        pages[f"publishers/{pub.slug}/index.md"] = _listing_page(
+            "publisher_title", pub.name, with_publisher(entries, pub.name), settings
+        )
     return pages
 
 
@@ -63,8 +71,13 @@ class Dashboard:
     charts: list[tuple[str, dict, tuple[int, int]]] = field(default_factory=list)  # (dataset, view, (width, height))
 
 
-def render_home(entries: list[Summary], settings: Settings, dashboard: Dashboard | None = None, lang: str = "zh") -> str:
-    figures = [dict(row, shown=f"{int(row['value']):,}" if row["value"].isdigit() else row["value"]) for row in (dashboard.figures if dashboard else [])]
+def render_home(
+    entries: list[Summary], settings: Settings, dashboard: Dashboard | None = None, lang: str = "zh"
+) -> str:
+    figures = [
+        dict(row, shown=f"{int(row['value']):,}" if row["value"].isdigit() else row["value"])
+        for row in (dashboard.figures if dashboard else [])
+    ]
     return render(
         "home.md.j2",
         lang,
@@ -135,7 +148,15 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
         if d.kind == kind
     ]
     views = [
-        dict(view, size=list(e.exported.charts.get(view["name"], (0, 0))), files=[f"{view['resources'][0]}.{k}" for k in ("csv", "xlsx") if e.downloads(resource=view["resources"][0], kind=k)])
+        dict(
+            view,
+            size=list(e.exported.charts.get(view["name"], (0, 0))),
+            files=[
+                f"{view['resources'][0]}.{k}"
+                for k in ("csv", "xlsx")
+                if e.downloads(resource=view["resources"][0], kind=k)
+            ],
+        )
         for view in m.get("views", [])
     ]
     return {
@@ -148,13 +169,19 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
         "rows": e.rows,
         "tables": tables,
         "downloads": downloads,
-        "notices": {t.name: e.exported.notices[f"{t.name}.xlsx"] for t in e.tables if e.exported.notices.get(f"{t.name}.xlsx")},
+        "notices": {
+            t.name: e.exported.notices[f"{t.name}.xlsx"] for t in e.tables if e.exported.notices.get(f"{t.name}.xlsx")
+        },
         "maintainers": [_contact(c) for c in m.get("contributors", []) if c.get("role") == "maintainer"],
         "report_url": report_problem_url(e, settings) if settings.repository else "",
         "views": views,
         "crosstabs": [_crosstab(e, spec) for spec in m.get("crosstabs", [])],
         "snippets": _snippets(e, settings),
-        "sources": [dict(s, link=str(s.get("path", "")).startswith(("https://", "http://"))) for s in m.get("sources", []) if isinstance(s, dict)],
+        "sources": [
+            dict(s, link=str(s.get("path", "")).startswith(("https://", "http://")))
+            for s in m.get("sources", [])
+            if isinstance(s, dict)
+        ],
         "readme_html": rich_text(e.readme),
         "changelog_html": rich_text(_strip_title(e.changelog)),
         "url": settings.url_for(f"datasets/{e.name}/"),
@@ -173,7 +200,13 @@ def _table_model(e: Entry, t, settings: Settings) -> dict[str, Any]:
         "rows": t.rows,
         "primary_key": (", ".join(pk) if isinstance(pk, list) else pk) if pk else "",
         "fields": [
-            dict(f, unit=unit_of(f, t.fields), constraints_text=constraints_text(f), type=f.get("type", "string"), profile=_profile(p, t.rows))
+            dict(
+                f,
+                unit=unit_of(f, t.fields),
+                constraints_text=constraints_text(f),
+                type=f.get("type", "string"),
+                profile=_profile(p, t.rows),
+            )
             for f, p in zip(t.fields, t.profiles, strict=True)
         ],
         "preview": t.preview[:n],
@@ -204,7 +237,10 @@ def report_problem_url(e: Entry, settings: Settings) -> str:
     """A new issue in the site's repository with the dataset, version and page filled in."""
     page = settings.url_for(f"datasets/{e.name}/")
     title = f"[纠错] {e.title}（{e.name} {e.meta['version']}）"
-    body = f"数据集：{e.title}\n名称：{e.name}\n版本：{e.meta['version']}\n页面：{page}\n\n哪里有问题（文件、行、字段）：\n\n应当是什么（请附来源）：\n"
+    body = (
+        f"数据集：{e.title}\n名称：{e.name}\n版本：{e.meta['version']}\n页面：{page}\n\n"
+        "哪里有问题（文件、行、字段）：\n\n应当是什么（请附来源）：\n"
+    )
     return f"{settings.repository}/issues/new?" + urlencode({"title": title, "body": body}, quote_via=quote)
 
 
@@ -218,7 +254,9 @@ def _crosstab(e: Entry, spec: dict) -> dict[str, Any]:
         "title": spec["title"],
         "corner": f"{titles[spec['rows']]} \\ {titles[spec['columns']]}",
         "columns": columns,
-        "rows": [[key, [tab.counts[key].get(col, 0) for col in columns], sum(tab.counts[key].values())] for key in tab.counts],
+        "rows": [
+            [key, [tab.counts[key].get(col, 0) for col in columns], sum(tab.counts[key].values())] for key in tab.counts
+        ],
         "totals": [sum(tab.counts[k].get(col, 0) for k in tab.counts) for col in columns],
     }
 
@@ -229,7 +267,13 @@ def _snippets(e: Entry, settings: Settings) -> list[tuple[str, str]]:
     pkg_url = settings.url_for(f"datasets/{e.name}/datapackage.json")
     dtypes = ", ".join(f'"{f["name"]}": "string"' for f in t.fields if f.get("type", "string") == "string")
     return [
-        ("python", f'import pandas as pd\n\ndf = pd.read_csv(\n    "{csv_url}",\n    dtype={{{dtypes}}},\n    keep_default_na=False,\n    na_values=[""],\n)'),
+        (
+            "python",
+            (
+                f'import pandas as pd\n\ndf = pd.read_csv(\n    "{csv_url}",\n    dtype={{{dtypes}}},\n'
+                '    keep_default_na=False,\n    na_values=[""],\n)'
+            ),
+        ),
         ("bash", f"curl -fLO {csv_url}\nsha256sum {t.name}.csv"),
         ("python", f'from frictionless import Package\n\npackage = Package("{pkg_url}")'),
     ]
@@ -268,7 +312,16 @@ def render_dataset(model: dict[str, Any], extras: PageExtras, lang: str = "zh") 
         head = {"search": {"exclude": True}, "gongkai_search": search}
     # The files are published once, beside the Chinese page; the English page links them there.
     files = "" if lang == "zh" else f"../../../datasets/{model['name']}/"
-    return render("dataset.md.j2", lang, d=page, front=Markup(front_matter(head)), q=extras.quality, versions=extras.versions, files=files, limit=DISTINCT_LIMIT)
+    return render(
+        "dataset.md.j2",
+        lang,
+        d=page,
+        front=Markup(front_matter(head)),
+        q=extras.quality,
+        versions=extras.versions,
+        files=files,
+        limit=DISTINCT_LIMIT,
+    )
 
 
 def _localised(model: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -282,11 +335,20 @@ def _localised(model: dict[str, Any], lang: str) -> dict[str, Any]:
         for f in t["fields"]:
             f = dict(f, title=english(f, "title")[0], description=english(f, "description")[0]) if en else dict(f)
             f["heading"] = f.get("title") or f["name"]
-            f["search_words"] = " ".join(str(x) for x in (f["name"], f.get("title", ""), f["unit"], f.get("description", "")) if x)
+            f["search_words"] = " ".join(
+                str(x) for x in (f["name"], f.get("title", ""), f["unit"], f.get("description", "")) if x
+            )
             fields.append(f)
         tables.append(dict(t, title=english(t, "title")[0] if en else t["title"], fields=fields))
     description = english(meta, "description")[0] if en else meta["description"]
-    return dict(model, title=title, title_english=title_english, description=description, tables=tables, titles={t["name"]: t["title"] for t in tables})
+    return dict(
+        model,
+        title=title,
+        title_english=title_english,
+        description=description,
+        tables=tables,
+        titles={t["name"]: t["title"] for t in tables},
+    )
 
 
 # --- versions and quality ---------------------------------------------------------------------
@@ -305,7 +367,16 @@ def versions_model(versions, meta: dict, changelog: str, changes: dict[str, str]
     rows = []
     for v in versions:
         date, note = notes.get(v.version, (v.date, ""))
-        rows.append({"version": v.version, "current": v.commit is None, "date": date, "note": note, "change": changes.get(v.version, ""), "resources": resources})
+        rows.append(
+            {
+                "version": v.version,
+                "current": v.commit is None,
+                "date": date,
+                "note": note,
+                "change": changes.get(v.version, ""),
+                "resources": resources,
+            }
+        )
     return rows
 
 
@@ -326,7 +397,11 @@ def _changelog_entries(text: str) -> dict[str, tuple[str, str]]:
 
 
 def quality_model(criteria, total: int, as_of: str) -> dict[str, Any]:
-    return {"total": total, "as_of": as_of, "criteria": [{"title": c.title, "score": c.score, "why": c.why} for c in criteria]}
+    return {
+        "total": total,
+        "as_of": as_of,
+        "criteria": [{"title": c.title, "score": c.score, "why": c.why} for c in criteria],
+    }
 
 
 def render_quality_page(assessed: list, as_of: str) -> str:

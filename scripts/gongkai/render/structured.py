@@ -27,7 +27,8 @@ def dataset_jsonld(e: Entry, settings: Settings) -> dict:
         "version": meta["version"],
         "dateModified": e.modified,
         "keywords": list(dict.fromkeys([*meta.get("keywords", []), *e.topics])),
-        "license": [lic["path"] for lic in meta["licenses"] if lic.get("path")] or [lic["name"] for lic in meta["licenses"]],
+        "license": [lic["path"] for lic in meta["licenses"] if lic.get("path")]
+        or [lic["name"] for lic in meta["licenses"]],
         "isAccessibleForFree": True,
         "creator": publisher,
         "publisher": publisher,
@@ -56,5 +57,8 @@ def dataset_jsonld(e: Entry, settings: Settings) -> dict:
         data["temporalCoverage"] = temporal
     sources = [s for s in meta.get("sources", []) if isinstance(s, dict) and s.get("title")]
     if sources:
-        data["isBasedOn"] = [{"@type": "CreativeWork", "name": s["title"], **({"url": s["path"]} if s.get("path") else {})} for s in sources]
+        data["isBasedOn"] = [
+            {"@type": "CreativeWork", "name": s["title"], **({"url": s["path"]} if s.get("path") else {})}
+            for s in sources
+        ]
     return data

@@ -103,7 +103,16 @@ def environment() -> Environment:
     env = _environment(_finalize)
     # Material's attribute list that leaves a heading's section out of the search index
     env.globals["unsearched"] = Markup(" { data-search-exclude }")
-    env.filters.update(md=_md, pre=_pre, fill=_fill, fill_md=_fill_md, path=_path, join=_join, size=markup.human_size, front_matter=_front_matter)
+    env.filters.update(
+        md=_md,
+        pre=_pre,
+        fill=_fill,
+        fill_md=_fill_md,
+        path=_path,
+        join=_join,
+        size=markup.human_size,
+        front_matter=_front_matter,
+    )
     return env
 
 

@@ -51,12 +51,16 @@ class Scaffolded:
     notes: list[str] = field(default_factory=list)
 
 
-def new_dataset(settings: Settings, name: str, source: Path, names: list[str] | None = None, today: dt.date | None = None) -> Scaffolded:
+def new_dataset(
+    settings: Settings, name: str, source: Path, names: list[str] | None = None, today: dt.date | None = None
+) -> Scaffolded:
     if not SLUG.match(name) or len(name) > 80:
         raise UsageError(f"{name!r}: a dataset name is lowercase letters, digits and hyphens, e.g. street-offices")
     folder = settings.datasets_dir / name
     if folder.exists():
-        raise UsageError(f"datasets/{name}/ already exists; to replace its data use `gongkai update {name} --from {source}`")
+        raise UsageError(
+            f"datasets/{name}/ already exists; to replace its data use `gongkai update {name} --from {source}`"
+        )
     intake = read_file(source)
     resource_name = re.sub(r"[^a-z0-9_-]+", "-", source.stem.lower()).strip("-_") or "data"
     if not RESOURCE.match(resource_name) or resource_name in ("datapackage", "index"):
@@ -65,8 +69,14 @@ def new_dataset(settings: Settings, name: str, source: Path, names: list[str] | 
     if names:
         bad = [n for n in names if not FIELD.match(n)]
         if len(names) != len(intake.header) or bad or len(set(names)) != len(names):
-            problem = f"{', '.join(bad)} are not field names (lowercase letters, digits, underscores)" if bad else f"give {len(intake.header)} distinct names"
-            raise UsageError(f"--names: the file has {len(intake.header)} columns ({'、'.join(intake.header)}); {problem}")
+            problem = (
+                f"{', '.join(bad)} are not field names (lowercase letters, digits, underscores)"
+                if bad
+                else f"give {len(intake.header)} distinct names"
+            )
+            raise UsageError(
+                f"--names: the file has {len(intake.header)} columns ({'、'.join(intake.header)}); {problem}"
+            )
         header, renamed = names, [f"{h} → {n}" for h, n in zip(intake.header, names, strict=True) if h != n]
     else:
         header, renamed = _field_names(intake.header)
@@ -91,9 +101,27 @@ def new_dataset(settings: Settings, name: str, source: Path, names: list[str] | 
         "keywords": [f"{PLACEHOLDER}：关键词"],
         "update_frequency": f"{PLACEHOLDER}：更新频率，取 gongkai.yml 中 update_frequencies 的名称之一",
         "open_type": f"{PLACEHOLDER}：开放类型，取 gongkai.yml 中 open_types 之一",
-        "licenses": [{"name": f"{PLACEHOLDER}：许可代码，如 CC-BY-4.0", "title": f"{PLACEHOLDER}：许可名称", "path": f"{PLACEHOLDER}：许可网址"}],
-        "sources": [{"title": f"{PLACEHOLDER}：来源文件的标题", "path": f"{PLACEHOLDER}：来源网址", "date": f"{PLACEHOLDER}：来源日期 YYYY-MM-DD"}],
-        "contributors": [{"title": f"{PLACEHOLDER}：维护者", "role": "maintainer", "path": f"{PLACEHOLDER}：联系网址（或删去本行、改写 email）"}],
+        "licenses": [
+            {
+                "name": f"{PLACEHOLDER}：许可代码，如 CC-BY-4.0",
+                "title": f"{PLACEHOLDER}：许可名称",
+                "path": f"{PLACEHOLDER}：许可网址",
+            }
+        ],
+        "sources": [
+            {
+                "title": f"{PLACEHOLDER}：来源文件的标题",
+                "path": f"{PLACEHOLDER}：来源网址",
+                "date": f"{PLACEHOLDER}：来源日期 YYYY-MM-DD",
+            }
+        ],
+        "contributors": [
+            {
+                "title": f"{PLACEHOLDER}：维护者",
+                "role": "maintainer",
+                "path": f"{PLACEHOLDER}：联系网址（或删去本行、改写 email）",
+            }
+        ],
         "resources": [
             {
                 "name": resource_name,
@@ -110,8 +138,12 @@ def new_dataset(settings: Settings, name: str, source: Path, names: list[str] | 
     (folder / "data").mkdir(parents=True)
     (folder / "data" / f"{resource_name}.csv").write_text(intake.csv_text(), encoding="utf-8", newline="")
     (folder / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (folder / "README.md").write_text(README.format(todo=PLACEHOLDER, path=f"data/{resource_name}.csv"), encoding="utf-8")
-    (folder / "CHANGELOG.md").write_text(f"# 更新记录\n\n## 1.0.0 — {today.isoformat()}\n\n首次发布。\n", encoding="utf-8")
+    (folder / "README.md").write_text(
+        README.format(todo=PLACEHOLDER, path=f"data/{resource_name}.csv"), encoding="utf-8"
+    )
+    (folder / "CHANGELOG.md").write_text(
+        f"# 更新记录\n\n## 1.0.0 — {today.isoformat()}\n\n首次发布。\n", encoding="utf-8"
+    )
     return Scaffolded(folder=folder, notes=notes)
 
 
@@ -120,11 +152,16 @@ def update_dataset(settings: Settings, name: str, source: Path, resource: str | 
     folder = settings.datasets_dir / name
     path = folder / DESCRIPTOR
     if not path.is_file():
-        raise UsageError(f"datasets/{name}/ has no {DESCRIPTOR}; create the dataset with `gongkai new {name} --from {source}`")
+        raise UsageError(
+            f"datasets/{name}/ has no {DESCRIPTOR}; create the dataset with `gongkai new {name} --from {source}`"
+        )
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     resources = [r for r in descriptor.get("resources", []) if isinstance(r, dict)]
     if resource is None and len(resources) != 1:
-        raise UsageError(f"{name} has {len(resources)} resources; say which with --resource ({', '.join(r.get('name', '?') for r in resources)})")
+        raise UsageError(
+            f"{name} has {len(resources)} resources; say which with --resource "
+            f"({', '.join(r.get('name', '?') for r in resources)})"
+        )
     target = next((r for r in resources if resource in (None, r.get("name"))), None)
     if target is None:
         raise UsageError(f"{name} has no resource {resource!r} ({', '.join(r.get('name', '?') for r in resources)})")
@@ -178,7 +215,8 @@ def infer_fields(intake: Intake, headings: list[str] | None = None) -> list[dict
         kind = f.get("type", "string")
         values = [row[i] for row in intake.rows if row[i] != ""]
         if kind in ("integer", "number") and (
-            CODE_HEADING.search(headings[i]) or any(LEADING_ZERO.match(v) or len(v.lstrip("+-").replace(".", "")) > 15 for v in values)
+            CODE_HEADING.search(headings[i])
+            or any(LEADING_ZERO.match(v) or len(v.lstrip("+-").replace(".", "")) > 15 for v in values)
         ):
             kind = "string"  # a code (0012, or a column named as one), or more digits than a spreadsheet keeps
         if kind not in KEPT_TYPES:

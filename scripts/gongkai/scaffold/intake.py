@@ -79,7 +79,10 @@ def _read_csv(path: Path) -> Intake:
                 "save it from Excel or WPS as 'CSV UTF-8', or convert it with iconv -f <encoding> -t UTF-8"
             ) from None
         sample = next((line for line in text.splitlines()[1:] if any(ord(c) > 127 for c in line)), text.splitlines()[0])
-        notes.append(f"{path.name}: read as GB18030 (GBK), not UTF-8, and converted to UTF-8; check that this line reads correctly: {sample[:80]}")
+        notes.append(
+            f"{path.name}: read as GB18030 (GBK), not UTF-8, and converted "
+            f"to UTF-8; check that this line reads correctly: {sample[:80]}"
+        )
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         notes.append(f"{path.name}: line ends converted from CRLF to LF")
@@ -100,7 +103,8 @@ def _read_xlsx(path: Path) -> Intake:
     workbook = load_workbook(path, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     notes = [
-        f"{path.name}: read the first sheet, {sheet.title!r}" + (f" (the file has {len(workbook.worksheets)} sheets)" if len(workbook.worksheets) > 1 else "")
+        f"{path.name}: read the first sheet, {sheet.title!r}"
+        + (f" (the file has {len(workbook.worksheets)} sheets)" if len(workbook.worksheets) > 1 else "")
     ]
     records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()

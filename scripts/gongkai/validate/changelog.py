@@ -23,7 +23,11 @@ def check_changelog(ds: Dataset) -> Iterator[Problem]:
         m = HEADING.match(line)
         if not m:
             yield Problem(
-                "changelog-heading", 'a version heading must read "## 1.2.0 — 2026-01-31" (an em dash between version and date)', file, line=n, dataset=ds.name
+                "changelog-heading",
+                'a version heading must read "## 1.2.0 — 2026-01-31" (an em dash between version and date)',
+                file,
+                line=n,
+                dataset=ds.name,
             )
             continue
         entries.append((n, tuple(int(x) for x in m.group(1, 2, 3)), m.group(4)))
@@ -32,7 +36,13 @@ def check_changelog(ds: Dataset) -> Iterator[Problem]:
         return
     for (n, version, date), (_, older, older_date) in zip(entries, entries[1:]):
         if version <= older or date < older_date:
-            yield Problem("changelog-order", "versions must be listed newest first, with dates that do not go back", file, line=n, dataset=ds.name)
+            yield Problem(
+                "changelog-order",
+                "versions must be listed newest first, with dates that do not go back",
+                file,
+                line=n,
+                dataset=ds.name,
+            )
     n, version, date = entries[0]
     declared = ds.descriptor.get("version")
     if ".".join(map(str, version)) != declared:
@@ -45,4 +55,10 @@ def check_changelog(ds: Dataset) -> Iterator[Problem]:
         )
     modified = ds.descriptor.get("modified")
     if date != modified:
-        yield Problem("changelog-date", f'the newest entry is dated {date} but datapackage.json has modified "{modified}"', file, line=n, dataset=ds.name)
+        yield Problem(
+            "changelog-date",
+            f'the newest entry is dated {date} but datapackage.json has modified "{modified}"',
+            file,
+            line=n,
+            dataset=ds.name,
+        )

@@ -18,13 +18,19 @@ def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
     file = ds.file(relpath)
     raw = (ds.root / relpath).read_bytes()
     if raw.startswith(LFS_POINTER):
-        message = "this is a Git LFS pointer, not the data: fetch the file (git lfs pull) so the build publishes the real rows"
+        message = (
+            "this is a Git LFS pointer, not the data: fetch the "
+            "file (git lfs pull) so the build publishes the real rows"
+        )
         return None, [Problem("lfs-pointer", message, file, line=1, dataset=ds.name)]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [
             Problem(
                 "utf8-bom",
-                "the file starts with a byte order mark (BOM, as Excel's 'CSV UTF-8' writes); remove it: sed -i '1s/^\\xEF\\xBB\\xBF//' <file>",
+                (
+                    "the file starts with a byte order mark (BOM, as Excel's 'CSV UTF-8' writes); remove it: sed -i "
+                    "'1s/^\\xEF\\xBB\\xBF//' <file>"
+                ),
                 file,
                 line=1,
                 dataset=ds.name,
@@ -36,16 +42,36 @@ def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         byte = raw[exc.start]
-        guess = " It decodes as GBK/GB18030, the encoding Excel uses for CSV on Chinese Windows;" if _is_gb18030(raw) else ""
+        guess = (
+            " It decodes as GBK/GB18030, the encoding Excel uses for CSV on Chinese Windows;"
+            if _is_gb18030(raw)
+            else ""
+        )
         return None, [
-            Problem("encoding-error", f"not valid UTF-8 at byte {col} of the line (0x{byte:02X}).{guess} {FIX_ENCODING}", file, line=line, dataset=ds.name)
+            Problem(
+                "encoding-error",
+                f"not valid UTF-8 at byte {col} of the line (0x{byte:02X}).{guess} {FIX_ENCODING}",
+                file,
+                line=line,
+                dataset=ds.name,
+            )
         ]
     if not text.strip():
-        return None, [Problem("empty-file", "the file is empty; it needs a header and at least one row", file, dataset=ds.name)]
+        return None, [
+            Problem("empty-file", "the file is empty; it needs a header and at least one row", file, dataset=ds.name)
+        ]
     try:
         table = parse(text)
     except CsvSyntaxError as exc:
-        return None, [Problem("csv-syntax", f"{exc} (an unclosed double quote swallows the rest of the file)", file, line=exc.line, dataset=ds.name)]
+        return None, [
+            Problem(
+                "csv-syntax",
+                f"{exc} (an unclosed double quote swallows the rest of the file)",
+                file,
+                line=exc.line,
+                dataset=ds.name,
+            )
+        ]
     if not table.rows:
         return table, [Problem("no-rows", "the file has a header but no data rows", file, line=1, dataset=ds.name)]
     return table, []
@@ -61,11 +87,20 @@ def check_text_file(ds: Dataset, relpath: str) -> Iterator[Problem]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        yield Problem("encoding-error", f"not valid UTF-8 (byte 0x{raw[exc.start]:02X}); {FIX_ENCODING}", ds.file(relpath), line=line, dataset=ds.name)
+        yield Problem(
+            "encoding-error",
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02X}); {FIX_ENCODING}",
+            ds.file(relpath),
+            line=line,
+            dataset=ds.name,
+        )
         return
     overflow = bracket_overflow(text) if relpath.endswith(".md") else None
     if overflow:
-        message = f"a paragraph with {overflow[1]} [ characters (at most {MAX_BRACKETS}): Markdown would take minutes over it; split it or write the brackets differently"
+        message = (
+            f"a paragraph with {overflow[1]} [ characters (at most {MAX_BRACKETS}): Markdown would take minutes over "
+            "it; split it or write the brackets differently"
+        )
         yield Problem("markdown-too-complex", message, ds.file(relpath), line=overflow[0], dataset=ds.name)
 
 

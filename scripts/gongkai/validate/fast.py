@@ -89,7 +89,9 @@ class ColumnCheck:
         if self.pool is None and batch.num_rows >= 10_000:
             self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
         if self.pool:
-            self.pending.append([self.pool.submit(self._field, f, columns[i], start) for i, f in enumerate(self.fields)])
+            self.pending.append(
+                [self.pool.submit(self._field, f, columns[i], start) for i, f in enumerate(self.fields)]
+            )
         else:
             self._collect([self._field(f, columns[i], start) for i, f in enumerate(self.fields)])
         while len(self.pending) > 2:
@@ -118,7 +120,9 @@ class ColumnCheck:
         findings = list(self.findings)
         for field in self.fields:
             if (field.get("constraints") or {}).get("unique"):
-                findings += _unique_findings(field, columns[field["name"]], self.missing_values, distinct[field["name"]])
+                findings += _unique_findings(
+                    field, columns[field["name"]], self.missing_values, distinct[field["name"]]
+                )
         findings += _primary_key_findings(self.key, self.fields, columns, self.missing_values, distinct, row_text)
         return Scan(findings=findings, suspicious=self.suspicious, formulas=self.formulas, rows=self.rows)
 
@@ -149,7 +153,9 @@ class ColumnCheck:
         if _anywhere(values, TEXT_RE2):
             mask = hits(TEXT_RE2)
             rows = pc.indices_nonzero(mask)
-            found = [(start + i + 2, name, v) for i, v in zip(rows.to_pylist(), col.filter(mask).to_pylist(), strict=True)]
+            found = [
+                (start + i + 2, name, v) for i, v in zip(rows.to_pylist(), col.filter(mask).to_pylist(), strict=True)
+            ]
         formula = None
         if ftype not in ("integer", "number") and _first_bytes_suspect(values):
             mask = hits(FORMULA_RE2)
@@ -178,7 +184,9 @@ def _anywhere(col: pa.Array, pattern: str) -> bool:
     data = col.buffers()[2]
     if data is None:
         return False
-    whole = pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(np.array([0, offsets[-1]], dtype=np.int32).tobytes()), data])
+    whole = pa.Array.from_buffers(
+        pa.string(), 1, [None, pa.py_buffer(np.array([0, offsets[-1]], dtype=np.int32).tobytes()), data]
+    )
     return pc.any(pc.match_substring_regex(whole, pattern)).as_py()
 
 
@@ -197,13 +205,17 @@ def _first_bytes_suspect(col: pa.Array) -> bool:
     return bool(np.isin(first, FORMULA_FIRST_BYTES).any())
 
 
-def _field_findings(field: dict, col: pa.Array, missing: pa.Array, ok: pa.Array, missing_values: list[str], verdicts: dict, start: int) -> list[Finding]:
+def _field_findings(
+    field: dict, col: pa.Array, missing: pa.Array, ok: pa.Array, missing_values: list[str], verdicts: dict, start: int
+) -> list[Finding]:
     name = field["name"]
     constraints = field.get("constraints") or {}
     findings = []
     if constraints.get("required"):
         for row in _rows(missing, start):
-            findings.append(Finding("constraint-error", row, name, '"" breaks the constraint: constraint "required" is "True"'))
+            findings.append(
+                Finding("constraint-error", row, name, '"" breaks the constraint: constraint "required" is "True"')
+            )
     doubtful = pc.invert(pc.or_(missing, ok))
     if not pc.any(doubtful).as_py():
         return findings
@@ -244,14 +256,24 @@ def _passes(field: dict, col: pa.Array) -> pa.Array:
         numbers = pc.cast(pc.if_else(ok, col, "0"), pa.int64())
         for key, cmp in (("minimum", pc.greater_equal), ("maximum", pc.less_equal)):
             if key in c:
-                ok = pc.and_(ok, cmp(numbers, int(c[key])) if isinstance(c[key], int) and not isinstance(c[key], bool) else pc.invert(pc.is_valid(col)))
+                ok = pc.and_(
+                    ok,
+                    cmp(numbers, int(c[key]))
+                    if isinstance(c[key], int) and not isinstance(c[key], bool)
+                    else pc.invert(pc.is_valid(col)),
+                )
     elif ftype == "number":
         ok = pc.match_substring_regex(col, NUMBER)
         numbers = pc.cast(pc.if_else(ok, col, "0"), pa.float64())
         for key, cmp in (("minimum", pc.greater), ("maximum", pc.less)):
             if key in c:  # strictly inside by float is exactly inside; ties go to frictionless
                 bound = c[key]
-                ok = pc.and_(ok, cmp(numbers, float(bound)) if isinstance(bound, (int, float)) and not isinstance(bound, bool) else pc.invert(pc.is_valid(col)))
+                ok = pc.and_(
+                    ok,
+                    cmp(numbers, float(bound))
+                    if isinstance(bound, (int, float)) and not isinstance(bound, bool)
+                    else pc.invert(pc.is_valid(col)),
+                )
     elif ftype == "date":
         ok = pc.match_substring_regex(col, DATE)
         shaped = pc.unique(col.filter(ok))  # a column holds few distinct days: decide each once
@@ -266,7 +288,11 @@ def _passes(field: dict, col: pa.Array) -> pa.Array:
             ok = pc.invert(pc.is_valid(col))
     if ftype == "string":
         if "pattern" in c:
-            ok = pc.and_(ok, pc.match_substring_regex(col, f"^(?:{c['pattern']})$")) if _re2(c["pattern"]) else pc.invert(pc.is_valid(col))
+            ok = (
+                pc.and_(ok, pc.match_substring_regex(col, f"^(?:{c['pattern']})$"))
+                if _re2(c["pattern"])
+                else pc.invert(pc.is_valid(col))
+            )
         if "enum" in c:
             ok = pc.and_(ok, pc.is_in(col, value_set=pa.array([str(v) for v in c["enum"]], pa.string())))
         if "minLength" in c:
@@ -286,7 +312,11 @@ def _within_bounds(field: dict, value: str) -> bool:
     without loading frictionless. False means only "not sure": frictionless then decides.
     """
     c = field.get("constraints") or {}
-    if field.get("type") != "number" or set(c) - {"required", "unique", "minimum", "maximum"} or not NUMBER_TEXT.fullmatch(value):
+    if (
+        field.get("type") != "number"
+        or set(c) - {"required", "unique", "minimum", "maximum"}
+        or not NUMBER_TEXT.fullmatch(value)
+    ):
         return False
     bounds = [c[k] for k in ("minimum", "maximum") if k in c]
     if not all(isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in bounds):
@@ -296,7 +326,9 @@ def _within_bounds(field: dict, value: str) -> bool:
     def exact(bound):  # frictionless reads a float bound as Decimal(str(bound)), an int as it is
         return Decimal(str(bound)) if isinstance(bound, float) else bound
 
-    return ("minimum" not in c or number >= exact(c["minimum"])) and ("maximum" not in c or number <= exact(c["maximum"]))
+    return ("minimum" not in c or number >= exact(c["minimum"])) and (
+        "maximum" not in c or number <= exact(c["maximum"])
+    )
 
 
 def _re2(pattern: str) -> bool:
@@ -318,17 +350,26 @@ def _unique_findings(field: dict, col: pa.Array, missing_values: list[str], dist
         if value is None:
             continue
         if value in seen:
-            findings.append(Finding("unique-error", i + 2, name, f'"{raw}" appears more than once but the field must be unique'))
+            findings.append(
+                Finding("unique-error", i + 2, name, f'"{raw}" appears more than once but the field must be unique')
+            )
         seen[value] = i + 2
     return findings
 
 
-def _primary_key_findings(names: list[str], fields: list[dict], columns: dict, missing_values: list[str], distinct: dict, row_text) -> list[Finding]:
+def _primary_key_findings(
+    names: list[str], fields: list[dict], columns: dict, missing_values: list[str], distinct: dict, row_text
+) -> list[Finding]:
     if not names:
         return []
     by_name = {f["name"]: f for f in fields}
     only = names[0]
-    if len(names) == 1 and by_name[only].get("type", "string") == "string" and distinct[only] and not _any_missing(columns[only], missing_values):
+    if (
+        len(names) == 1
+        and by_name[only].get("type", "string") == "string"
+        and distinct[only]
+        and not _any_missing(columns[only], missing_values)
+    ):
         return []
     typed = [typed_values(by_name[n], columns[n], missing_values) for n in names]
     seen: dict = {}
@@ -346,7 +387,10 @@ def _primary_key_findings(names: list[str], fields: list[dict], columns: dict, m
         found.append((row, note))
     texts = row_text({row for row, _ in found}) if found else {}
     label = ",".join(names)
-    return [Finding("primary-key", row, label, f"duplicate primary key in the row ({_short(texts[row])}): {note}") for row, note in found]
+    return [
+        Finding("primary-key", row, label, f"duplicate primary key in the row ({_short(texts[row])}): {note}")
+        for row, note in found
+    ]
 
 
 def _any_missing(col: pa.Array, missing_values: list[str]) -> bool:

@@ -20,13 +20,23 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
     yield from _links(ds)
     for entry in sorted(os.listdir(ds.root)):
         if entry not in TOP_LEVEL:
-            yield Problem("unexpected-file", f"not part of a dataset folder (allowed: {', '.join(sorted(TOP_LEVEL))})", ds.file(entry), dataset=ds.name)
+            yield Problem(
+                "unexpected-file",
+                f"not part of a dataset folder (allowed: {', '.join(sorted(TOP_LEVEL))})",
+                ds.file(entry),
+                dataset=ds.name,
+            )
     expected = {r.get("path") for r in ds.resources if isinstance(r.get("path"), str)}
     data = ds.root / "data"
     if data.is_dir() and not data.is_symlink():
         for entry in sorted(os.listdir(data)):
             if f"data/{entry}" not in expected:
-                yield Problem("unexpected-file", "no resource in datapackage.json has this path", ds.file(f"data/{entry}"), dataset=ds.name)
+                yield Problem(
+                    "unexpected-file",
+                    "no resource in datapackage.json has this path",
+                    ds.file(f"data/{entry}"),
+                    dataset=ds.name,
+                )
     for name in ("README.md", "CHANGELOG.md"):
         if not (ds.root / name).is_file():
             yield Problem("missing-file", f"every dataset needs a {name}", ds.file(name), dataset=ds.name)
@@ -38,12 +48,22 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
     limit = settings.limits.max_descriptor_bytes
     if descriptor.stat().st_size > limit:
         yield Problem(
-            "file-too-large", f"{descriptor.stat().st_size} bytes; the limit (limits.max_descriptor_bytes) is {limit}", ds.file(DESCRIPTOR), dataset=ds.name
+            "file-too-large",
+            f"{descriptor.stat().st_size} bytes; the limit (limits.max_descriptor_bytes) is {limit}",
+            ds.file(DESCRIPTOR),
+            dataset=ds.name,
         )
     for code, message, line, ptr in ds.json_hazards:
         yield Problem(code, message, ds.file(DESCRIPTOR), line=line, field=ptr, dataset=ds.name)
     if ds.json_error:
-        yield Problem(ds.json_error_code, ds.json_error, ds.file(DESCRIPTOR), line=ds.json_error_line, field=ds.json_error_field, dataset=ds.name)
+        yield Problem(
+            ds.json_error_code,
+            ds.json_error,
+            ds.file(DESCRIPTOR),
+            line=ds.json_error_line,
+            field=ds.json_error_field,
+            dataset=ds.name,
+        )
         return
     if ds.descriptor is None:  # a symbolic link, never read: _links reported it
         return
@@ -62,7 +82,12 @@ def check_readme(ds: Dataset) -> Iterator[Problem]:
     headings = {line[3:].strip() for line in text.splitlines() if line.startswith("## ")}
     for section in README_SECTIONS:
         if section not in headings:
-            yield Problem("readme-section-missing", f'README.md needs a section "## {section}"', ds.file("README.md"), dataset=ds.name)
+            yield Problem(
+                "readme-section-missing",
+                f'README.md needs a section "## {section}"',
+                ds.file("README.md"),
+                dataset=ds.name,
+            )
 
 
 def _links(ds: Dataset) -> Iterator[Problem]:

@@ -22,5 +22,16 @@ def check_formula_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator
 def formula_problems(ds: Dataset, resource: dict, counts: dict[str, tuple[int, int]], line_of_row) -> Iterator[Problem]:
     """One warning per field: how many cells, and the line of the first."""
     for name, (count, first) in counts.items():
-        message = f"{count} cell(s) begin with = + - @, tab or CR (first on this line); they stay text in every download, but a spreadsheet importing the CSV may run them"
-        yield Problem("formula-like", message, ds.file(resource["path"]), line=line_of_row(first), field=name, dataset=ds.name, severity="warning")
+        message = (
+            f"{count} cell(s) begin with = + - @, tab or CR (first on this line); they stay text in every download, "
+            "but a spreadsheet importing the CSV may run them"
+        )
+        yield Problem(
+            "formula-like",
+            message,
+            ds.file(resource["path"]),
+            line=line_of_row(first),
+            field=name,
+            dataset=ds.name,
+            severity="warning",
+        )

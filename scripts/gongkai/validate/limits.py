@@ -37,12 +37,19 @@ def check_limits(ds: Dataset, lines: dict[str, int], settings: Settings) -> Iter
         if len(fields) > limits.max_fields:
             ptr = pointer(["resources", i, "schema", "fields"])
             message = f"{len(fields)} fields; the limit (limits.max_fields) is {limits.max_fields}"
-            yield Problem("too-many-fields", message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+            yield Problem(
+                "too-many-fields", message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name
+            )
         path = res.get("path")
         if not isinstance(path, str) or _unsafe(path):
             continue  # the path check reports it; nothing is opened
         full = ds.root / path
-        if full.is_symlink() or not full.is_file() or full.stat().st_nlink > 1 or full.stat().st_size > limits.max_csv_bytes:
+        if (
+            full.is_symlink()
+            or not full.is_file()
+            or full.stat().st_nlink > 1
+            or full.stat().st_size > limits.max_csv_bytes
+        ):
             continue  # reported by the folder and path checks, and never read
         for found in shape_limits(full, limits):
             yield Problem(found.code, found.message, ds.file(path), line=found.line, field=found.field, dataset=ds.name)
@@ -84,14 +91,22 @@ def shape_limits(path: Path, limits: Limits, chunk: int = CHUNK) -> list[Breach]
     for code, (offset, cell) in sorted(found.items(), key=lambda item: item[1][0]):
         line = _line_at(path, offset)
         name = header[cell] if cell < len(header) else f"column {cell + 1}"
-        breaches.append(Breach(code, _MESSAGES[code].format(limits=limits), line, None if code == "too-many-fields" else name))
+        breaches.append(
+            Breach(code, _MESSAGES[code].format(limits=limits), line, None if code == "too-many-fields" else name)
+        )
     return breaches
 
 
 _MESSAGES = {
-    "too-many-fields": "the record has more than {limits.max_fields} cells (limits.max_fields); the file is not read further",
-    "line-too-long": "the line is longer than {limits.max_line_bytes} bytes (limits.max_line_bytes); the file is not read further",
-    "cell-too-long": "the cell is longer than {limits.max_cell_bytes} bytes (limits.max_cell_bytes); the file is not read further",
+    "too-many-fields": (
+        "the record has more than {limits.max_fields} cells (limits.max_fields); the file is not read further"
+    ),
+    "line-too-long": (
+        "the line is longer than {limits.max_line_bytes} bytes (limits.max_line_bytes); the file is not read further"
+    ),
+    "cell-too-long": (
+        "the cell is longer than {limits.max_cell_bytes} bytes (limits.max_cell_bytes); the file is not read further"
+    ),
 }
 
 
@@ -171,14 +186,19 @@ def _chunk(a: np.ndarray, base: int, carry: _Carry, limits: Limits, found: dict)
     counts = np.diff(np.concatenate(([-1], end_at)))  # separators per record, its end included
     if len(counts):
         counts[0] += carry.record_fields - 1
-    open_fields = (len(separators) - (int(end_at[-1]) + 1) + 1) if len(end_at) else carry.record_fields + len(separators)
+    open_fields = (
+        (len(separators) - (int(end_at[-1]) + 1) + 1) if len(end_at) else carry.record_fields + len(separators)
+    )
     many = np.flatnonzero(counts > limits.max_fields)
     if len(many):
         record = int(many[0])
         start = carry.record_start if record == 0 else base + int(separators[end_at[record - 1]]) + 1
         found["too-many-fields"] = (start, 0)
     elif open_fields > limits.max_fields:
-        found["too-many-fields"] = (carry.record_start if not len(end_at) else base + int(separators[end_at[-1]]) + 1, 0)
+        found["too-many-fields"] = (
+            carry.record_start if not len(end_at) else base + int(separators[end_at[-1]]) + 1,
+            0,
+        )
     # hand on what is still open
     carry.parity = parity
     if len(line_ends):

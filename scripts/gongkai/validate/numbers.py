@@ -23,7 +23,9 @@ def check_number_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[
         if field.get("type") not in ("number", "integer") or not isinstance(field.get("name"), str):
             continue
         cells = [(i, row[col]) for i, row in enumerate(table.rows) if col < len(row)]
-        doubtful = {v for _, v in cells if v not in missing and not NUMBER_TEXT.fullmatch(v)}  # the canonical shape is always finite
+        doubtful = {
+            v for _, v in cells if v not in missing and not NUMBER_TEXT.fullmatch(v)
+        }  # the canonical shape is always finite
         if not doubtful:
             continue
         reasons = _reasons(field, missing, doubtful)

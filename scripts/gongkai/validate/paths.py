@@ -23,7 +23,9 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
         return Problem(code, message, file, line=line_of(lines, ptr), field=ptr, dataset=ds.name)
 
     if isinstance(ds.descriptor.get("profile"), str):
-        yield problem("external-reference", "a profile reference is not allowed; gongkai applies its own profile", "/profile")
+        yield problem(
+            "external-reference", "a profile reference is not allowed; gongkai applies its own profile", "/profile"
+        )
     resources = ds.descriptor.get("resources")
     if not isinstance(resources, list):
         return
@@ -34,7 +36,9 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
         name = res.get("name")
         if isinstance(name, str) and name in seen:
             yield problem(
-                "duplicate-resource", f'a second resource is named "{name}"; each resource needs its own name and file', pointer(["resources", i, "name"])
+                "duplicate-resource",
+                f'a second resource is named "{name}"; each resource needs its own name and file',
+                pointer(["resources", i, "name"]),
             )
             continue
         if isinstance(name, str):
@@ -42,7 +46,9 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
         for key in REFERENCE_KEYS:
             if isinstance(res.get(key), str):
                 yield problem(
-                    "external-reference", f"{key} must be written inline in datapackage.json, not referenced by path or URL", pointer(["resources", i, key])
+                    "external-reference",
+                    f"{key} must be written inline in datapackage.json, not referenced by path or URL",
+                    pointer(["resources", i, key]),
                 )
         ptr = pointer(["resources", i, "path"])
         path = res.get("path")
@@ -52,7 +58,11 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
             continue
         expected = f"data/{res.get('name')}.csv"
         if path != expected:
-            yield problem("path-name-mismatch", f'path is "{path}" but resource "{res.get("name")}" must live at "{expected}"', ptr)
+            yield problem(
+                "path-name-mismatch",
+                f'path is "{path}" but resource "{res.get("name")}" must live at "{expected}"',
+                ptr,
+            )
         full = ds.root / path
         if full.is_symlink() or (ds.root / "data").is_symlink():
             continue  # reported by the folder check
@@ -62,7 +72,10 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
         size = full.stat().st_size
         if size > settings.limits.max_csv_bytes:
             yield Problem(
-                "file-too-large", f"{size} bytes; the limit (limits.max_csv_bytes) is {settings.limits.max_csv_bytes}", ds.file(path), dataset=ds.name
+                "file-too-large",
+                f"{size} bytes; the limit (limits.max_csv_bytes) is {settings.limits.max_csv_bytes}",
+                ds.file(path),
+                dataset=ds.name,
             )
 
 

@@ -24,7 +24,9 @@ from ..core.jsonlines import line_of, pointer
 from ..core.problems import Problem
 from ..read.load import DESCRIPTOR, Dataset, fields_of
 
-_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT} | ({sre_constants.POSSESSIVE_REPEAT} if hasattr(sre_constants, "POSSESSIVE_REPEAT") else set())
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT} | (
+    {sre_constants.POSSESSIVE_REPEAT} if hasattr(sre_constants, "POSSESSIVE_REPEAT") else set()
+)
 
 
 def check_patterns(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
@@ -37,7 +39,9 @@ def check_patterns(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
             why = pattern_refusal(pattern)
             if why:
                 ptr = pointer(["resources", i, "schema", "fields", j, "constraints", "pattern"])
-                yield Problem("unsafe-pattern", why, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+                yield Problem(
+                    "unsafe-pattern", why, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name
+                )
 
 
 def pattern_refusal(pattern: str) -> str | None:
@@ -47,7 +51,10 @@ def pattern_refusal(pattern: str) -> str | None:
     except (re.error, RecursionError, OverflowError) as exc:
         return f"the pattern {pattern[:60]!r} is not a valid regular expression: {exc}"
     if _nested(parsed):
-        return f"the pattern {pattern[:60]!r} repeats a part that itself repeats; matching it can take practically forever: write it without the nesting"
+        return (
+            f"the pattern {pattern[:60]!r} repeats a part that itself repeats; matching it can take practically "
+            "forever: write it without the nesting"
+        )
     return None
 
 
@@ -76,6 +83,8 @@ def _is_repeat(items: list) -> bool:
         items = list(items[0][1][-1])
     if len(items) == 1 and items[0][0] == sre_constants.BRANCH:
         return any(_is_repeat(list(branch)) for branch in items[0][1][1])
-    repeats = [item for item in items if item[0] in _REPEATS and (item[1][1] == sre_constants.MAXREPEAT or item[1][1] > 1)]
+    repeats = [
+        item for item in items if item[0] in _REPEATS and (item[1][1] == sre_constants.MAXREPEAT or item[1][1] > 1)
+    ]
     optional = [item for item in items if item[0] in _REPEATS and item[1][0] == 0 or item[0] == sre_constants.AT]
     return bool(repeats) and all(item in optional or item in repeats for item in items)

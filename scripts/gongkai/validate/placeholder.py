@@ -32,7 +32,14 @@ def placeholder_pointers(descriptor) -> list[str]:
 def check_placeholders(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
     for ptr in placeholder_pointers(ds.descriptor):
         value = _at(ds.descriptor, ptr)
-        yield Problem("placeholder", f"fill this in: {value}", ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+        yield Problem(
+            "placeholder",
+            f"fill this in: {value}",
+            ds.file(DESCRIPTOR),
+            line=line_of(lines, ptr),
+            field=ptr,
+            dataset=ds.name,
+        )
     for name in ("README.md", "CHANGELOG.md"):
         path = ds.root / name
         if not path.is_file():

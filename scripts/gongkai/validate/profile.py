@@ -34,7 +34,14 @@ def check_profile(ds: Dataset, lines: dict[str, int], settings: Settings) -> Ite
     errors = sorted(_validator(settings).iter_errors(ds.descriptor), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
         ptr = pointer(error.absolute_path)
-        yield Problem("metadata-profile", _message(error), ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr or "/", dataset=ds.name)
+        yield Problem(
+            "metadata-profile",
+            _message(error),
+            ds.file(DESCRIPTOR),
+            line=line_of(lines, ptr),
+            field=ptr or "/",
+            dataset=ds.name,
+        )
     yield from _field_references(ds, lines)
 
 
@@ -42,7 +49,9 @@ def _message(error: jsonschema.ValidationError) -> str:
     # jsonschema's wording, with long instances cut so one problem stays on one line.
     if error.validator == "required":
         return error.message
-    if error.validator == "enum" and isinstance(error.validator_value, list):  # the schema's enum (jsonschema types it as maybe unset)
+    if error.validator == "enum" and isinstance(
+        error.validator_value, list
+    ):  # the schema's enum (jsonschema types it as maybe unset)
         allowed = "、".join(map(str, error.validator_value))
         return f"{_short(error.instance)} is not one of the allowed values: {allowed} (see gongkai.yml)"
     if error.validator == "pattern":
@@ -64,7 +73,9 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
 
     def problem(message: str, parts: list) -> Problem:
         ptr = pointer(parts)
-        return Problem("metadata-profile", message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+        return Problem(
+            "metadata-profile", message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name
+        )
 
     names_by_resource = {}
     for i, res in enumerate(ds.resources):
@@ -74,12 +85,18 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
         key = schema_of(res).get("primaryKey")
         for name in [key] if isinstance(key, str) else key if isinstance(key, list) else []:
             if isinstance(name, str) and name not in names:
-                yield problem(f'primaryKey names "{name}", which is not a field of this resource', ["resources", i, "schema", "primaryKey"])
+                yield problem(
+                    f'primaryKey names "{name}", which is not a field of this resource',
+                    ["resources", i, "schema", "primaryKey"],
+                )
         raw_fields = schema_of(res).get("fields")
         for j, field in enumerate(raw_fields if isinstance(raw_fields, list) else []):
             unit_field = field.get("unitField") if isinstance(field, dict) else None
             if isinstance(unit_field, str) and unit_field not in names:
-                yield problem(f'unitField "{unit_field}" is not a field of this resource', ["resources", i, "schema", "fields", j, "unitField"])
+                yield problem(
+                    f'unitField "{unit_field}" is not a field of this resource',
+                    ["resources", i, "schema", "fields", j, "unitField"],
+                )
 
     crosstabs = ds.loaded.get("crosstabs")
     for i, spec in enumerate(crosstabs if isinstance(crosstabs, list) else []):
@@ -87,11 +104,15 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
             continue  # the schema part of the profile reports the shape
         resource = spec["resource"]
         if resource not in names_by_resource:
-            yield problem(f'crosstab resource "{resource}" is not a resource of this dataset', ["crosstabs", i, "resource"])
+            yield problem(
+                f'crosstab resource "{resource}" is not a resource of this dataset', ["crosstabs", i, "resource"]
+            )
             continue
         for key in ("rows", "columns"):
             if spec.get(key) not in names_by_resource[resource]:
-                yield problem(f'crosstab {key} "{spec.get(key)}" is not a field of resource "{resource}"', ["crosstabs", i, key])
+                yield problem(
+                    f'crosstab {key} "{spec.get(key)}" is not a field of resource "{resource}"', ["crosstabs", i, key]
+                )
 
 
 def _names(resource: dict) -> set[str]:

@@ -23,7 +23,10 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
         if isinstance(res, dict):
             res["dialect"] = dict(DIALECT)
             res["encoding"] = "utf-8"
-    from frictionless import FrictionlessException, Package  # imported when needed: it loads every plugin, pandas included
+    from frictionless import (
+        FrictionlessException,
+        Package,
+    )  # imported when needed: it loads every plugin, pandas included
 
     try:
         package = Package(descriptor, basepath=str(ds.root))
@@ -63,7 +66,9 @@ def check_metadata(ds: Dataset) -> list[Problem]:
 
 def _unreadable(ds: Dataset, exc: Exception) -> Problem:
     # Fail closed: the package is not published, and the maintainer learns why.
-    message = f"frictionless could not read this package ({type(exc).__name__}); fix the problems listed for datapackage.json"
+    message = (
+        f"frictionless could not read this package ({type(exc).__name__}); fix the problems listed for datapackage.json"
+    )
     return Problem("package-error", message, ds.file(DESCRIPTOR), dataset=ds.name)
 
 
@@ -77,7 +82,9 @@ def _row_problem(ds: Dataset, path: str, table: CsvText | None, types: dict, key
     line = table.line_of_row(row) if (table and row) else (1 if field and row is None else None)
     if error.type in ("incorrect-label", "duplicate-label", "blank-label", "missing-label", "extra-label"):
         line = 1
-    return Problem(error.type, _message(error, types.get(field, ""), table), ds.file(path), line=line, field=field, dataset=ds.name)
+    return Problem(
+        error.type, _message(error, types.get(field, ""), table), ds.file(path), line=line, field=field, dataset=ds.name
+    )
 
 
 def _lines_for_positions(note: str, table: CsvText | None) -> str:
@@ -105,7 +112,10 @@ def _message(error, field_type: str, table: CsvText | None = None) -> str:
         case "foreign-key":
             target = f'resource "{error.reference_name}"' if error.reference_name else "this resource"
             wanted = ",".join(str(c) for c in error.field_cells)
-            return f'"{wanted}" is not a {",".join(error.reference_field_names)} in {target}; the row it points at does not exist'
+            return (
+                f'"{wanted}" is not a {",".join(error.reference_field_names)} '
+                f"in {target}; the row it points at does not exist"
+            )
         case "missing-cell":
             return "the row has too few cells: this field is missing"
         case "extra-cell":

@@ -63,14 +63,22 @@ def text_problems(value: str, *, key: bool = False) -> list[tuple[str, str, str]
     found = []
     m = PINYIN.search(value)
     if m:
-        found.append(("pinyin-artefact", f'"{m.group()}" looks like a pinyin annotation left by script conversion; delete it', "error"))
+        found.append(
+            (
+                "pinyin-artefact",
+                f'"{m.group()}" looks like a pinyin annotation left by script conversion; delete it',
+                "error",
+            )
+        )
     m = CONTROL.search(value)
     if m:
         what = "the noncharacter" if m.group() in "\ufffe\uffff" else "the invisible control character"
         found.append(("control-character", f"contains {what} U+{ord(m.group()):04X}; delete it", "error"))
     m = INVISIBLE.search(value)
     if m and key:
-        message = f"contains the invisible character {describe(m.group())}: values that look the same would differ; delete it"
+        message = (
+            f"contains the invisible character {describe(m.group())}: values that look the same would differ; delete it"
+        )
         found.append(("invisible-character", message, "error"))
     elif m:
         found.append(("invisible-character", f"contains the invisible character {describe(m.group())}", "warning"))
@@ -93,7 +101,10 @@ def invisible_warnings(ds: Dataset, file: str, hits: Iterable[tuple[int | None, 
         entry[0] += 1
     for field, (count, line, first) in summary.items():
         char = describe(first)
-        message = f"{count} value(s) contain invisible characters such as {char} (first on this line); they are kept as they are, but a reader cannot see them"
+        message = (
+            f"{count} value(s) contain invisible characters such as {char} (first on this line); they are kept as "
+            "they are, but a reader cannot see them"
+        )
         yield Problem("invisible-character", message, file, line=line, field=field, dataset=ds.name, severity="warning")
 
 
@@ -113,11 +124,15 @@ def key_fields(resource: dict) -> set[str]:
     """Fields whose values identify a row: the primary key's and the unique ones."""
     schema = schema_of(resource)
     key = schema.get("primaryKey")
-    names = {key} if isinstance(key, str) else {k for k in key if isinstance(k, str)} if isinstance(key, list) else set()
+    names = (
+        {key} if isinstance(key, str) else {k for k in key if isinstance(k, str)} if isinstance(key, list) else set()
+    )
     return names | {
         f["name"]
         for f in fields_of(resource)
-        if isinstance(f.get("name"), str) and isinstance(f.get("constraints"), dict) and f["constraints"].get("unique") is True
+        if isinstance(f.get("name"), str)
+        and isinstance(f.get("constraints"), dict)
+        and f["constraints"].get("unique") is True
     }
 
 
@@ -139,7 +154,9 @@ def check_table_text(ds: Dataset, relpath: str, table: CsvText) -> Iterator[Prob
 
 
 # Descriptor strings that name or identify something: an invisible character there is refused.
-NAME_POINTERS = re.compile(r"^/name$|^/id$|^/resources/\d+/name$|^/resources/\d+/schema/fields/\d+/name$|^/resources/\d+/schema/primaryKey(/\d+)?$")
+NAME_POINTERS = re.compile(
+    r"^/name$|^/id$|^/resources/\d+/name$|^/resources/\d+/schema/fields/\d+/name$|^/resources/\d+/schema/primaryKey(/\d+)?$"
+)
 
 
 def check_descriptor_text(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
@@ -148,7 +165,15 @@ def check_descriptor_text(ds: Dataset, lines: dict[str, int]) -> Iterator[Proble
     for path, value in _strings(ds.descriptor, ()):
         ptr = pointer(path)
         for code, message, severity in text_problems(value, key=bool(NAME_POINTERS.match(ptr))):
-            yield Problem(code, message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name, severity=severity)
+            yield Problem(
+                code,
+                message,
+                ds.file(DESCRIPTOR),
+                line=line_of(lines, ptr),
+                field=ptr,
+                dataset=ds.name,
+                severity=severity,
+            )
 
 
 def check_markdown_text(ds: Dataset, relpath: str) -> Iterator[Problem]:

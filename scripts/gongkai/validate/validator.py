@@ -53,7 +53,9 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
         return problems
     lines = value_lines(ds.loaded_text)
     preflight = list(check_paths(ds, lines, settings))
-    preflight += check_limits(ds, lines, settings)  # before any reader holds a row: no parser or frictionless sees a file beyond them
+    preflight += check_limits(
+        ds, lines, settings
+    )  # before any reader holds a row: no parser or frictionless sees a file beyond them
     preflight += check_patterns(ds, lines)  # a pattern that backtracks without end never reaches a validator
     for name in ("README.md", "CHANGELOG.md"):
         preflight += check_text_file(ds, name)
@@ -154,4 +156,7 @@ READ_FAILURES = {"utf8-bom", "encoding-error", "empty-file", "csv-syntax", "no-r
 
 def _blocking(problems: list[Problem]) -> bool:
     # Links and oversized files must never be opened by a reader that follows or slurps them.
-    return any(p.code in ("symlink", "hard-link", "file-too-large") or p.file.endswith(DESCRIPTOR) and p.code == "invalid-json" for p in problems)
+    return any(
+        p.code in ("symlink", "hard-link", "file-too-large") or p.file.endswith(DESCRIPTOR) and p.code == "invalid-json"
+        for p in problems
+    )

@@ -34,16 +34,54 @@ from ..read.load import DESCRIPTOR, Dataset
 
 EXTERNAL = {"url", "href", "data", "datasets"}  # keys that bring other data, or reach the network
 MARKS = {"arc", "area", "bar", "circle", "line", "point", "rect", "rule", "square", "text", "tick"}
-TRANSFORMS = ["filter", "calculate", "aggregate", "joinaggregate", "window", "fold", "pivot", "sample", "stack", "bin", "timeUnit"]
+TRANSFORMS = [
+    "filter",
+    "calculate",
+    "aggregate",
+    "joinaggregate",
+    "window",
+    "fold",
+    "pivot",
+    "sample",
+    "stack",
+    "bin",
+    "timeUnit",
+]
 REFUSED_TRANSFORMS = ["density", "extent", "flatten", "impute", "loess", "lookup", "quantile", "regression"]
 CHANNELS = {
     *("x", "y", "x2", "y2", "xOffset", "yOffset", "xError", "yError", "xError2", "yError2"),
     *("theta", "theta2", "radius", "radius2"),
-    *("color", "fill", "stroke", "opacity", "fillOpacity", "strokeOpacity", "strokeWidth", "strokeDash", "size", "angle", "shape"),
+    *(
+        "color",
+        "fill",
+        "stroke",
+        "opacity",
+        "fillOpacity",
+        "strokeOpacity",
+        "strokeWidth",
+        "strokeDash",
+        "size",
+        "angle",
+        "shape",
+    ),
     *("text", "tooltip", "detail", "order", "row", "column", "facet"),
 }
 COLOR_CHANNELS = {"color", "fill", "stroke"}  # with "scale": null or a range from a field, a cell's text is the paint
-_TEXT_STYLE = ("Font", "FontSize", "FontStyle", "FontWeight", "LineHeight", "Color", "Opacity", "Align", "Baseline", "Angle", "Limit", "Padding", "Offset")
+_TEXT_STYLE = (
+    "Font",
+    "FontSize",
+    "FontStyle",
+    "FontWeight",
+    "LineHeight",
+    "Color",
+    "Opacity",
+    "Align",
+    "Baseline",
+    "Angle",
+    "Limit",
+    "Padding",
+    "Offset",
+)
 ALLOWED_KEYS = {
     # the view itself and its composition
     *("$schema", "name", "title", "description", "width", "height", "autosize", "padding", "background", "config"),
@@ -51,38 +89,198 @@ ALLOWED_KEYS = {
     *("columns", "resolve", "spacing", "align", "bounds", "center", "view"),
     *("type", "contains", "resize", "left", "right", "top", "bottom", "scale", "axis", "legend"),
     # marks
-    *("color", "fill", "stroke", "opacity", "fillOpacity", "strokeOpacity", "strokeWidth", "strokeDash", "strokeDashOffset"),
+    *(
+        "color",
+        "fill",
+        "stroke",
+        "opacity",
+        "fillOpacity",
+        "strokeOpacity",
+        "strokeWidth",
+        "strokeDash",
+        "strokeDashOffset",
+    ),
     *("strokeCap", "strokeJoin", "strokeMiterLimit", "size", "shape", "filled", "orient", "baseline", "dx", "dy"),
-    *("angle", "font", "fontSize", "fontStyle", "fontWeight", "limit", "lineBreak", "lineHeight", "ellipsis", "text", "tooltip", "content"),
+    *(
+        "angle",
+        "font",
+        "fontSize",
+        "fontStyle",
+        "fontWeight",
+        "limit",
+        "lineBreak",
+        "lineHeight",
+        "ellipsis",
+        "text",
+        "tooltip",
+        "content",
+    ),
     *("point", "line", "interpolate", "tension", "cornerRadius", "cornerRadiusEnd"),
     *("cornerRadiusTopLeft", "cornerRadiusTopRight", "cornerRadiusBottomLeft", "cornerRadiusBottomRight"),
-    *("binSpacing", "continuousBandSize", "discreteBandSize", "minBandSize", "thickness", "innerRadius", "outerRadius", "padAngle"),
+    *(
+        "binSpacing",
+        "continuousBandSize",
+        "discreteBandSize",
+        "minBandSize",
+        "thickness",
+        "innerRadius",
+        "outerRadius",
+        "padAngle",
+    ),
     *("radiusOffset", "radius2Offset", "thetaOffset", "theta2Offset", "clip", "invalid", "aria", "band"),
     *CHANNELS,
     # field definitions
-    *("field", "aggregate", "bin", "timeUnit", "sort", "stack", "format", "formatType", "value", "datum", "condition", "test"),
+    *(
+        "field",
+        "aggregate",
+        "bin",
+        "timeUnit",
+        "sort",
+        "stack",
+        "format",
+        "formatType",
+        "value",
+        "datum",
+        "condition",
+        "test",
+    ),
     *("header", "bandPosition", "order", "op", "encoding"),
     # scales
-    *("domain", "domainMin", "domainMax", "domainMid", "range", "rangeMin", "rangeMax", "scheme", "extent", "count", "zero", "nice"),
+    *(
+        "domain",
+        "domainMin",
+        "domainMax",
+        "domainMid",
+        "range",
+        "rangeMin",
+        "rangeMax",
+        "scheme",
+        "extent",
+        "count",
+        "zero",
+        "nice",
+    ),
     *("paddingInner", "paddingOuter", "reverse", "round", "clamp", "base", "exponent", "constant"),
     # axes, legends, headers and titles
-    *("domainColor", "domainDash", "domainOpacity", "domainWidth", "domainCap", "grid", "gridColor", "gridDash", "gridOpacity"),
-    *("gridWidth", "gridCap", "labels", "labelBound", "labelExpr", "labelFlush", "labelFlushOffset", "labelOverlap", "labelSeparation"),
-    *("labelOrient", "maxExtent", "minExtent", "offset", "position", "tickBand", "tickColor", "tickCount", "tickDash", "tickExtra"),
-    *("tickMinStep", "tickOffset", "tickOpacity", "tickRound", "ticks", "tickSize", "tickWidth", "tickCap", "titleAnchor", "titleX"),
-    *("titleY", "translate", "values", "zindex", "direction", "fillColor", "gradientLength", "gradientOpacity", "gradientThickness"),
-    *("gradientStrokeColor", "gradientStrokeWidth", "gridAlign", "legendX", "legendY", "rowPadding", "columnPadding", "strokeColor"),
-    *("symbolDash", "symbolDashOffset", "symbolFillColor", "symbolLimit", "symbolOffset", "symbolOpacity", "symbolSize"),
-    *("symbolStrokeColor", "symbolStrokeWidth", "symbolType", "clipHeight", "titleOrient", "labelAngle", "subtitle", "frame"),
+    *(
+        "domainColor",
+        "domainDash",
+        "domainOpacity",
+        "domainWidth",
+        "domainCap",
+        "grid",
+        "gridColor",
+        "gridDash",
+        "gridOpacity",
+    ),
+    *(
+        "gridWidth",
+        "gridCap",
+        "labels",
+        "labelBound",
+        "labelExpr",
+        "labelFlush",
+        "labelFlushOffset",
+        "labelOverlap",
+        "labelSeparation",
+    ),
+    *(
+        "labelOrient",
+        "maxExtent",
+        "minExtent",
+        "offset",
+        "position",
+        "tickBand",
+        "tickColor",
+        "tickCount",
+        "tickDash",
+        "tickExtra",
+    ),
+    *(
+        "tickMinStep",
+        "tickOffset",
+        "tickOpacity",
+        "tickRound",
+        "ticks",
+        "tickSize",
+        "tickWidth",
+        "tickCap",
+        "titleAnchor",
+        "titleX",
+    ),
+    *(
+        "titleY",
+        "translate",
+        "values",
+        "zindex",
+        "direction",
+        "fillColor",
+        "gradientLength",
+        "gradientOpacity",
+        "gradientThickness",
+    ),
+    *(
+        "gradientStrokeColor",
+        "gradientStrokeWidth",
+        "gridAlign",
+        "legendX",
+        "legendY",
+        "rowPadding",
+        "columnPadding",
+        "strokeColor",
+    ),
+    *(
+        "symbolDash",
+        "symbolDashOffset",
+        "symbolFillColor",
+        "symbolLimit",
+        "symbolOffset",
+        "symbolOpacity",
+        "symbolSize",
+    ),
+    *(
+        "symbolStrokeColor",
+        "symbolStrokeWidth",
+        "symbolType",
+        "clipHeight",
+        "titleOrient",
+        "labelAngle",
+        "subtitle",
+        "frame",
+    ),
     *(prefix + part for prefix in ("label", "title", "subtitle") for part in _TEXT_STYLE),
     # transforms
     *TRANSFORMS,
-    *("as", "groupby", "ignorePeers", "param", "maxbins", "anchor", "divide", "minstep", "steps", "binned", "unit", "step", "utc"),
+    *(
+        "as",
+        "groupby",
+        "ignorePeers",
+        "param",
+        "maxbins",
+        "anchor",
+        "divide",
+        "minstep",
+        "steps",
+        "binned",
+        "unit",
+        "step",
+        "utc",
+    ),
     *("equal", "lt", "lte", "gt", "gte", "oneOf", "valid", "and", "or", "not"),
     # config
     *("axisX", "axisY", "axisBand", "axisDiscrete", "axisPoint", "axisQuantitative", "axisTemporal"),
     *("axisLeft", "axisRight", "axisTop", "axisBottom", *MARKS),
-    *("category", "diverging", "heatmap", "ordinal", "ramp", "numberFormat", "timeFormat", "countTitle", "normalizedNumberFormat"),
+    *(
+        "category",
+        "diverging",
+        "heatmap",
+        "ordinal",
+        "ramp",
+        "numberFormat",
+        "timeFormat",
+        "countTitle",
+        "normalizedNumberFormat",
+    ),
     *("continuousWidth", "continuousHeight", "discreteWidth", "discreteHeight"),
 }
 SIZE_KEYS = {"width", "height", "step", "continuousWidth", "continuousHeight", "discreteWidth", "discreteHeight"}
@@ -91,15 +289,91 @@ BIN_KEYS = {"maxbins", "nice", "extent", "anchor", "base", "divide", "minstep", 
 EXPRESSION_KEYS = {"calculate", "filter", "test", "labelExpr"}
 # Vega expression functions that compute a value from a row and its fields
 FUNCTIONS = {
-    *("if", "isArray", "isBoolean", "isDate", "isDefined", "isNumber", "isObject", "isString", "isValid", "isNaN", "isFinite"),
+    *(
+        "if",
+        "isArray",
+        "isBoolean",
+        "isDate",
+        "isDefined",
+        "isNumber",
+        "isObject",
+        "isString",
+        "isValid",
+        "isNaN",
+        "isFinite",
+    ),
     *("toBoolean", "toDate", "toNumber", "toString", "parseInt", "parseFloat"),
-    *("abs", "acos", "asin", "atan", "atan2", "ceil", "clamp", "cos", "exp", "floor", "hypot", "log", "max", "min", "pow", "round"),
+    *(
+        "abs",
+        "acos",
+        "asin",
+        "atan",
+        "atan2",
+        "ceil",
+        "clamp",
+        "cos",
+        "exp",
+        "floor",
+        "hypot",
+        "log",
+        "max",
+        "min",
+        "pow",
+        "round",
+    ),
     *("sin", "sqrt", "tan", "inrange"),
-    *("datetime", "date", "day", "dayofyear", "year", "quarter", "month", "week", "hours", "minutes", "seconds", "milliseconds"),
-    *("time", "timezoneoffset", "utc", "utcdate", "utcday", "utcdayofyear", "utcyear", "utcquarter", "utcmonth", "utcweek"),
+    *(
+        "datetime",
+        "date",
+        "day",
+        "dayofyear",
+        "year",
+        "quarter",
+        "month",
+        "week",
+        "hours",
+        "minutes",
+        "seconds",
+        "milliseconds",
+    ),
+    *(
+        "time",
+        "timezoneoffset",
+        "utc",
+        "utcdate",
+        "utcday",
+        "utcdayofyear",
+        "utcyear",
+        "utcquarter",
+        "utcmonth",
+        "utcweek",
+    ),
     *("utchours", "utcminutes", "utcseconds", "utcmilliseconds"),
-    *("indexof", "lastindexof", "length", "lower", "upper", "substring", "slice", "trim", "truncate", "replace", "split", "join"),
-    *("format", "timeFormat", "timeParse", "utcFormat", "utcParse", "monthFormat", "monthAbbrevFormat", "dayFormat", "dayAbbrevFormat"),
+    *(
+        "indexof",
+        "lastindexof",
+        "length",
+        "lower",
+        "upper",
+        "substring",
+        "slice",
+        "trim",
+        "truncate",
+        "replace",
+        "split",
+        "join",
+    ),
+    *(
+        "format",
+        "timeFormat",
+        "timeParse",
+        "utcFormat",
+        "utcParse",
+        "monthFormat",
+        "monthAbbrevFormat",
+        "dayFormat",
+        "dayAbbrevFormat",
+    ),
 }
 FONT_TEXT = re.compile(r"[\w ,.'\"\-]*")  # letters of any script, digits, spaces, commas, dots, quotes, hyphens
 URL_CALL = re.compile(r"url\s*\(", re.I)
@@ -126,7 +400,13 @@ def check_views(ds: Dataset, lines: dict[str, int], limits: Limits | None = None
 
         named = view.get("resources")
         if isinstance(named, list) and (len(named) != 1 or named[0] not in resources):
-            yield problem(f"a view draws exactly one resource of this dataset ({', '.join(sorted(map(str, resources)))}), got {named}", ["resources"])
+            yield problem(
+                (
+                    "a view draws exactly one resource of this dataset "
+                    f"({', '.join(sorted(map(str, resources)))}), got {named}"
+                ),
+                ["resources"],
+            )
         if names.count(view.get("name")) > 1:
             yield problem(f'two views are named "{view.get("name")}"', ["name"])
         if view.get("name") in resources:
@@ -162,12 +442,21 @@ def spec_problems(spec: dict, limits: ViewLimits) -> Iterator[tuple[list, str, s
     the allow-list or is beyond a limit."""
     size = len(json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     if size > limits.max_view_bytes:
-        yield [], "view-too-large", f"the spec is {size} bytes as JSON, more than limits.max_view_bytes ({limits.max_view_bytes}) in gongkai.yml"
+        yield (
+            [],
+            "view-too-large",
+            (
+                f"the spec is {size} bytes as JSON, more than "
+                f"limits.max_view_bytes ({limits.max_view_bytes}) in gongkai.yml"
+            ),
+        )
         return
     yield from _walk(spec, [], None, None, limits)
 
 
-def _walk(node, parts: list, key: str | None, channel: str | None, limits: ViewLimits) -> Iterator[tuple[list, str, str]]:
+def _walk(
+    node, parts: list, key: str | None, channel: str | None, limits: ViewLimits
+) -> Iterator[tuple[list, str, str]]:
     """Every problem in `node`, found under `key` (the nearest enclosing key) in the spec,
     inside encoding channel `channel` if any."""
     if len(parts) > MAX_DEPTH:
@@ -188,13 +477,31 @@ def _walk(node, parts: list, key: str | None, channel: str | None, limits: ViewL
     for name, value in node.items():
         here = [*parts, name]
         if name in EXTERNAL:
-            yield here, "view-external", f'"{name}" is not allowed in a view: the chart is drawn from the resource\'s own rows, and never from data or links in the spec'
+            yield (
+                here,
+                "view-external",
+                (
+                    f'"{name}" is not allowed in a view: the chart is drawn from the resource\'s own rows, and never '
+                    "from data or links in the spec"
+                ),
+            )
             continue
         if key == "encoding" and name not in CHANNELS:
-            yield here, "view-not-allowed", f'the encoding channel "{name}" is not one a view may use ({", ".join(sorted(CHANNELS))})'
+            yield (
+                here,
+                "view-not-allowed",
+                f'the encoding channel "{name}" is not one a view may use ({", ".join(sorted(CHANNELS))})',
+            )
             continue
         if key == "bin" and name not in BIN_KEYS:
-            yield here, "view-not-allowed", f'"bin" may set only {", ".join(sorted(BIN_KEYS))}; "{name}" is not allowed (an exact step can make any number of bins: use maxbins)'
+            yield (
+                here,
+                "view-not-allowed",
+                (
+                    f'"bin" may set only {", ".join(sorted(BIN_KEYS))}; "{name}" is not allowed (an exact step can '
+                    "make any number of bins: use maxbins)"
+                ),
+            )
             continue
         if name not in ALLOWED_KEYS:
             yield here, "view-not-allowed", f'"{name}" is not on the list of what a view may use ({GUIDE})'
@@ -206,60 +513,133 @@ def _walk(node, parts: list, key: str | None, channel: str | None, limits: ViewL
         yield from _walk(value, here, name, name if key == "encoding" else channel, limits)
 
 
-def _value_problem(name: str, value, parent: str | None, channel: str | None, limits: ViewLimits) -> tuple[str, str] | None:
+def _value_problem(
+    name: str, value, parent: str | None, channel: str | None, limits: ViewLimits
+) -> tuple[str, str] | None:
     """(code, message) when the value of `name` is refused on its own, or None to look inside it."""
     if name == "mark" and parent not in ("config",):
         kind = value.get("type") if isinstance(value, dict) else value
         if kind == "image":
-            return "view-external", 'the "image" mark is not allowed: it shows pictures from URLs the reader\'s browser would fetch'
+            return (
+                "view-external",
+                'the "image" mark is not allowed: it shows pictures from URLs the reader\'s browser would fetch',
+            )
         if kind not in MARKS:
-            return "view-not-allowed", f"the mark {json.dumps(kind, ensure_ascii=False)} is not one a view may use ({', '.join(sorted(MARKS))})"
+            return (
+                "view-not-allowed",
+                (
+                    f"the mark {json.dumps(kind, ensure_ascii=False)} is not one a view may use "
+                    f"({', '.join(sorted(MARKS))})"
+                ),
+            )
     if name in SIZE_KEYS and parent not in ("encoding",) and channel is None:
         if isinstance(value, dict) and set(value) == {"band"} and parent != "view":
             return None  # a mark's width as a share of its band
         pixels = value.get("step") if isinstance(value, dict) and name in ("width", "height") else value
         if isinstance(value, dict) and name in ("width", "height") and set(value) != {"step"}:
-            return "view-not-allowed", f'"{name}" is a number of pixels or {{"step": pixels}}, got {json.dumps(value, ensure_ascii=False)}'
+            return (
+                "view-not-allowed",
+                f'"{name}" is a number of pixels or {{"step": pixels}}, got {json.dumps(value, ensure_ascii=False)}',
+            )
         if not _number(pixels):
             return "view-not-allowed", f'"{name}" is a number of pixels, got {json.dumps(pixels, ensure_ascii=False)}'
         if pixels > limits.max_view_pixels:
-            return "view-too-large", f'"{name}" is {pixels} pixels, more than limits.max_view_pixels ({limits.max_view_pixels}) in gongkai.yml'
-    if name in COUNT_KEYS and value is not None and not isinstance(value, bool) and not (name == "nice" and isinstance(value, (str, dict))):
+            return (
+                "view-too-large",
+                (
+                    f'"{name}" is {pixels} pixels, more than limits.max_view_pixels '
+                    f"({limits.max_view_pixels}) in gongkai.yml"
+                ),
+            )
+    if (
+        name in COUNT_KEYS
+        and value is not None
+        and not isinstance(value, bool)
+        and not (name == "nice" and isinstance(value, (str, dict)))
+    ):
         if not _number(value):
-            return "view-not-allowed", f'"{name}" is a number here, got {json.dumps(value, ensure_ascii=False)} (an interval can mean any number of ticks)'
+            return (
+                "view-not-allowed",
+                (
+                    f'"{name}" is a number here, got {json.dumps(value, ensure_ascii=False)} '
+                    "(an interval can mean any number of ticks)"
+                ),
+            )
         if value > limits.max_view_steps:
-            return "view-too-large", f'"{name}" is {value}, more than limits.max_view_steps ({limits.max_view_steps}) in gongkai.yml'
+            return (
+                "view-too-large",
+                f'"{name}" is {value}, more than limits.max_view_steps ({limits.max_view_steps}) in gongkai.yml',
+            )
     if name == "steps" and isinstance(value, list) and len(value) > limits.max_view_steps:
-        return "view-too-large", f'"steps" lists {len(value)} steps, more than limits.max_view_steps ({limits.max_view_steps}) in gongkai.yml'
+        return (
+            "view-too-large",
+            (
+                f'"steps" lists {len(value)} steps, more than '
+                f"limits.max_view_steps ({limits.max_view_steps}) in gongkai.yml"
+            ),
+        )
     if name == "param" and not _number(value):
-        return "view-not-allowed", f'"param" is allowed only as a window operation\'s number, got {json.dumps(value, ensure_ascii=False)} (a static chart has no parameters)'
+        return (
+            "view-not-allowed",
+            (
+                '"param" is allowed only as a window operation\'s number, got '
+                f"{json.dumps(value, ensure_ascii=False)} (a static chart has no parameters)"
+            ),
+        )
     if name == "scale" and value is None and channel in COLOR_CHANNELS:
-        return "view-not-allowed", f'"scale": null is not allowed on the {channel} channel: it would paint with each cell\'s text as a colour'
+        return (
+            "view-not-allowed",
+            f'"scale": null is not allowed on the {channel} channel: it would paint with each cell\'s text as a colour',
+        )
     if name == "range" and isinstance(value, dict) and channel in COLOR_CHANNELS:
-        return "view-not-allowed", f'a range read from a field is not allowed on the {channel} channel: it would paint with each cell\'s text as a colour'
+        return (
+            "view-not-allowed",
+            (
+                f"a range read from a field is not allowed on the {channel} "
+                "channel: it would paint with each cell's text as a colour"
+            ),
+        )
     return None
 
 
 def _transform(item, parts: list, limits: ViewLimits) -> Iterator[tuple[list, str, str]]:
     if not isinstance(item, dict):
-        yield parts, "invalid-view", "a transform is an object such as {\"filter\": ...}"
+        yield parts, "invalid-view", 'a transform is an object such as {"filter": ...}'
         return
     kind = next((k for k in [*TRANSFORMS, *REFUSED_TRANSFORMS] if k in item), None)
     if kind is None:
         yield parts, "view-not-allowed", f"this transform is not one a view may use ({', '.join(TRANSFORMS)})"
         return
     if kind in REFUSED_TRANSFORMS:
-        yield [*parts, kind], "view-not-allowed", f'the "{kind}" transform is not one a view may use ({", ".join(TRANSFORMS)}): it can make rows of its own'
+        yield (
+            [*parts, kind],
+            "view-not-allowed",
+            f'the "{kind}" transform is not one a view may use ({", ".join(TRANSFORMS)}): it can make rows of its own',
+        )
         return
     yield from _walk(item, parts, None, None, limits)
 
 
 def _string(text: str, parts: list, key: str | None) -> Iterator[tuple[list, str, str]]:
     if URL_CALL.search(text):
-        yield parts, "view-external", f"{json.dumps(text, ensure_ascii=False)}: url(...) is not allowed in a view (the reader's browser would fetch it)"
+        yield (
+            parts,
+            "view-external",
+            (
+                f"{json.dumps(text, ensure_ascii=False)}: url(...) is not "
+                "allowed in a view (the reader's browser would fetch it)"
+            ),
+        )
         return
     if key and "font" in key.lower() and not FONT_TEXT.fullmatch(text):
-        yield parts, "view-not-allowed", f'"{key}" may hold only letters, digits, spaces, commas, dots, quotes and hyphens, got {json.dumps(text, ensure_ascii=False)}'
+        yield (
+            parts,
+            "view-not-allowed",
+            (
+                f'"{key}" may hold only letters, digits, spaces, commas, dots, quotes and hyphens, got '
+                f"{json.dumps(text, ensure_ascii=False)}"
+            ),
+        )
         return
     if key in EXPRESSION_KEYS:
         code = STRING_LITERAL.sub("''", text)
