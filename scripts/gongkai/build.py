@@ -16,15 +16,10 @@ replaced by a complete, verified site: a failure at any stage leaves it as it wa
 
 from __future__ import annotations
 
-import csv
-import os
-import re
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .catalogs.catalogfile import catalog_json, schema_bytes
 from .catalogs.datajson import contacts_missing, data_json
@@ -36,23 +31,29 @@ from .core.errors import BuildError, InvalidData
 from .core.output import naming_failures, sha256, sync_tree
 from .core.parallel import Progress, Timing, run_each, timed
 from .core.problems import Problem, Report
-from .export.charts import svg_size
 from .export.downloads import export_dataset
 from .gate import sitecode
 from .gate.diff import history_summaries
 from .publish import cache, swap
-from .publish.history import Version, history_available, is_versioned, read_history, version_files
+from .publish.generator import publish_site
+from .publish.history import (
+    Version,
+    history_available,
+    is_versioned,
+    read_history,
+    version_files,
+    write_current_version,
+)
 from .publish.urls import check_lock as check_lock_file
 from .publish.urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
-from .publish.verify import verify_site
 from .publish.withdrawals import notice_page, read_withdrawals
 from .read.load import Dataset, discover
 from .read.tables import read_tables
 from .render.catalog import Entry, Summary
+from .render.dashboard import home_dashboard
 from .render.quality import assess, overall
 from .render.render import (
     SUFFIX,
-    Dashboard,
     PageExtras,
     dataset_model,
     quality_model,
@@ -113,7 +114,7 @@ def build(
     if restored and notice:
         notice(restored)
     generated = generate_docs(root, progress)
-    publish_site(root, site_dir, generator, generated)
+    publish_site(root, site_dir, generator, _epoch(generated), generated.settings.site_url)
     return generated
 
 
@@ -160,7 +161,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
             ]
         )
     versions, versioned = _versions(root, datasets, report, history)
-    board, problems = _dashboard(root, settings, results)
+    board, problems = home_dashboard(root, settings, {r.summary.name: (r.summary, r.files) for r in results})
     report.extend(problems)
     pages = render_site(summaries, settings, board)
     as_of = _as_of(root, summaries, history)
@@ -292,6 +293,7 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Fa
     problems = validate_dataset(ds, settings)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
     result: Processed | Failed
+    known: dict[str, tuple[int, str]] = {}  # file -> (size, SHA-256) as written
     if any(p.is_error for p in problems):
         result = Failed(problems)
     else:
@@ -301,90 +303,30 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Fa
             entry.exported.problems
         )  # a chart that could not be drawn or published (charts.py), cached with the rest
         files = dict(entry.exported.files)
-        meta = entry.meta
-        current, broken = version_files(settings.root, ds, Version(meta["version"], None, meta["modified"]))
-        for rel, data in current.items():  # the working tree's version: cached with the rest
-            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            with naming_failures(folder / rel):
-                (folder / rel).write_bytes(data)
-            files[rel] = folder / rel
+        known.update({d.path: (d.bytes, d.sha256) for d in entry.exported.downloads})
+        copies = {
+            d.resource: (files[d.path], d.bytes, d.sha256)
+            for d in entry.exported.downloads
+            if d.kind == "csv" and d.resource is not None
+        }
+        with naming_failures(folder):  # the working tree's version, from the export's copies: cached with the rest
+            current, sizes, broken = write_current_version(ds, folder, copies)
+        files.update(current)
+        known.update(sizes)
         result = Processed(problems + broken, entry.summary(), dataset_model(entry, settings), files)
     record = {
         "problems": [p.to_dict() for p in problems],
         "summary": result.summary.to_dict() if isinstance(result, Processed) else None,
         "model": result.model if isinstance(result, Processed) else None,
     }
-    result.digests = cache.write(settings.root, ds.name, key, record, result.files)
+    result.digests = cache.write(settings.root, ds.name, key, record, result.files, known)
     return result
-
-
-def publish_site(root: Path, site_dir: Path, generator: str, generated: Generated) -> None:
-    """Build the site into a fresh folder and swap it in only when it passed its checks; a build
-    stopped at any moment leaves a complete site/, or one the next build restores (swap.py)."""
-    recover_site(site_dir)  # nothing left to do after build(); here for a caller of publish_site alone
-    fresh = swap.staging(site_dir)
-    try:
-        env = dict(os.environ, SOURCE_DATE_EPOCH=_epoch(generated))
-        cmd = [
-            sys.executable,
-            "-m",
-            generator,
-            "build",
-            "--strict",
-            "--clean",
-            "-f",
-            str(root / "mkdocs.yml"),
-            "-d",
-            str(fresh),
-        ]
-        result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            _raise_os_failure(result.stderr)
-            raise BuildError(
-                f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
-            )
-        reasons = verify_site(fresh, urlsplit(generated.settings.site_url).path)
-        if reasons:
-            listed = "\n".join(f"  {r}" for r in reasons[:50])
-            raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}{_audited(root)}")
-        swap.mark_verified(fresh)
-    except BaseException:
-        swap.discard(fresh)
-        raise
-    swap.swap_in(fresh, site_dir)
-
-
-# The last line of a Python traceback for a failed write: "OSError: [Errno 28] No space left on device: 'src' -> 'dst'"
-OS_FAILURE = re.compile(r"[A-Za-z]*Error: \[Errno (\d+)\] ([^:]+)(?:: '([^']*)')?(?: -> '([^']*)')?")
-
-
-def _raise_os_failure(output: str) -> None:
-    # The generator stopped on a full disk or a folder it cannot write: the same one line as for
-    # a write of gongkai's own (cli.main), not the generator's traceback.
-    lines = output.strip().splitlines()
-    found = OS_FAILURE.fullmatch(lines[-1]) if lines else None
-    if found:
-        code, reason, source, target = found.groups()
-        raise OSError(int(code), reason, target or source)
 
 
 def recover_site(site_dir: Path) -> str | None:
     """A complete site/ again after a build was stopped during its swap (swap.recover); what was
     restored, in one line."""
     return swap.recover(site_dir)
-
-
-def _audited(root: Path) -> str:
-    # A download that fails its checksum most likely comes from a cached file changed in place
-    # with its stat kept (cache.read trusts an unchanged stat): drop every such entry, so the
-    # next build rebuilds it instead of failing the same way until the cache is deleted by hand.
-    dropped = cache.audit(root)
-    if not dropped:
-        return ""
-    return (
-        "\ncached files that no longer match their SHA-256 were "
-        f"dropped; the next build rebuilds them: {', '.join(dropped)}"
-    )
 
 
 def export_entry(ds, settings: Settings, folder: Path) -> Entry:
@@ -407,47 +349,6 @@ def _checksums(summaries: list[Summary], redirects: dict[str, str], versioned: d
     moved = {old[1:]: digests[new[1:]] for old, new in redirects.items() if new[1:] in digests}
     lines = sorted(f"{sha}  {path}" for path, sha in [*digests.items(), *moved.items()])
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _dashboard(root: Path, settings: Settings, results: list[Processed]) -> tuple[Dashboard, list[Problem]]:
-    """The home page's headline figures and charts named in gongkai.yml, read from the datasets.
-    One that names nothing published is left out with a warning (a fork that has not yet
-    chosen its own still builds)."""
-    by_name = {r.summary.name: r for r in results}
-    board = Dashboard()
-    problems = []
-
-    def skip(message: str) -> None:
-        problems.append(
-            Problem("home-missing", message + "; it is left off the home page", SETTINGS_FILE, severity="warning")
-        )
-
-    if settings.home_headline:
-        name, _, resource = settings.home_headline.partition("/")
-        found = by_name.get(name)
-        res = next((x for x in found.summary.meta["resources"] if x["name"] == resource), None) if found else None
-        rows = []
-        if res is not None:
-            with (root / "datasets" / name / res["path"]).open(encoding="utf-8", newline="") as f:
-                rows = list(csv.DictReader(f))
-        missing = {"indicator", "value", "unit"} - set(rows[0] if rows else {})
-        if res is None:
-            skip(f"home.headline names {settings.home_headline}, which is not a published dataset's resource")
-        elif missing:
-            skip(f"home.headline {settings.home_headline} has no column {', '.join(sorted(missing))}")
-        elif found is not None:
-            source = (found.summary.meta.get("sources") or [{}])[0]
-            board.dataset, board.title, board.figures = name, found.summary.title, rows
-            board.source = "，".join(str(source[k]) for k in ("title", "date") if source.get(k))
-    for chart in settings.home_charts:
-        name, _, view_name = chart.partition("/")
-        found = by_name.get(name)
-        view = next((v for v in found.summary.meta.get("views", []) if v["name"] == view_name), None) if found else None
-        if view is None or found is None:
-            skip(f"home.charts names {chart}, which is not a view of a published dataset")
-            continue
-        board.charts.append((name, view, svg_size(found.files[f"datasets/{name}/{view_name}.svg"].read_bytes())))
-    return board, problems
 
 
 def _as_of(root: Path, summaries: list[Summary], history: bool) -> str:

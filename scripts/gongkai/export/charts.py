@@ -63,11 +63,12 @@ class Undrawable(ValueError):
 
 
 def draw_charts(
-    ds: Dataset, tables: list[Table], limits: Limits | None = None
+    ds: Dataset, tables: list[Table], limits: Limits | None = None, rows: dict[str, ChartRows] | None = None
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Every view of the dataset as SVG bytes (view name -> SVG), and a problem for each view
     that could not be drawn, or whose drawing may not be published. limits defaults to
-    gongkai.yml's defaults (config.Limits)."""
+    gongkai.yml's defaults (config.Limits); rows: each drawn table's rows, when the caller
+    has collected them (export), else each table is read here once."""
     views = ds.loaded.get("views") or []
     if not views:
         return {}, []
@@ -76,6 +77,7 @@ def draw_charts(
     pixels = limits.max_view_pixels if limits else Limits.max_view_pixels
     lines = value_lines(ds.descriptor_text) if ds.descriptor_text else {}
     by_name = {t.name: t for t in tables}
+    collected = dict(rows or {})
     problems: list[Problem] = []
 
     def problem(code: str, i: int, message: str) -> Problem:
@@ -98,7 +100,11 @@ def draw_charts(
             problems.append(problem("chart-failed", i, "holds NaN or Infinity, which no chart can draw"))
             continue
         try:
-            jobs.append((i, chart_job(view, records(table))))
+            if table.name not in collected:
+                collected[table.name] = ChartRows(table.fields)
+                for chunk in table.chunks():
+                    collected[table.name].add(*chunk)
+            jobs.append((i, chart_job(view, collected[table.name].rows())))
         except Undrawable as exc:
             problems.append(
                 Problem(
@@ -250,20 +256,37 @@ def _dimensions(svg: bytes) -> tuple[float, float] | None:
     return (width, height) if math.isfinite(width) and math.isfinite(height) else None
 
 
-def records(table: Table) -> list[dict]:
-    """Every row as the schema types it, in values a chart can use (numbers as numbers).
-    Raises Undrawable for a number no chart can draw (NaN, an infinity, beyond a double)."""
-    names = [f["name"] for f in table.fields]
-    out: list[dict] = []
-    for _raw, typed in table.chunks():
-        for row in typed:
-            record = len(out) + 1
+class ChartRows:
+    """Every row of a table as the schema types it, in values a chart can use (numbers as
+    numbers), collected a chunk at a time (add) from the pass that also writes the downloads.
+    rows() raises Undrawable for a number no chart can draw (NaN, an infinity, beyond a double)."""
+
+    def __init__(self, fields: list[dict]):
+        self.names = [f["name"] for f in fields]
+        self.collected: list[dict] = []
+        self.failed: Undrawable | None = None
+
+    def add(self, _raw: list[list[str]], typed: list[list]) -> None:
+        for row in typed if self.failed is None else ():
             try:
-                out.append({n: _plain(v) for n, v in zip(names, row, strict=True)})
+                self.collected.append({n: _plain(v) for n, v in zip(self.names, row, strict=True)})
             except (OverflowError, ValueError):
                 bad = next(i for i, v in enumerate(row) if not _drawable(v))
-                raise Undrawable(names[bad], record, row[bad]) from None
-    return out
+                self.failed = Undrawable(self.names[bad], len(self.collected) + 1, row[bad])
+                return
+
+    def rows(self) -> list[dict]:
+        if self.failed is not None:
+            raise self.failed
+        return self.collected
+
+
+def records(table: Table) -> list[dict]:
+    """The table's ChartRows, read on its own."""
+    found = ChartRows(table.fields)
+    for chunk in table.chunks():
+        found.add(*chunk)
+    return found.rows()
 
 
 def _plain(value):

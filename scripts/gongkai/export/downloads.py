@@ -8,20 +8,24 @@ Same commit, same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import decimal
+import hashlib
 import json
-import shutil
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from ..core.config import Limits
 from ..core.output import file_digest
+from ..core.sourcehash import source_hashes
 from ..read.load import Dataset
-from ..read.tables import Table
-from .charts import draw_charts, svg_size
+from ..read.tables import Chunk, Table
+from .charts import ChartRows, draw_charts, svg_size
+from .packagezip import write_package_zip
 from .xlsx import write_xlsx, xlsx_obstacle
 
 MEDIA_TYPES = {
@@ -58,52 +62,92 @@ class Exported:
 def export_dataset(
     ds: Dataset, tables: list[Table], site_url: str, folder: Path, limits: Limits | None = None
 ) -> Exported:
-    """Write every download of one dataset under `folder` (laid out as site paths)."""
+    """Write every download of one dataset under `folder` (laid out as site paths).
+
+    Each table is read twice: once for its bytes (the CSV and BOM copies, hashed as they are
+    written) and once typed, for every format that needs typed values (XLSX, JSON and the
+    charts' rows, fed from the same chunks). The zip streams the files it packs."""
     base = f"datasets/{ds.name}"
     out = Exported(files={}, downloads=[], notices={})
     (folder / base).mkdir(parents=True, exist_ok=True)
 
-    def add(name: str, kind: str, write, resource: str | None = None):
+    def add(name: str, kind: str, resource: str | None = None, known: tuple[int, str] | None = None) -> Path:
         path = folder / base / name
-        result = write(path)
-        size, digest = file_digest(path)
+        size, digest = known or file_digest(path)
         out.files[f"{base}/{name}"] = path
         out.downloads.append(Download(f"{base}/{name}", kind, size, digest, resource))
-        return result
+        return path
 
     stamp = _timestamp(ds.loaded["modified"])
-    sources = {t.path: file_digest(t.file) for t in tables}
+    sources = {t.path: (h.size, h.sha256) for t in tables for h in [source_hashes(t.file)]}
+    drawn = {view["resources"][0] for view in ds.loaded.get("views", [])}
+    chart_rows: dict[str, ChartRows] = {}
     for table in tables:
-        add(f"{table.name}.csv", "csv", lambda path, t=table: shutil.copyfile(t.file, path), table.name)
-        add(f"{table.name}.bom.csv", "csv-bom", lambda path, t=table: write_bom_csv(t.file, path), table.name)
+        plain, bom = folder / base / f"{table.name}.csv", folder / base / f"{table.name}.bom.csv"
+        copied = copy_hashed(table.file, {plain: b"", bom: BOM})
+        add(plain.name, "csv", table.name, copied[plain])
+        add(bom.name, "csv-bom", table.name, copied[bom])
+        sinks: list = [JsonRecords(folder / base / f"{table.name}.json", table.fields)]
+        if table.name in drawn:
+            sinks.append(chart_rows.setdefault(table.name, ChartRows(table.fields)))
         reason = xlsx_obstacle(table)
-        if reason:
-            out.notices[f"{table.name}.xlsx"] = reason
-        else:
-            as_text = add(f"{table.name}.xlsx", "xlsx", lambda path, t=table: write_xlsx(t, path, stamp), table.name)
-            if as_text:
-                out.text_numbers[table.name] = as_text
-        add(f"{table.name}.json", "json", lambda path, t=table: write_json(t, path), table.name)
+        with sinks[0]:
+            chunks = _fan_out(table.chunks(), sinks)
+            if reason:
+                out.notices[f"{table.name}.xlsx"] = reason
+            else:
+                as_text = write_xlsx(table, folder / base / f"{table.name}.xlsx", stamp, chunks)
+                add(f"{table.name}.xlsx", "xlsx", table.name)
+                if as_text:
+                    out.text_numbers[table.name] = as_text
+            for _ in chunks:  # without an XLSX, the JSON and the charts still take every chunk
+                pass
+        add(f"{table.name}.json", "json", table.name)
 
-    svgs, out.problems = draw_charts(ds, tables, limits)
+    svgs, out.problems = draw_charts(ds, tables, limits, chart_rows)
     for view in ds.loaded.get("views", []):
         if view["name"] in svgs:
             svg = svgs[view["name"]]
-            add(f"{view['name']}.svg", "chart", lambda path, svg=svg: path.write_bytes(svg), view["resources"][0])
+            (folder / base / f"{view['name']}.svg").write_bytes(svg)
+            add(f"{view['name']}.svg", "chart", view["resources"][0])
             out.charts[view["name"]] = svg_size(svg)
 
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False)
-    add("datapackage.json", "datapackage", lambda path: path.write_bytes(_json_bytes(published)))
-    add(f"{ds.name}.zip", "zip", lambda path: write_zip(ds, tables, sources, site_url, stamp, path))
+    (folder / base / "datapackage.json").write_bytes(_json_bytes(published))
+    add("datapackage.json", "datapackage")
+    write_zip(ds, tables, sources, site_url, stamp, folder / base / f"{ds.name}.zip")
+    add(f"{ds.name}.zip", "zip")
     return out
 
 
-def write_bom_csv(source: Path, path: Path) -> None:
-    """The CSV's bytes behind a UTF-8 byte order mark: old Excel versions then read it as
-    UTF-8 instead of the system's code page (GBK on Chinese Windows). Nothing else differs."""
-    with source.open("rb") as src, path.open("wb") as out:
-        out.write(b"\xef\xbb\xbf")
-        shutil.copyfileobj(src, out, 1 << 20)
+def _fan_out(chunks: Iterator[Chunk], sinks: list) -> Iterator[Chunk]:
+    # each chunk goes to every sink before the caller (the XLSX writer) takes it
+    for chunk in chunks:
+        for sink in sinks:
+            sink.add(*chunk)
+        yield chunk
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def copy_hashed(source: Path, targets: dict[Path, bytes]) -> dict[Path, tuple[int, str]]:
+    """Copies of a file, each behind its own prefix, from one read; the size and SHA-256 of each
+    as written. The BOM copy is the CSV's bytes behind a UTF-8 byte order mark: old Excel versions
+    then read it as UTF-8 instead of the system's code page (GBK on Chinese Windows)."""
+    digests = {path: hashlib.sha256(prefix) for path, prefix in targets.items()}
+    sizes = {path: len(prefix) for path, prefix in targets.items()}
+    with contextlib.ExitStack() as stack:
+        outs = {path: stack.enter_context(path.open("wb")) for path in targets}
+        for path, prefix in targets.items():
+            outs[path].write(prefix)
+        with source.open("rb") as src:
+            while block := src.read(1 << 20):
+                for path, out in outs.items():
+                    out.write(block)
+                    digests[path].update(block)
+                    sizes[path] += len(block)
+    return {path: (sizes[path], digests[path].hexdigest()) for path in targets}
 
 
 def published_descriptor(
@@ -127,24 +171,46 @@ def published_descriptor(
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def write_json(table: Table, path: Path) -> None:
-    """An array of records keyed by field name, typed by the schema, one record per line.
+class JsonRecords:
+    """An array of records keyed by field name, typed by the schema, one record per line,
+    written a chunk at a time (add); a context manager that closes the array.
 
     Encoded a column at a time: the json module encodes a whole list in C, and a NUL byte,
     which JSON always escapes inside strings, separates the encoded values again.
     """
-    keys = [json.dumps(f["name"], ensure_ascii=False) + ": " for f in table.fields]
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        out.write("[\n")
-        first = True
-        for _raw, typed in table.chunks():
-            if not typed:
-                continue
-            columns = [_encode_column([row[i] for row in typed]) for i in range(len(table.fields))]
-            lines = ["{" + ", ".join(map(str.__add__, keys, cells)) + "}" for cells in zip(*columns, strict=True)]
-            out.write(("" if first else ",\n") + ",\n".join(lines))
-            first = False
-        out.write("\n]\n")
+
+    def __init__(self, path: Path, fields: list[dict]):
+        self.path = path
+        self.keys = [json.dumps(f["name"], ensure_ascii=False) + ": " for f in fields]
+        self.first = True
+        self.out: IO[str] | None = None
+
+    def __enter__(self) -> JsonRecords:
+        self.out = self.path.open("w", encoding="utf-8", newline="\n")
+        self.out.write("[\n")
+        return self
+
+    def add(self, _raw: list[list[str]], typed: list[list]) -> None:
+        if not typed or self.out is None:
+            return
+        columns = [_encode_column([row[i] for row in typed]) for i in range(len(self.keys))]
+        lines = ["{" + ", ".join(map(str.__add__, self.keys, cells)) + "}" for cells in zip(*columns, strict=True)]
+        self.out.write(("" if self.first else ",\n") + ",\n".join(lines))
+        self.first = False
+
+    def __exit__(self, kind, *_) -> None:
+        if self.out is None:
+            return
+        if kind is None:
+            self.out.write("\n]\n")
+        self.out.close()
+
+
+def write_json(table: Table, path: Path) -> None:
+    """The table as JSON records (JsonRecords), read on its own."""
+    with JsonRecords(path, table.fields) as records:
+        for chunk in table.chunks():
+            records.add(*chunk)
 
 
 def _encode_column(values: list) -> list[str]:
@@ -186,20 +252,7 @@ def write_zip(
     for name in ("README.md", "CHANGELOG.md"):
         members[name] = ds.root / name
     members.update({t.path: t.file for t in tables})
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name in sorted(members):
-            info = zipfile.ZipInfo(f"{ds.name}/{name}", date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            data = members[name]
-            if isinstance(data, bytes):
-                zf.writestr(info, data)
-                continue
-            with (
-                data.open("rb") as src,
-                zf.open(info, "w", force_zip64=data.stat().st_size >= zipfile.ZIP64_LIMIT) as dst,
-            ):
-                shutil.copyfileobj(src, dst, 1 << 20)
+    write_package_zip(path, ds.name, members, stamp, compress=True)
 
 
 def _timestamp(modified: str) -> dt.datetime:

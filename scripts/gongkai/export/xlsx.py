@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..read.fields import constraints_text, unit_of
-from ..read.tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Table
+from ..read.tables import XLSX_MAX_CELL, XLSX_MAX_ROWS, Chunk, Table
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; longer numbers are written as text
@@ -226,15 +226,16 @@ def xlsx_obstacle(table: Table) -> str | None:
     return None
 
 
-def write_xlsx(table: Table, path: Path, stamp: dt.datetime) -> int:
-    """Write the workbook; return how many numbers it keeps as text because Excel would round them."""
+def write_xlsx(table: Table, path: Path, stamp: dt.datetime, chunks: Iterable[Chunk] | None = None) -> int:
+    """Write the workbook; return how many numbers it keeps as text because Excel would round them.
+    chunks: the table's (raw, typed) chunks when the caller reads them for other formats too."""
     types = [f.get("type", "string") for f in table.fields]
     as_text = 0
 
     def data_rows():
         nonlocal as_text
         yield [("s", f.get("title") or f["name"]) for f in table.fields]
-        for raws, typeds in table.chunks():
+        for raws, typeds in table.chunks() if chunks is None else chunks:
             for raw, typed in zip(raws, typeds, strict=True):
                 row = []
                 for text, value, kind in zip(raw, typed, types, strict=True):

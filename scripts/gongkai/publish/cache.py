@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..core.errors import BuildError
 from ..core.output import file_digest, naming_failures
+from ..core.sourcehash import source_hashes
 from ..read.load import Dataset
 
 CACHE = Path("build/cache")
@@ -50,7 +51,7 @@ def dataset_key(ds: Dataset, settings_bytes: bytes) -> str:
         if path.is_symlink():
             digest.update(b"link\0" + path.relative_to(ds.root).as_posix().encode())
         elif path.is_file():
-            digest.update(path.relative_to(ds.root).as_posix().encode() + b"\0" + file_digest(path)[1].encode())
+            digest.update(path.relative_to(ds.root).as_posix().encode() + b"\0" + source_hashes(path).sha256.encode())
     return digest.hexdigest()
 
 
@@ -161,13 +162,17 @@ def fresh_folder(root: Path, name: str) -> Path:
     return folder
 
 
-def write(root: Path, name: str, key: str, entry: dict, files: dict[str, Path]) -> dict[str, str]:
+def write(
+    root: Path, name: str, key: str, entry: dict, files: dict[str, Path], known: dict[str, tuple[int, str]]
+) -> dict[str, str]:
     """Record the entry for files already written into the dataset's folder; return their SHA-256s.
-    The files become read-only, and their stat is recorded after that (a chmod keeps the mtime)."""
+    known: the size and SHA-256 of each file as its writer computed them (a file missing there
+    is hashed here). The files become read-only, and their stat is recorded after that (a chmod
+    keeps the mtime)."""
     recorded = {}
     for rel, path in files.items():
         os.chmod(path, READ_ONLY)
-        size, digest = file_digest(path)
+        size, digest = known[rel] if rel in known else file_digest(path)
         st = path.stat()
         recorded[rel] = [size, digest, st.st_mtime_ns, st.st_ino]
     record = dict(entry, key=key, files=recorded)

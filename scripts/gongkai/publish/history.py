@@ -18,14 +18,17 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import BuildError
 from ..core.jsonlines import line_of, value_lines
+from ..core.output import file_digest
 from ..core.problems import Problem
+from ..core.sourcehash import source_hashes
+from ..export.packagezip import write_package_zip
 from ..read.csvtext import CsvSyntaxError, parse
 from ..read.load import DESCRIPTOR, Dataset
 
@@ -138,19 +141,11 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
         return problem("the version is not MAJOR.MINOR.PATCH")
     try:
         raw_descriptor = read(DESCRIPTOR)
-        descriptor = json.loads(raw_descriptor)
-        resources = descriptor["resources"]
+        resources = _plain_resources(raw_descriptor)
+        if isinstance(resources, str):
+            return problem(resources)
         sources = {}
-        for res in resources:
-            name, path = res["name"], res["path"]
-            if not (
-                isinstance(name, str)
-                and RESOURCE.match(name)
-                and isinstance(path, str)
-                and path.startswith("data/")
-                and ".." not in path
-            ):
-                return problem(f"resource {name!r} has no plain name and data/ path")
+        for name, path in resources.items():
             data = read(path)
             if v.commit and not parse(data.decode("utf-8")).rows:  # (the working tree was validated in full)
                 return problem(f"{path} has no rows")
@@ -159,36 +154,97 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
         return problem(f"cannot be read ({type(exc).__name__}: {exc})")
     base = f"datasets/{ds.name}/{v.version}"
     files = {f"{base}/{name}.csv": data for name, (_, data) in sources.items()}
-    published = json.loads(raw_descriptor)
-    for res in published["resources"]:
-        data = sources[res["name"]][1]
-        res.update(path=f"{res['name']}.csv", bytes=len(data), hash=f"sha256:{hashlib.sha256(data).hexdigest()}")
-    files[f"{base}/datapackage.json"] = (json.dumps(published, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    members = {DESCRIPTOR: raw_descriptor, **{path: data for path, data in sources.values()}}
+    sizes = {name: (len(data), hashlib.sha256(data).hexdigest()) for name, (_, data) in sources.items()}
+    files[f"{base}/datapackage.json"] = _version_descriptor(raw_descriptor, sizes)
+    members: dict[str, bytes | Path] = {DESCRIPTOR: raw_descriptor, **{path: data for path, data in sources.values()}}
     for name in ("README.md", "CHANGELOG.md"):
         try:
             members[name] = read(name)
         except (OSError, subprocess.CalledProcessError):
             pass
-    files[f"{base}/{ds.name}-{v.version}.zip"] = _stored_zip(f"{ds.name}-{v.version}", members, v.date)
+    buffer = io.BytesIO()
+    write_package_zip(buffer, f"{ds.name}-{v.version}", members, _stamp(v.date), compress=False)
+    files[f"{base}/{ds.name}-{v.version}.zip"] = buffer.getvalue()
     return files, []
+
+
+def write_current_version(
+    ds: Dataset, folder: Path, copies: dict[str, tuple[Path, int, str]]
+) -> tuple[dict[str, Path], dict[str, tuple[int, str]], list[Problem]]:
+    """The working tree's version, written under `folder` (laid out as site paths) from the
+    export's copies of its CSVs (resource -> (file, size, SHA-256), byte for byte the data):
+    the same bytes version_files() gives, without reading a CSV into memory. Returns the
+    files, the size and SHA-256 of each, and the problems that stop them."""
+    v = Version(ds.loaded["version"], None, ds.loaded["modified"])
+    where = ds.file(DESCRIPTOR)
+    raw_descriptor = (ds.root / DESCRIPTOR).read_bytes()
+    resources = _plain_resources(raw_descriptor) if SEMVER.match(v.version) else "the version is not MAJOR.MINOR.PATCH"
+    if isinstance(resources, str):
+        return {}, {}, [Problem("old-version-broken", f"version {v.version}: {resources}", where, dataset=ds.name)]
+    base = f"datasets/{ds.name}/{v.version}"
+    (folder / base).mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    digests: dict[str, tuple[int, str]] = {}
+    for name, (copy, size, sha) in copies.items():
+        rel = f"{base}/{name}.csv"
+        files[rel] = _link_or_copy(copy, folder / rel)
+        digests[rel] = (size, sha)
+    descriptor = _version_descriptor(raw_descriptor, {name: (size, sha) for name, (_, size, sha) in copies.items()})
+    rel = f"{base}/datapackage.json"
+    (folder / rel).write_bytes(descriptor)
+    files[rel], digests[rel] = folder / rel, (len(descriptor), hashlib.sha256(descriptor).hexdigest())
+    members: dict[str, bytes | Path] = {DESCRIPTOR: raw_descriptor}
+    members.update({path: copies[name][0] for name, path in resources.items()})
+    members.update({name: ds.root / name for name in ("README.md", "CHANGELOG.md") if (ds.root / name).is_file()})
+    rel = f"{base}/{ds.name}-{v.version}.zip"
+    write_package_zip(folder / rel, f"{ds.name}-{v.version}", members, _stamp(v.date), compress=False)
+    files[rel], digests[rel] = folder / rel, file_digest(folder / rel)
+    return files, digests, []
+
+
+def _plain_resources(raw_descriptor: bytes) -> dict[str, str] | str:
+    """Resource name -> data/ path from a descriptor's bytes, or why a version cannot be built from it."""
+    resources = {}
+    for res in json.loads(raw_descriptor)["resources"]:
+        name, path = res["name"], res["path"]
+        if not (
+            isinstance(name, str)
+            and RESOURCE.match(name)
+            and isinstance(path, str)
+            and path.startswith("data/")
+            and ".." not in path
+        ):
+            return f"resource {name!r} has no plain name and data/ path"
+        resources[name] = path
+    return resources
+
+
+def _version_descriptor(raw_descriptor: bytes, sizes: dict[str, tuple[int, str]]) -> bytes:
+    published = json.loads(raw_descriptor)
+    for res in published["resources"]:
+        size, sha = sizes[res["name"]]
+        res.update(path=f"{res['name']}.csv", bytes=size, hash=f"sha256:{sha}")
+    return (json.dumps(published, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _link_or_copy(source: Path, target: Path) -> Path:
+    # the same bytes as the export's copy: a second name for that file where the file system allows
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return target
+
+
+def _stamp(date: str) -> dt.datetime:
+    return dt.datetime.strptime(date, "%Y-%m-%d")
 
 
 def is_versioned(path: str) -> bool:
     """Whether a site path (/-rooted or not) is a file of a published version: never to change."""
     parts = path.strip("/").split("/")
     return len(parts) == 4 and parts[0] == "datasets" and bool(SEMVER.match(parts[2]))
-
-
-def _stored_zip(folder: str, members: dict[str, bytes], date: str) -> bytes:
-    stamp = dt.datetime.strptime(date, "%Y-%m-%d").timetuple()[:6]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-        for name in sorted(members):
-            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, members[name])
-    return buf.getvalue()
 
 
 def _version_at(root: Path, commit: str, folder: str) -> tuple[str | None, str | None]:
@@ -208,11 +264,7 @@ def _blobs(root: Path, commit: str, folder: str) -> dict[str, str]:
 
 def _disk_blobs(folder: Path) -> dict[str, str]:
     # git's blob id of each file, so the working tree compares with commits without git
-    return {
-        p.name: hashlib.sha1(b"blob %d\0" % p.stat().st_size + p.read_bytes()).hexdigest()
-        for p in sorted(folder.glob("*"))
-        if p.is_file()
-    }
+    return {p.name: source_hashes(p).git_blob for p in sorted(folder.glob("*")) if p.is_file()}
 
 
 def _in_git(root: Path) -> bool:

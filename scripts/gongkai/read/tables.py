@@ -23,6 +23,8 @@ XLSX_MAX_ROWS = 1_048_575  # one row is the header
 XLSX_MAX_CELL = 32_767
 SLOW_CHUNK = 50_000  # rows per chunk when a quirky file is read with the strict parser
 
+Chunk = tuple[list[list[str]], list[list]]  # (raw rows, typed rows) of one batch
+
 
 @dataclass
 class Crosstab:
@@ -54,7 +56,7 @@ class Table:
     def path(self) -> str:
         return self.resource["path"]
 
-    def chunks(self, typed: bool = True) -> Iterator[tuple[list[list[str]], list[list]]]:
+    def chunks(self, typed: bool = True) -> Iterator[Chunk]:
         """(raw rows, typed rows) a chunk at a time; typed is [] when not asked for."""
         missing = schema_of(self.resource).get("missingValues", [""])
         source = fast_source(self.file, self.resource) if self.fast else None
@@ -94,13 +96,19 @@ def read_table(ds: Dataset, resource: dict, preview_rows: int = 20, **chunking) 
     source = fast_source(file, resource)
     specs = [(s["rows"], s["columns"]) for s in ds.loaded.get("crosstabs", []) if s.get("resource") == resource["name"]]
     fields = fields_of(resource)
-    header = source.header if source else parse(file.read_bytes().decode("utf-8")).header
     for fast in [True, False] if source else [False]:
+        parsed = None if fast else parse(file.read_bytes().decode("utf-8"))  # read once: header and rows
+        header = source.header if source and fast else parsed.header if parsed else []
         table = Table(resource=resource, fields=fields, header=header, file=file, fast=fast, **chunking)
         table.crosstabs = {spec: Crosstab() for spec in specs}
         table.profiles = new_profiles(fields)
+        raws = (
+            (raw for raw, _ in table.chunks(typed=False))
+            if parsed is None
+            else (parsed.rows[i : i + table.chunk_rows] for i in range(0, len(parsed.rows), table.chunk_rows))
+        )
         try:
-            for raw, _ in table.chunks(typed=False):
+            for raw in raws:
                 _survey(table, raw, preview_rows)
         except NotPlain:
             continue  # found out midway: the strict parser reads it instead

@@ -11,21 +11,19 @@ use frictionless for the whole table. A differential test keeps both in step.
 
 from __future__ import annotations
 
-import math
 import os
-import re
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..read.cells import number_refusal, number_refused_message, number_text_refusal
-from ..read.columns import DATE, INTEGER, NUMBER, cell_reader, typed_values
+from ..read.columns import cell_reader, typed_values
 from ..read.load import fields_of, schema_of
+from .fastcells import passes, within_bounds
 from .text import INVISIBLE_RANGES
 
 # RE2 forms of validate/text.py's patterns: a cheap first pass; matching cells go to the exact check.
@@ -34,7 +32,6 @@ PINYIN_RE2 = r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]"
 INVISIBLE_RE2 = "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in INVISIBLE_RANGES) + "]"
 TEXT_RE2 = f"{CONTROL_RE2}|{PINYIN_RE2}|{INVISIBLE_RE2}"
 FORMULA_RE2 = r"^[=+\-@\t\r＝＋－＠]"
-NUMBER_TEXT = re.compile(NUMBER.strip("^$"))  # the canonical number shape, for exact decisions in Python
 
 
 @dataclass
@@ -138,7 +135,7 @@ class ColumnCheck:
         def spread(mask: pa.Array) -> pa.Array:
             return pc.is_in(col, value_set=values.filter(mask)) if values is not col else mask
 
-        passed = _passes(field, values)
+        passed = passes(field, values)
         ok = spread(passed)
         missing = pc.is_in(col, value_set=pa.array(self.missing_values, pa.string()))
         findings = _field_findings(field, col, missing, ok, self.missing_values, self.verdicts[name], start)
@@ -221,7 +218,7 @@ def _field_findings(
         return findings
     values = col.filter(doubtful).to_pylist()
     new = [v for v in set(values) if v not in verdicts]
-    for value in [v for v in new if _within_bounds(field, v)]:
+    for value in [v for v in new if within_bounds(field, v)]:
         verdicts[value] = {}
     new = [v for v in new if v not in verdicts]
     if new:
@@ -244,99 +241,6 @@ def _field_findings(
         elif why := unwritten.get(value):  # read as a number by frictionless from text the downloads would not keep
             findings.append(Finding("number-not-ascii", row, name, number_refused_message(value, why)))
     return findings
-
-
-def _passes(field: dict, col: pa.Array) -> pa.Array:
-    """True where a non-missing value certainly reads and meets every constraint."""
-    ftype = field.get("type", "string")
-    c = field.get("constraints") or {}
-    ok = pc.is_valid(col)  # all true: no cell is null here
-    if ftype == "integer":
-        ok = pc.match_substring_regex(col, INTEGER)
-        numbers = pc.cast(pc.if_else(ok, col, "0"), pa.int64())
-        for key, cmp in (("minimum", pc.greater_equal), ("maximum", pc.less_equal)):
-            if key in c:
-                ok = pc.and_(
-                    ok,
-                    cmp(numbers, int(c[key]))
-                    if isinstance(c[key], int) and not isinstance(c[key], bool)
-                    else pc.invert(pc.is_valid(col)),
-                )
-    elif ftype == "number":
-        ok = pc.match_substring_regex(col, NUMBER)
-        numbers = pc.cast(pc.if_else(ok, col, "0"), pa.float64())
-        for key, cmp in (("minimum", pc.greater), ("maximum", pc.less)):
-            if key in c:  # strictly inside by float is exactly inside; ties go to frictionless
-                bound = c[key]
-                ok = pc.and_(
-                    ok,
-                    cmp(numbers, float(bound))
-                    if isinstance(bound, (int, float)) and not isinstance(bound, bool)
-                    else pc.invert(pc.is_valid(col)),
-                )
-    elif ftype == "date":
-        ok = pc.match_substring_regex(col, DATE)
-        shaped = pc.unique(col.filter(ok))  # a column holds few distinct days: decide each once
-        parsed = pc.strptime(shaped, format="%Y-%m-%d", unit="s", error_is_null=True)
-        real = shaped.filter(pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), shaped), False))
-        ok = pc.and_(ok, pc.is_in(col, value_set=real))
-        if "minimum" in c or "maximum" in c:
-            ok = pc.invert(pc.is_valid(col))  # rare; frictionless decides
-    elif ftype == "boolean":
-        ok = pc.is_in(col, value_set=pa.array(["true", "True", "TRUE", "1", "false", "False", "FALSE", "0"]))
-        if "enum" in c:
-            ok = pc.invert(pc.is_valid(col))
-    if ftype == "string":
-        if "pattern" in c:
-            ok = (
-                pc.and_(ok, pc.match_substring_regex(col, f"^(?:{c['pattern']})$"))
-                if _re2(c["pattern"])
-                else pc.invert(pc.is_valid(col))
-            )
-        if "enum" in c:
-            ok = pc.and_(ok, pc.is_in(col, value_set=pa.array([str(v) for v in c["enum"]], pa.string())))
-        if "minLength" in c:
-            ok = pc.and_(ok, pc.greater_equal(pc.utf8_length(col), c["minLength"]))
-        if "maxLength" in c:
-            ok = pc.and_(ok, pc.less_equal(pc.utf8_length(col), c["maxLength"]))
-    elif any(k in c for k in ("pattern", "enum", "minLength", "maxLength")):
-        ok = pc.invert(pc.is_valid(col))
-    return pc.fill_null(ok, False)
-
-
-def _within_bounds(field: dict, value: str) -> bool:
-    """True when a number cell that ties with a bound in floating point is, read exactly as
-    frictionless reads it (Decimal, bounds through the same reader), inside its bounds.
-
-    The float comparison above sends ties to be decided again; this decides the ones that pass
-    without loading frictionless. False means only "not sure": frictionless then decides.
-    """
-    c = field.get("constraints") or {}
-    if (
-        field.get("type") != "number"
-        or set(c) - {"required", "unique", "minimum", "maximum"}
-        or not NUMBER_TEXT.fullmatch(value)
-    ):
-        return False
-    bounds = [c[k] for k in ("minimum", "maximum") if k in c]
-    if not all(isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in bounds):
-        return False
-    number = Decimal(value)
-
-    def exact(bound):  # frictionless reads a float bound as Decimal(str(bound)), an int as it is
-        return Decimal(str(bound)) if isinstance(bound, float) else bound
-
-    return ("minimum" not in c or number >= exact(c["minimum"])) and (
-        "maximum" not in c or number <= exact(c["maximum"])
-    )
-
-
-def _re2(pattern: str) -> bool:
-    try:
-        pc.match_substring_regex(pa.array([""]), f"^(?:{pattern})$")
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return False
-    return True
 
 
 def _unique_findings(field: dict, col: pa.Array, missing_values: list[str], distinct: bool) -> list[Finding]:

@@ -76,7 +76,6 @@ class _Carry:
 
 def shape_limits(path: Path, limits: Limits, chunk: int = CHUNK) -> list[Breach]:
     """The first breach of each limit, from the first chunk that holds one (then it stops)."""
-    header = _header(path, limits.max_line_bytes)
     found: dict[str, tuple[int, int]] = {}  # code -> (byte offset, cell index in its record)
     carry = _Carry()
     buffer = bytearray(chunk)
@@ -87,6 +86,7 @@ def shape_limits(path: Path, limits: Limits, chunk: int = CHUNK) -> list[Breach]
             if not _plain_chunk(a, base, carry, limits):
                 _chunk(a, base, carry, limits, found)
             base += size
+    header = _header(path, limits.max_line_bytes) if found else []  # only to name a breach's field
     breaches = []
     for code, (offset, cell) in sorted(found.items(), key=lambda item: item[1][0]):
         line = _line_at(path, offset)

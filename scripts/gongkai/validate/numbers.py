@@ -13,7 +13,7 @@ from ..read.cells import number_refusal, number_refused_message, number_text_ref
 from ..read.columns import cell_reader
 from ..read.csvtext import CsvText
 from ..read.load import Dataset, fields_of, schema_of
-from .fast import NUMBER_TEXT
+from .fastcells import NUMBER_TEXT
 
 
 def check_number_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Problem]:

@@ -1,0 +1,82 @@
+"""Running the site generator (MkDocs or ProperDocs) into a fresh folder, checking what it built,
+and swapping it in for site/ only when it passed (swap.py): a failed or stopped build leaves site/ as it was.
+
+epoch: SOURCE_DATE_EPOCH for the generator (the newest dataset's date, so the same data give
+the same site); site_url: where the site is served, for resolving its internal links.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..core.errors import BuildError
+from . import cache, swap
+from .verify import verify_site
+
+
+def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, site_url: str) -> None:
+    """Build the site into a fresh folder and swap it in only when it passed its checks; a build
+    stopped at any moment leaves a complete site/, or one the next build restores (swap.py)."""
+    swap.recover(site_dir)  # nothing left to do after build.build(); here for a caller of publish_site alone
+    fresh = swap.staging(site_dir)
+    try:
+        env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
+        cmd = [
+            sys.executable,
+            "-m",
+            generator,
+            "build",
+            "--strict",
+            "--clean",
+            "-f",
+            str(root / "mkdocs.yml"),
+            "-d",
+            str(fresh),
+        ]
+        result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            _raise_os_failure(result.stderr)
+            raise BuildError(
+                f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
+            )
+        reasons = verify_site(fresh, urlsplit(site_url).path)
+        if reasons:
+            listed = "\n".join(f"  {r}" for r in reasons[:50])
+            raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}{_audited(root)}")
+        swap.mark_verified(fresh)
+    except BaseException:
+        swap.discard(fresh)
+        raise
+    swap.swap_in(fresh, site_dir)
+
+
+# The last line of a Python traceback for a failed write: "OSError: [Errno 28] No space left on device: 'src' -> 'dst'"
+OS_FAILURE = re.compile(r"[A-Za-z]*Error: \[Errno (\d+)\] ([^:]+)(?:: '([^']*)')?(?: -> '([^']*)')?")
+
+
+def _raise_os_failure(output: str) -> None:
+    # The generator stopped on a full disk or a folder it cannot write: the same one line as for
+    # a write of gongkai's own (cli.main), not the generator's traceback.
+    lines = output.strip().splitlines()
+    found = OS_FAILURE.fullmatch(lines[-1]) if lines else None
+    if found:
+        code, reason, source, target = found.groups()
+        raise OSError(int(code), reason, target or source)
+
+
+def _audited(root: Path) -> str:
+    # A download that fails its checksum most likely comes from a cached file changed in place
+    # with its stat kept (cache.read trusts an unchanged stat): drop every such entry, so the
+    # next build rebuilds it instead of failing the same way until the cache is deleted by hand.
+    dropped = cache.audit(root)
+    if not dropped:
+        return ""
+    return (
+        "\ncached files that no longer match their SHA-256 were "
+        f"dropped; the next build rebuilds them: {', '.join(dropped)}"
+    )
