@@ -15,11 +15,13 @@ import json
 import shutil
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from ..core import sitepaths
 from ..core.config import Limits
 from ..core.output import file_digest
-from ..read.load import Dataset
+from ..read.load import DESCRIPTOR, Dataset
 from ..read.tables import Table
 from .charts import draw_charts, svg_size
 from .xlsx import write_xlsx, xlsx_obstacle
@@ -59,42 +61,44 @@ def export_dataset(
     ds: Dataset, tables: list[Table], site_url: str, folder: Path, limits: Limits | None = None
 ) -> Exported:
     """Write every download of one dataset under `folder` (laid out as site paths)."""
-    base = f"datasets/{ds.name}"
     out = Exported(files={}, downloads=[], notices={})
-    (folder / base).mkdir(parents=True, exist_ok=True)
+    (folder / sitepaths.dataset_page(ds.name)).mkdir(parents=True, exist_ok=True)
 
     def add(name: str, kind: str, write, resource: str | None = None):
-        path = folder / base / name
+        site_path = sitepaths.dataset_file(ds.name, name)
+        path = folder / site_path
         result = write(path)
         size, digest = file_digest(path)
-        out.files[f"{base}/{name}"] = path
-        out.downloads.append(Download(f"{base}/{name}", kind, size, digest, resource))
+        out.files[site_path] = path
+        out.downloads.append(Download(site_path, kind, size, digest, resource))
         return result
 
     stamp = _timestamp(ds.loaded["modified"])
     sources = {t.path: file_digest(t.file) for t in tables}
     for table in tables:
-        add(f"{table.name}.csv", "csv", lambda path, t=table: shutil.copyfile(t.file, path), table.name)
-        add(f"{table.name}.bom.csv", "csv-bom", lambda path, t=table: write_bom_csv(t.file, path), table.name)
+        file = partial(sitepaths.resource_file, table.name)
+        add(file("csv"), "csv", lambda path, t=table: shutil.copyfile(t.file, path), table.name)
+        add(file("csv-bom"), "csv-bom", lambda path, t=table: write_bom_csv(t.file, path), table.name)
         reason = xlsx_obstacle(table)
         if reason:
-            out.notices[f"{table.name}.xlsx"] = reason
+            out.notices[file("xlsx")] = reason
         else:
-            as_text = add(f"{table.name}.xlsx", "xlsx", lambda path, t=table: write_xlsx(t, path, stamp), table.name)
+            as_text = add(file("xlsx"), "xlsx", lambda path, t=table: write_xlsx(t, path, stamp), table.name)
             if as_text:
                 out.text_numbers[table.name] = as_text
-        add(f"{table.name}.json", "json", lambda path, t=table: write_json(t, path), table.name)
+        add(file("json"), "json", lambda path, t=table: write_json(t, path), table.name)
 
     svgs, out.problems = draw_charts(ds, tables, limits)
     for view in ds.loaded.get("views", []):
         if view["name"] in svgs:
             svg = svgs[view["name"]]
-            add(f"{view['name']}.svg", "chart", lambda path, svg=svg: path.write_bytes(svg), view["resources"][0])
+            chart = sitepaths.chart_file(view["name"])
+            add(chart, "chart", lambda path, svg=svg: path.write_bytes(svg), view["resources"][0])
             out.charts[view["name"]] = svg_size(svg)
 
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False)
-    add("datapackage.json", "datapackage", lambda path: path.write_bytes(_json_bytes(published)))
-    add(f"{ds.name}.zip", "zip", lambda path: write_zip(ds, tables, sources, site_url, stamp, path))
+    add(sitepaths.DATAPACKAGE, "datapackage", lambda path: path.write_bytes(_json_bytes(published)))
+    add(sitepaths.zip_file(ds.name), "zip", lambda path: write_zip(ds, tables, sources, site_url, stamp, path))
     return out
 
 
@@ -111,13 +115,13 @@ def published_descriptor(
 ) -> dict:
     """The descriptor as published: relative paths that resolve against its own URL, plus sizes and hashes."""
     desc = copy.deepcopy(ds.loaded)
-    desc["homepage"] = f"{site_url}datasets/{ds.name}/"
+    desc["homepage"] = site_url + sitepaths.dataset_page(ds.name)
     by_name = {t.name: t for t in tables}
     for res in desc["resources"]:
         table = by_name[res["name"]]
         size, digest = sources[table.path]
         if not local_paths:
-            res["path"] = f"{res['name']}.csv"
+            res["path"] = sitepaths.resource_file(res["name"], "csv")
         res["bytes"] = size
         res["hash"] = f"sha256:{digest}"
         res["rows"] = table.rows
@@ -181,7 +185,7 @@ def write_zip(
 ) -> None:
     """The whole package as in the repository, its descriptor enriched with sizes and hashes."""
     members: dict[str, bytes | Path] = {
-        "datapackage.json": _json_bytes(published_descriptor(ds, tables, sources, site_url, local_paths=True))
+        DESCRIPTOR: _json_bytes(published_descriptor(ds, tables, sources, site_url, local_paths=True))
     }
     for name in ("README.md", "CHANGELOG.md"):
         members[name] = ds.root / name

@@ -23,11 +23,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import sitepaths
 from ..core.errors import BuildError
 from ..core.jsonlines import line_of, value_lines
 from ..core.problems import Problem
 from ..read.csvtext import CsvSyntaxError, parse
-from ..read.load import DESCRIPTOR, Dataset
+from ..read.load import DESCRIPTOR, Dataset, source_folder
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 RESOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -64,7 +65,7 @@ def read_history(
     current = Version(ds.loaded["version"], None, ds.loaded["modified"])
     if not available:
         return [current], []
-    folder = f"datasets/{ds.name}"
+    folder = source_folder(ds.name)
     seen: dict[str, tuple[str, str, dict]] = {}  # version -> (commit, date, data blobs) of its canonical commit
     order: list[Version] = []
     problems: list[Problem] = []
@@ -132,7 +133,7 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
     read = (
         (lambda rel: (ds.root / rel).read_bytes())
         if v.commit is None
-        else (lambda rel: _git(root, "show", f"{v.commit}:datasets/{ds.name}/{rel}"))
+        else (lambda rel: _git(root, "show", f"{v.commit}:{source_folder(ds.name)}/{rel}"))
     )
     if not SEMVER.match(v.version):
         return problem("the version is not MAJOR.MINOR.PATCH")
@@ -157,27 +158,27 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
             sources[name] = (path, data)
     except (OSError, subprocess.CalledProcessError, ValueError, KeyError, TypeError, CsvSyntaxError) as exc:
         return problem(f"cannot be read ({type(exc).__name__}: {exc})")
-    base = f"datasets/{ds.name}/{v.version}"
-    files = {f"{base}/{name}.csv": data for name, (_, data) in sources.items()}
+    base = sitepaths.version_folder(ds.name, v.version)
+    files = {base + sitepaths.resource_file(name, "csv"): data for name, (_, data) in sources.items()}
     published = json.loads(raw_descriptor)
     for res in published["resources"]:
         data = sources[res["name"]][1]
-        res.update(path=f"{res['name']}.csv", bytes=len(data), hash=f"sha256:{hashlib.sha256(data).hexdigest()}")
-    files[f"{base}/datapackage.json"] = (json.dumps(published, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        res.update(
+            path=sitepaths.resource_file(res["name"], "csv"),
+            bytes=len(data),
+            hash=f"sha256:{hashlib.sha256(data).hexdigest()}",
+        )
+    files[base + sitepaths.DATAPACKAGE] = (json.dumps(published, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     members = {DESCRIPTOR: raw_descriptor, **{path: data for path, data in sources.values()}}
     for name in ("README.md", "CHANGELOG.md"):
         try:
             members[name] = read(name)
         except (OSError, subprocess.CalledProcessError):
             pass
-    files[f"{base}/{ds.name}-{v.version}.zip"] = _stored_zip(f"{ds.name}-{v.version}", members, v.date)
+    files[base + sitepaths.version_zip_file(ds.name, v.version)] = _stored_zip(
+        f"{ds.name}-{v.version}", members, v.date
+    )
     return files, []
-
-
-def is_versioned(path: str) -> bool:
-    """Whether a site path (/-rooted or not) is a file of a published version: never to change."""
-    parts = path.strip("/").split("/")
-    return len(parts) == 4 and parts[0] == "datasets" and bool(SEMVER.match(parts[2]))
 
 
 def _stored_zip(folder: str, members: dict[str, bytes], date: str) -> bytes:
