@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from gongkai.core import sitepaths
 
 CHROMIUM = Path("/usr/bin/chromium")
 PREFIX = "/gongkai/"
@@ -169,7 +170,7 @@ def test_every_download_link_answers_with_the_right_type_and_bytes(page, server,
     for folder in sorted(
         p for p in (site / "datasets").iterdir() if (p / "index.html").is_file() and p.name[0].isalpha()
     ):
-        page.goto(f"{server}datasets/{folder.name}/")
+        page.goto(server + sitepaths.dataset_page(folder.name))
         links = page.locator("h2:has-text('下载') + p + .gk-table a").evaluate_all("els => els.map(e => e.href)")
         assert links, folder.name
         for url in links:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import ROOT, gongkai
+from gongkai.core import sitepaths
 from gongkai.publish.verify import verify_site
 
 SITE_URL = yaml.safe_load((ROOT / "gongkai.yml").read_text(encoding="utf-8"))["site"]["url"]
@@ -46,14 +47,14 @@ def test_every_contract_url_exists(built_site):
     ]
     for ds in sorted((built_site / "datasets").iterdir()):
         pkg = json.loads((ds / "datapackage.json").read_text(encoding="utf-8"))
-        base = f"datasets/{ds.name}/"
-        expected += [base + "index.html", base + "datapackage.json", base + f"{ds.name}.zip"]
+        base = sitepaths.dataset_page(ds.name)
+        expected += [base + "index.html", base + sitepaths.DATAPACKAGE, base + sitepaths.zip_file(ds.name)]
         for res in pkg["resources"]:
-            expected += [base + f"{res['name']}.{ext}" for ext in ("csv", "xlsx", "json")]
+            expected += [base + sitepaths.resource_file(res["name"], kind) for kind in ("csv", "xlsx", "json")]
         slugs = {t["name"]: t["slug"] for t in settings["topics"]}
-        expected += [f"topics/{slugs[t]}/index.html" for t in pkg["topics"]]
+        expected += [sitepaths.topic_page(slugs[t]) + "index.html" for t in pkg["topics"]]
         pubs = {p["name"]: p["slug"] for p in settings["publishers"]}
-        expected.append(f"publishers/{pubs[pkg['publisher']['name']]}/index.html")
+        expected.append(sitepaths.publisher_page(pubs[pkg["publisher"]["name"]]) + "index.html")
     missing = [p for p in expected if not (site / p).is_file()]
     assert missing == []
 
@@ -246,9 +247,8 @@ def test_each_dataset_page_says_which_file_for_which_tool_and_links_a_prefilled_
         assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://github.com/gongkai-data/gongkai/issues/new"
         query = parse_qs(parts.query)
         assert query["title"] == [f"[纠错] {desc['title']}（{folder.name} {desc['version']}）"]
-        assert (
-            f"版本：{desc['version']}" in query["body"][0] and f"{SITE_URL}datasets/{folder.name}/" in query["body"][0]
-        )
+        body = query["body"][0]
+        assert f"版本：{desc['version']}" in body and SITE_URL + sitepaths.dataset_page(folder.name) in body
 
 
 def _profile_rows(page: str, resource_title: str) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ import json
 import re
 
 from conftest import ROOT, gongkai
+from gongkai.core import sitepaths
 
 
 def _datasets():
@@ -42,7 +43,7 @@ def test_each_declared_view_is_an_svg_chart_of_the_resource_with_its_words_and_d
                     or f"'{row.get('period')}'" in json.dumps(view["spec"])
                 ):
                     assert row["indicator"] in texts, (view["name"], row["indicator"])
-            assert f" datasets/{name}/{view['name']}.svg\n" in sums
+            assert f" {sitepaths.dataset_file(name, sitepaths.chart_file(view['name']))}\n" in sums
             figure = re.search(
                 (
                     rf'<figure class="gk-chart">\s*<img src="{view["name"]}.svg" '
@@ -78,7 +79,7 @@ def test_the_home_page_shows_the_headline_figures_with_their_quotes_and_the_char
     assert f"{desc['sources'][0]['title']}，{desc['sources'][0]['date']}" in html.unescape(page)
     for chart in home["charts"]:
         dataset, view = chart.split("/")
-        assert f'<img src="datasets/{dataset}/{view}.svg"' in page
+        assert f'<img src="{sitepaths.dataset_file(dataset, sitepaths.chart_file(view))}"' in page
 
 
 def test_a_view_may_not_bring_data_or_links_of_its_own(repo_factory):

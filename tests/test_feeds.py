@@ -9,6 +9,7 @@ import shutil
 import xml.etree.ElementTree as ET
 
 from conftest import FIXTURES, ROOT, gongkai
+from gongkai.core import sitepaths
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_URL = "https://gongkai-data.github.io/gongkai/"
@@ -43,7 +44,7 @@ def test_every_dataset_page_carries_schema_org_dataset_json_ld_for_dataset_searc
             desc["version"],
             desc["modified"],
         )
-        assert data["identifier"] == desc["id"] and data["url"] == f"{SITE_URL}datasets/{name}/"
+        assert data["identifier"] == desc["id"] and data["url"] == SITE_URL + sitepaths.dataset_page(name)
         assert data["license"] and all(lic.startswith("https://") for lic in data["license"])
         assert data["creator"]["name"] == data["publisher"]["name"] == desc["publisher"]["name"]
         assert data["spatialCoverage"]["name"] == desc["spatial"]["name"]
@@ -148,7 +149,7 @@ def test_data_json_is_dcat_us_with_every_field_a_harvester_requires(repo_factory
         assert set(desc["keywords"]) <= set(entry["keyword"])
         published = {d["downloadURL"]: d for d in entry["distribution"]}
         for resource in desc["resources"]:
-            url = f"{SITE_URL}datasets/{name}/{resource['name']}.csv"
+            url = SITE_URL + sitepaths.dataset_file(name, sitepaths.resource_file(resource["name"], "csv"))
             assert published[url]["mediaType"] == "text/csv"
             assert _site_file(site, url).read_bytes() == (repo / "datasets" / name / resource["path"]).read_bytes()
         for url in published:

@@ -39,9 +39,6 @@ LONG = {
         "the registry is one table of every code (title, severity, "
         "anchor, hint); new on main, its split is its author's"
     ),
-    # Longer only since the code was formatted at 120 columns; each is being split.
-    "publish/urls.py": "formatted at 120 columns; redirects move to their own module",
-    "render/render.py": "formatted at 120 columns; the snippets move to their own module",
 }
 
 

@@ -21,8 +21,9 @@ GUIDE = ROOT / problemcodes.GUIDE
 KEBAB = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 # Modules outside validate/ that hand codes to the checks: the JSON scanner and the descriptor reader.
 READERS = {"core/jsonlines.py", "read/load.py"}
-# Kebab-case strings in those modules that are not problem codes: an encoding and git's subcommands.
-NOT_CODES = {"utf-8", "ls-files", "ls-tree", "rev-parse"}
+# Kebab-case strings in those modules that are not problem codes: an encoding, git's subcommands
+# and a download kind (sitepaths names each kind's file).
+NOT_CODES = {"utf-8", "ls-files", "ls-tree", "rev-parse", "csv-bom"}
 # Callables whose first argument is a problem code: Problem itself and the helpers that build one.
 MAKERS = {"Problem", "problem", "Finding", "Breach", "add"}
 WORD = re.compile(r"[a-z][a-z0-9-]*")

@@ -19,7 +19,8 @@ from gongkai.core.config import Limits
 from gongkai.core.errors import BuildError
 from gongkai.core.output import sync_tree
 from gongkai.core.sitepaths import refusal, reserved, resolve
-from gongkai.publish.urls import host_files, redirect_files, redirected_paths
+from gongkai.publish.redirects import redirect_files, redirected_paths
+from gongkai.publish.urls import host_files
 
 CSV = "/datasets/tiny/items.csv"
 LIMITS = Limits(max_csv_bytes=1 << 20, max_descriptor_bytes=1 << 20, preview_rows=5, max_listed_problems=50)

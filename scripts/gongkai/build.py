@@ -25,7 +25,7 @@ from .catalogs.catalogfile import catalog_json, schema_bytes
 from .catalogs.datajson import contacts_missing, data_json
 from .catalogs.dcat import catalog_jsonld
 from .catalogs.feed import atom_feed
-from .core import repofiles
+from .core import repofiles, sitepaths
 from .core.config import SETTINGS_FILE, Limits, Settings, load_settings
 from .core.errors import BuildError, InvalidData
 from .core.output import naming_failures, sha256, sync_tree
@@ -36,16 +36,10 @@ from .gate import sitecode
 from .gate.diff import history_summaries
 from .publish import cache, swap
 from .publish.generator import publish_site
-from .publish.history import (
-    Version,
-    history_available,
-    is_versioned,
-    read_history,
-    version_files,
-    write_current_version,
-)
+from .publish.history import Version, history_available, read_history, version_files, write_current_version
+from .publish.redirects import read_redirects, redirect_files
 from .publish.urls import check_lock as check_lock_file
-from .publish.urls import host_files, public_paths, read_lock, read_redirects, redirect_files, urls_json
+from .publish.urls import host_files, public_paths, read_lock, urls_json
 from .publish.withdrawals import notice_page, read_withdrawals
 from .read.load import Dataset, discover
 from .read.tables import read_tables
@@ -53,7 +47,6 @@ from .render.catalog import Entry, Summary
 from .render.dashboard import home_dashboard
 from .render.quality import assess, overall
 from .render.render import (
-    SUFFIX,
     PageExtras,
     dataset_model,
     quality_model,
@@ -167,7 +160,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     as_of = _as_of(root, summaries, history)
     assessed = []
     pages.update(
-        {f"datasets/{w.name}/index{SUFFIX[lang]}.md": notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")}
+        {sitepaths.dataset_page_md(w.name, lang): notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")}
     )  # the notice in both interfaces
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -178,10 +171,10 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
             quality_model(criteria, overall(criteria), as_of),
             versions_model(versions[ds.name], r.summary.meta, changelog, changes),
         )
-        pages[f"datasets/{ds.name}/index.md"] = render_dataset(r.model, extras, "zh")
-        pages[f"datasets/{ds.name}/index.en.md"] = render_dataset(r.model, extras, "en")
+        pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, "zh")
+        pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, "en")
     assessed.sort(key=lambda a: (-a[2], a[0].name))
-    pages["quality/index.md"] = render_quality_page(assessed, as_of)
+    pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
     files: dict[str, bytes | Path] = dict(_hand_written(root))
     clash = sorted(set(files) & set(pages))
     if clash:
@@ -192,12 +185,12 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files.update(versioned)
     digests = {"/" + rel: sha256(data) for rel, data in versioned.items()}  # versions from history
     digests.update(
-        {"/" + rel: sha for r in results for rel, sha in r.digests.items() if is_versioned(rel)}
+        {"/" + rel: sha for r in results for rel, sha in r.digests.items() if sitepaths.is_versioned(rel)}
     )  # the working tree's
-    files["catalog.json"] = catalog_json(summaries, settings)
-    files["catalog.schema.json"] = schema_bytes()
-    files["feed.xml"] = atom_feed(summaries, settings)
-    files["catalog.jsonld"] = catalog_jsonld(summaries, settings)
+    files[sitepaths.CATALOG_JSON] = catalog_json(summaries, settings)
+    files[sitepaths.CATALOG_SCHEMA] = schema_bytes()
+    files[sitepaths.FEED] = atom_feed(summaries, settings)
+    files[sitepaths.CATALOG_JSONLD] = catalog_jsonld(summaries, settings)
     uncontactable = contacts_missing(summaries, settings)
     if uncontactable:
         message = (
@@ -206,16 +199,16 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         )
         report.extend([Problem("no-contact-email", message, "gongkai.yml", severity="warning")])
     else:
-        files["data.json"] = data_json(summaries, settings)
-    files["SHA256SUMS"] = files["urls.json"] = b""  # written below; listed now as public paths
+        files[sitepaths.DATA_JSON] = data_json(summaries, settings)
+    files[sitepaths.CHECKSUMS] = files[sitepaths.URLS_JSON] = b""  # written below; listed now as public paths
     gone = tuple(w.prefix for w in withdrawn)
     published, redirects = _check_urls(
         root, files, report, digests, gone, check_lock=check_urls, history=history, limits=settings.limits
     )
     files.update(redirect_files(redirects, files))
     files.update(host_files(redirects, digests))
-    files["SHA256SUMS"] = _checksums(summaries, redirects, digests)
-    files["urls.json"] = urls_json(published, redirects, gone)
+    files[sitepaths.CHECKSUMS] = _checksums(summaries, redirects, digests)
+    files[sitepaths.URLS_JSON] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
     return Generated(settings, summaries, report, files, published, redirects, digests, gone, processing)
 

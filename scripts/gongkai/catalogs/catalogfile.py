@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..core import sitepaths
 from ..core.config import Settings
 from ..export.downloads import MEDIA_TYPES
 from ..render.catalog import Summary, by_modified
 
-SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "catalog.schema.json"
+SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / sitepaths.CATALOG_SCHEMA  # published under its own name
 COPIED = (
     "id",
     "name",
@@ -37,7 +38,7 @@ COPIED = (
 def catalog_json(summaries: list[Summary], settings: Settings) -> bytes:
     datasets = [_dataset(s, settings) for s in by_modified(summaries)]
     data = {
-        "$schema": settings.url_for("catalog.schema.json"),
+        "$schema": settings.url_for(sitepaths.CATALOG_SCHEMA),
         "title": settings.site_name,
         "homepage": settings.site_url,
         "publisher": settings.operator_name,
@@ -54,7 +55,7 @@ def schema_bytes() -> bytes:
 
 def _dataset(s: Summary, settings: Settings) -> dict:
     entry = {key: s.meta[key] for key in COPIED if key in s.meta}
-    entry["page"] = settings.url_for(f"datasets/{s.name}/")
+    entry["page"] = settings.url_for(sitepaths.dataset_page(s.name))
     entry["rows"] = s.rows
     entry["resources"] = [
         {"name": r["name"], "title": r.get("title", r["name"]), "fields": [f["name"] for f in r["schema"]["fields"]]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from ..core import sitepaths
 from ..core.config import Settings
 from ..export.downloads import DATA_KINDS, MEDIA_TYPES
 from ..render.catalog import Summary, by_modified
@@ -27,7 +28,7 @@ def data_json(summaries: list[Summary], settings: Settings) -> bytes:
     """The catalog file; call only when contacts_missing() is empty."""
     data = {
         "@context": f"{CONFORMS_TO}/catalog.jsonld",
-        "@id": settings.url_for("data.json"),
+        "@id": settings.url_for(sitepaths.DATA_JSON),
         "@type": "dcat:Catalog",
         "conformsTo": CONFORMS_TO,
         "describedBy": f"{CONFORMS_TO}/catalog.json",
@@ -58,8 +59,8 @@ def _dataset(s: Summary, settings: Settings) -> dict:
         "publisher": {"@type": "org:Organization", "name": s.publisher},
         "contactPoint": {"@type": "vcard:Contact", "fn": name, "hasEmail": f"mailto:{email}"},
         "accessLevel": access,
-        "landingPage": settings.url_for(f"datasets/{s.name}/"),
-        "describedBy": settings.url_for(f"datasets/{s.name}/datapackage.json"),
+        "landingPage": settings.url_for(sitepaths.dataset_page(s.name)),
+        "describedBy": settings.url_for(sitepaths.dataset_file(s.name, sitepaths.DATAPACKAGE)),
         "describedByType": "application/json",
         "language": ["zh-CN"],
         "theme": s.topics,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from ..core import sitepaths
 from ..core.config import Settings
 from ..export.downloads import DATA_KINDS, MEDIA_TYPES
 from ..render.catalog import Summary, by_modified
@@ -33,7 +34,7 @@ def catalog_jsonld(summaries: list[Summary], settings: Settings) -> bytes:
     }
     data = {
         "@context": CONTEXT,
-        "@id": settings.url_for("catalog.jsonld"),
+        "@id": settings.url_for(sitepaths.CATALOG_JSONLD),
         "@type": "dcat:Catalog",
         "dct:title": _zh(settings.site_name),
         "dct:description": _zh(settings.site_description or settings.site_name),
@@ -45,7 +46,7 @@ def catalog_jsonld(summaries: list[Summary], settings: Settings) -> bytes:
 
 
 def _dataset(s: Summary, settings: Settings) -> dict:
-    page = settings.url_for(f"datasets/{s.name}/")
+    page = settings.url_for(sitepaths.dataset_page(s.name))
     licences = [{"@id": lic["path"]} for lic in s.meta["licenses"] if lic.get("path")]
     return {
         "@id": page,

@@ -1,10 +1,18 @@
-"""Public site paths a repository file may name: one decision, made here.
+"""Public site paths: where the build publishes every file, and which paths a repository file may name.
 
-`redirects.yml` and `withdrawn.yml` name paths under the site root ("/datasets/x/"). The
-build writes files at those paths, lists them in the host's `_redirects` and links to them.
-A path is accepted only when it stays inside the site, reads the same to the file system, a
-host's `_redirects` parser and a browser, and names no route the site itself owns (the home
-page, the theme's assets and search, the English interface, the catalogs, host settings).
+The layout (first half) is the one place a public path is made: the dataset page and each of
+its downloads, the version folders, the catalog and list pages, the files at the site root.
+Every writer, the URL contract and the tests ask it; no other module spells a public path.
+Paths are relative POSIX paths as the build's file map holds them ("datasets/x/x.csv", no
+leading /); a page is its Markdown source there ("datasets/x/index.md") and is published as
+its folder ("/datasets/x/", public_path).
+
+The check (second half): `redirects.yml` and `withdrawn.yml` name paths under the site root
+("/datasets/x/"). The build writes files at those paths, lists them in the host's `_redirects`
+and links to them. A path is accepted only when it stays inside the site, reads the same to
+the file system, a host's `_redirects` parser and a browser, and names no route the site
+itself owns (the home page, the theme's assets and search, the English interface, the
+catalogs, host settings).
 """
 
 from __future__ import annotations
@@ -15,6 +23,172 @@ import unicodedata
 from .errors import BuildError
 from .problems import Problem
 
+# --- The layout: where each public file is published -----------------------------------------
+
+SUFFIX = {"zh": "", "en": ".en"}  # page source suffix: index.md, index.en.md (mkdocs-static-i18n), under /en/
+ENGLISH = "en/"  # where the English pages are published
+
+# Files at the site root. gongkai writes these:
+CATALOG_JSON = "catalog.json"
+CATALOG_SCHEMA = "catalog.schema.json"
+CATALOG_JSONLD = "catalog.jsonld"  # DCAT-AP
+DATA_JSON = "data.json"  # DCAT-US
+FEED = "feed.xml"  # Atom
+CHECKSUMS = "SHA256SUMS"
+URLS_JSON = "urls.json"
+SITE_FILES = (CATALOG_JSON, CATALOG_SCHEMA, CATALOG_JSONLD, DATA_JSON, FEED, CHECKSUMS, URLS_JSON)
+HOST_HEADERS, HOST_REDIRECTS = "_headers", "_redirects"  # host settings (Netlify, Cloudflare Pages): no public path
+# ... and MkDocs these, beside the theme's folders:
+SITEMAP, SITEMAP_GZ = "sitemap.xml", "sitemap.xml.gz"
+NOT_FOUND = "404.html"
+ASSETS = "assets/"  # the theme's and docs/assets/ files: not a contract
+
+# Folders of pages; each is published at its folder, written as its index.md.
+DATASETS = "datasets/"  # the catalog page, and a folder for each dataset
+TOPICS = "topics/"
+PUBLISHERS = "publishers/"
+QUALITY = "quality/"
+
+DATAPACKAGE = "datapackage.json"  # a dataset's descriptor as published, in its folder and in each version's
+# A resource's downloads, by kind: the name of its file in the dataset's folder.
+RESOURCE_FILES = {"csv": "{}.csv", "csv-bom": "{}.bom.csv", "xlsx": "{}.xlsx", "json": "{}.json"}
+VERSION = r"\d+\.\d+\.\d+"  # a version folder's name: MAJOR.MINOR.PATCH (history.SEMVER)
+
+
+def page_md(folder: str, lang: str = "zh") -> str:
+    """The Markdown source of the page published at `folder` ("" for the home page)."""
+    return f"{folder}index{SUFFIX[lang]}.md"
+
+
+def home_md(lang: str = "zh") -> str:
+    return page_md("", lang)
+
+
+def catalog_md(lang: str = "zh") -> str:
+    """Every dataset, with its filters."""
+    return page_md(DATASETS, lang)
+
+
+def topic_page(slug: str) -> str:
+    return f"{TOPICS}{slug}/"
+
+
+def publisher_page(slug: str) -> str:
+    return f"{PUBLISHERS}{slug}/"
+
+
+def topic_md(slug: str) -> str:
+    return page_md(topic_page(slug))
+
+
+def publisher_md(slug: str) -> str:
+    return page_md(publisher_page(slug))
+
+
+def dataset_page(name: str) -> str:
+    """A dataset's page, and the folder of its downloads and versions: datasets/<name>/."""
+    return f"{DATASETS}{name}/"
+
+
+def dataset_page_md(name: str, lang: str = "zh") -> str:
+    return page_md(dataset_page(name), lang)
+
+
+def resource_file(resource: str, kind: str) -> str:
+    """The name of a resource's download of one kind (RESOURCE_FILES) in the dataset's folder."""
+    return RESOURCE_FILES[kind].format(resource)
+
+
+def chart_file(view: str) -> str:
+    """A view's chart, drawn to SVG, in the dataset's folder."""
+    return f"{view}.svg"
+
+
+def zip_file(name: str) -> str:
+    """The whole dataset as in the repository, with its published descriptor."""
+    return f"{name}.zip"
+
+
+def dataset_file(name: str, file: str) -> str:
+    """A file in the dataset's folder (resource_file, chart_file, DATAPACKAGE, zip_file)."""
+    return dataset_page(name) + file
+
+
+def in_version(version: str, file: str) -> str:
+    """A version's file relative to the dataset's folder, as its page links it: <version>/<file>."""
+    return f"{version}/{file}"
+
+
+def version_folder(name: str, version: str) -> str:
+    """A version's files, published once and never changed: datasets/<name>/<version>/."""
+    return dataset_page(name) + in_version(version, "")
+
+
+def version_file(name: str, version: str, file: str) -> str:
+    """A file of a version: each resource's CSV (resource_file), DATAPACKAGE, version_zip_file."""
+    return dataset_page(name) + in_version(version, file)
+
+
+def version_zip_file(name: str, version: str) -> str:
+    return f"{name}-{version}.zip"
+
+
+def public_path(rel: str) -> str:
+    """The /-rooted path at which the site publishes a file-map path: a page's Markdown source is
+    its folder (a.md and a/index.md are /a/; a.en.md is /en/a/), any other file itself."""
+    if not rel.endswith(".md"):
+        return "/" + rel
+    page = rel[: -len(".md")]
+    english = page.endswith(SUFFIX["en"])
+    page = page[: -len(SUFFIX["en"])] if english else page
+    page = page[: -len("index")] if page == "index" or page.endswith("/index") else page + "/"
+    return "/" + (ENGLISH if english else "") + page
+
+
+def english_page(path: str) -> str:
+    """The English page of a /-rooted page path."""
+    return "/" + ENGLISH + path[1:]
+
+
+# What is published where, for kind_of(): each kind's paths, made by the functions above from
+# placeholders that stand for any name and any version.
+_NAME, _VERSION = "\x00", "\x01"
+_LAYOUT = {
+    "page": [
+        *(page_md(folder, lang) for folder in ("", DATASETS, dataset_page(_NAME)) for lang in SUFFIX),
+        *(page_md(folder) for folder in (TOPICS, PUBLISHERS, QUALITY, topic_page(_NAME), publisher_page(_NAME))),
+    ],
+    "download": [
+        *(dataset_file(_NAME, resource_file(_NAME, kind)) for kind in RESOURCE_FILES),
+        *(dataset_file(_NAME, f) for f in (chart_file(_NAME), DATAPACKAGE, zip_file(_NAME))),
+    ],
+    "version": [version_file(_NAME, _VERSION, _NAME)],  # any file in a version folder: never to change
+    "site": [*SITE_FILES, HOST_HEADERS, HOST_REDIRECTS],
+}
+
+
+def _pattern(paths: list[str]) -> re.Pattern[str]:
+    shapes = (re.escape(p).replace(_NAME, "[^/]+").replace(_VERSION, VERSION) for p in paths)
+    return re.compile("|".join(f"(?:{s})" for s in shapes))
+
+
+_KINDS = {kind: _pattern(paths) for kind, paths in _LAYOUT.items()}
+
+
+def kind_of(path: str) -> str | None:
+    """What the layout publishes at a file-map path: "page" (a generated page's source),
+    "download", "version" (a published version's file), "site" (a file at the root); None
+    for a path the layout does not make (a hand-written page, a redirect)."""
+    return next((k for k, pattern in _KINDS.items() if pattern.fullmatch(path)), None)
+
+
+def is_versioned(path: str) -> bool:
+    """Whether a site path (/-rooted or not) is a file of a published version: never to change."""
+    return kind_of(path.strip("/")) == "version"
+
+
+# --- Paths named in repository files: the check ------------------------------------------------
+
 MAX_BYTES = 512  # a path, as UTF-8; dataset paths are well under 200
 MAX_SEGMENT_BYTES = 200  # one folder or file name (file systems stop at 255, and ".tmp" is added while writing)
 PUNCTUATION = "-._~+,@()"  # beside letters, digits and "/": nothing a host, a shell or a URL parser reads as syntax
@@ -22,29 +196,13 @@ PUNCTUATION = "-._~+,@()"  # beside letters, digits and "/": nothing a host, a s
 # Routes the site owns: a repository file may not name them (compared case-folded, for
 # case-insensitive file systems). Folders cover themselves and everything under them.
 RESERVED_FILES = frozenset(
-    p.casefold()
-    for p in (
-        "/",
-        "/index.html",
-        "/404.html",
-        "/sitemap.xml",
-        "/sitemap.xml.gz",
-        "/catalog.json",
-        "/catalog.schema.json",
-        "/catalog.jsonld",
-        "/data.json",
-        "/feed.xml",
-        "/urls.json",
-        "/SHA256SUMS",
-        "/robots.txt",
-        "/CNAME",
-        "/favicon.ico",
-    )
+    ("/" + p).casefold()
+    for p in ("", "index.html", NOT_FOUND, SITEMAP, SITEMAP_GZ, *SITE_FILES, "robots.txt", "CNAME", "favicon.ico")
 )
 RESERVED_FOLDERS = (
-    "/assets",
+    "/" + ASSETS.rstrip("/"),
     "/search",
-    "/en",
+    "/" + ENGLISH.rstrip("/"),
     "/stylesheets",
     "/javascripts",
 )  # theme files, search index, English pages (derived)

@@ -16,13 +16,15 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO
 
+from ..core import sitepaths
 from ..core.config import Limits
 from ..core.output import file_digest
 from ..core.sourcehash import source_hashes
-from ..read.load import Dataset
+from ..read.load import DESCRIPTOR, Dataset
 from ..read.tables import Chunk, Table
 from .charts import ChartRows, draw_charts, svg_size
 from .packagezip import write_package_zip
@@ -67,56 +69,61 @@ def export_dataset(
     Each table is read twice: once for its bytes (the CSV and BOM copies, hashed as they are
     written) and once typed, for every format that needs typed values (XLSX, JSON and the
     charts' rows, fed from the same chunks). The zip streams the files it packs."""
-    base = f"datasets/{ds.name}"
     out = Exported(files={}, downloads=[], notices={})
-    (folder / base).mkdir(parents=True, exist_ok=True)
+    (folder / sitepaths.dataset_page(ds.name)).mkdir(parents=True, exist_ok=True)
 
     def add(name: str, kind: str, resource: str | None = None, known: tuple[int, str] | None = None) -> Path:
-        path = folder / base / name
+        site_path = sitepaths.dataset_file(ds.name, name)
+        path = folder / site_path
         size, digest = known or file_digest(path)
-        out.files[f"{base}/{name}"] = path
-        out.downloads.append(Download(f"{base}/{name}", kind, size, digest, resource))
+        out.files[site_path] = path
+        out.downloads.append(Download(site_path, kind, size, digest, resource))
         return path
+
+    def at(name: str) -> Path:
+        return folder / sitepaths.dataset_file(ds.name, name)
 
     stamp = _timestamp(ds.loaded["modified"])
     sources = {t.path: (h.size, h.sha256) for t in tables for h in [source_hashes(t.file)]}
     drawn = {view["resources"][0] for view in ds.loaded.get("views", [])}
     chart_rows: dict[str, ChartRows] = {}
     for table in tables:
-        plain, bom = folder / base / f"{table.name}.csv", folder / base / f"{table.name}.bom.csv"
+        file = partial(sitepaths.resource_file, table.name)
+        plain, bom = at(file("csv")), at(file("csv-bom"))
         copied = copy_hashed(table.file, {plain: b"", bom: BOM})
-        add(plain.name, "csv", table.name, copied[plain])
-        add(bom.name, "csv-bom", table.name, copied[bom])
-        sinks: list = [JsonRecords(folder / base / f"{table.name}.json", table.fields)]
+        add(file("csv"), "csv", table.name, copied[plain])
+        add(file("csv-bom"), "csv-bom", table.name, copied[bom])
+        sinks: list = [JsonRecords(at(file("json")), table.fields)]
         if table.name in drawn:
             sinks.append(chart_rows.setdefault(table.name, ChartRows(table.fields)))
         reason = xlsx_obstacle(table)
         with sinks[0]:
             chunks = _fan_out(table.chunks(), sinks)
             if reason:
-                out.notices[f"{table.name}.xlsx"] = reason
+                out.notices[file("xlsx")] = reason
             else:
-                as_text = write_xlsx(table, folder / base / f"{table.name}.xlsx", stamp, chunks)
-                add(f"{table.name}.xlsx", "xlsx", table.name)
+                as_text = write_xlsx(table, at(file("xlsx")), stamp, chunks)
+                add(file("xlsx"), "xlsx", table.name)
                 if as_text:
                     out.text_numbers[table.name] = as_text
             for _ in chunks:  # without an XLSX, the JSON and the charts still take every chunk
                 pass
-        add(f"{table.name}.json", "json", table.name)
+        add(file("json"), "json", table.name)
 
     svgs, out.problems = draw_charts(ds, tables, limits, chart_rows)
     for view in ds.loaded.get("views", []):
         if view["name"] in svgs:
             svg = svgs[view["name"]]
-            (folder / base / f"{view['name']}.svg").write_bytes(svg)
-            add(f"{view['name']}.svg", "chart", view["resources"][0])
+            chart = sitepaths.chart_file(view["name"])
+            at(chart).write_bytes(svg)
+            add(chart, "chart", view["resources"][0])
             out.charts[view["name"]] = svg_size(svg)
 
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False)
-    (folder / base / "datapackage.json").write_bytes(_json_bytes(published))
-    add("datapackage.json", "datapackage")
-    write_zip(ds, tables, sources, site_url, stamp, folder / base / f"{ds.name}.zip")
-    add(f"{ds.name}.zip", "zip")
+    at(sitepaths.DATAPACKAGE).write_bytes(_json_bytes(published))
+    add(sitepaths.DATAPACKAGE, "datapackage")
+    write_zip(ds, tables, sources, site_url, stamp, at(sitepaths.zip_file(ds.name)))
+    add(sitepaths.zip_file(ds.name), "zip")
     return out
 
 
@@ -155,13 +162,13 @@ def published_descriptor(
 ) -> dict:
     """The descriptor as published: relative paths that resolve against its own URL, plus sizes and hashes."""
     desc = copy.deepcopy(ds.loaded)
-    desc["homepage"] = f"{site_url}datasets/{ds.name}/"
+    desc["homepage"] = site_url + sitepaths.dataset_page(ds.name)
     by_name = {t.name: t for t in tables}
     for res in desc["resources"]:
         table = by_name[res["name"]]
         size, digest = sources[table.path]
         if not local_paths:
-            res["path"] = f"{res['name']}.csv"
+            res["path"] = sitepaths.resource_file(res["name"], "csv")
         res["bytes"] = size
         res["hash"] = f"sha256:{digest}"
         res["rows"] = table.rows
@@ -247,7 +254,7 @@ def write_zip(
 ) -> None:
     """The whole package as in the repository, its descriptor enriched with sizes and hashes."""
     members: dict[str, bytes | Path] = {
-        "datapackage.json": _json_bytes(published_descriptor(ds, tables, sources, site_url, local_paths=True))
+        DESCRIPTOR: _json_bytes(published_descriptor(ds, tables, sources, site_url, local_paths=True))
     }
     for name in ("README.md", "CHANGELOG.md"):
         members[name] = ds.root / name

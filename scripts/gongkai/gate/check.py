@@ -17,14 +17,16 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core import sitepaths
 from ..core.config import Limits, Settings
 from ..core.errors import BuildError, UsageError
 from ..core.jsonlines import line_of, value_lines
 from ..core.problems import Problem, Report
 from ..publish.history import history_available, history_problems
-from ..publish.urls import LOCK, lock_against_base, read_lock, redirected_paths
+from ..publish.redirects import redirected_paths
+from ..publish.urls import LOCK, lock_against_base, read_lock
 from ..publish.withdrawals import read_withdrawals
-from ..read.load import DESCRIPTOR, Dataset, discover
+from ..read.load import DESCRIPTOR, Dataset, discover, source_folder
 from ..validate.validator import finish_report, validate_dataset
 from .diff import LEVELS, Diff, Snapshot, bump_of, compare, next_version, snapshot_here
 from .sitecode import is_site_code, site_code_problems
@@ -106,18 +108,19 @@ def changed_files(root: Path, commit: str, folder: str = ".") -> list[str]:
 
 def snapshot_at(root: Path, commit: str, name: str) -> Snapshot | None:
     """The dataset as the commit has it; None when it did not exist there."""
+    folder = f"{commit}:{source_folder(name)}"  # git's name of the folder at that commit
     try:
-        descriptor = json.loads(_git(root, "show", f"{commit}:datasets/{name}/{DESCRIPTOR}"))
+        descriptor = json.loads(_git(root, "show", f"{folder}/{DESCRIPTOR}"))
     except (subprocess.CalledProcessError, ValueError):
         return None
     tables = {}
     for res in descriptor.get("resources", []):
         try:
-            tables[res["name"]] = _git(root, "show", f"{commit}:datasets/{name}/{res['path']}")
+            tables[res["name"]] = _git(root, "show", f"{folder}/{res['path']}")
         except (subprocess.CalledProcessError, KeyError, TypeError):
             tables[res.get("name", "?")] = ""
     try:
-        readme = _git(root, "show", f"{commit}:datasets/{name}/README.md")
+        readme = _git(root, "show", f"{folder}/README.md")
     except subprocess.CalledProcessError:
         readme = ""
     return Snapshot(descriptor=descriptor, tables=tables, readme=readme)
@@ -184,11 +187,11 @@ def _removal_problems(root: Path, removed: list[str], limits: Limits) -> list[Pr
                 f"datasets/{name}/ was removed; its URLs must keep answering: rename it with a redirects.yml entry "
                 f"for /datasets/{name}/, or record a withdrawal in withdrawn.yml"
             ),
-            f"datasets/{name}",
+            source_folder(name),
             dataset=name,
         )
         for name in removed
-        if name not in withdrawn_names and f"/datasets/{name}/" not in redirected
+        if name not in withdrawn_names and "/" + sitepaths.dataset_page(name) not in redirected
     ]
 
 

@@ -19,8 +19,9 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..core import sitepaths
 from ..publish.history import SEMVER
-from ..read.load import DESCRIPTOR, Dataset, fields_of, schema_of
+from ..read.load import Dataset, fields_of, schema_of
 
 PATCH, MINOR, MAJOR = 1, 2, 3
 LEVELS = {PATCH: "patch", MINOR: "minor", MAJOR: "major"}
@@ -89,9 +90,12 @@ def snapshot_here(ds: Dataset) -> Snapshot:
 
 def snapshot_published(name: str, version: str, files: dict[str, bytes]) -> Snapshot:
     """A version as history.py publishes it (datasets/<name>/<version>/...)."""
-    base = f"datasets/{name}/{version}"
-    descriptor = json.loads(files[f"{base}/{DESCRIPTOR}"])
-    tables = {r["name"]: files[f"{base}/{r['name']}.csv"].decode("utf-8") for r in descriptor["resources"]}
+    base = sitepaths.version_folder(name, version)
+    descriptor = json.loads(files[base + sitepaths.DATAPACKAGE])
+    tables = {
+        r["name"]: files[base + sitepaths.resource_file(r["name"], "csv")].decode("utf-8")
+        for r in descriptor["resources"]
+    }
     return Snapshot(descriptor=descriptor, tables=tables)
 
 

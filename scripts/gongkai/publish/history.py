@@ -23,6 +23,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import sitepaths
 from ..core.errors import BuildError
 from ..core.jsonlines import line_of, value_lines
 from ..core.output import file_digest
@@ -30,7 +31,7 @@ from ..core.problems import Problem
 from ..core.sourcehash import source_hashes
 from ..export.packagezip import write_package_zip
 from ..read.csvtext import CsvSyntaxError, parse
-from ..read.load import DESCRIPTOR, Dataset
+from ..read.load import DESCRIPTOR, Dataset, source_folder
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 RESOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -67,7 +68,7 @@ def read_history(
     current = Version(ds.loaded["version"], None, ds.loaded["modified"])
     if not available:
         return [current], []
-    folder = f"datasets/{ds.name}"
+    folder = source_folder(ds.name)
     seen: dict[str, tuple[str, str, dict]] = {}  # version -> (commit, date, data blobs) of its canonical commit
     order: list[Version] = []
     problems: list[Problem] = []
@@ -135,7 +136,7 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
     read = (
         (lambda rel: (ds.root / rel).read_bytes())
         if v.commit is None
-        else (lambda rel: _git(root, "show", f"{v.commit}:datasets/{ds.name}/{rel}"))
+        else (lambda rel: _git(root, "show", f"{v.commit}:{source_folder(ds.name)}/{rel}"))
     )
     if not SEMVER.match(v.version):
         return problem("the version is not MAJOR.MINOR.PATCH")
@@ -152,10 +153,10 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
             sources[name] = (path, data)
     except (OSError, subprocess.CalledProcessError, ValueError, KeyError, TypeError, CsvSyntaxError) as exc:
         return problem(f"cannot be read ({type(exc).__name__}: {exc})")
-    base = f"datasets/{ds.name}/{v.version}"
-    files = {f"{base}/{name}.csv": data for name, (_, data) in sources.items()}
+    base = sitepaths.version_folder(ds.name, v.version)
+    files = {base + sitepaths.resource_file(name, "csv"): data for name, (_, data) in sources.items()}
     sizes = {name: (len(data), hashlib.sha256(data).hexdigest()) for name, (_, data) in sources.items()}
-    files[f"{base}/datapackage.json"] = _version_descriptor(raw_descriptor, sizes)
+    files[base + sitepaths.DATAPACKAGE] = _version_descriptor(raw_descriptor, sizes)
     members: dict[str, bytes | Path] = {DESCRIPTOR: raw_descriptor, **{path: data for path, data in sources.values()}}
     for name in ("README.md", "CHANGELOG.md"):
         try:
@@ -164,7 +165,7 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
             pass
     buffer = io.BytesIO()
     write_package_zip(buffer, f"{ds.name}-{v.version}", members, _stamp(v.date), compress=False)
-    files[f"{base}/{ds.name}-{v.version}.zip"] = buffer.getvalue()
+    files[base + sitepaths.version_zip_file(ds.name, v.version)] = buffer.getvalue()
     return files, []
 
 
@@ -181,22 +182,22 @@ def write_current_version(
     resources = _plain_resources(raw_descriptor) if SEMVER.match(v.version) else "the version is not MAJOR.MINOR.PATCH"
     if isinstance(resources, str):
         return {}, {}, [Problem("old-version-broken", f"version {v.version}: {resources}", where, dataset=ds.name)]
-    base = f"datasets/{ds.name}/{v.version}"
+    base = sitepaths.version_folder(ds.name, v.version)
     (folder / base).mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     digests: dict[str, tuple[int, str]] = {}
     for name, (copy, size, sha) in copies.items():
-        rel = f"{base}/{name}.csv"
+        rel = base + sitepaths.resource_file(name, "csv")
         files[rel] = _link_or_copy(copy, folder / rel)
         digests[rel] = (size, sha)
     descriptor = _version_descriptor(raw_descriptor, {name: (size, sha) for name, (_, size, sha) in copies.items()})
-    rel = f"{base}/datapackage.json"
+    rel = base + sitepaths.DATAPACKAGE
     (folder / rel).write_bytes(descriptor)
     files[rel], digests[rel] = folder / rel, (len(descriptor), hashlib.sha256(descriptor).hexdigest())
     members: dict[str, bytes | Path] = {DESCRIPTOR: raw_descriptor}
     members.update({path: copies[name][0] for name, path in resources.items()})
     members.update({name: ds.root / name for name in ("README.md", "CHANGELOG.md") if (ds.root / name).is_file()})
-    rel = f"{base}/{ds.name}-{v.version}.zip"
+    rel = base + sitepaths.version_zip_file(ds.name, v.version)
     write_package_zip(folder / rel, f"{ds.name}-{v.version}", members, _stamp(v.date), compress=False)
     files[rel], digests[rel] = folder / rel, file_digest(folder / rel)
     return files, digests, []
@@ -223,7 +224,7 @@ def _version_descriptor(raw_descriptor: bytes, sizes: dict[str, tuple[int, str]]
     published = json.loads(raw_descriptor)
     for res in published["resources"]:
         size, sha = sizes[res["name"]]
-        res.update(path=f"{res['name']}.csv", bytes=size, hash=f"sha256:{sha}")
+        res.update(path=sitepaths.resource_file(res["name"], "csv"), bytes=size, hash=f"sha256:{sha}")
     return (json.dumps(published, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -239,12 +240,6 @@ def _link_or_copy(source: Path, target: Path) -> Path:
 
 def _stamp(date: str) -> dt.datetime:
     return dt.datetime.strptime(date, "%Y-%m-%d")
-
-
-def is_versioned(path: str) -> bool:
-    """Whether a site path (/-rooted or not) is a file of a published version: never to change."""
-    parts = path.strip("/").split("/")
-    return len(parts) == 4 and parts[0] == "datasets" and bool(SEMVER.match(parts[2]))
 
 
 def _version_at(root: Path, commit: str, folder: str) -> tuple[str | None, str | None]:

@@ -3,8 +3,8 @@
 `urls.lock` (committed, append-only) lists every public path the site ever published,
 one per line, as a path under the site URL ("/datasets/x/x.csv"). Each build compares
 today's paths with it: a locked path that is gone is an error naming the path and its
-line, unless `redirects.yml` maps it to the path that replaced it (a page becomes a
-redirect page with a canonical link, a file a copy of its new self). A new path is a
+line, unless `redirects.yml` maps it to the path that replaced it (redirects.py: a page
+becomes a redirect page with a canonical link, a file a copy of its new self). A new path is a
 warning until `gongkai lock` appends it, so every addition shows up in a pull request.
 A pull request may only append to the lock (`gongkai check` holds it to the base branch's,
 lock_against_base), and a lock that is empty, cut off or deleted is an error, never "no
@@ -15,26 +15,19 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core import repofiles, safeyaml
-from ..core.config import Limits
+from ..core import repofiles, sitepaths
 from ..core.errors import BuildError
-from ..core.jsonlines import line_of, pointer
 from ..core.problems import Problem
-from ..core.sitepaths import refusal, require, resolve
-from ..core.yamllines import value_lines
-from ..render.templating import render
-from .history import is_versioned
+from ..core.sitepaths import is_versioned, public_path, refusal, require
+from .redirects import REDIRECTS
 
 LOCK = "urls.lock"
-REDIRECTS = "redirects.yml"
 WITHDRAWN = "withdrawn"
-INVALID_REDIRECTS = "invalid-redirects"
 HEADER = "# Every public path this site has published (append-only; `gongkai lock` adds new ones).\n"
 
 
@@ -45,16 +38,9 @@ def public_paths(files: dict) -> set[str]:
     whose name is not a well-formed site path (a newline would add a line to the lock) stops the build."""
     paths = set()
     for rel in files:
-        if rel.startswith(("assets/", "_")):  # theme assets; host settings (_headers, _redirects)
+        if rel.startswith((sitepaths.ASSETS, "_")):  # theme assets; host settings (_headers, _redirects)
             continue
-        if rel.endswith(".md"):
-            page = rel[: -len(".md")]
-            english = page.endswith(".en")  # a.en.md is the English a.md, published under /en/ (i18n plugin)
-            page = page[: -len(".en")] if english else page
-            page = page[: -len("index")] if page == "index" or page.endswith("/index") else page + "/"
-            path = "/" + ("en/" if english else "") + page
-        else:
-            path = "/" + rel
+        path = public_path(rel)
         why = refusal(path)
         if why:
             raise BuildError(f"the file {rel!r} would be published as {path!r}, which {why}: rename it")
@@ -218,125 +204,6 @@ def _ever_committed(root: Path) -> bool:
     return bool(out.strip())
 
 
-def read_redirects(root: Path, published: set[str], *, limits: Limits) -> tuple[dict[str, str], list[Problem]]:
-    """old path -> new path from redirects.yml, each checked; problems name the line and the value.
-    Both paths pass sitepaths.resolve; the old one becomes a file in the site, so it must not
-    be the site's own route nor land on (or inside, or around) a file the site publishes."""
-    entries, problems = _redirect_entries(root, limits)
-    outputs, folders = _occupied(published)
-    redirects = {}
-    for line, old, new in entries:
-        problem = _redirect_problem(old, new, published, outputs, folders)
-        if problem:
-            problems.append(Problem(INVALID_REDIRECTS, problem, REDIRECTS, line=line))
-            continue
-        redirects[old] = new
-        _occupy(_output(old), outputs, folders)
-    for line, old, new in entries:  # a moved page's English version moves with it
-        old_en, new_en = "/en" + old, "/en" + new
-        if old in redirects and old.endswith("/") and new_en in published and old_en not in published:
-            clash = _clash(_output(old_en), outputs, folders)
-            if clash:
-                problems.append(
-                    Problem(INVALID_REDIRECTS, f"{old}: its English page {old_en} {clash}", REDIRECTS, line=line)
-                )
-                continue
-            redirects.setdefault(old_en, new_en)
-            _occupy(_output(old_en), outputs, folders)
-    return redirects, problems
-
-
-def redirected_paths(root: Path, *, limits: Limits) -> set[str]:
-    """The old paths redirects.yml names (as the build reads them), for the gate; the build reports a broken file."""
-    return {old for _, old, _ in _redirect_entries(root, limits)[0]}
-
-
-def _redirect_entries(root: Path, limits: Limits) -> tuple[list[tuple[int | None, str, str]], list[Problem]]:
-    """(line, old, new) for each entry of redirects.yml whose two paths resolve (sitepaths)."""
-    if not repofiles.exists(root, REDIRECTS):
-        return [], []
-    text = repofiles.read_text(root, REDIRECTS)
-    try:
-        data = safeyaml.load(text, max_bytes=limits.max_yaml_bytes, max_depth=limits.max_nesting)
-    except safeyaml.YamlRefused as refused:
-        return [], [Problem(INVALID_REDIRECTS, refused.message, REDIRECTS, line=refused.line)]
-    if data is None:
-        return [], []
-    if not isinstance(data, dict):
-        return [], [
-            Problem(
-                INVALID_REDIRECTS,
-                "must map old paths to new ones, e.g. /datasets/old-name/: /datasets/new-name/",
-                REDIRECTS,
-                line=1,
-            )
-        ]
-    lines = value_lines(text)
-    entries, problems = [], []
-    for raw_old, raw_new in data.items():
-        where = line_of(lines, pointer((str(raw_old),)))
-        old, refused_old = resolve(raw_old, code=INVALID_REDIRECTS, file=REDIRECTS, line=where, what="old path")
-        new, refused_new = resolve(
-            raw_new, code=INVALID_REDIRECTS, file=REDIRECTS, line=where, what="new path", owned=False
-        )
-        problems += [p for p in (refused_old, refused_new) if p]
-        if old and new:
-            entries.append((where, old, new))
-    return entries, problems
-
-
-def _redirect_problem(old: str, new: str, published: set[str], outputs: set[str], folders: set[str]) -> str | None:
-    if old in published:
-        return f"{old} is still published; a redirect would hide it"
-    if new not in published:
-        return f"{old} redirects to {new}, which the site does not publish"
-    if old.endswith("/") != new.endswith("/"):
-        return f"{old} and {new}: a page redirects to a page, a file to a file"
-    if not old.endswith("/") and posixpath.splitext(old)[1].casefold() != posixpath.splitext(new)[1].casefold():
-        # A copy keeps its type: a CSV copied to /x.html or /x.md would be served, or rendered, as a page.
-        return (
-            f"{old} and {new}: a file redirects to a file of the same type "
-            f"({posixpath.splitext(new)[1] or 'no extension'})"
-        )
-    clash = _clash(_output(old), outputs, folders)
-    return f"{old} {clash}" if clash else None
-
-
-def _output(path: str) -> str:
-    """The file in the site a path is answered by (case-folded: some file systems ignore case)."""
-    return (path + "index.html" if path.endswith("/") else path).casefold()
-
-
-def _occupied(published: set[str]) -> tuple[set[str], set[str]]:
-    outputs: set[str] = set()
-    folders: set[str] = set()
-    for path in published:
-        _occupy(_output(path), outputs, folders)
-    return outputs, folders
-
-
-def _occupy(output: str, outputs: set[str], folders: set[str]) -> None:
-    outputs.add(output)
-    folder = posixpath.dirname(output)
-    while folder not in folders and folder != "/":
-        folders.add(folder)
-        folder = posixpath.dirname(folder)
-
-
-def _clash(output: str, outputs: set[str], folders: set[str]) -> str | None:
-    """Why writing the site file `output` would replace or break one the site already has."""
-    if output in outputs:
-        return f"would be written as {output}, which the site already has"
-    if output in folders:
-        return f"would be written as {output}, which is a folder of the site"
-    folder = posixpath.dirname(output)
-    while folder != "/":
-        if folder in outputs:
-            return f"would be written inside {folder}, which is a file of the site"
-        folder = posixpath.dirname(folder)
-    return None
-
-
 def check_lock(
     lock: Lock,
     published: set[str],
@@ -395,24 +262,6 @@ def check_lock(
     return problems
 
 
-def redirect_files(redirects: dict[str, str], files: dict) -> dict:
-    """Site files that keep old paths answering: redirect pages, and copies of moved files.
-    Only paths read_redirects accepted get here; require() stops anything else at the door."""
-    out = {}
-    for old, new in redirects.items():
-        old, new = require(old), require(new)
-        if old.endswith("/"):
-            out[old[1:] + "index.html"] = _redirect_page(old, new)
-        else:
-            out[old[1:]] = files[new[1:]]
-    return out
-
-
-def _redirect_page(old: str, new: str) -> bytes:
-    # Relative, so it works under any mount path; canonical, so search engines move on.
-    return render("redirect.html.j2", target=posixpath.relpath(require(new), require(old)) + "/").encode()
-
-
 def urls_json(published: set[str], redirects: dict[str, str], withdrawn: tuple[str, ...] = ()) -> bytes:
     data = {"paths": sorted(published), "redirects": dict(sorted(redirects.items())), "withdrawn": sorted(withdrawn)}
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -448,17 +297,22 @@ def host_files(redirects: dict[str, str], versioned: dict[str, str]) -> dict[str
     sitepaths (require), and each line is checked to hold its fields and no more."""
     headers = (
         "/*\n  Access-Control-Allow-Origin: *\n  X-Content-Type-Options: nosniff\n"
-        "/datasets/*\n  Cache-Control: public, max-age=3600\n"
-        "/catalog.json\n  Cache-Control: public, max-age=600\n"
+        f"/{sitepaths.DATASETS}*\n  Cache-Control: public, max-age=3600\n"
+        f"/{sitepaths.CATALOG_JSON}\n  Cache-Control: public, max-age=600\n"
     )
     folders = sorted({require(path).rsplit("/", 1)[0] for path in versioned})
     headers += "".join(
         f"{require(folder)}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in folders
     )
     moved = "".join(f"{require(old)} {require(new)} 301\n" for old, new in sorted(redirects.items()))
-    _hold_fields("_headers", [line for line in headers.splitlines() if not line.startswith("  ")], 1, len(folders) + 3)
-    _hold_fields("_redirects", moved.splitlines(), 3, len(redirects))
-    return {"_headers": headers.encode("utf-8"), "_redirects": moved.encode("utf-8")}
+    _hold_fields(
+        sitepaths.HOST_HEADERS,
+        [line for line in headers.splitlines() if not line.startswith("  ")],
+        1,
+        len(folders) + 3,
+    )
+    _hold_fields(sitepaths.HOST_REDIRECTS, moved.splitlines(), 3, len(redirects))
+    return {sitepaths.HOST_HEADERS: headers.encode("utf-8"), sitepaths.HOST_REDIRECTS: moved.encode("utf-8")}
 
 
 def _hold_fields(name: str, lines: list[str], fields: int, count: int) -> None:

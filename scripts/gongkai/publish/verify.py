@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..core import sitepaths
 from ..core.parallel import in_background, run_each
 
 SPACE = re.compile(r"[\x00-\x20]")
@@ -106,7 +107,7 @@ def verify_site(site: Path, mount: str = "/") -> list[str]:
 
 
 def _checksums(site: Path) -> list[str]:
-    sums = site / "SHA256SUMS"
+    sums = site / sitepaths.CHECKSUMS
     if not sums.is_file():
         return ["SHA256SUMS is missing"]
     found = []
@@ -120,7 +121,9 @@ def _checksums(site: Path) -> list[str]:
         elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             found.append(f"{rel} does not match its SHA-256 in SHA256SUMS")
     downloads = {
-        p.relative_to(site).as_posix() for p in (site / "datasets").rglob("*") if p.is_file() and p.suffix != ".html"
+        p.relative_to(site).as_posix()
+        for p in (site / sitepaths.DATASETS).rglob("*")
+        if p.is_file() and p.suffix != ".html"
     }
     found += [f"{rel} is published but not listed in SHA256SUMS" for rel in sorted(downloads - listed)]
     return found
@@ -144,7 +147,7 @@ ACTIVE_SUFFIXES = {
     ".xsl",
     ".xslt",
 }
-OWN_XML = {"feed.xml", "sitemap.xml"}
+OWN_XML = {sitepaths.FEED, sitepaths.SITEMAP}
 
 
 def _active_files(site: Path) -> list[str]:
@@ -241,7 +244,7 @@ def _element_problem(node, tag: str, in_content: bool, articles: bool) -> str | 
     return None
 
 
-# The one form urls.py writes on a redirect page: a delay of 0 and a relative address inside the site.
+# The one form redirects.py writes on a redirect page: a delay of 0 and a relative address inside the site.
 REFRESH = re.compile(r"0; url=(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?![/\\])[^\s'\"\\<>]+")
 
 

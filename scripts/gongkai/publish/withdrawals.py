@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core import repofiles, safeyaml
+from ..core import repofiles, safeyaml, sitepaths
 from ..core.config import SLUG, Limits
 from ..core.jsonlines import line_of
 from ..core.problems import Problem
@@ -35,7 +35,7 @@ class Withdrawal:
 
     @property
     def prefix(self) -> str:
-        return f"/datasets/{self.name}/"
+        return "/" + sitepaths.dataset_page(self.name)
 
 
 def read_withdrawals(root: Path, present: set[str], *, limits: Limits) -> tuple[list[Withdrawal], list[Problem]]:

@@ -14,6 +14,7 @@ from ..core.config import Limits
 from ..core.jsonlines import json_hazards
 
 DESCRIPTOR = "datapackage.json"
+SOURCES = "datasets"  # the repository's folder of dataset folders (Settings.datasets_dir)
 # Found by json_hazards but not blocking: the descriptor still loads so its other problems are listed too.
 READABLE_HAZARDS = {"json-number"}
 
@@ -61,6 +62,11 @@ class Dataset:
 
     def file(self, relpath: str) -> str:
         return f"{self.rel}/{relpath}"
+
+
+def source_folder(name: str) -> str:
+    """A dataset's folder as the repository and git name it, datasets/<name> (its page: sitepaths)."""
+    return f"{SOURCES}/{name}"
 
 
 def schema_of(resource: dict) -> dict:

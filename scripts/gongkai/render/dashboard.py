@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 from typing import NamedTuple
 
+from ..core import sitepaths
 from ..core.config import SETTINGS_FILE, Settings
 from ..core.problems import Problem
 from ..export.charts import svg_size
@@ -57,5 +58,6 @@ def home_dashboard(
         if view is None or found is None:
             skip(f"home.charts names {chart}, which is not a view of a published dataset")
             continue
-        board.charts.append((name, view, svg_size(found.files[f"datasets/{name}/{view_name}.svg"].read_bytes())))
+        svg = found.files[sitepaths.dataset_file(name, sitepaths.chart_file(view_name))]
+        board.charts.append((name, view, svg_size(svg.read_bytes())))
     return board, problems

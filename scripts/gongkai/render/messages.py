@@ -145,7 +145,7 @@ ZH: dict[str, Any] = {
     # the catalog
     "catalog_title": "全部数据集",
     "catalog_intro": (
-        "共 {n} 个数据集，按最后更新时间排列。也可以[按主题](../topics/index.md)或[按发布机构](../publishers/index.md)"
+        "共 {n} 个数据集，按最后更新时间排列。也可以[按主题]({topics})或[按发布机构]({publishers})"
         "浏览；选择下面的条件筛选，筛选条件会写在网址中，可以直接分享。"
     ),
     "facets": {"topic": "主题", "publisher": "发布机构", "frequency": "更新频率", "format": "格式", "year": "更新年份"},
@@ -327,8 +327,8 @@ EN: dict[str, Any] = {
     ),
     "catalog_title": "All datasets",
     "catalog_intro": (
-        "{n} datasets, most recently updated first. Browse [by topic](../topics/index.md) or [by "
-        "publisher](../publishers/index.md), or filter below; the filters are kept in the address, to share."
+        "{n} datasets, most recently updated first. Browse [by topic]({topics}) or [by "
+        "publisher]({publishers}), or filter below; the filters are kept in the address, to share."
     ),
     "facets": {
         "topic": "Topic",

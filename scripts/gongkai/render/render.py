@@ -12,23 +12,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 
+from ..core import sitepaths
 from ..core.config import Settings
 from ..read.columnprofile import DISTINCT_LIMIT
 from ..read.fields import constraints_text, unit_of
 from .catalog import Entry, Summary, by_modified, used_publishers, used_topics, with_publisher, with_topic
 from .markup import front_matter, rich_text
 from .messages import LANGUAGES
+from .snippets import code_snippets, report_problem_url
 from .structured import dataset_jsonld
 from .templating import render
 
 # Sections the same on every dataset page (downloads, preview rows, snippets, licence, changelog,
 # citation) stay out of the search index: it holds what tells datasets apart, so it stays small.
 UNSEARCHED = " { data-search-exclude }"
-SUFFIX = {"zh": "", "en": ".en"}  # index.md / index.en.md (mkdocs-static-i18n's suffix structure)
 # The order people look for files in: which file for which tool.
 KINDS = ("xlsx", "csv-bom", "csv", "json", "datapackage", "zip")
 
@@ -37,21 +37,20 @@ def render_site(entries: list[Summary], settings: Settings, dashboard: Dashboard
     """Home, catalog, topic and publisher pages from dataset summaries (dataset pages: render_dataset)."""
     pages = {}
     for lang in LANGUAGES:
-        page = SUFFIX[lang]
-        pages[f"index{page}.md"] = render_home(entries, settings, dashboard, lang)
-        pages[f"datasets/index{page}.md"] = render_catalog(entries, lang)
-    pages["topics/index.md"] = _index_page(
+        pages[sitepaths.home_md(lang)] = render_home(entries, settings, dashboard, lang)
+        pages[sitepaths.catalog_md(lang)] = render_catalog(entries, lang)
+    pages[sitepaths.page_md(sitepaths.TOPICS)] = _index_page(
         "topics", [(t, len(with_topic(entries, t.name))) for t in used_topics(entries, settings)]
     )
-    pages["publishers/index.md"] = _index_page(
+    pages[sitepaths.page_md(sitepaths.PUBLISHERS)] = _index_page(
         "publishers", [(p, len(with_publisher(entries, p.name))) for p in used_publishers(entries, settings)]
     )
     for topic in used_topics(entries, settings):
-        pages[f"topics/{topic.slug}/index.md"] = _listing_page(
+        pages[sitepaths.topic_md(topic.slug)] = _listing_page(
             "topic_title", topic.name, with_topic(entries, topic.name), settings
         )
     for pub in used_publishers(entries, settings):
-        pages[f"publishers/{pub.slug}/index.md"] = _listing_page(
+        pages[sitepaths.publisher_md(pub.slug)] = _listing_page(
             "publisher_title", pub.name, with_publisher(entries, pub.name), settings
         )
     return pages
@@ -152,7 +151,7 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
             view,
             size=list(e.exported.charts.get(view["name"], (0, 0))),
             files=[
-                f"{view['resources'][0]}.{k}"
+                sitepaths.resource_file(view["resources"][0], k)
                 for k in ("csv", "xlsx")
                 if e.downloads(resource=view["resources"][0], kind=k)
             ],
@@ -169,14 +168,14 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
         "rows": e.rows,
         "tables": tables,
         "downloads": downloads,
-        "notices": {
-            t.name: e.exported.notices[f"{t.name}.xlsx"] for t in e.tables if e.exported.notices.get(f"{t.name}.xlsx")
+        "notices": {  # why an XLSX was not made
+            t.name: note for t in e.tables if (note := e.exported.notices.get(sitepaths.resource_file(t.name, "xlsx")))
         },
         "maintainers": [_contact(c) for c in m.get("contributors", []) if c.get("role") == "maintainer"],
         "report_url": report_problem_url(e, settings) if settings.repository else "",
         "views": views,
         "crosstabs": [_crosstab(e, spec) for spec in m.get("crosstabs", [])],
-        "snippets": _snippets(e, settings),
+        "snippets": code_snippets(e, settings),
         "sources": [
             dict(s, link=str(s.get("path", "")).startswith(("https://", "http://")))
             for s in m.get("sources", [])
@@ -184,7 +183,7 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
         ],
         "readme_html": rich_text(e.readme),
         "changelog_html": rich_text(_strip_title(e.changelog)),
-        "url": settings.url_for(f"datasets/{e.name}/"),
+        "url": settings.url_for(sitepaths.dataset_page(e.name)),
         "site_name": settings.site_name,
         "jsonld": dataset_jsonld(e, settings),
     }
@@ -233,17 +232,6 @@ def _contact(c: dict) -> dict[str, str]:
     return {"title": c.get("title", ""), "link": link if link.startswith(("https://", "http://", "mailto:")) else ""}
 
 
-def report_problem_url(e: Entry, settings: Settings) -> str:
-    """A new issue in the site's repository with the dataset, version and page filled in."""
-    page = settings.url_for(f"datasets/{e.name}/")
-    title = f"[纠错] {e.title}（{e.name} {e.meta['version']}）"
-    body = (
-        f"数据集：{e.title}\n名称：{e.name}\n版本：{e.meta['version']}\n页面：{page}\n\n"
-        "哪里有问题（文件、行、字段）：\n\n应当是什么（请附来源）：\n"
-    )
-    return f"{settings.repository}/issues/new?" + urlencode({"title": title, "body": body}, quote_via=quote)
-
-
 def _crosstab(e: Entry, spec: dict) -> dict[str, Any]:
     """Counts of rows by one field against another, with totals, computed from the data."""
     table = next(t for t in e.tables if t.name == spec["resource"])
@@ -259,24 +247,6 @@ def _crosstab(e: Entry, spec: dict) -> dict[str, Any]:
         ],
         "totals": [sum(tab.counts[k].get(col, 0) for k in tab.counts) for col in columns],
     }
-
-
-def _snippets(e: Entry, settings: Settings) -> list[tuple[str, str]]:
-    t = e.tables[0]
-    csv_url = settings.url_for(f"datasets/{e.name}/{t.name}.csv")
-    pkg_url = settings.url_for(f"datasets/{e.name}/datapackage.json")
-    dtypes = ", ".join(f'"{f["name"]}": "string"' for f in t.fields if f.get("type", "string") == "string")
-    return [
-        (
-            "python",
-            (
-                f'import pandas as pd\n\ndf = pd.read_csv(\n    "{csv_url}",\n    dtype={{{dtypes}}},\n'
-                '    keep_default_na=False,\n    na_values=[""],\n)'
-            ),
-        ),
-        ("bash", f"curl -fLO {csv_url}\nsha256sum {t.name}.csv"),
-        ("python", f'from frictionless import Package\n\npackage = Package("{pkg_url}")'),
-    ]
 
 
 def _strip_title(markdown_text: str) -> str:
@@ -311,7 +281,7 @@ def render_dataset(model: dict[str, Any], extras: PageExtras, lang: str = "zh") 
     else:
         head = {"search": {"exclude": True}, "gongkai_search": search}
     # The files are published once, beside the Chinese page; the English page links them there.
-    files = "" if lang == "zh" else f"../../../datasets/{model['name']}/"
+    files = "" if lang == "zh" else "../../../" + sitepaths.dataset_page(model["name"])
     return render(
         "dataset.md.j2",
         lang,

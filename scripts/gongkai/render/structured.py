@@ -5,6 +5,7 @@ Pure: built from the entry's metadata and downloads; the theme puts it in the pa
 
 from __future__ import annotations
 
+from ..core import sitepaths
 from ..core.config import Settings
 from ..export.downloads import DATA_KINDS, MEDIA_TYPES
 from .catalog import Entry
@@ -18,8 +19,8 @@ def dataset_jsonld(e: Entry, settings: Settings) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "@id": settings.url_for(f"datasets/{e.name}/"),
-        "url": settings.url_for(f"datasets/{e.name}/"),
+        "@id": settings.url_for(sitepaths.dataset_page(e.name)),
+        "url": settings.url_for(sitepaths.dataset_page(e.name)),
         "identifier": meta["id"],
         "name": e.title,
         "description": meta["description"],

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from ..core import sitepaths
 from . import markup
 from .messages import TABLES
 
@@ -75,7 +76,7 @@ def _xml_text(value: Any) -> Markup:
 
 def _environment(finalize) -> Environment:
     # one templates folder and one set of whitespace rules; only the escaper differs by output
-    return Environment(
+    env = Environment(
         loader=PackageLoader("gongkai.render", "templates"),
         autoescape=True,
         finalize=finalize,
@@ -86,6 +87,8 @@ def _environment(finalize) -> Environment:
         auto_reload=False,
         extensions=["jinja2.ext.do"],
     )
+    env.globals["paths"] = sitepaths  # every public path a template links: paths.dataset_page_md(name), ...
+    return env
 
 
 @cache
