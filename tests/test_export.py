@@ -17,14 +17,9 @@ from readback import check_json, check_xlsx, descriptor, source_table
 REAL = sorted(p.name for p in (ROOT / "datasets").iterdir() if p.is_dir())
 
 
-@pytest.fixture(scope="module")
-def tiny_site(tmp_path_factory):
-    from conftest import make_repo
-
-    repo = make_repo(tmp_path_factory.mktemp("tiny"), packages=["tiny"])
-    result = gongkai("build", cwd=repo)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return repo
+@pytest.fixture
+def tiny_site(built_tiny):
+    return built_tiny
 
 
 def cases(repo: Path, name: str):
