@@ -158,3 +158,13 @@ def tiny_copy(built_tiny, tmp_path):
 def copy_repo(repo: Path, to: Path) -> Path:
     shutil.copytree(repo, to, symlinks=True)
     return to
+
+
+def generate(repo: Path) -> Path:
+    """The pipeline up to the site generator (build.generate_docs, in this process): build/docs/,
+    each page as gongkai writes it for MkDocs and each download as the site publishes it, byte for
+    byte. For a test of what gongkai computes, where a MkDocs run would only add seconds."""
+    from gongkai.build import generate_docs
+
+    generate_docs(repo)
+    return repo / "build/docs"
