@@ -33,9 +33,10 @@ docs-codes: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-# For contributors: everything but the browser tests.
+# For contributors: everything but the browser tests, and a tenth of each property's examples
+# (the hypothesis profile "quick", tests/conftest.py).
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile -m "not browser and not bench"
+	GONGKAI_HYPOTHESIS=quick $(BIN)/python -m pytest -n auto --dist loadfile -m "not browser and not bench"
 
 # The benchmark's smoke run (quick mode, checked against frictionless): not in `make test`.
 test-bench: $(STAMP)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 from collections import Counter
 
 import pytest
-from conftest import PACKAGES, make_repo
+from conftest import PACKAGES, examples, make_repo
 from gongkai.read.cells import number_refusal, number_refused_message, number_text_refusal
 from gongkai.read.columns import read_columns, supported
 from gongkai.read.csvtext import parse
@@ -20,7 +19,6 @@ from gongkai.validate.table import check_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-SCALE = float(os.environ.get("GONGKAI_EXAMPLES", "1"))
 FIELDS = [
     {
         "name": "id",
@@ -158,9 +156,7 @@ def _write(repo, table_rows, primary_key):
 
 
 @settings(
-    derandomize=not os.environ.get("GONGKAI_EXPLORE"),
-    max_examples=int(400 * SCALE),
-    deadline=None,
+    max_examples=examples(400),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(table_rows=rows, primary_key=st.sampled_from([None, ["id"], ["kind", "n"], ["day"]]))
@@ -204,9 +200,7 @@ text_rows = st.lists(st.tuples(ids, texts, ints, nums, days, bools, codes, rates
 
 
 @settings(
-    derandomize=not os.environ.get("GONGKAI_EXPLORE"),
-    max_examples=int(200 * SCALE),
-    deadline=None,
+    max_examples=examples(200),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(table_rows=text_rows, primary_key=st.sampled_from([None, ["id"]]))

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import gongkai, make_repo
+from conftest import copy_repo, gongkai, make_repo
 from gongkai import cli
 from gongkai.build import generate_docs, recover_site
 from gongkai.core import output
@@ -49,17 +49,15 @@ def leftovers(repo: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def two_sites(tmp_path_factory):
-    """A built repository (site A, a real build) and a site B for the same repository with
-    docs/about.md changed (site A with that page changed: the swap tests need two complete
-    sites to tell apart, not a second MkDocs run)."""
+def two_sites(built_tiny, tmp_path_factory):
+    """A built repository (site A, a real build: a copy of built_tiny) and a site B for the same
+    repository with docs/about.md changed (site A with that page changed: the swap tests need two
+    complete sites to tell apart, not a second MkDocs run)."""
     tmp = tmp_path_factory.mktemp("faults")
-    repo = make_repo(tmp, ["tiny"])
+    repo = copy_repo(built_tiny, tmp / "repo")
     about = repo / "docs/about.md"
     texts = {"A": about.read_text(encoding="utf-8")}
     texts["B"] = texts["A"] + "\n另一个版本的说明。\n"
-    result = gongkai("build", cwd=repo)
-    assert result.returncode == 0, result.stderr
     sites = {"A": tmp / "site-A", "B": tmp / "site-B"}
     shutil.copytree(repo / "site", sites["A"])
     shutil.copytree(repo / "site", sites["B"])
@@ -297,8 +295,8 @@ def _garble(path: Path, keep_stat: bool = False) -> None:
         os.utime(path, ns=(held.st_atime_ns, held.st_mtime_ns))
 
 
-def test_no_published_file_shares_its_bytes_with_the_cache_and_cached_files_are_read_only(two_sites):
-    repo = two_sites["repo"]
+def test_no_published_file_shares_its_bytes_with_the_cache_and_cached_files_are_read_only(built_tiny):
+    repo = built_tiny  # as the build left it: a copy would give every file an inode of its own
     cached = [p for p in (repo / "build/cache").rglob("*") if p.is_file()]
     assert cached and all(p.stat().st_mode & 0o777 == 0o444 for p in cached)
     build = {(p.stat().st_dev, p.stat().st_ino) for p in (repo / "build").rglob("*") if p.is_file()}

@@ -7,12 +7,11 @@ field where they apply); any other exception is a bug.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 
 import pytest
-from conftest import PACKAGES, ROOT, make_repo
+from conftest import PACKAGES, ROOT, examples, make_repo
 from gongkai.core.config import load_settings
 from gongkai.read.load import read
 from gongkai.validate.validator import validate_dataset
@@ -49,11 +48,8 @@ def _reset(repo) -> None:
     shutil.copytree(PACKAGES / "tiny", repo / "datasets/tiny")
 
 
-SCALE = float(os.environ.get("GONGKAI_EXAMPLES", "1"))
 fuzz = settings(
-    derandomize=not os.environ.get("GONGKAI_EXPLORE"),
-    max_examples=int(300 * SCALE),
-    deadline=None,
+    max_examples=examples(300),
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 

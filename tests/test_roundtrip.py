@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 
 import pytest
-from conftest import PACKAGES, ROOT, make_repo
+from conftest import PACKAGES, ROOT, examples, make_repo
 from gongkai.core.config import load_settings
 from gongkai.export.downloads import export_dataset
 from gongkai.read.load import read
@@ -26,7 +25,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from readback import check_json, check_xlsx
 
-SCALE = float(os.environ.get("GONGKAI_EXAMPLES", "1"))
 SETTINGS = load_settings(ROOT)
 FIELDS = [
     {"name": "code", "title": "代码", "type": "string", "description": "代码。"},
@@ -114,9 +112,7 @@ def _csv_text(rows) -> str:
 
 def _settings(n: int):
     return settings(
-        derandomize=not os.environ.get("GONGKAI_EXPLORE"),
-        max_examples=int(n * SCALE),
-        deadline=None,
+        max_examples=examples(n),
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
 

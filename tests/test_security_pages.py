@@ -109,12 +109,11 @@ HOSTILE_PAGES = {
 
 
 @pytest.fixture(scope="module")
-def refused(tmp_path_factory):
+def refused(built_tiny, tmp_path_factory):
     """One repository with every hostile page at once: the build must refuse each by name."""
-    from conftest import make_repo
+    from conftest import copy_repo
 
-    repo = make_repo(tmp_path_factory.mktemp("pages"), ["tiny"])
-    assert gongkai("build", cwd=repo).returncode == 0
+    repo = copy_repo(built_tiny, tmp_path_factory.mktemp("pages") / "repo")
     before = tree_digest(repo / "site")
     for case, payload in HOSTILE_PAGES.items():
         (repo / "docs" / f"{case}.md").write_text(f"# 页面\n\n正文。\n\n{payload}\n", encoding="utf-8")

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import gongkai, make_repo
+from conftest import copy_repo, gongkai
 from gongkai.core.config import Limits
 from gongkai.core.errors import BuildError
 from gongkai.core.output import sync_tree
@@ -27,11 +27,8 @@ LIMITS = Limits(max_csv_bytes=1 << 20, max_descriptor_bytes=1 << 20, preview_row
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    repo = make_repo(tmp_path_factory.mktemp("paths"), ["tiny"])
-    result = gongkai("build", cwd=repo)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return repo
+def built(built_tiny, tmp_path_factory):
+    return copy_repo(built_tiny, tmp_path_factory.mktemp("paths") / "repo")
 
 
 def _state(repo: Path) -> dict[str, str]:

@@ -11,11 +11,10 @@ C1 controls, U+0085, U+2028, U+2029, noncharacters, format characters and lone s
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 
-from conftest import gongkai, make_repo
+from conftest import examples, gongkai, make_repo
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
@@ -41,7 +40,6 @@ KEPT = st.text(
     min_size=1,
     max_size=12,
 )
-EXAMPLES = int(os.environ.get("GONGKAI_EXAMPLES", "1")) * 10
 KEYS = ("title", "description", "keyword", "source", "resource", "field", "cell")
 LINE = re.compile(r"^(datasets/tiny/[^:]+|gongkai\.yml)(:\d+)?: ")
 
@@ -70,10 +68,8 @@ def _normal(text: str) -> str:
 
 # No shrinking: each step of it is a whole build; the failing values are printed as drawn.
 @settings(
-    max_examples=EXAMPLES,
-    deadline=None,
+    max_examples=examples(10),
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    derandomize=not os.environ.get("GONGKAI_EXPLORE"),
     suppress_health_check=list(HealthCheck),
 )
 @given(st.one_of(*(st.fixed_dictionaries({k: text for k in KEYS}) for text in (TEXT, KEPT))))
