@@ -101,9 +101,7 @@ def draw_charts(
             continue
         try:
             if table.name not in collected:
-                collected[table.name] = ChartRows(table.fields)
-                for chunk in table.chunks():
-                    collected[table.name].add(*chunk)
+                collected[table.name] = chart_rows(table)
             jobs.append((i, chart_job(view, collected[table.name].rows())))
         except Undrawable as exc:
             problems.append(
@@ -281,12 +279,16 @@ class ChartRows:
         return self.collected
 
 
-def records(table: Table) -> list[dict]:
+def chart_rows(table: Table) -> ChartRows:
     """The table's ChartRows, read on its own."""
     found = ChartRows(table.fields)
     for chunk in table.chunks():
         found.add(*chunk)
-    return found.rows()
+    return found
+
+
+def records(table: Table) -> list[dict]:
+    return chart_rows(table).rows()
 
 
 def _plain(value):

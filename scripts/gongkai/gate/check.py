@@ -134,15 +134,13 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
     where = {"file": ds.file(DESCRIPTOR), "dataset": ds.name}
     step = bump_of(old, new)
     problems = []
+
+    def problem(code: str, message: str, pointer: str) -> Problem:
+        return Problem(code, message, line=line_of(lines, pointer), field=pointer, **where)
+
     if new != old and step is None:
         problems.append(
-            Problem(
-                "version-bump",
-                f"the version went from {old} to {new}; a new version must be higher",
-                line=line_of(lines, "/version"),
-                field="/version",
-                **where,
-            )
+            problem("version-bump", f"the version went from {old} to {new}; a new version must be higher", "/version")
         )
     needed = diff.needed
     if needed and (step is None or step < needed):
@@ -158,22 +156,10 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
             f"{because}: this needs a {LEVELS[needed]} version bump ({old} → {next_version(old, needed)}) {found}; "
             "then add a CHANGELOG.md entry for it dated as modified"
         )
-        problems.append(
-            Problem(
-                "version-bump", message.replace("  ", " "), line=line_of(lines, "/version"), field="/version", **where
-            )
-        )
+        problems.append(problem("version-bump", message.replace("  ", " "), "/version"))
     before, after = str(diff.old.descriptor.get("modified", "")), str(ds.loaded.get("modified", ""))
     if after < before:
-        problems.append(
-            Problem(
-                "modified-date",
-                f"modified went back from {before} to {after}",
-                line=line_of(lines, "/modified"),
-                field="/modified",
-                **where,
-            )
-        )
+        problems.append(problem("modified-date", f"modified went back from {before} to {after}", "/modified"))
     return problems
 
 
