@@ -84,3 +84,54 @@ def test_the_one_typed_pass_writes_what_each_format_writes_on_its_own(repo_facto
     assert problems == [] and svgs and set(svgs) == set(entry.exported.charts)
     for name, svg in svgs.items():
         assert by_path[f"datasets/{ds.name}/{name}.svg"].read_bytes() == svg
+
+
+def _survey_facts(table):
+    return (
+        table.path,
+        table.header,
+        table.fast,
+        table.rows,
+        table.preview,
+        table.formulas,
+        {spec: (tab.columns, tab.counts) for spec, tab in table.crosstabs.items()},
+        table.unsafe_cell,
+        [vars(p) for p in table.profiles],
+    )
+
+
+def test_the_surveys_taken_during_validation_are_what_reading_each_table_again_finds(repo_factory):
+    from gongkai.read.tables import Surveys
+    from gongkai.validate.validator import validate_dataset
+
+    # tiny has quoted cells, so the fast path gives up on it and the strict parser's survey is used;
+    # administrative-divisions has a foreign key (the strict way); disclosure-overview is read the fast way
+    repo = repo_factory(packages=["tiny"], real=["administrative-divisions", "disclosure-overview"])
+    settings = load_settings(repo)
+    for ds in discover(repo / "datasets"):
+        surveys = Surveys(ds, settings.limits.preview_rows)
+        assert not [p for p in validate_dataset(ds, settings, surveys) if p.is_error]
+        # the strict parser's survey stands in only where the export would use that parser too: streets
+        # (with a foreign key); districts, plain, is typed the fast way and read again for it
+        expected = ["data/streets.csv"] if ds.name == "administrative-divisions" else [r["path"] for r in ds.resources]
+        assert sorted(surveys.tables) == sorted(expected), ds.name
+        again = [_survey_facts(t) for t in read_tables(ds, settings.limits.preview_rows)]
+        assert [_survey_facts(t) for t in read_tables(ds, settings.limits.preview_rows, surveys)] == again, ds.name
+
+
+def test_a_table_that_fails_validation_is_never_surveyed_and_validation_still_reports_it(repo_factory):
+    from gongkai.read.tables import Surveys
+    from gongkai.validate.validator import validate_dataset
+
+    repo = repo_factory(packages=["tiny"])
+    [ds] = discover(repo / "datasets")
+    data = ds.root / ds.resources[0]["path"]
+    lines = data.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b",", b',"', 1) + b'"'  # row 2's cells run together in one quoted cell
+    data.write_bytes(b"\n".join(lines))
+    [ds] = discover(repo / "datasets")
+    settings = load_settings(repo)
+    surveys = Surveys(ds, settings.limits.preview_rows)
+    problems = validate_dataset(ds, settings, surveys)
+    assert any(p.is_error and p.line == 3 for p in problems)
+    assert surveys.tables == {}

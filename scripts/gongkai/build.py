@@ -42,7 +42,7 @@ from .publish.urls import check_lock as check_lock_file
 from .publish.urls import host_files, public_paths, read_lock, urls_json
 from .publish.withdrawals import notice_page, read_withdrawals
 from .read.load import Dataset, discover
-from .read.tables import read_tables
+from .read.tables import Surveys, read_tables
 from .render.catalog import Entry, Summary
 from .render.dashboard import home_dashboard
 from .render.quality import assess, overall
@@ -283,7 +283,8 @@ def _process_keyed(job: tuple[Dataset, str], settings: Settings) -> Processed | 
 def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Failed:
     """Validate, export and render one dataset that the cache does not hold (from_cache),
     and cache the result under key, its cache.dataset_key."""
-    problems = validate_dataset(ds, settings)
+    surveys = Surveys(ds, settings.limits.preview_rows)  # taken by validation, used by the export
+    problems = validate_dataset(ds, settings, surveys)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
     result: Processed | Failed
     known: dict[str, tuple[int, str]] = {}  # file -> (size, SHA-256) as written
@@ -291,7 +292,7 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Fa
         result = Failed(problems)
     else:
         with naming_failures(folder):
-            entry = export_entry(ds, settings, folder)
+            entry = export_entry(ds, settings, folder, surveys)
         problems += (
             entry.exported.problems
         )  # a chart that could not be drawn or published (charts.py), cached with the rest
@@ -322,8 +323,8 @@ def recover_site(site_dir: Path) -> str | None:
     return swap.recover(site_dir)
 
 
-def export_entry(ds, settings: Settings, folder: Path) -> Entry:
-    tables = read_tables(ds, settings.limits.preview_rows)
+def export_entry(ds, settings: Settings, folder: Path, surveys: Surveys | None = None) -> Entry:
+    tables = read_tables(ds, settings.limits.preview_rows, surveys)
     exported = export_dataset(ds, tables, settings.site_url, folder, settings.limits)
     readme = (ds.root / "README.md").read_text(encoding="utf-8")
     changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from ..core.problems import Problem, Report
 from ..read.columns import BLOCK, FastSource, NotPlain, fast_source
 from ..read.csvtext import CsvText
 from ..read.load import DESCRIPTOR, Dataset
+from ..read.tables import Surveys
 from .changelog import check_changelog
 from .encoding import check_text_file, read_csv
 from .fast import ColumnCheck
@@ -47,7 +48,9 @@ def finish_report(report: Report, datasets: list[Dataset], settings: Settings) -
     return report
 
 
-def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
+def validate_dataset(ds: Dataset, settings: Settings, surveys: Surveys | None = None) -> list[Problem]:
+    """Every problem of one dataset; surveys, when given, receives the tables' surveys if the
+    fast path read the files (read/tables.py), so that the export need not read them again."""
     problems = list(check_folder(ds, settings))
     if ds.descriptor is None:
         return problems
@@ -61,7 +64,7 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
         preflight += check_text_file(ds, name)
     problems += preflight
     if not preflight and not _blocking(problems):
-        problems += check_data(ds)
+        problems += check_data(ds, surveys=surveys)
     placeholders = placeholder_pointers(ds.descriptor)
     problems += [p for p in check_profile(ds, lines, settings) if not covered(p.field, placeholders)]
     problems += check_placeholders(ds, lines)
@@ -74,7 +77,7 @@ def validate_dataset(ds: Dataset, settings: Settings) -> list[Problem]:
     return problems
 
 
-def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
+def check_data(ds: Dataset, *, engine: str = "auto", surveys: Surveys | None = None) -> list[Problem]:
     """Every data check of a dataset whose files passed the pre-flight.
 
     engine "auto" takes the vectorised path when every resource allows it (validate/fast.py)
@@ -85,9 +88,11 @@ def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
         sources = {path: source for path, source in fast.items() if source is not None}
         if fast and len(sources) == len(fast):
             try:
-                return _check_fast(ds, sources)
+                return _check_fast(ds, sources, surveys)
             except NotPlain:
-                pass  # found out midway: the row-by-row way decides the whole dataset
+                if surveys is not None:
+                    surveys.not_plain()
+                # found out midway: the row-by-row way decides the whole dataset
     problems: list[Problem] = []
     tables: dict[str, CsvText] = {}
     for res in ds.resources:
@@ -101,18 +106,22 @@ def check_data(ds: Dataset, *, engine: str = "auto") -> list[Problem]:
             problems += check_number_cells(ds, res, table)
     if not any(p.code in READ_FAILURES for p in problems):
         problems += check_tables(ds, tables)
+    if surveys is not None and not any(p.is_error for p in problems):  # a survey is of a valid table only
+        for res in ds.resources:
+            if res["path"] in tables:
+                surveys.add_parsed(res, tables[res["path"]])
     return problems
 
 
-def _check_fast(ds: Dataset, sources: dict[str, FastSource]) -> list[Problem]:
+def _check_fast(ds: Dataset, sources: dict[str, FastSource], surveys: Surveys | None) -> list[Problem]:
     big = sum(source.path.stat().st_size for source in sources.values()) > BLOCK
     if not big:  # threads cost more than they save on small files
-        return check_metadata(ds) or _scan_resources(ds, sources, big)
+        return check_metadata(ds) or _scan_resources(ds, sources, big, surveys)
     # frictionless's word on the descriptor comes from a process of its own while the rows are
     # checked: its import is pure Python, and in a thread it would hold the GIL the checks need
     metadata = in_own_process(check_metadata, ds)
     try:
-        problems = _scan_resources(ds, sources, big)
+        problems = _scan_resources(ds, sources, big, surveys)
     except NotPlain:
         raise
     except Exception:
@@ -122,14 +131,20 @@ def _check_fast(ds: Dataset, sources: dict[str, FastSource]) -> list[Problem]:
     return metadata.result() or problems
 
 
-def _scan_resources(ds: Dataset, sources: dict[str, FastSource], big: bool) -> list[Problem]:
+def _scan_resources(ds: Dataset, sources: dict[str, FastSource], big: bool, surveys: Surveys | None) -> list[Problem]:
     problems: list[Problem] = []
     for res in ds.resources:
         source = sources[res["path"]]
         file = ds.file(res["path"])
         check = ColumnCheck(res)
+        if surveys is not None:
+            surveys.start(res, source.header)
         for batch in ahead(source.batches()) if big else source.batches():
             check.add(batch)
+            if surveys is not None:
+                surveys.add(batch)
+        if surveys is not None:
+            surveys.finish()
         scan = check.finish(lambda rows, source=source: _row_text(source, rows))
         for f in scan.findings:
             problems.append(Problem(f.code, f.message, file, line=f.row, field=f.field, dataset=ds.name))
