@@ -171,7 +171,7 @@ def test_every_download_link_answers_with_the_right_type_and_bytes(page, server,
         p for p in (site / "datasets").iterdir() if (p / "index.html").is_file() and p.name[0].isalpha()
     ):
         page.goto(server + sitepaths.dataset_page(folder.name))
-        links = page.locator("h2:has-text('下载') + p + .gk-table a").evaluate_all("els => els.map(e => e.href)")
+        links = page.locator(".gk-get a, .gk-files a").evaluate_all("els => els.map(e => e.href)")
         assert links, folder.name
         for url in links:
             response = page.request.get(url)
@@ -181,6 +181,21 @@ def test_every_download_link_answers_with_the_right_type_and_bytes(page, server,
             assert response.body() == (folder / url.rsplit("/", 1)[1]).read_bytes(), url
             checked += 1
     assert checked >= 9 * 6
+
+
+@pytest.mark.parametrize("width,height", [(1366, 900), (390, 844)])
+def test_the_excel_download_is_on_the_first_screen_of_every_dataset_page(browser, server, built_site, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    names = sorted(p.name for p in (built_site / "site/datasets").iterdir() if (p / "index.html").is_file())
+    for name in [n for n in names if n[0].isalpha()]:
+        pg.goto(server + sitepaths.dataset_page(name))
+        button = pg.locator(".gk-get a[href$='.xlsx']").first
+        box = button.bounding_box()
+        assert box is not None, name
+        assert box["y"] + box["height"] <= height, (name, box)  # whole, without scrolling
+        assert box["height"] >= 24 and box["width"] >= 24, (name, box)
+    context.close()
 
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"

@@ -64,7 +64,7 @@ def test_dataset_page_shows_what_a_reader_needs(built_site):
     for text in [
         "广州市财政透明度情况",
         "数据字典",
-        "数据预览",
+        "下载 Excel 表格",
         "原文表述",
         "连续四年位列第二",
         "SHA-256",
@@ -74,6 +74,29 @@ def test_dataset_page_shows_what_a_reader_needs(built_site):
         assert text in html, text
     assert f"{SITE_URL}datasets/fiscal-transparency/figures.csv" in html  # absolute URL in snippets
     assert "2019-05-16" in html and "电子政务智库" in html  # the source, cited
+
+
+def test_a_dataset_page_comes_in_the_order_a_reader_needs_it(built_site):
+    # the period and publisher, then the downloads, the data, the dictionary; files with their
+    # SHA-256, versions and code examples last, collapsed
+    html = (built_site / "site/datasets/administrative-divisions/index.html").read_text(encoding="utf-8")
+    order = [
+        "数据时点",
+        "国家统计局",
+        'href="streets.xlsx"',
+        'href="streets.csv"',
+        '>数据<a class="headerlink"',
+        "沙面街道",
+        '>数据字典<a class="headerlink"',
+        "<summary>全部文件和 SHA-256 校验值</summary>",
+        "<summary>版本</summary>",
+        "<summary>使用示例</summary>",
+    ]
+    places = [html.find(text) for text in order]
+    assert -1 not in places, [t for t, i in zip(order, places, strict=True) if i == -1]
+    assert places == sorted(places), [t for t, _ in sorted(zip(order, places, strict=True), key=lambda x: x[1])]
+    assert "^[0-9]{9}$" not in html.split('>数据字典<a class="headerlink"')[1].split("<summary>")[0]  # words
+    assert "9 位数字" in html
 
 
 class _Refs(HTMLParser):
@@ -238,7 +261,7 @@ def test_each_dataset_page_says_which_file_for_which_tool_and_links_a_prefilled_
             "编程、数据库、统计软件（UTF-8）",
             "网页开发",
         ):
-            assert f"<td>{use}</td>" in page, (folder.name, use)
+            assert f"<small>{use}</small>" in page, (folder.name, use)
         link = re.search(r'<p class="gk-report">.*?<a href="([^"]+)"', page).group(1).replace("&amp;", "&")
         parts = urlsplit(link)
         assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://github.com/gongkai-data/gongkai/issues/new"
@@ -251,7 +274,8 @@ def test_each_dataset_page_says_which_file_for_which_tool_and_links_a_prefilled_
 def _profile_rows(page: str, resource_title: str) -> dict[str, list[str]]:
     """field name -> the cells of its row in the column profile under the resource's heading."""
     section = (
-        page.split(f'>{html.escape(resource_title)}<a class="headerlink"', 1)[1]
+        page.split("<summary>各列概况</summary>", 1)[1]
+        .split(f"<h3>{html.escape(resource_title)}</h3>", 1)[1]
         .split("gk-profile-note", 1)[1]
         .split("</table>", 1)[0]
     )

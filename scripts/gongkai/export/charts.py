@@ -41,7 +41,12 @@ CONFIG = {
     "font": FONT,
     "background": "white",
     "view": {"stroke": None},
+    # Text at 12 pixels or more: on a phone the chart is shown at its own size (gongkai.css), so
+    # no label is drawn below 11 pixels there.
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 360},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12},
+    "header": {"labelFontSize": 12, "titleFontSize": 12},
+    "text": {"fontSize": 12},
     "title": {"fontSize": 14, "anchor": "start"},
     "bar": {"color": "#c62828"},
 }

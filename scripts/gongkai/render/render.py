@@ -202,7 +202,6 @@ def _table_model(e: Entry, t, settings: Settings) -> dict[str, Any]:
             dict(
                 f,
                 unit=unit_of(f, t.fields),
-                constraints_text=constraints_text(f),
                 type=f.get("type", "string"),
                 profile=_profile(p, t.rows),
             )
@@ -305,6 +304,7 @@ def _localised(model: dict[str, Any], lang: str) -> dict[str, Any]:
         for f in t["fields"]:
             f = dict(f, title=english(f, "title")[0], description=english(f, "description")[0]) if en else dict(f)
             f["heading"] = f.get("title") or f["name"]
+            f["constraints_text"] = constraints_text(f, lang)
             f["search_words"] = " ".join(
                 str(x) for x in (f["name"], f.get("title", ""), f["unit"], f.get("description", "")) if x
             )
