@@ -217,7 +217,9 @@ EN: dict[str, Any] = {
         "csv": "Download CSV",
         "more": "Other formats (CSV with BOM, JSON, metadata, whole ZIP)",
         "rows": "{rows} rows",
-        "hint": "Choose Excel for Excel or WPS; if an old Excel shows garbled Chinese in the CSV, use the CSV with BOM.",
+        "hint": (
+            "Choose Excel for Excel or WPS; if an old Excel shows garbled Chinese in the CSV, use the CSV with BOM."
+        ),
     },
     "period": {"date": "Data as of", "interval": "Period covered"},
     "site_updated": "Updated on this site",
