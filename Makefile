@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install site serve test test-quick test-bench site-diff validate lint bench browser clean docs-codes
+.PHONY: install site serve test test-quick test-bench site-diff validate lint bench browser audit clean docs-codes
 
 # Create the virtual environment and install gongkai with its test tools.
 $(STAMP): pyproject.toml
@@ -68,5 +68,13 @@ browser:
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else echo "note: $$missing missing and cannot be installed here; the tests that need them will be skipped"; fi
 
+# Lighthouse on the home, catalog and a dataset page of the built site (not in `make test`: its
+# performance figure needs an idle machine). tools/audit/ pins lighthouse; Debian's nodejs and npm.
+audit: site browser
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq nodejs npm >/dev/null; } || \
+	{ echo "make audit needs nodejs and npm (apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix tools/audit --no-audit --no-fund --loglevel=error
+	$(BIN)/python tools/audit.py
+
 clean:
-	rm -rf build site site.new site.old
+	rm -rf build site site.new site.old tools/audit/node_modules
