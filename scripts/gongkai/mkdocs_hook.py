@@ -6,7 +6,6 @@ site generator can be swapped without touching the pipeline.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
@@ -22,7 +21,7 @@ from gongkai.core import safeyaml
 from gongkai.core.config import load_settings
 from gongkai.core.errors import GongkaiError, InvalidData
 from gongkai.core.output import copy_new
-from gongkai.render.markup import MAX_BRACKETS, bracket_overflow
+from gongkai.render.markup import MAX_BRACKETS, bracket_overflow, esc_theme
 from gongkai.render.rawhtml import stash, unstash
 
 log = logging.getLogger("mkdocs.hooks.gongkai")
@@ -41,7 +40,7 @@ def _text(value) -> str:
     Material interpolate these without autoescape (page titles, meta tags, the copyright), so
     they enter the templates escaped; the theme's own `| e` on top only escapes twice where
     a value is shown as text in an attribute."""
-    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    return esc_theme(value)
 
 
 def on_config(config):

@@ -20,7 +20,7 @@ from ..core.config import Settings
 from ..read.columnprofile import DISTINCT_LIMIT
 from ..read.fields import constraints_text, unit_of
 from .catalog import Entry, Summary, by_modified, used_publishers, used_topics, with_publisher, with_topic
-from .markup import front_matter, rich_text
+from .markup import front_matter, rich_inline, rich_text
 from .messages import LANGUAGES
 from .snippets import code_snippets, report_problem_url
 from .structured import dataset_jsonld
@@ -343,6 +343,7 @@ def versions_model(versions, meta: dict, changelog: str, changes: dict[str, str]
                 "current": v.commit is None,
                 "date": date,
                 "note": note,
+                "note_html": Markup(rich_inline(note)),  # the entry's own Markdown (`code`, links) rendered
                 "change": changes.get(v.version, ""),
                 "resources": resources,
             }
