@@ -47,11 +47,21 @@ def on_config(config):
     settings = load_settings(ROOT)
     config.site_name = _text(settings.site_name)
     config.site_description = _text(settings.site_description)
-    config.copyright = _text(f"{settings.operator_name} · 数据按各数据集注明的许可发布")
+    if _language(config) == "en":  # the English build runs on_config again, in its own language
+        operator = settings.operator_name_en or settings.operator_name
+        config.copyright = _text(f"{operator} · Data published under the licence each dataset names")
+    else:
+        config.copyright = _text(f"{settings.operator_name} · 数据按各数据集注明的许可发布")
     if _command["name"] != "serve":
         # While serving, MkDocs has set site_url to the local address; keep it.
         config.site_url = settings.site_url
     return config
+
+
+def _language(config) -> str:
+    """The interface being built: the i18n plugin builds each language with the same config."""
+    i18n = config.plugins.get("i18n")
+    return str(getattr(i18n, "current_language", None) or config.theme.get("language") or "zh")
 
 
 def _nested(config) -> bool:

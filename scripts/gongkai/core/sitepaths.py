@@ -77,12 +77,12 @@ def publisher_page(slug: str) -> str:
     return f"{PUBLISHERS}{slug}/"
 
 
-def topic_md(slug: str) -> str:
-    return page_md(topic_page(slug))
+def topic_md(slug: str, lang: str = "zh") -> str:
+    return page_md(topic_page(slug), lang)
 
 
-def publisher_md(slug: str) -> str:
-    return page_md(publisher_page(slug))
+def publisher_md(slug: str, lang: str = "zh") -> str:
+    return page_md(publisher_page(slug), lang)
 
 
 def dataset_page(name: str) -> str:

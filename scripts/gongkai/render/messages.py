@@ -48,6 +48,8 @@ ZH: dict[str, Any] = {
     "not_english": "",
     "chinese_page": "",
     "report": ("发现数据有误？", "纠错 / 报告问题", "（在本站的代码仓库中提交，已填好数据集和版本）"),
+    "report_mail": ("；没有 GitHub 账号也可以", "发邮件纠错", "（邮件的主题和正文已填好）"),
+    "request": ("找不到需要的数据？申请开放数据（数据需求）：", "在代码仓库中提出", "发邮件提出"),
     "types": {
         "string": "文本",
         "integer": "整数",
@@ -217,6 +219,8 @@ EN: dict[str, Any] = {
         "Report it",
         " (opens an issue in the site's repository with the dataset and version filled in)",
     ),
+    "report_mail": ("; without a GitHub account, ", "report it by e-mail", " (subject and text filled in)"),
+    "request": ("Cannot find the data you need? Request a dataset: ", "open an issue", "by e-mail"),
     "types": {
         "string": "text",
         "integer": "integer",
