@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 
 from gongkai.build import generate_docs
-from gongkai.core import safeyaml
+from gongkai.core import safeyaml, sitepaths
 from gongkai.core.config import load_settings
 from gongkai.core.errors import GongkaiError, InvalidData
 from gongkai.core.output import copy_new
@@ -208,8 +208,27 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+_not_found: dict[str, bytes] = {}  # the Chinese 404 page, while the English build writes its own
+
+
+@event_priority(100)  # first: before the i18n plugin builds the other language (at -100)
+def _keep_not_found(config):
+    # Every language's build writes the theme's 404.html at the site's root, the last one built
+    # winning (mkdocs-static-i18n issue 284): the Chinese page is kept, the English one moved to en/.
+    page = Path(config.site_dir) / sitepaths.NOT_FOUND
+    if not _nested(config):
+        if page.is_file():
+            _not_found["zh"] = page.read_bytes()
+        return
+    if page.is_file() and "zh" in _not_found:
+        english = Path(config.site_dir) / sitepaths.ENGLISH / sitepaths.NOT_FOUND
+        english.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(page, english)
+        page.write_bytes(_not_found.pop("zh"))
+
+
 @event_priority(-100)  # after every plugin, the i18n plugin's rewrite of the index included
-def on_post_build(config):
+def _finish_search_index(config):
     # Material writes its search index with every Chinese character as a \uXXXX escape
     # (6 bytes instead of 3); the same JSON written as UTF-8 is about half the download.
     # It also repeats a page's tags on every section; the page's own entry is the one a tag
@@ -229,6 +248,9 @@ def on_post_build(config):
             dict(entry, title=_segment(entry["title"]), text=_segment(entry["text"])) for entry in _search
         )
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+on_post_build = CombinedEvent(_keep_not_found, _finish_search_index)
 
 
 def _segment(text: str) -> str:
