@@ -146,7 +146,8 @@ def test_home_and_catalog_in_both_languages(tiny_model):
 
 def test_fill_escapes_values_and_words_apart():
     # a value with braces and markup cannot become a slot or a tag
-    out = render("index.md.j2", kind="topics", settings=load_settings(ROOT), items=[(type("T", (), {"name": "{n}<b>", "slug": "a b"})(), 3)])
+    item = type("T", (), {"name": "{n}<b>", "slug": "a b"})()
+    out = render("index.md.j2", kind="topics", settings=load_settings(ROOT), items=[(item, 3)])
     assert "&#123;n&#125;&lt;b&gt;" in out.replace("\\", "") and "(a%20b/index.md)" in out
 
 

@@ -53,8 +53,8 @@ from .render.render import (
     render_dataset,
     render_quality_page,
     render_site,
-    versions_model,
 )
+from .render.versions import versions_model
 from .validate.validator import finish_report, validate_dataset
 
 BUILD_DOCS = Path("build/docs")

@@ -155,8 +155,20 @@ def english_page(path: str) -> str:
 _NAME, _VERSION = "\x00", "\x01"
 _LAYOUT = {
     "page": [
-        *(page_md(folder, lang) for folder in ("", DATASETS, dataset_page(_NAME)) for lang in SUFFIX),
-        *(page_md(folder) for folder in (TOPICS, PUBLISHERS, QUALITY, topic_page(_NAME), publisher_page(_NAME))),
+        *(
+            page_md(folder, lang)
+            for folder in (
+                "",
+                DATASETS,
+                dataset_page(_NAME),
+                TOPICS,
+                PUBLISHERS,
+                topic_page(_NAME),
+                publisher_page(_NAME),
+            )
+            for lang in SUFFIX
+        ),
+        page_md(QUALITY),
     ],
     "download": [
         *(dataset_file(_NAME, resource_file(_NAME, kind)) for kind in RESOURCE_FILES),

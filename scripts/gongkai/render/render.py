@@ -9,7 +9,6 @@ Links between pages are Markdown links to .md files, so `mkdocs build --strict` 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,7 @@ from ..core.config import Settings
 from ..read.columnprofile import DISTINCT_LIMIT
 from ..read.fields import constraints_text, unit_of
 from .catalog import Entry, Summary, by_modified, used_publishers, used_topics, with_publisher, with_topic
-from .markup import front_matter, rich_inline, rich_text
+from .markup import front_matter, rich_text
 from .messages import LANGUAGES
 from .snippets import code_snippets, report_problem_mailto, report_problem_url, request_links
 from .structured import dataset_jsonld
@@ -347,49 +346,6 @@ def _localised(model: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 # --- versions and quality ---------------------------------------------------------------------
-
-VERSION_HEADING = re.compile(r"^## (\d+\.\d+\.\d+) — (\d{4}-\d{2}-\d{2})\s*$")
-
-
-def versions_model(versions, meta: dict, changelog: str, changes: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """The published versions: each with its date, changelog entry, what it changed from the
-    version before (diff.py) and its files, at URLs that never change."""
-    notes = _changelog_entries(changelog)
-    changes = dict(changes or {})
-    if versions and list(notes) and versions[-1].version != list(notes)[-1]:
-        changes.pop(versions[-1].version, None)  # older versions are not in this copy's history: no "first"
-    resources = [r["name"] for r in meta["resources"]]
-    rows = []
-    for v in versions:
-        date, note = notes.get(v.version, (v.date, ""))
-        rows.append(
-            {
-                "version": v.version,
-                "current": v.commit is None,
-                "date": date,
-                "note": note,
-                "note_html": Markup(rich_inline(note)),  # the entry's own Markdown (`code`, links) rendered
-                "change": changes.get(v.version, ""),
-                "resources": resources,
-            }
-        )
-    return rows
-
-
-def _changelog_entries(text: str) -> dict[str, tuple[str, str]]:
-    """version -> (date, the entry's text as one line) from CHANGELOG.md."""
-    entries: dict[str, tuple[str, list[str]]] = {}
-    current = None
-    for line in text.splitlines():
-        m = VERSION_HEADING.match(line)
-        if m:
-            current = m.group(1)
-            entries[current] = (m.group(2), [])
-        elif line.startswith("## "):
-            current = None
-        elif current and line.strip():
-            entries[current][1].append(line.strip())
-    return {v: (date, " ".join(lines)) for v, (date, lines) in entries.items()}
 
 
 def quality_model(criteria, total: int, as_of: str) -> dict[str, Any]:
