@@ -6,6 +6,7 @@ site generator can be swapped without touching the pipeline.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -205,6 +206,15 @@ def on_page_context(context, page, config, nav):
         _search.append(
             {"location": page.url, "title": str(page.meta.get("title") or page.title), "text": text, "tags": tags}
         )
+    return context
+
+
+def on_template_context(context, template_name, config):
+    # The i18n plugin points the language switch at the page last built's other version; on the
+    # 404 page (no page of its own) it leads to each language's home page instead.
+    i18n = config.plugins.get("i18n")
+    if template_name == sitepaths.NOT_FOUND and getattr(i18n, "extra_alternate", None):
+        config.extra.alternate = copy.deepcopy(i18n.extra_alternate)
     return context
 
 
