@@ -36,6 +36,19 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def send_error(self, code, message=None, explain=None):
+        # A missing address gets the site's 404.html, at any depth, as GitHub Pages serves it.
+        page = Path(self.directory) / sitepaths.NOT_FOUND
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 @pytest.fixture(scope="module")
 def server(built_site):
@@ -322,3 +335,29 @@ def test_the_language_switch_leads_to_the_english_interface_and_back(page, serve
         page.url.endswith(f"{PREFIX}datasets/key-area-disclosure/")
         and page.locator("h1").inner_text().rstrip("¶") == desc["title"]
     )
+
+
+@pytest.mark.parametrize(
+    "path, lang, heading, search",
+    [
+        ("datasets/nope/", "zh", "页面不存在", ("财政", "datasets/fiscal-transparency/")),
+        ("en/404.html", "en", "Page not found", ("key areas", "en/datasets/key-area-disclosure/")),
+    ],
+)
+def test_the_404_page_speaks_the_interface_language_and_searches(page, server, path, lang, heading, search):
+    response = page.goto(server + path)
+    assert response is not None and response.status == (404 if path.endswith("/") else 200)
+    assert page.locator("html").get_attribute("lang") == lang
+    assert heading in page.locator("article h1").first.inner_text()
+    links = page.locator("article a").evaluate_all("els => els.map(e => e.href)")
+    here = server + ("en/" if lang == "en" else "")
+    assert here in links and here + "datasets/" in links, links  # the home page and the catalog
+    assert all(page.request.get(link).status == 200 for link in links)
+    page.wait_for_load_state("networkidle")
+    page.locator("article label.md-button").click()  # opens the theme's search, with no script of ours
+    box = page.locator("input.md-search__input")
+    box.fill(search[0])
+    box.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+    assert any(PREFIX + search[1] in h for h in hrefs), hrefs

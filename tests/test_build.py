@@ -147,6 +147,22 @@ def test_verification_catches_a_changed_download_and_a_broken_link(built_site, t
     ]
 
 
+def test_verification_catches_markup_that_did_not_render(built_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(built_site / "site", site)
+    page = site / "en/datasets/key-area-disclosure/index.html"
+    stray = "<p>[all datasets](../../quality/index.md) `1.0.0` {{ d.title }}</p>\n<div>\n## 说明\n</div>"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", stray + "</article>"), encoding="utf-8")
+    rel = "en/datasets/key-area-disclosure/index.html"
+    assert verify_site(site, urlsplit(SITE_URL).path) == [
+        f"{rel}: Markdown link syntax in the page text: '[all datasets](../../quality/index.md)'",
+        f"{rel}: Markdown code in backticks in the page text: '`1.0.0`'",
+        f"{rel}: template markup in the page text: '{{{{'",
+        f"{rel}: template markup in the page text: '}}}}'",
+        f"{rel}: a Markdown heading that did not render in the page text: '## 说明'",
+    ]
+
+
 def test_a_broken_link_in_a_dataset_readme_fails_the_build_and_leaves_site_untouched(tiny_copy):
     repo = tiny_copy  # built once
     before = tree_digest(repo / "site")

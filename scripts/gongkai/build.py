@@ -53,8 +53,8 @@ from .render.render import (
     render_dataset,
     render_quality_page,
     render_site,
-    versions_model,
 )
+from .render.versions import versions_model
 from .validate.validator import finish_report, validate_dataset
 
 BUILD_DOCS = Path("build/docs")
@@ -171,8 +171,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
             quality_model(criteria, overall(criteria), as_of),
             versions_model(versions[ds.name], r.summary.meta, changelog, changes),
         )
-        pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, "zh")
-        pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, "en")
+        pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, settings, "zh")
+        pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, settings, "en")
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
     files: dict[str, bytes | Path] = dict(_hand_written(root))

@@ -6,7 +6,7 @@ site generator can be swapped without touching the pipeline.
 
 from __future__ import annotations
 
-import html
+import copy
 import json
 import logging
 import os
@@ -18,11 +18,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 
 from gongkai.build import generate_docs
-from gongkai.core import safeyaml
+from gongkai.core import safeyaml, sitepaths
 from gongkai.core.config import load_settings
 from gongkai.core.errors import GongkaiError, InvalidData
 from gongkai.core.output import copy_new
-from gongkai.render.markup import MAX_BRACKETS, bracket_overflow
+from gongkai.render.markup import MAX_BRACKETS, bracket_overflow, esc_theme
 from gongkai.render.rawhtml import stash, unstash
 
 log = logging.getLogger("mkdocs.hooks.gongkai")
@@ -41,18 +41,28 @@ def _text(value) -> str:
     Material interpolate these without autoescape (page titles, meta tags, the copyright), so
     they enter the templates escaped; the theme's own `| e` on top only escapes twice where
     a value is shown as text in an attribute."""
-    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    return esc_theme(value)
 
 
 def on_config(config):
     settings = load_settings(ROOT)
     config.site_name = _text(settings.site_name)
     config.site_description = _text(settings.site_description)
-    config.copyright = _text(f"{settings.operator_name} · 数据按各数据集注明的许可发布")
+    if _language(config) == "en":  # the English build runs on_config again, in its own language
+        operator = settings.operator_name_en or settings.operator_name
+        config.copyright = _text(f"{operator} · Data published under the licence each dataset names")
+    else:
+        config.copyright = _text(f"{settings.operator_name} · 数据按各数据集注明的许可发布")
     if _command["name"] != "serve":
         # While serving, MkDocs has set site_url to the local address; keep it.
         config.site_url = settings.site_url
     return config
+
+
+def _language(config) -> str:
+    """The interface being built: the i18n plugin builds each language with the same config."""
+    i18n = config.plugins.get("i18n")
+    return str(getattr(i18n, "current_language", None) or config.theme.get("language") or "zh")
 
 
 def _nested(config) -> bool:
@@ -199,8 +209,36 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_template_context(context, template_name, config):
+    # The i18n plugin points the language switch at the page last built's other version; on the
+    # 404 page (no page of its own) it leads to each language's home page instead.
+    i18n = config.plugins.get("i18n")
+    if template_name == sitepaths.NOT_FOUND and getattr(i18n, "extra_alternate", None):
+        config.extra.alternate = copy.deepcopy(i18n.extra_alternate)
+    return context
+
+
+_not_found: dict[str, bytes] = {}  # the Chinese 404 page, while the English build writes its own
+
+
+@event_priority(100)  # first: before the i18n plugin builds the other language (at -100)
+def _keep_not_found(config):
+    # Every language's build writes the theme's 404.html at the site's root, the last one built
+    # winning (mkdocs-static-i18n issue 284): the Chinese page is kept, the English one moved to en/.
+    page = Path(config.site_dir) / sitepaths.NOT_FOUND
+    if not _nested(config):
+        if page.is_file():
+            _not_found["zh"] = page.read_bytes()
+        return
+    if page.is_file() and "zh" in _not_found:
+        english = Path(config.site_dir) / sitepaths.ENGLISH / sitepaths.NOT_FOUND
+        english.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(page, english)
+        page.write_bytes(_not_found.pop("zh"))
+
+
 @event_priority(-100)  # after every plugin, the i18n plugin's rewrite of the index included
-def on_post_build(config):
+def _finish_search_index(config):
     # Material writes its search index with every Chinese character as a \uXXXX escape
     # (6 bytes instead of 3); the same JSON written as UTF-8 is about half the download.
     # It also repeats a page's tags on every section; the page's own entry is the one a tag
@@ -220,6 +258,9 @@ def on_post_build(config):
             dict(entry, title=_segment(entry["title"]), text=_segment(entry["text"])) for entry in _search
         )
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+on_post_build = CombinedEvent(_keep_not_found, _finish_search_index)
 
 
 def _segment(text: str) -> str:

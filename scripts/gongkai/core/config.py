@@ -6,7 +6,7 @@ Every error in the file is collected before aborting, so a forking city fixes th
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
 from . import repofiles, safeyaml
@@ -22,12 +22,14 @@ class Publisher:
     name: str
     slug: str
     url: str | None = None
+    name_en: str = ""  # its name on the English pages
 
 
 @dataclass(frozen=True)
 class Topic:
     name: str
     slug: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class Frequency:
     name: str
     days: int | None
     iso8601: str | None = None  # the repeating duration DCAT-US writes, e.g. R/P1M
+    name_en: str = ""
+
+
+# What the English pages show for a name in gongkai.yml: one table per kind of name.
+NAME_KINDS = ("publisher", "topic", "frequency", "open_type", "licence")
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,18 @@ class Settings:
     site_name_en: str = ""  # the site's name on the English pages
     home_headline: str = ""  # "<dataset>/<resource>" whose rows are the home page's headline figures
     home_charts: tuple[str, ...] = ()  # "<dataset>/<view>" charts on the home page
+    operator_name_en: str = ""  # the operator's name on the English pages (the footer)
+    names_en: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)  # kind -> Chinese name -> English
+
+    def localise(self, kind: str, value: str, lang: str = "zh") -> str:
+        """A publisher's, topic's, update frequency's, open type's or licence's name (a licence by
+        its `name`, such as CC-BY-4.0) in the page's language; the name itself where gongkai.yml
+        gives no English one, and on the Chinese pages."""
+        if kind not in NAME_KINDS:
+            raise KeyError(f"no names of kind {kind!r}; one of {', '.join(NAME_KINDS)}")
+        if lang == "zh":
+            return value
+        return self.names_en.get(kind, {}).get(value) or value
 
     @property
     def datasets_dir(self) -> Path:
@@ -137,6 +156,10 @@ def _control_characters(node, where: str) -> list[str]:
     return []
 
 
+def _name(entry) -> str:
+    return str(entry.get("name", "")) if isinstance(entry, dict) else str(entry)
+
+
 def load_settings(root: Path) -> Settings:
     file = root / SETTINGS_FILE
     try:
@@ -158,12 +181,17 @@ def load_settings(root: Path) -> Settings:
     url = url if url.endswith("/") else url + "/"
 
     publishers = tuple(
-        Publisher(name=str(p.get("name", "")), slug=str(p.get("slug", "")), url=p.get("url"))
+        Publisher(
+            name=str(p.get("name", "")),
+            slug=str(p.get("slug", "")),
+            url=p.get("url"),
+            name_en=str(p.get("name_en", "")),
+        )
         for p in r.get("publishers", list)
         if isinstance(p, dict)
     )
     topics = tuple(
-        Topic(name=str(t.get("name", "")), slug=str(t.get("slug", "")))
+        Topic(name=str(t.get("name", "")), slug=str(t.get("slug", "")), name_en=str(t.get("name_en", "")))
         for t in r.get("topics", list)
         if isinstance(t, dict)
     )
@@ -178,10 +206,21 @@ def load_settings(root: Path) -> Settings:
                 r.errors.append(f"{kind}: duplicate {attr}: {', '.join(dupes)}")
 
     frequencies = tuple(
-        Frequency(name=str(f.get("name", "")), days=f.get("days"), iso8601=f.get("iso8601"))
+        Frequency(
+            name=str(f.get("name", "")), days=f.get("days"), iso8601=f.get("iso8601"), name_en=str(f.get("name_en", ""))
+        )
         for f in r.get("update_frequencies", list)
         if isinstance(f, dict)
     )
+    open_types = r.get("open_types", list)  # names, or {name, name_en}
+    licences = [x for x in r.get("licenses", list, []) if isinstance(x, dict)]  # {name (its id), name_en}
+    names_en = {
+        "publisher": {p.name: p.name_en for p in publishers if p.name_en},
+        "topic": {t.name: t.name_en for t in topics if t.name_en},
+        "frequency": {f.name: f.name_en for f in frequencies if f.name_en},
+        "open_type": {_name(o): str(o["name_en"]) for o in open_types if isinstance(o, dict) and o.get("name_en")},
+        "licence": {str(x.get("name", "")): str(x["name_en"]) for x in licences if x.get("name_en")},
+    }
     limits = Limits(
         max_csv_bytes=r.get("limits.max_csv_bytes", int),
         max_descriptor_bytes=r.get("limits.max_descriptor_bytes", int),
@@ -207,11 +246,13 @@ def load_settings(root: Path) -> Settings:
         publishers=publishers,
         topics=topics,
         update_frequencies=frequencies,
-        open_types=tuple(r.get("open_types", list)),
+        open_types=tuple(_name(o) for o in open_types),
         limits=limits,
         site_name_en=r.get("site.name_en", str, ""),
         home_headline=r.get("home.headline", str, ""),
         home_charts=tuple(str(c) for c in r.get("home.charts", list, [])),
+        operator_name_en=r.get("operator.name_en", str, ""),
+        names_en=names_en,
     )
     if settings.default_publisher and not settings.publisher(settings.default_publisher):
         r.errors.append(f"default_publisher: {settings.default_publisher!r} is not in publishers")

@@ -77,12 +77,12 @@ def publisher_page(slug: str) -> str:
     return f"{PUBLISHERS}{slug}/"
 
 
-def topic_md(slug: str) -> str:
-    return page_md(topic_page(slug))
+def topic_md(slug: str, lang: str = "zh") -> str:
+    return page_md(topic_page(slug), lang)
 
 
-def publisher_md(slug: str) -> str:
-    return page_md(publisher_page(slug))
+def publisher_md(slug: str, lang: str = "zh") -> str:
+    return page_md(publisher_page(slug), lang)
 
 
 def dataset_page(name: str) -> str:
@@ -155,8 +155,20 @@ def english_page(path: str) -> str:
 _NAME, _VERSION = "\x00", "\x01"
 _LAYOUT = {
     "page": [
-        *(page_md(folder, lang) for folder in ("", DATASETS, dataset_page(_NAME)) for lang in SUFFIX),
-        *(page_md(folder) for folder in (TOPICS, PUBLISHERS, QUALITY, topic_page(_NAME), publisher_page(_NAME))),
+        *(
+            page_md(folder, lang)
+            for folder in (
+                "",
+                DATASETS,
+                dataset_page(_NAME),
+                TOPICS,
+                PUBLISHERS,
+                topic_page(_NAME),
+                publisher_page(_NAME),
+            )
+            for lang in SUFFIX
+        ),
+        page_md(QUALITY),
     ],
     "download": [
         *(dataset_file(_NAME, resource_file(_NAME, kind)) for kind in RESOURCE_FILES),

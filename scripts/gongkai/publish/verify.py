@@ -6,7 +6,8 @@ parser, through selectolax) and refused when it carries a script that is not the
 own, an event handler, a script URL, a `<base>`, a `<meta http-equiv>` other than a redirect
 inside the site, a `<style>` or style attribute in content, a frame or plugin, SVG
 animation, or a reference to anything outside the site that the browser would fetch by
-itself (an image, a stylesheet, CSS `url()`, SVG paint). Hand-written pages are checked as
+itself (an image, a stylesheet, CSS `url()`, SVG paint), or whose text shows Markdown or
+template syntax that did not render (pagetext.py). Hand-written pages are checked as
 generated ones are. SVG and CSS files are checked for the same external references. A
 false alarm fails closed: the site is not published and the message names the page.
 """
@@ -24,6 +25,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..core import sitepaths
 from ..core.parallel import in_background, run_each
+from .pagetext import stray_markup
 
 SPACE = re.compile(r"[\x00-\x20]")
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
@@ -179,8 +181,9 @@ def _check_pages(pages: list[Path], site: Path, mount: str) -> list[str]:
         rel = page.relative_to(site).as_posix()
         base = mount + rel
         folder = base.rpartition("/")[0]
-        unsafe, links = page_problems(page.read_text(encoding="utf-8", errors="replace"))
-        found += [f"{rel}: {what}" for what in unsafe]
+        text = page.read_text(encoding="utf-8", errors="replace")
+        unsafe, links = page_problems(text)
+        found += [f"{rel}: {what}" for what in unsafe + stray_markup(text)]
         for link in links:
             key = (folder, link)
             if key not in verdicts:

@@ -50,7 +50,8 @@ def home_dashboard(
         elif found is not None:
             source = (found.summary.meta.get("sources") or [{}])[0]
             board.dataset, board.title, board.figures = name, found.summary.title, rows
-            board.source = "，".join(str(source[k]) for k in ("title", "date") if source.get(k))
+            board.title_en = str(found.summary.meta.get("title_en") or "")
+            board.source = [str(source[k]) for k in ("title", "date") if source.get(k)]
     for chart in settings.home_charts:
         name, _, view_name = chart.partition("/")
         found = by_name.get(name)

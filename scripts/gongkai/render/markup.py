@@ -8,30 +8,37 @@ with no extensions and an allowlist sanitiser.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 
 import markdown
 import nh3
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+\-.!~])")
+_MD_SPECIAL = re.compile(r"([\\*_()+\-.!~])")
+# Markdown's and Jinja's syntax characters ([ ] ` # { }) are written as entities wherever a value
+# is shown: the reader sees the same text, and the published HTML holds them literally only where
+# the site's own markup did not render, which the site check (publish/pagetext.py) refuses.
+_SYNTAX = {"[": "&#91;", "]": "&#93;", "`": "&#96;", "#": "&#35;", "{": "&#123;", "}": "&#125;"}
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", **_SYNTAX})
+_HTML_MD = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", **_SYNTAX})
 ALLOWED_TAGS = {"p", "a", "ul", "ol", "li", "em", "strong", "code", "pre", "br", "h3", "h4", "blockquote"}
 
 
 def esc(text) -> str:
     """Text for an HTML context (element content or a quoted attribute)."""
-    s = html.escape("" if text is None else str(text), quote=True)
-    s = s.replace("{", "&#123;").replace("}", "&#125;")
+    s = ("" if text is None else str(text)).translate(_HTML)
     return s.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
 def esc_md(text) -> str:
     """Text for an inline Markdown context (headings, link texts, Markdown table cells)."""
-    s = html.escape("" if text is None else str(text), quote=False)
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    s = s.replace("|", "&#124;").replace("{", "&#123;").replace("}", "&#125;")
+    s = _MD_SPECIAL.sub(r"\\\1", ("" if text is None else str(text)).translate(_HTML_MD))
     return s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def esc_theme(text) -> str:
+    """Text for the theme's templates (titles, meta tags): esc without turning line breaks into <br>."""
+    return str(text).translate(_HTML)
 
 
 # What YAML (PyYAML, which MkDocs reads front matter with) would refuse or fold inside a
@@ -74,6 +81,8 @@ def bracket_overflow(text: str) -> tuple[int, int] | None:
 def rich_text(source: str) -> str:
     """Maintainer-written Markdown rendered without extensions, then sanitised by an allowlist."""
     rendered = markdown.Markdown(extensions=[], output_format="html").convert(source)
+    # The README sits in a section of the page (h2): its headings start a level below, not as text
+    rendered = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 4)}", rendered)
     clean = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -81,7 +90,21 @@ def rich_text(source: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener",
     )
-    return clean.replace("{", "&#123;").replace("}", "&#125;")
+    return _TEXT_SYNTAX.sub(lambda m: _SYNTAX.get(m.group(), m.group()), clean)
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+# In sanitised HTML: a tag (quoted attributes may hold ">"), an entity, or a syntax character of the text
+_TEXT_SYNTAX = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>|&#?\w+;|[\[\]`#{}]""")
+
+
+def rich_inline(source: str) -> str:
+    """One line of maintainer-written Markdown (a changelog entry in a table cell): rich_text
+    without the paragraph around it."""
+    html_text = rich_text(source).strip()
+    if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
+        return html_text[3:-4]
+    return html_text
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:

@@ -9,7 +9,6 @@ Links between pages are Markdown links to .md files, so `mkdocs build --strict` 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ from ..read.fields import constraints_text, unit_of
 from .catalog import Entry, Summary, by_modified, used_publishers, used_topics, with_publisher, with_topic
 from .markup import front_matter, rich_text
 from .messages import LANGUAGES
-from .snippets import code_snippets, report_problem_url
+from .snippets import code_snippets, report_problem_mailto, report_problem_url, request_links
 from .structured import dataset_jsonld
 from .templating import render
 
@@ -38,21 +37,24 @@ def render_site(entries: list[Summary], settings: Settings, dashboard: Dashboard
     pages = {}
     for lang in LANGUAGES:
         pages[sitepaths.home_md(lang)] = render_home(entries, settings, dashboard, lang)
-        pages[sitepaths.catalog_md(lang)] = render_catalog(entries, lang)
-    pages[sitepaths.page_md(sitepaths.TOPICS)] = _index_page(
-        "topics", [(t, len(with_topic(entries, t.name))) for t in used_topics(entries, settings)]
-    )
-    pages[sitepaths.page_md(sitepaths.PUBLISHERS)] = _index_page(
-        "publishers", [(p, len(with_publisher(entries, p.name))) for p in used_publishers(entries, settings)]
-    )
-    for topic in used_topics(entries, settings):
-        pages[sitepaths.topic_md(topic.slug)] = _listing_page(
-            "topic_title", topic.name, with_topic(entries, topic.name), settings
+        pages[sitepaths.catalog_md(lang)] = render_catalog(entries, settings, lang)
+        pages[sitepaths.page_md(sitepaths.TOPICS, lang)] = _index_page(
+            "topics", [(t, len(with_topic(entries, t.name))) for t in used_topics(entries, settings)], settings, lang
         )
-    for pub in used_publishers(entries, settings):
-        pages[sitepaths.publisher_md(pub.slug)] = _listing_page(
-            "publisher_title", pub.name, with_publisher(entries, pub.name), settings
+        pages[sitepaths.page_md(sitepaths.PUBLISHERS, lang)] = _index_page(
+            "publishers",
+            [(p, len(with_publisher(entries, p.name))) for p in used_publishers(entries, settings)],
+            settings,
+            lang,
         )
+        for topic in used_topics(entries, settings):
+            pages[sitepaths.topic_md(topic.slug, lang)] = _listing_page(
+                "topic_title", topic.name, with_topic(entries, topic.name), settings, lang
+            )
+        for pub in used_publishers(entries, settings):
+            pages[sitepaths.publisher_md(pub.slug, lang)] = _listing_page(
+                "publisher_title", pub.name, with_publisher(entries, pub.name), settings, lang
+            )
     return pages
 
 
@@ -65,7 +67,8 @@ class Dashboard:
 
     dataset: str = ""  # the headline resource's dataset
     title: str = ""
-    source: str = ""  # its first source: title and date
+    title_en: str = ""
+    source: list[str] = field(default_factory=list)  # its first source: title and date
     figures: list[dict] = field(default_factory=list)  # its rows, as text
     charts: list[tuple[str, dict, tuple[int, int]]] = field(default_factory=list)  # (dataset, view, (width, height))
 
@@ -89,6 +92,7 @@ def render_home(
         board=dashboard if dashboard and (dashboard.figures or dashboard.charts) else None,
         figures=figures,
         english=english,
+        request=request_links(settings),
     )
 
 
@@ -102,7 +106,7 @@ FACETS = (
 )
 
 
-def render_catalog(entries: list[Summary], lang: str = "zh") -> str:
+def render_catalog(entries: list[Summary], settings: Settings, lang: str = "zh") -> str:
     """Every dataset, newest first, in plain HTML; with JavaScript (assets/gongkai.js) the
     filters narrow the list, show counts and keep the choice in the URL (?topic=…&year=…)."""
     ordered = by_modified(entries)
@@ -115,15 +119,33 @@ def render_catalog(entries: list[Summary], lang: str = "zh") -> str:
         keys = sorted(counts, reverse=True) if key == "year" else sorted(counts, key=lambda v: (-counts[v], v))
         facets.append((key, [(v, counts[v]) for v in keys]))
     rows = [(e, {key: chr(31).join(values(e)) for key, values in FACETS}) for e in ordered]
-    return render("catalog.md.j2", lang, facets=facets, rows=rows, count=len(ordered), english=english)
+    return render(
+        "catalog.md.j2",
+        lang,
+        facets=facets,
+        rows=rows,
+        count=len(ordered),
+        english=english,
+        settings=settings,
+        request=request_links(settings),
+    )
 
 
-def _index_page(kind: str, items: list) -> str:
-    return render("index.md.j2", kind=kind, items=items)
+def _index_page(kind: str, items: list, settings: Settings, lang: str) -> str:
+    return render("index.md.j2", lang, kind=kind, items=items, settings=settings)
 
 
-def _listing_page(title: str, name: str, entries: list[Summary], settings: Settings) -> str:
-    return render("listing.md.j2", title=title, name=name, entries=by_modified(entries), settings=settings, up="../../")
+def _listing_page(title: str, name: str, entries: list[Summary], settings: Settings, lang: str) -> str:
+    return render(
+        "listing.md.j2",
+        lang,
+        title=title,
+        name=name,
+        entries=by_modified(entries),
+        settings=settings,
+        up="../../",
+        english=english,
+    )
 
 
 # --- the dataset page -----------------------------------------------------------------------
@@ -173,6 +195,7 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
         },
         "maintainers": [_contact(c) for c in m.get("contributors", []) if c.get("role") == "maintainer"],
         "report_url": report_problem_url(e, settings) if settings.repository else "",
+        "report_mailto": report_problem_mailto(e, settings),
         "views": views,
         "crosstabs": [_crosstab(e, spec) for spec in m.get("crosstabs", [])],
         "snippets": code_snippets(e, settings),
@@ -264,11 +287,11 @@ class PageExtras:
     versions: list[dict[str, Any]]  # versions_model
 
 
-def render_dataset(model: dict[str, Any], extras: PageExtras, lang: str = "zh") -> str:
+def render_dataset(model: dict[str, Any], extras: PageExtras, settings: Settings, lang: str = "zh") -> str:
     """The dataset's page in one language, assembled once from its model and extras."""
     page = _localised(model, lang)
     page["readme_html"], page["changelog_html"] = Markup(model["readme_html"]), Markup(model["changelog_html"])
-    search = render("search.html.j2", lang, d=page)
+    search = render("search.html.j2", lang, d=page, settings=settings)
     if lang == "zh":
         # Search tags: Material indexes tags as whole words, while jieba splits the page text
         # into short ones, so 新闻发布会 (a keyword) and 新闻 (in the text) both find the page.
@@ -290,6 +313,7 @@ def render_dataset(model: dict[str, Any], extras: PageExtras, lang: str = "zh") 
         versions=extras.versions,
         files=files,
         limit=DISTINCT_LIMIT,
+        settings=settings,  # for localise(): names from gongkai.yml in the page's language
     )
 
 
@@ -322,48 +346,6 @@ def _localised(model: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 # --- versions and quality ---------------------------------------------------------------------
-
-VERSION_HEADING = re.compile(r"^## (\d+\.\d+\.\d+) — (\d{4}-\d{2}-\d{2})\s*$")
-
-
-def versions_model(versions, meta: dict, changelog: str, changes: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """The published versions: each with its date, changelog entry, what it changed from the
-    version before (diff.py) and its files, at URLs that never change."""
-    notes = _changelog_entries(changelog)
-    changes = dict(changes or {})
-    if versions and list(notes) and versions[-1].version != list(notes)[-1]:
-        changes.pop(versions[-1].version, None)  # older versions are not in this copy's history: no "first"
-    resources = [r["name"] for r in meta["resources"]]
-    rows = []
-    for v in versions:
-        date, note = notes.get(v.version, (v.date, ""))
-        rows.append(
-            {
-                "version": v.version,
-                "current": v.commit is None,
-                "date": date,
-                "note": note,
-                "change": changes.get(v.version, ""),
-                "resources": resources,
-            }
-        )
-    return rows
-
-
-def _changelog_entries(text: str) -> dict[str, tuple[str, str]]:
-    """version -> (date, the entry's text as one line) from CHANGELOG.md."""
-    entries: dict[str, tuple[str, list[str]]] = {}
-    current = None
-    for line in text.splitlines():
-        m = VERSION_HEADING.match(line)
-        if m:
-            current = m.group(1)
-            entries[current] = (m.group(2), [])
-        elif line.startswith("## "):
-            current = None
-        elif current and line.strip():
-            entries[current][1].append(line.strip())
-    return {v: (date, " ".join(lines)) for v, (date, lines) in entries.items()}
 
 
 def quality_model(criteria, total: int, as_of: str) -> dict[str, Any]:

@@ -33,12 +33,46 @@ def code_snippets(e: Entry, settings: Settings) -> list[tuple[str, str]]:
     ]
 
 
-def report_problem_url(e: Entry, settings: Settings) -> str:
-    """A new issue in the site's repository with the dataset, version and page filled in."""
+def _report_text(e: Entry, settings: Settings) -> tuple[str, str]:
+    """The subject and body of a report of a mistake, the same by issue and by e-mail."""
     page = settings.url_for(sitepaths.dataset_page(e.name))
     title = f"[纠错] {e.title}（{e.name} {e.meta['version']}）"
     body = (
         f"数据集：{e.title}\n名称：{e.name}\n版本：{e.meta['version']}\n页面：{page}\n\n"
         "哪里有问题（文件、行、字段）：\n\n应当是什么（请附来源）：\n"
     )
+    return title, body
+
+
+REQUEST = ("[数据需求] ", "需要什么数据：\n\n发布机构（如知道）：\n\n用途：\n")
+
+
+def report_problem_url(e: Entry, settings: Settings) -> str:
+    """A new issue in the site's repository with the dataset, version and page filled in."""
+    return _new_issue(settings, *_report_text(e, settings))
+
+
+def report_problem_mailto(e: Entry, settings: Settings) -> str:
+    """The same report as an e-mail to the contact address (operator.email); "" without one."""
+    return _mailto(settings, *_report_text(e, settings))
+
+
+def request_links(settings: Settings) -> dict[str, str]:
+    """Ways to ask for a dataset (数据需求): a new issue and an e-mail, each "" when not set up."""
+    return {
+        "issue": _new_issue(settings, *REQUEST) if settings.repository else "",
+        "mailto": _mailto(settings, *REQUEST),
+    }
+
+
+def _new_issue(settings: Settings, title: str, body: str) -> str:
     return f"{settings.repository}/issues/new?" + urlencode({"title": title, "body": body}, quote_via=quote)
+
+
+def _mailto(settings: Settings, subject: str, body: str) -> str:
+    # RFC 6068: every character outside the unreserved set percent-encoded as UTF-8, line breaks as CRLF.
+    if not settings.operator_email:
+        return ""
+    fields = {"subject": subject, "body": body.replace("\r\n", "\n").replace("\n", "\r\n")}
+    address = quote(settings.operator_email, safe="@")
+    return f"mailto:{address}?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in fields.items())

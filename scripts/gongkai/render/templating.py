@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from ..core import sitepaths
@@ -65,6 +65,17 @@ def _join(items: Any, separator: str = "") -> Markup:
     return Markup(_finalize(separator)).join(_finalize(i) for i in items)
 
 
+@pass_context
+def _localise(context, kind: str, value: Any) -> Any:
+    """`localise("publisher", name)` in a template: a name from gongkai.yml (publisher, topic,
+    frequency, open_type, licence) in the page's language; a list of names gives a list. Reads
+    `settings` and `lang` from the template's values, so every page shows names one way."""
+    settings, lang = context["settings"], context["lang"]
+    if isinstance(value, list | tuple):
+        return [settings.localise(kind, str(v), lang) for v in value]
+    return settings.localise(kind, "" if value is None else str(value), lang)
+
+
 def _front_matter(values: dict) -> Markup:
     return Markup(markup.front_matter(values))
 
@@ -106,6 +117,7 @@ def environment() -> Environment:
     env = _environment(_finalize)
     # Material's attribute list that leaves a heading's section out of the search index
     env.globals["unsearched"] = Markup(" { data-search-exclude }")
+    env.globals["localise"] = _localise  # names from gongkai.yml in the page's language
     env.filters.update(
         md=_md,
         pre=_pre,
