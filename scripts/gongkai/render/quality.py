@@ -149,8 +149,8 @@ def _timeliness(s: Summary, settings: Settings, as_of: str) -> Criterion:
     if period is None:  # validation requires temporal; a summary cached before it had none
         end, basis = dt.date.fromisoformat(s.modified), f"没有注明数据的时间，按最后更新日期 {s.modified} 计"
     else:
-        kind = "数据时点" if period.instant else "统计期间"
-        end, basis = period.end, f"{kind}为{period_text(period)}（至 {period.end}）"
+        end = period.end
+        basis = f"数据时点为 {end}" if period.instant else f"统计期间为{period_text(period)}（至 {end}）"
     due = end + dt.timedelta(days=days)
     today = dt.date.fromisoformat(as_of)
     said = f"{basis}，按“{frequency}”更新，下一期数据应在 {due} 前发布"
