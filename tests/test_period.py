@@ -118,3 +118,22 @@ def test_every_real_dataset_declares_its_period_and_says_where_it_comes_from():
         assert "vintage" not in meta
         readme = (path.parent / "README.md").read_text(encoding="utf-8")
         assert f"（`{meta['temporal']}`）" in readme, path.parent.name
+
+
+def test_the_dataset_page_model_holds_the_period_in_the_page_language():
+    from gongkai.render.render import _localised
+
+    model = {
+        "meta": {"title": "区划", "description": "说明。"},
+        "title": "区划",
+        "tables": [],
+        "temporal": "2022-10-31",
+    }
+    zh, en = _localised(model, "zh"), _localised(model, "en")
+    assert (zh["temporal"], zh["period"], zh["period_label"], zh["period_kind"]) == (
+        "2022-10-31",
+        "截至2022年10月31日",
+        "数据时点",
+        "instant",
+    )
+    assert (en["period"], en["period_label"]) == ("as of 31 October 2022", "Data date")
