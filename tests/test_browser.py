@@ -136,7 +136,7 @@ def test_the_dataset_page_links_work_under_the_sub_path(page, server):
 
 
 def _visible_datasets(page) -> list[str]:
-    return page.locator(".gk-catalog-list tbody tr:not([hidden]) td:first-child a").evaluate_all(
+    return page.locator(".gk-cards .gk-card:not([hidden]) .gk-card-title a").evaluate_all(
         "els => els.map(e => e.getAttribute('href'))"
     )
 
@@ -157,8 +157,37 @@ def test_catalog_filters_narrow_the_list_and_live_in_the_url(page, server):
     page.select_option('select[name="sort"]', "title")
     assert "sort=title" in page.url and len(_visible_datasets(page)) == 9
     # a shared link opens the same view
-    page.goto(server + "datasets/?format=CSV&year=2026&frequency=" + "每年")
-    assert len(_visible_datasets(page)) == 9
+    page.goto(server + "datasets/?format=CSV&year=2018&frequency=" + "每年")
+    assert len(_visible_datasets(page)) == 6  # the years the data describe: six periods include 2018
+    assert "2026" not in page.locator('select[name="year"]').inner_text()  # not the year the site updated them
+
+
+def test_a_keyword_narrows_the_cards_with_the_other_filters_and_lives_in_the_url(page, server):
+    page.goto(server + "datasets/")
+    page.fill('input[name="q"]', "舆情")  # a title (回应媒体和网络舆情) and a description (热点或舆情)
+    assert set(_visible_datasets(page)) == {"public-opinion-response/", "disclosure-overview/"}
+    assert "q=%E8%88%86%E6%83%85" in page.url
+    assert page.locator(".gk-count").inner_text() == "显示 2 个，共 9 个数据集"
+    page.fill('input[name="q"]', "广州市")  # every title: the other filters still narrow it
+    page.select_option('select[name="year"]', "2022")
+    assert _visible_datasets(page) == ["administrative-divisions/"]
+    page.fill('input[name="q"]', "没有这个词")
+    assert _visible_datasets(page) == [] and page.locator(".gk-none").is_visible()
+    page.goto(server + "en/datasets/?q=" + "divisions")  # the English catalogue searches the English text
+    assert _visible_datasets(page) == ["administrative-divisions/"]
+    assert page.locator('input[name="q"]').input_value() == "divisions"
+
+
+@pytest.mark.parametrize("path", ["datasets/", "en/datasets/"])
+def test_the_catalog_fits_360_pixels_with_titles_on_readable_lines(browser, server, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(server + path)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 360
+    # a title line holds more than two or three characters: the card is nearly the screen's width
+    widths = pg.locator(".gk-card-title").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+    assert len(widths) == 9 and min(widths) > 250, widths
+    context.close()
 
 
 def test_the_catalog_lists_every_dataset_without_javascript(browser, server):

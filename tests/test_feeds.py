@@ -52,8 +52,7 @@ def test_every_dataset_page_carries_schema_org_dataset_json_ld_for_dataset_searc
         assert {"text/csv", "application/json", "application/zip"} <= formats
         for d in data["distribution"]:
             assert _site_file(site, d["contentUrl"]).is_file(), d["contentUrl"]
-        if "vintage" in desc:
-            assert data["temporalCoverage"] == desc["vintage"]
+        assert data["temporalCoverage"] == desc["temporal"]  # the data period, never the update date
 
 
 def test_the_atom_feed_lists_every_dataset_newest_first_with_links_that_answer(built_site):

@@ -37,6 +37,7 @@ def fill_in(repo: Path, name: str) -> None:
         description="广州市部分街道的便民服务点数量和设立日期（示例）。",
         topics=["政务服务"],
         keywords=["便民服务", "街道"],
+        temporal="2026-11-01",
         update_frequency="每年",
         open_type="无条件开放",
         licenses=[{"name": "CC-BY-4.0", "title": "CC BY 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],

@@ -56,6 +56,7 @@ def test_timeliness_is_judged_at_the_date_of_the_commit_being_built(repo_factory
     path = repo / "datasets/tiny/datapackage.json"
     desc = json.loads(path.read_text(encoding="utf-8"))
     desc["update_frequency"] = "每月"  # 32 days allowed
+    desc["temporal"] = "2026-01-02"  # the data are as of this day: the next are due 32 days on
     path.write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
     _git(repo, "init", "-q")
     _commit(repo, "tiny", "2026-06-01T12:00:00+08:00")
@@ -63,7 +64,8 @@ def test_timeliness_is_judged_at_the_date_of_the_commit_being_built(repo_factory
     _, scores = _panel((generate(repo) / "datasets/tiny/index.md").read_text(encoding="utf-8"))
     assert scores["及时性"] == (
         "0",
-        "按“每月”更新，最后更新于 2026-01-02，应在 2026-02-03 前再次更新；截至 2026-06-01 已逾期 118 天。",
+        "数据时点为 2026-01-02，按“每月”更新，下一期数据应在 2026-02-03 前发布；"
+        "截至 2026-06-01 已逾期 118 天（约 4 个月）。",
     )
     subprocess.run(
         [*GIT, "commit", "-q", "--allow-empty", "-m", "committed again on the day it was due"],

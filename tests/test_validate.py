@@ -72,6 +72,58 @@ def test_missing_metadata_names_each_missing_key(repo_factory):
     assert (1, "/", "metadata-profile", "'licenses' is a required property") in messages
 
 
+def _with_temporal(repo: Path, value) -> Path:
+    """The tiny fixture with its data period replaced (None: removed), written as gongkai new writes JSON."""
+    path = repo / "datasets/tiny/datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    desc.pop("temporal")
+    if value is not None:
+        desc["temporal"] = value
+    path.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return repo
+
+
+def test_a_dataset_without_a_data_period_is_refused_naming_the_file_line_and_field(repo_factory):
+    report = run(_with_temporal(repo_factory(["tiny"]), None))
+    assert report.flatten(["file", "line", "field", "code"]) == [
+        ["datasets/tiny/datapackage.json", 1, "/temporal", "temporal"]
+    ]
+    assert 'no data period: add "temporal"' in report.errors[0].message
+    assert str(report.errors[0]).startswith("datasets/tiny/datapackage.json:1: /temporal: no data period")
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("2018", "is not a date YYYY-MM-DD (data as of a day) or an interval YYYY-MM-DD/YYYY-MM-DD"),
+        ("2018-12-31/2018-01-01", "ends before it starts"),
+        ("2018-02-30", '"2018-02-30" in "2018-02-30" is not a day of the calendar'),
+        ("2018-01-01/2018-06-30/2018-12-31", "more than one"),
+        (2018, "must be text"),
+    ],
+)
+def test_a_malformed_data_period_is_refused_on_its_line_saying_what_is_wrong(repo_factory, value, says):
+    repo = _with_temporal(repo_factory(["tiny"]), value)
+    lines = (repo / "datasets/tiny/datapackage.json").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if '"temporal"' in text)
+    report = run(repo)
+    assert report.flatten(["file", "line", "field", "code"]) == [
+        ["datasets/tiny/datapackage.json", line, "/temporal", "temporal"]
+    ]
+    assert says in report.errors[0].message
+
+
+@pytest.mark.parametrize("value", ["2022-10-31", "2018-01-01/2018-12-31", "2024-02-29/2024-02-29"])
+def test_a_date_or_an_interval_of_dates_is_a_data_period(repo_factory, value):
+    assert run(_with_temporal(repo_factory(["tiny"]), value)).errors == []
+
+
+def test_the_missing_metadata_fixture_is_told_of_its_data_period_too(repo_factory):
+    report = run(repo_factory(["missing-metadata"]))
+    assert [p.code for p in report.problems if p.field == "/temporal"] == ["temporal"]
+    assert not any("'temporal'" in p.message for p in report.problems)  # not also jsonschema's wording
+
+
 def test_every_problem_is_counted_across_datasets(repo_factory):
     report = run(repo_factory(["type-error", "duplicate-primary-key", "tiny"]))
     assert report.problem_count == 2

@@ -11,9 +11,10 @@
   else name();
 })();
 
-// 2. The catalog page's filters. Without this script the page lists every dataset; with it the
-// selects narrow the list, the counts follow the other choices, and the URL keeps the choice
-// (?topic=…&publisher=…&frequency=…&format=…&year=…&sort=…) so a filtered view can be shared.
+// 2. The catalog page's filters. Without this script the page lists every dataset as a card; with
+// it the keyword box and the selects narrow the cards, the counts follow the other choices, and the
+// URL keeps the choice (?q=…&topic=…&publisher=…&frequency=…&format=…&year=…&sort=…) to be shared.
+// The year is a year the data describe (their period), not the year the site last updated them.
 (function () {
   "use strict";
   var SEP = "\u001f";
@@ -24,8 +25,10 @@
     var selects = Array.prototype.slice.call(root.querySelectorAll("select"));
     var facets = selects.filter(function (s) { return s.dataset.facet; });
     var sort = root.querySelector('select[name="sort"]');
-    var body = root.querySelector("tbody");
-    var rows = Array.prototype.slice.call(body.querySelectorAll("tr"));
+    var keyword = root.querySelector('input[name="q"]');
+    var list = root.querySelector(".gk-cards");
+    var cards = Array.prototype.slice.call(list.querySelectorAll(".gk-card"));
+    var none = root.querySelector(".gk-none");
     var count = root.querySelector(".gk-count");
     var form = root.querySelector(".gk-filters");
     var params = new URLSearchParams(window.location.search);
@@ -35,9 +38,14 @@
       if (wanted !== null && Array.prototype.some.call(s.options, function (o) { return o.value === wanted; })) s.value = wanted;
       s.addEventListener("change", update);
     });
+    if (keyword) {
+      keyword.value = params.get("q") || "";
+      keyword.addEventListener("input", update);
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
 
-    function values(row, key) {
-      var text = row.getAttribute("data-" + key) || "";
+    function values(card, key) {
+      var text = card.getAttribute("data-" + key) || "";
       return text ? text.split(SEP) : [];
     }
 
@@ -53,33 +61,45 @@
       return text.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? String(values[key]) : all; });
     }
 
-    function matches(row, except) {
-      return facets.every(function (s) {
-        return s === except || !s.value || values(row, s.dataset.facet).indexOf(s.value) >= 0;
+    // Every word typed (split at spaces) must occur in the card's title, description or keywords.
+    function terms() {
+      return keyword ? keyword.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+    }
+
+    function matches(card, except, wanted) {
+      var text = card.getAttribute("data-text") || "";
+      return wanted.every(function (w) { return text.indexOf(w) >= 0; }) && facets.every(function (s) {
+        return s === except || !s.value || values(card, s.dataset.facet).indexOf(s.value) >= 0;
       });
     }
 
+    function newestFirst(key) {
+      return function (a, b) { return a.dataset[key] < b.dataset[key] ? 1 : a.dataset[key] > b.dataset[key] ? -1 : 0; };
+    }
+
     function update() {
+      var wanted = terms();
       var shown = 0;
-      rows.forEach(function (row) {
-        var ok = matches(row, null);
-        row.hidden = !ok;
+      cards.forEach(function (card) {
+        var ok = matches(card, null, wanted);
+        card.hidden = !ok;
         if (ok) shown += 1;
       });
+      if (none) none.hidden = shown > 0;
       facets.forEach(function (s) {
-        var pool = rows.filter(function (row) { return matches(row, s); });
+        var pool = cards.filter(function (card) { return matches(card, s, wanted); });
         Array.prototype.forEach.call(s.options, function (o) {
-          var n = o.value ? pool.filter(function (row) { return values(row, s.dataset.facet).indexOf(o.value) >= 0; }).length : pool.length;
+          var n = o.value ? pool.filter(function (card) { return values(card, s.dataset.facet).indexOf(o.value) >= 0; }).length : pool.length;
           o.textContent = o.value ? fill(words.option, { value: o.value, n: n }) : fill(words.optionAll, { n: n });
         });
       });
-      var ordered = rows.slice().sort(function (a, b) {
-        if (sort.value === "title") return a.dataset.title.localeCompare(b.dataset.title, "zh-Hans-CN");
-        return a.dataset.modified < b.dataset.modified ? 1 : a.dataset.modified > b.dataset.modified ? -1 : 0;
-      });
-      ordered.forEach(function (row) { body.appendChild(row); });
-      count.textContent = shown === rows.length ? fill(words.countAll, { n: rows.length }) : fill(words.countSome, { shown: shown, n: rows.length });
+      var ordered = cards.slice().sort(sort.value === "title"
+        ? function (a, b) { return a.dataset.title.localeCompare(b.dataset.title, "zh-Hans-CN"); }
+        : newestFirst(sort.value === "period" ? "period" : "modified"));
+      ordered.forEach(function (card) { list.appendChild(card); });
+      count.textContent = shown === cards.length ? fill(words.countAll, { n: cards.length }) : fill(words.countSome, { shown: shown, n: cards.length });
       var next = new URLSearchParams();
+      if (wanted.length) next.set("q", keyword.value.trim());
       selects.forEach(function (s) { if (s.value && !(s === sort && s.value === "modified")) next.set(s.name, s.value); });
       var query = next.toString();
       window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);

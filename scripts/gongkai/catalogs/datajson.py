@@ -13,6 +13,7 @@ import json
 from ..core import sitepaths
 from ..core.config import Settings
 from ..export.downloads import DATA_KINDS, MEDIA_TYPES
+from ..read.period import period_or_none
 from ..render.catalog import Summary, by_modified
 
 CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"
@@ -82,6 +83,9 @@ def _dataset(s: Summary, settings: Settings) -> dict:
         dataset["license"] = licence
     if frequency:
         dataset["accrualPeriodicity"] = frequency
+    period = period_or_none(s.temporal)
+    if period:  # DCAT-US takes an interval: a date is the one-day period start/start
+        dataset["temporal"] = f"{period.start.isoformat()}/{period.end.isoformat()}"
     if meta.get("spatial", {}).get("name"):
         dataset["spatial"] = meta["spatial"]["name"]
     return dataset

@@ -13,6 +13,7 @@ import json
 from ..core import sitepaths
 from ..core.config import Settings
 from ..export.downloads import DATA_KINDS, MEDIA_TYPES
+from ..read.period import period_or_none
 from ..render.catalog import Summary, by_modified
 
 CONTEXT = {
@@ -58,6 +59,7 @@ def _dataset(s: Summary, settings: Settings) -> dict:
         "dct:modified": {"@value": s.modified, "@type": "xsd:date"},
         "dct:issued": {"@value": s.meta["created"], "@type": "xsd:dateTime"},
         "owl:versionInfo": s.meta["version"],
+        **_temporal(s),
         "dcat:keyword": [_zh(k) for k in dict.fromkeys([*s.meta.get("keywords", []), *s.topics])],
         "dcat:landingPage": {"@id": page},
         "dcat:distribution": [
@@ -79,6 +81,20 @@ def _dataset(s: Summary, settings: Settings) -> dict:
             for d in s.downloads
             if d.kind in DATA_KINDS
         ],
+    }
+
+
+def _temporal(s: Summary) -> dict:
+    """dct:temporal, the data period (a date: a period of one day), as DCAT-AP writes a period of time."""
+    period = period_or_none(s.temporal)
+    if period is None:
+        return {}
+    return {
+        "dct:temporal": {
+            "@type": "dct:PeriodOfTime",
+            "dcat:startDate": {"@value": period.start.isoformat(), "@type": "xsd:date"},
+            "dcat:endDate": {"@value": period.end.isoformat(), "@type": "xsd:date"},
+        }
     }
 
 

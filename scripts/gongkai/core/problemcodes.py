@@ -89,6 +89,13 @@ CODES = _registry(
     Code("pinyin-artefact", "残留的拼音注音，如 `(gòu)`", "删除"),
     Code("control-character", "不可见的控制字符或文字方向控制符", "删除"),
     Code("metadata-profile", "元数据不符合规范（缺少键、取值不在列表中、格式不对）", "按说明修改"),
+    Code(
+        "temporal",
+        "没有写数据的时间（`temporal`），或写法不对",
+        "写成数据时点 `2022-10-31`，或统计期间 `2018-01-01/2018-12-31`（前一日期不晚于后一日期）",
+        meaning="缺少 `temporal`，或它不是 ISO 8601 日期 `YYYY-MM-DD`、区间 `YYYY-MM-DD/YYYY-MM-DD`，或日期不存在",
+        anchor="temporal",
+    ),
     Code("readme-section-missing", "README 缺少规定的小节", "补上 `## 数据`、`## 来源与处理`、`## 许可`"),
     Code("changelog-heading", "更新记录标题格式不对", "写成 `## 1.2.0 — 2026-01-31`", anchor="versions"),
     Code("changelog-empty", "更新记录没有任何版本", "加一条", anchor="versions"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -10,7 +11,9 @@ from ..core.config import Settings
 from ..export.downloads import Download, Exported
 from ..read.columnprofile import empty_cells
 from ..read.load import Dataset
+from ..read.period import period_or_none
 from ..read.tables import Table
+from .period import period_fields
 
 
 class Described:
@@ -38,7 +41,19 @@ class Described:
 
     @property
     def modified(self) -> str:
-        return self.meta["modified"]
+        return self.meta["modified"]  # the site's own update of the dataset, not the data's period
+
+    @property
+    def temporal(self) -> str:
+        """The data period as declared (ISO 8601 date or interval; validation requires it)."""
+        value = self.meta.get("temporal")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def years(self) -> list[str]:
+        """The calendar years the data period covers, newest first."""
+        period = period_or_none(self.temporal)
+        return period.years if period else []
 
 
 @dataclass
@@ -150,3 +165,31 @@ def used_topics(entries: Sequence[Described], settings: Settings):
 
 def used_publishers(entries: Sequence[Described], settings: Settings):
     return [p for p in settings.publishers if with_publisher(entries, p.name)]
+
+
+def english(item: dict, key: str) -> tuple[str, bool]:
+    """The English text of a metadata key when given, else the Chinese; and whether it is English."""
+    given = item.get(f"{key}_en")
+    return (given, True) if isinstance(given, str) and given.strip() else (str(item.get(key, "")), False)
+
+
+def card_model(e: Described, lang: str) -> dict[str, str]:
+    """A catalog card's words in one language: title, first sentence of the description, the data
+    period, and `text`, what the keyword box searches (title, description, keywords, topics, publisher)."""
+    title, description = (
+        (english(e.meta, "title")[0], english(e.meta, "description")[0])
+        if lang != "zh"
+        else (
+            e.title,
+            e.meta["description"],
+        )
+    )
+    words = [title, description, e.meta["description"], *e.meta.get("keywords", []), *e.topics, e.publisher]
+    text = " ".join(dict.fromkeys(words)).lower()
+    return dict(period_fields(e.temporal, lang), title=title, lede=first_sentence(description), text=text)
+
+
+def first_sentence(text: str) -> str:
+    """Up to the first full stop (。！？, or ". " in English), so a card stays short."""
+    match = re.search(r"[。！？]|[.!?](?=\s|$)", text)
+    return text[: match.end()] if match else text

@@ -39,7 +39,6 @@ ZH: dict[str, Any] = {
         "rows": "{rows} 行",
         "hint": "用 Excel 或 WPS 打开请选 Excel 表格；旧版 Excel 打开 CSV 中文乱码时，请用“其他格式”中带 BOM 的 CSV。",
     },
-    "period": {"date": "数据时点", "interval": "统计期间"},
     "site_updated": "本站更新",
     "more_intro": "以下内容多供核对和编程使用，点击标题展开。",
     "facts": {
@@ -51,7 +50,6 @@ ZH: dict[str, Any] = {
         "version": "版本",
         "modified": "最后更新",
         "created": "首次发布",
-        "vintage": "数据时点",
         "size": "数据量",
         "size_value": "{rows} 行，{resources} 个资源",
         "id": "标识符",
@@ -167,7 +165,7 @@ ZH: dict[str, Any] = {
         "共 {n} 个数据集，按最后更新时间排列。也可以[按主题]({topics})或[按发布机构]({publishers})"
         "浏览；选择下面的条件筛选，筛选条件会写在网址中，可以直接分享。"
     ),
-    "facets": {"topic": "主题", "publisher": "发布机构", "frequency": "更新频率", "format": "格式", "year": "更新年份"},
+    "facets": {"topic": "主题", "publisher": "发布机构", "frequency": "更新频率", "format": "格式", "year": "数据年份"},
     "facet_all": "全部（{n}）",
     "facet_count": "{value}（{n}）",
     "sort": "排序",
@@ -176,6 +174,9 @@ ZH: dict[str, Any] = {
     "shown_all": "共 {n} 个数据集",
     "shown_some": "显示 {shown} 个，共 {n} 个数据集",
     "catalog_header": ["数据集", "发布机构", "主题", "最后更新", "格式"],
+    "period": {"instant": "数据时点", "interval": "统计期间"},  # the data period (temporal), by kind
+    "card": {"rows": "{n} 行", "keyword": "关键词", "hint": "标题、简介或关键词", "none": "没有符合条件的数据集。"},
+    "sort_period": "数据时间（新→旧）",
     # listings
     "topic_title": "主题：{name}",
     "publisher_title": "发布机构：{name}",
@@ -225,7 +226,6 @@ EN: dict[str, Any] = {
             "Choose Excel for Excel or WPS; if an old Excel shows garbled Chinese in the CSV, use the CSV with BOM."
         ),
     },
-    "period": {"date": "Data as of", "interval": "Period covered"},
     "site_updated": "Updated on this site",
     "more_intro": "Mostly for checking and for programmers: open a heading to see it.",
     "facts": {
@@ -237,7 +237,6 @@ EN: dict[str, Any] = {
         "version": "Version",
         "modified": "Last updated",
         "created": "First published",
-        "vintage": "Data as of",
         "size": "Rows",
         "size_value": "{rows} in {resources} resource(s)",
         "id": "Identifier",
@@ -375,7 +374,7 @@ EN: dict[str, Any] = {
         "publisher": "Publisher",
         "frequency": "Update frequency",
         "format": "Format",
-        "year": "Year updated",
+        "year": "Data year",
     },
     "facet_all": "All ({n})",
     "facet_count": "{value} ({n})",
@@ -385,6 +384,9 @@ EN: dict[str, Any] = {
     "shown_all": "{n} datasets",
     "shown_some": "{shown} of {n} datasets",
     "catalog_header": ["Dataset", "Publisher", "Topics", "Last updated", "Formats"],
+    "period": {"instant": "Data date", "interval": "Period covered"},
+    "card": {"rows": "{n} rows", "keyword": "Keyword", "hint": "title, description, keyword", "none": "No matches."},
+    "sort_period": "Data period (newest first)",
     "topic_title": "Topic: {name}",
     "publisher_title": "Publisher: {name}",
     "publishers": "Publishers",

@@ -4,7 +4,8 @@ The criteria follow the data layer of the Fudan 中国地方政府数据开放�
 licence, machine-readable formats, described data, completeness, timeliness, provenance)
 and Tim Berners-Lee's five-star scheme. Scores are 0-100; a criterion that does not apply
 (timeliness of a dataset that is never updated) has none and does not count. Timeliness is
-judged at `as_of`, the date of the commit being built, so the same commit scores the same.
+judged from the data period (`temporal`) and the declared frequency at `as_of`, the date of the
+commit being built, so the same commit scores the same.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..core.config import Settings
+from ..read.period import period_or_none
 from .catalog import Summary
+from .period import period_text
 
 # Licences that meet the Open Definition (opendefinition.org/licenses), by SPDX identifier.
 OPEN_LICENCES = {
@@ -135,24 +138,32 @@ def _completeness(s: Summary) -> Criterion:
 
 
 def _timeliness(s: Summary, settings: Settings, as_of: str) -> Criterion:
+    """Whether newer data are due: the data period's last day plus the declared frequency's days
+    (gongkai.yml), against the commit's date. The period, not `modified`: re-publishing 2018
+    figures in 2026 does not make them current."""
     frequency = s.meta.get("update_frequency")
     days = next((f.days for f in settings.update_frequencies if f.name == frequency), None)
     if days is None:
         return Criterion("timeliness", "及时性", None, f"更新频率为“{frequency}”，不按期评价。")
-    modified = dt.date.fromisoformat(s.modified)
-    due = modified + dt.timedelta(days=days)
+    period = period_or_none(s.temporal)
+    if period is None:  # validation requires temporal; a summary cached before it had none
+        end, basis = dt.date.fromisoformat(s.modified), f"没有注明数据的时间，按最后更新日期 {s.modified} 计"
+    else:
+        end = period.end
+        basis = f"数据时点为 {end}" if period.instant else f"统计期间为{period_text(period)}（至 {end}）"
+    due = end + dt.timedelta(days=days)
     today = dt.date.fromisoformat(as_of)
+    said = f"{basis}，按“{frequency}”更新，下一期数据应在 {due} 前发布"
     if today <= due:
-        return Criterion(
-            "timeliness",
-            "及时性",
-            100,
-            f"按“{frequency}”更新，最后更新于 {s.modified}，应在 {due} 前再次更新；截至 {as_of} 未逾期。",
-        )
+        return Criterion("timeliness", "及时性", 100, f"{said}；截至 {as_of} 未逾期。")
     late = (today - due).days
-    return Criterion(
-        "timeliness",
-        "及时性",
-        0,
-        f"按“{frequency}”更新，最后更新于 {s.modified}，应在 {due} 前再次更新；截至 {as_of} 已逾期 {late} 天。",
-    )
+    return Criterion("timeliness", "及时性", 0, f"{said}；截至 {as_of} 已逾期 {late} 天{_roughly(late)}。")
+
+
+def _roughly(days: int) -> str:
+    """How long in words a reader weighs at a glance, beside the exact count of days."""
+    if days >= 365:
+        return f"（约 {days / 365.25:.1f} 年）".replace(".0 年", " 年")
+    if days >= 60:
+        return f"（约 {round(days / 30.44)} 个月）"
+    return ""

@@ -18,9 +18,20 @@ from ..core import sitepaths
 from ..core.config import Settings
 from ..read.columnprofile import DISTINCT_LIMIT
 from ..read.fields import constraints_text, unit_of
-from .catalog import Entry, Summary, by_modified, used_publishers, used_topics, with_publisher, with_topic
+from .catalog import (
+    Entry,
+    Summary,
+    by_modified,
+    card_model,
+    english,
+    used_publishers,
+    used_topics,
+    with_publisher,
+    with_topic,
+)
 from .markup import front_matter, rich_text
-from .messages import LANGUAGES
+from .messages import LANGUAGES, TABLES
+from .period import period_fields
 from .snippets import code_snippets, report_problem_mailto, report_problem_url, request_links
 from .structured import dataset_jsonld
 from .templating import render
@@ -102,7 +113,7 @@ FACETS = (
     ("publisher", lambda e: [e.publisher]),
     ("frequency", lambda e: [e.meta.get("update_frequency", "")]),
     ("format", lambda e: list(e.formats)),
-    ("year", lambda e: [e.modified[:4]]),
+    ("year", lambda e: e.years),  # the years the data describe (temporal), not the site's update
 )
 
 
@@ -118,7 +129,7 @@ def render_catalog(entries: list[Summary], settings: Settings, lang: str = "zh")
                 counts[v] = counts.get(v, 0) + 1
         keys = sorted(counts, reverse=True) if key == "year" else sorted(counts, key=lambda v: (-counts[v], v))
         facets.append((key, [(v, counts[v]) for v in keys]))
-    rows = [(e, {key: chr(31).join(values(e)) for key, values in FACETS}) for e in ordered]
+    rows = [(e, {key: chr(31).join(values(e)) for key, values in FACETS}, card_model(e, lang)) for e in ordered]
     return render(
         "catalog.md.j2",
         lang,
@@ -151,12 +162,6 @@ def _listing_page(title: str, name: str, entries: list[Summary], settings: Setti
 # --- the dataset page -----------------------------------------------------------------------
 
 
-def english(item: dict, key: str) -> tuple[str, bool]:
-    """The English text of a metadata key when given, else the Chinese; and whether it is English."""
-    given = item.get(f"{key}_en")
-    return (given, True) if isinstance(given, str) and given.strip() else (str(item.get(key, "")), False)
-
-
 def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
     """Everything a dataset's page shows that depends on the dataset alone, as plain values
     (cached with its exports; quality and versions are added when the page is assembled)."""
@@ -186,7 +191,9 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
         "title": e.title,
         "publisher": e.publisher,
         "topics": e.topics,
-        "modified": e.modified,
+        "modified": e.modified,  # the site's last update of the dataset, not the data's period
+        "temporal": e.temporal,  # the data period, ISO 8601 (the page's words for it: _localised)
+        "temporal_note": m.get("temporal_note", ""),
         "rows": e.rows,
         "tables": tables,
         "downloads": downloads,
@@ -335,8 +342,12 @@ def _localised(model: dict[str, Any], lang: str) -> dict[str, Any]:
             fields.append(f)
         tables.append(dict(t, title=english(t, "title")[0] if en else t["title"], fields=fields))
     description = english(meta, "description")[0] if en else meta["description"]
+    period = period_fields(model.get("temporal"), lang)
+    label = TABLES[lang]["period"].get(period["period_kind"], "")
     return dict(
         model,
+        **period,
+        period_label=label,
         title=title,
         title_english=title_english,
         description=description,

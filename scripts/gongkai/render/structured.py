@@ -53,9 +53,8 @@ def dataset_jsonld(e: Entry, settings: Settings) -> dict:
     spatial = meta.get("spatial")
     if isinstance(spatial, dict) and spatial.get("name"):
         data["spatialCoverage"] = {"@type": "Place", "name": spatial["name"]}
-    temporal = meta.get("temporal") or meta.get("vintage")
-    if isinstance(temporal, str):
-        data["temporalCoverage"] = temporal
+    if e.temporal:  # ISO 8601, as schema.org's temporalCoverage takes it
+        data["temporalCoverage"] = e.temporal
     sources = [s for s in meta.get("sources", []) if isinstance(s, dict) and s.get("title")]
     if sources:
         data["isBasedOn"] = [

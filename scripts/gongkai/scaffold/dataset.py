@@ -99,6 +99,7 @@ def new_dataset(
         "publisher": {"name": settings.default_publisher},
         "topics": [f"{PLACEHOLDER}：主题，取 gongkai.yml 中 topics 的名称之一"],
         "keywords": [f"{PLACEHOLDER}：关键词"],
+        "temporal": f"{PLACEHOLDER}：数据的时间，数据时点写日期 YYYY-MM-DD，统计期间写 YYYY-MM-DD/YYYY-MM-DD",
         "update_frequency": f"{PLACEHOLDER}：更新频率，取 gongkai.yml 中 update_frequencies 的名称之一",
         "open_type": f"{PLACEHOLDER}：开放类型，取 gongkai.yml 中 open_types 之一",
         "licenses": [
