@@ -10,6 +10,7 @@ and `|pre` for code inside <pre>. Templates never use `|safe`.
 from __future__ import annotations
 
 import html
+import json
 import string
 from functools import cache
 from typing import Any
@@ -65,6 +66,12 @@ def _join(items: Any, separator: str = "") -> Markup:
     return Markup(_finalize(separator)).join(_finalize(i) for i in items)
 
 
+def _json(value: Any) -> str:
+    """A value as JSON text for a data attribute: plain text (not Markup), so `finalize` escapes it
+    on the one path every value takes; ASCII only, so no character is left for HTML to read."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
 def _front_matter(values: dict) -> Markup:
     return Markup(markup.front_matter(values))
 
@@ -115,6 +122,7 @@ def environment() -> Environment:
         join=_join,
         size=markup.human_size,
         front_matter=_front_matter,
+        json=_json,
     )
     return env
 
