@@ -450,7 +450,9 @@
     this.shown.slice(from, from + PAGE_ROWS).forEach(function (r) {
       var cells = this.records[r].cells;
       var tr = element("tr");
-      for (var i = 0; i < width; i += 1) tr.appendChild(element("td", numeric[i] ? { class: "gk-ex-num" } : {}, cells[i] || ""));
+      for (var i = 0; i < width; i += 1) {
+        tr.appendChild(element("td", numeric[i] ? { class: "gk-ex-num" } : {}, cells[i] || ""));
+      }
       body.appendChild(tr);
     }, this);
     if (!this.shown.length) {
@@ -518,7 +520,8 @@
     });
     if (s.page > 1) params.set(p + "page", String(s.page));
     var query = params.toString();
-    window.history.replaceState(window.history.state, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    window.history.replaceState(window.history.state, "", url);
   };
 
   function start() {

@@ -300,7 +300,7 @@ EN: dict[str, Any] = {
         "reset": "Clear filters and sorting",
         "empty": "No rows match.",
         "status": ("Loading all rows…", "The data could not be loaded; the static preview is below."),
-        "truncated": "The table has {rows} rows; only the first {limit} are listed and filtered here. The whole table: ",
+        "truncated": "The table has {rows} rows; only the first {limit} are listed and filtered here. All of it: ",
     },
     "snippets": (
         "Read with pandas (text fields as text, leading zeros kept, “NA” not read as missing):",
