@@ -161,7 +161,7 @@
     var self = this;
     this.status = element("p", { class: "gk-ex-count", role: "status", "aria-live": "polite" }, this.words.status[0]);
     this.box.appendChild(this.status);
-    load(this.url, this.limit + 1)
+    load(this.url, this.limit + 2) // the header, the rows shown, and one more to tell if there are more
       .then(function (records) { self.show(records); })
       .catch(function () { self.status.textContent = self.words.status[1]; });
   };
@@ -169,7 +169,8 @@
   Explorer.prototype.show = function (records) {
     if (!records.length) throw new Error("empty CSV");
     this.header = records[0];
-    this.records = records.slice(1);
+    this.records = records.slice(1, this.limit + 1);
+    this.truncated = records.length > this.limit + 1;
     var names = this.header.cells;
     var byName = {};
     this.fields.forEach(function (f) { byName[f.name] = f; });
@@ -220,8 +221,9 @@
     }
     root.appendChild(details);
 
-    if (this.total > this.records.length && this.records.length >= this.limit) {
-      var note = element("p", { class: "gk-ex-note" }, fill(w.truncated, { rows: this.total, limit: this.limit }));
+    if (this.truncated) {
+      var rows = Math.max(this.total, this.limit + 1);
+      var note = element("p", { class: "gk-ex-note" }, fill(w.truncated, { rows: rows, limit: this.limit }));
       note.appendChild(element("a", { href: this.url }, this.url.split("/").pop()));
       root.appendChild(note);
     }
@@ -266,7 +268,7 @@
   Explorer.prototype.filterFor = function (col, into) {
     var self = this;
     var w = this.words;
-    var group = element("div", { class: "gk-ex-field" });
+    var group = element("div", { class: NUMERIC[col.type] ? "gk-ex-field gk-ex-wide" : "gk-ex-field" });
     if (NUMERIC[col.type]) {
       var set = element("fieldset", { class: "gk-ex-range" });
       set.appendChild(element("legend", {}, col.title));
