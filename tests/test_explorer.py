@@ -149,6 +149,48 @@ def test_a_numeric_column_sorts_as_numbers(page, server):
 
 @in_browser
 @pytest.mark.browser
+def test_empty_cells_sort_last_both_ways(page, server):
+    box = _open(page, server + "datasets/key-area-disclosure/", "figures")
+    button = box.locator(".gk-ex-table th", has_text="所属合计").locator("button")
+    for _ in ("ascending", "descending"):
+        button.click()
+        cells = _column(box, 9)
+        filled = [c for c in cells if c]
+        assert filled and cells == filled + [""] * (len(cells) - len(filled))
+    button.click()  # a third click: the file's own order again
+    assert box.locator(".gk-ex-table th[aria-sort]").count() == 0
+    assert _column(box, 0) == [r[0] for r in _csv(FIGURES)[1]]
+
+
+TIMES = [
+    "2020-01-01T10:00:00+08:00",  # 02:00 UTC: first in time, though not as text
+    "2020-01-01T03:00:00Z",
+    "",
+    "2019-12-31T23:30:00-05:00",  # 04:30 UTC on 1 January
+]
+
+
+@in_browser
+@pytest.mark.browser
+def test_date_times_sort_as_times(page, server):
+    """A datetime column (the page's column types rewritten in transit, the CSV served in place)."""
+
+    def as_times(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace("&quot;string&quot;", "&quot;datetime&quot;"))
+
+    page.route(re.compile(r".*/datasets/administrative-divisions/$"), as_times)
+    body = HEAD + "".join(f"{t},n{i},k,d,x,c,p\r\n" for i, t in enumerate(TIMES))
+    page.route("**/streets.csv", lambda route: route.fulfill(body=body.encode("utf-8"), content_type="text/csv"))
+    box = _open(page, server + "datasets/administrative-divisions/", "streets")
+    box.locator(".gk-ex-table th", has_text="区划代码").locator("button").click()
+    assert _column(box, 0) == [TIMES[0], TIMES[1], TIMES[3], ""]
+    box.locator(".gk-ex-table th", has_text="区划代码").locator("button").click()
+    assert _column(box, 0) == [TIMES[3], TIMES[1], TIMES[0], ""]
+
+
+@in_browser
+@pytest.mark.browser
 def test_the_filter_keeps_the_rows_that_contain_the_words_and_the_url_keeps_the_view(page, server):
     box = _open(page, server + "datasets/administrative-divisions/", "streets")
     _, rows, _ = _csv(STREETS)
@@ -251,6 +293,7 @@ def test_a_table_beyond_the_limit_shows_its_first_rows_and_says_so(page, server)
     assert box.locator(".gk-ex-page").inner_text() == "第 1 / 2 页"
     box.get_by_role("button", name="下一页").click()
     assert box.locator(".gk-ex-page").inner_text() == "第 2 / 2 页" and len(_column(box, 0)) == 10
+    assert box.get_by_role("button", name="上一页").evaluate("e => e === document.activeElement")  # not lost
     assert "streets.page=2" in page.url
 
 

@@ -360,6 +360,8 @@
     this.state.page += step;
     this.render();
     this.writeUrl();
+    var pressed = step < 0 ? this.prev : this.next;
+    if (pressed.disabled) (step < 0 ? this.next : this.prev).focus(); // keep the keyboard in the pager
   };
 
   Explorer.prototype.reset = function () {
