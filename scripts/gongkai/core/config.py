@@ -62,6 +62,7 @@ class Limits:
     max_view_steps: int = 10000  # a sequence's length, a tick count, a bin count
     view_seconds: int = 60  # time to draw one dataset's charts
     view_megabytes: int = 2048  # memory the chart renderer may use
+    explorer_rows: int = 50000  # rows the table explorer of a dataset page reads; beyond it, the first ones
 
 
 @dataclass(frozen=True)

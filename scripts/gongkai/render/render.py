@@ -196,6 +196,7 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
         "temporal_note": m.get("temporal_note", ""),
         "rows": e.rows,
         "tables": tables,
+        "explorer_rows": settings.limits.explorer_rows,
         "downloads": downloads,
         "notices": {  # why an XLSX was not made
             t.name: note for t in e.tables if (note := e.exported.notices.get(sitepaths.resource_file(t.name, "xlsx")))
@@ -309,6 +310,7 @@ def render_dataset(model: dict[str, Any], extras: PageExtras, settings: Settings
         head = {"tags": tags, "search": {"exclude": True}, "gongkai_search": search, "gongkai_jsonld": model["jsonld"]}
     else:
         head = {"search": {"exclude": True}, "gongkai_search": search}
+    head["gongkai_explorer"] = True  # overrides/main.html loads the table explorer on this page only
     # The files are published once, beside the Chinese page; the English page links them there.
     files = "" if lang == "zh" else "../../../" + sitepaths.dataset_page(model["name"])
     return render(

@@ -10,6 +10,7 @@ and `|pre` for code inside <pre>. Templates never use `|safe`.
 from __future__ import annotations
 
 import html
+import json
 import string
 from functools import cache
 from typing import Any
@@ -76,6 +77,12 @@ def _localise(context, kind: str, value: Any) -> Any:
     return settings.localise(kind, "" if value is None else str(value), lang)
 
 
+def _json(value: Any) -> str:
+    """A value as JSON text for a data attribute: plain text (not Markup), so `finalize` escapes it
+    on the one path every value takes; ASCII only, so no character is left for HTML to read."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
 def _front_matter(values: dict) -> Markup:
     return Markup(markup.front_matter(values))
 
@@ -127,6 +134,7 @@ def environment() -> Environment:
         join=_join,
         size=markup.human_size,
         front_matter=_front_matter,
+        json=_json,
     )
     return env
 
