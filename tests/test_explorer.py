@@ -50,7 +50,7 @@ def _boxes(page: str) -> list:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_explorer_box_carries_hostile_titles_as_data_never_as_markup(tiny_model, lang):  # noqa: F811
     model, extras, _, settings = tiny_model
-    page = render_dataset(model, extras, lang)
+    page = render_dataset(model, extras, settings, lang)
     assert "gongkai_explorer: true" in page.split("\n---\n", 1)[0]  # main.html loads the script on this page
     (box,) = _boxes(page)
     fields = json.loads(box.attributes["data-fields"])

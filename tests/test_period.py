@@ -68,14 +68,14 @@ def test_the_catalog_year_filter_offers_the_years_of_the_data_periods_not_of_the
         _summary("b", "2022-10-31"),
         _summary("c", "2017-07-01/2018-06-30"),
     ]
-    page = render_catalog(entries, "zh")
+    page = render_catalog(entries, load_settings(ROOT), "zh")
     select = re.search(r'<select name="year".*?</select>', page).group(0)
     assert re.findall(r'<option value="(\d+)">', select) == ["2022", "2018", "2017"]
     assert "2018（2）" in select and "2026" not in select
     cards = dict(re.findall(r'<a href="([a-z]+)/">.*?<dt>(.*?)</dt><dd>.*?</dd>', page))
     assert cards == {"a": "统计期间", "b": "数据时点", "c": "统计期间"}
     assert "<dd>截至2022年10月31日</dd>" in page and "<dd>2017年7月—2018年6月</dd>" in page
-    english = render_catalog(entries, "en")
+    english = render_catalog(entries, load_settings(ROOT), "en")
     assert "<dt>Data date</dt><dd>as of 31 October 2022</dd>" in english and "Data year" in english
 
 

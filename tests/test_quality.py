@@ -16,7 +16,7 @@ from test_history import GIT, _commit, _git
 def _panel(page: str) -> tuple[int, dict[str, tuple[str, str]]]:
     """The total and each criterion's (score, reason) of a page's quality panel: the built page's
     HTML, or the Markdown gongkai writes for it (the panel is the same HTML in both)."""
-    section = re.split(r'>数据质量<a class="headerlink"|^## 数据质量', page, maxsplit=1, flags=re.M)[1]
+    section = page.split("<summary>数据质量</summary>", 1)[1]
     total = int(re.search(r"总分 <strong>(\d+)</strong>", section).group(1))
     table = section.split("</table>", 1)[0]
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", table, re.S)

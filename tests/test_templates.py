@@ -214,5 +214,7 @@ def test_english_pages_name_publishers_topics_and_frequencies_in_english(tiny_mo
     summary = entry.summary()
     catalog = render_catalog([summary], settings, "en")
     assert settings.localise("publisher", summary.publisher, "en") in catalog.replace("&#x27;", "'")
-    cells = re.findall(r"<td>([^<]*)</td>", catalog)
-    assert summary.publisher not in cells and "Open government" in cells  # the filters' values stay as the data
+    cells = [c.replace("&#x27;", "'") for c in re.findall(r"<dd>([^<]*)</dd>", catalog)]  # the cards' facts
+    assert summary.publisher not in cells and settings.localise("publisher", summary.publisher, "en") in cells
+    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', catalog)
+    assert ("政务公开", "Open government (1)") in options  # the filters' values stay as the data, shown in English

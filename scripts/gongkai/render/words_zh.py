@@ -1,0 +1,205 @@
+"""The Chinese words of the generated pages (messages.py puts the languages together)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ZH: dict[str, Any] = {
+    "lang": "zh",
+    # the dataset page
+    "sections": {
+        "downloads": "下载",
+        "quality": "数据质量",
+        "charts": "图表",
+        "crosstabs": "统计",
+        "dictionary": "数据字典",
+        "preview": "数据预览",
+        "snippets": "使用示例",
+        "sources": "来源",
+        "readme": "说明",
+        "licenses": "许可",
+        "changelog": "更新记录",
+        "cite": "引用",
+        "versions": "版本",
+        "data": "数据",
+        "more": "更多信息",
+        "files": "全部文件和 SHA-256 校验值",
+        "profile": "各列概况",
+        "metadata": "元数据",
+    },
+    "get": {
+        "xlsx": "下载 Excel 表格",
+        "csv": "下载 CSV",
+        "more": "其他格式（带 BOM 的 CSV、JSON、元数据、整包 ZIP）",
+        "rows": "{rows} 行",
+        "hint": "用 Excel 或 WPS 打开请选 Excel 表格；旧版 Excel 打开 CSV 中文乱码时，请用“其他格式”中带 BOM 的 CSV。",
+    },
+    "site_updated": "本站更新",
+    "more_intro": "以下内容多供核对和编程使用，点击标题展开。",
+    "facts": {
+        "publisher": "发布机构",
+        "topics": "主题",
+        "keywords": "关键词",
+        "frequency": "更新频率",
+        "open_type": "开放类型",
+        "version": "版本",
+        "modified": "最后更新",
+        "created": "首次发布",
+        "size": "数据量",
+        "size_value": "{rows} 行，{resources} 个资源",
+        "id": "标识符",
+        "maintainers": "维护者",
+        "licence": "许可",
+    },
+    "list_sep": "、",
+    "full_stop": "。",
+    "comma": "，",
+    "colon": "：",
+    "not_english": "",
+    "chinese_page": "",
+    "report": ("发现数据有误？", "纠错 / 报告问题", "（在本站的代码仓库中提交，已填好数据集和版本）"),
+    "report_mail": ("；没有 GitHub 账号也可以", "发邮件纠错", "（邮件的主题和正文已填好）"),
+    "request": ("找不到需要的数据？申请开放数据（数据需求）：", "在代码仓库中提出", "发邮件提出"),
+    "types": {
+        "string": "文本",
+        "integer": "整数",
+        "number": "数值",
+        "date": "日期",
+        "datetime": "日期时间",
+        "boolean": "布尔",
+        "year": "年份",
+        "yearmonth": "年月",
+        "time": "时间",
+    },
+    "kinds": {
+        "csv": "CSV（UTF-8）",
+        "csv-bom": "CSV（UTF-8，带 BOM）",
+        "xlsx": "Excel（XLSX）",
+        "json": "JSON",
+        "datapackage": "元数据 datapackage.json",
+        "zip": "整包下载（ZIP）",
+    },
+    # Which file for which tool, in the order people look for them.
+    "uses": {
+        "xlsx": "Excel、WPS 表格",
+        "csv-bom": "旧版 Excel（打开 CSV 时中文乱码）",
+        "csv": "编程、数据库、统计软件（UTF-8）",
+        "json": "网页开发",
+        "datapackage": "元数据和表结构（Frictionless）",
+        "zip": "整个数据集（含说明和更新记录）",
+    },
+    "downloads_guide": (
+        "按用途选择文件：Excel 或 WPS 用户请下载 XLSX（中文表头，另有“数据字典”工作表）；"
+        "旧版 Excel 直接打开 CSV 时中文乱码，请下载带 BOM 的 CSV（内容与 CSV 完全相同，只在开头多 3 个字节）；"
+        "编程使用请下载 CSV（UTF-8 编码）；网页开发可用 JSON。SHA-256 用于核对文件是否完整、是否被改动。"
+    ),
+    "downloads_header": ["适用于", "资源", "文件", "格式", "大小", "SHA-256"],
+    "whole_dataset": "整个数据集",
+    "not_made": "未生成",
+    "note_formulas": (
+        "{title}：{n} 个单元格以 = + - @ 等字符开头。XLSX "
+        "中保存为文本，不会被当作公式执行；用其他软件导入 CSV 时请按文本导入。"
+    ),
+    "note_text_numbers": (
+        "{title}：{n} 个数值 Excel 无法原样保存（超过 15 位有效数字，或超出 Excel 的数值范围），XLSX "
+        "中以文本保存，以免被截断或改变。"
+    ),
+    "chart_data": "图表数据：",
+    "home_chart_data": "数据：",
+    "total": "合计",
+    "primary_key": "主键：",
+    "dictionary_header": ["字段名", "中文名", "类型", "单位", "说明", "取值要求"],
+    "profile_intro": "各列概况（构建时根据全部 {rows} 行计算；不同值最多精确计数到 {limit}）：",
+    "profile_header": ["字段名", "非空", "不同值", "最小值", "最大值", "最常见的值（行数）", "示例"],
+    "more_than": "超过 {limit}",
+    "all_different": "各不相同",
+    "count": "{value}（{n}）",
+    "preview_some": "前 {shown} 行，共 {rows} 行。",
+    "preview_all": "全部 {rows} 行。",
+    # the table explorer (assets/explorer.js reads these from the page; {slots} filled there)
+    "explorer": {
+        "search": "在全部列中查找",
+        "columns": "按列筛选",
+        "choice": ("全部", "（空白）", "最小", "最大"),
+        "count": "共 {rows} 行，筛选后 {shown} 行",
+        "pager": ("上一页", "下一页", "第 {page} / {pages} 页"),
+        "download": "下载筛选结果",
+        "file": "{name}-筛选.csv",
+        "reset": "清除筛选和排序",
+        "empty": "没有符合条件的行。",
+        "status": ("正在载入全部数据……", "未能载入数据，下面是静态预览。"),
+        "truncated": "全表共 {rows} 行，这里只列出、筛选前 {limit} 行。完整的表请下载 ",
+    },
+    "snippets": (
+        "用 pandas 读取（文本字段按文本读取，保留前导零，不把“NA”等当作空值）：",
+        "用 curl 下载并核对 SHA-256：",
+        "用 frictionless 读取整个数据包（含字段类型）：",
+    ),
+    "cite": "{publisher}. {title}（版本 {version}）[数据集]. {site}, {modified}. {url}",
+    "quality_intro": (
+        "按开放数据评估通常检查的几个方面打分（参照复旦大学《中国地方政府数据开放报告》“开放数林”的数据层指标和“五星开"
+        "放数据”）：开放许可、机器可读、表结构描述、来源、完整性（空单元格的比例）和及时性（按声明的更新频率，"
+        "以构建所用提交的日期 {as_of} 为准）。每项 0—100 分，不适用的项不计入总分。"
+    ),
+    "quality_total": ("总分 ", " / 100（各项的平均）。"),
+    "quality_all": "全部数据集的质量",
+    "quality_header": ["方面", "得分", "说明"],
+    "not_applicable": "不适用",
+    "versions_intro": (
+        "每个版本的文件放在固定的网址下，发布后不再改变，可以在代码中长期引用；XLSX 和 JSON 只提供当前版本。"
+        "“与上一版本相比”由构建时逐行比较两个版本的数据得出（有主键时按主键）。"
+    ),
+    "versions_header": ["版本", "日期", "说明", "与上一版本相比", "文件（不会改变）"],
+    "current": "（当前）",
+    # the home page
+    "datasets_count": "个数据集",
+    "rows_count": "行数据",
+    "publishers_count": "个发布机构",
+    "figures": "主要数字",
+    "quote": "原文：“{quote}”",
+    "figures_source": (
+        "数字和原文出自数据集[{title}]({link})（来源：{source}），每个数字都可以在那里下载并核对原文所在段落。"
+    ),
+    "latest": "最近更新",
+    "all_datasets": "查看全部数据集",
+    "topics": "主题",
+    "paren": "（{n}）",
+    "about": "关于本站",
+    "about_link": "关于本站与数据政策",
+    "home_lede": None,  # the site's description (gongkai.yml site.description)
+    "about_text": None,  # the operator's note (gongkai.yml operator.note)
+    # the catalog
+    "catalog_title": "全部数据集",
+    "catalog_intro": (
+        "共 {n} 个数据集，按最后更新时间排列。也可以[按主题]({topics})或[按发布机构]({publishers})"
+        "浏览；选择下面的条件筛选，筛选条件会写在网址中，可以直接分享。"
+    ),
+    "facets": {"topic": "主题", "publisher": "发布机构", "frequency": "更新频率", "format": "格式", "year": "数据年份"},
+    "facet_all": "全部（{n}）",
+    "facet_count": "{value}（{n}）",
+    "sort": "排序",
+    "sort_modified": "最后更新（新→旧）",
+    "sort_title": "名称",
+    "shown_all": "共 {n} 个数据集",
+    "shown_some": "显示 {shown} 个，共 {n} 个数据集",
+    "catalog_header": ["数据集", "发布机构", "主题", "最后更新", "格式"],
+    "period": {"instant": "数据时点", "interval": "统计期间"},  # the data period (temporal), by kind
+    "card": {"rows": "{n} 行", "keyword": "关键词", "hint": "标题、简介或关键词", "none": "没有符合条件的数据集。"},
+    "sort_period": "数据时间（新→旧）",
+    # listings
+    "topic_title": "主题：{name}",
+    "publisher_title": "发布机构：{name}",
+    "publishers": "发布机构",
+    "listing_count": "共 {n} 个数据集。",
+    "index_count": "（{n} 个数据集）",
+    "none": "暂无数据集。",
+    "quality_reasons": "扣分的原因",
+    "quality_points": "{title} {score} 分。",
+    "no_deductions": "没有扣分项。",
+    "quality_page_header": ["数据集", "总分"],
+    # a withdrawn dataset's page
+    "withdrawn_title": "已撤回：{title}",
+    "withdrawn_banner": "此数据集已撤回",
+    "withdrawn_text": "数据集“{title}”（{name}）已于 {date} 撤回，其全部文件（包括各个版本）不再提供。",
+    "withdrawn_reason": "原因：{reason}",
+}
