@@ -240,6 +240,25 @@ def test_the_excel_download_is_on_the_first_screen_of_every_dataset_page(browser
     context.close()
 
 
+@pytest.mark.parametrize("path", ["", "datasets/disclosure-overview/"])
+def test_charts_keep_their_own_size_on_a_phone_so_their_text_stays_readable(browser, server, path):
+    # the SVGs draw labels at 12 px (export/charts.py); shrunk to a phone's width they would fall
+    # to 7 or 8 px, so on a phone a chart keeps its size and scrolls inside its own box
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.goto(server + path)
+    charts = pg.locator(".gk-chart img")
+    assert charts.count() > 0
+    for i in range(charts.count()):
+        img = charts.nth(i)
+        img.scroll_into_view_if_needed()
+        img.evaluate("i => i.decode()")
+        natural, shown = img.evaluate("i => [i.naturalWidth, i.getBoundingClientRect().width]")
+        assert shown >= natural * 11 / 12, (path, natural, shown)  # 12 px labels stay at 11 px or more
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 
 
