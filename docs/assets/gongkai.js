@@ -1,17 +1,6 @@
 // gongkai's only script. Nothing in it is needed to read a page or download a file.
 //
-// 1. Material's search panel is a dialog without a name; screen readers announce it as 搜索.
-(function () {
-  "use strict";
-  function name() {
-    var dialog = document.querySelector('.md-search[role="dialog"]');
-    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "搜索");
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", name);
-  else name();
-})();
-
-// 2. The catalog page's filters. Without this script the page lists every dataset as a card; with
+// The catalog page's filters. Without this script the page lists every dataset as a card; with
 // it the keyword box and the selects narrow the cards, the counts follow the other choices, and the
 // URL keeps the choice (?q=…&topic=…&publisher=…&frequency=…&format=…&year=…&sort=…) to be shared.
 // The year is a year the data describe (their period), not the year the site last updated them.

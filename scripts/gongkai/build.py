@@ -55,6 +55,7 @@ from .render.render import (
     render_site,
 )
 from .render.versions import versions_model
+from .search.index import build_index
 from .validate.validator import finish_report, validate_dataset
 
 BUILD_DOCS = Path("build/docs")
@@ -175,11 +176,13 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, settings, "en")
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
-    files: dict[str, bytes | Path] = dict(_hand_written(root))
+    hand_written = _hand_written(root)
+    files: dict[str, bytes | Path] = dict(hand_written)
     clash = sorted(set(files) & set(pages))
     if clash:
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
+    files.update(build_index(lambda: (r.model for r in results), hand_written, settings))  # not the list pages
     for result in results:
         files.update(result.files)
     files.update(versioned)

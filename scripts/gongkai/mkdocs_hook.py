@@ -7,7 +7,6 @@ site generator can be swapped without touching the pipeline.
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import os
 import re
@@ -28,7 +27,6 @@ from gongkai.render.rawhtml import stash, unstash
 log = logging.getLogger("mkdocs.hooks.gongkai")
 ROOT = Path(__file__).resolve().parents[2]
 _command = {"name": "build"}
-_search: list[dict] = []  # one entry per dataset page, from its gongkai_search front matter
 _stashed: dict[str, list[str]] = {}  # a page's raw HTML blocks while Markdown converts the rest
 
 
@@ -73,10 +71,7 @@ def _nested(config) -> bool:
 
 
 def on_pre_build(config):
-    if _nested(config):
-        return
-    _search.clear()
-    if _command["name"] != "serve":
+    if _nested(config) or _command["name"] != "serve":
         return
     try:
         generate_docs(ROOT)
@@ -185,7 +180,7 @@ def _stash_raw_html(markdown, page, config, files):
     _check_meta(markdown, page)
     # A generated dataset page is mostly HTML gongkai has escaped already; Python-Markdown would
     # parse every tag of it only to pass it through (rawhtml.py). Hand-written pages go as they are.
-    if not isinstance(page.meta.get("gongkai_search"), str):
+    if not page.meta.get("gongkai_explorer"):
         return markdown
     text, _stashed[page.file.src_uri] = stash(markdown)
     return text
@@ -197,16 +192,6 @@ on_page_markdown = CombinedEvent(_hold_line_separators, _restore_line_separators
 @event_priority(110)  # first: every other plugin sees the whole page
 def on_page_content(html, page, config, files):
     return unstash(html, _stashed.pop(page.file.src_uri, []))
-
-
-def on_page_context(context, page, config, nav):
-    text = page.meta.get("gongkai_search")
-    if isinstance(text, str):
-        tags = [str(t) for t in page.meta.get("tags") or [] if isinstance(t, str)]
-        _search.append(
-            {"location": page.url, "title": str(page.meta.get("title") or page.title), "text": text, "tags": tags}
-        )
-    return context
 
 
 def on_template_context(context, template_name, config):
@@ -237,38 +222,7 @@ def _keep_not_found(config):
         page.write_bytes(_not_found.pop("zh"))
 
 
-@event_priority(-100)  # after every plugin, the i18n plugin's rewrite of the index included
-def _finish_search_index(config):
-    # Material writes its search index with every Chinese character as a \uXXXX escape
-    # (6 bytes instead of 3); the same JSON written as UTF-8 is about half the download.
-    # It also repeats a page's tags on every section; the page's own entry is the one a tag
-    # should find, so the sections drop theirs. Dataset pages join as one entry each, their
-    # Chinese split by jieba exactly as Material splits it.
-    if _nested(config):
-        return  # the main build finishes the one index, after every language is built
-    index = Path(config.site_dir) / "search" / "search_index.json"
-    if index.is_file():
-        data = json.loads(index.read_text(encoding="utf-8"))
-        # Pages under en/ without an English version repeat the Chinese ones: one copy is indexed.
-        data["docs"] = [doc for doc in data.get("docs", []) if not doc.get("location", "").startswith("en/")]
-        for doc in data.get("docs", []):
-            if "#" in doc.get("location", ""):
-                doc.pop("tags", None)
-        data.setdefault("docs", []).extend(
-            dict(entry, title=_segment(entry["title"]), text=_segment(entry["text"])) for entry in _search
-        )
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-on_post_build = CombinedEvent(_keep_not_found, _finish_search_index)
-
-
-def _segment(text: str) -> str:
-    try:
-        from material.plugins.search import plugin
-    except ImportError:  # another theme: its search gets the text unsplit
-        return text
-    return plugin.SearchIndex()._segment_chinese(text) if plugin.jieba else text
+on_post_build = _keep_not_found
 
 
 def on_serve(server, config, builder):

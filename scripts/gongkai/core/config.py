@@ -63,6 +63,7 @@ class Limits:
     view_seconds: int = 60  # time to draw one dataset's charts
     view_megabytes: int = 2048  # memory the chart renderer may use
     explorer_rows: int = 50000  # rows the table explorer of a dataset page reads; beyond it, the first ones
+    search_values_per_column: int = 5000  # distinct values of a column the search index holds (the first ones)
 
 
 @dataclass(frozen=True)

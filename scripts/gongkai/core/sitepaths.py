@@ -43,6 +43,28 @@ SITEMAP, SITEMAP_GZ = "sitemap.xml", "sitemap.xml.gz"
 NOT_FOUND = "404.html"
 ASSETS = "assets/"  # the theme's and docs/assets/ files: not a contract
 
+# The search index (search/): per interface language, a small meta file, the term shards, the
+# documents' display data and the row values a result names, each in numbered chunks. Rebuilt
+# with every build and read only by the site's own script: not a contract (no urls.lock line).
+SEARCH = "search/"
+SEARCH_META = "meta.json"
+SEARCH_PARTS = {"terms": "t", "docs": "d", "values": "v"}  # chunk kind -> its folder
+
+
+def search_folder(lang: str) -> str:
+    """One language's index: search/zh/, search/en/ (the English pages query the latter)."""
+    return f"{SEARCH}{lang}/"
+
+
+def search_meta(lang: str) -> str:
+    return search_folder(lang) + SEARCH_META
+
+
+def search_chunk(lang: str, kind: str, number: int) -> str:
+    """A numbered chunk of one kind (SEARCH_PARTS): search/<lang>/t/<n>.json and so on."""
+    return f"{search_folder(lang)}{SEARCH_PARTS[kind]}/{number}.json"
+
+
 # Folders of pages; each is published at its folder, written as its index.md.
 DATASETS = "datasets/"  # the catalog page, and a folder for each dataset
 TOPICS = "topics/"
@@ -152,7 +174,7 @@ def english_page(path: str) -> str:
 
 # What is published where, for kind_of(): each kind's paths, made by the functions above from
 # placeholders that stand for any name and any version.
-_NAME, _VERSION = "\x00", "\x01"
+_NAME, _VERSION, _NUMBER = "\x00", "\x01", "\x02"
 _LAYOUT = {
     "page": [
         *(
@@ -176,11 +198,15 @@ _LAYOUT = {
     ],
     "version": [version_file(_NAME, _VERSION, _NAME)],  # any file in a version folder: never to change
     "site": [*SITE_FILES, HOST_HEADERS, HOST_REDIRECTS],
+    "search": [
+        *(search_meta(lang) for lang in SUFFIX),
+        *(search_folder(lang) + part + "/" + _NUMBER + ".json" for lang in SUFFIX for part in SEARCH_PARTS.values()),
+    ],
 }
 
 
 def _pattern(paths: list[str]) -> re.Pattern[str]:
-    shapes = (re.escape(p).replace(_NAME, "[^/]+").replace(_VERSION, VERSION) for p in paths)
+    shapes = (re.escape(p).replace(_NAME, "[^/]+").replace(_VERSION, VERSION).replace(_NUMBER, "[0-9]+") for p in paths)
     return re.compile("|".join(f"(?:{s})" for s in shapes))
 
 
@@ -189,7 +215,8 @@ _KINDS = {kind: _pattern(paths) for kind, paths in _LAYOUT.items()}
 
 def kind_of(path: str) -> str | None:
     """What the layout publishes at a file-map path: "page" (a generated page's source),
-    "download", "version" (a published version's file), "site" (a file at the root); None
+    "download", "version" (a published version's file), "site" (a file at the root), "search"
+    (the search index's files); None
     for a path the layout does not make (a hand-written page, a redirect)."""
     return next((k for k, pattern in _KINDS.items() if pattern.fullmatch(path)), None)
 
@@ -213,7 +240,7 @@ RESERVED_FILES = frozenset(
 )
 RESERVED_FOLDERS = (
     "/" + ASSETS.rstrip("/"),
-    "/search",
+    "/" + SEARCH.rstrip("/"),
     "/" + ENGLISH.rstrip("/"),
     "/stylesheets",
     "/javascripts",

@@ -38,7 +38,7 @@ def public_paths(files: dict) -> set[str]:
     whose name is not a well-formed site path (a newline would add a line to the lock) stops the build."""
     paths = set()
     for rel in files:
-        if rel.startswith((sitepaths.ASSETS, "_")):  # theme assets; host settings (_headers, _redirects)
+        if rel.startswith((sitepaths.ASSETS, sitepaths.SEARCH, "_")):  # theme assets; search index; host settings
             continue
         path = public_path(rel)
         why = refusal(path)

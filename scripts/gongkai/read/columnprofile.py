@@ -74,6 +74,30 @@ class FieldProfile:
             self.high = max(ranked, key=lambda kv: kv[0])[1]
 
 
+# Which columns' values the search index holds (searchable_values): text and codes, not numbers
+# or dates; free text (long cells) only when its field opts in.
+FREE_TEXT_LENGTH = 40  # characters per cell, on average
+CODE_WORDS = ("code", "代码", "编码", "编号", "号码")
+
+
+def searchable_values(f: dict, profile: FieldProfile, limit: int) -> list[str]:
+    """The distinct values of a column that search finds its dataset by, the first `limit` in
+    file order: a string column's or a code's (an integer field named for a code), unless the
+    field says "search": false; a column of free text only when it says "search": true."""
+    opt = f.get("search")
+    if opt is False or profile.counts is None:
+        return []
+    name = f"{f['name']} {f.get('title', '')}".lower()
+    code = profile.type in ("integer", "string") and any(w in name for w in CODE_WORDS)
+    if opt is not True and profile.type != "string" and not code:
+        return []
+    filled = sum(profile.counts.values())
+    average = sum(len(v) * n for v, n in profile.counts.items()) / filled if filled else 0
+    if opt is not True and average > FREE_TEXT_LENGTH:
+        return []
+    return [v for _, v in zip(range(limit), profile.counts, strict=False)]
+
+
 def new_profiles(fields: list[dict]) -> list[FieldProfile]:
     return [FieldProfile(name=f["name"], type=f.get("type", "string")) for f in fields]
 

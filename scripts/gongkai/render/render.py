@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..core import sitepaths
 from ..core.config import Settings
-from ..read.columnprofile import DISTINCT_LIMIT
+from ..read.columnprofile import DISTINCT_LIMIT, searchable_values
 from ..read.fields import constraints_text, unit_of
 from .catalog import (
     Entry,
@@ -239,6 +239,12 @@ def _table_model(e: Entry, t, settings: Settings) -> dict[str, Any]:
             for f, p in zip(t.fields, t.profiles, strict=True)
         ],
         "preview": t.preview[:n],
+        # the values search finds the dataset by (search/documents.py), not shown on the page
+        "search_values": {
+            f["name"]: found
+            for f, p in zip(t.fields, t.profiles, strict=True)
+            if (found := searchable_values(f, p, settings.limits.search_values_per_column))
+        },
         "formulas": sum(count for count, _ in t.formulas.values()),
         "text_numbers": e.exported.text_numbers.get(t.name, 0),
     }
@@ -299,17 +305,9 @@ def render_dataset(model: dict[str, Any], extras: PageExtras, settings: Settings
     """The dataset's page in one language, assembled once from its model and extras."""
     page = _localised(model, lang)
     page["readme_html"], page["changelog_html"] = Markup(model["readme_html"]), Markup(model["changelog_html"])
-    search = render("search.html.j2", lang, d=page, settings=settings)
-    if lang == "zh":
-        # Search tags: Material indexes tags as whole words, while jieba splits the page text
-        # into short ones, so 新闻发布会 (a keyword) and 新闻 (in the text) both find the page.
-        # The page itself is left out of Material's indexing (it would parse every table of it);
-        # mkdocs_hook adds one entry built from gongkai_search: what tells datasets apart.
-        # gongkai_jsonld: schema.org Dataset for search engines; overrides/main.html puts it in the head.
-        tags = list(dict.fromkeys([*model["meta"].get("keywords", []), *model["topics"]]))
-        head = {"tags": tags, "search": {"exclude": True}, "gongkai_search": search, "gongkai_jsonld": model["jsonld"]}
-    else:
-        head = {"search": {"exclude": True}, "gongkai_search": search}
+    # gongkai_jsonld: schema.org Dataset for search engines; overrides/main.html puts it in the head.
+    # The site's own search indexes the model itself (search/documents.py), not the page.
+    head: dict[str, Any] = {"gongkai_jsonld": model["jsonld"]} if lang == "zh" else {}
     head["gongkai_explorer"] = True  # overrides/main.html loads the table explorer on this page only
     # The files are published once, beside the Chinese page; the English page links them there.
     files = "" if lang == "zh" else "../../../" + sitepaths.dataset_page(model["name"])
@@ -338,9 +336,6 @@ def _localised(model: dict[str, Any], lang: str) -> dict[str, Any]:
             f = dict(f, title=english(f, "title")[0], description=english(f, "description")[0]) if en else dict(f)
             f["heading"] = f.get("title") or f["name"]
             f["constraints_text"] = constraints_text(f, lang)
-            f["search_words"] = " ".join(
-                str(x) for x in (f["name"], f.get("title", ""), f["unit"], f.get("description", "")) if x
-            )
             fields.append(f)
         tables.append(dict(t, title=english(t, "title")[0] if en else t["title"], fields=fields))
     description = english(meta, "description")[0] if en else meta["description"]
