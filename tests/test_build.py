@@ -176,18 +176,16 @@ def test_a_broken_link_in_a_dataset_readme_fails_the_build_and_leaves_site_untou
     assert tree_digest(repo / "site") == before
 
 
-def test_search_finds_chinese_words_in_metadata_but_not_preview_rows(built_site):
-    index = json.loads((built_site / "site/search/search_index.json").read_text(encoding="utf-8"))
-    docs = index["docs"]
-
-    def where(word):
-        return {d["location"].split("#")[0] for d in docs if word in d["title"] or word in d["text"]}
-
-    assert "datasets/fiscal-transparency/" in where("财政")
-    assert "datasets/public-opinion-response/" in where("舆情")
-    # a phrase that only appears in the preview table is not indexed
-    assert where("8390个预算支出项目") == set()
-    assert index["config"]["lang"] == ["zh"]
+def test_the_site_has_its_own_search_index_and_not_the_themes(built_site):
+    site = built_site / "site"
+    assert not (site / "search/search_index.json").exists()  # Material's search plugin is not used
+    for lang in ("zh", "en"):
+        meta = json.loads((site / sitepaths.search_meta(lang)).read_text(encoding="utf-8"))
+        assert meta["datasets"] == 9 and meta["shards"] >= 1
+    page = (built_site / "build/docs" / sitepaths.dataset_page_md("fiscal-transparency")).read_text(encoding="utf-8")
+    assert "gongkai_search:" not in page and "\ntags:" not in page  # the index is built from the model, not the page
+    html = (site / sitepaths.dataset_page("fiscal-transparency") / "index.html").read_text(encoding="utf-8")
+    assert 'class="md-search gk-search"' in html and "assets/search.js" in html
 
 
 def test_two_builds_of_the_same_commit_give_the_same_site_in_another_folder_on_another_day(built_site, tmp_path):

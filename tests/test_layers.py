@@ -16,7 +16,7 @@ LAYERS = [
     {"validate"},
     {"export"},
     {"render"},  # page models, templates and messages: the feed in catalogs/ is a template too
-    {"catalogs"},
+    {"catalogs", "search"},  # files built from the page models: machine-readable catalogs, the search index
     {"publish"},
     {"gate", "scaffold"},
     {"build"},

@@ -29,7 +29,7 @@ def test_every_generated_page_converts_to_the_same_html_with_its_blocks_kept_apa
     pages = [
         p
         for p in sorted((built_site / "build/docs").rglob("*.md"))
-        if "\ngongkai_search:" in p.read_text(encoding="utf-8")
+        if "\ngongkai_explorer: true" in p.read_text(encoding="utf-8")
     ]
     assert len(pages) >= 18  # every seed dataset, in both interfaces
     kept = 0

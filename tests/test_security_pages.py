@@ -8,6 +8,7 @@ import json
 
 import pytest
 from conftest import gongkai
+from gongkai.core import sitepaths
 from gongkai.publish.verify import page_problems
 from selectolax.lexbor import LexborHTMLParser
 from test_build import tree_digest
@@ -74,9 +75,13 @@ def test_the_page_title_is_the_dataset_title_as_text(hostile_site):
 
 
 def test_search_text_of_a_hostile_dataset_is_indexed_as_text(hostile_site):
-    index = json.loads((hostile_site / "site/search/search_index.json").read_text(encoding="utf-8"))
-    entry = next(d for d in index["docs"] if d["location"] == "datasets/tiny/")
-    assert "<img" not in entry["text"]  # indexed escaped: Material shows search text as HTML
+    # The index holds the title as it is; search.js writes it with textContent, never as HTML.
+    folder = hostile_site / "site" / sitepaths.search_folder("zh")
+    docs = json.loads((folder / "d/0.json").read_text(encoding="utf-8"))
+    entry = next(d for d in docs if d[0] == sitepaths.dataset_page("tiny"))
+    assert entry[1] == TITLE
+    script = (hostile_site / "docs/assets/search.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "textContent" in script
 
 
 # Hand-written pages (a pull request can change docs/ too): each is refused by the site check.

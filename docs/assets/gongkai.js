@@ -1,4 +1,5 @@
-// gongkai's only script. Nothing in it is needed to read a page or download a file.
+// gongkai's script on every page (the search box is search.js). Nothing in it is needed to read
+// a page or download a file.
 //
 // The catalog page's filters. Without this script the page lists every dataset as a card; with
 // it the keyword box and the selects narrow the cards, the counts follow the other choices, and the

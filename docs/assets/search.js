@@ -65,7 +65,7 @@
   var config = {};
   try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { config = {}; }
   var words = config.translations || {};
-  var root = new URL((config.base || ".") + "/", window.location.href);
+  var root = new URL(String(config.base || ".").replace(/\/+$/, "") + "/", window.location.href);
   var folder = new URL("search/" + (box.dataset.gkLanguage || "zh") + "/", root);
   var SHOWN = 10;
   var meta = null, loaded = {};
@@ -125,9 +125,18 @@
       }
       docs.set(doc, hit);
     });
+    // Ties are broken by how many of the query's terms each field holds, all of them or not:
+    // 新闻发布会 ranks the dataset whose title says 新闻发布 above one whose title says none of it.
+    var partial = new Map();
+    perTerm.forEach(function (p) {
+      p.forEach(function (slots, key) {
+        var parts = key.split(" "), doc = +parts[0];
+        if (docs.has(doc)) partial.set(doc, (partial.get(doc) || 0) + m.weights[+parts[1]] / 20 / perTerm.length);
+      });
+    });
     return Array.from(docs.values()).map(function (h) {
       if (h.where && h.where.strength < h.score) h.where = null;  // found by its title, keywords: no column to name
-      h.score += h.fields + (h.doc < m.datasets ? 1000 : 0);  // dataset pages above the others
+      h.score += h.fields + partial.get(h.doc) + (h.doc < m.datasets ? 1000 : 0);  // dataset pages above the others
       return h;
     }).sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
   }
