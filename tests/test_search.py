@@ -184,3 +184,22 @@ def test_a_field_says_whether_search_holds_its_values(repo_factory):
     path.write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
     result = gongkai("validate", cwd=repo)
     assert result.returncode == 1 and "search" in result.stdout + result.stderr
+
+
+def test_a_word_in_every_document_keeps_its_strongest_postings_only():
+    from gongkai.search.shards import MAX_GROUPS
+
+    docs = []
+    for n in range(MAX_GROUPS + 100):
+        d = Document(f"datasets/d{n}/", f"数据集{n}", "", "dataset", {"text": ["政府信息"]})
+        if n % 200 == 0:
+            d.texts["title"] = ["政府信息公开"]
+        docs.append(d)
+    files = _files(docs)
+    meta = json.loads(files[sitepaths.search_meta("zh")])
+    shard = json.loads(files[sitepaths.search_chunk("zh", "terms", shard_of("政府", meta["shards"]))])
+    groups = [shard["政府"][i : i + 3] for i in range(0, len(shard["政府"]), 3)]
+    assert len(groups) == MAX_GROUPS
+    titles = [g[0] for g in groups if g[1] == FIELDS.index("title")]
+    assert titles == list(range(0, MAX_GROUPS + 100, 200))  # every title kept; the texts of the last documents go
+    assert [g[0] for g in groups] == sorted(g[0] for g in groups)

@@ -59,6 +59,7 @@ from .search.index import build_index
 from .validate.validator import finish_report, validate_dataset
 
 BUILD_DOCS = Path("build/docs")
+BUILD_SEARCH = Path("build/search")  # the search index as written, linked into build/docs
 HAND_WRITTEN = Path("docs")
 
 
@@ -182,7 +183,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     if clash:
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
-    files.update(build_index(lambda: (r.model for r in results), hand_written, settings))  # not the list pages
+    files.update(build_index(lambda: (r.model for r in results), hand_written, settings, root / BUILD_SEARCH))
     for result in results:
         files.update(result.files)
     files.update(versioned)

@@ -6,7 +6,9 @@ what `gongkai build` writes under search/ (sitepaths.search_folder).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from ..core.config import Settings
@@ -17,14 +19,21 @@ LANGUAGES = ("zh", "en")
 
 
 def build_index(
-    models: Callable[[], Iterable[dict[str, Any]]], pages: dict[str, bytes], settings: Settings
-) -> dict[str, bytes]:
+    models: Callable[[], Iterable[dict[str, Any]]],
+    pages: dict[str, bytes],
+    settings: Settings,
+    folder: Path | None = None,
+) -> dict[str, bytes | Path]:
     """Every file of the index by site path. models: the dataset page models (render.dataset_model),
     asked for once per language so they can be read one at a time; pages: the hand-written files
-    (docs/), of which the Markdown pages are indexed."""
-    files: dict[str, bytes] = {}
+    (docs/), of which the Markdown pages are indexed. With a folder the files are written there
+    (emptied first: a file once written is never changed, as build/docs links to it) and given
+    as paths; without one, as bytes."""
+    if folder is not None and folder.exists():
+        shutil.rmtree(folder)
+    files: dict[str, bytes | Path] = {}
     for lang in LANGUAGES:
-        writer = IndexWriter(lang)
+        writer = IndexWriter(lang, folder)
         for model in models():
             writer.add(dataset_document(model, settings, lang))
         for doc in page_documents(pages, lang):

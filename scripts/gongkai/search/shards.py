@@ -24,6 +24,7 @@ import hashlib
 import json
 import math
 from array import array
+from pathlib import Path
 
 from ..core import sitepaths
 from .documents import FIELDS, WEIGHTS, Document
@@ -33,7 +34,11 @@ FORMAT = 1  # meta.json's "format": search.js refuses an index it does not know
 DOC_CHUNK = 50  # documents per display chunk: a query loads those of its first results
 VALUE_CHUNK = 256  # values per chunk
 SLOTS = 8  # slots kept per term, document and field
-SHARD_BYTES = 200_000  # a shard's estimated JSON (shard_count: about twice the real), 20-30 KB with gzip
+# Groups (document fields) kept per term: a word in every README of a huge catalog would make one
+# shard, and every query with it, as big as the catalog. Past this the strongest fields are kept
+# (a title before a README), then the lowest document numbers (dataset pages first).
+MAX_GROUPS = 1000
+SHARD_BYTES = 80_000  # a shard's JSON on average; the fullest are about twice that, under 50 KB with gzip
 FIELD = {name: i for i, name in enumerate(FIELDS)}
 
 
@@ -42,15 +47,27 @@ def _json(value) -> bytes:
 
 
 class IndexWriter:
-    """Documents in (datasets first, then pages), files out (finish)."""
+    """Documents in (datasets first, then pages), files out (finish): as bytes, or written
+    into `folder` as they are made (a huge catalog's index is not held in memory)."""
 
-    def __init__(self, lang: str):
-        self.lang = lang
+    def __init__(self, lang: str, folder: Path | None = None):
+        self.lang, self.folder = lang, folder
         self.postings: dict[str, array] = {}
         self.docs: list[list] = []  # the open display chunk
         self.values: list[list] = []  # the open value chunk
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, bytes | Path] = {}
+        self.digest = hashlib.sha256()  # of every file but meta.json, in the order written
         self.count = self.datasets = self.value_count = 0
+
+    def _emit(self, path: str, data: bytes) -> None:
+        self.digest.update(path.encode("utf-8") + b"\0" + data)
+        if self.folder is None:
+            self.files[path] = data
+            return
+        target = self.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.files[path] = target
 
     def add(self, doc: Document) -> None:
         number = self.count
@@ -98,32 +115,32 @@ class IndexWriter:
     def _flush_docs(self) -> None:
         if self.docs:
             number = (self.count - 1) // DOC_CHUNK
-            self.files[sitepaths.search_chunk(self.lang, "docs", number)] = _json(self.docs)
+            self._emit(sitepaths.search_chunk(self.lang, "docs", number), _json(self.docs))
             self.docs = []
 
     def _flush_values(self) -> None:
         if self.values:
             number = (self.value_count - 1) // VALUE_CHUNK
-            self.files[sitepaths.search_chunk(self.lang, "values", number)] = _json(self.values)
+            self._emit(sitepaths.search_chunk(self.lang, "values", number), _json(self.values))
             self.values = []
 
-    def finish(self) -> dict[str, bytes]:
+    def finish(self) -> dict[str, bytes | Path]:
         """Every file of this language's index, by site path (meta.json last, with the hash of the rest)."""
         self._flush_docs()
         self._flush_values()
+        for term, held in self.postings.items():
+            if len(held) > MAX_GROUPS * 3:
+                self.postings[term] = _strongest(held)
         shards = shard_count(self.postings)
         by_shard: list[list[str]] = [[] for _ in range(shards)]
         for term in self.postings:
             by_shard[shard_of(term, shards)].append(term)
         for number, names in enumerate(by_shard):
             shard = {term: self.postings.pop(term).tolist() for term in sorted(names)}
-            self.files[sitepaths.search_chunk(self.lang, "terms", number)] = _json(shard)
-        digest = hashlib.sha256()
-        for path in sorted(self.files):
-            digest.update(path.encode("utf-8") + b"\0" + self.files[path])
+            self._emit(sitepaths.search_chunk(self.lang, "terms", number), _json(shard))
         meta = {
             "format": FORMAT,
-            "version": digest.hexdigest()[:16],
+            "version": self.digest.hexdigest()[:16],
             "shards": shards,
             "documents": self.count,
             "datasets": self.datasets,
@@ -135,8 +152,29 @@ class IndexWriter:
             "max_prefix": MAX_PREFIX,
             "exact": EXACT,
         }
-        self.files[sitepaths.search_meta(self.lang)] = _json(meta)
+        self._emit(sitepaths.search_meta(self.lang), _json(meta))
         return self.files
+
+
+def _groups(held: array) -> list[tuple[int, int, list[int]]]:
+    out, i = [], 0
+    while i < len(held):
+        n = held[i + 2]
+        out.append((held[i], held[i + 1], held[i + 3 : i + 3 + n].tolist()))
+        i += 3 + n
+    return out
+
+
+def _strongest(held: array) -> array:
+    """A term's postings cut to MAX_GROUPS groups, the strongest fields first, in document order."""
+    groups = _groups(held)
+    if len(groups) <= MAX_GROUPS:
+        return held
+    kept = sorted(sorted(groups, key=lambda g: (g[1], g[0]))[:MAX_GROUPS])
+    out = array("i")
+    for doc, field_number, slots in kept:
+        out.extend((doc, field_number, len(slots), *slots))
+    return out
 
 
 def shard_count(postings: dict[str, array]) -> int:
