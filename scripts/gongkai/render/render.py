@@ -36,9 +36,6 @@ from .snippets import code_snippets, report_problem_mailto, report_problem_url, 
 from .structured import dataset_jsonld
 from .templating import render
 
-# Sections the same on every dataset page (downloads, preview rows, snippets, licence, changelog,
-# citation) stay out of the search index: it holds what tells datasets apart, so it stays small.
-UNSEARCHED = " { data-search-exclude }"
 # The order people look for files in: which file for which tool.
 KINDS = ("xlsx", "csv-bom", "csv", "json", "datapackage", "zip")
 

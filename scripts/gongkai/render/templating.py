@@ -122,8 +122,6 @@ def render_xml(template: str, **values: Any) -> str:
 @cache
 def environment() -> Environment:
     env = _environment(_finalize)
-    # Material's attribute list that leaves a heading's section out of the search index
-    env.globals["unsearched"] = Markup(" { data-search-exclude }")
     env.globals["localise"] = _localise  # names from gongkai.yml in the page's language
     env.filters.update(
         md=_md,

@@ -38,7 +38,7 @@ SLOTS = 8  # slots kept per term, document and field
 # shard, and every query with it, as big as the catalog. Past this the strongest fields are kept
 # (a title before a README), then the lowest document numbers (dataset pages first).
 MAX_GROUPS = 1000
-SHARD_BYTES = 80_000  # a shard's JSON on average; the fullest are about twice that, under 50 KB with gzip
+SHARD_BYTES = 50_000  # a shard's JSON on average; the fullest are about three times that, under 50 KB with gzip
 FIELD = {name: i for i, name in enumerate(FIELDS)}
 
 
