@@ -125,6 +125,25 @@
       }
       docs.set(doc, hit);
     });
+    // A document with every term, but no field with all of them (or a word so common that its
+    // postings were cut, shards.py), still matches, below every field that holds the whole query.
+    if (docs.size < SHOWN) {
+      var everywhere = null;
+      perTerm.forEach(function (p) {
+        var here = new Map();
+        p.forEach(function (slots, key) {
+          var parts = key.split(" "), doc = +parts[0], weight = m.weights[+parts[1]];
+          here.set(doc, Math.max(here.get(doc) || 0, weight));
+        });
+        if (everywhere === null) everywhere = here;
+        else everywhere.forEach(function (w, doc) {
+          if (!here.has(doc)) everywhere.delete(doc); else everywhere.set(doc, Math.min(w, here.get(doc)));
+        });
+      });
+      everywhere.forEach(function (w, doc) {
+        if (!docs.has(doc)) docs.set(doc, { doc: doc, score: w / 10, fields: 0, where: null });
+      });
+    }
     // Ties are broken by how many of the query's terms each field holds, all of them or not:
     // 新闻发布会 ranks the dataset whose title says 新闻发布 above one whose title says none of it.
     var partial = new Map();
