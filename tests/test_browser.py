@@ -200,8 +200,9 @@ def test_the_keyboard_opens_moves_through_and_closes_the_results(page, server):
     assert not page.locator("#__search").is_checked()
     page.keyboard.press("s")
     assert box.evaluate("e => e === document.activeElement") and page.locator("#__search").is_checked()
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/datasets/administrative-divisions/**")
+    box.fill("440103001")
+    page.keyboard.press("Enter")  # before the pause after typing: the new query's first result, not the old one's
+    page.wait_for_url("**/datasets/administrative-divisions/?streets.q=440103001")
 
 
 def test_the_browser_splits_a_query_into_the_terms_the_index_was_built_with(page, server):

@@ -247,17 +247,18 @@
     });
   }
 
-  var asked = 0, timer = null;
+  var asked = 0, timer = null, shownFor = null;
   function run() {
     var query = input.value;
     var mine = ++asked;
     if (!query.trim()) {
       list.textContent = "";
       status.textContent = words["search.result.placeholder"] || "";
-      return;
+      shownFor = query;
+      return Promise.resolve();
     }
-    search(query).then(function (results) {
-      if (mine === asked) show(results);
+    return search(query).then(function (results) {
+      if (mine === asked) { show(results); shownFor = query; }
     }, function () {
       if (mine === asked) { list.textContent = ""; status.textContent = box.dataset.gkFailed || ""; }
     });
@@ -300,7 +301,11 @@
     } else if (e.key === "Enter" && e.target === input) {
       e.preventDefault();
       clearTimeout(timer);
-      if (all.length) window.location.href = all[0].href;
+      var ready = shownFor === input.value ? Promise.resolve() : run();  // typed faster than the pause
+      ready.then(function () {
+        var first = links()[0];
+        if (first) window.location.href = first.href;
+      });
     }
   });
   document.addEventListener("keydown", function (e) {

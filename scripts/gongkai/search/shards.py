@@ -27,6 +27,7 @@ from array import array
 from pathlib import Path
 
 from ..core import sitepaths
+from ..core.output import naming_failures
 from .documents import FIELDS, WEIGHTS, Document
 from .terms import EXACT, MAX_PREFIX, MIN_PREFIX, exact, shard_of, terms
 
@@ -65,8 +66,9 @@ class IndexWriter:
             self.files[path] = data
             return
         target = self.folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        with naming_failures(target):  # a full disk names the file, for the CLI's one line
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         self.files[path] = target
 
     def add(self, doc: Document) -> None:
