@@ -29,3 +29,28 @@ def test_quick_benchmark_runs_and_agrees_with_frictionless(tmp_path):
     assert all(r.get("ok", True) for r in results)
     assert any(s.startswith("build 30 datasets") for s in stages)
     assert "stage" in result.stdout.splitlines()[0]
+
+
+def test_quick_search_benchmark_measures_every_engine(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/run.py"), "--quick", "--only", "search", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = json.loads(out.read_text(encoding="utf-8"))["results"]
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.search import ENGINES
+
+    assert sorted(r["engine"] for r in rows) == sorted(ENGINES)  # one row per engine at the quick size
+    for r in rows:
+        assert r["ok"], r
+        assert r["index_s"] > 0 and r["index_peak_mb"] > 0 and r["index_bytes"] > 0 and r["index_files"] > 0
+        word = r["queries"][0]
+        assert isinstance(word["ms"], int) and word["bytes"] > 0 and word["found"], word  # a title's word is found
+        assert isinstance(r["row_value_found"], bool)
+    material = next(r for r in rows if r["engine"] == "material")
+    assert material["open_bytes"] >= material["index_bytes"]  # Material downloads its whole index on opening a page
+    assert "search engine" in result.stdout
