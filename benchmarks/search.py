@@ -275,6 +275,7 @@ def _ask(browser, base: str, site: Path, name: str, text: str, expected: str | N
     row["open"] = _bytes(site / p for p in dict.fromkeys(opened) if (site / p).is_file())
     if hrefs is not None:
         row["results"] = len(hrefs)
+        row["top"] = [_site_path(site, h) for h in hrefs[:5]]
         row["found"] = any((expected or "") in _site_path(site, h) for h in hrefs) if hrefs else False
     return row
 
