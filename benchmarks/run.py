@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks import synth  # noqa: E402
+from benchmarks import search, synth  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -347,7 +347,7 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-PARTS = ("validation", "exports", "huge", "catalogs")
+PARTS = ("validation", "exports", "huge", "catalogs", "search")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -359,14 +359,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", default=",".join(PARTS), help=f"comma-separated parts to run (default: all of {','.join(PARTS)})"
     )
+    parser.add_argument(
+        "--search-sizes", help="comma-separated catalog sizes for the search part (default 100,1000; 10 with --quick)"
+    )
     args = parser.parse_args(argv)
     parts = args.only.split(",")
     RUNS["n"] = 1 if args.quick else 3
     if set(parts) - set(PARTS):
         parser.error(f"--only takes {', '.join(PARTS)}")
+    if "search" in parts and not search.CHROMIUM.exists():
+        if args.only != ",".join(PARTS):  # asked for by name
+            parser.error(f"the search part drives Debian's chromium ({search.CHROMIUM}): make browser installs it")
+        print("the search part is left out: Debian's chromium is not installed (make browser installs it)")
+        parts.remove("search")
     rows = 20_000 if args.quick else 1_000_000
     huge = 30_000 if args.quick else 10_700_000  # about 1 GB in the full run
     sizes = [10, 30] if args.quick else [10, 100, 1000]
+    search_sizes = (
+        [int(s) for s in args.search_sizes.split(",")] if args.search_sizes else [10] if args.quick else [100, 1000]
+    )
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         tmp = Path(tmp)
         runs = {
@@ -374,9 +385,15 @@ def main(argv: list[str] | None = None) -> int:
             "exports": lambda: bench_exports(tmp, rows),
             "huge": lambda: bench_huge(tmp, huge),
             "catalogs": lambda: bench_catalogs(tmp, sizes),
+            "search": lambda: search.bench_search(tmp, search_sizes, quick=args.quick),
         }
         results = [row for part in PARTS if part in parts for row in runs[part]()]
-    print(table(results))
+    engines = [r for r in results if "engine" in r]
+    others = [r for r in results if "engine" not in r]
+    if others:
+        print(table(others))
+    if engines:
+        print(("\n" if others else "") + search.table(engines))
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(

@@ -107,6 +107,7 @@ def _descriptor(name: str, resources: list[dict], n: int = 0) -> dict:
         "version": "1.0.0",
         "created": "2026-01-01T00:00:00+08:00",
         "modified": "2026-01-02",
+        "temporal": "2020-01-01/2020-12-31",
         "publisher": {"name": "广州市人民政府"},
         "topics": ["政务公开"],
         "keywords": ["基准测试"],

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 from conftest import ROOT
 
+sys.path.insert(0, str(ROOT))
+from benchmarks.search import CHROMIUM, ENGINES  # noqa: E402
+
 pytestmark = pytest.mark.bench  # not in the default run: make test-bench (and make bench) run it
 
 
-def test_quick_benchmark_runs_and_agrees_with_frictionless(tmp_path):
-    out = tmp_path / "bench.json"
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """One quick run of every part: its stdout and its JSON rows."""
+    out = tmp_path_factory.mktemp("bench") / "bench.json"
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks/run.py"), "--quick", "--json", str(out)],
         capture_output=True,
@@ -21,11 +27,32 @@ def test_quick_benchmark_runs_and_agrees_with_frictionless(tmp_path):
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    return result.stdout, json.loads(out.read_text(encoding="utf-8"))["results"]
+
+
+def test_quick_benchmark_runs_and_agrees_with_frictionless(quick):
+    stdout, results = quick
     stages = {r["stage"]: r for r in results}
     validation = [r for r in results if "same_errors" in r]
     assert len(validation) == 2 and all(r["same_errors"] for r in validation)
     assert any(s.startswith("export 30,000 rows") for s in stages)  # the streaming run on a bigger CSV
     assert all(r.get("ok", True) for r in results)
     assert any(s.startswith("build 30 datasets") for s in stages)
-    assert "stage" in result.stdout.splitlines()[0]
+    assert "stage" in stdout.splitlines()[0]
+
+
+def test_quick_search_benchmark_measures_every_engine(quick):
+    if not CHROMIUM.exists() and not os.environ.get("GONGKAI_REQUIRE_BROWSER"):
+        pytest.skip("Debian's chromium is not installed (make browser installs it): the search part was left out")
+    stdout, results = quick
+    rows = [r for r in results if "engine" in r]
+    assert sorted(r["engine"] for r in rows) == sorted(ENGINES)  # one row per engine at the quick size
+    for r in rows:
+        assert r["ok"], r
+        assert r["index_s"] > 0 and r["index_peak_mb"] > 0 and r["index_bytes"] > 0 and r["index_files"] > 0
+        word = r["queries"][0]
+        assert isinstance(word["ms"], int) and word["bytes"] > 0 and word["found"], word  # a title's word is found
+        assert isinstance(r["row_value_found"], bool)
+    material = next(r for r in rows if r["engine"] == "material")
+    assert material["open_bytes"] >= material["index_bytes"]  # Material downloads its whole index on opening a page
+    assert "search engine" in stdout
