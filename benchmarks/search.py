@@ -1,21 +1,28 @@
 """The benchmark's `search` part: search engines side by side on the synthetic catalogs (issue 17).
 
-For each catalog size the pipeline and MkDocs build the site once (Material's index is made inside
-that build); every other engine indexes the built HTML afterwards. Then Debian's chromium (Playwright)
-opens the home page of the site served locally and asks each query, each engine in a fresh browser
-context with the other engines' search files blocked. Measured per engine and size:
+For each catalog size `gongkai build` makes two sites: the site as it is (its own index, written by
+the pipeline: engine "ours"; Pagefind then indexes its HTML) and a copy with Material's search plugin
+and Material's own header put back (engine "material"). Then Debian's chromium (Playwright) opens the
+home page of each site served locally and asks each query, each engine in a fresh browser context with
+the other engines' search files blocked. Measured per engine and size:
 
-- index build: wall and CPU seconds and peak memory. Pagefind: its own process, peak RSS from
-  wait4's rusage. Material: the time spent in the search plugin's events and gongkai's index
-  finishing inside MkDocs (a timer hook added to the benchmark's copy of mkdocs.yml); its peak is
-  the MkDocs process's VmHWM, the whole build's (the index cannot be told apart from the pages);
+- index build: wall and CPU seconds and peak memory. Ours: the pipeline's build_index call, timed in
+  the build process, whose peak RSS (VmHWM) is reset just before it (so the peak counts what the
+  process already held plus the index build, not the pages before it). Pagefind: its own process,
+  peak RSS from wait4's rusage. Material: the time spent in the search plugin's events inside MkDocs
+  (a timer hook added to that copy's mkdocs.yml); its peak is the MkDocs process's VmHWM, the whole
+  build's (the index cannot be told apart from the pages);
 - the index on disk: files, bytes, gzip bytes (each file compressed alone, level 6);
 - what opening a page downloads of search data, and for each query the search data fetched from
   opening the page to the answer (raw and gzip bytes of the files on disk), the time from asking
-  to the answer, the results and whether the expected dataset is among them. One row value is
-  planted in a CSV cell only (a street and a code of set-0000): today no engine indexes rows.
+  to the answer, the results and whether the expected dataset is among them. One row is planted in
+  a CSV of set-0000 only, with a street and a code that no page of the site mentions, so only an
+  engine that indexes row values finds them.
 
 Adding an engine: put an `Engine` in ENGINES.
+
+    site: "gongkai" or "material"
+        Which of the two sites it searches.
 
     build(site: Path, root: Path) -> dict
         Index the built site (HTML in `site`; the repository with datasets/ and build/docs in `root`)
@@ -54,21 +61,22 @@ BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_MS = 60_000  # a query not answered within a minute is recorded as a timeout
 
-# The planted row value (a street and its code), only in one CSV cell of set-0000.
-ROW = "440103001,沙面街道,沙面街道事项,2020-01-01,1.00,1\n"
+# The planted row (a street and its code), only in one CSV of set-0000; no page of docs/ names them.
+ROW = "440106013,猎德街道,猎德街道事项,2020-01-01,1.00,1\n"
 ROW_DATASET = "datasets/set-0000/"
 # (query, what it tests, the dataset a good answer holds; None: any result is an answer)
 QUERIES = [
     ("基准测试", "Chinese word in every dataset's title", None),
-    ("沙面", "part of a street name in a CSV cell only", ROW_DATASET),
-    ("440103001", "code in a CSV cell only", ROW_DATASET),
-    ("440103", "code prefix in a CSV cell only", ROW_DATASET),
+    ("猎德", "part of a street name in a CSV cell only", ROW_DATASET),
+    ("440106013", "code in a CSV cell only", ROW_DATASET),
+    ("440106", "code prefix in a CSV cell only", ROW_DATASET),
 ]
 QUICK_QUERIES = QUERIES[:2]
 
 
 @dataclass(frozen=True)
 class Engine:
+    site: str
     build: Callable[[Path, Path], dict]
     query: Callable[..., list[str]]
     owns: Callable[[str], bool]
@@ -93,7 +101,7 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
 # --- Material for MkDocs' search (lunr in a web worker, one JSON index) -------------------------
 
 TIMES = "build/bench-search-times.json"
-TIMER_HOOK = '''"""Benchmark only: the time Material's search and gongkai's index finishing take inside MkDocs."""
+TIMER_HOOK = '''"""Benchmark only: the time Material's search plugin takes inside MkDocs."""
 import json, os, time
 from pathlib import Path
 from mkdocs.plugins import event_priority
@@ -125,27 +133,37 @@ def _timed(method, last):
 @event_priority(100)
 def on_config(config):
     search = config.plugins.get("material/search")
-    hooks = [plugin for name, plugin in config.plugins.items() if name.endswith("mkdocs_hook.py")]
     for event in ("page_context", "post_build"):
         methods = config.plugins.events[event]
         for i, method in enumerate(methods):
-            if getattr(method, "bench_timed", False):
-                continue
-            ours = any(method is getattr(hook, "on_" + event, None) for hook in hooks)
-            if getattr(method, "__self__", None) is search or ours:
+            if getattr(method, "__self__", None) is search and not getattr(method, "bench_timed", False):
                 methods[i] = _timed(method, last=event == "post_build")
     return config
 '''
 
+# Material's search as the site had it before its own index: the plugin (Chinese, jieba installed),
+# Material's header with its search box, and neither of our search box's files.
+MATERIAL_EDITS = [
+    ("plugins:\n", "plugins:\n  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]+'\n"),
+    ("      reconfigure_material: true\n", "      reconfigure_material: true\n      reconfigure_search: false\n"),
+    ("  - scripts/gongkai/mkdocs_hook.py\n", "  - scripts/gongkai/mkdocs_hook.py\n  - scripts/bench_search_timer.py\n"),
+]
+OUR_BOX = ("assets/search.js", "assets/search.css")
+OUR_PARTIALS = ("overrides/partials/header.html", "overrides/partials/search.html")
 
-def add_timer(root: Path) -> None:
-    """The timer hook in the benchmark's copy of mkdocs.yml, after gongkai's own."""
+
+def material_site(root: Path) -> None:
+    """The benchmark's copy of the repository turned into a site searched by Material's plugin."""
     (root / "scripts/bench_search_timer.py").write_text(TIMER_HOOK, encoding="utf-8")
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    hook = "  - scripts/gongkai/mkdocs_hook.py\n"
-    assert hook in text, "mkdocs.yml names gongkai's hook"
-    config.write_text(text.replace(hook, hook + "  - scripts/bench_search_timer.py\n", 1), encoding="utf-8")
+    for old, new in MATERIAL_EDITS:
+        assert old in text, f"mkdocs.yml has no {old.strip()!r}: the benchmark's Material copy needs updating"
+        text = text.replace(old, new, 1)
+    lines = [line for line in text.splitlines(keepends=True) if not any(box in line for box in OUR_BOX)]
+    config.write_text("".join(lines), encoding="utf-8")
+    for partial in OUR_PARTIALS:
+        (root / partial).unlink()
 
 
 def material_build(site: Path, root: Path) -> dict:
@@ -175,7 +193,76 @@ def material_query(page, text: str) -> list[str]:
 
 
 def material_owns(path: str) -> bool:
-    return path.startswith("search/") or path.startswith("assets/javascripts/workers/search")
+    return path == "search/search_index.json" or path.startswith("assets/javascripts/workers/search")
+
+
+# --- ours (scripts/gongkai/search: shards fetched on the first query) -----------------------------------
+
+OUR_TIMES = "build/bench-index-times.json"
+OUR_TIMER = """# Benchmark only: gongkai build, with the pipeline's build_index call timed.
+import json, os, sys, time
+from pathlib import Path
+import gongkai.build
+from gongkai.cli import main
+
+index = gongkai.build.build_index
+
+def status(key):
+    line = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith(key + ":"))
+    return round(int(line.split()[1]) / 1024, 1)
+
+def timed(*args, **kwargs):
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # the peak from here on: what is held + the index
+        reset = True
+    except OSError:
+        reset = False
+    held, wall, cpu = status("VmRSS"), time.perf_counter(), time.process_time()
+    try:
+        return index(*args, **kwargs)
+    finally:
+        spent = {"seconds": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+                 "peak_mb": status("VmHWM"), "held_mb": held, "reset": reset}
+        Path(os.environ["GONGKAI_BENCH_TIMES"]).write_text(json.dumps(spent))
+
+gongkai.build.build_index = timed
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def ours_build(site: Path, root: Path) -> dict:
+    spent = json.loads((root / OUR_TIMES).read_text(encoding="utf-8"))
+    held = f"the build process while indexing ({spent['held_mb']:.0f} MB held before it)"
+    return {
+        "seconds": round(spent["seconds"], 3),
+        "cpu": round(spent["cpu"], 3),
+        "peak_mb": spent["peak_mb"],
+        "peak_of": held if spent["reset"] else "the whole build process (its peak could not be reset)",
+    }
+
+
+# Results shown, or the box's word for none (Material's own: 没有找到符合条件的结果 / No matching documents)
+SHOWN = """() => {
+  if (document.querySelector('.md-search-result__item')) return true;
+  const meta = document.querySelector('.md-search-result__meta');
+  return !!meta && /没有找到|No matching|unavailable|不可用/.test(meta.textContent);
+}"""
+
+
+def ours_query(page, text: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(text)  # the box waits 150 ms after the last keystroke, as for a person typing: counted
+    page.wait_for_function(SHOWN, timeout=TIMEOUT_MS)
+    return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+
+
+def ours_owns(path: str) -> bool:
+    return (path.startswith("search/") and path != "search/search_index.json") or path.startswith(OUR_BOX)
+
+
+def ours_index(site: Path) -> list[Path]:
+    return [p for lang in ("zh", "en") for p in (site / "search" / lang).rglob("*") if p.is_file()]
 
 
 # --- Pagefind (chunked index, WebAssembly, loaded on the first query) -------------------------------
@@ -210,8 +297,12 @@ def pagefind_query(page, text: str) -> list[str]:
 
 
 ENGINES: dict[str, Engine] = {
-    "material": Engine(material_build, material_query, material_owns, lambda site: [site / "search/search_index.json"]),
+    "ours": Engine("gongkai", ours_build, ours_query, ours_owns, ours_index),
+    "material": Engine(
+        "material", material_build, material_query, material_owns, lambda site: [site / "search/search_index.json"]
+    ),
     "pagefind": Engine(
+        "gongkai",
         pagefind_build,
         pagefind_query,
         lambda path: path.startswith(PAGEFIND_DIR + "/"),
@@ -272,7 +363,8 @@ def _ask(browser, base: str, site: Path, name: str, text: str, expected: str | N
     finally:
         context.close()
     row = {"query": text, "ms": ms, **_bytes(site / p for p in used), "paths": used}
-    row["open"] = _bytes(site / p for p in dict.fromkeys(opened) if (site / p).is_file())
+    opened = [p for p in dict.fromkeys(opened) if (site / p).is_file()]
+    row["open"] = _bytes(site / p for p in opened) | {"paths": opened}
     if hrefs is not None:
         row["results"] = len(hrefs)
         row["top"] = [_site_path(site, h) for h in hrefs[:5]]
@@ -287,15 +379,21 @@ def _serve(site: Path):
     return httpd
 
 
-def build_site(tmp: Path, n: int) -> tuple[Path, dict]:
-    """The synthetic catalog of n datasets with the planted row, built once by `gongkai build`."""
-    root = synth.repo(tmp / f"search-{n}")
+def build_site(tmp: Path, n: int, site: str) -> tuple[Path, dict]:
+    """The synthetic catalog of n datasets with the planted row, built by `gongkai build` as the
+    site is ("gongkai", the index build timed) or with Material's search ("material")."""
+    root = synth.repo(tmp / f"search-{site}-{n}")
     synth.catalog(root, n)
     with (root / "datasets/set-0000/data/items.csv").open("a", encoding="utf-8") as f:
         f.write(ROW)
-    add_timer(root)
-    env = dict(os.environ, GONGKAI_BENCH_TIMES=str(root / TIMES))
-    built = measure([str(BIN / "gongkai"), "--root", str(root), "build"], env=env)
+    if site == "material":
+        material_site(root)
+        cmd = [str(BIN / "gongkai"), "--root", str(root), "build"]
+        times = TIMES
+    else:
+        cmd = [sys.executable, "-c", OUR_TIMER, "--root", str(root), "build"]
+        times = OUR_TIMES
+    built = measure(cmd, env=dict(os.environ, GONGKAI_BENCH_TIMES=str(root / times)))
     if built["exit"] != 0:
         raise RuntimeError(built["output"])
     return root, built
@@ -306,16 +404,17 @@ def bench_search(tmp: Path, sizes: list[int], quick: bool = False) -> list[dict]
 
     queries = QUICK_QUERIES if quick else QUERIES
     results = []
-    for n in sizes:
-        root, built = build_site(tmp, n)
+    for n, kind in ((n, kind) for n in sizes for kind in dict.fromkeys(e.site for e in ENGINES.values())):
+        root, built = build_site(tmp, n, kind)
         site = root / "site"
-        indexed = {name: engine.build(site, root) for name, engine in ENGINES.items()}
+        engines = {name: engine for name, engine in ENGINES.items() if engine.site == kind}
+        indexed = {name: engine.build(site, root) for name, engine in engines.items()}
         httpd = _serve(site)
         base = f"http://127.0.0.1:{httpd.server_address[1]}/"
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-                for name, engine in ENGINES.items():
+                for name, engine in engines.items():
                     asked = [_ask(browser, base, site, name, q, expected) for q, _, expected in queries]
                     size = _bytes(engine.index(site))
                     results.append(
@@ -333,6 +432,7 @@ def bench_search(tmp: Path, sizes: list[int], quick: bool = False) -> list[dict]
                             "index_gzip": size["gzip"],
                             "open_bytes": asked[0]["open"]["bytes"],
                             "open_gzip": asked[0]["open"]["gzip"],
+                            "open_paths": asked[0]["open"]["paths"],
                             "queries": asked,
                             "row_value_found": any(q["found"] for q in asked[1:] if "found" in q),
                             "ok": all("results" in q for q in asked[:1]),

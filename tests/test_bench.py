@@ -55,4 +55,7 @@ def test_quick_search_benchmark_measures_every_engine(quick):
         assert isinstance(r["row_value_found"], bool)
     material = next(r for r in rows if r["engine"] == "material")
     assert material["open_bytes"] >= material["index_bytes"]  # Material downloads its whole index on opening a page
+    ours = next(r for r in rows if r["engine"] == "ours")
+    assert ours["open_paths"] and all(p.startswith("assets/search.") for p in ours["open_paths"])  # its code, no index
+    assert ours["row_value_found"] and not material["row_value_found"]  # a street only in a CSV cell
     assert "search engine" in stdout
