@@ -200,6 +200,9 @@ def test_a_word_in_every_document_keeps_its_strongest_postings_only():
     shard = json.loads(files[sitepaths.search_chunk("zh", "terms", shard_of("政府", meta["shards"]))])
     groups = [shard["政府"][i : i + 3] for i in range(0, len(shard["政府"]), 3)]
     assert len(groups) == MAX_GROUPS
+    assert shard["+政府"] == MAX_GROUPS + 100  # the box counts "1000+": the documents the word was in
+    rare = json.loads(files[sitepaths.search_chunk("zh", "terms", shard_of("公开", meta["shards"]))])
+    assert "公开" in rare and "+公开" not in rare  # in six titles only: nothing lost, an exact count
     titles = [g[0] for g in groups if g[1] == FIELDS.index("title")]
     assert titles == list(range(0, MAX_GROUPS + 100, 200))  # every title kept; the texts of the last documents go
     assert [g[0] for g in groups] == sorted(g[0] for g in groups)

@@ -173,8 +173,12 @@
         var perTerm = asked.map(of);
         if (perTerm.some(function (p) { return p.size === 0; })) return [];
         var hits = rank(m, perTerm, whole ? of(whole) : null);
+        // A word in so many documents that the index kept only its strongest (shards.py, "+<term>"):
+        // the count is then a lower bound, shown as "1000+".
+        var cut = asked.some(function (t) { return byShard.get(shardOf(t, m.shards))["+" + t] !== undefined; });
         return describe(m, hits.slice(0, SHOWN)).then(function (shown) {
           shown.total = hits.length;
+          shown.atLeast = cut;
           return shown;
         });
       });
@@ -216,15 +220,15 @@
     return el;
   }
 
-  function count(n) {
+  function count(n, atLeast) {
     if (n === 0) return words["search.result.none"] || "0";
-    var key = n === 1 ? "search.result.one" : "search.result.other";
-    return (words[key] || "#").replace("#", String(n));
+    var key = n === 1 && !atLeast ? "search.result.one" : "search.result.other";
+    return (words[key] || "#").replace("#", String(n) + (atLeast ? "+" : ""));
   }
 
   function show(results) {
     list.textContent = "";
-    status.textContent = count(results.total || 0);
+    status.textContent = count(results.total || 0, !!results.atLeast);
     results.forEach(function (r) {
       var href = new URL(r.url, root);
       var where = "";

@@ -39,6 +39,7 @@ SLOTS = 8  # slots kept per term, document and field
 # shard, and every query with it, as big as the catalog. Past this the strongest fields are kept
 # (a title before a README), then the lowest document numbers (dataset pages first).
 MAX_GROUPS = 1000
+CUT = "+"  # a shard's "+<term>": how many documents a cut term was in (the box then says "1000+")
 SHARD_BYTES = 50_000  # a shard's JSON on average; the fullest are about three times that, under 50 KB with gzip
 FIELD = {name: i for i, name in enumerate(FIELDS)}
 
@@ -130,15 +131,19 @@ class IndexWriter:
         """Every file of this language's index, by site path (meta.json last, with the hash of the rest)."""
         self._flush_docs()
         self._flush_values()
+        cut: dict[str, int] = {}
         for term, held in self.postings.items():
             if len(held) > MAX_GROUPS * 3:
-                self.postings[term] = _strongest(held)
+                self.postings[term] = kept = _strongest(held)
+                if (documents := _documents(held)) > _documents(kept):  # some documents lost the term
+                    cut[term] = documents
         shards = shard_count(self.postings)
         by_shard: list[list[str]] = [[] for _ in range(shards)]
         for term in self.postings:
             by_shard[shard_of(term, shards)].append(term)
         for number, names in enumerate(by_shard):
-            shard = {term: self.postings.pop(term).tolist() for term in sorted(names)}
+            shard: dict[str, list[int] | int] = {term: self.postings.pop(term).tolist() for term in sorted(names)}
+            shard.update({CUT + term: cut[term] for term in names if term in cut})
             self._emit(sitepaths.search_chunk(self.lang, "terms", number), _json(shard))
         meta = {
             "format": FORMAT,
@@ -165,6 +170,10 @@ def _groups(held: array) -> list[tuple[int, int, list[int]]]:
         out.append((held[i], held[i + 1], held[i + 3 : i + 3 + n].tolist()))
         i += 3 + n
     return out
+
+
+def _documents(held: array) -> int:
+    return len({doc for doc, _, _ in _groups(held)})
 
 
 def _strongest(held: array) -> array:
