@@ -77,7 +77,10 @@ DATAPACKAGE = "datapackage.json"  # a dataset's descriptor as published, in its 
 RESOURCE_FILES = {"csv": "{}.csv", "csv-bom": "{}.bom.csv", "xlsx": "{}.xlsx", "json": "{}.json"}
 VERSION = r"\d+\.\d+\.\d+"  # a version folder's name: MAJOR.MINOR.PATCH (history.SEMVER)
 VERSIONS = "versions.json"  # every version of a dataset, for programs, in its folder (a resource may not be so named)
-FEED_FILE = "feed.xml"  # the Atom feed of a dataset's, a topic's or a publisher's versions, in its page's folder
+# The Atom feeds of a dataset's, a topic's or a publisher's versions, in its (Chinese) page's folder, by
+# interface language: beside the page's other files, so a rename's redirects and a withdrawal cover them too.
+# (Not feed.en.xml: the i18n plugin would move that under en/.)
+FEED_FILES = {"zh": "feed.xml", "en": "feed-en.xml"}
 
 
 def page_md(folder: str, lang: str = "zh") -> str:
@@ -164,9 +167,9 @@ def versions_index(name: str) -> str:
 
 
 def feed_of(page: str, lang: str = "zh") -> str:
-    """The Atom feed of the versions a page lists (dataset_page, topic_page, publisher_page):
-    <page>feed.xml, and under en/ for the English interface (its titles and summaries in English)."""
-    return ("" if lang == "zh" else ENGLISH) + page + FEED_FILE
+    """The Atom feed of the versions a page lists (dataset_page, topic_page, publisher_page), with
+    its titles and summaries in one interface language: <page>feed.xml, <page>feed-en.xml."""
+    return page + FEED_FILES[lang]
 
 
 def public_path(rel: str) -> str:

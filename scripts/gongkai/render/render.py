@@ -163,6 +163,7 @@ def _listing_page(title: str, name: str, page: str, entries: list[Summary], sett
         entries=by_modified(entries),
         settings=settings,
         up="../../",
+        files="" if lang == "zh" else "../../../" + page,  # the feeds are beside the Chinese page
         english=english,
         front=Markup(front_matter({"gongkai_feed": _feed_link(page, settings.localise(kind, name, lang), lang)})),
     )
