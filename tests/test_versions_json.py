@@ -258,7 +258,7 @@ def test_dataset_topic_and_publisher_pages_link_their_feed_in_the_head_and_in_th
         for lang in ("zh", "en"):
             folder = site / ("en/" if lang == "en" else "") / page
             html = HTMLParser((folder / "index.html").read_text(encoding="utf-8"))
-            head = html.css("head link[rel=alternate][type='application/atom+xml']")
+            head = html.css("head link[rel~=alternate][type='application/atom+xml']")  # rel: a set of tokens
             assert len(head) == 1, (page, lang)
             assert (folder / head[0].attributes["href"]).resolve() == (site / sitepaths.feed_of(page, lang)).resolve()
             visible = html.css_first("article a[type='application/atom+xml']")
