@@ -175,6 +175,8 @@ def _check_atom(site, rel: str) -> ET.Element:
     parsed = feedparser.parse(path.read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
+    assert parsed.feed.updated_parsed and all(e.updated_parsed for e in parsed.entries)  # RFC 3339 dates
+    assert len({e.id for e in parsed.entries}) == len(parsed.entries)  # no id twice in a feed
     feed = ET.parse(path).getroot()
     assert feed.tag == f"{ATOM}feed"
     for element in [feed, *feed.findall(f"{ATOM}entry")]:
