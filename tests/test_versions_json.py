@@ -130,6 +130,7 @@ def test_each_versions_change_is_the_one_the_page_shows_and_also_given_as_counts
     shown = _page_versions(site)
     assert [row[0] for row in shown] == ["1.1.1（当前）", "1.1.0", "1.0.0"]
     assert [v["summary"] for v in versions] == [row[3] for row in shown]
+    assert [v["summary_en"] for v in versions] == [row[3] for row in _page_versions(site, "en")]  # the English page
     first_entry = (history / TINY / "CHANGELOG.md").read_text(encoding="utf-8").rsplit("\n\n", 1)[-1].strip()
     assert [v["note"] for v in versions] == ["只改说明 <b>&amp;</b>。", "改正一个值，新增一行。", first_entry]
     newest, middle, first = (v["changes"] for v in versions)

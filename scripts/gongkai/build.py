@@ -35,7 +35,7 @@ from .core.parallel import Progress, Timing, run_each, timed
 from .core.problems import Problem, Report
 from .export.downloads import export_dataset
 from .gate import sitecode
-from .gate.diff import change_record, history_diffs, summary_zh
+from .gate.diff import change_record, history_diffs, summary_en, summary_zh
 from .publish import cache, swap
 from .publish.generator import publish_site
 from .publish.history import Version, history_available, read_history, version_files, write_current_version
@@ -172,9 +172,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         diffs = history_diffs(ds, versions[ds.name], versioned)
         criteria = assess(r.summary, settings, as_of)
         assessed.append((r.summary, criteria, overall(criteria)))
-        shown = versions_model(
-            versions[ds.name], r.summary.meta, changelog, {v: summary_zh(d) for v, d in diffs.items()}
-        )
+        zh, en = ({v: say(d) for v, d in diffs.items()} for say in (summary_zh, summary_en))
+        shown = versions_model(versions[ds.name], r.summary.meta, changelog, zh, en)
         listed[ds.name] = (shown, {v: change_record(d) for v, d in diffs.items()})
         extras = PageExtras(quality_model(criteria, overall(criteria), as_of), shown)
         pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, settings, "zh")

@@ -22,7 +22,6 @@ from ..core.config import Settings
 from ..render.catalog import Summary
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / sitepaths.VERSIONS_SCHEMA  # published under its own name
-FIRST_EN = "first publication"
 
 
 def version_listing(files: dict[str, bytes | Path], digests: dict[str, str]) -> dict[str, list[dict]]:
@@ -63,7 +62,7 @@ def machine_versions(
                 "datapackage": settings.url_for(folder + sitepaths.DATAPACKAGE),
                 "note": row["note"],
                 "summary": shown or None,
-                "summary_en": _summary_en(record) if record else None,
+                "summary_en": row["change_en"] or None,  # the English page's words
                 "changes": record,
                 "files": [dict(f, url=settings.url_for(f["path"])) for f in listing.get(folder, [])],
             }
@@ -104,10 +103,3 @@ def feed_id(dataset_id: str, lang: str) -> str:
 
 def schema_bytes() -> bytes:
     return SCHEMA.read_bytes()
-
-
-def _summary_en(record: dict) -> str:
-    # the English reasons gongkai check prints; a version with none changed nothing it compares
-    if record.get("first"):
-        return FIRST_EN
-    return "; ".join(record.get("reasons", [])) or "no change"

@@ -26,6 +26,7 @@ from ..read.load import Dataset, fields_of, schema_of
 PATCH, MINOR, MAJOR = 1, 2, 3
 LEVELS = {PATCH: "patch", MINOR: "minor", MAJOR: "major"}
 FIRST = "首次发布"  # what the first published version changed
+FIRST_EN = "first publication"
 SAMPLE = 20  # rows listed per kind of change; every one is counted
 UNCOMPARED = {
     "version",
@@ -207,6 +208,13 @@ def summary_zh(diff: Diff) -> str:
     if not parts and diff.changes:
         parts.append("数据未变，元数据有修改")
     return "；".join(parts) or "无变化"
+
+
+def summary_en(diff: Diff) -> str:
+    """The same line in English: every change as `gongkai check` lists it."""
+    if diff.old is None:
+        return FIRST_EN
+    return "; ".join(reason for _, reason in diff.changes) or "no change"
 
 
 def bump_of(old: str, new: str) -> int | None:
