@@ -194,7 +194,9 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files[sitepaths.CATALOG_JSON] = catalog_json(summaries, settings)
     files[sitepaths.CATALOG_SCHEMA] = schema_bytes()
     files[sitepaths.FEED] = atom_feed(summaries, settings)
-    files[sitepaths.CATALOG_JSONLD] = catalog_jsonld(summaries, settings)
+    files[sitepaths.CATALOG_JSONLD] = catalog_jsonld(
+        summaries, settings, {name: [(v.version, v.date) for v in found] for name, found in versions.items()}
+    )
     uncontactable = contacts_missing(summaries, settings)
     if uncontactable:
         message = (
