@@ -172,10 +172,15 @@ def _versions(
             "dcat:version": version,
             "dct:issued": {"@value": date, "@type": "xsd:date"},
             "dct:publisher": _publisher(s.publisher, settings),
-            "dcat:isVersionOf": {"@id": page},
             "dcat:distribution": [
                 _distribution(
-                    settings.url_for(sitepaths.version_zip_file(s.name, version)), "zip", page, licences, None
+                    settings.url_for(
+                        sitepaths.version_file(s.name, version, sitepaths.version_zip_file(s.name, version))
+                    ),
+                    "zip",
+                    page,
+                    licences,
+                    None,
                 ),
                 _distribution(
                     settings.url_for(sitepaths.version_file(s.name, version, sitepaths.DATAPACKAGE)),
