@@ -10,9 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, PREFIX, _SubPathHandler
-
 from gongkai.core import sitepaths
+from test_browser import CHROMIUM, PREFIX, _SubPathHandler
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,9 @@ import json
 
 import pytest
 from conftest import ROOT
-from rdflib import Namespace
-
 from gongkai.core import sitepaths
 from gongkai.core.config import load_settings
+from rdflib import Namespace
 
 SITE_URL = "https://gongkai-data.github.io/gongkai/"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's closed DCAT namespace lacks DCAT 3's version terms
