@@ -13,7 +13,7 @@ themes, contact point, publishers by their own URL, English titles, and every ve
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..core import sitepaths
 from ..core.config import Settings
@@ -64,10 +64,14 @@ KIND_WORDS = {
 }
 
 
+# A version: its number, its date and its published descriptor (build._version_metadata).
+Described = tuple[str, str, dict]
+
+
 def catalog_jsonld(
-    summaries: list[Summary], settings: Settings, versions: dict[str, Sequence[tuple[str, str]]] | None = None
+    summaries: list[Summary], settings: Settings, versions: Mapping[str, Sequence[Described]] | None = None
 ) -> bytes:
-    """The catalog; versions: each dataset's (version, date) pairs, newest first (build._versions)."""
+    """The catalog; versions: each dataset's versions, newest first."""
     versions = versions or {}
     ordered = by_modified(summaries)
     data: dict = {
@@ -92,26 +96,19 @@ def catalog_jsonld(
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _dataset(s: Summary, settings: Settings, versions: Sequence[tuple[str, str]]) -> dict:
+def _dataset(s: Summary, settings: Settings, versions: Sequence[Described]) -> dict:
     page = settings.url_for(sitepaths.dataset_page(s.name))
     meta = s.meta
-    licences = [_licence(lic["path"]) for lic in meta["licenses"] if lic.get("path")]
+    licences = _licences(meta)
     titles = {r["name"]: r.get("title", r["name"]) for r in meta.get("resources", [])}
     data = {
         "@id": page,
         "@type": "dcat:Dataset",
         "dct:identifier": meta["id"],
-        "dct:title": _texts(s.title, _given(meta, "title")),
-        "dct:description": _texts(meta["description"], _given(meta, "description")),
-        "dct:publisher": _publisher(s.publisher, settings),
+        **_described(meta, s.publisher, settings),
         "dct:modified": {"@value": s.modified, "@type": "xsd:date"},
         "dct:issued": {"@value": meta["created"], "@type": "xsd:dateTime"},
         "dcat:version": meta["version"],
-        **_temporal(s),
-        **_spatial(meta),
-        "dcat:theme": [_theme(t, settings) for t in s.topics],
-        "dcat:contactPoint": _contact(meta, settings),
-        "dcat:keyword": _keywords(s, settings),
         "dcat:landingPage": _document(page),
         "dcat:distribution": [
             _distribution(settings.url_for(d.path), d.kind, page, licences, titles.get(d.resource or ""), d)
@@ -119,8 +116,26 @@ def _dataset(s: Summary, settings: Settings, versions: Sequence[tuple[str, str]]
             if d.kind in DATA_KINDS or d.kind == "parquet"
         ],
     }
-    data.update(_versions(s, settings, versions, page, licences))
+    data.update(_versions(s, settings, versions, page))
     return data
+
+
+def _described(meta: dict, publisher: str, settings: Settings) -> dict:
+    """What a descriptor says of its dataset: titles and descriptions in both languages, publisher,
+    data period, place, topics, contact and keywords (a version's, from its own descriptor)."""
+    title, description = (str(meta.get(key) or "") for key in ("title", "description"))
+    topics = [t for t in meta.get("topics", []) if isinstance(t, str)]
+    temporal = meta.get("temporal")
+    return {
+        "dct:title": _texts(title, _given(meta, "title")),
+        "dct:description": _texts(description, _given(meta, "description")),
+        "dct:publisher": _publisher(publisher, settings),
+        **_temporal(temporal if isinstance(temporal, str) else ""),
+        **_spatial(meta),
+        "dcat:theme": [_theme(t, settings) for t in topics],
+        "dcat:contactPoint": _contact(meta, settings),
+        "dcat:keyword": _keywords(meta, topics, settings),
+    }
 
 
 def _distribution(
@@ -151,37 +166,35 @@ def _distribution(
     return found
 
 
-def _versions(
-    s: Summary, settings: Settings, versions: Sequence[tuple[str, str]], page: str, licences: list[dict]
-) -> dict:
-    """dcat:hasVersion: every version at its permanent folder, each pointing to the one before it
-    (dcat:previousVersion); the dataset itself is the current version."""
+def _versions(s: Summary, settings: Settings, versions: Sequence[Described], page: str) -> dict:
+    """dcat:hasVersion: every version at its permanent folder, described by its own published
+    descriptor, each pointing to the one before it (dcat:previousVersion); the dataset itself is
+    the current version."""
     if not versions:
         return {}
-    folder = {v: settings.url_for(sitepaths.version_folder(s.name, v)) for v, _ in versions}
+    folder = {v: settings.url_for(sitepaths.version_folder(s.name, v)) for v, _, _ in versions}
     nodes = []
-    for i, (version, date) in enumerate(versions):
+    for i, (version, date, meta) in enumerate(versions):
+        publisher = meta.get("publisher", {}).get("name") if isinstance(meta.get("publisher"), dict) else None
+        described = _described(meta, publisher if isinstance(publisher, str) else s.publisher, settings)
+        if not meta.get("title") or not meta.get("description"):  # an old descriptor without them
+            described["dct:title"] = _texts(
+                f"{s.title}（{version}）", f"{_given(s.meta, 'title') or s.title} ({version})"
+            )
+            described["dct:description"] = [
+                _zh(f"“{s.title}”的 {version} 版，{date} 发布；文件在此网址下，发布后不再改变。"),
+                _en(f"Version {version} of this dataset, published {date}; its files at this URL never change."),
+            ]
+        licences = _licences(meta)
+        zipped = sitepaths.version_file(s.name, version, sitepaths.version_zip_file(s.name, version))
         node = {
             "@id": folder[version],
             "@type": "dcat:Dataset",
-            "dct:title": _texts(f"{s.title}（{version}）", f"{_given(s.meta, 'title') or s.title} ({version})"),
-            "dct:description": [
-                _zh(f"“{s.title}”的 {version} 版，{date} 发布；文件在此网址下，发布后不再改变。"),
-                _en(f"Version {version} of this dataset, published {date}; its files at this URL never change."),
-            ],
+            **described,
             "dcat:version": version,
             "dct:issued": {"@value": date, "@type": "xsd:date"},
-            "dct:publisher": _publisher(s.publisher, settings),
             "dcat:distribution": [
-                _distribution(
-                    settings.url_for(
-                        sitepaths.version_file(s.name, version, sitepaths.version_zip_file(s.name, version))
-                    ),
-                    "zip",
-                    page,
-                    licences,
-                    None,
-                ),
+                _distribution(settings.url_for(zipped), "zip", page, licences, None),
                 _distribution(
                     settings.url_for(sitepaths.version_file(s.name, version, sitepaths.DATAPACKAGE)),
                     "datapackage",
@@ -200,9 +213,9 @@ def _versions(
     return found
 
 
-def _temporal(s: Summary) -> dict:
+def _temporal(temporal: str) -> dict:
     """dct:temporal, the data period (a date: a period of one day), as DCAT-AP writes a period of time."""
-    period = period_or_none(s.temporal)
+    period = period_or_none(temporal)
     if period is None:
         return {}
     return {
@@ -271,10 +284,15 @@ def _theme(topic: str, settings: Settings) -> dict:
     }
 
 
-def _keywords(s: Summary, settings: Settings) -> list[dict]:
-    words = [_zh(k) for k in dict.fromkeys([*s.meta.get("keywords", []), *s.topics])]
-    english_topics = [settings.localise("topic", t, "en") for t in s.topics]
-    return words + [_en(t) for t in dict.fromkeys(english_topics) if t not in s.topics]
+def _keywords(meta: dict, topics: list[str], settings: Settings) -> list[dict]:
+    keywords = [k for k in meta.get("keywords", []) if isinstance(k, str)]
+    words = [_zh(k) for k in dict.fromkeys([*keywords, *topics])]
+    english_topics = [settings.localise("topic", t, "en") for t in topics]
+    return words + [_en(t) for t in dict.fromkeys(english_topics) if t not in topics]
+
+
+def _licences(meta: dict) -> list[dict]:
+    return [_licence(lic["path"]) for lic in meta.get("licenses", []) if isinstance(lic, dict) and lic.get("path")]
 
 
 def _taxonomy(settings: Settings) -> str:
