@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install site serve test test-quick test-bench site-diff validate lint bench browser audit clean docs-codes
+.PHONY: install site serve test test-quick test-bench site-diff validate lint bench browser vnu audit clean docs-codes
 
 # Create the virtual environment and install gongkai with its test tools.
 $(STAMP): pyproject.toml
@@ -30,7 +30,7 @@ docs-codes: $(STAMP)
 
 # Every test on every core (pytest-xdist; a test file stays on one worker, so its module
 # fixtures are built once).
-test: $(STAMP) browser
+test: $(STAMP) browser vnu
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # For contributors: everything but the browser tests, and a tenth of each property's examples
@@ -57,16 +57,24 @@ lint: $(STAMP)
 	$(BIN)/mypy scripts/gongkai
 
 # Browser tests drive Debian's chromium (with CJK fonts for the screenshots and charts); the
-# reproducibility test moves the clock with faketime.
+# reproducibility test moves the clock with faketime; the Nu HTML Checker (make vnu) runs on Java.
 # Install what is missing when we can (root or sudo), else say so.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime
+SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime default-jre-headless nodejs npm
 browser:
 	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; command -v faketime >/dev/null || missing="$$missing faketime"; \
-	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else echo "note: $$missing missing and cannot be installed here; the tests that need them will be skipped"; fi
+
+# The Nu HTML Checker (vnu.jar, pinned in tools/vnu/) for tests/test_vnu.py; Java comes from `make browser`.
+# Installed again only when the lockfile is newer than the installed copy.
+vnu: browser
+	@if [ tools/vnu/node_modules/.package-lock.json -nt tools/vnu/package-lock.json ]; then :; \
+	elif command -v npm >/dev/null; then npm ci --prefix tools/vnu --no-audit --no-fund --loglevel=error; \
+	else echo "note: npm missing; tests/test_vnu.py will be skipped"; fi
 
 # Lighthouse on the home, catalog and a dataset page of the built site (not in `make test`: its
 # performance figure needs an idle machine). tools/audit/ pins lighthouse; Debian's nodejs and npm.
@@ -77,4 +85,4 @@ audit: site browser
 	$(BIN)/python tools/audit.py
 
 clean:
-	rm -rf build site site.new site.old tools/audit/node_modules
+	rm -rf build site site.new site.old tools/audit/node_modules tools/vnu/node_modules

@@ -34,7 +34,7 @@ def fill_in(repo: Path, name: str) -> None:
     d = json.loads(path.read_text(encoding="utf-8"))
     d.update(
         title="广州市街道便民服务点",
-        description="广州市部分街道的便民服务点数量和设立日期（示例）。",
+        description="广州市部分街道的便民服务点数量和设立日期（示例）：每行一个街道，写明街道代码、街道名称、服务点的个数和第一个服务点的设立日期。",
         topics=["政务服务"],
         keywords=["便民服务", "街道"],
         temporal="2026-11-01",

@@ -7,7 +7,6 @@
 // The year is a year the data describe (their period), not the year the site last updated them.
 (function () {
   "use strict";
-  var SEP = "\u001f";
 
   function start() {
     var root = document.querySelector(".gk-catalog");
@@ -34,9 +33,16 @@
     }
     form.addEventListener("submit", function (event) { event.preventDefault(); });
 
+    // A card's values of one filter: a JSON array in its data-* attribute (render.py).
     function values(card, key) {
-      var text = card.getAttribute("data-" + key) || "";
-      return text ? text.split(SEP) : [];
+      var text = card.getAttribute("data-" + key);
+      if (!text) return [];
+      try {
+        var found = JSON.parse(text);
+        return Array.isArray(found) ? found.map(String) : [];
+      } catch (e) {
+        return [];
+      }
     }
 
     // The words come from the page (its language's message table), with {slots}.

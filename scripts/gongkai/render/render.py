@@ -9,6 +9,7 @@ Links between pages are Markdown links to .md files, so `mkdocs build --strict` 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +125,10 @@ FACETS = (
 )
 
 
+def _json_list(values: list[str]) -> str:
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
 def render_catalog(entries: list[Summary], settings: Settings, lang: str = "zh") -> str:
     """Every dataset, newest first, in plain HTML; with JavaScript (assets/gongkai.js) the
     filters narrow the list, show counts and keep the choice in the URL (?topic=…&year=…)."""
@@ -136,7 +141,9 @@ def render_catalog(entries: list[Summary], settings: Settings, lang: str = "zh")
                 counts[v] = counts.get(v, 0) + 1
         keys = sorted(counts, reverse=True) if key == "year" else sorted(counts, key=lambda v: (-counts[v], v))
         facets.append((key, [(v, counts[v]) for v in keys]))
-    rows = [(e, {key: chr(31).join(values(e)) for key, values in FACETS}, card_model(e, lang)) for e in ordered]
+    # Each card's values as a JSON array in its data-* attribute (gongkai.js parses it): any name can
+    # be held, and every character of it is one an HTML attribute may contain.
+    rows = [(e, {key: _json_list(values(e)) for key, values in FACETS}, card_model(e, lang)) for e in ordered]
     return render(
         "catalog.md.j2",
         lang,

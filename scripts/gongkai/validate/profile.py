@@ -79,6 +79,8 @@ def _message(error: jsonschema.ValidationError) -> str:
     # jsonschema's wording, with long instances cut so one problem stays on one line.
     if error.validator == "required":
         return error.message
+    if list(error.absolute_path) == ["description"] and error.validator in ("minLength", "maxLength"):
+        return _description_length(error.instance)
     if error.validator == "enum" and isinstance(
         error.validator_value, list
     ):  # the schema's enum (jsonschema types it as maybe unset)
@@ -91,6 +93,15 @@ def _message(error: jsonschema.ValidationError) -> str:
     if error.validator == "if" or error.validator == "anyOf" and "unit" in str(error.validator_value):
         return "a number or integer field needs a unit (or unitField naming the field that holds it)"
     return error.message if len(error.message) < 200 else error.message[:200] + "…"
+
+
+def _description_length(text: object) -> str:
+    """Search engines drop a dataset whose description is shorter or longer (Google's Dataset rules)."""
+    n = len(text) if isinstance(text, str) else 0
+    return (
+        f"简介有 {n} 个字符，须为 50 至 5000 个：写明数据集包含什么（范围、时间、单位、来源）"
+        f" / the description has {n} characters; search engines need 50 to 5,000: say what the dataset holds"
+    )
 
 
 def _short(value) -> str:

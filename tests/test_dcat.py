@@ -1,0 +1,151 @@
+"""catalog.jsonld against the DCAT-AP 3.0.1 SHACL shapes that data.europa.eu runs, and the
+recommended properties wherever the descriptors and gongkai.yml hold them."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from conftest import ROOT
+from gongkai.core import sitepaths
+from gongkai.core.config import load_settings
+from rdflib import Namespace
+
+SITE_URL = "https://gongkai-data.github.io/gongkai/"
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's closed DCAT namespace lacks DCAT 3's version terms
+EU = "http://publications.europa.eu/resource/authority/"
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("shacl_tool", ROOT / "tools" / "shacl.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SHACL = _tool()
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    found = SHACL.find_shapes(ROOT)
+    if found is None:
+        pytest.skip(
+            "the DCAT-AP 3.0.1 shapes are not on this machine: set GONGKAI_DCAT_AP_SHAPES to the folder holding "
+            "shapes.ttl and range.ttl (SEMICeu/DCAT-AP releases/3.0.1/html/shacl/), or put them in "
+            "../shared/vendor/dcat-ap-3.0.1/ beside the repository"
+        )
+    pytest.importorskip("pyshacl")
+    return found
+
+
+@pytest.fixture(scope="module")
+def catalog(built_site):
+    return (built_site / "site" / "catalog.jsonld").read_text(encoding="utf-8")
+
+
+def test_catalog_jsonld_has_no_violation_of_the_dcat_ap_shapes_or_range_shapes(shapes, catalog):
+    assert SHACL.run(catalog, shapes, SHACL.SHAPES) == {}
+    assert SHACL.deprecated_terms(catalog, shapes) == {}  # owl:versionInfo, dct:hasVersion, ...
+
+
+def test_the_recommended_properties_the_descriptors_hold_are_not_reported_missing(shapes, catalog):
+    missing = SHACL.run(catalog, shapes, (SHACL.RECOMMENDED,))
+    about = {(k[1], k[2]): n for k, n in missing.items() if k[1] in {"Dataset", "Distribution"}}
+    # Only a data period may be missing, on old versions whose descriptor had none (the current ones all do).
+    assert set(about) <= {("Dataset", "temporal")}, about
+    without = [v for v in _graph_json(catalog)["versions"] if "dct:temporal" not in v]
+    assert about.get(("Dataset", "temporal"), 0) == len(without)
+    for d in _graph_json(catalog)["datasets"]:
+        assert "dct:temporal" in d, d["@id"]
+
+
+def _graph_json(catalog: str) -> dict:
+    data = json.loads(catalog)
+    return {
+        "datasets": data["dcat:dataset"],
+        "versions": [v for d in data["dcat:dataset"] for v in d.get("dcat:hasVersion", [])],
+        "catalog": data,
+    }
+
+
+def test_each_dataset_carries_what_its_descriptor_and_the_settings_say(built_site, catalog):
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
+
+    vcard = Namespace("http://www.w3.org/2006/vcard/ns#")
+    graph = Graph().parse(data=catalog, format="json-ld")
+    settings = load_settings(built_site)
+    for folder in sorted((ROOT / "datasets").iterdir()):
+        desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        ds = URIRef(SITE_URL + sitepaths.dataset_page(folder.name))
+        assert (ds, RDF.type, DCAT.Dataset) in graph
+        assert str(graph.value(ds, DCAT.version)) == desc["version"]
+        titles = set(graph.objects(ds, DCTERMS.title))
+        assert Literal(desc["title"], lang="zh-CN") in titles
+        if desc.get("title_en"):
+            assert Literal(desc["title_en"], lang="en") in titles
+        if desc.get("description_en"):
+            assert Literal(desc["description_en"], lang="en") in set(graph.objects(ds, DCTERMS.description))
+        period = graph.value(ds, DCTERMS.temporal)
+        start = str(graph.value(period, DCAT.startDate))
+        assert desc["temporal"].split("/")[0] == start
+        place = graph.value(ds, DCTERMS.spatial)
+        assert (place, RDF.type, DCTERMS.Location) in graph
+        publisher = graph.value(ds, DCTERMS.publisher)
+        known = settings.publisher(desc["publisher"]["name"])
+        assert known and str(publisher) == known.url  # the publisher's own address, from gongkai.yml
+        assert Literal(desc["publisher"]["name"], lang="zh-CN") in set(graph.objects(publisher, FOAF.name))
+        themes = {str(graph.value(t, SKOS.prefLabel)) for t in graph.objects(ds, DCAT.theme)}
+        labels = {str(label) for t in graph.objects(ds, DCAT.theme) for label in graph.objects(t, SKOS.prefLabel)}
+        assert themes and set(desc["topics"]) <= labels
+        contact = graph.value(ds, DCAT.contactPoint)
+        maintainer = next(c for c in desc["contributors"] if c["role"] == "maintainer")
+        assert str(graph.value(contact, vcard.fn)) == maintainer["title"]
+        assert str(graph.value(contact, vcard.hasURL)) == maintainer["path"]
+        formats = {str(graph.value(d, DCTERMS["format"])) for d in graph.objects(ds, DCAT.distribution)}
+        assert {EU + "file-type/CSV", EU + "file-type/XLSX", EU + "file-type/JSON", EU + "file-type/ZIP"} <= formats
+        for licence in graph.objects(None, DCTERMS.license):
+            assert (licence, RDF.type, DCTERMS.LicenseDocument) in graph
+
+
+def test_every_version_is_a_dataset_at_its_permanent_folder_linked_to_the_one_before(tmp_path):
+    """In a repository with history: two versions of a dataset, each at datasets/<name>/<version>/."""
+    import subprocess
+
+    from conftest import gongkai, make_repo
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    repo = make_repo(tmp_path, real=["platform-building"])
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], cwd=repo, check=True)
+    descriptor = repo / "datasets/platform-building/datapackage.json"
+    desc = json.loads(descriptor.read_text(encoding="utf-8"))
+    first = desc["version"]
+    major, minor, patch = map(int, first.split("."))
+    second = f"{major}.{minor}.{patch + 1}"
+    desc["version"] = second
+    descriptor.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    changelog = repo / "datasets/platform-building/CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    entry = f"\n## {second} — {desc['modified']}\n\n说明文字修订；数据未变。\n\n## "
+    changelog.write_text(text.replace("\n## ", entry, 1), encoding="utf-8")
+    subprocess.run([*git, "commit", "-qam", "second"], cwd=repo, check=True)
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    graph = Graph().parse(data=(repo / "site/catalog.jsonld").read_text(encoding="utf-8"), format="json-ld")
+    page = URIRef(SITE_URL + sitepaths.dataset_page("platform-building"))
+    folders = {v: URIRef(SITE_URL + sitepaths.version_folder("platform-building", v)) for v in (first, second)}
+    assert set(graph.objects(page, DCAT.hasVersion)) == set(folders.values())
+    assert graph.value(page, DCAT.previousVersion) == folders[first]
+    assert graph.value(folders[second], DCAT.previousVersion) == folders[first]
+    assert graph.value(folders[first], DCAT.previousVersion) is None
+    for version, node in folders.items():
+        assert (node, RDF.type, DCAT.Dataset) in graph and str(graph.value(node, DCAT.version)) == version
+        for dist in graph.objects(node, DCAT.distribution):
+            url = str(graph.value(dist, DCAT.downloadURL))
+            assert (repo / "site" / url[len(SITE_URL) :]).is_file(), url
