@@ -103,7 +103,10 @@ def _descriptor(name: str, resources: list[dict], n: int = 0) -> dict:
         "id": f"00000000-0000-4000-8000-{n:012d}",
         "name": name,
         "title": f"基准测试数据集{n}",
-        "description": "基准测试用的合成数据，不是真实记录。",
+        "description": (
+            "基准测试用的合成数据，不是真实记录：由基准程序按固定的随机种子生成，"
+            "只用于测量校验、导出和构建的速度与内存，不代表任何机关的任何事项。"
+        ),
         "version": "1.0.0",
         "created": "2026-01-01T00:00:00+08:00",
         "modified": "2026-01-02",
