@@ -108,7 +108,8 @@ def _as_numbers(col: Column, filled: list[tuple[str, int]]) -> bool:
     cells = [n for n, _ in read if n is not None]
     suffixes = {n.suffix for n in cells}
     if len(suffixes) > 1:
-        common = max(suffixes - {None}, key=lambda s: sum(1 for n in cells if n.suffix == s))
+        order = [n.suffix for n in cells]
+        common = max(suffixes - {None}, key=lambda s: (order.count(s), -order.index(s)))
         odd = [r for n, r in read if n is not None and n.suffix != common]
         zh, en = rows_list(odd)
         col.notes.append(
@@ -118,7 +119,7 @@ def _as_numbers(col: Column, filled: list[tuple[str, int]]) -> bool:
             )
         )
         return True
-    if any(len(n.text.replace("-", "").replace(".", "")) > MAX_DIGITS for n in cells):
+    if any("." not in n.text and len(n.text.lstrip("-")) > MAX_DIGITS for n in cells):
         col.code = True
         return True
     title, unit = split_heading(col.heading)

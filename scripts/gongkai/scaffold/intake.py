@@ -6,8 +6,8 @@ writes on Chinese Windows) is converted and said, with a sample line to check by
 anything else is refused with the fix. XLSX cells become the text a person sees: whole
 numbers without ".0", dates as YYYY-MM-DD, booleans as true/false. A merged cell gives its
 value to every cell of its range; a heading of two rows (a merged cell over the columns it
-heads) joins its levels as 上级-下级 (人口-常住). Each row keeps its number in the file, so that
-a note or a problem names the row the maintainer sees.
+heads) joins its levels as 上级-下级 (人口-常住), a unit over them kept at the end. Each row
+keeps its number in the file, so that a note or a problem names the row the maintainer sees.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.errors import UsageError
+from .columntypes import split_heading
 from .notes import Note
 
 MAX_HEADER_ROWS = 3
@@ -126,8 +127,15 @@ def _table(path: Path, records: list[list[str]], numbers: list[int], notes: list
 
 
 def _join(upper: str, lower: str) -> str:
+    """人口（万人） over 常住 → 人口-常住（万人）: the unit stays at the end, where it is read from."""
     upper, lower = upper.strip(), lower.strip()
-    return upper if not lower or lower == upper else lower if not upper else f"{upper}{JOIN}{lower}"
+    if not lower or lower == upper:
+        return upper
+    if not upper:
+        return lower
+    title, unit = split_heading(upper)
+    joined = f"{title}{JOIN}{lower}"
+    return f"{joined}（{unit}）" if unit and split_heading(lower)[1] is None else joined
 
 
 def _read_xlsx(path: Path) -> Intake:
