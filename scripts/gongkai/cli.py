@@ -144,6 +144,13 @@ def _lang(args) -> str:
     return "en" if os.environ.get("LANG", "").lower().startswith("en") else "zh"
 
 
+def _terminal() -> bool:
+    try:
+        return bool(sys.stdin and sys.stdin.isatty())
+    except (OSError, ValueError, AttributeError):  # a closed or replaced stdin
+        return False
+
+
 def _ask(question: str) -> str:
     print(question, end="", file=sys.stderr, flush=True)
     return sys.stdin.readline().rstrip("\n")
@@ -159,7 +166,7 @@ def _new(args, root: Path) -> int:
     plan = plan_new(settings, args.name, Path(args.source).resolve(), names, args.resource)
     for note in plan.notes:  # every conversion and proposal, before anything is written
         print(f"gongkai: {note.text(lang)}", file=sys.stderr)
-    interactive = args.ask if args.ask is not None else sys.stdin.isatty()
+    interactive = args.ask if args.ask is not None else _terminal()
     answers = ask_questions(settings, plan.table, _ask) if interactive else None
     folder = write_new(settings, plan, answers)
     rel = folder.relative_to(root).as_posix()
@@ -208,8 +215,10 @@ def _update(args, root: Path) -> int:
         return 1
     report, copy = try_update(settings, plan)
     try:
-        if not report.valid:
-            _print_report(report, "text", root)
+        # A new column's placeholders are for the maintainer to fill in, not a reason to refuse the data.
+        blocking = [p for p in report.errors if p.code != "placeholder"]
+        if blocking:
+            _print_report(Report(problems=blocking, datasets=report.datasets), "text", root)
             print(unchanged, file=sys.stderr)
             return 1
         updated = discover(copy.parent, [args.name], max_nesting=settings.limits.max_nesting)[0]
