@@ -166,8 +166,8 @@ def test_check_fails_a_changed_row_without_a_version_bump_and_names_the_bump(pub
     line = next(line for line in result.stdout.splitlines() if "[version-bump]" in line)
     assert line.startswith("datasets/street-services/datapackage.json:")
     assert (
-        "1 row(s) changed in service-point: this needs a patch version bump (1.0.0 → 1.0.1) but the version is still 1.0.0"
-        in line
+        "1 row(s) changed in service-point: this needs a patch version bump (1.0.0 → 1.0.1) "
+        "but the version is still 1.0.0" in line
     )
 
 
