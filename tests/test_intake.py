@@ -339,3 +339,22 @@ def test_a_valid_update_converts_like_new_and_prints_the_diff_and_bump_after_the
     err = result.stderr.splitlines()
     bump = next(i for i, s in enumerate(err) if "version bump" in s)
     assert bump > err.index("gongkai: 常住人口（万人）：去掉千分位逗号 11 处")
+
+
+def test_notes_are_english_with_lang_en(repo, districts_csv):
+    result = gongkai("new", "district-population", "--from", str(districts_csv), "--no-ask", "--lang", "en", cwd=repo)
+    assert "gongkai: 常住人口: thousands separators removed in 11 cell(s)" in result.stderr
+    assert "gongkai: primary key: division_code (filled and unique)" in result.stderr
+    assert "去掉" not in result.stderr
+
+
+def test_a_new_dataset_default_that_gongkai_yml_does_not_list_is_named(repo, districts_csv):
+    settings = repo / "gongkai.yml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("  update_frequency: 每年\n", "  update_frequency: 每十年\n"),
+        encoding="utf-8",
+    )
+    result = gongkai("new", "district-population", "--from", str(districts_csv), "--no-ask", cwd=repo)
+    assert result.returncode == 1  # a settings error, as for every command
+    assert "new_dataset.update_frequency: '每十年' is not one of 实时" in result.stderr
+    assert not (repo / "datasets/district-population").exists()
