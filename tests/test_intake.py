@@ -13,7 +13,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import gongkai
+from conftest import examples, gongkai
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 DISTRICTS = [
     ("440103", "荔湾区", "1,108,000", "2019/5/16"),
@@ -358,3 +360,17 @@ def test_a_new_dataset_default_that_gongkai_yml_does_not_list_is_named(repo, dis
     assert result.returncode == 1  # a settings error, as for every command
     assert "new_dataset.update_frequency: '每十年' is not one of 实时" in result.stderr
     assert not (repo / "datasets/district-population").exists()
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-(10**12), max_value=10**12))
+@settings(max_examples=examples(300))
+def test_every_number_written_with_separators_or_full_width_reads_back_digit_for_digit(value):
+    from gongkai.scaffold.cellforms import number_cell
+
+    plain = format(value, "f")
+    whole, _, frac = plain.lstrip("-").partition(".")
+    grouped = ("-" if plain.startswith("-") else "") + f"{int(whole):,}" + (f".{frac}" if frac else "")
+    wide = grouped.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789,.-"})
+    for written in (plain, grouped, wide):
+        read = number_cell(written)
+        assert read is not None and read.text == plain, (written, read)
