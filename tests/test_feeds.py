@@ -167,3 +167,29 @@ def test_without_a_contact_e_mail_data_json_is_left_out_and_the_build_says_why(b
         "data.json (DCAT-US) is not published: no contact e-mail for administrative-divisions, decision-openness"
         in result.stdout + result.stderr
     )
+
+
+def test_every_dataset_has_a_versions_json_that_follows_its_schema_and_a_feed_of_its_versions(built_site):
+    import feedparser
+    import jsonschema
+
+    site = built_site / "site"
+    schema = json.loads((site / sitepaths.VERSIONS_SCHEMA).read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    catalog = json.loads((site / sitepaths.CATALOG_JSON).read_text(encoding="utf-8"))
+    for name, desc in _datasets().items():
+        index = json.loads((site / sitepaths.versions_index(name)).read_text(encoding="utf-8"))
+        validator.validate(index)
+        assert (index["id"], index["current"], index["versions"][0]["version"]) == (desc["id"],) + (
+            desc["version"],
+        ) * 2
+        listed = next(d for d in catalog["datasets"] if d["name"] == name)
+        assert listed["versions_url"] == SITE_URL + sitepaths.versions_index(name)
+        assert [v["version"] for v in listed["versions"]] == [v["version"] for v in index["versions"]]
+        for v in index["versions"]:
+            for f in v["files"]:
+                data = _site_file(site, f["url"]).read_bytes()
+                assert (len(data), hashlib.sha256(data).hexdigest()) == (f["bytes"], f["sha256"])
+        for lang, url in index["feeds"].items():
+            feed = feedparser.parse(_site_file(site, url).read_bytes())
+            assert not feed.bozo and feed.version == "atom10" and len(feed.entries) == index["count"], (name, lang)

@@ -125,6 +125,11 @@ CASES = {
     ),
     "json-array": (lambda r: (r / DS / "datapackage.json").write_text("[]", encoding="utf-8"), "invalid-json"),
     "resource-named-index": (lambda r: _desc(r, _res(name="index", path="data/index.csv")), "metadata-profile"),
+    # its JSON would be published at datasets/<name>/versions.json, where the version index is
+    "resource-named-versions": (
+        lambda r: _desc(r, _res(name="versions", path="data/versions.csv")),
+        "metadata-profile",
+    ),
     "uppercase-name": (lambda r: _desc(r, lambda d: d.update(name="Tiny")), "name-mismatch"),
     "name-with-slash": (lambda r: _desc(r, lambda d: d.update(name="a/b")), "metadata-profile"),
     "duplicate-resource-names": (

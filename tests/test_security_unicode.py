@@ -100,6 +100,9 @@ def test_random_unicode_is_refused_by_name_or_published_unchanged(tmp_path_facto
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert feed.find("a:entry/a:summary", ns).text == desc["description"]
     assert feed.find("a:entry/a:title", ns).text.startswith(desc["title"])
+    versions = ET.fromstring((site / "datasets/tiny/feed.xml").read_bytes())  # the feed of its versions
+    assert versions.find("a:entry/a:title", ns).text.startswith(desc["title"])
+    assert json.loads((site / "datasets/tiny/versions.json").read_text(encoding="utf-8"))["title"] == desc["title"]
     rows = json.loads((site / "datasets/tiny/items.json").read_text(encoding="utf-8"))
     assert rows[-1]["name"] == values["cell"]
     assert _normal(page.css_first("article h1").text()).startswith(_normal(desc["title"]))

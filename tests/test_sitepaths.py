@@ -166,6 +166,12 @@ def test_the_layout_classifies_what_it_makes():
             for f in (sitepaths.resource_file(resource, "csv"), sitepaths.DATAPACKAGE)
         ]
         + [sitepaths.version_file(name, version, sitepaths.version_zip_file(name, version))],
+        "versions": [sitepaths.versions_index(name)]
+        + [
+            sitepaths.feed_of(page, lang)
+            for page in (sitepaths.dataset_page(name), sitepaths.topic_page("a"), sitepaths.publisher_page("b"))
+            for lang in ("zh", "en")
+        ],
         "site": [*sitepaths.SITE_FILES, sitepaths.HOST_HEADERS, sitepaths.HOST_REDIRECTS],
         "search": [sitepaths.search_meta("en"), *(sitepaths.search_chunk("zh", k, 12) for k in sitepaths.SEARCH_PARTS)],
     }
@@ -189,5 +195,12 @@ def test_every_file_the_build_writes_is_one_the_layout_makes(built_site):
     hand_written = {p.relative_to(built_site / "docs").as_posix() for p in (built_site / "docs").rglob("*")}
     generated = written - hand_written
     assert sorted(rel for rel in generated if sitepaths.kind_of(rel) is None) == []
-    assert {sitepaths.kind_of(rel) for rel in generated} == {"page", "download", "version", "site", "search"}
+    assert {sitepaths.kind_of(rel) for rel in generated} == {
+        "page",
+        "download",
+        "version",
+        "versions",
+        "site",
+        "search",
+    }
     assert sorted(rel for rel in written & hand_written if sitepaths.kind_of(rel)) == []  # none in docs/ is generated

@@ -24,7 +24,9 @@ from pathlib import Path
 from .catalogs.catalogfile import catalog_json, schema_bytes
 from .catalogs.datajson import contacts_missing, data_json
 from .catalogs.dcat import catalog_jsonld
-from .catalogs.feed import atom_feed
+from .catalogs.feed import atom_feed, version_feeds
+from .catalogs.versionindex import machine_versions, version_listing, versions_json
+from .catalogs.versionindex import schema_bytes as versions_schema
 from .core import repofiles, sitepaths
 from .core.config import SETTINGS_FILE, Limits, Settings, load_settings
 from .core.errors import BuildError, InvalidData
@@ -33,7 +35,7 @@ from .core.parallel import Progress, Timing, run_each, timed
 from .core.problems import Problem, Report
 from .export.downloads import export_dataset
 from .gate import sitecode
-from .gate.diff import history_summaries
+from .gate.diff import change_record, history_diffs, summary_en, summary_zh
 from .publish import cache, swap
 from .publish.generator import publish_site
 from .publish.history import Version, history_available, read_history, version_files, write_current_version
@@ -161,18 +163,19 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     pages = render_site(summaries, settings, board)
     as_of = _as_of(root, summaries, history)
     assessed = []
+    listed: dict[str, tuple[list[dict], dict[str, dict]]] = {}  # name -> (the page's versions, their changes as data)
     pages.update(
         {sitepaths.dataset_page_md(w.name, lang): notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")}
     )  # the notice in both interfaces
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
-        changes = history_summaries(ds, versions[ds.name], versioned)
+        diffs = history_diffs(ds, versions[ds.name], versioned)
         criteria = assess(r.summary, settings, as_of)
         assessed.append((r.summary, criteria, overall(criteria)))
-        extras = PageExtras(
-            quality_model(criteria, overall(criteria), as_of),
-            versions_model(versions[ds.name], r.summary.meta, changelog, changes),
-        )
+        zh, en = ({v: say(d) for v, d in diffs.items()} for say in (summary_zh, summary_en))
+        shown = versions_model(versions[ds.name], r.summary.meta, changelog, zh, en)
+        listed[ds.name] = (shown, {v: change_record(d) for v, d in diffs.items()})
+        extras = PageExtras(quality_model(criteria, overall(criteria), as_of), shown)
         pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, settings, "zh")
         pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, settings, "en")
     assessed.sort(key=lambda a: (-a[2], a[0].name))
@@ -191,7 +194,14 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     digests.update(
         {"/" + rel: sha for r in results for rel, sha in r.digests.items() if sitepaths.is_versioned(rel)}
     )  # the working tree's
-    files[sitepaths.CATALOG_JSON] = catalog_json(summaries, settings)
+    # Versions for machines: versions.json beside each dataset page, the feeds of versions, catalog.json's list
+    listing = version_listing(files, digests)
+    machine = {s.name: machine_versions(s, *listed[s.name], listing, settings) for s in summaries}
+    indexes = {sitepaths.versions_index(s.name): versions_json(s, machine[s.name], settings) for s in summaries}
+    indexes.update(version_feeds(summaries, machine, settings))
+    files.update(indexes)
+    files[sitepaths.VERSIONS_SCHEMA] = versions_schema()
+    files[sitepaths.CATALOG_JSON] = catalog_json(summaries, settings, machine)
     files[sitepaths.CATALOG_SCHEMA] = schema_bytes()
     files[sitepaths.FEED] = atom_feed(summaries, settings)
     files[sitepaths.CATALOG_JSONLD] = catalog_jsonld(summaries, settings)
@@ -211,7 +221,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     )
     files.update(redirect_files(redirects, files))
     files.update(host_files(redirects, digests))
-    files[sitepaths.CHECKSUMS] = _checksums(summaries, redirects, digests)
+    files[sitepaths.CHECKSUMS] = _checksums(summaries, redirects, digests, indexes)
     files[sitepaths.URLS_JSON] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
     return Generated(settings, summaries, report, files, published, redirects, digests, gone, processing)
@@ -339,10 +349,13 @@ def _hand_written(root: Path) -> dict[str, bytes]:
     return repofiles.hand_written(root, HAND_WRITTEN.as_posix())
 
 
-def _checksums(summaries: list[Summary], redirects: dict[str, str], versioned: dict[str, str]) -> bytes:
+def _checksums(
+    summaries: list[Summary], redirects: dict[str, str], versioned: dict[str, str], indexes: dict[str, bytes]
+) -> bytes:
     # `sha256sum -c SHA256SUMS` run at the site root checks every published download:
-    # the latest files, every version's files, and old paths kept as copies.
+    # the latest files, every version's files, the version indexes and feeds, and old paths kept as copies.
     digests = {d.path: d.sha256 for e in summaries for d in e.downloads}
+    digests.update({path: sha256(data) for path, data in indexes.items() if path.startswith(sitepaths.DATASETS)})
     digests.update({path[1:]: sha for path, sha in versioned.items()})
     moved = {old[1:]: digests[new[1:]] for old, new in redirects.items() if new[1:] in digests}
     lines = sorted(f"{sha}  {path}" for path, sha in [*digests.items(), *moved.items()])

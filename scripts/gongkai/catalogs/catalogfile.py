@@ -12,7 +12,8 @@ from pathlib import Path
 from ..core import sitepaths
 from ..core.config import Settings
 from ..export.downloads import MEDIA_TYPES
-from ..render.catalog import Summary, by_modified
+from ..render.catalog import Summary, by_modified, used_publishers, used_topics
+from .versionindex import feed_urls
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / sitepaths.CATALOG_SCHEMA  # published under its own name
 COPIED = (
@@ -35,14 +36,24 @@ COPIED = (
 )
 
 
-def catalog_json(summaries: list[Summary], settings: Settings) -> bytes:
-    datasets = [_dataset(s, settings) for s in by_modified(summaries)]
+def catalog_json(summaries: list[Summary], settings: Settings, versions: dict[str, list[dict]] | None = None) -> bytes:
+    """versions: each dataset's versionindex.machine_versions (a short list of them goes into the
+    catalog; versions.json has the rest)."""
+    datasets = [_dataset(s, settings, (versions or {}).get(s.name, [])) for s in by_modified(summaries)]
+    feeds = {
+        "all": settings.url_for(sitepaths.FEED),
+        "topics": {t.slug: feed_urls(sitepaths.topic_page(t.slug), settings) for t in used_topics(summaries, settings)},
+        "publishers": {
+            p.slug: feed_urls(sitepaths.publisher_page(p.slug), settings) for p in used_publishers(summaries, settings)
+        },
+    }
     data = {
         "$schema": settings.url_for(sitepaths.CATALOG_SCHEMA),
         "title": settings.site_name,
         "homepage": settings.site_url,
         "publisher": settings.operator_name,
         "count": len(datasets),
+        "feeds": feeds,
         "datasets": datasets,
     }
     # One line: the json module's C encoder only runs without indent (a thousand datasets: 0.4 s -> 0.03 s).
@@ -53,7 +64,7 @@ def schema_bytes() -> bytes:
     return SCHEMA.read_bytes()
 
 
-def _dataset(s: Summary, settings: Settings) -> dict:
+def _dataset(s: Summary, settings: Settings, versions: list[dict]) -> dict:
     entry = {key: s.meta[key] for key in COPIED if key in s.meta}
     entry["page"] = settings.url_for(sitepaths.dataset_page(s.name))
     entry["rows"] = s.rows
@@ -73,4 +84,8 @@ def _dataset(s: Summary, settings: Settings) -> dict:
         }
         for d in s.downloads
     ]
+    # Versions: where to find them all, and one short line each (number, date, folder URL).
+    entry["versions_url"] = settings.url_for(sitepaths.versions_index(s.name))
+    entry["feeds"] = feed_urls(sitepaths.dataset_page(s.name), settings)
+    entry["versions"] = [{"version": v["version"], "date": v["date"], "url": v["url"]} for v in versions]
     return entry

@@ -31,12 +31,13 @@ ENGLISH = "en/"  # where the English pages are published
 # Files at the site root. gongkai writes these:
 CATALOG_JSON = "catalog.json"
 CATALOG_SCHEMA = "catalog.schema.json"
+VERSIONS_SCHEMA = "versions.schema.json"  # the schema of every dataset's versions.json
 CATALOG_JSONLD = "catalog.jsonld"  # DCAT-AP
 DATA_JSON = "data.json"  # DCAT-US
 FEED = "feed.xml"  # Atom
 CHECKSUMS = "SHA256SUMS"
 URLS_JSON = "urls.json"
-SITE_FILES = (CATALOG_JSON, CATALOG_SCHEMA, CATALOG_JSONLD, DATA_JSON, FEED, CHECKSUMS, URLS_JSON)
+SITE_FILES = (CATALOG_JSON, CATALOG_SCHEMA, VERSIONS_SCHEMA, CATALOG_JSONLD, DATA_JSON, FEED, CHECKSUMS, URLS_JSON)
 HOST_HEADERS, HOST_REDIRECTS = "_headers", "_redirects"  # host settings (Netlify, Cloudflare Pages): no public path
 # ... and MkDocs these, beside the theme's folders:
 SITEMAP, SITEMAP_GZ = "sitemap.xml", "sitemap.xml.gz"
@@ -75,6 +76,11 @@ DATAPACKAGE = "datapackage.json"  # a dataset's descriptor as published, in its 
 # A resource's downloads, by kind: the name of its file in the dataset's folder.
 RESOURCE_FILES = {"csv": "{}.csv", "csv-bom": "{}.bom.csv", "xlsx": "{}.xlsx", "json": "{}.json"}
 VERSION = r"\d+\.\d+\.\d+"  # a version folder's name: MAJOR.MINOR.PATCH (history.SEMVER)
+VERSIONS = "versions.json"  # every version of a dataset, for programs, in its folder (a resource may not be so named)
+# The Atom feeds of a dataset's, a topic's or a publisher's versions, in its (Chinese) page's folder, by
+# interface language: beside the page's other files, so a rename's redirects and a withdrawal cover them too.
+# (Not feed.en.xml: the i18n plugin would move that under en/.)
+FEED_FILES = {"zh": "feed.xml", "en": "feed-en.xml"}
 
 
 def page_md(folder: str, lang: str = "zh") -> str:
@@ -155,6 +161,17 @@ def version_zip_file(name: str, version: str) -> str:
     return f"{name}-{version}.zip"
 
 
+def versions_index(name: str) -> str:
+    """Every version of a dataset with its files and changes, for programs: datasets/<name>/versions.json."""
+    return dataset_file(name, VERSIONS)
+
+
+def feed_of(page: str, lang: str = "zh") -> str:
+    """The Atom feed of the versions a page lists (dataset_page, topic_page, publisher_page), with
+    its titles and summaries in one interface language: <page>feed.xml, <page>feed-en.xml."""
+    return page + FEED_FILES[lang]
+
+
 def public_path(rel: str) -> str:
     """The /-rooted path at which the site publishes a file-map path: a page's Markdown source is
     its folder (a.md and a/index.md are /a/; a.en.md is /en/a/), any other file itself."""
@@ -192,6 +209,10 @@ _LAYOUT = {
         ),
         page_md(QUALITY),
     ],
+    "versions": [  # before "download": versions.json is no resource's JSON
+        versions_index(_NAME),
+        *(feed_of(page(_NAME), lang) for page in (dataset_page, topic_page, publisher_page) for lang in SUFFIX),
+    ],
     "download": [
         *(dataset_file(_NAME, resource_file(_NAME, kind)) for kind in RESOURCE_FILES),
         *(dataset_file(_NAME, f) for f in (chart_file(_NAME), DATAPACKAGE, zip_file(_NAME))),
@@ -215,7 +236,8 @@ _KINDS = {kind: _pattern(paths) for kind, paths in _LAYOUT.items()}
 
 def kind_of(path: str) -> str | None:
     """What the layout publishes at a file-map path: "page" (a generated page's source),
-    "download", "version" (a published version's file), "site" (a file at the root), "search"
+    "download", "version" (a published version's file), "versions" (a dataset's version index,
+    the feeds of versions), "site" (a file at the root), "search"
     (the search index's files); None
     for a path the layout does not make (a hand-written page, a redirect)."""
     return next((k for k, pattern in _KINDS.items() if pattern.fullmatch(path)), None)

@@ -26,6 +26,7 @@ from ..read.load import Dataset, fields_of, schema_of
 PATCH, MINOR, MAJOR = 1, 2, 3
 LEVELS = {PATCH: "patch", MINOR: "minor", MAJOR: "major"}
 FIRST = "首次发布"  # what the first published version changed
+FIRST_EN = "first publication"
 SAMPLE = 20  # rows listed per kind of change; every one is counted
 UNCOMPARED = {
     "version",
@@ -70,6 +71,7 @@ class Diff:
     new: Snapshot
     tables: list[TableDiff] = field(default_factory=list)
     changes: list[tuple[int, str]] = field(default_factory=list)  # (level, reason), for the bump
+    edited: list[str] = field(default_factory=list)  # descriptor keys, resource keys, README.md edited
 
     @property
     def needed(self) -> int:
@@ -102,16 +104,49 @@ def snapshot_published(name: str, version: str, files: dict[str, bytes]) -> Snap
 def history_summaries(ds: Dataset, versions: list, files: dict[str, bytes]) -> dict[str, str]:
     """version -> what it changed from the version before it, for each published version
     (newest first, the working tree's first); the oldest is the first publication."""
+    return {version: summary_zh(diff) for version, diff in history_diffs(ds, versions, files).items()}
+
+
+def history_diffs(ds: Dataset, versions: list, files: dict[str, bytes]) -> dict[str, Diff]:
+    """version -> its Diff from the version before it (old None for the oldest): what the
+    version list says in a line (summary_zh) and versions.json gives as data (change_record)."""
     if len(versions) == 1:  # nothing to compare: no file needs reading
-        return {versions[0].version: FIRST}
+        return {versions[0].version: Diff(old=None, new=Snapshot(descriptor={}, tables={}))}
     snapshots = [
         snapshot_here(ds) if v.commit is None else snapshot_published(ds.name, v.version, files) for v in versions
     ]
-    out = {}
-    for i, v in enumerate(versions):
-        older = snapshots[i + 1] if i + 1 < len(snapshots) else None
-        out[v.version] = summary_zh(compare(older, snapshots[i]))
-    return out
+    return {
+        v.version: compare(snapshots[i + 1] if i + 1 < len(snapshots) else None, snapshots[i])
+        for i, v in enumerate(versions)
+    }
+
+
+def change_record(diff: Diff) -> dict:
+    """A Diff as plain data for programs: the counts and schema changes summary_zh puts in a
+    line, the bump it needs and the reasons in English (the same words `gongkai check` prints)."""
+    if diff.old is None:
+        return {"first": True}
+    old_res = [r.get("name") for r in diff.old.descriptor.get("resources", []) if isinstance(r, dict)]
+    new_res = [r.get("name") for r in diff.new.descriptor.get("resources", []) if isinstance(r, dict)]
+    return {
+        "first": False,
+        "bump": LEVELS.get(diff.needed),
+        "resources_added": sorted(str(n) for n in new_res if n not in old_res),
+        "resources_removed": sorted(str(n) for n in old_res if n not in new_res),
+        "tables": [
+            {
+                "resource": t.resource,
+                "key": t.key,
+                "rows_added": len(t.added),
+                "rows_removed": len(t.removed),
+                "rows_changed": len(t.changed),
+                "schema": [{"level": LEVELS[level], "en": en, "zh": zh} for level, en, zh in t.schema],
+            }
+            for t in diff.tables
+        ],
+        "metadata_edited": diff.edited,
+        "reasons": [reason for _, reason in diff.changes],
+    }
 
 
 def compare(old: Snapshot | None, new: Snapshot) -> Diff:
@@ -144,6 +179,7 @@ def compare(old: Snapshot | None, new: Snapshot) -> Diff:
     ]
     if old.readme != new.readme:
         edited.append("README.md")
+    diff.edited = edited
     if edited:
         diff.changes.append((PATCH, "metadata edited: " + ", ".join(edited)))
     return diff
@@ -172,6 +208,13 @@ def summary_zh(diff: Diff) -> str:
     if not parts and diff.changes:
         parts.append("数据未变，元数据有修改")
     return "；".join(parts) or "无变化"
+
+
+def summary_en(diff: Diff) -> str:
+    """The same line in English: every change as `gongkai check` lists it."""
+    if diff.old is None:
+        return FIRST_EN
+    return "; ".join(reason for _, reason in diff.changes) or "no change"
 
 
 def bump_of(old: str, new: str) -> int | None:

@@ -134,7 +134,8 @@ def _checksums(site: Path) -> list[str]:
 PAGES_PER_JOB = 200
 # Files a browser opens as a document that can run script. Only .html pages and .svg drawings
 # are checked (below), so any other spelling of these is refused, whatever its case; XML can
-# carry XHTML script or an XSLT stylesheet, so only the generator's feed and sitemaps are kept.
+# carry XHTML script or an XSLT stylesheet, so only the generator's feeds and sitemaps are kept
+# (the feeds of versions: templates/versions.xml.j2, every value escaped for XML).
 ACTIVE_SUFFIXES = {
     ".html",
     ".htm",
@@ -149,7 +150,7 @@ ACTIVE_SUFFIXES = {
     ".xsl",
     ".xslt",
 }
-OWN_XML = {sitepaths.FEED, sitepaths.SITEMAP}
+OWN_XML = {sitepaths.FEED, sitepaths.SITEMAP, *sitepaths.FEED_FILES.values()}
 
 
 def _active_files(site: Path) -> list[str]:

@@ -57,11 +57,21 @@ def render_site(entries: list[Summary], settings: Settings, dashboard: Dashboard
         )
         for topic in used_topics(entries, settings):
             pages[sitepaths.topic_md(topic.slug, lang)] = _listing_page(
-                "topic_title", topic.name, with_topic(entries, topic.name), settings, lang
+                "topic_title",
+                topic.name,
+                sitepaths.topic_page(topic.slug),
+                with_topic(entries, topic.name),
+                settings,
+                lang,
             )
         for pub in used_publishers(entries, settings):
             pages[sitepaths.publisher_md(pub.slug, lang)] = _listing_page(
-                "publisher_title", pub.name, with_publisher(entries, pub.name), settings, lang
+                "publisher_title",
+                pub.name,
+                sitepaths.publisher_page(pub.slug),
+                with_publisher(entries, pub.name),
+                settings,
+                lang,
             )
     return pages
 
@@ -143,7 +153,8 @@ def _index_page(kind: str, items: list, settings: Settings, lang: str) -> str:
     return render("index.md.j2", lang, kind=kind, items=items, settings=settings)
 
 
-def _listing_page(title: str, name: str, entries: list[Summary], settings: Settings, lang: str) -> str:
+def _listing_page(title: str, name: str, page: str, entries: list[Summary], settings: Settings, lang: str) -> str:
+    kind = "topic" if title == "topic_title" else "publisher"
     return render(
         "listing.md.j2",
         lang,
@@ -152,8 +163,15 @@ def _listing_page(title: str, name: str, entries: list[Summary], settings: Setti
         entries=by_modified(entries),
         settings=settings,
         up="../../",
+        files="" if lang == "zh" else "../../../" + page,  # the feeds are beside the Chinese page
         english=english,
+        front=Markup(front_matter({"gongkai_feed": _feed_link(page, settings.localise(kind, name, lang), lang)})),
     )
+
+
+def _feed_link(page: str, title: str, lang: str) -> dict[str, str]:
+    # overrides/main.html links the page's feed of versions in its head (the page shows the link too)
+    return {"href": sitepaths.feed_of(page, lang), "title": TABLES[lang]["feed"]["subscribe"] + " · " + title}
 
 
 # --- the dataset page -----------------------------------------------------------------------
@@ -306,6 +324,7 @@ def render_dataset(model: dict[str, Any], extras: PageExtras, settings: Settings
     # The site's own search indexes the model itself (search/documents.py), not the page.
     head: dict[str, Any] = {"gongkai_jsonld": model["jsonld"]} if lang == "zh" else {}
     head["gongkai_explorer"] = True  # overrides/main.html loads the table explorer on this page only
+    head["gongkai_feed"] = _feed_link(sitepaths.dataset_page(model["name"]), page["title"], lang)
     # The files are published once, beside the Chinese page; the English page links them there.
     files = "" if lang == "zh" else "../../../" + sitepaths.dataset_page(model["name"])
     return render(

@@ -13,13 +13,21 @@ from .markup import rich_inline
 VERSION_HEADING = re.compile(r"^## (\d+\.\d+\.\d+) — (\d{4}-\d{2}-\d{2})\s*$")
 
 
-def versions_model(versions, meta: dict, changelog: str, changes: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def versions_model(
+    versions,
+    meta: dict,
+    changelog: str,
+    changes: dict[str, str] | None = None,
+    changes_en: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """The published versions: each with its date, changelog entry, what it changed from the
-    version before (diff.py) and its files, at URLs that never change."""
+    version before (diff.py; in Chinese, and in English for the English page) and its files, at
+    URLs that never change."""
     notes = _changelog_entries(changelog)
-    changes = dict(changes or {})
+    changes, changes_en = dict(changes or {}), dict(changes_en or {})
     if versions and list(notes) and versions[-1].version != list(notes)[-1]:
         changes.pop(versions[-1].version, None)  # older versions are not in this copy's history: no "first"
+        changes_en.pop(versions[-1].version, None)
     resources = [r["name"] for r in meta["resources"]]
     rows = []
     for v in versions:
@@ -32,6 +40,7 @@ def versions_model(versions, meta: dict, changelog: str, changes: dict[str, str]
                 "note": note,
                 "note_html": Markup(rich_inline(note)),  # the entry's own Markdown (`code`, links) rendered
                 "change": changes.get(v.version, ""),
+                "change_en": changes_en.get(v.version, "") if v.version in changes else "",
                 "resources": resources,
             }
         )

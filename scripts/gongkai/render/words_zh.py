@@ -151,6 +151,15 @@ ZH: dict[str, Any] = {
     ),
     "versions_header": ["版本", "日期", "说明", "与上一版本相比", "文件（不会改变）"],
     "current": "（当前）",
+    "feed": {  # the Atom feeds of versions and the links to them
+        "dataset": "{title}：版本更新",
+        "topic": "主题“{name}”：数据集的版本更新",
+        "publisher": "{name}：数据集的版本更新",
+        "entry": "{title} {version}",
+        "subscribe": "订阅",
+        "subscribe_hint": "（Atom：每个新版本一条，附与上一版本相比的变化）",
+        "versions_json": "全部版本（versions.json）",
+    },
     # the home page
     "datasets_count": "个数据集",
     "rows_count": "行数据",
