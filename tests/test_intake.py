@@ -17,6 +17,11 @@ from conftest import examples, gongkai
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+# Long enough for any description minimum the profile may set (Google asks for 50 characters)
+DESCRIPTION = (
+    "广州市11个区的常住人口，按区划代码每区一行，数据时点为2019年5月16日；"
+    "本数据为示例数据，供试用新建数据集的流程，数字不代表官方统计。"
+)
 DISTRICTS = [
     ("440103", "荔湾区", "1,108,000", "2019/5/16"),
     ("440104", "越秀区", "1,173,200", "2019/5/16"),
@@ -135,7 +140,7 @@ def test_in_a_terminal_new_asks_in_chinese_and_the_dataset_is_valid_at_once(repo
         "stdin",
         answers(
             "广州市各区常住人口",
-            "广州市11个区的常住人口（示例数据，供试用）。",
+            DESCRIPTION,
             "2018",  # not a topic number: asked again
             "6",
             "人口、各区",
@@ -267,7 +272,7 @@ def fill_placeholders(repo: Path, name: str) -> None:
     """What a maintainer does after a `gongkai new` that could not ask: each placeholder replaced."""
     real = {
         "/title": "广州市各区常住人口",
-        "/description": "广州市11个区的常住人口（示例数据，供试用）。",
+        "/description": DESCRIPTION,
         "/temporal": "2019-05-16",
         "/sources/0/path": "https://example.org/report",
         "/sources/0/date": "2019-05-16",
