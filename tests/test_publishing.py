@@ -73,9 +73,9 @@ def new_from_gbk(repo: Path, tmp_path: Path) -> subprocess.CompletedProcess:
 def test_new_turns_a_gbk_csv_into_a_dataset_that_validates_once_the_named_placeholders_are_filled(repo, tmp_path):
     result = new_from_gbk(repo, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "read as GB18030 (GBK), not UTF-8, and converted to UTF-8" in result.stderr
+    assert "服务点.csv：按 GB18030（GBK）读入并转换为 UTF-8" in result.stderr
     folder = repo / "datasets/street-services"
-    data = (folder / "data/data.csv").read_text(encoding="utf-8")
+    data = (folder / "data/service-point.csv").read_text(encoding="utf-8")
     assert data.splitlines()[1] == "440103001,沙面街道,3,2019-05-01"  # converted, values as they were
     fields = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["resources"][0]["schema"]["fields"]
     assert [(f["title"], f["type"]) for f in fields] == [
@@ -114,7 +114,7 @@ def test_new_reads_xlsx_cells_as_the_text_a_person_sees(repo, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (repo / "datasets/money/data/money.csv").read_text(
         encoding="utf-8"
-    ) == "code,column_2,column_3,column_4\n0012,甲,1200,2024-03-01\n0340,乙,3.25,2024-04-02\n"
+    ) == "code,name,amount,date\n0012,甲,1200,2024-03-01\n0340,乙,3.25,2024-04-02\n"
     fields = json.loads((repo / "datasets/money/datapackage.json").read_text(encoding="utf-8"))["resources"][0][
         "schema"
     ]["fields"]
@@ -126,7 +126,7 @@ def test_new_refuses_a_file_in_an_encoding_it_cannot_be_sure_of(repo, tmp_path):
     source.write_bytes("a,b\n1,ü\n".encode("utf-16"))
     result = gongkai("new", "bad", "--from", str(source), cwd=repo)
     assert result.returncode == 2
-    assert "neither UTF-8 nor GB18030/GBK" in result.stderr
+    assert "既不是 UTF-8 也不是 GB18030/GBK" in result.stderr
     assert not (repo / "datasets/bad").exists()
 
 
@@ -159,27 +159,27 @@ def set_version(repo: Path, version: str, date: str, note: str = "更正。") ->
 
 
 def test_check_fails_a_changed_row_without_a_version_bump_and_names_the_bump(published, tmp_path):
-    data = published / "datasets/street-services/data/data.csv"
+    data = published / "datasets/street-services/data/service-point.csv"
     data.write_text(data.read_text(encoding="utf-8").replace("岭南街道,12", "岭南街道,13"), encoding="utf-8")
     result = gongkai("check", "--base", "main", cwd=published)
     assert result.returncode == 1
     line = next(line for line in result.stdout.splitlines() if "[version-bump]" in line)
     assert line.startswith("datasets/street-services/datapackage.json:")
     assert (
-        "1 row(s) changed in data: this needs a patch version bump (1.0.0 → 1.0.1) but the version is still 1.0.0"
-        in line
+        "1 row(s) changed in service-point: this needs a patch version bump (1.0.0 → 1.0.1) "
+        "but the version is still 1.0.0" in line
     )
 
 
 def test_check_demands_a_major_bump_for_removed_rows_even_when_a_minor_one_was_made(published):
-    data = published / "datasets/street-services/data/data.csv"
+    data = published / "datasets/street-services/data/service-point.csv"
     data.write_text("\n".join(data.read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
     set_version(published, "1.1.0", published_date(published))
     result = gongkai("check", "--base", "main", cwd=published)
     assert result.returncode == 1
     assert (
-        "1 row(s) removed from data: this needs a major version bump (1.0.0 → 2.0.0) but 1.0.0 → 1.1.0 is a minor bump"
-        in result.stdout
+        "1 row(s) removed from service-point: this needs a major version bump (1.0.0 → 2.0.0) but 1.0.0 → 1.1.0 "
+        "is a minor bump" in result.stdout
     )
 
 
@@ -189,8 +189,11 @@ def test_a_valid_update_passes_and_the_report_lists_the_exact_rows_changed(publi
         GBK_CSV.replace("岭南街道,12", "岭南街道,15") + "440104004,东山街道,4,2022-02-02\n", encoding="utf-8"
     )
     update = gongkai("update", "street-services", "--from", str(new), cwd=published)
-    assert "minor: 1 row(s) added to data" in update.stdout and "patch: 1 row(s) changed in data" in update.stdout
-    assert "column_1=440103002: column_3: '12' → '15'" in update.stdout
+    assert (
+        "minor: 1 row(s) added to service-point" in update.stdout
+        and "patch: 1 row(s) changed in service-point" in update.stdout
+    )
+    assert "street_code=440103002: service_point_count: '12' → '15'" in update.stdout
     assert "set version to 1.1.0" in update.stderr
     set_version(published, "1.1.0", published_date(published), "新增东山街道，更正岭南街道的服务点数。")
     summary = tmp_path / "summary.md"
@@ -200,9 +203,9 @@ def test_a_valid_update_passes_and_the_report_lists_the_exact_rows_changed(publi
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert summary.read_text(encoding="utf-8") == report
     assert "| `street-services` | 1.0.0 → 1.1.0 | minor | 1 | 0 | 1 | 0 | ✅ |" in report
-    assert "| column\\_1=440103002 | `column_3` | 12 | 15 |" in report
+    assert "| street\\_code=440103002 | `service_point_count` | 12 | 15 |" in report
     assert "| 440104004 | 东山街道 | 4 | 2022-02-02 |" in report
-    assert "按主键 column_1 比较：新增 1 行，删除 0 行，修改 1 行。" in report
+    assert "按主键 street_code 比较：新增 1 行，删除 0 行，修改 1 行。" in report
 
 
 def test_update_of_a_descriptor_that_does_not_load_says_so_in_one_line(published, tmp_path):
@@ -223,10 +226,10 @@ def test_without_a_primary_key_rows_are_compared_whole(published):
     path.write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     commit(published, "no key")
     git(published, "branch", "-f", "main")
-    data = published / "datasets/street-services/data/data.csv"
+    data = published / "datasets/street-services/data/service-point.csv"
     data.write_text(data.read_text(encoding="utf-8").replace("岭南街道,12", "岭南街道,13"), encoding="utf-8")
     result = gongkai("check", "--base", "main", cwd=published)
-    assert "1 row(s) removed from data" in result.stdout and "needs a major version bump" in result.stdout
+    assert "1 row(s) removed from service-point" in result.stdout and "needs a major version bump" in result.stdout
     report = (published / "build/check-report.md").read_text(encoding="utf-8")
     assert "没有主键，按整行比较" in report and "| 440103002 | 岭南街道 | 13 | 2020-01-15 |" in report
 
@@ -245,12 +248,14 @@ def test_the_publishing_guide_shows_the_real_output_of_each_step(repo):
     guide = (ROOT / "docs/guide/publishing.md").read_text(encoding="utf-8")
     blocks = [b for b in re.findall(r"```text\n(.*?)```", guide, re.S) if b.startswith("$ ")]
     steps = [(shlex.split(b.splitlines()[0][2:])[1:], b.splitlines()[1:]) for b in blocks]
-    assert [args[0] for args, _ in steps] == ["new", "validate", "update", "check", "check"]
+    assert [args[0] for args, _ in steps] == ["new", "validate", "update", "update", "check", "check"]
     (repo / "服务点.csv").write_bytes(GBK_CSV.encode("gb18030"))
+    folder = repo / "datasets/street-services"
     before = {
         1: lambda: fill_in(repo, "street-services"),
-        2: lambda: (commit(repo, "add"), git(repo, "checkout", "-q", "-b", "update"), _write_2027(repo)),
-        4: lambda: set_version(repo, "1.1.0", "2027-01-10", "新增东山街道；更正岭南街道的服务点数（12 → 15）。"),
+        2: lambda: (commit(repo, "add"), git(repo, "checkout", "-q", "-b", "update"), _write_2027(repo, "十五")),
+        3: lambda: _write_2027(repo),
+        5: lambda: set_version(repo, "1.1.0", "2027-01-10", "新增东山街道；更正岭南街道的服务点数（12 → 15）。"),
     }
     for i, (args, shown) in enumerate(steps):
         if i in before:
@@ -259,15 +264,18 @@ def test_the_publishing_guide_shows_the_real_output_of_each_step(repo):
         printed = (result.stdout + result.stderr).splitlines()
         missing = [line for line in shown if line not in printed]
         assert not missing, (args, missing, printed)
+        if i == 2:  # the refused update left the folder as committed
+            assert git(repo, "status", "--porcelain", "--", str(folder)) == ""
     report = (repo / "build/check-report.md").read_text(encoding="utf-8").splitlines()
     shown = re.findall(r"```markdown\n(.*?)```", guide, re.S)[-1].splitlines()
     assert [line for line in shown if line not in report] == []
 
 
-def _write_2027(repo: Path) -> None:
-    header = "street_code,street_name,service_points,opened\n"
+def _write_2027(repo: Path, lingnan: str = "15") -> None:
+    """Next year's file as Excel saves it: GB18030, CRLF, the Chinese headings, dates with slashes."""
     rows = (
-        "440103001,沙面街道,3,2019-05-01\n440103002,岭南街道,15,2020-01-15\n440104003,北京街道,7,2021-07-09\n"
-        "440104004,东山街道,4,2022-02-02\n"
+        "街道代码,街道名称,服务点数,设立日期\r\n440103001,沙面街道,3,2019/5/1\r\n"
+        f"440103002,岭南街道,{lingnan},2020/1/15\r\n"
+        "440104003,北京街道,7,2021/7/9\r\n440104004,东山街道,4,2022/2/2\r\n"
     )
-    (repo / "服务点-2027.csv").write_text(header + rows, encoding="utf-8")
+    (repo / "服务点-2027.csv").write_bytes(rows.encode("gb18030"))

@@ -67,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     b.set_defaults(run=_build)
 
     n = sub.add_parser(
-        "new", help="create datasets/<name>/ from a CSV (UTF-8 or GB18030) or XLSX file, with placeholders to fill in"
+        "new",
+        help="create datasets/<name>/ from a CSV (UTF-8 or GB18030) or XLSX file: typed, with units, key and "
+        "constraints; asks what only a person knows when run in a terminal",
     )
     n.add_argument("name", help="the dataset's folder name: lowercase letters, digits and hyphens")
     n.add_argument("--from", dest="source", required=True, metavar="FILE", help="the data: .csv or .xlsx")
@@ -75,20 +77,29 @@ def _parser() -> argparse.ArgumentParser:
         "--names",
         default=None,
         metavar="A,B,C",
-        help="field names for the columns, in order (default: the headings when they are ASCII names)",
+        help="field names for the columns, in order (default: ASCII names made from the headings)",
     )
+    n.add_argument("--resource", default=None, help="the resource's name (default: made from the file's name)")
+    n.add_argument(
+        "--ask",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ask for the title, description, source ... (default: when a terminal is attached)",
+    )
+    n.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language of the notes")
     n.set_defaults(run=_new)
 
     u = sub.add_parser(
         "update",
         help=(
-            "replace a dataset's data from a CSV or XLSX file, keeping "
-            "its metadata; prints the diff and the bump it needs"
+            "replace a dataset's data from a CSV or XLSX file, keeping its metadata; nothing changes "
+            "unless the new data are valid; prints the problems or the diff and the bump it needs"
         ),
     )
     u.add_argument("name")
     u.add_argument("--from", dest="source", required=True, metavar="FILE")
     u.add_argument("--resource", default=None, help="which resource (needed when the dataset has more than one)")
+    u.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language of the notes")
     u.set_defaults(run=_update)
 
     c = sub.add_parser(
@@ -126,29 +137,61 @@ def _validate(args, root: Path) -> int:
     return 0 if report.valid else 1
 
 
+def _lang(args) -> str:
+    lang = getattr(args, "lang", None)
+    if lang:
+        return lang
+    return "en" if os.environ.get("LANG", "").lower().startswith("en") else "zh"
+
+
+def _terminal() -> bool:
+    try:
+        return bool(sys.stdin and sys.stdin.isatty())
+    except (OSError, ValueError, AttributeError):  # a closed or replaced stdin
+        return False
+
+
+def _ask(question: str) -> str:
+    print(question, end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
 def _new(args, root: Path) -> int:
-    from .scaffold.dataset import new_dataset
+    from .scaffold.dataset import plan_new, write_new
+    from .scaffold.questions import ask_questions
 
     settings = load_settings(root)
+    lang = _lang(args)
     names = [n.strip() for n in args.names.split(",")] if args.names else None
-    made = new_dataset(settings, args.name, Path(args.source).resolve(), names)
-    for note in made.notes:
-        print(f"gongkai: {note}", file=sys.stderr)
-    rel = made.folder.relative_to(root).as_posix()
-    print(
-        f"gongkai: created {rel}/ (datapackage.json, README.md, CHANGELOG.md, data/); fill in what validate lists:",
-        file=sys.stderr,
-    )
+    plan = plan_new(settings, args.name, Path(args.source).resolve(), names, args.resource)
+    for note in plan.notes:  # every conversion and proposal, before anything is written
+        print(f"gongkai: {note.text(lang)}", file=sys.stderr)
+    interactive = args.ask if args.ask is not None else _terminal()
+    answers = ask_questions(settings, plan.table, _ask) if interactive else None
+    folder = write_new(settings, plan, answers)
+    rel = folder.relative_to(root).as_posix()
     report = validate(discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting), settings)
+    files = "datapackage.json、README.md、CHANGELOG.md、data/" if lang == "zh" else "datapackage.json, README.md, ..."
+    then = {
+        ("zh", True): "校验通过",
+        ("zh", False): "请填写 validate 列出的“待填写”：",
+        ("en", True): "it is valid",
+        ("en", False): "fill in what validate lists:",
+    }[lang, report.valid]
+    made = f"已建立 {rel}/（{files}）；{then}" if lang == "zh" else f"created {rel}/ ({files}); {then}"
+    print(f"gongkai: {made}", file=sys.stderr)
     _print_report(report, "text", root)
     return 0
 
 
 def _update(args, root: Path) -> int:
-    from .gate.diff import LEVELS, compare, next_version, snapshot_here
-    from .scaffold.dataset import update_dataset
+    import shutil
+
+    from .gate.diff import compare, snapshot_here
+    from .scaffold.dataset import commit_update, plan_update, try_update
 
     settings = load_settings(root)
+    lang = _lang(args)
     if not (settings.datasets_dir / args.name / "datapackage.json").is_file():
         raise UsageError(f"no dataset {args.name!r} under datasets/")
     current = discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting)[0]
@@ -158,11 +201,41 @@ def _update(args, root: Path) -> int:
             f"(`gongkai validate {args.name}` says where)"
         )
     before = snapshot_here(current)
-    made = update_dataset(settings, args.name, Path(args.source).resolve(), args.resource)
-    for note in made.notes:
-        print(f"gongkai: {note}", file=sys.stderr)
-    ds = discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting)[0]
-    diff = compare(before, snapshot_here(ds))
+    plan = plan_update(settings, args.name, Path(args.source).resolve(), args.resource)
+    unchanged = (
+        f"gongkai: 新数据无效，datasets/{args.name}/ 没有任何改动；改正上面列出的问题后再运行"
+        if lang == "zh"
+        else f"gongkai: the new data are not valid; datasets/{args.name}/ was not changed"
+    )
+    if plan.problems:
+        for problem in plan.problems:
+            print(problem)
+        print(f"gongkai: {len(plan.problems)} problem(s) in {Path(args.source).name}", file=sys.stderr)
+        print(unchanged, file=sys.stderr)
+        return 1
+    report, copy = try_update(settings, plan)
+    try:
+        # A new column's placeholders are for the maintainer to fill in, not a reason to refuse the data.
+        blocking = [p for p in report.errors if p.code != "placeholder"]
+        if blocking:
+            _print_report(Report(problems=blocking, datasets=report.datasets), "text", root)
+            print(unchanged, file=sys.stderr)
+            return 1
+        updated = discover(copy.parent, [args.name], max_nesting=settings.limits.max_nesting)[0]
+        diff = compare(before, snapshot_here(updated))
+        commit_update(plan, copy)
+    finally:
+        shutil.rmtree(copy.parent.parent, ignore_errors=True)
+    for note in plan.notes:
+        print(f"gongkai: {note.text(lang)}", file=sys.stderr)
+    _print_diff(diff)
+    _print_report(report, "text", root)
+    return 0
+
+
+def _print_diff(diff) -> None:
+    from .gate.diff import LEVELS, next_version
+
     for level, reason in sorted(diff.changes, key=lambda c: -c[0]):
         print(f"{LEVELS[level]}: {reason}")
     for table in diff.tables:
@@ -179,9 +252,6 @@ def _update(args, root: Path) -> int:
         )
     else:
         print("gongkai: the data did not change", file=sys.stderr)
-    report = validate([ds], settings)
-    _print_report(report, "text", root)
-    return 0 if report.valid else 1
 
 
 def _check(args, root: Path) -> int:

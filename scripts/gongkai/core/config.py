@@ -89,6 +89,10 @@ class Settings:
     home_charts: tuple[str, ...] = ()  # "<dataset>/<view>" charts on the home page
     operator_name_en: str = ""  # the operator's name on the English pages (the footer)
     names_en: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)  # kind -> Chinese name -> English
+    # What `gongkai new` writes into a new dataset (new_dataset in gongkai.yml): license,
+    # update_frequency, open_type; and each licence's title and path by its name.
+    new_dataset: dict[str, str] = field(default_factory=dict, hash=False)
+    licence_details: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
 
     def localise(self, kind: str, value: str, lang: str = "zh") -> str:
         """A publisher's, topic's, update frequency's, open type's or licence's name (a licence by
@@ -160,6 +164,22 @@ def _control_characters(node, where: str) -> list[str]:
 
 def _name(entry) -> str:
     return str(entry.get("name", "")) if isinstance(entry, dict) else str(entry)
+
+
+def _new_dataset_errors(settings: Settings) -> list[str]:
+    """new_dataset names what gongkai.yml lists: a licence with its title and path, a frequency, an open type."""
+    given, errors = settings.new_dataset, []
+    allowed = {
+        "license": [n for n, d in settings.licence_details.items() if "title" in d and "path" in d],
+        "update_frequency": [f.name for f in settings.update_frequencies],
+        "open_type": list(settings.open_types),
+    }
+    for key, value in given.items():
+        if key not in allowed:
+            errors.append(f"new_dataset.{key}: not a setting (one of {', '.join(allowed)})")
+        elif value not in allowed[key]:
+            errors.append(f"new_dataset.{key}: {value!r} is not one of {', '.join(allowed[key])}")
+    return errors
 
 
 def load_settings(root: Path) -> Settings:
@@ -255,7 +275,12 @@ def load_settings(root: Path) -> Settings:
         home_charts=tuple(str(c) for c in r.get("home.charts", list, [])),
         operator_name_en=r.get("operator.name_en", str, ""),
         names_en=names_en,
+        new_dataset={str(k): str(v) for k, v in r.get("new_dataset", dict, {}).items()},
+        licence_details={
+            str(x.get("name", "")): {k: str(x[k]) for k in ("title", "path") if x.get(k)} for x in licences
+        },
     )
+    r.errors += _new_dataset_errors(settings)
     if settings.default_publisher and not settings.publisher(settings.default_publisher):
         r.errors.append(f"default_publisher: {settings.default_publisher!r} is not in publishers")
     if r.errors:

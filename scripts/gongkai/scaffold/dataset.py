@@ -1,251 +1,246 @@
 """`gongkai new` and `gongkai update`: a dataset folder from a maintainer's file, and new data
 for an existing dataset.
 
-The schema is inferred by frictionless, then corrected to what a person would choose: codes
-with leading zeros (0012) and numbers too long for a spreadsheet stay text; types the site
-does not present become text. Everything a machine cannot know (titles, descriptions,
-publisher's topic, licence, source) is written as a placeholder beginning with PLACEHOLDER,
-which `gongkai validate` names one by one until it is filled in.
+Both are planned first and written last. A plan holds every note (what was converted, what was
+kept as text and why, the proposed key and constraints), so the CLI shows them before anything
+is written. `new` writes into a hidden folder beside the others and renames it into place.
+`update` writes the new data into a temporary copy of the dataset and validates the copy; only
+valid data replace the files, so invalid data leave the folder byte for byte as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
+import os
+import shutil
 import tempfile
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.config import SLUG, Settings
 from ..core.errors import UsageError
-from ..publish.history import RESOURCE
-from ..read.load import DESCRIPTOR, fields_of, schema_of
-from ..validate.placeholder import PLACEHOLDER
+from ..core.problems import Problem, Report
+from ..read.load import DESCRIPTOR, discover, fields_of, schema_of
+from ..validate.validator import validate
+from .columntypes import Column, split_heading, type_column
+from .convert import convert_to
 from .intake import Intake, read_file
-
-FIELD = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")  # the profile's field name pattern
-KEPT_TYPES = {"string", "integer", "number", "date", "boolean", "datetime", "time", "year"}
-LEADING_ZERO = re.compile(r"^[+-]?0[0-9]")
-CODE_HEADING = re.compile(r"代码|编码|编号|号码|邮编|证号|身份证|电话|code|(^|_)id$|(^|_)no$", re.IGNORECASE)
-README = """# {todo}：数据集标题
-
-## 数据
-
-{todo}：数据集记录了什么、范围和口径；`{path}` 每一行是什么。
-
-## 来源与处理
-
-{todo}：来源文件（标题、发布机构、日期、网址），以及整理时做了哪些处理。
-
-## 许可
-
-{todo}：许可，如：数据按 [知识共享 署名 4.0 国际（CC BY 4.0）](https://creativecommons.org/licenses/by/4.0/) 发布。
-"""
+from .metadata import Answers, Table, descriptor, readme, resource
+from .names import FIELD, field_names, resource_name, table_title
+from .notes import Note
+from .proposals import constraint_note, constraints, primary_key
 
 
 @dataclass
-class Scaffolded:
+class NewPlan:
+    name: str
+    source: Path
+    intake: Intake
+    table: Table
+    notes: list[Note] = field(default_factory=list)
+    processing: list[Note] = field(default_factory=list)  # what was done to the data, for the README
+
+
+@dataclass
+class UpdatePlan:
     folder: Path
-    notes: list[str] = field(default_factory=list)
+    descriptor: dict
+    target: dict
+    csv_text: str
+    notes: list[Note] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the new data, cell by cell, then validation
 
 
-def new_dataset(
-    settings: Settings, name: str, source: Path, names: list[str] | None = None, today: dt.date | None = None
-) -> Scaffolded:
+def plan_new(
+    settings: Settings, name: str, source: Path, names: list[str] | None = None, resource_arg: str | None = None
+) -> NewPlan:
     if not SLUG.match(name) or len(name) > 80:
-        raise UsageError(f"{name!r}: a dataset name is lowercase letters, digits and hyphens, e.g. street-offices")
-    folder = settings.datasets_dir / name
-    if folder.exists():
-        raise UsageError(
-            f"datasets/{name}/ already exists; to replace its data use `gongkai update {name} --from {source}`"
-        )
+        raise UsageError(f"{name!r}：数据集名称只用小写字母、数字和连字符，如 street-offices")
+    if (settings.datasets_dir / name).exists():
+        raise UsageError(f"datasets/{name}/ 已经存在；要换它的数据，运行 `gongkai update {name} --from {source.name}`")
+    if resource_arg is not None and (not SLUG.match(resource_arg) or resource_arg in ("datapackage", "index")):
+        raise UsageError(f"--resource {resource_arg!r}：资源名只用小写字母、数字和连字符，如 districts")
     intake = read_file(source)
-    resource_name = re.sub(r"[^a-z0-9_-]+", "-", source.stem.lower()).strip("-_") or "data"
-    if not RESOURCE.match(resource_name) or resource_name in ("datapackage", "index"):
-        resource_name = "data"
-    notes = list(intake.notes)
+    columns = [
+        type_column(h, [r[i] for r in intake.rows], intake.numbers, from_xlsx=intake.from_xlsx)
+        for i, h in enumerate(intake.header)
+    ]
+    processing = list(intake.notes) + [n for c in columns for n in c.notes]
+    notes = list(processing)
     if names:
-        bad = [n for n in names if not FIELD.match(n)]
-        if len(names) != len(intake.header) or bad or len(set(names)) != len(names):
-            problem = (
-                f"{', '.join(bad)} are not field names (lowercase letters, digits, underscores)"
-                if bad
-                else f"give {len(intake.header)} distinct names"
+        _check_names(names, intake.header)
+    field_list = names or field_names([c.title for c in columns])
+    notes.append(
+        Note(
+            "字段名（表头保留为字段的中文名 title）："
+            + "、".join(f"{c.title} → {n}" for c, n in zip(columns, field_list, strict=True))
+            + ("" if names else "；要自己取名，加 --names a,b,c 再运行"),
+            "field names (each heading is kept as the field's title): "
+            + ", ".join(f"{c.title} → {n}" for c, n in zip(columns, field_list, strict=True)),
+        )
+    )
+    proposed = [constraints(c) for c in columns]
+    notes += [n for c, p in zip(columns, proposed, strict=True) if (n := constraint_note(c.title, p))]
+    key = primary_key(columns, field_list)
+    if key:
+        titles = "、".join(columns[field_list.index(k)].title for k in key)
+        notes.append(
+            Note(
+                f"主键：{titles}（每行都有、各不相同；更新时按它比较行）",
+                f"primary key: {', '.join(key)} (filled and unique)",
             )
-            raise UsageError(
-                f"--names: the file has {len(intake.header)} columns ({'、'.join(intake.header)}); {problem}"
-            )
-        header, renamed = names, [f"{h} → {n}" for h, n in zip(intake.header, names, strict=True) if h != n]
-    else:
-        header, renamed = _field_names(intake.header)
-    if renamed:
-        hint = "" if names else "; to choose the names, run again with --names a,b,c"
-        notes.append(f"field names (each heading is kept as the field's title): {'、'.join(renamed)}{hint}")
-    headings = intake.header
-    intake = Intake(header, intake.rows, intake.notes)
-    fields = [_field(f, heading) for f, heading in zip(infer_fields(intake, headings), headings, strict=True)]
+        )
+    title = table_title(source.stem)
+    chinese_title = title if any("\u4e00" <= ch <= "\u9fff" for ch in title) else None
+    res = resource_arg or resource_name(title)
+    notes.append(
+        Note(f"资源名：{res}（数据文件 data/{res}.csv；要换名字，加 --resource 名称）", f"resource name: {res}")
+    )
+    return NewPlan(
+        name, source, intake, Table(res, chinese_title, columns, field_list, proposed, key), notes, processing
+    )
+
+
+def write_new(settings: Settings, plan: NewPlan, answers: Answers | None = None, today: dt.date | None = None) -> Path:
+    """The dataset folder, complete, renamed into place; nothing is left of it if writing fails."""
     today = today or dt.date.today()
-    now = dt.datetime.now().astimezone().replace(microsecond=0)
-    descriptor = {
-        "id": str(uuid.uuid4()),
-        "name": name,
-        "title": f"{PLACEHOLDER}：数据集的中文标题",
-        "description": f"{PLACEHOLDER}：用一两句话说明数据集记录了什么、来自哪里（至少 10 个字）",
-        "version": "1.0.0",
-        "created": now.isoformat(),
-        "modified": today.isoformat(),
-        "publisher": {"name": settings.default_publisher},
-        "topics": [f"{PLACEHOLDER}：主题，取 gongkai.yml 中 topics 的名称之一"],
-        "keywords": [f"{PLACEHOLDER}：关键词"],
-        "temporal": f"{PLACEHOLDER}：数据的时间，数据时点写日期 YYYY-MM-DD，统计期间写 YYYY-MM-DD/YYYY-MM-DD",
-        "update_frequency": f"{PLACEHOLDER}：更新频率，取 gongkai.yml 中 update_frequencies 的名称之一",
-        "open_type": f"{PLACEHOLDER}：开放类型，取 gongkai.yml 中 open_types 之一",
-        "licenses": [
-            {
-                "name": f"{PLACEHOLDER}：许可代码，如 CC-BY-4.0",
-                "title": f"{PLACEHOLDER}：许可名称",
-                "path": f"{PLACEHOLDER}：许可网址",
-            }
-        ],
-        "sources": [
-            {
-                "title": f"{PLACEHOLDER}：来源文件的标题",
-                "path": f"{PLACEHOLDER}：来源网址",
-                "date": f"{PLACEHOLDER}：来源日期 YYYY-MM-DD",
-            }
-        ],
-        "contributors": [
-            {
-                "title": f"{PLACEHOLDER}：维护者",
-                "role": "maintainer",
-                "path": f"{PLACEHOLDER}：联系网址（或删去本行、改写 email）",
-            }
-        ],
-        "resources": [
-            {
-                "name": resource_name,
-                "path": f"data/{resource_name}.csv",
-                "title": f"{PLACEHOLDER}：资源的中文标题",
-                "description": f"{PLACEHOLDER}：这张表每一行是什么",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {"fields": fields},
-            }
-        ],
-    }
-    (folder / "data").mkdir(parents=True)
-    (folder / "data" / f"{resource_name}.csv").write_text(intake.csv_text(), encoding="utf-8", newline="")
-    (folder / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (folder / "README.md").write_text(
-        README.format(todo=PLACEHOLDER, path=f"data/{resource_name}.csv"), encoding="utf-8"
-    )
-    (folder / "CHANGELOG.md").write_text(
-        f"# 更新记录\n\n## 1.0.0 — {today.isoformat()}\n\n首次发布。\n", encoding="utf-8"
-    )
-    return Scaffolded(folder=folder, notes=notes)
+    desc = descriptor(settings, plan.name, plan.table, answers or Answers(), today)
+    folder = settings.datasets_dir / plan.name
+    settings.datasets_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".new-{plan.name}-", dir=settings.datasets_dir))
+    try:
+        (staging / "data").mkdir()
+        (staging / "data" / f"{plan.table.resource}.csv").write_text(_csv(plan), encoding="utf-8", newline="")
+        _write_json(staging / DESCRIPTOR, desc)
+        processing = [n.zh for n in plan.processing]
+        (staging / "README.md").write_text(readme(desc, plan.source.name, processing), encoding="utf-8")
+        (staging / "CHANGELOG.md").write_text(
+            f"# 更新记录\n\n## 1.0.0 — {today.isoformat()}\n\n首次发布。\n", encoding="utf-8"
+        )
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
 
 
-def update_dataset(settings: Settings, name: str, source: Path, resource: str | None = None) -> Scaffolded:
-    """Replace one resource's data, keeping the metadata; fields follow the new headings."""
+def _csv(plan: NewPlan) -> str:
+    columns = plan.table.columns
+    rows = [[c.values[i] for c in columns] for i in range(len(plan.intake.rows))]
+    return Intake(plan.table.names, rows).csv_text()
+
+
+def _check_names(names: list[str], header: list[str]) -> None:
+    bad = [n for n in names if not FIELD.match(n)]
+    if len(names) != len(header) or bad or len(set(names)) != len(names):
+        problem = (
+            f"{'、'.join(bad)} 不是字段名（小写字母、数字、下划线）" if bad else f"请给 {len(header)} 个不同的名字"
+        )
+        raise UsageError(f"--names：文件有 {len(header)} 列（{'、'.join(header)}）；{problem}")
+
+
+def plan_update(settings: Settings, name: str, source: Path, resource_arg: str | None = None) -> UpdatePlan:
+    """The new descriptor and data, converted to the fields' types, and every problem with them."""
     folder = settings.datasets_dir / name
     path = folder / DESCRIPTOR
-    if not path.is_file():
-        raise UsageError(
-            f"datasets/{name}/ has no {DESCRIPTOR}; create the dataset with `gongkai new {name} --from {source}`"
-        )
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    resources = [r for r in descriptor.get("resources", []) if isinstance(r, dict)]
-    if resource is None and len(resources) != 1:
-        raise UsageError(
-            f"{name} has {len(resources)} resources; say which with --resource "
-            f"({', '.join(r.get('name', '?') for r in resources)})"
-        )
-    target = next((r for r in resources if resource in (None, r.get("name"))), None)
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    resources = [r for r in desc.get("resources", []) if isinstance(r, dict)]
+    listed = "、".join(str(r.get("name", "?")) for r in resources)
+    if resource_arg is None and len(resources) != 1:
+        raise UsageError(f"{name} 有 {len(resources)} 个资源（{listed}）；用 --resource 说明换哪一个")
+    target = next((r for r in resources if resource_arg in (None, r.get("name"))), None)
     if target is None:
-        raise UsageError(f"{name} has no resource {resource!r} ({', '.join(r.get('name', '?') for r in resources)})")
+        raise UsageError(f"{name} 没有资源 {resource_arg!r}（有 {listed}）")
     intake = read_file(source)
     notes = list(intake.notes)
-    old_fields = {f["name"]: f for f in fields_of(target)}
-    titles = {f.get("title"): f["name"] for f in fields_of(target)}
-    # A heading may be the field's name or its title (as a spreadsheet exported from the site has).
-    header = [h if h in old_fields else titles.get(h, h) for h in intake.header]
-    renamed = [f"{h} → {n}" for h, n in zip(intake.header, header, strict=True) if h != n]
-    if renamed:
-        notes.append("headings matched to field names by their titles: " + "、".join(renamed))
-    new_names = [h for h in header if h not in old_fields]
-    if new_names:
-        fixed, _ = _field_names(new_names)
-        header = [fixed[new_names.index(h)] if h in new_names else h for h in header]
-    headings = intake.header
-    intake = Intake(header, intake.rows, intake.notes)
-    inferred = {f["name"]: f for f in infer_fields(intake, headings)}
-    fields = [old_fields.get(h) or _field(inferred[h], heading) for h, heading in zip(header, headings, strict=True)]
-    added = [f["name"] for f in fields if f["name"] not in old_fields]
-    dropped = [n for n in old_fields if n not in header]
+    old = {f["name"]: f for f in fields_of(target)}
+    header = _match_headings(intake.header, old, notes)
+    fields, columns, problems = [], [], []
+    for i, (heading, fname) in enumerate(zip(intake.header, header, strict=True)):
+        cells = [r[i] for r in intake.rows]
+        if fname in old:
+            values, changed, bad = convert_to(
+                old[fname], heading, cells, intake.numbers, source.name, from_xlsx=intake.from_xlsx
+            )
+            notes += changed
+            problems += bad
+            fields.append(old[fname])
+            columns.append(values)
+            continue
+        col = type_column(heading, cells, intake.numbers, from_xlsx=intake.from_xlsx)
+        notes += col.notes
+        table = Table("x", None, [col], [fname], [constraints(col)], None)
+        fields.append(resource(table, Answers())["schema"]["fields"][0])
+        columns.append(col.values)
+    added = [f["name"] for f in fields if f["name"] not in old]
+    dropped = [n for n in old if n not in header]
     if added:
-        notes.append(f"new field(s) {', '.join(added)}: fill in their placeholders in {DESCRIPTOR}")
+        notes.append(
+            Note(
+                f"新字段 {'、'.join(added)}：请在 {DESCRIPTOR} 中填写它们的“待填写”", f"new field(s) {', '.join(added)}"
+            )
+        )
     if dropped:
-        notes.append(f"field(s) {', '.join(dropped)} are not in the new file and were removed from the schema")
+        notes.append(
+            Note(f"字段 {'、'.join(dropped)} 不在新文件中，已从表结构中删去", f"field(s) {', '.join(dropped)} removed")
+        )
     target["schema"]["fields"] = fields
     key = schema_of(target).get("primaryKey")
     if key and any(k not in header for k in ([key] if isinstance(key, str) else key)):
         del target["schema"]["primaryKey"]
-        notes.append("the primary key named a removed field and was removed; set a new one if the table has one")
-    (folder / target["path"]).write_text(intake.csv_text(), encoding="utf-8", newline="")
-    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return Scaffolded(folder=folder, notes=notes)
+        notes.append(
+            Note("主键用到的字段被删去，主键也已删去；如果表有主键，请重新设置", "the primary key was removed")
+        )
+    rows = [[col[i] for col in columns] for i in range(len(intake.rows))]
+    return UpdatePlan(folder, desc, target, Intake(header, rows).csv_text(), notes, problems)
 
 
-def infer_fields(intake: Intake, headings: list[str] | None = None) -> list[dict]:
-    """frictionless's inference over every row, corrected to the types a person would choose.
-    `headings`: the file's own column headings (before renaming), which can say "code"."""
-    headings = headings or intake.header
-    from frictionless import Detector, Resource
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "data.csv"
-        path.write_text(intake.csv_text(), encoding="utf-8")
-        res = Resource(str(path), detector=Detector(sample_size=len(intake.rows) + 1, field_confidence=1.0))
-        res.infer()
-        inferred = res.schema.to_dict()["fields"]
-    fields = []
-    for i, f in enumerate(inferred):
-        kind = f.get("type", "string")
-        values = [row[i] for row in intake.rows if row[i] != ""]
-        if kind in ("integer", "number") and (
-            CODE_HEADING.search(headings[i])
-            or any(LEADING_ZERO.match(v) or len(v.lstrip("+-").replace(".", "")) > 15 for v in values)
-        ):
-            kind = "string"  # a code (0012, or a column named as one), or more digits than a spreadsheet keeps
-        if kind not in KEPT_TYPES:
-            kind = "string"
-        fields.append({"name": intake.header[i], "type": kind})
-    return fields
+def _match_headings(headings: list[str], old: dict, notes: list[Note]) -> list[str]:
+    """A heading may be the field's name, its title, or its title with the unit (常住人口（万人）)."""
+    titles = {f.get("title"): n for n, f in old.items()}
+    header = []
+    for h in headings:
+        header.append(h if h in old else titles.get(h) or titles.get(split_heading(h)[0]) or h)
+    renamed = [f"{h} → {n}" for h, n in zip(headings, header, strict=True) if h != n]
+    if renamed:
+        notes.append(
+            Note(
+                "表头按字段的中文名对应到字段：" + "、".join(renamed),
+                "headings matched by title: " + ", ".join(renamed),
+            )
+        )
+    unknown = [h for h in header if h not in old]
+    if unknown:
+        fixed = field_names([split_heading(h)[0] for h in unknown])
+        header = [fixed[unknown.index(h)] if h in unknown else h for h in header]
+    return header
 
 
-def _field(inferred: dict, heading: str) -> dict:
-    chinese = bool(re.search(r"[\u4e00-\u9fff]", heading))
-    out = {
-        "name": inferred["name"],
-        "title": heading if chinese else f"{PLACEHOLDER}：字段 {inferred['name']} 的中文名",
-        "description": f"{PLACEHOLDER}：字段 {heading} 的含义和口径",
-        "type": inferred["type"],
-    }
-    if inferred["type"] in ("integer", "number"):
-        out["unit"] = f"{PLACEHOLDER}：单位，如 个、元、%"
-    return out
+def try_update(settings: Settings, plan: UpdatePlan) -> tuple[Report, Path]:
+    """The plan written into a temporary copy of the dataset, and that copy validated.
+    The caller removes the copy (its parent's parent) after moving what it needs."""
+    scratch = Path(tempfile.mkdtemp(prefix="gongkai-update-"))
+    copy = scratch / "datasets" / plan.folder.name
+    shutil.copytree(plan.folder, copy, symlinks=True)
+    (copy / plan.target["path"]).write_text(plan.csv_text, encoding="utf-8", newline="")
+    _write_json(copy / DESCRIPTOR, plan.descriptor)
+    report = validate(
+        discover(scratch / "datasets", [plan.folder.name], max_nesting=settings.limits.max_nesting), settings
+    )
+    return report, copy
 
 
-def _field_names(header: list[str]) -> tuple[list[str], list[str]]:
-    """Headings as field names: a heading that already is one stays; others become column_<n>."""
-    names, renamed = [], []
-    for i, heading in enumerate(header, 1):
-        plain = heading.strip().lower().replace(" ", "_").replace("-", "_")
-        name = plain if FIELD.match(plain) and plain not in names else f"column_{i}"
-        if name != heading:
-            renamed.append(f"{heading} → {name}")
-        names.append(name)
-    return names, renamed
+def commit_update(plan: UpdatePlan, copy: Path) -> None:
+    """The validated files moved over the dataset's, each by one rename."""
+    for rel in (plan.target["path"], DESCRIPTOR):
+        staged = plan.folder / (rel + ".gongkai-new")
+        shutil.copyfile(copy / rel, staged)
+        os.replace(staged, plan.folder / rel)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+__all__ = ["Column", "NewPlan", "UpdatePlan", "commit_update", "plan_new", "plan_update", "try_update", "write_new"]

@@ -10,7 +10,7 @@ from ..read.load import Dataset
 from ..render.markup import MAX_BRACKETS, bracket_overflow
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
-FIX_ENCODING = "convert it to UTF-8 without BOM, e.g. iconv -f GB18030 -t UTF-8 in.csv > out.csv"
+FIX_ENCODING = "save it as UTF-8 without BOM, or run `gongkai update <dataset> --from <file>` (it converts GBK)"
 
 
 def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
