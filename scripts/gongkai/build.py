@@ -187,10 +187,11 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     for result in results:
         files.update(result.files)
     files.update(versioned)
-    digests = {"/" + rel: sha256(data) for rel, data in versioned.items()}  # versions from history
-    digests.update(
-        {"/" + rel: sha for r in results for rel, sha in r.digests.items() if sitepaths.is_versioned(rel)}
+    every = {"/" + rel: sha256(data) for rel, data in versioned.items()}  # versions from history
+    every.update(
+        {"/" + rel: sha for r in results for rel, sha in r.digests.items() if sitepaths.in_version_folder(rel)}
     )  # the working tree's
+    digests = {path: sha for path, sha in every.items() if sitepaths.is_versioned(path)}  # hash-locked
     files[sitepaths.CATALOG_JSON] = catalog_json(summaries, settings)
     files[sitepaths.CATALOG_SCHEMA] = schema_bytes()
     files[sitepaths.FEED] = atom_feed(summaries, settings)
@@ -211,7 +212,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     )
     files.update(redirect_files(redirects, files))
     files.update(host_files(redirects, digests))
-    files[sitepaths.CHECKSUMS] = _checksums(summaries, redirects, digests)
+    files[sitepaths.CHECKSUMS] = _checksums(summaries, redirects, every)
     files[sitepaths.URLS_JSON] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
     return Generated(settings, summaries, report, files, published, redirects, digests, gone, processing)
@@ -307,8 +308,13 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Fa
             for d in entry.exported.downloads
             if d.kind == "csv" and d.resource is not None
         }
+        parquets = {
+            d.resource: (files[d.path], d.bytes, d.sha256)
+            for d in entry.exported.downloads
+            if d.kind == "parquet" and d.resource is not None
+        }
         with naming_failures(folder):  # the working tree's version, from the export's copies: cached with the rest
-            current, sizes, broken = write_current_version(ds, folder, copies)
+            current, sizes, broken = write_current_version(ds, folder, copies, parquets)
         files.update(current)
         known.update(sizes)
         result = Processed(problems + broken, entry.summary(), dataset_model(entry, settings), files)
