@@ -32,6 +32,7 @@ from .core.output import naming_failures, sha256, sync_tree
 from .core.parallel import Progress, Timing, run_each, timed
 from .core.problems import Problem, Report
 from .export.downloads import export_dataset
+from .export.queryengine import engine_files
 from .gate import sitecode
 from .gate.diff import history_summaries
 from .publish import cache, swap
@@ -46,6 +47,7 @@ from .read.tables import Surveys, read_tables
 from .render.catalog import Entry, Summary
 from .render.dashboard import home_dashboard
 from .render.quality import assess, overall
+from .render.query import render_query
 from .render.render import (
     PageExtras,
     dataset_model,
@@ -161,6 +163,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     pages = render_site(summaries, settings, board)
     as_of = _as_of(root, summaries, history)
     assessed = []
+    engine = engine_files(root)  # DuckDB-Wasm for the query pages, once for the site ({} before `make duckdb`)
     pages.update(
         {sitepaths.dataset_page_md(w.name, lang): notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")}
     )  # the notice in both interfaces
@@ -175,6 +178,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         )
         pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, settings, "zh")
         pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, settings, "en")
+        for lang in ("zh", "en"):
+            pages[sitepaths.query_page_md(ds.name, lang)] = render_query(r.model, lang, engine=bool(engine))
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
     hand_written = _hand_written(root)
@@ -184,6 +189,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
     files.update(build_index(lambda: (r.model for r in results), hand_written, settings, root / BUILD_SEARCH))
+    files.update(engine)
     for result in results:
         files.update(result.files)
     files.update(versioned)

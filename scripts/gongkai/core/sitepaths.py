@@ -116,6 +116,18 @@ def dataset_page_md(name: str, lang: str = "zh") -> str:
     return page_md(dataset_page(name), lang)
 
 
+def query_page(name: str) -> str:
+    """A dataset's SQL page (DuckDB-Wasm over its Parquet files): datasets/<name>/query/."""
+    return dataset_page(name) + "query/"
+
+
+def query_page_md(name: str, lang: str = "zh") -> str:
+    return page_md(query_page(name), lang)
+
+
+QUERY_ENGINE = ASSETS + "duckdb/"  # DuckDB-Wasm's module, workers and wasm, once for the site (not a contract)
+
+
 def resource_file(resource: str, kind: str) -> str:
     """The name of a resource's download of one kind (RESOURCE_FILES) in the dataset's folder."""
     return RESOURCE_FILES[kind].format(resource)
@@ -183,6 +195,7 @@ _LAYOUT = {
                 "",
                 DATASETS,
                 dataset_page(_NAME),
+                query_page(_NAME),
                 TOPICS,
                 PUBLISHERS,
                 topic_page(_NAME),
