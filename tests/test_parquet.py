@@ -212,3 +212,25 @@ def test_a_version_from_history_has_its_parquet_locked_by_path_not_by_bytes(repo
     # its values never change, but its bytes may with the writer: locked as a path, not a hash
     assert "/datasets/tiny/1.0.0/items.parquet" in lock
     assert any(line.startswith("/datasets/tiny/1.0.0/items.csv ") for line in lock)
+
+
+def test_the_pandas_parquet_snippet_on_each_page_reads_the_typed_table(built_site):
+    import html
+    import re
+
+    from rangeserver import serving
+
+    site = built_site / "site"
+    with serving(site) as (base, _):
+        for name in DATASETS:
+            page = (site / "datasets" / name / "index.html").read_text(encoding="utf-8")
+            code = next(
+                html.unescape(c) for c in re.findall(r'<code class="language-python">(.*?)</code>', page, re.S)
+                if "pd.read_parquet" in c
+            )
+            url = re.search(r'read_parquet\("([^"]+)"\)', code)[1]
+            local = code.replace(url, base + url.split("/gongkai/", 1)[1])
+            scope: dict = {}
+            exec(local, scope)  # the snippet as the page shows it, at this server
+            expected = pq.read_table(site / url.split("/gongkai/", 1)[1]).to_pandas()
+            assert scope["df"].equals(expected) and len(expected) == _resources(site, name)[0]["rows"]

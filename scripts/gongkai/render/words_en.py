@@ -177,6 +177,10 @@ EN: dict[str, Any] = {
         "Read with pandas (text fields as text, leading zeros kept, “NA” not read as missing):",
         "Download with curl and check the SHA-256:",
         "Read the whole data package with frictionless (with field types):",
+        "Run SQL on the Parquet file with DuckDB (reading a URL needs the httpfs extension, installed on first use):",
+        "Read the Parquet file with pandas (typed by the schema: codes as text, exact decimals, dates as dates):",
+        "Read the Parquet file with polars:",
+        "Read the Parquet file with R's arrow package:",
     ),
     "cite": "{publisher}. {title} (version {version}) [dataset]. {site}, {modified}. {url}",
     "quality_intro": (

@@ -171,6 +171,10 @@ ZH: dict[str, Any] = {
         "用 pandas 读取（文本字段按文本读取，保留前导零，不把“NA”等当作空值）：",
         "用 curl 下载并核对 SHA-256：",
         "用 frictionless 读取整个数据包（含字段类型）：",
+        "用 DuckDB 对 Parquet 文件运行 SQL（读取网址需要 httpfs 扩展，DuckDB 第一次使用时自动安装）：",
+        "用 pandas 读取 Parquet（列已按表结构分类型：代码是文本，数值是精确小数，日期是日期）：",
+        "用 polars 读取 Parquet：",
+        "用 R 的 arrow 包读取 Parquet：",
     ),
     "cite": "{publisher}. {title}（版本 {version}）[数据集]. {site}, {modified}. {url}",
     "quality_intro": (
