@@ -225,7 +225,8 @@ def test_the_pandas_parquet_snippet_on_each_page_reads_the_typed_table(built_sit
         for name in DATASETS:
             page = (site / "datasets" / name / "index.html").read_text(encoding="utf-8")
             code = next(
-                html.unescape(c) for c in re.findall(r'<code class="language-python">(.*?)</code>', page, re.S)
+                html.unescape(c)
+                for c in re.findall(r'<code class="language-python">(.*?)</code>', page, re.S)
                 if "pd.read_parquet" in c
             )
             url = re.search(r'read_parquet\("([^"]+)"\)', code)[1]

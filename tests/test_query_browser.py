@@ -85,7 +85,9 @@ def page(browser):
 
 def _ready(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_function("document.querySelector('.gk-query-run') && !document.querySelector('.gk-query-run').disabled")
+    page.wait_for_function(
+        "document.querySelector('.gk-query-run') && !document.querySelector('.gk-query-run').disabled"
+    )
 
 
 def _run(page, sql: str) -> str:
@@ -207,7 +209,9 @@ def test_a_key_filter_on_a_million_rows_fetches_under_a_tenth_of_the_file(page, 
     os.link(big, target) if not target.exists() else None
     path = PREFIX + "big/records.parquet"
     _ready(page, base + DIVISIONS + "query/")
-    said = _run(page, f"SELECT id, district, amount FROM read_parquet('{base}big/records.parquet') WHERE id = 'R000654321'")
+    said = _run(
+        page, f"SELECT id, district, amount FROM read_parquet('{base}big/records.parquet') WHERE id = 'R000654321'"
+    )
     assert "共 1 行" in said, said
     assert _result(page)[1][0][0] == "R000654321"
     size = target.stat().st_size

@@ -73,7 +73,13 @@ QUALITY = "quality/"
 
 DATAPACKAGE = "datapackage.json"  # a dataset's descriptor as published, in its folder and in each version's
 # A resource's downloads, by kind: the name of its file in the dataset's folder.
-RESOURCE_FILES = {"csv": "{}.csv", "csv-bom": "{}.bom.csv", "xlsx": "{}.xlsx", "json": "{}.json", "parquet": "{}.parquet"}
+RESOURCE_FILES = {
+    "csv": "{}.csv",
+    "csv-bom": "{}.bom.csv",
+    "xlsx": "{}.xlsx",
+    "json": "{}.json",
+    "parquet": "{}.parquet",
+}
 VERSION = r"\d+\.\d+\.\d+"  # a version folder's name: MAJOR.MINOR.PATCH (history.SEMVER)
 
 
@@ -230,9 +236,9 @@ _KINDS = {kind: _pattern(paths) for kind, paths in _LAYOUT.items()}
 
 def kind_of(path: str) -> str | None:
     """What the layout publishes at a file-map path: "page" (a generated page's source),
-    "download", "version" (a published version's file), "version-parquet" (a version's Parquet), "site" (a file at the root), "search"
-    (the search index's files); None
-    for a path the layout does not make (a hand-written page, a redirect)."""
+    "download", "version" (a published version's file), "version-parquet" (a version's Parquet),
+    "site" (a file at the root), "search" (the search index's files); None for a path the layout
+    does not make (a hand-written page, a redirect)."""
     return next((k for k, pattern in _KINDS.items() if pattern.fullmatch(path)), None)
 
 

@@ -41,7 +41,15 @@ MEDIA_TYPES = {
     "zip": "application/zip",
     "chart": "image/svg+xml",
 }
-DATA_KINDS = ("csv", "csv-bom", "xlsx", "json", "parquet", "datapackage", "zip")  # distributions of the data (not its charts)
+DATA_KINDS = (
+    "csv",
+    "csv-bom",
+    "xlsx",
+    "json",
+    "parquet",
+    "datapackage",
+    "zip",
+)  # distributions of the data (not its charts)
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,5 @@ def _timestamps(values: list) -> pa.Array:
 
 
 def _fields_json(fields: list[dict]) -> bytes:
-    kept = [
-        {k: f[k] for k in ("name", "title", "title_en", "type", "description", "unit") if k in f} for f in fields
-    ]
+    kept = [{k: f[k] for k in ("name", "title", "title_en", "type", "description", "unit") if k in f} for f in fields]
     return json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

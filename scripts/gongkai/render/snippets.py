@@ -34,7 +34,7 @@ def code_snippets(e: Entry, settings: Settings) -> list[tuple[str, str]]:
         ("python", f'from frictionless import Package\n\npackage = Package("{pkg_url}")'),
         (
             "python",
-            f'import duckdb\n\nduckdb.sql("SELECT * FROM read_parquet(\'{parquet_url}\') LIMIT 10").show()',
+            f"import duckdb\n\nduckdb.sql(\"SELECT * FROM read_parquet('{parquet_url}') LIMIT 10\").show()",
         ),
         ("python", f'import pandas as pd\n\ndf = pd.read_parquet("{parquet_url}")'),
         ("python", f'import polars as pl\n\ndf = pl.read_parquet("{parquet_url}")'),

@@ -40,8 +40,8 @@ EN: dict[str, Any] = {
         "link_hint": "runs in your browser, nothing to install",
         "title": "Query with SQL: {title}",
         "intro": (
-            "Run SQL on this dataset's Parquet files with DuckDB in your browser: the files are read from this site and "
-            "the query runs on your computer, through no server. Each resource is a table named as below."
+            "Run SQL on this dataset's Parquet files with DuckDB in your browser: the files are read from this site "
+            "and the query runs on your computer, through no server. Each resource is a table named as below."
         ),
         "tables": "Tables",
         "table_row": "{rows} rows · file {file} · columns: {columns}",
@@ -58,9 +58,14 @@ EN: dict[str, Any] = {
         "error": "The query failed: {message}",
         "error_hint": "Check the table and column names (case-sensitive; quote names with hyphens) and the SQL.",
         "not_select": "Only queries can run (SELECT, WITH, DESCRIBE…); data cannot be changed.",
-        "engine_failed": "The query engine did not load: {message}. Try a newer browser, or download the Parquet files.",
+        "engine_failed": (
+            "The query engine did not load: {message}. Try a newer browser, or download the Parquet files."
+        ),
         "no_engine": "This site was built without the query engine (DuckDB-Wasm); download the Parquet files instead.",
-        "noscript": "Queries run as JavaScript in your browser. You can also download the Parquet files and use the code below.",
+        "noscript": (
+            "Queries run as JavaScript in your browser. You can also download the Parquet files and use the code "
+            "on the dataset page."
+        ),
         "null": "(empty)",
         "error_table": "there is no table named {name}",
         "error_column": "there is no column named {name}",

@@ -60,7 +60,7 @@ ZH: dict[str, Any] = {
         "not_select": "只能运行查询（SELECT、WITH、DESCRIBE 等），不能修改数据。",
         "engine_failed": "查询引擎载入失败：{message}。请换用较新的浏览器，或下载 Parquet 文件在本地查询。",
         "no_engine": "本站没有随附查询引擎（构建时缺少 DuckDB-Wasm 文件），请下载 Parquet 文件在本地查询。",
-        "noscript": "查询需要在浏览器中运行 JavaScript。也可以下载 Parquet 文件，用下面的代码在本地查询。",
+        "noscript": "查询需要在浏览器中运行 JavaScript。也可以下载 Parquet 文件，用数据集页面上的代码在本地查询。",
         "null": "（空）",
         "error_table": "没有名为 {name} 的表",
         "error_column": "没有名为 {name} 的列",
