@@ -189,5 +189,12 @@ def test_every_file_the_build_writes_is_one_the_layout_makes(built_site):
     hand_written = {p.relative_to(built_site / "docs").as_posix() for p in (built_site / "docs").rglob("*")}
     generated = written - hand_written
     assert sorted(rel for rel in generated if sitepaths.kind_of(rel) is None) == []
-    assert {sitepaths.kind_of(rel) for rel in generated} == {"page", "download", "version", "site", "search"}
+    assert {sitepaths.kind_of(rel) for rel in generated} == {
+        "page",
+        "download",
+        "version",
+        "version-parquet",
+        "site",
+        "search",
+    }
     assert sorted(rel for rel in written & hand_written if sitepaths.kind_of(rel)) == []  # none in docs/ is generated

@@ -212,7 +212,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     else:
         files[sitepaths.DATA_JSON] = data_json(summaries, settings)
     files[sitepaths.CHECKSUMS] = files[sitepaths.URLS_JSON] = b""  # written below; listed now as public paths
-    gone = tuple(w.prefix for w in withdrawn)
+    # a withdrawn dataset's pages get a notice; its English query page, outside its folder, goes with its files
+    gone = tuple(p for w in withdrawn for p in (w.prefix, sitepaths.public_path(sitepaths.query_page_md(w.name, "en"))))
     published, redirects = _check_urls(
         root, files, report, digests, gone, check_lock=check_urls, history=history, limits=settings.limits
     )
