@@ -28,6 +28,13 @@ class Counted:
 
 def _handler(root: Path, prefix: str, counted: Counted):
     class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {
+            **http.server.SimpleHTTPRequestHandler.extensions_map,
+            ".parquet": "application/vnd.apache.parquet",
+            ".mjs": "text/javascript",
+            ".wasm": "application/wasm",
+        }
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(root), **kwargs)
 

@@ -72,7 +72,12 @@
   // Every value as DuckDB writes it as text (decimals with their digits, dates as YYYY-MM-DD,
   // codes with their leading zeros), so the table and the CSV show what the data hold.
   async function runSql(conn, sql) {
-    var described = await conn.query("DESCRIBE " + sql);
+    var described;
+    try {
+      described = await conn.query("DESCRIBE " + sql);
+    } catch (error) {
+      return runPlain(conn, sql); // DESCRIBE, SHOW, SUMMARIZE, EXPLAIN: not a query DESCRIBE takes
+    }
     var names = described.getChild("column_name").toArray().map(String);
     var casts = names.map(function (n, i) {
       return "CAST(" + ident(n) + " AS VARCHAR) AS c" + i;
@@ -89,6 +94,21 @@
         })
       );
     }
+    return { names: names, rows: rows };
+  }
+
+  // A statement that is not a plain query: its values as JavaScript writes them.
+  async function runPlain(conn, sql) {
+    var result = await conn.query(sql);
+    var names = result.schema.fields.map(function (f) {
+      return f.name;
+    });
+    var rows = result.toArray().map(function (row) {
+      return names.map(function (n) {
+        var v = row[n];
+        return v === null || v === undefined ? null : String(v);
+      });
+    });
     return { names: names, rows: rows };
   }
 

@@ -212,17 +212,18 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     else:
         files[sitepaths.DATA_JSON] = data_json(summaries, settings)
     files[sitepaths.CHECKSUMS] = files[sitepaths.URLS_JSON] = b""  # written below; listed now as public paths
-    # a withdrawn dataset's pages get a notice; its English query page, outside its folder, goes with its files
-    gone = tuple(p for w in withdrawn for p in (w.prefix, sitepaths.public_path(sitepaths.query_page_md(w.name, "en"))))
+    gone = tuple(w.prefix for w in withdrawn)
+    # its English query page, outside its folder, goes with its files (its pages get a notice)
+    gone_paths = gone + tuple(sitepaths.public_path(sitepaths.query_page_md(w.name, "en")) for w in withdrawn)
     published, redirects = _check_urls(
-        root, files, report, digests, gone, check_lock=check_urls, history=history, limits=settings.limits
+        root, files, report, digests, gone_paths, check_lock=check_urls, history=history, limits=settings.limits
     )
     files.update(redirect_files(redirects, files))
     files.update(host_files(redirects, digests))
     files[sitepaths.CHECKSUMS] = _checksums(summaries, redirects, every)
     files[sitepaths.URLS_JSON] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
-    return Generated(settings, summaries, report, files, published, redirects, digests, gone, processing)
+    return Generated(settings, summaries, report, files, published, redirects, digests, gone_paths, processing)
 
 
 def _versions(

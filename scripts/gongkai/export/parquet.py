@@ -93,17 +93,18 @@ def parquet_bytes(fields: list[dict], key: list[str], raw: list[list[str]], type
 
 def write(table: pa.Table, path: Path | pa.NativeFile) -> None:
     """The one set of writer options: every Parquet file of the site is written here."""
-    pq.write_table(
-        table,
+    with pq.ParquetWriter(
         path,
-        row_group_size=ROW_GROUP_ROWS,
+        table.schema.remove_metadata(),
         compression=COMPRESSION,
         compression_level=COMPRESSION_LEVEL,
         use_dictionary=True,
         write_statistics=True,  # each row group's min and max: what lets a key filter skip the others
         store_schema=False,  # Parquet's own types say it all; pyarrow's copy of the schema tripled a small file
         version="2.6",
-    )
+    ) as writer:
+        writer.write_table(table.replace_schema_metadata(None), row_group_size=ROW_GROUP_ROWS)
+        writer.add_key_value_metadata(table.schema.metadata or {})  # the fields' titles: kept without the copy
 
 
 def write_parquet(path: Path, fields: list[dict], primary_key: list[str] | None, chunks: Iterable) -> None:
