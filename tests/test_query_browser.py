@@ -221,3 +221,17 @@ def test_a_key_filter_on_a_million_rows_fetches_under_a_tenth_of_the_file(page, 
     fetched = counted.sent[path]
     print(f"range read: {fetched:,} of {size:,} bytes ({fetched / size:.1%}) in {counted.ranges[path]} range requests")
     assert counted.ranges[path] > 0 and fetched < size / 10
+
+
+def test_the_query_page_with_a_result_has_no_serious_accessibility_violations(page, served):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, _ = served
+    _ready(page, base + DIVISIONS + "query/")
+    _run(page, "SELECT * FROM streets LIMIT 20")
+    options = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+    results = Axe().run(page, options=options)
+    page.set_viewport_size({"width": 390, "height": 844})
+    results.response["violations"] += Axe().run(page, options=options).response["violations"]
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
