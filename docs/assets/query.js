@@ -116,6 +116,9 @@
     out.textContent = "";
     var wrap = document.createElement("div");
     wrap.className = "md-typeset__table gk-query-table";
+    wrap.tabIndex = 0; // a scrolling region: reachable by keyboard
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", result.names.join(", "));
     var table = document.createElement("table");
     var head = table.createTHead().insertRow();
     result.names.forEach(function (n) {
