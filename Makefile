@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install site serve test test-quick test-bench site-diff validate lint bench browser vnu audit clean docs-codes
+.PHONY: install site serve test test-quick test-bench site-diff validate lint bench browser vnu audit clean docs-codes duckdb
 
 # Create the virtual environment and install gongkai with its test tools.
 $(STAMP): pyproject.toml
@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 # Only the Python environment (CI's gate step needs nothing more).
 install: $(STAMP)
 
-site: $(STAMP)
+site: $(STAMP) duckdb
 	$(BIN)/gongkai build
 
-serve: $(STAMP)
+serve: $(STAMP) duckdb
 	$(BIN)/gongkai serve
 
 validate: $(STAMP)
@@ -28,9 +28,18 @@ validate: $(STAMP)
 docs-codes: $(STAMP)
 	$(BIN)/python -m gongkai.core.problemcodes --write docs/guide/maintainers.md
 
+# DuckDB-Wasm for the query pages (tools/duckdb/ pins it): installed with Debian's nodejs and npm,
+# its browser module bundled with Apache Arrow into tools/duckdb/dist/, which the build publishes.
+duckdb: tools/duckdb/dist/duckdb.mjs
+tools/duckdb/dist/duckdb.mjs: tools/duckdb/package.json tools/duckdb/package-lock.json tools/duckdb/entry.mjs
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq nodejs npm >/dev/null; } || \
+	{ echo "make duckdb needs nodejs and npm (apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix tools/duckdb --no-audit --no-fund --loglevel=error
+	npm run --prefix tools/duckdb --silent bundle
+
 # Every test on every core (pytest-xdist; a test file stays on one worker, so its module
 # fixtures are built once).
-test: $(STAMP) browser vnu
+test: $(STAMP) browser vnu duckdb
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # For contributors: everything but the browser tests, and a tenth of each property's examples
@@ -85,4 +94,4 @@ audit: site browser
 	$(BIN)/python tools/audit.py
 
 clean:
-	rm -rf build site site.new site.old tools/audit/node_modules tools/vnu/node_modules
+	rm -rf build site site.new site.old tools/audit/node_modules tools/vnu/node_modules tools/duckdb/node_modules tools/duckdb/dist

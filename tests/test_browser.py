@@ -29,6 +29,11 @@ pytestmark = pytest.mark.browser
 class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
     """Serves site/ at PREFIX only, like a GitHub Pages project site."""
 
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".parquet": "application/vnd.apache.parquet",
+    }
+
     def translate_path(self, path):
         if not path.startswith(PREFIX):
             return str(Path(self.directory) / "__outside_the_prefix__")
@@ -325,6 +330,7 @@ CONTENT_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".json": "application/json",
     ".zip": "application/zip",
+    ".parquet": "application/vnd.apache.parquet",
 }
 
 

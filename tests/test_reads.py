@@ -40,7 +40,12 @@ def test_the_current_version_written_from_the_export_has_the_bytes_read_from_the
             for d in entry.exported.downloads
             if d.kind == "csv"
         }
-        written, digests, problems = write_current_version(ds, folder, copies)
+        parquets = {
+            d.resource: (entry.exported.files[d.path], d.bytes, d.sha256)
+            for d in entry.exported.downloads
+            if d.kind == "parquet"
+        }
+        written, digests, problems = write_current_version(ds, folder, copies, parquets)
         expected, broken = version_files(repo, ds, Version(ds.loaded["version"], None, ds.loaded["modified"]))
         assert problems == broken == []
         assert sorted(written) == sorted(expected)

@@ -200,6 +200,7 @@ def test_every_file_the_build_writes_is_one_the_layout_makes(built_site):
         "download",
         "version",
         "versions",
+        "version-parquet",
         "site",
         "search",
     }

@@ -35,6 +35,7 @@ from .core.output import naming_failures, sha256, sync_tree
 from .core.parallel import Progress, Timing, run_each, timed
 from .core.problems import Problem, Report
 from .export.downloads import export_dataset
+from .export.queryengine import engine_files
 from .gate import sitecode
 from .gate.diff import change_record, history_diffs, summary_en, summary_zh
 from .publish import cache, swap
@@ -49,6 +50,7 @@ from .read.tables import Surveys, read_tables
 from .render.catalog import Entry, Summary
 from .render.dashboard import home_dashboard
 from .render.quality import assess, overall
+from .render.query import render_query
 from .render.render import (
     PageExtras,
     dataset_model,
@@ -165,6 +167,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     as_of = _as_of(root, summaries, history)
     assessed = []
     listed: dict[str, tuple[list[dict], dict[str, dict]]] = {}  # name -> (the page's versions, their changes as data)
+    engine = engine_files(root)  # DuckDB-Wasm for the query pages, once for the site ({} before `make duckdb`)
     pages.update(
         {sitepaths.dataset_page_md(w.name, lang): notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")}
     )  # the notice in both interfaces
@@ -179,6 +182,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         extras = PageExtras(quality_model(criteria, overall(criteria), as_of), shown)
         pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, settings, "zh")
         pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, settings, "en")
+        for lang in ("zh", "en"):
+            pages[sitepaths.query_page_md(ds.name, lang)] = render_query(r.model, lang, engine=bool(engine))
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
     hand_written = _hand_written(root)
@@ -188,15 +193,17 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
     files.update(build_index(lambda: (r.model for r in results), hand_written, settings, root / BUILD_SEARCH))
+    files.update(engine)
     for result in results:
         files.update(result.files)
     files.update(versioned)
-    digests = {"/" + rel: sha256(data) for rel, data in versioned.items()}  # versions from history
-    digests.update(
-        {"/" + rel: sha for r in results for rel, sha in r.digests.items() if sitepaths.is_versioned(rel)}
+    every = {"/" + rel: sha256(data) for rel, data in versioned.items()}  # versions from history
+    every.update(
+        {"/" + rel: sha for r in results for rel, sha in r.digests.items() if sitepaths.in_version_folder(rel)}
     )  # the working tree's
+    digests = {path: sha for path, sha in every.items() if sitepaths.is_versioned(path)}  # hash-locked
     # Versions for machines: versions.json beside each dataset page, the feeds of versions, catalog.json's list
-    listing = version_listing(files, digests)
+    listing = version_listing(files, every)
     machine = {s.name: machine_versions(s, *listed[s.name], listing, settings) for s in summaries}
     indexes = {sitepaths.versions_index(s.name): versions_json(s, machine[s.name], settings) for s in summaries}
     indexes.update(version_feeds(summaries, machine, settings))
@@ -217,15 +224,17 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         files[sitepaths.DATA_JSON] = data_json(summaries, settings)
     files[sitepaths.CHECKSUMS] = files[sitepaths.URLS_JSON] = b""  # written below; listed now as public paths
     gone = tuple(w.prefix for w in withdrawn)
+    # its English query page, outside its folder, goes with its files (its pages get a notice)
+    gone_paths = gone + tuple(sitepaths.public_path(sitepaths.query_page_md(w.name, "en")) for w in withdrawn)
     published, redirects = _check_urls(
-        root, files, report, digests, gone, check_lock=check_urls, history=history, limits=settings.limits
+        root, files, report, digests, gone_paths, check_lock=check_urls, history=history, limits=settings.limits
     )
     files.update(redirect_files(redirects, files))
     files.update(host_files(redirects, digests))
-    files[sitepaths.CHECKSUMS] = _checksums(summaries, redirects, digests, indexes)
+    files[sitepaths.CHECKSUMS] = _checksums(summaries, redirects, every, indexes)
     files[sitepaths.URLS_JSON] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
-    return Generated(settings, summaries, report, files, published, redirects, digests, gone, processing)
+    return Generated(settings, summaries, report, files, published, redirects, digests, gone_paths, processing)
 
 
 def _versions(
@@ -334,8 +343,13 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Fa
             for d in entry.exported.downloads
             if d.kind == "csv" and d.resource is not None
         }
+        parquets = {
+            d.resource: (files[d.path], d.bytes, d.sha256)
+            for d in entry.exported.downloads
+            if d.kind == "parquet" and d.resource is not None
+        }
         with naming_failures(folder):  # the working tree's version, from the export's copies: cached with the rest
-            current, sizes, broken = write_current_version(ds, folder, copies)
+            current, sizes, broken = write_current_version(ds, folder, copies, parquets)
         files.update(current)
         known.update(sizes)
         result = Processed(problems + broken, entry.summary(), dataset_model(entry, settings), files)

@@ -31,7 +31,7 @@ def version_listing(files: dict[str, bytes | Path], digests: dict[str, str]) -> 
     for rooted, sha in sorted(digests.items()):
         rel = rooted.lstrip("/")
         data = files.get(rel)
-        if data is None or not sitepaths.is_versioned(rel):
+        if data is None or not sitepaths.in_version_folder(rel):
             continue
         size = len(data) if isinstance(data, bytes) else data.stat().st_size
         folders.setdefault(rel.rsplit("/", 1)[0] + "/", []).append({"path": rel, "bytes": size, "sha256": sha})

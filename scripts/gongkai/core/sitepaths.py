@@ -74,7 +74,13 @@ QUALITY = "quality/"
 
 DATAPACKAGE = "datapackage.json"  # a dataset's descriptor as published, in its folder and in each version's
 # A resource's downloads, by kind: the name of its file in the dataset's folder.
-RESOURCE_FILES = {"csv": "{}.csv", "csv-bom": "{}.bom.csv", "xlsx": "{}.xlsx", "json": "{}.json"}
+RESOURCE_FILES = {
+    "csv": "{}.csv",
+    "csv-bom": "{}.bom.csv",
+    "xlsx": "{}.xlsx",
+    "json": "{}.json",
+    "parquet": "{}.parquet",
+}
 VERSION = r"\d+\.\d+\.\d+"  # a version folder's name: MAJOR.MINOR.PATCH (history.SEMVER)
 VERSIONS = "versions.json"  # every version of a dataset, for programs, in its folder (a resource may not be so named)
 # The Atom feeds of a dataset's, a topic's or a publisher's versions, in its (Chinese) page's folder, by
@@ -120,6 +126,18 @@ def dataset_page(name: str) -> str:
 
 def dataset_page_md(name: str, lang: str = "zh") -> str:
     return page_md(dataset_page(name), lang)
+
+
+def query_page(name: str) -> str:
+    """A dataset's SQL page (DuckDB-Wasm over its Parquet files): datasets/<name>/query/."""
+    return dataset_page(name) + "query/"
+
+
+def query_page_md(name: str, lang: str = "zh") -> str:
+    return page_md(query_page(name), lang)
+
+
+QUERY_ENGINE = ASSETS + "duckdb/"  # DuckDB-Wasm's module, workers and wasm, once for the site (not a contract)
 
 
 def resource_file(resource: str, kind: str) -> str:
@@ -200,6 +218,7 @@ _LAYOUT = {
                 "",
                 DATASETS,
                 dataset_page(_NAME),
+                query_page(_NAME),
                 TOPICS,
                 PUBLISHERS,
                 topic_page(_NAME),
@@ -217,7 +236,9 @@ _LAYOUT = {
         *(dataset_file(_NAME, resource_file(_NAME, kind)) for kind in RESOURCE_FILES),
         *(dataset_file(_NAME, f) for f in (chart_file(_NAME), DATAPACKAGE, zip_file(_NAME))),
     ],
-    "version": [version_file(_NAME, _VERSION, _NAME)],  # any file in a version folder: never to change
+    # a version's Parquet: its values never change, its bytes may with the writer (pyarrow), so not hash-locked
+    "version-parquet": [version_file(_NAME, _VERSION, resource_file(_NAME, "parquet"))],
+    "version": [version_file(_NAME, _VERSION, _NAME)],  # any other file in a version folder: never to change
     "site": [*SITE_FILES, HOST_HEADERS, HOST_REDIRECTS],
     "search": [
         *(search_meta(lang) for lang in SUFFIX),
@@ -236,16 +257,21 @@ _KINDS = {kind: _pattern(paths) for kind, paths in _LAYOUT.items()}
 
 def kind_of(path: str) -> str | None:
     """What the layout publishes at a file-map path: "page" (a generated page's source),
-    "download", "version" (a published version's file), "versions" (a dataset's version index,
-    the feeds of versions), "site" (a file at the root), "search"
-    (the search index's files); None
-    for a path the layout does not make (a hand-written page, a redirect)."""
+    "download", "version" (a published version's file), "version-parquet" (a version's Parquet),
+    "versions" (a dataset's version index, the feeds of versions), "site" (a file at the root),
+    "search" (the search index's files); None for a path the layout does not make (a hand-written
+    page, a redirect)."""
     return next((k for k, pattern in _KINDS.items() if pattern.fullmatch(path)), None)
 
 
 def is_versioned(path: str) -> bool:
     """Whether a site path (/-rooted or not) is a file of a published version: never to change."""
     return kind_of(path.strip("/")) == "version"
+
+
+def in_version_folder(path: str) -> bool:
+    """Whether a site path is any file of a published version, its Parquet included."""
+    return kind_of(path.strip("/")) in ("version", "version-parquet")
 
 
 # --- Paths named in repository files: the check ------------------------------------------------

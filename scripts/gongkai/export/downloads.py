@@ -1,4 +1,4 @@
-"""Download files for each dataset: the CSV byte for byte, XLSX, JSON, datapackage.json, zip.
+"""Download files for each dataset: the CSV byte for byte, XLSX, JSON, Parquet, datapackage.json, zip.
 
 Every file is written into a folder of its own (the dataset's cache folder), streamed a
 chunk of rows at a time, so a table of any size exports in flat memory. Nothing reaches
@@ -28,6 +28,7 @@ from ..read.load import DESCRIPTOR, Dataset
 from ..read.tables import Chunk, Table
 from .charts import ChartRows, draw_charts, svg_size
 from .packagezip import write_package_zip
+from .parquet import ParquetTable, primary_key
 from .xlsx import write_xlsx, xlsx_obstacle
 
 MEDIA_TYPES = {
@@ -35,17 +36,26 @@ MEDIA_TYPES = {
     "csv-bom": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
     "datapackage": "application/json",
     "zip": "application/zip",
     "chart": "image/svg+xml",
 }
-DATA_KINDS = ("csv", "csv-bom", "xlsx", "json", "datapackage", "zip")  # distributions of the data (not its charts)
+DATA_KINDS = (
+    "csv",
+    "csv-bom",
+    "xlsx",
+    "json",
+    "parquet",
+    "datapackage",
+    "zip",
+)  # distributions of the data (not its charts)
 
 
 @dataclass(frozen=True)
 class Download:
     path: str  # site path, e.g. datasets/<name>/<resource>.csv
-    kind: str  # csv, csv-bom, xlsx, json, datapackage, zip, chart
+    kind: str  # csv, csv-bom, xlsx, json, parquet, datapackage, zip, chart
     bytes: int
     sha256: str
     resource: str | None = None
@@ -68,7 +78,7 @@ def export_dataset(
 
     Each table is read twice: once for its bytes (the CSV and BOM copies, hashed as they are
     written) and once typed, for every format that needs typed values (XLSX, JSON and the
-    charts' rows, fed from the same chunks). The zip streams the files it packs."""
+    charts' rows and the Parquet, fed from the same chunks). The zip streams the files it packs."""
     out = Exported(files={}, downloads=[], notices={})
     (folder / sitepaths.dataset_page(ds.name)).mkdir(parents=True, exist_ok=True)
 
@@ -93,7 +103,8 @@ def export_dataset(
         copied = copy_hashed(table.file, {plain: b"", bom: BOM})
         add(file("csv"), "csv", table.name, copied[plain])
         add(file("csv-bom"), "csv-bom", table.name, copied[bom])
-        sinks: list = [JsonRecords(at(file("json")), table.fields)]
+        parquet = ParquetTable(at(file("parquet")), table.fields, primary_key(table.resource))
+        sinks: list = [JsonRecords(at(file("json")), table.fields), parquet]
         if table.name in drawn:
             sinks.append(chart_rows.setdefault(table.name, ChartRows(table.fields)))
         reason = xlsx_obstacle(table)
@@ -109,6 +120,8 @@ def export_dataset(
             for _ in chunks:  # without an XLSX, the JSON and the charts still take every chunk
                 pass
         add(file("json"), "json", table.name)
+        parquet.close()
+        add(file("parquet"), "parquet", table.name)
 
     svgs, out.problems = draw_charts(ds, tables, limits, chart_rows)
     for view in ds.loaded.get("views", []):
@@ -119,7 +132,8 @@ def export_dataset(
             add(chart, "chart", view["resources"][0])
             out.charts[view["name"]] = svg_size(svg)
 
-    published = published_descriptor(ds, tables, sources, site_url, local_paths=False)
+    alternates = {d.resource: d for d in out.downloads if d.kind == "parquet"}
+    published = published_descriptor(ds, tables, sources, site_url, local_paths=False, alternates=alternates)
     at(sitepaths.DATAPACKAGE).write_bytes(_json_bytes(published))
     add(sitepaths.DATAPACKAGE, "datapackage")
     write_zip(ds, tables, sources, site_url, stamp, at(sitepaths.zip_file(ds.name)))
@@ -158,9 +172,17 @@ def copy_hashed(source: Path, targets: dict[Path, bytes]) -> dict[Path, tuple[in
 
 
 def published_descriptor(
-    ds: Dataset, tables: list[Table], sources: dict[str, tuple[int, str]], site_url: str, *, local_paths: bool
+    ds: Dataset,
+    tables: list[Table],
+    sources: dict[str, tuple[int, str]],
+    site_url: str,
+    *,
+    local_paths: bool,
+    alternates: dict[str | None, Download] | None = None,
 ) -> dict:
-    """The descriptor as published: relative paths that resolve against its own URL, plus sizes and hashes."""
+    """The descriptor as published: relative paths that resolve against its own URL, plus sizes and hashes;
+    alternates: each resource's Parquet, listed under the resource (`alternates`: the same rows in
+    another format, a property frictionless ignores, so the descriptor still validates on its CSV)."""
     desc = copy.deepcopy(ds.loaded)
     desc["homepage"] = site_url + sitepaths.dataset_page(ds.name)
     by_name = {t.name: t for t in tables}
@@ -172,6 +194,17 @@ def published_descriptor(
         res["bytes"] = size
         res["hash"] = f"sha256:{digest}"
         res["rows"] = table.rows
+        other = (alternates or {}).get(res["name"])
+        if other is not None:
+            res["alternates"] = [
+                {
+                    "path": other.path.rsplit("/", 1)[-1],
+                    "format": other.kind,
+                    "mediatype": MEDIA_TYPES[other.kind],
+                    "bytes": other.bytes,
+                    "hash": f"sha256:{other.sha256}",
+                }
+            ]
     return desc
 
 

@@ -30,6 +30,7 @@ from ..core.output import file_digest
 from ..core.problems import Problem
 from ..core.sourcehash import source_hashes
 from ..export.packagezip import write_package_zip
+from ..export.parquet import parquet_bytes, primary_key, rows_from_text
 from ..read.csvtext import CsvSyntaxError, parse
 from ..read.load import DESCRIPTOR, Dataset, source_folder
 
@@ -146,9 +147,11 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
         if isinstance(resources, str):
             return problem(resources)
         sources = {}
+        texts = {}
         for name, path in resources.items():
             data = read(path)
-            if v.commit and not parse(data.decode("utf-8")).rows:  # (the working tree was validated in full)
+            texts[name] = parse(data.decode("utf-8")).rows
+            if v.commit and not texts[name]:  # (the working tree was validated in full)
                 return problem(f"{path} has no rows")
             sources[name] = (path, data)
     except (OSError, subprocess.CalledProcessError, ValueError, KeyError, TypeError, CsvSyntaxError) as exc:
@@ -157,6 +160,7 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
     files = {base + sitepaths.resource_file(name, "csv"): data for name, (_, data) in sources.items()}
     sizes = {name: (len(data), hashlib.sha256(data).hexdigest()) for name, (_, data) in sources.items()}
     files[base + sitepaths.DATAPACKAGE] = _version_descriptor(raw_descriptor, sizes)
+    files.update(_version_parquet(base, raw_descriptor, texts))
     members: dict[str, bytes | Path] = {DESCRIPTOR: raw_descriptor, **{path: data for path, data in sources.values()}}
     for name in ("README.md", "CHANGELOG.md"):
         try:
@@ -169,11 +173,35 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
     return files, []
 
 
+def _version_parquet(base: str, raw_descriptor: bytes, texts: dict[str, list[list[str]]]) -> dict[str, bytes]:
+    """Each resource of an old version as Parquet, typed by that version's own schema. A
+    resource some cell of which does not read as its type (old versions are checked for
+    structure only) has none: its CSV stays the version's record."""
+    files = {}
+    for res in json.loads(raw_descriptor)["resources"]:
+        schema = res.get("schema")
+        rows = texts.get(res["name"])
+        if not isinstance(schema, dict) or not rows or not isinstance(schema.get("fields"), list):
+            continue
+        fields, body = schema["fields"], rows
+        if any(len(row) != len(fields) for row in body):
+            continue
+        typed = rows_from_text(fields, body, schema.get("missingValues", [""]))
+        if typed is not None:
+            files[base + sitepaths.resource_file(res["name"], "parquet")] = parquet_bytes(
+                fields, primary_key(res), body, typed
+            )
+    return files
+
+
 def write_current_version(
-    ds: Dataset, folder: Path, copies: dict[str, tuple[Path, int, str]]
+    ds: Dataset,
+    folder: Path,
+    copies: dict[str, tuple[Path, int, str]],
+    parquets: dict[str, tuple[Path, int, str]] | None = None,
 ) -> tuple[dict[str, Path], dict[str, tuple[int, str]], list[Problem]]:
     """The working tree's version, written under `folder` (laid out as site paths) from the
-    export's copies of its CSVs (resource -> (file, size, SHA-256), byte for byte the data):
+    export's copies of its CSVs and its Parquet files (resource -> (file, size, SHA-256)):
     the same bytes version_files() gives, without reading a CSV into memory. Returns the
     files, the size and SHA-256 of each, and the problems that stop them."""
     v = Version(ds.loaded["version"], None, ds.loaded["modified"])
@@ -188,6 +216,10 @@ def write_current_version(
     digests: dict[str, tuple[int, str]] = {}
     for name, (copy, size, sha) in copies.items():
         rel = base + sitepaths.resource_file(name, "csv")
+        files[rel] = _link_or_copy(copy, folder / rel)
+        digests[rel] = (size, sha)
+    for name, (copy, size, sha) in (parquets or {}).items():
+        rel = base + sitepaths.resource_file(name, "parquet")
         files[rel] = _link_or_copy(copy, folder / rel)
         digests[rel] = (size, sha)
     descriptor = _version_descriptor(raw_descriptor, {name: (size, sha) for name, (_, size, sha) in copies.items()})

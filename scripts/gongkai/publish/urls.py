@@ -23,7 +23,7 @@ from pathlib import Path
 from ..core import repofiles, sitepaths
 from ..core.errors import BuildError
 from ..core.problems import Problem
-from ..core.sitepaths import is_versioned, public_path, refusal, require
+from ..core.sitepaths import in_version_folder, public_path, refusal, require
 from .redirects import REDIRECTS
 
 LOCK = "urls.lock"
@@ -240,7 +240,7 @@ def check_lock(
             continue  # a later line only marks a path already listed
         checked.add(path)
         if path not in published and path not in redirects and not path.startswith(withdrawn or ("\0",)):
-            if not history and is_versioned(path):
+            if not history and in_version_folder(path):
                 message = f"{path} is not built here: this copy has no git history, and old versions come from it"
                 problems.append(Problem("url-removed", message, LOCK, line=line, severity="warning"))
                 continue

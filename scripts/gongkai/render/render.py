@@ -38,7 +38,7 @@ from .structured import dataset_jsonld
 from .templating import render
 
 # The order people look for files in: which file for which tool.
-KINDS = ("xlsx", "csv-bom", "csv", "json", "datapackage", "zip")
+KINDS = ("xlsx", "csv-bom", "csv", "json", "parquet", "datapackage", "zip")
 
 
 def render_site(entries: list[Summary], settings: Settings, dashboard: Dashboard | None = None) -> dict[str, str]:

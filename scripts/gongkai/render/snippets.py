@@ -14,10 +14,12 @@ from .catalog import Entry
 
 def code_snippets(e: Entry, settings: Settings) -> list[tuple[str, str]]:
     """(language, code) to load the first table: pandas with every text column kept as text,
-    curl with its checksum, frictionless on the descriptor."""
+    curl with its checksum, frictionless on the descriptor; then its Parquet file (typed, codes
+    as text) with DuckDB, pandas, polars and R's arrow."""
     t = e.tables[0]
     csv_file = sitepaths.resource_file(t.name, "csv")
     csv_url = settings.url_for(sitepaths.dataset_file(e.name, csv_file))
+    parquet_url = settings.url_for(sitepaths.dataset_file(e.name, sitepaths.resource_file(t.name, "parquet")))
     pkg_url = settings.url_for(sitepaths.dataset_file(e.name, sitepaths.DATAPACKAGE))
     dtypes = ", ".join(f'"{f["name"]}": "string"' for f in t.fields if f.get("type", "string") == "string")
     return [
@@ -30,6 +32,13 @@ def code_snippets(e: Entry, settings: Settings) -> list[tuple[str, str]]:
         ),
         ("bash", f"curl -fLO {csv_url}\nsha256sum {csv_file}"),
         ("python", f'from frictionless import Package\n\npackage = Package("{pkg_url}")'),
+        (
+            "python",
+            f"import duckdb\n\nduckdb.sql(\"SELECT * FROM read_parquet('{parquet_url}') LIMIT 10\").show()",
+        ),
+        ("python", f'import pandas as pd\n\ndf = pd.read_parquet("{parquet_url}")'),
+        ("python", f'import polars as pl\n\ndf = pl.read_parquet("{parquet_url}")'),
+        ("r", f'library(arrow)\n\ndf <- read_parquet("{parquet_url}")'),
     ]
 
 

@@ -29,11 +29,51 @@ EN: dict[str, Any] = {
     "get": {
         "xlsx": "Download Excel",
         "csv": "Download CSV",
-        "more": "Other formats (CSV with BOM, JSON, metadata, whole ZIP)",
+        "more": "Other formats (CSV with BOM, JSON, Parquet, metadata, whole ZIP)",
         "rows": "{rows} rows",
         "hint": (
             "Choose Excel for Excel or WPS; if an old Excel shows garbled Chinese in the CSV, use the CSV with BOM."
         ),
+    },
+    "query": {
+        "link": "Query this dataset with SQL",
+        "link_hint": "runs in your browser, nothing to install",
+        "title": "Query with SQL: {title}",
+        "intro": (
+            "Run SQL on this dataset's Parquet files with DuckDB in your browser: the files are read from this site "
+            "and the query runs on your computer, through no server. Each resource is a table named as below."
+        ),
+        "tables": "Tables",
+        "table_row": "{rows} rows · file {file} · columns: {columns}",
+        "examples": "Example queries",
+        "sql": "SQL",
+        "run": "Run",
+        "download": "Download result as CSV",
+        "back": "Back to the dataset page",
+        "loading": "Loading the query engine (about 35 MB, downloaded the first time only)…",
+        "ready": "Ready to query.",
+        "running": "Running…",
+        "result": "{rows} rows in {ms} ms.",
+        "truncated": "Showing the first {shown} rows; the CSV download holds all {rows}.",
+        "error": "The query failed: {message}",
+        "error_hint": "Check the table and column names (case-sensitive; quote names with hyphens) and the SQL.",
+        "not_select": "Only queries can run (SELECT, WITH, DESCRIBE…); data cannot be changed.",
+        "engine_failed": (
+            "The query engine did not load: {message}. Try a newer browser, or download the Parquet files."
+        ),
+        "no_engine": "This site was built without the query engine (DuckDB-Wasm); download the Parquet files instead.",
+        "noscript": (
+            "Queries run as JavaScript in your browser. You can also download the Parquet files and use the code "
+            "on the dataset page."
+        ),
+        "null": "(empty)",
+        "error_table": "there is no table named {name}",
+        "error_column": "there is no column named {name}",
+        "error_syntax": "a syntax error near {near}",
+        "example_rows": "First 100 rows",
+        "example_crosstab": "{title}: counts by two columns",
+        "example_group": "Counts by “{column}”",
+        "example_key": "One row by “{column}”",
     },
     "site_updated": "Updated on this site",
     "more_intro": "Mostly for checking and for programmers: open a heading to see it.",
@@ -81,6 +121,7 @@ EN: dict[str, Any] = {
         "csv-bom": "CSV (UTF-8 with BOM)",
         "xlsx": "Excel (XLSX)",
         "json": "JSON",
+        "parquet": "Parquet",
         "datapackage": "datapackage.json",
         "zip": "ZIP",
     },
@@ -89,6 +130,7 @@ EN: dict[str, Any] = {
         "csv-bom": "Old Excel versions (garbled Chinese in CSV)",
         "csv": "Programs, databases, statistics (UTF-8)",
         "json": "Web development",
+        "parquet": "Analysis and SQL (typed columns, read by DuckDB, pandas, R)",
         "datapackage": "Metadata and schema (Frictionless)",
         "zip": "Whole dataset (with README and changelog)",
     },
@@ -140,6 +182,10 @@ EN: dict[str, Any] = {
         "Read with pandas (text fields as text, leading zeros kept, “NA” not read as missing):",
         "Download with curl and check the SHA-256:",
         "Read the whole data package with frictionless (with field types):",
+        "Run SQL on the Parquet file with DuckDB (reading a URL needs the httpfs extension, installed on first use):",
+        "Read the Parquet file with pandas (typed by the schema: codes as text, exact decimals, dates as dates):",
+        "Read the Parquet file with polars:",
+        "Read the Parquet file with R's arrow package:",
     ),
     "cite": "{publisher}. {title} (version {version}) [dataset]. {site}, {modified}. {url}",
     "quality_intro": (
