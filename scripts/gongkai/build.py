@@ -16,7 +16,6 @@ replaced by a complete, verified site: a failure at any stage leaves it as it wa
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from .catalogs.catalogfile import catalog_json, schema_bytes
 from .catalogs.datajson import contacts_missing, data_json
 from .catalogs.dcat import catalog_jsonld
 from .catalogs.feed import atom_feed, version_feeds
-from .catalogs.versionindex import machine_versions, version_listing, versions_json
+from .catalogs.versionindex import machine_versions, version_listing, version_metadata, versions_json
 from .catalogs.versionindex import schema_bytes as versions_schema
 from .core import repofiles, sitepaths
 from .core.config import SETTINGS_FILE, Limits, Settings, load_settings
@@ -212,7 +211,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files[sitepaths.CATALOG_JSON] = catalog_json(summaries, settings, machine)
     files[sitepaths.CATALOG_SCHEMA] = schema_bytes()
     files[sitepaths.FEED] = atom_feed(summaries, settings)
-    files[sitepaths.CATALOG_JSONLD] = catalog_jsonld(summaries, settings, _version_metadata(versions, files))
+    files[sitepaths.CATALOG_JSONLD] = catalog_jsonld(summaries, settings, version_metadata(versions, files))
     uncontactable = contacts_missing(summaries, settings)
     if uncontactable:
         message = (
@@ -259,22 +258,6 @@ def _versions(
     if not report.valid:
         raise InvalidData(report)
     return versions, files
-
-
-def _version_metadata(
-    versions: dict[str, list[Version]], files: dict[str, bytes | Path]
-) -> dict[str, list[tuple[str, str, dict]]]:
-    """Each dataset's versions, newest first, as (version, date, that version's published descriptor)
-    for DCAT (a version's metadata are its own, read from its datapackage.json)."""
-    found: dict[str, list[tuple[str, str, dict]]] = {}
-    for name, listed in versions.items():
-        found[name] = []
-        for v in listed:
-            data = files.get(sitepaths.version_file(name, v.version, sitepaths.DATAPACKAGE))
-            raw = data.read_bytes() if isinstance(data, Path) else data
-            meta = json.loads(raw) if raw else {}
-            found[name].append((v.version, v.date, meta if isinstance(meta, dict) else {}))
-    return found
 
 
 def _check_urls(

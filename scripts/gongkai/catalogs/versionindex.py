@@ -103,3 +103,19 @@ def feed_id(dataset_id: str, lang: str) -> str:
 
 def schema_bytes() -> bytes:
     return SCHEMA.read_bytes()
+
+
+def version_metadata(
+    versions: dict[str, list], files: dict[str, bytes | Path]
+) -> dict[str, list[tuple[str, str, dict]]]:
+    """Each dataset's versions, newest first, as (version, date, that version's published descriptor)
+    for DCAT (a version's metadata are its own, read from its datapackage.json)."""
+    found: dict[str, list[tuple[str, str, dict]]] = {}
+    for name, listed in versions.items():
+        found[name] = []
+        for v in listed:
+            data = files.get(sitepaths.version_file(name, v.version, sitepaths.DATAPACKAGE))
+            raw = data.read_bytes() if isinstance(data, Path) else data
+            meta = json.loads(raw) if raw else {}
+            found[name].append((v.version, v.date, meta if isinstance(meta, dict) else {}))
+    return found
