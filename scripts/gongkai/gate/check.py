@@ -43,6 +43,7 @@ class Checked:
     site_code: list[str] = field(
         default_factory=list
     )  # changed files that are code, not data: a maintainer reviews them
+    unlocked: list[str] = field(default_factory=list)  # public paths of changed datasets not yet in urls.lock
 
 
 def check(root: Path, settings: Settings, base: str) -> Checked:
@@ -81,11 +82,27 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         )
     checked.removed = [n for n in names if n not in present]
     report.extend(_removal_problems(root, checked.removed, settings.limits))
-    report.extend(lock_against_base(_show(root, commit, LOCK), read_lock(root), base))
+    lock = read_lock(root)
+    report.extend(lock_against_base(_show(root, commit, LOCK), lock, base))
+    checked.unlocked = unlocked_paths([ds for ds in datasets if ds.name not in invalid], lock)
     checked.site_code = [p for p in changed_files(root, commit) if is_site_code(p)]
     report.extend(site_code_problems(checked.site_code))
     report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))
     return checked
+
+
+def unlocked_paths(datasets: list[Dataset], lock) -> list[str]:
+    """The page and CSV paths of these datasets that urls.lock lacks: `gongkai lock` is needed
+    before the build stops warning (url-not-locked). The page and its CSVs stand for the rest."""
+    locked = {path for _, path, _ in lock}
+    wanted = []
+    for ds in datasets:
+        wanted.append(sitepaths.public_path(sitepaths.dataset_page(ds.name)))
+        for res in ds.resources:
+            if isinstance(res.get("name"), str):
+                csv = sitepaths.dataset_file(ds.name, sitepaths.resource_file(res["name"], "csv"))
+                wanted.append(sitepaths.public_path(csv))
+    return [path for path in wanted if path not in locked]
 
 
 def changed_datasets(root: Path, commit: str) -> list[str]:
@@ -131,7 +148,7 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
         return []
     old, new = diff.old.version, diff.new.version
     lines = value_lines(ds.loaded_text)
-    where = {"file": ds.file(DESCRIPTOR), "dataset": ds.name}
+    where: dict = {"file": ds.file(DESCRIPTOR), "dataset": ds.name}
     step = bump_of(old, new)
     problems = []
 

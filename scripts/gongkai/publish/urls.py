@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -248,7 +249,7 @@ def check_lock(
                 f"{path} was published and is gone: restore it, or map it to "
                 f"its new place in {REDIRECTS} (see the maintainer's guide)"
             )
-            problems.append(Problem("url-removed", message, LOCK, line=line))
+            problems.append(Problem("url-removed", message, LOCK, line=line, params={"path": path}))
         elif mark and mark != WITHDRAWN and path in digests and digests[path] != mark:
             message = (
                 f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now "
@@ -256,8 +257,17 @@ def check_lock(
             )
             problems.append(Problem("url-changed", message, LOCK, line=line))
     for path in sorted(published - checked):
+        message = f"{path} is new: run `gongkai lock` and commit {LOCK}"
+        owner = re.match(r"/(?:en/)?datasets/([^/]+)/", path)  # grouped per dataset in messages
         problems.append(
-            Problem("url-not-locked", f"{path} is new: run `gongkai lock` and commit {LOCK}", LOCK, severity="warning")
+            Problem(
+                "url-not-locked",
+                message,
+                LOCK,
+                dataset=owner.group(1) if owner else None,
+                severity="warning",
+                params={"path": path},
+            )
         )
     return problems
 
