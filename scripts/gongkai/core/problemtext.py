@@ -94,25 +94,27 @@ DETAILS: dict[str, tuple[str, str | None]] = {
     "placeholder": ("{value}", None),
     "url-not-locked": ("{path} 是新网址", None),
     "url-removed": ("{path} 发布过，现在不见了", None),
+    "temporal:required": ("缺少数据的时间 temporal：数据时点写一个日期，统计期间写两个日期", None),
+    "temporal:value": ("temporal 的 {value} 不是 ISO 8601 的日期或区间，或日期不存在", None),
 }
 # metadata-profile, by the JSON Schema rule that failed
 PROFILE: dict[str, tuple[str, str]] = {
     "required": ("缺少必填项 {named}{eg}", "{named} is required{eg}"),
-    "type": ("{named} 应是{type_zh}，现在是 {value}{eg}", "{named} must be {type_en}, not {value}{eg}"),
+    "type": ("{named_}应是{type_zh}，现在是 {value}{eg}", "{named} must be {type_en}, not {value}{eg}"),
     "enum": (
-        "{named} 的 {value} 不是可选值，可选：{allowed}（见 gongkai.yml）",
+        "{named_}的 {value} 不是可选值，可选：{allowed}（见 gongkai.yml）",
         "{named}: {value} is not one of the allowed values: {allowed} (see gongkai.yml)",
     ),
-    "pattern": ("{named} 的 {value} 格式不对，应符合 {pattern}{eg}", "{named}: {value} does not match {pattern}{eg}"),
+    "pattern": ("{named_}的 {value} 格式不对，应符合 {pattern}{eg}", "{named}: {value} does not match {pattern}{eg}"),
     "minLength": (
-        "{named} 太短：至少 {limit} 个字符，现在 {length} 个{eg}",
+        "{named_}太短：至少 {limit} 个字符，现在 {length} 个{eg}",
         "{named} is too short: at least {limit} characters, now {length}{eg}",
     ),
     "maxLength": (
-        "{named} 太长：至多 {limit} 个字符，现在 {length} 个",
+        "{named_}太长：至多 {limit} 个字符，现在 {length} 个",
         "{named} is too long: at most {limit} characters, now {length}",
     ),
-    "minItems": ("{named} 至少要有 {limit} 项{eg}", "{named} needs at least {limit} item(s){eg}"),
+    "minItems": ("{named_}至少要有 {limit} 项{eg}", "{named} needs at least {limit} item(s){eg}"),
     "contains": (
         "至少要有一位 role 为 maintainer、附 email 或 path 的维护者{eg}",
         'needs at least one contributor with role "maintainer" and an email or path{eg}',
@@ -152,7 +154,7 @@ def describe(problem: Problem, lang: str) -> str:
         return _fill(zh if lang == "zh" else en, _profile_words(params, lang)) or problem.message
     if lang == "en":
         return problem.message
-    template = DETAILS.get(problem.code, ("", None))[0]
+    template = DETAILS.get(f"{problem.code}:{params.get('rule')}", DETAILS.get(problem.code, ("", None)))[0]
     filled = _fill(template, _detail_words(params)) if template and params else None
     title = CODES[problem.code].title
     return filled or f"{title}：{problem.message}"
@@ -249,6 +251,7 @@ def _profile_words(params: dict, lang: str) -> dict:
     example = params.get("example") or example
     if lang == "zh":
         words["named"] = f"{name}（{word}）" if word != name else name
+        words["named_"] = words["named"] if word != name else f"{name} "  # no space after a closing bracket
         words["eg"] = f"，例如 {example}" if example else ""
     else:
         words["named"] = f"{name} ({word_en})" if word_en != name else name

@@ -74,7 +74,8 @@ def _temporal(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
         except ValueError as error:
             message = f"temporal {error}"
     line = line_of(lines, "/temporal")
-    yield Problem("temporal", message, ds.file(DESCRIPTOR), line=line, field="/temporal", dataset=ds.name)
+    facts = {"rule": "required"} if "temporal" not in meta else {"rule": "value", "value": _short(meta["temporal"])}
+    yield Problem("temporal", message, ds.file(DESCRIPTOR), line=line, field="/temporal", dataset=ds.name, params=facts)
 
 
 def _message(error: jsonschema.ValidationError) -> str:
