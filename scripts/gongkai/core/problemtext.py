@@ -75,7 +75,7 @@ PROPERTIES = {
     ),
     "resources": ("资源", "resources", '"resources": [{"name": "districts", "path": "data/districts.csv", …}]'),
     "path": ("路径或网址", "path or URL", '"path": "https://…"'),
-    "email": ("邮箱", "e-mail", '"email": "open@example.gov.cn"'),
+    "email": ("邮箱", "email address", '"email": "open@example.gov.cn"'),
     "date": ("日期", "date", '"date": "2019-05-16"'),
     "unit": ("单位", "unit", '"unit": "万人"'),
     "schema": ("表结构", "schema", '"schema": {"fields": […]}'),
@@ -136,9 +136,12 @@ SHOWN = 3  # items named in a grouped line
 
 
 def language(choice: str | None = None, environ: Mapping[str, str] = os.environ) -> str:
-    """The chosen language: --lang, else the locale (LC_ALL, LC_MESSAGES, LANG: the first set), else Chinese."""
+    """The chosen language: --lang, else GONGKAI_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG:
+    the first set), else Chinese."""
     if choice:
         return choice
+    if environ.get("GONGKAI_LANG") in LANGUAGES:
+        return environ["GONGKAI_LANG"]
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name)
         if value:
@@ -204,7 +207,7 @@ def _groups(warnings: list[Problem]) -> list[list[Problem]]:
 def _group_line(group: list[Problem], lang: str) -> str:
     first = group[0]
     files = {p.file for p in group}
-    where = first.file if len(files) == 1 else f"datasets/{first.dataset}/"
+    where = first.file if len(files) == 1 else os.path.commonpath(sorted(files)) + "/"
     items = [_item(p, lang) for p in group[:SHOWN]]
     more = (" 等" if lang == "zh" else ", …") if len(group) > SHOWN else ""
     joined = ("、" if lang == "zh" else ", ").join(items) + more

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -258,18 +257,24 @@ def check_lock(
             problems.append(Problem("url-changed", message, LOCK, line=line))
     for path in sorted(published - checked):
         message = f"{path} is new: run `gongkai lock` and commit {LOCK}"
-        owner = re.match(r"/(?:en/)?datasets/([^/]+)/", path)  # grouped per dataset in messages
         problems.append(
             Problem(
                 "url-not-locked",
                 message,
                 LOCK,
-                dataset=owner.group(1) if owner else None,
+                dataset=_dataset_of(path),  # grouped per dataset in messages
                 severity="warning",
                 params={"path": path},
             )
         )
     return problems
+
+
+def _dataset_of(path: str) -> str | None:
+    """The dataset a public path belongs to (its page, files and versions, in either language)."""
+    parts = path.strip("/").split("/")
+    parts = parts[1:] if parts[:1] == [sitepaths.ENGLISH.strip("/")] else parts
+    return parts[1] if len(parts) >= 2 and parts[0] + "/" == sitepaths.DATASETS else None
 
 
 def urls_json(published: set[str], redirects: dict[str, str], withdrawn: tuple[str, ...] = ()) -> bytes:
