@@ -21,6 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PACKAGES = FIXTURES / "packages"
 
+# The checks' own sentences are English, and most tests assert them: the suite runs the CLI in
+# English whatever the machine's locale. test_messages.py tests the Chinese default with its own
+# environment (without GONGKAI_LANG).
+os.environ["GONGKAI_LANG"] = "en"
+
 # Hypothesis: the "full" profile (make test, CI) runs each property's full count with a fixed
 # seed, so a run is repeatable; "quick" (make test-quick sets GONGKAI_HYPOTHESIS=quick) runs a
 # tenth of it, for contributors. GONGKAI_EXAMPLES scales both; GONGKAI_EXPLORE=1 draws new cases.

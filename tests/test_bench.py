@@ -34,7 +34,8 @@ def test_quick_benchmark_runs_and_agrees_with_frictionless(quick):
     stdout, results = quick
     stages = {r["stage"]: r for r in results}
     validation = [r for r in results if "same_errors" in r]
-    assert len(validation) == 2 and all(r["same_errors"] for r in validation)
+    assert len(validation) == 3 and all(r["same_errors"] for r in validation)
+    assert any(s.endswith("(valid, CRLF line ends)") for s in stages)  # beside the same file with LF line ends
     assert any(s.startswith("export 30,000 rows") for s in stages)  # the streaming run on a bigger CSV
     assert all(r.get("ok", True) for r in results)
     assert any(s.startswith("build 30 datasets") for s in stages)

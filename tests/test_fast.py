@@ -139,7 +139,7 @@ def _deliberate(table_rows) -> Counter:
     return found
 
 
-def _write(repo, table_rows, primary_key):
+def _write(repo, table_rows, primary_key, line_end="\n"):
     folder = repo / "datasets/tiny"
     shutil.rmtree(folder)
     shutil.copytree(PACKAGES / "tiny", folder)
@@ -150,8 +150,8 @@ def _write(repo, table_rows, primary_key):
     desc["resources"][0]["schema"] = schema
     (folder / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows([[f["name"] for f in FIELDS], *table_rows])
-    (folder / "data/items.csv").write_text(buf.getvalue(), encoding="utf-8")
+    csv.writer(buf, lineterminator=line_end).writerows([[f["name"] for f in FIELDS], *table_rows])
+    (folder / "data/items.csv").write_bytes(buf.getvalue().encode("utf-8"))  # no newline translation
     return read(folder, repo)
 
 
@@ -159,9 +159,13 @@ def _write(repo, table_rows, primary_key):
     max_examples=examples(400),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(table_rows=rows, primary_key=st.sampled_from([None, ["id"], ["kind", "n"], ["day"]]))
-def test_fast_validation_finds_exactly_what_frictionless_finds(repo, table_rows, primary_key):
-    ds = _write(repo, table_rows, primary_key)
+@given(
+    table_rows=rows,
+    primary_key=st.sampled_from([None, ["id"], ["kind", "n"], ["day"]]),
+    line_end=st.sampled_from(["\n", "\r\n"]),  # CRLF: what Excel writes
+)
+def test_fast_validation_finds_exactly_what_frictionless_finds(repo, table_rows, primary_key, line_end):
+    ds = _write(repo, table_rows, primary_key, line_end)
     res = ds.resources[0]
     raw = (ds.root / res["path"]).read_bytes()
     text = parse(raw.decode("utf-8"))
@@ -203,14 +207,14 @@ text_rows = st.lists(st.tuples(ids, texts, ints, nums, days, bools, codes, rates
     max_examples=examples(200),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(table_rows=text_rows, primary_key=st.sampled_from([None, ["id"]]))
-def test_both_engines_report_the_same_problems_and_warnings(repo, table_rows, primary_key):
+@given(table_rows=text_rows, primary_key=st.sampled_from([None, ["id"]]), line_end=st.sampled_from(["\n", "\r\n"]))
+def test_both_engines_report_the_same_problems_and_warnings(repo, table_rows, primary_key, line_end):
     from gongkai.read.columns import read_fast
     from gongkai.validate.validator import check_data
 
     fields = [dict(f) for f in FIELDS]
     fields[1] = {"name": "kind", "title": "类别", "type": "string", "description": "任意文字。"}
-    ds = _write(repo, table_rows, primary_key)
+    ds = _write(repo, table_rows, primary_key, line_end)
     desc_path = ds.root / "datapackage.json"
     desc = json.loads(desc_path.read_text(encoding="utf-8"))
     desc["resources"][0]["schema"]["fields"] = fields
@@ -224,3 +228,47 @@ def test_both_engines_report_the_same_problems_and_warnings(repo, table_rows, pr
     if read_fast(ds.root / res["path"], res) is None:
         return
     assert seen("auto") == seen("frictionless")
+
+
+CRLF_ROWS = [
+    ["a1", "甲", "3", "1.5", "2019-05-16", "true", "ab", "50"],
+    ["a2", "乙", "x", "1.5", "2019-05-16", "true", "ab", "50"],  # type-error on line 3
+    ["a2", "丙", "4", "-1", "2019-02-30", "maybe", "abcdef", "50"],  # duplicate id, bad date and boolean
+]
+
+
+def _problems(ds, engine):
+    from gongkai.validate.validator import check_data
+
+    return sorted((p.code, p.line, p.field, p.message) for p in check_data(ds, engine=engine))
+
+
+@pytest.mark.parametrize("primary_key", [None, ["id"]])
+def test_a_crlf_file_takes_the_fast_path_with_the_lf_files_problems_and_lines(repo, primary_key):
+    from gongkai.read.columns import read_fast
+
+    lf = _write(repo, CRLF_ROWS, primary_key)
+    expected = _problems(lf, "frictionless")
+    assert [line for _, line, _, _ in expected].count(3) >= 1 and expected == _problems(lf, "auto")
+    crlf = _write(repo, CRLF_ROWS, primary_key, "\r\n")
+    assert b"\r\n" in (crlf.root / "data/items.csv").read_bytes()
+    assert read_fast(crlf.root / "data/items.csv", crlf.resources[0]) is not None  # no longer the slow path
+    assert _problems(crlf, "auto") == _problems(crlf, "frictionless") == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"a1,\xe7\x94\xb2,3,1.5,2019-05-16,true,ab,50\ra2,\xe4\xb9\x99,4,1.5,2019-05-16,true,ab,50\n",  # a lone CR
+        b"a1,\xe7\x94\xb2,3,1.5,2019-05-16,true,ab,50\r\na2,\xe4\xb9\x99,4,1.5,2019-05-16,true,ab,50\n",  # mixed
+    ],
+    ids=["lone-cr", "mixed"],
+)
+def test_a_lone_cr_or_mixed_line_ends_still_go_the_row_by_row_way(repo, body):
+    from gongkai.read.columns import read_fast
+
+    ds = _write(repo, [], None, "\r\n")
+    path = ds.root / "data/items.csv"
+    path.write_bytes(path.read_bytes() + body)
+    assert read_fast(path, ds.resources[0]) is None
+    assert _problems(ds, "auto") == _problems(ds, "frictionless")

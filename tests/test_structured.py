@@ -51,12 +51,13 @@ def test_a_description_under_50_characters_is_refused_naming_the_file_and_field(
     desc = json.loads(descriptor.read_text(encoding="utf-8"))
     desc["description"] = "用于测试的小数据集，只有几行。"  # 15 characters: Google drops the dataset
     descriptor.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    result = gongkai("validate", cwd=repo)
+    result = gongkai("--lang", "zh", "validate", cwd=repo)
     assert result.returncode == 1
     line = next(line for line in result.stdout.splitlines() if "/description" in line)
     assert line.startswith("datasets/tiny/datapackage.json:") and "[metadata-profile]" in line
-    assert "简介有 15 个字符，须为 50 至 5000 个" in line and "50 to 5,000" in line
+    assert "（简介）有 15 个字符，须为 50 至 5000 个" in line
+    assert "search engines need 50 to 5000" in gongkai("--lang", "en", "validate", cwd=repo).stdout
     desc["description"] = "很长。" * 1700  # 5,100 characters
     descriptor.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    result = gongkai("validate", cwd=repo)
-    assert "简介有 5100 个字符" in result.stdout
+    result = gongkai("--lang", "zh", "validate", cwd=repo)
+    assert "（简介）有 5100 个字符" in result.stdout

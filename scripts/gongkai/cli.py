@@ -17,6 +17,7 @@ from . import __version__
 from .core.config import load_settings
 from .core.errors import GongkaiError, InvalidData, UsageError
 from .core.problems import Report
+from .core.problemtext import LANGUAGES, language, line, report_lines
 from .read.load import discover
 from .validate.validator import validate
 
@@ -24,12 +25,14 @@ from .validate.validator import validate
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    args.lang = language(getattr(args, "lang", None))
     root = Path(args.root).resolve()
     try:
         return args.run(args, root)
     except InvalidData as exc:
-        _print_report(exc.report, getattr(args, "format", "text"), root)
-        print("gongkai: nothing was built; site/ was left as it was", file=sys.stderr)
+        _print_report(exc.report, getattr(args, "format", "text"), root, lang=args.lang)
+        kept = "什么都没有生成，site/ 保持原样" if args.lang == "zh" else "nothing was built; site/ was left as it was"
+        print(f"gongkai: {kept}", file=sys.stderr)
         return 1
     except GongkaiError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
@@ -86,7 +89,6 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="ask for the title, description, source ... (default: when a terminal is attached)",
     )
-    n.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language of the notes")
     n.set_defaults(run=_new)
 
     u = sub.add_parser(
@@ -99,7 +101,6 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("name")
     u.add_argument("--from", dest="source", required=True, metavar="FILE")
     u.add_argument("--resource", default=None, help="which resource (needed when the dataset has more than one)")
-    u.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language of the notes")
     u.set_defaults(run=_update)
 
     c = sub.add_parser(
@@ -121,6 +122,13 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="preview at http://127.0.0.1:8000, rebuilding when datasets/ or docs/ change")
     s.add_argument("--dev-addr", default="127.0.0.1:8000")
     s.set_defaults(run=_serve)
+    for command in [p, *sub.choices.values()]:  # before or after the command: gongkai --lang en validate
+        command.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default=argparse.SUPPRESS,
+            help="language of messages (default: zh, or en under an English locale: LC_ALL, LC_MESSAGES, LANG)",
+        )
     return p
 
 
@@ -133,15 +141,8 @@ def _validate(args, root: Path) -> int:
     report = validate(
         discover(settings.datasets_dir, args.datasets or None, max_nesting=settings.limits.max_nesting), settings
     )
-    _print_report(report, args.format, root, limit=settings.limits.max_listed_problems)
+    _print_report(report, args.format, root, limit=settings.limits.max_listed_problems, lang=args.lang)
     return 0 if report.valid else 1
-
-
-def _lang(args) -> str:
-    lang = getattr(args, "lang", None)
-    if lang:
-        return lang
-    return "en" if os.environ.get("LANG", "").lower().startswith("en") else "zh"
 
 
 def _terminal() -> bool:
@@ -161,7 +162,7 @@ def _new(args, root: Path) -> int:
     from .scaffold.questions import ask_questions
 
     settings = load_settings(root)
-    lang = _lang(args)
+    lang = args.lang
     names = [n.strip() for n in args.names.split(",")] if args.names else None
     plan = plan_new(settings, args.name, Path(args.source).resolve(), names, args.resource)
     for note in plan.notes:  # every conversion and proposal, before anything is written
@@ -180,7 +181,7 @@ def _new(args, root: Path) -> int:
     }[lang, report.valid]
     made = f"已建立 {rel}/（{files}）；{then}" if lang == "zh" else f"created {rel}/ ({files}); {then}"
     print(f"gongkai: {made}", file=sys.stderr)
-    _print_report(report, "text", root)
+    _print_report(report, "text", root, lang=lang)
     return 0
 
 
@@ -191,7 +192,7 @@ def _update(args, root: Path) -> int:
     from .scaffold.dataset import commit_update, plan_update, try_update
 
     settings = load_settings(root)
-    lang = _lang(args)
+    lang = args.lang
     if not (settings.datasets_dir / args.name / "datapackage.json").is_file():
         raise UsageError(f"no dataset {args.name!r} under datasets/")
     current = discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting)[0]
@@ -208,9 +209,11 @@ def _update(args, root: Path) -> int:
         else f"gongkai: the new data are not valid; datasets/{args.name}/ was not changed"
     )
     if plan.problems:
-        for problem in plan.problems:
-            print(problem)
-        print(f"gongkai: {len(plan.problems)} problem(s) in {Path(args.source).name}", file=sys.stderr)
+        for said in report_lines(plan.problems, lang):
+            print(said)
+        count, source = len(plan.problems), Path(args.source).name
+        said = f"{source} 中有 {count} 个问题" if lang == "zh" else f"{count} problem(s) in {source}"
+        print(f"gongkai: {said}", file=sys.stderr)
         print(unchanged, file=sys.stderr)
         return 1
     report, copy = try_update(settings, plan)
@@ -218,7 +221,7 @@ def _update(args, root: Path) -> int:
         # A new column's placeholders are for the maintainer to fill in, not a reason to refuse the data.
         blocking = [p for p in report.errors if p.code != "placeholder"]
         if blocking:
-            _print_report(Report(problems=blocking, datasets=report.datasets), "text", root)
+            _print_report(Report(problems=blocking, datasets=report.datasets), "text", root, lang=lang)
             print(unchanged, file=sys.stderr)
             return 1
         updated = discover(copy.parent, [args.name], max_nesting=settings.limits.max_nesting)[0]
@@ -228,30 +231,24 @@ def _update(args, root: Path) -> int:
         shutil.rmtree(copy.parent.parent, ignore_errors=True)
     for note in plan.notes:
         print(f"gongkai: {note.text(lang)}", file=sys.stderr)
-    _print_diff(diff)
-    _print_report(report, "text", root)
+    _print_diff(diff, lang)
+    _print_report(report, "text", root, lang=lang)
     return 0
 
 
-def _print_diff(diff) -> None:
-    from .gate.diff import LEVELS, next_version
+def _print_diff(diff, lang: str) -> None:
+    from .gate.diff import LEVELS, bump_advice, summary_zh
 
-    for level, reason in sorted(diff.changes, key=lambda c: -c[0]):
-        print(f"{LEVELS[level]}: {reason}")
+    if lang == "zh" and diff.old is not None:
+        print(f"改动：{summary_zh(diff)}")
+    else:
+        for level, reason in sorted(diff.changes, key=lambda c: -c[0]):
+            print(f"{LEVELS[level]}: {reason}")
     for table in diff.tables:
         for key, cells in table.changed[:20]:
             for name, (old, new) in cells.items():
                 print(f"  {table.resource} {', '.join(f'{k}={v}' for k, v in key.items())}: {name}: {old!r} → {new!r}")
-    if diff.needed and diff.old is not None:  # only a dataset that had a version needs a bump
-        old = diff.old.version
-        print(
-            f"gongkai: this needs a {LEVELS[diff.needed]} version bump: set version to "
-            f"{next_version(old, diff.needed)} and modified to today's date "
-            "in datapackage.json, and add a CHANGELOG.md entry for it",
-            file=sys.stderr,
-        )
-    else:
-        print("gongkai: the data did not change", file=sys.stderr)
+    print(f"gongkai: {bump_advice(diff, lang)}", file=sys.stderr)
 
 
 def _check(args, root: Path) -> int:
@@ -260,7 +257,7 @@ def _check(args, root: Path) -> int:
 
     settings = load_settings(root)
     checked = check(root, settings, args.base)
-    text = markdown_report(checked)
+    text = markdown_report(checked, args.lang)
     out = (root / args.report) if not Path(args.report).is_absolute() else Path(args.report)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -271,11 +268,13 @@ def _check(args, root: Path) -> int:
     if args.format == "json":
         _print_report(checked.report, "json", root)
     else:
-        _print_report(checked.report, "text", root)
-        for line in terminal_lines(checked):
-            print(f"gongkai: {line}", file=sys.stderr)
+        _print_report(checked.report, "text", root, lang=args.lang)
+        for said in terminal_lines(checked, args.lang):
+            print(f"gongkai: {said}", file=sys.stderr)
+        shown = out.relative_to(root) if out.is_relative_to(root) else out
         print(
-            f"gongkai: report written to {out.relative_to(root) if out.is_relative_to(root) else out}", file=sys.stderr
+            f"gongkai: 报告已写入 {shown}" if args.lang == "zh" else f"gongkai: report written to {shown}",
+            file=sys.stderr,
         )
     return 0 if checked.report.valid else 1
 
@@ -285,8 +284,8 @@ def _build(args, root: Path) -> int:
 
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
     generated = build(root, site_dir=site_dir, generator=args.generator, progress=_Progress(), notice=_notice)
-    for problem in generated.report.warnings:
-        print(problem, file=sys.stderr)
+    for said in report_lines(generated.report.warnings, args.lang):
+        print(said, file=sys.stderr)
     rows = sum(e.rows for e in generated.entries)
     print(f"gongkai: {len(generated.entries)} datasets, {rows} rows, {len(generated.files)} files generated")
     done = generated.processing
@@ -354,38 +353,45 @@ class _Progress:
         print(f"gongkai: {stage} {done}/{total} datasets, about {left:.0f} s left", file=sys.stderr)
 
 
-def _print_report(report: Report, fmt: str, root: Path, limit: int | None = None) -> None:
+def _print_report(report: Report, fmt: str, root: Path, limit: int | None = None, lang: str = "zh") -> None:
     if fmt == "json":
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
     errors = report.errors if limit is None else report.errors[:limit]
     shown = errors + report.warnings
-    for problem in shown:
-        print(problem)
+    for said in report_lines(shown, lang):
+        print(said)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in shown:
-            line = f",line={problem.line}" if problem.line else ""
+            where = f",line={problem.line}" if problem.line else ""
             kind = "error" if problem.is_error else "warning"
-            print(f"::{kind} file={problem.file}{line}::{_annotation(problem)}")
-    if len(errors) < report.problem_count:
+            print(f"::{kind} file={problem.file}{where}::{_annotation(problem, lang)}")
+    more = report.problem_count - len(errors)
+    if more > 0:
         print(
-            f"… and {report.problem_count - len(errors)} more (every problem is counted; raise "
+            f"…… 另有 {more} 个问题（都已计数；要全部列出，调高 gongkai.yml 的 limits.max_listed_problems）"
+            if lang == "zh"
+            else f"… and {more} more (every problem is counted; raise "
             "limits.max_listed_problems in gongkai.yml to list them)"
         )
-    names = len(report.datasets)
-    warned = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+    print(f"gongkai: {_summary(report, lang)}", file=sys.stderr)
+
+
+def _summary(report: Report, lang: str) -> str:
+    names, warned = len(report.datasets), len(report.warnings)
+    if lang == "zh":
+        tail = f"，{warned} 个警告" if warned else ""
+        if report.valid:
+            return f"{names} 个数据集通过校验{tail}"
+        return f"检查了 {names} 个数据集，发现 {report.problem_count} 个问题{tail}"
+    tail = f", {warned} warning(s)" if warned else ""
     if report.valid:
-        print(f"gongkai: {names} dataset(s) valid{warned}", file=sys.stderr)
-    else:
-        print(f"gongkai: {report.problem_count} problem(s) in {names} dataset(s) checked{warned}", file=sys.stderr)
+        return f"{names} dataset(s) valid{tail}"
+    return f"{report.problem_count} problem(s) in {names} dataset(s) checked{tail}"
 
 
-def _annotation(problem) -> str:
-    text = (
-        f"{problem.field}: {problem.message} [{problem.code}]"
-        if problem.field
-        else f"{problem.message} [{problem.code}]"
-    )
+def _annotation(problem, lang: str) -> str:
+    text = line(problem, lang).split(": ", 1)[1]  # GitHub shows the file and line itself
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

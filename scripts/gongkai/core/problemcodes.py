@@ -37,6 +37,7 @@ class Code:
     severity: frozenset[str] = ERROR
     anchor: str = "problem-codes"  # id of the guide's heading that explains it: { #id } there keeps it stable
     frictionless: bool = False
+    example: str = ""  # what a right value looks like: shown after the fix, in the guide and in every message
 
     @property
     def explanation(self) -> str:
@@ -62,9 +63,23 @@ CODES = _registry(
     Code("symlink", "符号链接", "换成真实文件"),
     Code("hard-link", "硬链接", "换成独立的文件"),
     Code("invalid-json", "`datapackage.json` 不是合法 JSON", "按提示的行和列修改"),
-    Code("name-mismatch", "`name` 与文件夹名不同", "改成一致"),
-    Code("unsafe-path", "资源路径是网址、绝对路径或离开了文件夹", "写成 `data/<资源名>.csv`"),
-    Code("path-name-mismatch", "资源路径与资源名不对应", "写成 `data/<资源名>.csv`"),
+    Code(
+        "name-mismatch",
+        "`name` 与文件夹名不同",
+        "改成一致",
+    ),
+    Code(
+        "unsafe-path",
+        "资源路径是网址、绝对路径或离开了文件夹",
+        "写成 `data/<资源名>.csv`",
+        example='"path": "data/items.csv"',
+    ),
+    Code(
+        "path-name-mismatch",
+        "资源路径与资源名不对应",
+        "写成 `data/<资源名>.csv`",
+        example='"path": "data/items.csv"',
+    ),
     Code("submodule", "git 记录中有子模块", "删除子模块，把文件直接放进数据集"),
     Code("duplicate-resource", "两个资源同名", "给每个资源取不同的名字"),
     Code(
@@ -72,12 +87,20 @@ CODES = _registry(
         "`schema`、`dialect` 或 `profile` 引用了外部文件",
         "把表结构直接写进 `datapackage.json`",
     ),
-    Code("encoding-error", "不是 UTF-8", "按提示转换编码", frictionless=True),
-    Code("lfs-pointer", "资源文件是 Git LFS 指针而不是数据", "运行 `git lfs pull` 取回真实文件"),
+    Code(
+        "encoding-error",
+        "不是 UTF-8",
+        "按提示转换编码",
+        frictionless=True,
+        example="gongkai new <名称> --from 原文件.csv",
+    ),
+    Code(
+        "lfs-pointer", "资源文件是 Git LFS 指针而不是数据", "运行 `git lfs pull` 取回真实文件", example="git lfs pull"
+    ),
     Code("utf8-bom", "文件开头有 BOM", "去掉 BOM"),
     Code("empty-file", "文件是空的", "写入表头和数据"),
     Code("no-rows", "只有表头没有数据", "写入数据"),
-    Code("csv-syntax", "CSV 格式错误，通常是引号没有闭合", "在所指行补上引号"),
+    Code("csv-syntax", "CSV 格式错误，通常是引号没有闭合", "在所指行补上引号", example='"广州,天河"'),
     Code("label-whitespace", "表头与字段名只差空格（如 `name `）", "删去空格"),
     Code(
         "formula-like",
@@ -88,28 +111,76 @@ CODES = _registry(
     ),
     Code("pinyin-artefact", "残留的拼音注音，如 `(gòu)`", "删除"),
     Code("control-character", "不可见的控制字符或文字方向控制符", "删除"),
-    Code("metadata-profile", "元数据不符合规范（缺少键、取值不在列表中、格式不对）", "按说明修改"),
+    Code(
+        "metadata-profile",
+        "元数据不符合规范（缺少键、取值不在列表中、格式不对）",
+        "按说明修改",
+    ),
     Code(
         "temporal",
         "没有写数据的时间（`temporal`），或写法不对",
         "写成数据时点 `2022-10-31`，或统计期间 `2018-01-01/2018-12-31`（前一日期不晚于后一日期）",
         meaning="缺少 `temporal`，或它不是 ISO 8601 日期 `YYYY-MM-DD`、区间 `YYYY-MM-DD/YYYY-MM-DD`，或日期不存在",
         anchor="temporal",
+        example='"temporal": "2018-01-01/2018-12-31"',
     ),
-    Code("readme-section-missing", "README 缺少规定的小节", "补上 `## 数据`、`## 来源与处理`、`## 许可`"),
-    Code("changelog-heading", "更新记录标题格式不对", "写成 `## 1.2.0 — 2026-01-31`", anchor="versions"),
+    Code(
+        "readme-section-missing",
+        "README 缺少规定的小节",
+        "补上 `## 数据`、`## 来源与处理`、`## 许可`",
+        example="## 来源与处理",
+    ),
+    Code(
+        "changelog-heading",
+        "更新记录标题格式不对",
+        "写成 `## 1.2.0 — 2026-01-31`",
+        anchor="versions",
+        example="## 1.2.0 — 2026-01-31",
+    ),
     Code("changelog-empty", "更新记录没有任何版本", "加一条", anchor="versions"),
     Code("changelog-order", "版本没有按新到旧排列", "调整顺序", anchor="versions"),
-    Code("changelog-version", "最新一条的版本与 `version` 不同", "改成一致", anchor="versions"),
-    Code("changelog-date", "最新一条的日期与 `modified` 不同", "改成一致", anchor="versions"),
-    Code("duplicate-id", "两个数据集用了同一个 `id`", "新数据集生成新的 UUID"),
-    Code("type-error", "单元格不符合字段类型", "改正数值，或改字段类型", frictionless=True),
-    Code("constraint-error", "违反约束（必填、最小值、格式、取值）", "改正数值", frictionless=True),
+    Code(
+        "changelog-version",
+        "最新一条的版本与 `version` 不同",
+        "改成一致",
+        anchor="versions",
+    ),
+    Code(
+        "changelog-date",
+        "最新一条的日期与 `modified` 不同",
+        "改成一致",
+        anchor="versions",
+    ),
+    Code(
+        "duplicate-id",
+        "两个数据集用了同一个 `id`",
+        "新数据集生成新的 UUID",
+        example='python3 -c "import uuid; print(uuid.uuid4())"',
+    ),
+    Code(
+        "type-error",
+        "单元格不符合字段类型",
+        "改正数值，或改字段类型",
+        frictionless=True,
+        example="1108000, 110.8, 2019-05-16",
+    ),
+    Code(
+        "constraint-error",
+        "违反约束（必填、最小值、格式、取值）",
+        "改正数值",
+        frictionless=True,
+    ),
     Code("unique-error", "应唯一的字段出现重复", "去掉重复", frictionless=True),
     Code("primary-key", "主键重复", "去掉重复行或改正主键", frictionless=True),
     Code("foreign-key", "指向的行不存在", "改正引用值", frictionless=True),
     Code("missing-cell", "这一行的单元格比表头少", "补齐", frictionless=True),
-    Code("extra-cell", "这一行的单元格比表头多", "删去多余的，或给含逗号的值加引号", frictionless=True),
+    Code(
+        "extra-cell",
+        "这一行的单元格比表头多",
+        "删去多余的，或给含逗号的值加引号",
+        frictionless=True,
+        example='"1,108,000"',
+    ),
     Code("blank-row", "空行", "删除", frictionless=True),
     Code("incorrect-label", "表头与表结构不一致", "改表头或表结构", frictionless=True),
     Code("duplicate-label", "表头重复", "改名", frictionless=True),
@@ -141,7 +212,13 @@ CODES = _registry(
         "source-error", "Frictionless 读不到资源的数据", "按说明修改；资源文件是 `data/<资源名>.csv`", frictionless=True
     ),
     Code("scheme-error", "资源的 `scheme` 不是本地文件", "删去 `scheme`", frictionless=True),
-    Code("format-error", "资源的 `format` 不是 `csv`", '写成 `"format": "csv"`', frictionless=True),
+    Code(
+        "format-error",
+        "资源的 `format` 不是 `csv`",
+        '写成 `"format": "csv"`',
+        frictionless=True,
+        example='"format": "csv"',
+    ),
     Code(
         "compression-error",
         "资源声明了压缩（`compression`）",
@@ -174,6 +251,7 @@ CODES = _registry(
         "运行 `gongkai lock` 并提交 `urls.lock`",
         severity=WARNING,
         anchor="urls",
+        example="gongkai lock && git add urls.lock",
     ),
     Code(
         "url-changed",
@@ -197,6 +275,7 @@ CODES = _registry(
         meaning="浅克隆，只在设置了 `GONGKAI_ALLOW_SHALLOW` 的测试机器上允许；旧版本不会发布",
         severity=WARNING,
         anchor="urls",
+        example="git fetch --unshallow",
     ),
     Code(
         "no-contact-email",
@@ -207,15 +286,25 @@ CODES = _registry(
             "所以不发布 `data.json`（DCAT-US 要求联系邮箱）"
         ),
         severity=WARNING,
+        example='"email": "open@example.gov.cn"',
     ),
-    Code("placeholder", "`gongkai new` 留下的“待填写”还没有填", "换成真实内容"),
+    Code(
+        "placeholder", "`gongkai new` 留下的“待填写”还没有填", "换成真实内容", example='"title": "广州市各区常住人口"'
+    ),
     Code(
         "version-bump",
         "与目标分支相比有改动，但版本升级不够（或版本号降低）",
         "按说明把 `version` 升到所需的一级，更新 `modified`，在 `CHANGELOG.md` 加记录",
         anchor="versions",
+        example='"version": "1.3.0"',
     ),
-    Code("modified-date", "`modified` 比目标分支上的更早", "改为这次改动的日期", anchor="versions"),
+    Code(
+        "modified-date",
+        "`modified` 比目标分支上的更早",
+        "改为这次改动的日期",
+        anchor="versions",
+        example='"modified": "2026-12-02"',
+    ),
     Code(
         "dataset-removed",
         "拉取请求删除了一个数据集文件夹",
@@ -292,6 +381,7 @@ CODES = _registry(
             "`datapackage.json` 中有 `NaN`、`Infinity`（不是 JSON，发布的副本将无法解析），"
             "超出双精度范围的数（如 `1e400`、`1e-400`），或超过 ±2^53 的整数（浏览器等 JSON 读取程序会读成另一个数）"
         ),
+        example='"value": null',
     ),
     Code(
         "unsafe-pattern",
@@ -301,6 +391,7 @@ CODES = _registry(
             "字段约束 `pattern` 不是有效的正则表达式，或在重复的部分里又有重复（如 `^(([a-z])+)+$`），"
             "校验时可能耗时无限"
         ),
+        example="^[a-z]+$",
     ),
     Code(
         "markdown-too-complex",
@@ -351,6 +442,7 @@ CODES = _registry(
             "`integer` 或 `number` 字段中的数不是用 0—9 写的（全角数字 `１０２０`、其他文字的数字 `٣٦`、`1_020`、"
             "前后有空格）：宽松的解析器把它读成数，但 JSON 和 XLSX 中会是另一段文字"
         ),
+        example="1020",
     ),
     Code(
         "invisible-character",
@@ -424,6 +516,7 @@ CODES = _registry(
             "`urls.lock` 存在却没有任何路径，而网站发布了路径（例如写入被中断后只剩 0 字节）；构建不会因此放弃网址契约"
         ),
         anchor="urls",
+        example="git checkout HEAD -- urls.lock && gongkai lock",
     ),
     Code(
         "lock-truncated",
@@ -446,6 +539,7 @@ CODES = _registry(
         meaning="没有 `urls.lock`，git 历史中也从未有过（新建的分叉）：还没有网址受保护",
         severity=WARNING,
         anchor="urls",
+        example="gongkai lock && git add urls.lock",
     ),
     Code(
         "id-changed",
@@ -504,15 +598,20 @@ def guide_table() -> str:
     rows: list[tuple[list[str], Code]] = []
     for entry in CODES.values():
         last = rows[-1][1] if rows else None
-        if last and (last.explanation, last.fix, last.severity) == (entry.explanation, entry.fix, entry.severity):
+        if last and _row_of(last) == _row_of(entry):
             rows[-1][0].append(entry.code)
         else:
             rows.append(([entry.code], entry))
     lines = ["| 代码 | 含义 | 怎么改 |", "|---|---|---|"]
     for codes, entry in rows:
         names = "、".join(f"`{code}`" for code in codes) + _SEVERITY_NOTE[entry.severity]
-        lines.append(f"| {names} | {_cell(entry.explanation)} | {_cell(entry.fix)} |")
+        fix = f"{entry.fix}，例如 `{entry.example}`" if entry.example else entry.fix
+        lines.append(f"| {names} | {_cell(entry.explanation)} | {_cell(fix)} |")
     return "\n".join(lines) + "\n"
+
+
+def _row_of(entry: Code) -> tuple:
+    return entry.explanation, entry.fix, entry.example, entry.severity
 
 
 _SEVERITY_NOTE = {ERROR: "", WARNING: "（警告）", EITHER: "（错误或警告）"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 
 from .problemcodes import SEVERITIES, refusal
@@ -23,6 +24,9 @@ class Problem:
     field: str | None = None
     dataset: str | None = None
     severity: str = "error"  # "warning": shown, counted, but does not stop the build
+    # The facts behind the message (value, type, property...), which core/problemtext.py words in
+    # the reader's language; the English `message` stays for JSON readers and logs.
+    params: dict = dataclasses.field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         # A code the registry lacks has no entry in the maintainer's guide: a bug, so it fails loudly.

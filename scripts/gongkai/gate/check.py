@@ -28,7 +28,7 @@ from ..publish.urls import LOCK, lock_against_base, read_lock
 from ..publish.withdrawals import read_withdrawals
 from ..read.load import DESCRIPTOR, Dataset, discover, source_folder
 from ..validate.validator import finish_report, validate_dataset
-from .diff import LEVELS, Diff, Snapshot, bump_of, compare, next_version, snapshot_here
+from .diff import LEVELS, LEVELS_ZH, Diff, Snapshot, bump_of, compare, next_version, snapshot_here, summary_zh
 from .sitecode import is_site_code, site_code_problems
 
 
@@ -43,6 +43,7 @@ class Checked:
     site_code: list[str] = field(
         default_factory=list
     )  # changed files that are code, not data: a maintainer reviews them
+    unlocked: list[str] = field(default_factory=list)  # public paths of changed datasets not yet in urls.lock
 
 
 def check(root: Path, settings: Settings, base: str) -> Checked:
@@ -81,11 +82,27 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         )
     checked.removed = [n for n in names if n not in present]
     report.extend(_removal_problems(root, checked.removed, settings.limits))
-    report.extend(lock_against_base(_show(root, commit, LOCK), read_lock(root), base))
+    lock = read_lock(root)
+    report.extend(lock_against_base(_show(root, commit, LOCK), lock, base))
+    checked.unlocked = unlocked_paths([ds for ds in datasets if ds.name not in invalid], lock)
     checked.site_code = [p for p in changed_files(root, commit) if is_site_code(p)]
     report.extend(site_code_problems(checked.site_code))
     report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))
     return checked
+
+
+def unlocked_paths(datasets: list[Dataset], lock) -> list[str]:
+    """The page and CSV paths of these datasets that urls.lock lacks: `gongkai lock` is needed
+    before the build stops warning (url-not-locked). The page and its CSVs stand for the rest."""
+    locked = {path for _, path, _ in lock}
+    wanted = []
+    for ds in datasets:
+        wanted.append(sitepaths.public_path(sitepaths.dataset_page(ds.name)))
+        for res in ds.resources:
+            if isinstance(res.get("name"), str):
+                csv = sitepaths.dataset_file(ds.name, sitepaths.resource_file(res["name"], "csv"))
+                wanted.append(sitepaths.public_path(csv))
+    return [path for path in wanted if path not in locked]
 
 
 def changed_datasets(root: Path, commit: str) -> list[str]:
@@ -131,16 +148,21 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
         return []
     old, new = diff.old.version, diff.new.version
     lines = value_lines(ds.loaded_text)
-    where = {"file": ds.file(DESCRIPTOR), "dataset": ds.name}
+    where: dict = {"file": ds.file(DESCRIPTOR), "dataset": ds.name}
     step = bump_of(old, new)
     problems = []
 
-    def problem(code: str, message: str, pointer: str) -> Problem:
-        return Problem(code, message, line=line_of(lines, pointer), field=pointer, **where)
+    def problem(code: str, message: str, pointer: str, params: dict | None = None) -> Problem:
+        return Problem(code, message, line=line_of(lines, pointer), field=pointer, params=params or {}, **where)
 
     if new != old and step is None:
         problems.append(
-            problem("version-bump", f"the version went from {old} to {new}; a new version must be higher", "/version")
+            problem(
+                "version-bump",
+                f"the version went from {old} to {new}; a new version must be higher",
+                "/version",
+                {"rule": "lower", "old": old, "new": new},
+            )
         )
     needed = diff.needed
     if needed and (step is None or step < needed):
@@ -156,7 +178,16 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
             f"{because}: this needs a {LEVELS[needed]} version bump ({old} → {next_version(old, needed)}) {found}; "
             "then add a CHANGELOG.md entry for it dated as modified"
         )
-        problems.append(problem("version-bump", message.replace("  ", " "), "/version"))
+        found_zh = f"而版本仍是 {old}" if new == old else f"而 {old} → {new} 只是{LEVELS_ZH[step]}升级" if step else ""
+        facts = {
+            "rule": "short",
+            "changes": summary_zh(diff),
+            "level": LEVELS_ZH[needed],
+            "old": old,
+            "next": next_version(old, needed),
+            "found": found_zh,
+        }
+        problems.append(problem("version-bump", message.replace("  ", " "), "/version", facts))
     before, after = str(diff.old.descriptor.get("modified", "")), str(ds.loaded.get("modified", ""))
     if after < before:
         problems.append(problem("modified-date", f"modified went back from {before} to {after}", "/modified"))

@@ -217,6 +217,36 @@ def summary_en(diff: Diff) -> str:
     return "; ".join(reason for _, reason in diff.changes) or "no change"
 
 
+LEVELS_ZH = {PATCH: "修订版本（patch）", MINOR: "次版本（minor）", MAJOR: "主版本（major）"}
+
+
+def changes_line(diff: Diff, lang: str) -> str:
+    """What changed and the bump it needs, for the terminal: Chinese by default, English with --lang en."""
+    if diff.old is None:
+        return "新数据集" if lang == "zh" else "new dataset"
+    if lang == "zh":
+        said = summary_zh(diff)
+        return said + (f"，需要升级{LEVELS_ZH[diff.needed]}" if diff.needed else "")
+    parts = [reason for _, reason in sorted(diff.changes, key=lambda c: -c[0])]
+    return "; ".join(parts) + (f" (needs a {LEVELS[diff.needed]} bump)" if diff.needed else "")
+
+
+def bump_advice(diff: Diff, lang: str) -> str:
+    """What a maintainer does next after `gongkai update`: the version to set, or that nothing changed."""
+    if not (diff.needed and diff.old is not None):  # only a dataset that had a version needs a bump
+        return "数据没有变化" if lang == "zh" else "the data did not change"
+    old, level = diff.old.version, diff.needed
+    if lang == "zh":
+        return (
+            f"这需要升级{LEVELS_ZH[level]}：把 datapackage.json 的 version 改为 {next_version(old, level)}、"
+            "modified 改为今天的日期，并在 CHANGELOG.md 加一条记录"
+        )
+    return (
+        f"this needs a {LEVELS[level]} version bump: set version to {next_version(old, level)} and modified "
+        "to today's date in datapackage.json, and add a CHANGELOG.md entry for it"
+    )
+
+
 def bump_of(old: str, new: str) -> int | None:
     """The level of the step from version old to new; None when it is not a step up."""
     a, b = _semver(old), _semver(new)

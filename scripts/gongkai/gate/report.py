@@ -7,23 +7,44 @@ from __future__ import annotations
 import html
 import re
 
+from ..core.problemtext import report_lines
 from ..render.markup import md_table
 from .check import Checked
-from .diff import LEVELS, SAMPLE, Diff, TableDiff
+from .diff import LEVELS, SAMPLE, Diff, TableDiff, changes_line
 
 
-def terminal_lines(checked: Checked) -> list[str]:
+def lock_hint(checked: Checked, lang: str = "zh") -> str | None:
+    """What to run when the changed datasets publish paths urls.lock does not hold yet."""
+    if not checked.unlocked:
+        return None
+    first = checked.unlocked[0]
+    if lang == "zh":
+        return (
+            f"{len(checked.unlocked)} 个新网址（{first} 等）还没有写入 urls.lock：运行 gongkai lock，"
+            "再把 urls.lock 与改动一起提交"
+        )
+    return (
+        f"{len(checked.unlocked)} new path(s) ({first}, …) are not in urls.lock yet: run gongkai lock "
+        "and commit urls.lock with your change"
+    )
+
+
+def terminal_lines(checked: Checked, lang: str = "zh") -> list[str]:
+    zh = lang == "zh"
     lines = []
     for name, diff in checked.diffs.items():
-        lines.append(f"{name}: {_versions(diff)}: {_changes(diff) or 'no change'}")
-    lines += [f"{name}: not compared, it has validation errors" for name in checked.invalid]
-    lines += [f"{name}: removed" for name in checked.removed]
+        lines.append(f"{name}: {_versions(diff)}: {changes_line(diff, lang) or ('没有改动' if zh else 'no change')}")
+    invalid = "有校验错误，未比较" if zh else "not compared, it has validation errors"
+    lines += [f"{name}: {invalid}" for name in checked.invalid]
+    lines += [f"{name}: {'已删除' if zh else 'removed'}" for name in checked.removed]
     if checked.site_code:
-        lines.append(f"site code changed, needs a maintainer's review: {', '.join(checked.site_code)}")
-    return lines
+        review = "网站代码有改动，需要维护者审查" if zh else "site code changed, needs a maintainer's review"
+        lines.append(f"{review}: {', '.join(checked.site_code)}")
+    hint = lock_hint(checked, lang)
+    return lines + ([hint] if hint else [])
 
 
-def markdown_report(checked: Checked) -> str:
+def markdown_report(checked: Checked, lang: str = "zh") -> str:
     report = checked.report
     verdict = "✅ 通过 / passed" if report.valid else f"❌ {report.problem_count} 个问题 / problem(s)"
     out = [
@@ -60,8 +81,12 @@ def markdown_report(checked: Checked) -> str:
     else:
         out += ["", "没有数据集改动。No dataset changed."]
     out += _site_code_section(checked.site_code)
+    hint = lock_hint(checked, lang)
+    if hint:
+        out += ["", f"**urls.lock**：{_cell(hint)}"]
     if report.problems:
-        out += ["", "## 问题 Problems", "", "```text", *(str(p).replace("```", "'''") for p in report.problems), "```"]
+        said = (text.replace("```", "'''") for text in report_lines(report.problems, lang))
+        out += ["", "## 问题 Problems", "", "```text", *said, "```"]
     for name, diff in checked.diffs.items():
         out += ["", f"## {name}：{_cell(_versions(diff))}"]
         if diff.old is None:
@@ -137,13 +162,6 @@ def _versions(diff: Diff) -> str:
         if diff.old.version == diff.new.version
         else f"{diff.old.version} → {diff.new.version}"
     )
-
-
-def _changes(diff: Diff) -> str:
-    if diff.old is None:
-        return "new dataset"
-    parts = [reason for _, reason in sorted(diff.changes, key=lambda c: -c[0])]
-    return "; ".join(parts) + (f" (needs a {LEVELS[diff.needed]} bump)" if diff.needed else "")
 
 
 def _verdict(checked: Checked, name: str) -> str:

@@ -248,7 +248,7 @@ def check_lock(
                 f"{path} was published and is gone: restore it, or map it to "
                 f"its new place in {REDIRECTS} (see the maintainer's guide)"
             )
-            problems.append(Problem("url-removed", message, LOCK, line=line))
+            problems.append(Problem("url-removed", message, LOCK, line=line, params={"path": path}))
         elif mark and mark != WITHDRAWN and path in digests and digests[path] != mark:
             message = (
                 f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now "
@@ -256,10 +256,25 @@ def check_lock(
             )
             problems.append(Problem("url-changed", message, LOCK, line=line))
     for path in sorted(published - checked):
+        message = f"{path} is new: run `gongkai lock` and commit {LOCK}"
         problems.append(
-            Problem("url-not-locked", f"{path} is new: run `gongkai lock` and commit {LOCK}", LOCK, severity="warning")
+            Problem(
+                "url-not-locked",
+                message,
+                LOCK,
+                dataset=_dataset_of(path),  # grouped per dataset in messages
+                severity="warning",
+                params={"path": path},
+            )
         )
     return problems
+
+
+def _dataset_of(path: str) -> str | None:
+    """The dataset a public path belongs to (its page, files and versions, in either language)."""
+    parts = path.strip("/").split("/")
+    parts = parts[1:] if parts[:1] == [sitepaths.ENGLISH.strip("/")] else parts
+    return parts[1] if len(parts) >= 2 and parts[0] + "/" == sitepaths.DATASETS else None
 
 
 def urls_json(published: set[str], redirects: dict[str, str], withdrawn: tuple[str, ...] = ()) -> bytes:

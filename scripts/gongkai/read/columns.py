@@ -155,10 +155,11 @@ def fast_source(path: Path, resource: dict) -> FastSource | None:
         return None
     with path.open("rb") as f:
         first = f.readline(HEADER_BYTES)
-    if not first.endswith(b"\n") or first.startswith(b"\xef\xbb\xbf") or b'"' in first or b"\r" in first:
-        return None  # no rows, a BOM, a quoted header, a carriage return: frictionless words these
+    line = first[:-2] if first.endswith(b"\r\n") else first[:-1]  # Excel ends lines with CRLF
+    if not first.endswith(b"\n") or first.startswith(b"\xef\xbb\xbf") or b'"' in first or b"\r" in line:
+        return None  # no rows, a BOM, a quoted header, a lone carriage return: frictionless words these
     try:
-        header = first[:-1].decode("utf-8").split(",")
+        header = line.decode("utf-8").split(",")
     except UnicodeDecodeError:
         return None
     if header != [f.get("name") for f in fields_of(resource)] or len(set(header)) != len(header):
@@ -179,20 +180,25 @@ def read_fast(path: Path, resource: dict) -> FastTable | None:
 
 def _shape(path: Path, chunk: int = 1 << 22) -> int | None:
     """The number of physical lines; None for what the fast path leaves alone (an odd number
-    of quotes, which means an unclosed one; carriage returns)."""
-    quotes = newlines = 0
+    of quotes, which means an unclosed one; a carriage return that does not end a line, and
+    line ends of two kinds: the strict parser counts each lone CR as a line of its own)."""
+    quotes = newlines = returns = pairs = 0
     block = bytearray(chunk)  # one buffer, refilled: no fresh memory per read
     last = -1  # no byte yet
     with path.open("rb", buffering=0) as f:
         while size := f.readinto(block):
-            if block.find(b"\r", 0, size) >= 0:
-                return None
             quotes += block.count(b'"', 0, size)
             newlines += block.count(b"\n", 0, size)
+            returns += block.count(b"\r", 0, size)
+            if returns:
+                pairs += block.count(b"\r\n", 0, size) + (last == CR and block[0] == LF)
             last = block[size - 1]
-    if quotes % 2:
-        return None
-    return newlines + (0 if last == ord("\n") else 1)
+    if quotes % 2 or returns != pairs or pairs not in (0, newlines):
+        return None  # a lone CR, or CRLF and LF mixed: the row-by-row way words them
+    return newlines + (0 if last == LF else 1)
+
+
+CR, LF = ord("\r"), ord("\n")
 
 
 def read_columns(source: bytes, header: list[str]) -> pa.Table | None:

@@ -11,6 +11,7 @@ use frictionless for the whole table. A differential test keeps both in step.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -42,6 +43,7 @@ class Finding:
     row: int
     field: str | None
     message: str
+    params: dict = dataclasses.field(default_factory=dict)  # the facts, worded at the edge (problemtext.py)
 
 
 @dataclass
@@ -211,7 +213,13 @@ def _field_findings(
     if constraints.get("required"):
         for row in _rows(missing, start):
             findings.append(
-                Finding("constraint-error", row, name, '"" breaks the constraint: constraint "required" is "True"')
+                Finding(
+                    "constraint-error",
+                    row,
+                    name,
+                    '"" breaks the constraint: constraint "required" is "True"',
+                    {"value": "", "note": 'constraint "required" is "True"'},
+                )
             )
     doubtful = pc.invert(pc.or_(missing, ok))
     if not pc.any(doubtful).as_py():
@@ -232,10 +240,12 @@ def _field_findings(
     for row, value in zip(_rows(doubtful, start), values, strict=True):
         notes = verdicts[value]
         if "type" in notes:
-            findings.append(Finding("type-error", row, name, f'"{value}" is not a valid {ftype}'))
+            facts = {"value": value, "type": ftype}
+            findings.append(Finding("type-error", row, name, f'"{value}" is not a valid {ftype}', facts))
             continue
         for note in notes.values():
-            findings.append(Finding("constraint-error", row, name, f'"{value}" breaks the constraint: {note}'))
+            facts = {"value": value, "note": note}
+            findings.append(Finding("constraint-error", row, name, f'"{value}" breaks the constraint: {note}', facts))
         if why := refused.get(value):  # read as a number by frictionless, refused by gongkai (cells.number_refusal)
             findings.append(Finding("number-not-finite", row, name, number_refused_message(value, why)))
         elif why := unwritten.get(value):  # read as a number by frictionless from text the downloads would not keep
@@ -255,7 +265,13 @@ def _unique_findings(field: dict, col: pa.Array, missing_values: list[str], dist
             continue
         if value in seen:
             findings.append(
-                Finding("unique-error", i + 2, name, f'"{raw}" appears more than once but the field must be unique')
+                Finding(
+                    "unique-error",
+                    i + 2,
+                    name,
+                    f'"{raw}" appears more than once but the field must be unique',
+                    {"value": raw},
+                )
             )
         seen[value] = i + 2
     return findings

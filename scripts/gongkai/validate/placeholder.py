@@ -39,6 +39,7 @@ def check_placeholders(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
             line=line_of(lines, ptr),
             field=ptr,
             dataset=ds.name,
+            params={"value": value},
         )
     for name in ("README.md", "CHANGELOG.md"):
         path = ds.root / name
@@ -46,7 +47,14 @@ def check_placeholders(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if PLACEHOLDER in line:
-                yield Problem("placeholder", f"fill this in: {line.strip()}", ds.file(name), line=n, dataset=ds.name)
+                yield Problem(
+                    "placeholder",
+                    f"fill this in: {line.strip()}",
+                    ds.file(name),
+                    line=n,
+                    dataset=ds.name,
+                    params={"value": line.strip()},
+                )
 
 
 def covered(problem_field: str | None, placeholders: list[str]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -39,11 +40,12 @@ def check_profile(ds: Dataset, lines: dict[str, int], settings: Settings) -> Ite
         ptr = pointer(error.absolute_path)
         yield Problem(
             "metadata-profile",
-            _message(error),
+            _message(error),  # jsonschema's words, for JSON readers; the CLI words the facts (core/problemtext.py)
             ds.file(DESCRIPTOR),
             line=line_of(lines, ptr),
             field=ptr or "/",
             dataset=ds.name,
+            params=_facts(error),
         )
     yield from _temporal(ds, lines)
     yield from _field_references(ds, lines)
@@ -72,7 +74,8 @@ def _temporal(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
         except ValueError as error:
             message = f"temporal {error}"
     line = line_of(lines, "/temporal")
-    yield Problem("temporal", message, ds.file(DESCRIPTOR), line=line, field="/temporal", dataset=ds.name)
+    facts = {"rule": "required"} if "temporal" not in meta else {"rule": "value", "value": _short(meta["temporal"])}
+    yield Problem("temporal", message, ds.file(DESCRIPTOR), line=line, field="/temporal", dataset=ds.name, params=facts)
 
 
 def _message(error: jsonschema.ValidationError) -> str:
@@ -99,9 +102,51 @@ def _description_length(text: object) -> str:
     """Search engines drop a dataset whose description is shorter or longer (Google's Dataset rules)."""
     n = len(text) if isinstance(text, str) else 0
     return (
-        f"简介有 {n} 个字符，须为 50 至 5000 个：写明数据集包含什么（范围、时间、单位、来源）"
-        f" / the description has {n} characters; search engines need 50 to 5,000: say what the dataset holds"
+        f"the description has {n} characters; search engines need 50 to 5,000: "
+        "say what the dataset holds (scope, period, units, source)"
     )
+
+
+def _facts(error: jsonschema.ValidationError) -> dict:
+    """The rule that failed and its facts: the property, the value, the limit, for the words at the edge."""
+    path = [p for p in error.absolute_path]
+    named = [p for p in path if isinstance(p, str)]
+    facts: dict = {"rule": error.validator, "property": named[-1] if named else "", "value": _short(error.instance)}
+    rule, expected = error.validator, error.validator_value
+    if rule == "required":
+        found = re.match(r"'(.+)' is a required property", error.message)
+        facts["property"] = found.group(1) if found else ""
+    elif rule == "type":
+        facts["type"] = (
+            expected
+            if isinstance(expected, str)
+            else "/".join(map(str, expected if isinstance(expected, list) else []))
+        )
+    elif rule == "enum" and isinstance(expected, list):
+        facts["allowed"] = "、".join(map(str, expected))
+    elif rule == "pattern":
+        facts["pattern"] = expected
+    elif path == ["description"] and rule in ("minLength", "maxLength"):
+        bounds = error.schema if isinstance(error.schema, dict) else {}
+        facts.update(
+            rule="description-length",
+            length=len(error.instance) if isinstance(error.instance, str) else 0,
+            shortest=bounds.get("minLength", 0),
+            longest=bounds.get("maxLength", "…"),
+        )
+    elif rule in ("minLength", "maxLength", "minItems"):
+        facts["limit"] = expected
+        facts["length"] = len(error.instance) if isinstance(error.instance, (str, list)) else 0
+    elif rule == "contains":
+        facts["example"] = '{"title": "某局", "role": "maintainer", "email": "open@example.gov.cn"}'
+    elif rule == "if" or rule == "anyOf" and "unit" in str(expected):
+        facts.update(rule="unit", example='"unit": "万人"')
+    elif rule == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+        facts["keys"] = "、".join(sorted(k for k in error.instance if k not in allowed))
+    else:
+        return {}  # jsonschema's own sentence, shown after the registry's title
+    return facts
 
 
 def _short(value) -> str:

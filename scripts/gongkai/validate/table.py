@@ -82,9 +82,17 @@ def _row_problem(ds: Dataset, path: str, table: CsvText | None, types: dict, key
     line = table.line_of_row(row) if (table and row) else (1 if field and row is None else None)
     if error.type in ("incorrect-label", "duplicate-label", "blank-label", "missing-label", "extra-label"):
         line = 1
+    message = _message(error, types.get(field, ""), table)
     return Problem(
-        error.type, _message(error, types.get(field, ""), table), ds.file(path), line=line, field=field, dataset=ds.name
+        error.type, message, ds.file(path), line=line, field=field, dataset=ds.name, params=_facts(error, types, field)
     )
+
+
+def _facts(error, types: dict, field: str | None) -> dict:
+    """The cell and what it broke, for messages in the reader's language (core/problemtext.py)."""
+    if error.type not in ("type-error", "constraint-error", "unique-error"):
+        return {}
+    return {"value": getattr(error, "cell", ""), "type": types.get(field, ""), "note": getattr(error, "note", "") or ""}
 
 
 def _lines_for_positions(note: str, table: CsvText | None) -> str:

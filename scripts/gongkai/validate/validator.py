@@ -147,7 +147,9 @@ def _scan_resources(ds: Dataset, sources: dict[str, FastSource], big: bool, surv
             surveys.finish()
         scan = check.finish(lambda rows, source=source: _row_text(source, rows))
         for f in scan.findings:
-            problems.append(Problem(f.code, f.message, file, line=f.row, field=f.field, dataset=ds.name))
+            problems.append(
+                Problem(f.code, f.message, file, line=f.row, field=f.field, dataset=ds.name, params=f.params)
+            )
         keys = key_fields(res)
         problems += hygiene(ds, file, ((row, name, value, name in keys) for row, name, value in scan.suspicious))
         problems += formula_problems(ds, res, scan.formulas, lambda i: i + 2)

@@ -1,0 +1,225 @@
+"""Messages as a maintainer reads them: Chinese by default, English with --lang en or an English
+locale, each with the registry's fix; the profile's errors in words; warnings grouped; the lock hint."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from conftest import PACKAGES, gongkai
+from gongkai.core.problemcodes import CODES
+from gongkai.core.problemcodes_en import ENGLISH
+from gongkai.core.problems import Problem
+from gongkai.core.problemtext import hint, language, line, report_lines
+from gongkai.publish.urls import HEADER, LOCK, Lock, check_lock, parse_lock
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ZH = {"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}
+EN = {"LANG": "en_US.UTF-8", "PATH": "/usr/bin:/bin"}
+TYPE_ERROR = "datasets/type-error/data/items.csv:3: amount: "
+
+
+def test_problems_are_chinese_by_default_with_the_fix_and_an_example(repo_factory):
+    result = gongkai("validate", "type-error", cwd=repo_factory(["type-error"]), env=ZH)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == TYPE_ERROR + "“zero” 不是整数（integer），应写成 1108000 这样 [type-error]"
+    assert lines[1] == "  怎么改：改正数值，或改字段类型，例如 1108000, 110.8, 2019-05-16"
+    assert result.stderr.splitlines()[-1] == "gongkai: 检查了 1 个数据集，发现 1 个问题，1 个警告"
+
+
+@pytest.mark.parametrize(
+    "how", [(["--lang", "en", "validate"], ZH), (["validate", "--lang", "en"], ZH), (["validate"], EN)]
+)
+def test_english_with_lang_en_before_or_after_the_command_or_under_an_english_locale(repo_factory, how):
+    args, env = how
+    result = gongkai(*args, "type-error", cwd=repo_factory(["type-error"]), env=env)
+    lines = result.stdout.splitlines()
+    assert lines[0] == TYPE_ERROR + '"zero" is not a valid integer [type-error]'
+    assert lines[1] == "  fix: correct the value, or change the field's type, e.g. 1108000, 110.8, 2019-05-16"
+    assert result.stderr.splitlines()[-1] == "gongkai: 1 problem(s) in 1 dataset(s) checked, 1 warning(s)"
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, "zh"),
+        ({"LANG": "C.UTF-8"}, "zh"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_CN.UTF-8"}, "zh"),  # LC_ALL wins, as in every POSIX program
+        ({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "en"),
+    ],
+)
+def test_the_locale_chooses_the_language_when_lang_is_not_given(env, expected):
+    assert language(None, env) == expected
+    assert language("zh", {"LANG": "en_US.UTF-8"}) == "zh"
+
+
+def test_the_english_table_covers_exactly_the_registry():
+    assert sorted(ENGLISH) == sorted(CODES)
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_code_renders_in_both_languages_with_a_fix(code):
+    entry = CODES[code]
+    severity = "error" if "error" in entry.severity else "warning"
+    problem = Problem(
+        code,
+        "the check's own sentence",
+        "datasets/x/datapackage.json",
+        line=3,
+        field="/title",
+        dataset="x",
+        severity=severity,
+    )
+    zh, en = line(problem, "zh"), line(problem, "en")
+    assert zh.startswith("datasets/x/datapackage.json:3: /title: ") and zh.endswith(f" [{code}]")
+    assert CJK.search(zh.split(": ", 2)[2]), zh  # the registry's Chinese title at least
+    assert "the check's own sentence" in en and not CJK.search(en), en
+    zh_fix, en_fix = hint(code, "zh"), hint(code, "en")
+    assert zh_fix.startswith("  怎么改：") and entry.fix in zh_fix
+    assert en_fix.startswith("  fix: ") and ENGLISH[code][1] in en_fix
+    if entry.example:
+        assert zh_fix.endswith(f"，例如 {entry.example}") and en_fix.endswith(f", e.g. {entry.example}")
+
+
+def _profile_repo(repo_factory, change) -> Path:
+    repo = repo_factory(["missing-metadata"])
+    path = repo / "datasets/missing-metadata/datapackage.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return repo
+
+
+def test_a_missing_licence_is_named_in_words_with_an_example(repo_factory):
+    repo = _profile_repo(repo_factory, lambda d: None)
+    zh = gongkai("validate", cwd=repo, env=ZH).stdout.splitlines()
+    assert (
+        "datasets/missing-metadata/datapackage.json:1: /: 缺少必填项 licenses（许可），例如 "
+        '"licenses": [{"name": "CC-BY-4.0", "title": "知识共享 署名 4.0 国际", '
+        '"path": "https://creativecommons.org/licenses/by/4.0/"}] [metadata-profile]'
+    ) in zh
+    assert any(
+        s.startswith("datasets/missing-metadata/datapackage.json:1: /: 缺少必填项 publisher（发布机构）") for s in zh
+    )
+    assert not any("is a required property" in s for s in zh)
+    en = gongkai("validate", "--lang", "en", cwd=repo, env=ZH).stdout
+    assert '/: licenses (licence) is required, e.g. "licenses": [{"name": "CC-BY-4.0"' in en
+
+
+def test_profile_messages_give_the_rule_s_own_figures(repo_factory):
+    def change(d):
+        d["description"] = "短"
+        d["open_type"] = "随便"
+        d["version"] = "v1"
+        d["keywords"] = "测试"
+
+    zh = gongkai("validate", cwd=_profile_repo(repo_factory, change), env=ZH).stdout
+    # the minimum comes from the profile, whatever it is set to
+    assert re.search(
+        r":\d+: /description: description（简介）有 1 个字符，须为 \d+ 至 \d+ 个"
+        r"（搜索引擎不收录更短或更长的）.*，例如 ",
+        zh,
+    ), zh
+    assert '/open_type: open_type（开放类型）的 "随便" 不是可选值，可选：无条件开放、有条件开放（见 gongkai.yml）' in zh
+    assert '/version: version（版本）的 "v1" 格式不对，应符合 ^(0|[1-9]' in zh
+    assert '/keywords: keywords（关键词）应是列表（array），现在是 "测试"，例如 "keywords": ["政府信息公开"]' in zh
+
+
+def _not_locked(paths: list[str]) -> list[Problem]:
+    text = HEADER + "/\n"
+    return check_lock(Lock(parse_lock(text), text), {"/", *paths}, {}, {})
+
+
+def test_warnings_of_one_kind_are_one_line_per_dataset_with_a_count():
+    new = [f"/datasets/new/{name}" for name in ("", "a.csv", "a.json", "a.xlsx", "b.csv", "b.json", "b.xlsx")]
+    new += ["/datasets/new/new.zip", "/datasets/new/datapackage.json", "/en/datasets/new/", "/datasets/new/a.bom.csv"]
+    warnings = _not_locked(new) + _not_locked(["/datasets/other/"])
+    assert len(warnings) == 12 and {p.code for p in warnings} == {"url-not-locked"}
+    error = Problem(
+        "type-error",
+        '"x" is not a valid integer',
+        "datasets/new/data/a.csv",
+        line=2,
+        field="n",
+        dataset="new",
+        params={"value": "x", "type": "integer"},
+    )
+    lines = report_lines([error, *warnings], "zh")
+    assert lines[0] == "datasets/new/data/a.csv:2: n: “x” 不是整数（integer），应写成 1108000 这样 [type-error]"
+    assert lines[2] == (
+        f"{LOCK}: 警告：11 个新网址尚未写入 urls.lock：/datasets/new/、/datasets/new/a.bom.csv、/datasets/new/a.csv 等"
+        " [url-not-locked]"
+    )
+    assert lines[3] == "  怎么改：运行 `gongkai lock` 并提交 `urls.lock`，例如 gongkai lock && git add urls.lock"
+    assert lines[4] == f"{LOCK}: 警告：/datasets/other/ 是新网址 [url-not-locked]"  # one alone keeps its own line
+    assert len(lines) == 6
+    english = report_lines(warnings, "en")
+    assert english[0].startswith(f"{LOCK}: warning: 11 new paths are not in urls.lock yet: /datasets/new/, ")
+
+
+def test_errors_stay_one_per_line_and_each_run_of_a_code_shares_its_fix():
+    errors = [
+        Problem(
+            "placeholder",
+            f"fill this in: 待填写：{i}",
+            "datasets/x/datapackage.json",
+            line=i,
+            dataset="x",
+            params={"value": f"待填写：{i}"},
+        )
+        for i in (4, 5, 6)
+    ]
+    lines = report_lines(errors, "zh")
+    assert lines[:3] == [f"datasets/x/datapackage.json:{i}: 待填写：{i} [placeholder]" for i in (4, 5, 6)]
+    assert lines[3].startswith("  怎么改：换成真实内容") and len(lines) == 4
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=测试", "-c", "user.email=test@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_check_says_to_run_gongkai_lock_for_a_new_dataset_until_its_paths_are_locked(repo_factory, tmp_path):
+    repo = repo_factory(["tiny"])
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "start")
+    folder = repo / "datasets/tiny2"
+    folder.parent.joinpath("tiny2").mkdir()
+    for item in (PACKAGES / "tiny").iterdir():
+        target = folder / item.name
+        if item.is_dir():
+            target.mkdir()
+            for inner in item.iterdir():
+                (target / inner.name).write_bytes(inner.read_bytes())
+        else:
+            target.write_bytes(item.read_bytes())
+    data = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    data.update(name="tiny2", id=str(uuid.uuid4()))
+    (folder / "datapackage.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    report = tmp_path / "report.md"
+    result = gongkai("check", "--base", "main", "--report", str(report), cwd=repo, env=ZH)
+    said = [s for s in result.stderr.splitlines() if "gongkai lock" in s]
+    assert said == [
+        "gongkai: 2 个新网址（/datasets/tiny2/ 等）还没有写入 urls.lock："
+        "运行 gongkai lock，再把 urls.lock 与改动一起提交"
+    ], result.stderr
+    assert "运行 gongkai lock" in report.read_text(encoding="utf-8")
+    english = gongkai("check", "--base", "main", "--report", str(report), "--lang", "en", cwd=repo, env=ZH)
+    assert "2 new path(s) (/datasets/tiny2/, …) are not in urls.lock yet: run gongkai lock" in english.stderr
+    lock = repo / LOCK
+    held = lock.read_text(encoding="utf-8") if lock.exists() else HEADER
+    lock.write_text(held + "/datasets/tiny2/\n/datasets/tiny2/items.csv\n", encoding="utf-8")
+    again = gongkai("check", "--base", "main", "--report", str(report), cwd=repo, env=ZH)
+    assert "gongkai lock" not in again.stderr
