@@ -316,7 +316,7 @@ def test_the_data_dictionary_shows_a_column_profile_computed_from_every_row(buil
                 assert distinct == str(len(set(values)))
                 if f["type"] in ("integer", "number") and values:
                     assert (Decimal(low), Decimal(high)) == (min(map(Decimal, values)), max(map(Decimal, values)))
-                elif f["type"] == "date" and values:
+                elif f["type"] in ("date", "year") and values:
                     assert (low, high) == (min(values), max(values))
                 else:
                     assert (low, high) == ("—", "—")
