@@ -27,7 +27,7 @@ def typed(raw: str, field: dict, missing=("",)):
     if raw in missing:
         return None
     kind = field.get("type", "string")
-    if kind == "integer":
+    if kind in ("integer", "year"):  # a year is written as its number in JSON and XLSX
         return int(raw)
     if kind == "number":
         return Decimal(raw)

@@ -271,9 +271,9 @@ def _visible_datasets(page) -> list[str]:
 def test_catalog_filters_narrow_the_list_and_live_in_the_url(page, server):
     page.goto(server + "datasets/?topic=" + "行政区划")
     assert _visible_datasets(page) == ["administrative-divisions/"]
-    assert page.locator(".gk-count").inner_text() == "显示 1 个，共 9 个数据集"
+    assert page.locator(".gk-count").inner_text() == "显示 1 个，共 10 个数据集"
     page.select_option('select[name="topic"]', "")
-    assert len(_visible_datasets(page)) == 9 and "topic=" not in page.url
+    assert len(_visible_datasets(page)) == 10 and "topic=" not in page.url
     page.select_option('select[name="publisher"]', "国家统计局")
     assert _visible_datasets(page) == ["administrative-divisions/"]
     assert "publisher=%E5%9B%BD%E5%AE%B6%E7%BB%9F%E8%AE%A1%E5%B1%80" in page.url
@@ -282,7 +282,7 @@ def test_catalog_filters_narrow_the_list_and_live_in_the_url(page, server):
     assert "行政区划（1）" in topics and "全部（1）" in topics
     page.select_option('select[name="publisher"]', "")
     page.select_option('select[name="sort"]', "title")
-    assert "sort=title" in page.url and len(_visible_datasets(page)) == 9
+    assert "sort=title" in page.url and len(_visible_datasets(page)) == 10
     # a shared link opens the same view
     page.goto(server + "datasets/?format=CSV&year=2018&frequency=" + "每年")
     assert len(_visible_datasets(page)) == 6  # the years the data describe: six periods include 2018
@@ -294,10 +294,10 @@ def test_a_keyword_narrows_the_cards_with_the_other_filters_and_lives_in_the_url
     page.fill('input[name="q"]', "舆情")  # a title (回应媒体和网络舆情) and a description (热点或舆情)
     assert set(_visible_datasets(page)) == {"public-opinion-response/", "disclosure-overview/"}
     assert "q=%E8%88%86%E6%83%85" in page.url
-    assert page.locator(".gk-count").inner_text() == "显示 2 个，共 9 个数据集"
+    assert page.locator(".gk-count").inner_text() == "显示 2 个，共 10 个数据集"
     page.fill('input[name="q"]', "广州市")  # every title: the other filters still narrow it
-    page.select_option('select[name="year"]', "2022")
-    assert _visible_datasets(page) == ["administrative-divisions/"]
+    page.select_option('select[name="year"]', "2022")  # the divisions (as of 2022) and the reports (2013-2024)
+    assert set(_visible_datasets(page)) == {"administrative-divisions/", "disclosure-annual-reports/"}
     page.fill('input[name="q"]', "没有这个词")
     assert _visible_datasets(page) == [] and page.locator(".gk-none").is_visible()
     page.goto(server + "en/datasets/?q=" + "divisions")  # the English catalogue searches the English text
@@ -313,7 +313,7 @@ def test_the_catalog_fits_360_pixels_with_titles_on_readable_lines(browser, serv
     assert pg.evaluate("document.documentElement.scrollWidth") <= 360
     # a title line holds more than two or three characters: the card is nearly the screen's width
     widths = pg.locator(".gk-card-title").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
-    assert len(widths) == 9 and min(widths) > 250, widths
+    assert len(widths) == 10 and min(widths) > 250, widths
     context.close()
 
 
@@ -321,7 +321,7 @@ def test_the_catalog_lists_every_dataset_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     pg.goto(server + "datasets/?topic=" + "行政区划")
-    assert len(_visible_datasets(pg)) == 9
+    assert len(_visible_datasets(pg)) == 10
     context.close()
 
 

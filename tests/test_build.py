@@ -181,7 +181,7 @@ def test_the_site_has_its_own_search_index_and_not_the_themes(built_site):
     assert not (site / "search/search_index.json").exists()  # Material's search plugin is not used
     for lang in ("zh", "en"):
         meta = json.loads((site / sitepaths.search_meta(lang)).read_text(encoding="utf-8"))
-        assert meta["datasets"] == 9 and meta["shards"] >= 1
+        assert meta["datasets"] == 10 and meta["shards"] >= 1
     page = (built_site / "build/docs" / sitepaths.dataset_page_md("fiscal-transparency")).read_text(encoding="utf-8")
     assert "gongkai_search:" not in page and "\ntags:" not in page  # the index is built from the model, not the page
     html = (site / sitepaths.dataset_page("fiscal-transparency") / "index.html").read_text(encoding="utf-8")
@@ -316,7 +316,7 @@ def test_the_data_dictionary_shows_a_column_profile_computed_from_every_row(buil
                 assert distinct == str(len(set(values)))
                 if f["type"] in ("integer", "number") and values:
                     assert (Decimal(low), Decimal(high)) == (min(map(Decimal, values)), max(map(Decimal, values)))
-                elif f["type"] == "date" and values:
+                elif f["type"] in ("date", "year") and values:
                     assert (low, high) == (min(values), max(values))
                 else:
                     assert (low, high) == ("—", "—")
