@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -173,3 +174,15 @@ def generate(repo: Path) -> Path:
 
     generate_docs(repo)
     return repo / "build/docs"
+
+
+def release(folder: Path, version: str, date: str, note: str) -> None:
+    """A new version of the dataset in `folder`, as a maintainer writes it: version and modified in
+    datapackage.json, and an entry for it at the top of CHANGELOG.md (not committed)."""
+    path = folder / "datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    desc.update(version=version, modified=date)
+    path.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    changelog = folder / "CHANGELOG.md"
+    title, rest = changelog.read_text(encoding="utf-8").split("\n", 1)
+    changelog.write_text(f"{title}\n\n## {version} — {date}\n\n{note}\n{rest}", encoding="utf-8")

@@ -3,15 +3,12 @@ with every failed request, 4xx or 5xx response and console error counted (zero o
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from gongkai.core import sitepaths
-from test_browser import CHROMIUM, PREFIX, _SubPathHandler
+from test_browser import PREFIX, browser, server  # noqa: F401  (fixtures shared with the page tests)
 
 pytestmark = pytest.mark.browser
 
@@ -28,25 +25,6 @@ PAGES = {
     "404": "no/such/page/",
 }
 SITE_URL = "https://gongkai-data.github.io/gongkai/"
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    handler = functools.partial(_SubPathHandler, directory=str(built_site / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 class _Faults:
@@ -71,7 +49,7 @@ class _Faults:
             self.found.append(f"{response.status} {response.url}")
 
 
-def _open(browser, url: str, expected_404: str | None = None):
+def _open(browser, url: str, expected_404: str | None = None):  # noqa: F811
     context = browser.new_context()
     page = context.new_page()
     faults = _Faults(page, expected_404)
@@ -81,7 +59,7 @@ def _open(browser, url: str, expected_404: str | None = None):
 
 
 @pytest.mark.parametrize("kind", list(PAGES))
-def test_a_page_of_every_type_makes_no_failing_request_and_logs_no_error(server, browser, kind):
+def test_a_page_of_every_type_makes_no_failing_request_and_logs_no_error(server, browser, kind):  # noqa: F811
     url = server + PAGES[kind]
     context, page, faults = _open(browser, url, expected_404=url if kind == "404" else None)
     try:
@@ -97,7 +75,7 @@ def test_a_page_of_every_type_makes_no_failing_request_and_logs_no_error(server,
         context.close()
 
 
-def test_the_language_switch_opens_the_same_page_in_the_other_language_without_a_lookup(server, browser):
+def test_the_language_switch_opens_the_same_page_in_the_other_language_without_a_lookup(server, browser):  # noqa: F811
     url = server + PAGES["dataset"]
     context, page, faults = _open(browser, url)
     try:

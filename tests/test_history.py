@@ -7,7 +7,7 @@ import json
 import re
 import subprocess
 
-from conftest import gongkai
+from conftest import gongkai, release
 
 GIT = ["git", "-c", "user.name=测试", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
 
@@ -31,13 +31,7 @@ def _env() -> dict:
 
 
 def _bump(repo, version: str, date: str, note: str) -> None:
-    folder = repo / "datasets/tiny"
-    desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    desc.update(version=version, modified=date)
-    (folder / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
-    changelog = (folder / "CHANGELOG.md").read_text(encoding="utf-8")
-    title, rest = changelog.split("\n", 1)
-    (folder / "CHANGELOG.md").write_text(f"{title}\n\n## {version} — {date}\n\n{note}\n{rest}", encoding="utf-8")
+    release(repo / "datasets/tiny", version, date, note)
 
 
 def _two_versions(repo_factory):

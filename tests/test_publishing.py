@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, gongkai
+from conftest import ROOT, gongkai, release
 
 GBK_CSV = (
     "街道代码,街道名称,服务点数,设立日期\n440103001,沙面街道,3,2019-05-01\n440103002,岭南街道,12,2020-01-15\n"
@@ -148,16 +148,7 @@ def published_date(repo: Path) -> str:
 
 
 def set_version(repo: Path, version: str, date: str, note: str = "更正。") -> None:
-    folder = repo / "datasets/street-services"
-    path = folder / "datapackage.json"
-    d = json.loads(path.read_text(encoding="utf-8"))
-    d.update(version=version, modified=date)
-    path.write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    log = folder / "CHANGELOG.md"
-    log.write_text(
-        log.read_text(encoding="utf-8").replace("# 更新记录\n", f"# 更新记录\n\n## {version} — {date}\n\n{note}\n"),
-        encoding="utf-8",
-    )
+    release(repo / "datasets/street-services", version, date, note)
 
 
 def test_check_fails_a_changed_row_without_a_version_bump_and_names_the_bump(published, tmp_path):

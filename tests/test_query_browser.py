@@ -31,7 +31,7 @@ if _missing:
         raise RuntimeError(_missing)
     pytest.skip(_missing, allow_module_level=True)
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from test_browser import browser  # noqa: E402, F401  (the fixture shared with the page tests)
 
 pytestmark = pytest.mark.browser
 
@@ -53,16 +53,8 @@ def served(query_site):
         yield base, counted
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser):
+def page(browser):  # noqa: F811
     """A page whose every request off 127.0.0.1 is refused (and listed): the engine, its
     extensions and the data must all come from the site."""
     context = browser.new_context(accept_downloads=True)

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import jsonschema
 import pytest
-from conftest import ROOT, generate, gongkai, make_repo
+from conftest import ROOT, generate, gongkai, make_repo, release
 from gongkai.core import sitepaths
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
@@ -37,13 +37,7 @@ def _commit(repo, message: str, date: str) -> None:
 
 def _release(repo, version: str, date: str, note: str) -> None:
     """A new version of tiny: its version and date in the descriptor, an entry in CHANGELOG.md, committed."""
-    folder = repo / TINY
-    desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    desc.update(version=version, modified=date)
-    (folder / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
-    changelog = (folder / "CHANGELOG.md").read_text(encoding="utf-8")
-    title, rest = changelog.split("\n", 1)
-    (folder / "CHANGELOG.md").write_text(f"{title}\n\n## {version} — {date}\n\n{note}\n{rest}", encoding="utf-8")
+    release(repo / TINY, version, date, note)
     _commit(repo, f"tiny {version}", date)
 
 
