@@ -38,6 +38,7 @@ from .export.queryengine import engine_files
 from .gate import sitecode
 from .gate.diff import change_record, history_diffs, summary_en, summary_zh
 from .publish import cache, swap
+from .publish.budget import Budget
 from .publish.generator import publish_site
 from .publish.history import Version, history_available, read_history, version_files, write_current_version
 from .publish.redirects import read_redirects, redirect_files
@@ -78,6 +79,7 @@ class Generated:
     versioned: dict[str, str]  # /-rooted path of each version's file -> sha256
     withdrawn: tuple[str, ...]  # path prefixes of withdrawn datasets
     processing: Timing  # the datasets the cache did not hold: validated, exported, rendered
+    budget: Budget | None = None  # the built site's measure (publish/budget.py), once it is built
 
 
 @dataclass
@@ -113,7 +115,9 @@ def build(
     if restored and notice:
         notice(restored)
     generated = generate_docs(root, progress)
-    publish_site(root, site_dir, generator, _epoch(generated), generated.settings.site_url)
+    generated.budget = publish_site(
+        root, site_dir, generator, _epoch(generated), generated.settings.site_url, generated.settings.hosting
+    )
     return generated
 
 

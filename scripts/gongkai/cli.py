@@ -6,19 +6,20 @@ Exit codes: 0 ok, 1 invalid data or failed build, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from . import __version__
 from .core.config import load_settings
 from .core.errors import GongkaiError, InvalidData, UsageError
 from .core.problems import Report
-from .core.problemtext import LANGUAGES, language, line, report_lines
+from .core.problemtext import LANGUAGES, language, report_lines
+from .publish.budget import SiteTooLarge
+from .publish.budget import lines as budget_lines
 from .read.load import discover
+from .terminal import Progress, print_report
 from .validate.validator import validate
 
 
@@ -30,10 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args, root)
     except InvalidData as exc:
-        _print_report(exc.report, getattr(args, "format", "text"), root, lang=args.lang)
+        print_report(exc.report, getattr(args, "format", "text"), root, lang=args.lang)
         kept = "什么都没有生成，site/ 保持原样" if args.lang == "zh" else "nothing was built; site/ was left as it was"
         print(f"gongkai: {kept}", file=sys.stderr)
         return 1
+    except SiteTooLarge as exc:  # the figures in the reader's language
+        for said in budget_lines(exc.budget, exc.found, exc.hosting, args.lang):
+            print(said if said.startswith("  ") else f"gongkai: {said}", file=sys.stderr)
+        return exc.exit_code
     except GongkaiError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -141,7 +146,7 @@ def _validate(args, root: Path) -> int:
     report = validate(
         discover(settings.datasets_dir, args.datasets or None, max_nesting=settings.limits.max_nesting), settings
     )
-    _print_report(report, args.format, root, limit=settings.limits.max_listed_problems, lang=args.lang)
+    print_report(report, args.format, root, limit=settings.limits.max_listed_problems, lang=args.lang)
     return 0 if report.valid else 1
 
 
@@ -181,7 +186,7 @@ def _new(args, root: Path) -> int:
     }[lang, report.valid]
     made = f"已建立 {rel}/（{files}）；{then}" if lang == "zh" else f"created {rel}/ ({files}); {then}"
     print(f"gongkai: {made}", file=sys.stderr)
-    _print_report(report, "text", root, lang=lang)
+    print_report(report, "text", root, lang=lang)
     return 0
 
 
@@ -221,7 +226,7 @@ def _update(args, root: Path) -> int:
         # A new column's placeholders are for the maintainer to fill in, not a reason to refuse the data.
         blocking = [p for p in report.errors if p.code != "placeholder"]
         if blocking:
-            _print_report(Report(problems=blocking, datasets=report.datasets), "text", root, lang=lang)
+            print_report(Report(problems=blocking, datasets=report.datasets), "text", root, lang=lang)
             print(unchanged, file=sys.stderr)
             return 1
         updated = discover(copy.parent, [args.name], max_nesting=settings.limits.max_nesting)[0]
@@ -232,7 +237,7 @@ def _update(args, root: Path) -> int:
     for note in plan.notes:
         print(f"gongkai: {note.text(lang)}", file=sys.stderr)
     _print_diff(diff, lang)
-    _print_report(report, "text", root, lang=lang)
+    print_report(report, "text", root, lang=lang)
     return 0
 
 
@@ -266,9 +271,9 @@ def _check(args, root: Path) -> int:
         with open(summary, "a", encoding="utf-8") as f:
             f.write(text)
     if args.format == "json":
-        _print_report(checked.report, "json", root)
+        print_report(checked.report, "json", root)
     else:
-        _print_report(checked.report, "text", root, lang=args.lang)
+        print_report(checked.report, "text", root, lang=args.lang)
         for said in terminal_lines(checked, args.lang):
             print(f"gongkai: {said}", file=sys.stderr)
         shown = out.relative_to(root) if out.is_relative_to(root) else out
@@ -283,7 +288,7 @@ def _build(args, root: Path) -> int:
     from .build import build  # pages, exports and MkDocs: not needed to validate
 
     site_dir = Path(args.site_dir).resolve() if args.site_dir else root / "site"
-    generated = build(root, site_dir=site_dir, generator=args.generator, progress=_Progress(), notice=_notice)
+    generated = build(root, site_dir=site_dir, generator=args.generator, progress=Progress(), notice=_notice)
     for said in report_lines(generated.report.warnings, args.lang):
         print(said, file=sys.stderr)
     rows = sum(e.rows for e in generated.entries)
@@ -294,6 +299,12 @@ def _build(args, root: Path) -> int:
         f"gongkai: {done.items} dataset(s) processed in {done.seconds:.1f} s on {done.cores:.1f} cores (CPU "
         f"{done.cpu:.1f} s), {cached} unchanged from the cache"
     )
+    if generated.budget is not None:
+        from .publish.budget import overruns
+
+        hosting = generated.settings.hosting
+        for said in budget_lines(generated.budget, overruns(generated.budget, hosting), hosting, args.lang):
+            print(f"gongkai: {said}" if not said.startswith("  ") else said)
     print(f"gongkai: site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)")
     return 0
 
@@ -334,65 +345,6 @@ def _serve(args, root: Path) -> int:
     generate_docs(root)  # validate and generate once before MkDocs starts watching
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"), "--dev-addr", args.dev_addr]
     return subprocess.call(cmd, cwd=root)
-
-
-class _Progress:
-    """Datasets done and time left, on stderr, at most every two seconds, for long builds."""
-
-    def __init__(self):
-        self.start = {}
-        self.shown = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        began = self.start.setdefault(stage, now)
-        if now - self.shown < 2 and done < total or now - began < 2:
-            return
-        self.shown = now
-        left = (now - began) / done * (total - done)
-        print(f"gongkai: {stage} {done}/{total} datasets, about {left:.0f} s left", file=sys.stderr)
-
-
-def _print_report(report: Report, fmt: str, root: Path, limit: int | None = None, lang: str = "zh") -> None:
-    if fmt == "json":
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-        return
-    errors = report.errors if limit is None else report.errors[:limit]
-    shown = errors + report.warnings
-    for said in report_lines(shown, lang):
-        print(said)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        for problem in shown:
-            where = f",line={problem.line}" if problem.line else ""
-            kind = "error" if problem.is_error else "warning"
-            print(f"::{kind} file={problem.file}{where}::{_annotation(problem, lang)}")
-    more = report.problem_count - len(errors)
-    if more > 0:
-        print(
-            f"…… 另有 {more} 个问题（都已计数；要全部列出，调高 gongkai.yml 的 limits.max_listed_problems）"
-            if lang == "zh"
-            else f"… and {more} more (every problem is counted; raise "
-            "limits.max_listed_problems in gongkai.yml to list them)"
-        )
-    print(f"gongkai: {_summary(report, lang)}", file=sys.stderr)
-
-
-def _summary(report: Report, lang: str) -> str:
-    names, warned = len(report.datasets), len(report.warnings)
-    if lang == "zh":
-        tail = f"，{warned} 个警告" if warned else ""
-        if report.valid:
-            return f"{names} 个数据集通过校验{tail}"
-        return f"检查了 {names} 个数据集，发现 {report.problem_count} 个问题{tail}"
-    tail = f", {warned} warning(s)" if warned else ""
-    if report.valid:
-        return f"{names} dataset(s) valid{tail}"
-    return f"{report.problem_count} problem(s) in {names} dataset(s) checked{tail}"
-
-
-def _annotation(problem, lang: str) -> str:
-    text = line(problem, lang).split(": ", 1)[1]  # GitHub shows the file and line itself
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 if __name__ == "__main__":

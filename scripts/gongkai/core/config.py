@@ -12,6 +12,7 @@ from pathlib import Path
 from . import repofiles, safeyaml
 from .characters import CONTROL
 from .errors import ConfigError
+from .hosting import PRESETS, Hosting, hosting_from
 
 SETTINGS_FILE = "gongkai.yml"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -93,6 +94,7 @@ class Settings:
     # update_frequency, open_type; and each licence's title and path by its name.
     new_dataset: dict[str, str] = field(default_factory=dict, hash=False)
     licence_details: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+    hosting: Hosting = PRESETS["github-pages"]  # the host's limits the built site is measured against
 
     def localise(self, kind: str, value: str, lang: str = "zh") -> str:
         """A publisher's, topic's, update frequency's, open type's or licence's name (a licence by
@@ -279,6 +281,7 @@ def load_settings(root: Path) -> Settings:
         licence_details={
             str(x.get("name", "")): {k: str(x[k]) for k in ("title", "path") if x.get(k)} for x in licences
         },
+        hosting=hosting_from(r.get("hosting", dict, {}), r.errors),
     )
     r.errors += _new_dataset_errors(settings)
     if settings.default_publisher and not settings.publisher(settings.default_publisher):

@@ -15,13 +15,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..core.errors import BuildError
-from . import cache, swap
+from ..core.hosting import PRESETS, Hosting
+from . import budget, cache, swap
+from .budget import Budget
 from .verify import verify_site
 
 
-def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, site_url: str) -> None:
-    """Build the site into a fresh folder and swap it in only when it passed its checks; a build
-    stopped at any moment leaves a complete site/, or one the next build restores (swap.py)."""
+def publish_site(
+    root: Path, site_dir: Path, generator: str, epoch: str, site_url: str, hosting: Hosting = PRESETS["none"]
+) -> Budget:
+    """Build the site into a fresh folder and swap it in only when it passed its checks and fits its
+    host (budget.py); a build stopped at any moment leaves a complete site/, or one the next build
+    restores (swap.py). Returns the site's measure."""
     swap.recover(site_dir)  # nothing left to do after build.build(); here for a caller of publish_site alone
     fresh = swap.staging(site_dir)
     try:
@@ -48,15 +53,24 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, site_ur
         if reasons:
             listed = "\n".join(f"  {r}" for r in reasons[:50])
             raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}{_audited(root)}")
+        measured = budget.measure(fresh)
+        budget.write(measured, hosting, root / BUDGET)
+        found = budget.overruns(measured, hosting)
+        if any(not o.near for o in found):
+            raise budget.SiteTooLarge(measured, found, hosting)
         swap.mark_verified(fresh)
     except BaseException:
         swap.discard(fresh)
         raise
     swap.swap_in(fresh, site_dir)
+    return measured
 
 
 # The last line of a Python traceback for a failed write: "OSError: [Errno 28] No space left on device: 'src' -> 'dst'"
 OS_FAILURE = re.compile(r"[A-Za-z]*Error: \[Errno (\d+)\] ([^:]+)(?:: '([^']*)')?(?: -> '([^']*)')?")
+
+
+BUDGET = Path("build/site-budget.json")  # the last build's measure, for a maintainer and the PR gate
 
 
 def _raise_os_failure(output: str) -> None:
