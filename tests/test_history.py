@@ -112,6 +112,34 @@ def test_one_version_with_different_data_in_two_commits_names_both(repo_factory)
     )
 
 
+def test_a_pull_request_that_bumps_the_version_in_a_later_commit_passes_and_merges_cleanly(repo_factory):
+    """A maintainer commits the new data, then the version (as the gate asked): what the pull
+    request publishes is its result, so the gate passes, and main, merged with a merge commit,
+    keeps 1.0.0 as it was published and adds 1.1.0."""
+    repo = repo_factory(packages=["tiny"])
+    _git(repo, "init", "-q", "-b", "main")
+    _commit(repo, "tiny 1.0.0")
+    first = (repo / "datasets/tiny/data/items.csv").read_bytes()
+    assert gongkai("lock", cwd=repo).returncode == 0
+    _commit(repo, "lock")
+    _git(repo, "checkout", "-q", "-b", "update")
+    _change_a_value(repo)
+    _commit(repo, "new data", "2026-02-01T12:00:00+08:00")
+    refused = gongkai("check", "--base", "main", cwd=repo)
+    assert refused.returncode == 1 and "[version-bump]" in refused.stdout
+    assert "[version-conflict]" not in refused.stdout  # one thing to do, not two
+    _bump(repo, "1.1.0", "2026-02-01", "改正一个值。")
+    _commit(repo, "tiny 1.1.0", "2026-02-01T13:00:00+08:00")
+    passed = gongkai("check", "--base", "main", cwd=repo)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    _git(repo, "checkout", "-q", "main")
+    _git(repo, "merge", "-q", "--no-ff", "-m", "Merge update", "update")
+    assert gongkai("lock", cwd=repo).returncode == 0
+    built = gongkai("build", cwd=repo)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (repo / "site/datasets/tiny/1.0.0/items.csv").read_bytes() == first
+
+
 def test_a_shallow_clone_is_refused_rather_than_losing_versions(repo_factory, tmp_path):
     repo = _two_versions(repo_factory)
     shallow = tmp_path / "shallow"

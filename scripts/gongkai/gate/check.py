@@ -77,7 +77,11 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         # rule refused is not reported twice (the build's "already committed with other data").
         report.extend(
             history_problems(
-                root, ds, history, working_tree=not any(p.is_error and p.field == "/version" for p in bump)
+                root,
+                ds,
+                history,
+                working_tree=not any(p.is_error and p.field == "/version" for p in bump),
+                rev=commit,  # the target branch's history and this pull request's result on top of it
             )
         )
     checked.removed = [n for n in names if n not in present]

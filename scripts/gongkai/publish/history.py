@@ -61,11 +61,16 @@ def history_available(root: Path) -> tuple[bool, bool]:
 
 
 def read_history(
-    root: Path, ds: Dataset, available: bool, *, working_tree: bool = True
+    root: Path, ds: Dataset, available: bool, *, working_tree: bool = True, rev: str = "HEAD"
 ) -> tuple[list[Version], list[Problem]]:
     """The dataset's versions, newest first (the working tree's included), and conflicts.
     working_tree: also hold the working tree's data to the commit that carries its version
-    (the gate leaves it out where its own bump rule has already refused that version)."""
+    (the gate leaves it out where its own bump rule has already refused that version).
+    rev: whose history. The build reads HEAD's; the gate reads the target branch's, since what
+    a pull request publishes is its result, not the commits on its way there.
+
+    History follows first parents only: a pull request merged with a merge commit (or squashed)
+    adds one step to the branch's history, whatever commits it was made of."""
     current = Version(ds.loaded["version"], None, ds.loaded["modified"])
     if not available:
         return [current], []
@@ -75,7 +80,7 @@ def read_history(
     problems: list[Problem] = []
     where = ds.file(DESCRIPTOR)
     ids: list[tuple[str, str, str]] = []  # (id, commit, version) of each commit's descriptor
-    for line in _git(root, "log", "--format=%H %cs", "--", folder).decode().splitlines():
+    for line in _git(root, "log", "--first-parent", "--format=%H %cs", rev, "--", folder).decode().splitlines():
         commit, date = line.split()
         version, identifier = _version_at(root, commit, folder)
         if version is None:
@@ -104,10 +109,12 @@ def read_history(
     return [current, *(v for v in order if v.version != current.version)], problems
 
 
-def history_problems(root: Path, ds: Dataset, available: bool, *, working_tree: bool = True) -> list[Problem]:
+def history_problems(
+    root: Path, ds: Dataset, available: bool, *, working_tree: bool = True, rev: str = "HEAD"
+) -> list[Problem]:
     """What the build refuses in a dataset's history (a version with two sets of data, an id
     that changed): the gate asks the same question, so the two never disagree."""
-    return read_history(root, ds, available, working_tree=working_tree)[1]
+    return read_history(root, ds, available, working_tree=working_tree, rev=rev)[1]
 
 
 def _id_changes(ds: Dataset, ids: list[tuple[str, str, str]]) -> list[Problem]:
