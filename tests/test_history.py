@@ -132,6 +132,8 @@ def test_a_pull_request_that_bumps_the_version_in_a_later_commit_passes_and_merg
     _commit(repo, "tiny 1.1.0", "2026-02-01T13:00:00+08:00")
     passed = gongkai("check", "--base", "main", cwd=repo)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+    # the new version's folder is a new path: the gate says to lock it (before, it said nothing)
+    assert "gongkai: 1 new path(s) (/datasets/tiny/1.1.0/items.csv, …) are not in urls.lock yet" in passed.stderr
     _git(repo, "checkout", "-q", "main")
     _git(repo, "merge", "-q", "--no-ff", "-m", "Merge update", "update")
     assert gongkai("lock", cwd=repo).returncode == 0

@@ -212,12 +212,12 @@ def test_check_says_to_run_gongkai_lock_for_a_new_dataset_until_its_paths_are_lo
     result = gongkai("check", "--base", "main", "--report", str(report), cwd=repo, env=ZH)
     said = [s for s in result.stderr.splitlines() if "gongkai lock" in s]
     assert said == [
-        "gongkai: 2 个新网址（/datasets/tiny2/ 等）还没有写入 urls.lock："
+        "gongkai: 3 个新网址（/datasets/tiny2/ 等）还没有写入 urls.lock："
         "运行 gongkai lock，再把 urls.lock 与改动一起提交"
     ], result.stderr
     assert "运行 gongkai lock" in report.read_text(encoding="utf-8")
     english = gongkai("check", "--base", "main", "--report", str(report), "--lang", "en", cwd=repo, env=ZH)
-    assert "2 new path(s) (/datasets/tiny2/, …) are not in urls.lock yet: run gongkai lock" in english.stderr
+    assert "3 new path(s) (/datasets/tiny2/, …) are not in urls.lock yet: run gongkai lock" in english.stderr
     lock = repo / LOCK
     held = lock.read_text(encoding="utf-8") if lock.exists() else HEADER
     lock.write_text(held + "/datasets/tiny2/\n/datasets/tiny2/items.csv\n", encoding="utf-8")

@@ -124,7 +124,7 @@ PROFILE: dict[str, tuple[str, str]] = {
         "{named_}太长：至多 {limit} 个字符，现在 {length} 个",
         "{named} is too long: at most {limit} characters, now {length}",
     ),
-    "description-length": (
+    "descriptionLength": (
         "{named_}有 {length} 个字符，须为 {shortest} 至 {longest} 个（搜索引擎不收录更短或更长的）："
         "写明数据集包含什么（范围、时间、单位、来源）{eg}",
         "{named} has {length} characters; search engines need {shortest} to {longest}: "

@@ -97,15 +97,19 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
 
 def unlocked_paths(datasets: list[Dataset], lock) -> list[str]:
     """The page and CSV paths of these datasets that urls.lock lacks: `gongkai lock` is needed
-    before the build stops warning (url-not-locked). The page and its CSVs stand for the rest."""
+    before the build stops warning (url-not-locked). The page and its CSVs, current and in the
+    current version's folder (a new version publishes one), stand for the rest."""
     locked = {path for _, path, _ in lock}
     wanted = []
     for ds in datasets:
         wanted.append(sitepaths.public_path(sitepaths.dataset_page(ds.name)))
+        version = ds.loaded.get("version") if isinstance(ds.loaded, dict) else None
         for res in ds.resources:
             if isinstance(res.get("name"), str):
-                csv = sitepaths.dataset_file(ds.name, sitepaths.resource_file(res["name"], "csv"))
-                wanted.append(sitepaths.public_path(csv))
+                file = sitepaths.resource_file(res["name"], "csv")
+                wanted.append(sitepaths.public_path(sitepaths.dataset_file(ds.name, file)))
+                if isinstance(version, str):
+                    wanted.append(sitepaths.public_path(sitepaths.version_file(ds.name, version, file)))
     return [path for path in wanted if path not in locked]
 
 

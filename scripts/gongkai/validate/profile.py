@@ -129,7 +129,7 @@ def _facts(error: jsonschema.ValidationError) -> dict:
     elif path == ["description"] and rule in ("minLength", "maxLength"):
         bounds = error.schema if isinstance(error.schema, dict) else {}
         facts.update(
-            rule="description-length",
+            rule="descriptionLength",
             length=len(error.instance) if isinstance(error.instance, str) else 0,
             shortest=bounds.get("minLength", 0),
             longest=bounds.get("maxLength", "…"),
