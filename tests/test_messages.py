@@ -220,6 +220,8 @@ def test_check_says_to_run_gongkai_lock_for_a_new_dataset_until_its_paths_are_lo
     assert "3 new path(s) (/datasets/tiny2/, …) are not in urls.lock yet: run gongkai lock" in english.stderr
     lock = repo / LOCK
     held = lock.read_text(encoding="utf-8") if lock.exists() else HEADER
-    lock.write_text(held + "/datasets/tiny2/\n/datasets/tiny2/items.csv\n", encoding="utf-8")
+    lock.write_text(
+        held + "/datasets/tiny2/\n/datasets/tiny2/items.csv\n/datasets/tiny2/1.0.0/items.csv\n", encoding="utf-8"
+    )
     again = gongkai("check", "--base", "main", "--report", str(report), cwd=repo, env=ZH)
     assert "gongkai lock" not in again.stderr
