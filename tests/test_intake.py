@@ -386,3 +386,15 @@ def test_every_number_written_with_separators_or_full_width_reads_back_digit_for
     for written in (plain, grouped, wide):
         read = number_cell(written)
         assert read is not None and read.text == plain, (written, read)
+
+
+def test_the_key_proposed_is_the_code_not_a_running_number(repo, tmp_path):
+    """A 序号 column (001, 002 … in row order) is each row's place, not its identity: inserting
+    a row would renumber every row after it, so the named code is proposed instead."""
+    path = tmp_path / "各区人口.csv"
+    rows = [(f"{i:03d}", *row) for i, row in enumerate(DISTRICTS, 1)]
+    path.write_bytes(csv_text(["序号", "区划代码", "区", "常住人口（万人）", "统计日期"], rows).encode("gb18030"))
+    result = gongkai("--lang", "zh", "new", "district-population", "--from", str(path), "--no-ask", cwd=repo)
+    assert "gongkai: 主键：区划代码（每行都有、各不相同；更新时按它比较行）" in result.stderr, result.stderr
+    schema = descriptor(repo, "district-population")["resources"][0]["schema"]
+    assert schema["primaryKey"] == ["division_code"]

@@ -1,8 +1,10 @@
 """What the data suggest about the schema: a primary key and each field's constraints.
 
 Proposals, said as notes, for a maintainer to keep or change:
-- a primary key: the first column (codes first) whose values are all filled and all different;
-  else the first such pair. Rows are compared by it when the data are updated.
+- a primary key: the first column whose values are all filled and all different, codes named
+  as such in their heading (区划代码) first, then other codes, and a running number (序号 1, 2,
+  3 … in row order: a row's place, not its identity) last; else the first such pair. Rows are
+  compared by it when the data are updated.
 - a number's range: 不小于 0 when no value is negative (a maximum taken from today's data would
   refuse next year's larger figure, so none is proposed, except 100 for a percentage);
 - a code's pattern: its digits (^[0-9]{6}$; ^[0-9]{6,12}$ when the lengths differ);
@@ -15,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import combinations
 
-from .columntypes import Column
+from .columntypes import CODE_HEADING, Column
 from .notes import Note
 
 ENUM_MAX = 10  # distinct values of a text column that make a value list
@@ -26,7 +28,7 @@ def primary_key(columns: list[Column], names: list[str]) -> list[str] | None:
     if rows < 2:
         return None
     usable = [i for i, c in enumerate(columns) if c.type != "number" and all(c.values)]
-    usable.sort(key=lambda i: (not columns[i].code, i))
+    usable.sort(key=lambda i: (_running(columns[i].values), not _named_code(columns[i]), not columns[i].code, i))
     for i in usable:
         if len(set(columns[i].values)) == rows:
             return [names[i]]
@@ -34,6 +36,15 @@ def primary_key(columns: list[Column], names: list[str]) -> list[str] | None:
         if len(set(zip(columns[i].values, columns[j].values, strict=True))) == rows:
             return [names[i], names[j]]
     return None
+
+
+def _running(values: list[str]) -> bool:
+    """1, 2, 3 … (or 001, 002 …) in row order: the row's place in the file."""
+    return all(v.isdigit() for v in values) and [int(v) for v in values] == list(range(1, len(values) + 1))
+
+
+def _named_code(col: Column) -> bool:
+    return col.code and bool(CODE_HEADING.search(col.heading))
 
 
 def constraints(col: Column) -> dict:
