@@ -113,6 +113,8 @@ def test_a_gb18030_excel_csv_becomes_typed_fields_with_unit_key_and_constraints(
     assert d["contributors"][0]["role"] == "maintainer" and "待填写" not in json.dumps(d["contributors"])
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "- 常住人口：去掉千分位逗号 11 处" in readme  # the processing, for readers too
+    # the encoding as a record, without the request to check a line, which is for the maintainer
+    assert "- 各区人口.csv：原文件为 GB18030（GBK）编码，已转换为 UTF-8" in readme and "请核对" not in readme
 
 
 def test_without_a_terminal_only_what_a_person_knows_is_left_to_fill(repo, districts_csv):

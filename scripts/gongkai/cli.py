@@ -327,8 +327,13 @@ def _lock(args, root: Path) -> int:
     except OSError as exc:
         raise BuildError(f"{LOCK} could not be written ({exc.strerror or exc}); it was left as it was") from None
     for path in added:
-        print(f"locked {path}")
-    print(f"gongkai: {len(added)} new path(s) added to {LOCK}; commit it with your change", file=sys.stderr)
+        print(f"{'已记入' if args.lang == 'zh' else 'locked'} {path}")
+    said = (
+        f"{len(added)} 个新网址已写入 {LOCK}；把它与改动一起提交"
+        if args.lang == "zh"
+        else f"{len(added)} new path(s) added to {LOCK}; commit it with your change"
+    )
+    print(f"gongkai: {said}", file=sys.stderr)
     return 0
 
 

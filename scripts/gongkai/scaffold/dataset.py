@@ -113,7 +113,7 @@ def write_new(settings: Settings, plan: NewPlan, answers: Answers | None = None,
         (staging / "data").mkdir()
         (staging / "data" / f"{plan.table.resource}.csv").write_text(_csv(plan), encoding="utf-8", newline="")
         _write_json(staging / DESCRIPTOR, desc)
-        processing = [n.zh for n in plan.processing]
+        processing = [n.zh if n.record is None else n.record for n in plan.processing]
         (staging / "README.md").write_text(readme(desc, plan.source.name, processing), encoding="utf-8")
         (staging / "CHANGELOG.md").write_text(
             f"# 更新记录\n\n## 1.0.0 — {today.isoformat()}\n\n首次发布。\n", encoding="utf-8"

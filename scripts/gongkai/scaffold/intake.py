@@ -96,6 +96,7 @@ def _read_csv(path: Path) -> Intake:
                 f"{path.name}：按 GB18030（GBK）读入并转换为 UTF-8；请核对这一行的汉字是否正确：{sample[:80]}",
                 f"{path.name}: read as GB18030 (GBK), not UTF-8, and converted to UTF-8; "
                 f"check that this line reads correctly: {sample[:80]}",
+                record=f"{path.name}：原文件为 GB18030（GBK）编码，已转换为 UTF-8",
             )
         )
     if "\r" in text:

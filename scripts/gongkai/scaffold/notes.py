@@ -13,6 +13,7 @@ from dataclasses import dataclass
 class Note:
     zh: str
     en: str
+    record: str | None = None  # the line in README.md's 来源与处理, where it differs from zh (no request to the reader)
 
     def text(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
