@@ -236,8 +236,8 @@ def _update(args, root: Path) -> int:
         shutil.rmtree(copy.parent.parent, ignore_errors=True)
     for note in plan.notes:
         print(f"gongkai: {note.text(lang)}", file=sys.stderr)
-    _print_diff(diff, lang)
     print_report(report, "text", root, lang=lang)
+    _print_diff(diff, lang)  # last: what to do next is the version
     return 0
 
 
