@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from .problemcodes import CODES
 from .problemcodes_en import ENGLISH
 from .problems import Problem
-from .problemtext_zh import DETAILS
+from .problemtext_zh import DETAILS, WHAT
 
 LANGUAGES = ("zh", "en")
 
@@ -97,8 +97,8 @@ PROPERTIES = {
     "role": ("角色", "role", '"role": "maintainer"'),
 }
 
-# metadata-profile, by the JSON Schema rule that failed
-PROFILE: dict[str, tuple[str, str]] = {
+# metadata-profile, by the JSON Schema rule that failed (English None: the check's own sentence)
+PROFILE: dict[str, tuple[str, str | None]] = {
     "required": ("缺少必填项 {named}{eg}", "{named} is required{eg}"),
     "type": ("{named_}应是{type_zh}，现在是 {value}{eg}", "{named} must be {type_en}, not {value}{eg}"),
     "enum": (
@@ -130,6 +130,15 @@ PROFILE: dict[str, tuple[str, str]] = {
         "a number or integer field needs a unit (or unitField naming the field that holds it){eg}",
     ),
     "additionalProperties": ("不认识的键：{keys}（是否拼错了？）", "keys the profile does not know: {keys} (a typo?)"),
+    "maxItems": ("{named_}至多只能有 {limit} 项", None),
+    "const": ("{named_}必须是 {expected}，现在是 {value}", None),
+    "uniqueItems": ("{named_}中有重复的项：{value}", None),
+    "format": ("{named_}的 {value} 格式不对", None),
+    "other": ("{named_}的 {value} 不符合规范（规则 {expected}）", None),
+    "primaryKey": ("primaryKey 写的 “{name}” 不是这个资源的字段", None),
+    "unitField": ("unitField 写的 “{name}” 不是这个资源的字段", None),
+    "crosstab-resource": ("交叉表的 resource “{name}” 不是本数据集的资源", None),
+    "crosstab-field": ("交叉表的 {key} “{name}” 不是资源 “{resource}” 的字段", None),
 }
 # Warnings of one kind, one line per dataset: count and the first few.
 GROUPS = {
@@ -160,7 +169,10 @@ def describe(problem: Problem, lang: str) -> str:
     params = dict(problem.params)
     if problem.code == "metadata-profile" and params.get("rule") in PROFILE:
         zh, en = PROFILE[params["rule"]]
-        return _fill(zh if lang == "zh" else en, _profile_words(params, lang)) or problem.message
+        template = zh if lang == "zh" else en
+        filled = _fill(template, _profile_words(params, lang)) if template else None
+        if filled:
+            return filled
     if lang == "en":
         return problem.message
     if params.get("zh"):
@@ -253,6 +265,8 @@ def _detail_words(params: dict) -> dict:
     name, asks = CONSTRAINTS.get(constraint, (constraint, "“{limit}”"))
     limit = found.group(2) if found else ""
     words.update(constraint=constraint, constraint_zh=name, asks=asks.format(limit=limit) if found else f"“{note}”")
+    if "what" in params:
+        words["what_zh"] = WHAT.get(str(params["what"]), str(params["what"]))
     if "target" in params:
         words["target_zh"] = f"资源 “{params['target']}” " if params["target"] else "本资源"
     return words

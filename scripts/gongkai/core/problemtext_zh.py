@@ -128,6 +128,76 @@ DETAILS: dict[str, str] = {
     "byte-count": "datapackage.json 写的 bytes 是 {expected}，文件实际有 {actual} 字节",
     "field-count": "datapackage.json 写的 fields 是 {expected}，文件实际有 {actual} 列",
     "row-count": "datapackage.json 写的 rows 是 {expected}，文件实际有 {actual} 行",
+    # charts (validate/views.py)
+    "invalid-view:resources": "图表要画本数据集的恰好一个资源（{allowed}），这里是 {value}",
+    "invalid-view:twice": "有两个图表都叫 “{name}”",
+    "invalid-view:resource-name": "图表不能与资源 “{name}” 同名",
+    "invalid-view:depth": "spec 嵌套超过 40 层",
+    "invalid-view:transform": '变换（transform）要写成对象，如 {{"filter": …}}',
+    "view-external:key": "图表里不允许 “{name}”：图表只从资源自己的行画出，不用 spec 里的数据或链接",
+    "view-external:image": "不允许 image 标记：它显示读者浏览器要从网址取回的图片",
+    "view-external:url": "{value}：图表里不允许 url(...)（读者的浏览器会去取它）",
+    "view-not-allowed:channel": "编码通道 “{name}” 不在图表可用的清单中（{allowed}）",
+    "view-not-allowed:bin": "bin 只能设置 {allowed}；不允许 “{name}”（精确的步长可以分出任意多个区间：用 maxbins）",
+    "view-not-allowed:key": "“{name}” 不在图表可用的清单中（见维护者指南的“图表”一节）",
+    "view-not-allowed:mark": "标记 {value} 不在图表可用的清单中（{allowed}）",
+    "view-not-allowed:size": '“{name}” 应是像素数或 {{"step": 像素数}}，这里是 {value}',
+    "view-not-allowed:pixels": "“{name}” 应是像素数，这里是 {value}",
+    "view-not-allowed:count": "“{name}” 在这里应是一个数，这里是 {value}（一个间隔可以意味着任意多个刻度）",
+    "view-not-allowed:param": "param 只能是窗口运算的数，这里是 {value}（静态图表没有参数）",
+    "view-not-allowed:scale": '{channel} 通道上不允许 "scale": null：它会拿每个单元格的文字当颜色',
+    "view-not-allowed:range": "{channel} 通道上不允许从字段读取 range：它会拿每个单元格的文字当颜色",
+    "view-not-allowed:transform": "这个变换不在图表可用的清单中（{allowed}）",
+    "view-not-allowed:rows": "变换 “{name}” 不在图表可用的清单中（{allowed}）：它能自己造出行",
+    "view-not-allowed:font": "“{name}” 只能含字母、数字、空格、逗号、句点、引号和连字符，这里是 {value}",
+    "view-not-allowed:function": "表达式函数 “{name}” 不在图表可用的清单中（见维护者指南的“图表”一节）",
+    "view-too-large:bytes": "spec 的 JSON 有 {size} 字节，超过 gongkai.yml 的 limits.max_view_bytes（{limit}）",
+    "view-too-large:pixels": "“{name}” 是 {value} 像素，超过 gongkai.yml 的 limits.max_view_pixels（{limit}）",
+    "view-too-large:steps": "“{name}” 是 {value}，超过 gongkai.yml 的 limits.max_view_steps（{limit}）",
+    "view-too-large:drawn": "图表 “{name}” 画出来是 {size} 像素，超过 gongkai.yml 的 limits.max_view_pixels（{limit}）",
+    "chart-failed:nan": "图表 “{name}” 中有 NaN 或 Infinity，画不出来",
+    "chart-failed": "图表 “{name}” 画不出来（“{note}”）",
+    "chart-unsafe": "图表 “{name}” 画出的 SVG 引用了图表以外的东西，所以不发布（“{note}”）",
+    # the build and its cache (build.py, render/dashboard.py)
+    "shallow-clone": "浅克隆：这次构建不发布旧版本",
+    "shallow-clone:gate": "这里没有完整的 git 历史：没有检查历史中的版本（构建会检查）",
+    "no-contact-email": "不发布 data.json（DCAT-US）：{names} 没有联系邮箱；给每个数据集的维护者写上 email，"
+    "或设置 operator.email",
+    "cache-entry-dropped": "{name} 的构建缓存已损坏，重新构建（“{reason}”）",
+    "home-missing:headline": "home.headline 写的 {value} 不是已发布数据集的资源；首页不显示它",
+    "home-missing:columns": "home.headline 的 {value} 没有 {missing} 列；首页不显示它",
+    "home-missing:chart": "home.charts 写的 {value} 不是已发布数据集的图表；首页不显示它",
+    "generator-config:missing": "没有 mkdocs.yml",
+    "generator-config:utf-8": "mkdocs.yml 的第 {byte} 个字节起不是 UTF-8",
+    "generator-config:refused": "“{reason}”：MkDocs 会用能执行代码的加载器读它，所以什么都没有构建",
+    "generator-config:mapping": "mkdocs.yml 的最外层应是 MkDocs 设置的映射（键: 值）",
+    "site-code-changed": "{path} 是网站代码而不是数据：这个改动要经维护者审查后才能合并",
+    # history and the URL contract (publish/history.py, publish/urls.py, gate/check.py)
+    "version-conflict:commits": "版本 {version} 在提交 {commit}（{date}）与提交 {newer}（{newer_date}）中的数据不同；"
+    "一个版本的数据永远不能改",
+    "version-conflict:working": "版本 {version} 已经以别的数据提交过（提交 {commit}）：提高版本号，"
+    "并在 CHANGELOG.md 加一条记录",
+    "id-changed": "id 由 {old}（版本 {version}，提交 {commit}）改成了 {new}；数据集的 id 永不改变：改回 {old}",
+    "dataset-removed": "datasets/{name}/ 被删除了，但它的网址必须继续可用：改名时在 redirects.yml 中为 "
+    "/datasets/{name}/ 写一条重定向，撤回时在 withdrawn.yml 中记录",
+    "modified-date": "modified 由 {old} 改回了 {new}：不能比目标分支上的更早",
+    "lock-missing": "urls.lock 不见了，但 git 历史中有它：已发布的网站要保留网址锁；从 git 恢复"
+    "（`git checkout HEAD -- urls.lock`，或从最后一个有它的提交）",
+    "lock-absent": "还没有 urls.lock，本站的网址都还没有受保护；运行 `gongkai lock` 并提交 urls.lock",
+    "lock-empty": "urls.lock 没有锁定任何路径（{size} 字节），而网站发布了路径：从 git 恢复"
+    "（`git checkout HEAD -- urls.lock`）再运行 `gongkai lock`",
+    "lock-truncated:header": "urls.lock 不以标题行开头（开头是 {first}）：没有完整写入；从 git 恢复"
+    "（`git checkout HEAD -- urls.lock`）再运行 `gongkai lock`",
+    "lock-truncated:newline": "urls.lock 不以换行符结尾：最后一行 {last} 被截断了；从 git 恢复"
+    "（`git checkout HEAD -- urls.lock`）再运行 `gongkai lock`",
+    "lock-edited:deleted": "urls.lock 被删除了；{base} 上它有 {count} 行锁定的路径：它只能追加，把它放回去",
+    "url-changed:twice": "{path} 被锁定了两次，SHA-256 不同（{first}… 与 {second}…）；版本永不改变：发布一个新版本",
+    "url-changed:bytes": "{path} 是已发布版本的文件，它的字节变了（锁定的 SHA-256 是 {locked}…，现在是 {now}…）；"
+    "版本永不改变：发布一个新版本",
+    "url-removed:history": "这里没有构建 {path}：这个副本没有 git 历史，而旧版本来自 git 历史",
+    # a site path in redirects.yml or withdrawn.yml refused by core/sitepaths.py: its reason quoted
+    "invalid-redirects:path": "{what_zh} {value} 不能用作网站路径（“{why}”）",
+    "invalid-withdrawal:path": "{what_zh} {value} 不能用作网站路径（“{why}”）",
     # the published paths (publish/urls.py)
     "url-not-locked": "{path} 是新网址",
     "url-removed": "{path} 发布过，现在不见了",
@@ -137,3 +207,6 @@ DETAILS: dict[str, str] = {
         "{changes}，需要升级{level}，即 {old} → {next}，{found}；再在 CHANGELOG.md 加一条日期与 modified 相同的记录"
     ),
 }
+
+# What a refused site path is, in the words of core/sitepaths.resolve's callers.
+WHAT = {"old path": "旧路径", "new path": "新路径", "the withdrawn path": "撤回的路径", "path": "路径"}
