@@ -175,7 +175,7 @@ def _number_problem(token: str) -> tuple[str, str, str] | None:
                 f"the integer {shown} is beyond ±2^53: JSON readers (every "
                 "browser) read it as a different number; write it as text"
             )
-            return why, "big-integer", shown
+            return why, "big_integer", shown
         return None
     try:
         value = float(token)

@@ -114,7 +114,7 @@ PROFILE: dict[str, tuple[str, str | None]] = {
         "{named_}太长：至多 {limit} 个字符，现在 {length} 个",
         "{named} is too long: at most {limit} characters, now {length}",
     ),
-    "description-length": (
+    "description_length": (
         "{named_}有 {length} 个字符，须为 {shortest} 至 {longest} 个（搜索引擎不收录更短或更长的）："
         "写明数据集包含什么（范围、时间、单位、来源）{eg}",
         "{named} has {length} characters; search engines need {shortest} to {longest}: "
@@ -137,8 +137,8 @@ PROFILE: dict[str, tuple[str, str | None]] = {
     "other": ("{named_}的 {value} 不符合规范（规则 {expected}）", None),
     "primaryKey": ("primaryKey 写的 “{name}” 不是这个资源的字段", None),
     "unitField": ("unitField 写的 “{name}” 不是这个资源的字段", None),
-    "crosstab-resource": ("交叉表的 resource “{name}” 不是本数据集的资源", None),
-    "crosstab-field": ("交叉表的 {key} “{name}” 不是资源 “{resource}” 的字段", None),
+    "crosstab_resource": ("交叉表的 resource “{name}” 不是本数据集的资源", None),
+    "crosstab_field": ("交叉表的 {key} “{name}” 不是资源 “{resource}” 的字段", None),
 }
 # Warnings of one kind, one line per dataset: count and the first few.
 GROUPS = {

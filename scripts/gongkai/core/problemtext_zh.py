@@ -59,7 +59,7 @@ DETAILS: dict[str, str] = {
     "empty-file": "文件是空的：要有表头和至少一行数据",
     "no-rows": "文件只有表头，没有数据行",
     "csv-syntax:eof": "从这一行起的引号没有闭合，一直读到文件末尾：一个未闭合的双引号吞掉了文件的其余部分",
-    "csv-syntax:after-quote": "这一行有个带引号的单元格在结束引号之后还有字符：结束引号后应紧跟逗号或换行，"
+    "csv-syntax:after_quote": "这一行有个带引号的单元格在结束引号之后还有字符：结束引号后应紧跟逗号或换行，"
     '单元格里的引号要写成两个（""）',
     "csv-syntax:other": "这一行不能按 CSV 读取（Python 的 csv 说：“{reason}”）；多半是引号没有闭合",
     "too-many-fields:schema": "有 {count} 个字段，上限（limits.max_fields）是 {limit}",
@@ -81,8 +81,8 @@ DETAILS: dict[str, str] = {
     "name-mismatch": "name 是 “{value}”，而文件夹名是 “{folder}”：两者必须相同",
     "readme-section-missing": "README.md 要有一节 “## {section}”",
     "unsafe-path:url": "{value} 是网址：不会去取远处的数据；写成 data/<资源名>.csv",
-    "unsafe-path:not-a-path": "{value} 不是路径：每个资源写一个相对路径，写成 data/<资源名>.csv",
-    "unsafe-path:not-plain": "{value} 不是普通的相对路径（含 \\、~、$ 或 %）；写成 data/<资源名>.csv",
+    "unsafe-path:not_a_path": "{value} 不是路径：每个资源写一个相对路径，写成 data/<资源名>.csv",
+    "unsafe-path:not_plain": "{value} 不是普通的相对路径（含 \\、~、$ 或 %）；写成 data/<资源名>.csv",
     "unsafe-path:outside": "{value} 离开了数据集文件夹；写成 data/<资源名>.csv",
     "path-name-mismatch": "路径是 “{path}”，而资源 “{name}” 应放在 “{expected}”",
     "duplicate-resource": "又一个资源叫 “{value}”：每个资源要有自己的名字和文件",
@@ -92,13 +92,13 @@ DETAILS: dict[str, str] = {
     # datapackage.json as JSON (core/jsonlines.py, read/load.py)
     "invalid-json:syntax": "不是合法的 JSON：这一行第 {column} 列附近有错（JSON 读取器说：“{reason}”）",
     "invalid-json:utf-8": "第 {byte} 个字节起不是 UTF-8",
-    "invalid-json:top-level": "最外层必须是一个 JSON 对象（{{…}}）",
+    "invalid-json:top_level": "最外层必须是一个 JSON 对象（{{…}}）",
     "json-too-deep": "嵌套超过 {limit} 层（limits.max_nesting）；改扁平",
     "json-surrogate:key": "这个键中有单独的代理项转义（\\ud800-\\udfff 而没有配对的另一半），任何 UTF-8 文件都无法保存",
     "json-surrogate:text": "这段文字中有单独的代理项转义（\\ud800-\\udfff 而没有配对的另一半），"
     "任何 UTF-8 文件都无法保存",
     "json-number:nan": "{value} 不是 JSON（发布的副本将无法解析）；写成 null，或把值写成文字",
-    "json-number:big-integer": "整数 {value} 超出了 ±2^53：JSON 读取程序（所有浏览器）会读成另一个数；写成文字",
+    "json-number:big_integer": "整数 {value} 超出了 ±2^53：JSON 读取程序（所有浏览器）会读成另一个数；写成文字",
     "json-number:overflow": "{value} 溢出为无穷大，JSON 无法保存；写成文字",
     "json-number:underflow": "{value} 对双精度数来说太小，读回来是 0；写成文字",
     # the descriptor's meaning (validate/changelog.py, validate/patterns.py, validate/profile.py)
@@ -131,7 +131,7 @@ DETAILS: dict[str, str] = {
     # charts (validate/views.py)
     "invalid-view:resources": "图表要画本数据集的恰好一个资源（{allowed}），这里是 {value}",
     "invalid-view:twice": "有两个图表都叫 “{name}”",
-    "invalid-view:resource-name": "图表不能与资源 “{name}” 同名",
+    "invalid-view:resource_name": "图表不能与资源 “{name}” 同名",
     "invalid-view:depth": "spec 嵌套超过 40 层",
     "invalid-view:transform": '变换（transform）要写成对象，如 {{"filter": …}}',
     "view-external:key": "图表里不允许 “{name}”：图表只从资源自己的行画出，不用 spec 里的数据或链接",
@@ -194,7 +194,7 @@ DETAILS: dict[str, str] = {
     "url-changed:twice": "{path} 被锁定了两次，SHA-256 不同（{first}… 与 {second}…）；版本永不改变：发布一个新版本",
     "url-changed:bytes": "{path} 是已发布版本的文件，它的字节变了（锁定的 SHA-256 是 {locked}…，现在是 {now}…）；"
     "版本永不改变：发布一个新版本",
-    "url-removed:history": "这里没有构建 {path}：这个副本没有 git 历史，而旧版本来自 git 历史",
+    "url-removed:history": "这里没有构建 {locked}：这个副本没有 git 历史，而旧版本来自 git 历史",
     # a site path in redirects.yml or withdrawn.yml refused by core/sitepaths.py: its reason quoted
     "invalid-redirects:path": "{what_zh} {value} 不能用作网站路径（“{why}”）",
     "invalid-withdrawal:path": "{what_zh} {value} 不能用作网站路径（“{why}”）",

@@ -253,7 +253,7 @@ def check_lock(
         if path not in published and path not in redirects and not path.startswith(withdrawn or ("\0",)):
             if not history and in_version_folder(path):
                 message = f"{path} is not built here: this copy has no git history, and old versions come from it"
-                facts = {"rule": "history", "path": path}
+                facts = {"rule": "history", "locked": path}  # not "path": grouped, each item keeps its sentence
                 problems.append(Problem("url-removed", message, LOCK, line=line, severity="warning", params=facts))
                 continue
             message = (

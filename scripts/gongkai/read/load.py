@@ -143,7 +143,7 @@ def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting
     if not isinstance(data, dict):
         ds.json_error = "the top level must be a JSON object"
         ds.json_error_line = 1
-        ds.json_error_params = {"rule": "top-level"}
+        ds.json_error_params = {"rule": "top_level"}
         return ds
     ds.descriptor = data
     return ds

@@ -120,7 +120,7 @@ def _csv_rule(reason: str) -> str:
     if "unexpected end of data" in reason:
         return "eof"
     if "expected after" in reason:
-        return "after-quote"
+        return "after_quote"
     return "other"
 
 

@@ -94,11 +94,11 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
 def _unsafe(path) -> str | None:
     """Why a descriptor path could read outside the folder, or None if it is safe."""
     if not isinstance(path, str) or not path:
-        return REASONS["not-a-path"]
+        return REASONS["not_a_path"]
     if urlparse(path).scheme:
         return REASONS["url"]
     if "\\" in path or path.startswith("~") or "$" in path or "%" in path:
-        return REASONS["not-plain"]
+        return REASONS["not_plain"]
     p = PurePosixPath(path)
     if p.is_absolute() or ".." in p.parts:
         return REASONS["outside"]
@@ -107,8 +107,8 @@ def _unsafe(path) -> str | None:
 
 # rule (the params' key for the Chinese wording, core/problemtext_zh.py) -> why, in English
 REASONS = {
-    "not-a-path": "is not a path (one relative path per resource)",
+    "not_a_path": "is not a path (one relative path per resource)",
     "url": "is a URL; remote data is never fetched",
-    "not-plain": "is not a plain relative POSIX path",
+    "not_plain": "is not a plain relative POSIX path",
     "outside": "leaves the dataset folder",
 }

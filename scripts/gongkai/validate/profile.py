@@ -129,7 +129,7 @@ def _facts(error: jsonschema.ValidationError) -> dict:
     elif path == ["description"] and rule in ("minLength", "maxLength"):
         bounds = error.schema if isinstance(error.schema, dict) else {}
         facts.update(
-            rule="description-length",
+            rule="description_length",
             length=len(error.instance) if isinstance(error.instance, str) else 0,
             shortest=bounds.get("minLength", 0),
             longest=bounds.get("maxLength", "…"),
@@ -208,7 +208,7 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
             yield problem(
                 f'crosstab resource "{resource}" is not a resource of this dataset',
                 ["crosstabs", i, "resource"],
-                rule="crosstab-resource",
+                rule="crosstab_resource",
                 name=resource,
             )
             continue
@@ -217,7 +217,7 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
                 yield problem(
                     f'crosstab {key} "{spec.get(key)}" is not a field of resource "{resource}"',
                     ["crosstabs", i, key],
-                    rule="crosstab-field",
+                    rule="crosstab_field",
                     key=key,
                     name=spec.get(key),
                     resource=resource,

@@ -87,7 +87,7 @@ def check_views(ds: Dataset, lines: dict[str, int], limits: Limits | None = None
             yield problem(f'two views are named "{view.get("name")}"', ["name"], rule="twice", name=view.get("name"))
         if view.get("name") in resources:
             message = f'a view cannot share its name with resource "{view.get("name")}"'
-            yield problem(message, ["name"], rule="resource-name", name=view.get("name"))
+            yield problem(message, ["name"], rule="resource_name", name=view.get("name"))
         spec = view.get("spec")
         if isinstance(spec, dict):
             for parts, code, message, facts in spec_problems(spec, limits or _DEFAULTS):
