@@ -311,3 +311,17 @@ def test_every_code_has_a_chinese_sentence_or_says_where_it_is_worded():
     assert templated <= set(CODES), templated - set(CODES)
     assert sorted(set(CODES) - templated) == sorted(WORDED_ELSEWHERE)
     assert {"required", "type", "enum", "pattern", "primaryKey"} <= set(PROFILE)
+
+
+def test_update_s_cell_that_is_not_its_field_s_type_reads_in_either_language():
+    from gongkai.scaffold.convert import convert_to
+
+    spec = {"name": "population", "type": "integer", "unit": "万人"}
+    _, _, problems = convert_to(spec, "常住人口（万人）", ["1,234.6"], [2], "新数据.csv")
+    assert (
+        line(problems[0], "zh")
+        == "新数据.csv:2: population: 应为整数，如 1234（单位 万人），这里是“1,234.6” [type-error]"
+    )
+    assert line(problems[0], "en") == (
+        '新数据.csv:2: population: expected a whole number, e.g. 1234 (unit 万人), not "1,234.6" [type-error]'
+    )
