@@ -13,6 +13,7 @@ from pathlib import Path
 
 CSV = "data/items.csv"
 HEADER = "code,name,amount,share,day"
+LONG = "长" * 200  # 600 bytes
 
 
 def _replace(folder: Path, rel: str, old: str, new: str) -> None:
@@ -48,6 +49,11 @@ def _unique_name(data: dict) -> None:
 def _self_reference(data: dict) -> None:
     reference = {"fields": "amount", "reference": {"resource": "", "fields": "code"}}
     _resource(data)["schema"]["foreignKeys"] = [reference]
+
+
+def _limit(folder: Path, setting: str, value: int) -> None:
+    """The repository's gongkai.yml with one limit lowered (the dataset folder is datasets/<name>)."""
+    _replace(folder.parents[1], "gongkai.yml", f"  {setting}: ", f"  {setting}: {value}  # was ")
 
 
 def _views(*views: dict) -> Callable[[dict], object]:
@@ -128,6 +134,13 @@ BREAKAGES: list[tuple[str, Callable[[Path], object]]] = [
     ("placeholder", lambda d: _descriptor(d, lambda x: x.update(title="待填写：标题"))),
     ("temporal", lambda d: _descriptor(d, lambda x: x.update(temporal="2018"))),
     ("temporal", lambda d: _descriptor(d, lambda x: x.pop("temporal"))),
+    ("file-too-large", lambda d: _limit(d, "max_csv_bytes", 100)),
+    ("file-too-large", lambda d: _limit(d, "max_descriptor_bytes", 100)),
+    ("line-too-long", lambda d: (_limit(d, "max_line_bytes", 500), _write(d, CSV, f"{HEADER}\n000123,{LONG},1,1,\n"))),
+    (
+        "cell-too-long",
+        lambda d: (_limit(d, "max_cell_bytes", 500), _write(d, CSV, f'{HEADER}\n0,"{LONG}\n{LONG}",1,1,\n')),
+    ),
     ("too-many-fields", lambda d: _write(d, CSV, ",".join(f"c{i}" for i in range(1002)) + "\n")),
     ("metadata-profile", lambda d: _descriptor(d, lambda x: x.update(keywords="测试", open_type="随便"))),
     ("metadata-profile", lambda d: _descriptor(d, lambda x: _resource(x)["schema"].update(primaryKey=["nope"]))),
