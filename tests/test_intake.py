@@ -317,9 +317,8 @@ def test_update_with_invalid_data_changes_nothing_and_names_file_row_field_and_w
     result = gongkai("--lang", "zh", "update", "district-population", "--from", str(new), cwd=published)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "新数据.csv:2: resident_population: 单元格不符合字段类型："
-        "应为整数，如 1234（单位 万人），这里是“1,234.6” [type-error]",
-        "新数据.csv:3: stat_date: 单元格不符合字段类型：应为日期，如 2022-12-31（也可写 2022/12/31、2022年12月31日），"
+        "新数据.csv:2: resident_population: 应为整数，如 1234（单位 万人），这里是“1,234.6” [type-error]",
+        "新数据.csv:3: stat_date: 应为日期，如 2022-12-31（也可写 2022/12/31、2022年12月31日），"
         "这里是“2022-13-01” [type-error]",
         "  怎么改：改正数值，或改字段类型，例如 1108000, 110.8, 2019-05-16",  # once, under the last of its kind
     ]

@@ -10,12 +10,20 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import PACKAGES, gongkai
+from brokenpackages import BREAKAGES
+from conftest import PACKAGES, gongkai, make_repo
+from gongkai.core.config import load_settings
 from gongkai.core.problemcodes import CODES
 from gongkai.core.problemcodes_en import ENGLISH
 from gongkai.core.problems import Problem
-from gongkai.core.problemtext import hint, language, line, report_lines
-from gongkai.publish.urls import HEADER, LOCK, Lock, check_lock, parse_lock
+from gongkai.core.problemtext import PROFILE, describe, hint, language, line, report_lines
+from gongkai.core.problemtext_zh import DETAILS
+from gongkai.gate.sitecode import check_generator_config, site_code_problems
+from gongkai.publish.redirects import read_redirects
+from gongkai.publish.urls import HEADER, LOCK, Lock, check_lock, lock_against_base, lock_damage, parse_lock
+from gongkai.publish.withdrawals import read_withdrawals
+from gongkai.read.load import discover
+from gongkai.validate.validator import validate
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ZH = {"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}
@@ -225,3 +233,97 @@ def test_check_says_to_run_gongkai_lock_for_a_new_dataset_until_its_paths_are_lo
     )
     again = gongkai("check", "--base", "main", "--report", str(report), cwd=repo, env=ZH)
     assert "gongkai lock" not in again.stderr
+
+
+# English words left in a Chinese sentence: three or more in a row, once quoted text (“…”, "…", '…', `…`) and
+# tokens holding a path, file name, setting, value or command (/ . _ @ : = < > or a digit) are set aside.
+QUOTED = re.compile(r"`[^`]*`|“[^”]*”|\"[^\"]*\"|'[^']*'")
+TOKEN = re.compile(r"\S*[/\\._@:=<>\d]\S*")
+ENGLISH_RUN = re.compile(r"[A-Za-z]+(?:[ ,;()-]+[A-Za-z]+){2,}")
+# Codes worded by their check rather than by a template in problemtext_zh.DETAILS, and why.
+WORDED_ELSEWHERE = {
+    "metadata-profile": "the profile's errors are worded by JSON Schema rule in problemtext.PROFILE",
+    "old-version-broken": "each cause has its own sentence, given by publish/history.py as params['zh']",
+}
+
+
+def english_left(text: str) -> list[str]:
+    return ENGLISH_RUN.findall(TOKEN.sub(" ", QUOTED.sub(" ", text)))
+
+
+def _unworded(problem: Problem) -> str | None:
+    """Why a problem does not read wholly in Chinese, or None."""
+    text = describe(problem, "zh")
+    if text == f"{CODES[problem.code].title}：{problem.message}" and problem.message:
+        return f"no Chinese sentence, the check's own shown: {line(problem, 'zh')}"
+    left = english_left(text)
+    return f"English left ({left}): {line(problem, 'zh')}" if left else None
+
+
+def test_the_english_detector_finds_an_english_sentence_and_passes_quoted_names():
+    assert english_left("最新一条的版本与 `version` 不同：the newest entry is 1.0.0 but datapackage.json has 1.1.0")
+    assert not english_left("资源 “districts” 中没有 “440199”，见 data/items.csv 与 limits.max_fields（Git LFS）")
+
+
+@pytest.mark.parametrize("code, breakage", BREAKAGES, ids=[f"{i}-{code}" for i, (code, _) in enumerate(BREAKAGES)])
+def test_every_problem_a_broken_dataset_gives_reads_wholly_in_chinese(tmp_path, code, breakage):
+    repo = make_repo(tmp_path, ["tiny"])
+    breakage(repo / "datasets/tiny")
+    settings = load_settings(repo)
+    problems = validate(discover(settings.datasets_dir), settings).problems
+    assert code in {p.code for p in problems}, [str(p) for p in problems]
+    assert [why for p in problems if (why := _unworded(p))] == []
+
+
+@pytest.mark.parametrize("package", sorted(p.name for p in PACKAGES.iterdir()))
+def test_every_problem_of_the_broken_fixtures_reads_wholly_in_chinese(tmp_path, package):
+    repo = make_repo(tmp_path, [package])
+    settings = load_settings(repo)
+    problems = validate(discover(settings.datasets_dir), settings).problems
+    assert [why for p in problems if (why := _unworded(p))] == []
+
+
+def test_the_url_lock_the_site_code_and_the_yaml_files_read_wholly_in_chinese(tmp_path):
+    repo = make_repo(tmp_path)
+    limits = load_settings(repo).limits
+    locked = HEADER + "/gone/\n/datasets/x/1.0.0/x.csv " + "a" * 64 + "\n/datasets/x/1.0.0/x.csv " + "b" * 64 + "\n"
+    problems = check_lock(Lock(parse_lock(locked), locked), {"/", "/new/"}, {}, {}, history=False)
+    problems += lock_damage(Lock((), ""), publishes=True)  # empty
+    problems += lock_damage(Lock(parse_lock("/x/\n"), "/x/\n"), publishes=True)  # no header
+    problems += lock_damage(Lock(parse_lock(HEADER + "/x/"), HEADER + "/x/"), publishes=True)  # no last newline
+    problems += lock_damage(Lock((), None, committed=True), publishes=True) + lock_damage(Lock((), None), True)
+    problems += lock_against_base(HEADER + "/a/\n", Lock((), None), "main")
+    problems += lock_against_base(HEADER + "/a/\n/b/\n", Lock(parse_lock(HEADER + "/b/\n"), HEADER + "/b/\n"), "main")
+    problems += site_code_problems(["Makefile"])
+    (repo / "redirects.yml").write_text("/gone/: /nowhere/\n/x y/: /\n/: /\n", encoding="utf-8")
+    problems += read_redirects(repo, {"/"}, limits=limits)[1]
+    (repo / "withdrawn.yml").write_text("- name: Bad Name\n  title: t\n  date: 2026-01-01\n  reason: r\n- name: x\n")
+    problems += read_withdrawals(repo, set(), limits=limits)[1]
+    (repo / "mkdocs.yml").write_text("docs_dir: docs\nhooks: [elsewhere.py]\n", encoding="utf-8")
+    problems += check_generator_config(repo, load_settings(repo))
+    codes = {p.code for p in problems}
+    assert {"url-removed", "url-changed", "url-not-locked", "lock-empty", "lock-truncated", "lock-missing"} <= codes
+    assert {"lock-absent", "lock-edited", "site-code-changed", "invalid-redirects", "invalid-withdrawal"} <= codes
+    assert "generator-config" in codes
+    assert [why for p in problems if (why := _unworded(p))] == []
+
+
+def test_every_code_has_a_chinese_sentence_or_says_where_it_is_worded():
+    templated = {key.split(":")[0] for key in DETAILS}
+    assert templated <= set(CODES), templated - set(CODES)
+    assert sorted(set(CODES) - templated) == sorted(WORDED_ELSEWHERE)
+    assert {"required", "type", "enum", "pattern", "primaryKey"} <= set(PROFILE)
+
+
+def test_update_s_cell_that_is_not_its_field_s_type_reads_in_either_language():
+    from gongkai.scaffold.convert import convert_to
+
+    spec = {"name": "population", "type": "integer", "unit": "万人"}
+    _, _, problems = convert_to(spec, "常住人口（万人）", ["1,234.6"], [2], "新数据.csv")
+    assert (
+        line(problems[0], "zh")
+        == "新数据.csv:2: population: 应为整数，如 1234（单位 万人），这里是“1,234.6” [type-error]"
+    )
+    assert line(problems[0], "en") == (
+        '新数据.csv:2: population: expected a whole number, e.g. 1234 (unit 万人), not "1,234.6" [type-error]'
+    )

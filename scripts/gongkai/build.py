@@ -222,7 +222,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
             f"data.json (DCAT-US) is not published: no contact e-mail for {', '.join(uncontactable)}; give each a "
             "maintainer e-mail or set operator.email"
         )
-        report.extend([Problem("no-contact-email", message, "gongkai.yml", severity="warning")])
+        facts = {"names": "、".join(uncontactable)}
+        report.extend([Problem("no-contact-email", message, "gongkai.yml", severity="warning", params=facts)])
     else:
         files[sitepaths.DATA_JSON] = data_json(summaries, settings)
     files[sitepaths.CHECKSUMS] = files[sitepaths.URLS_JSON] = b""  # written below; listed now as public paths
@@ -292,7 +293,8 @@ def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | Failed 
     hit = cache.read(settings.root, ds.name, key)
     if hit.dropped:
         message = f"the cached build of {ds.name} was damaged and is rebuilt: {hit.reason}"
-        return Problem("cache-entry-dropped", message, hit.dropped, dataset=ds.name, severity="warning")
+        facts = {"name": ds.name, "reason": hit.reason}
+        return Problem("cache-entry-dropped", message, hit.dropped, dataset=ds.name, severity="warning", params=facts)
     if hit.entry is None:
         return None
     record, files = hit.entry, hit.files

@@ -95,14 +95,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 SAFE_INTEGER = 2**53  # beyond it a JSON reader that reads numbers as doubles (every browser) changes the value
 
 
-def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str]]:
-    """(code, message, line, pointer) for what json.loads would choke on or accept but no JSON
+def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str, dict]]:
+    """(code, message, line, pointer, facts) for what json.loads would choke on or accept but no JSON
     reader keeps: nesting deeper than max_nesting (the decoder recurses: 700 levels crash it, and
     so would every reader after it), NaN and Infinity (not JSON at all: the published copy would
     not parse), numbers that overflow or underflow a double, integers beyond 2**53, and lone
     surrogates (no UTF-8 file can hold one). One pass of a regular expression, no recursion;
     a nesting problem stops the scan, the other problems are only meaningful for valid JSON."""
-    found: list[tuple[str, str, int, str]] = []
+    found: list[tuple[str, str, int, str, dict]] = []
     stack: list[list] = []  # per open container: [kind, key token or index, expecting a key]
 
     def where() -> str:
@@ -111,8 +111,9 @@ def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str]]
             lambda c: f"\\u{ord(c.group()):04x}", pointer(parts)
         )  # printable, as the problem shows it
 
-    def add(code: str, message: str, pos: int, ptr: str) -> None:
-        found.append((code, message, text.count("\n", 0, pos) + 1, ptr))
+    def add(code: str, message: str, pos: int, ptr: str, **facts) -> None:
+        # facts: what the Chinese sentence is worded from (core/problemtext_zh.py)
+        found.append((code, message, text.count("\n", 0, pos) + 1, ptr, facts))
 
     for m in _TOKEN.finditer(text):
         token = m.group()
@@ -124,6 +125,7 @@ def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str]]
                     f"nested more than {max_nesting} levels deep (limits.max_nesting); flatten it",
                     m.start(),
                     where(),
+                    limit=max_nesting,
                 )
                 return found
             stack.append([token, None if token == "{" else 0, token == "{"])
@@ -151,33 +153,36 @@ def json_hazards(text: str, max_nesting: int) -> list[tuple[str, str, int, str]]
                     ),
                     m.start(),
                     where(),
+                    rule=what,
                 )
         else:
             problem = _number_problem(token)
             if problem:
-                add("json-number", problem, m.start(), where())
+                add("json-number", problem[0], m.start(), where(), rule=problem[1], value=problem[2])
     return found
 
 
-def _number_problem(token: str) -> str | None:
+def _number_problem(token: str) -> tuple[str, str, str] | None:
+    """(why, rule, the number as shown) for a number no JSON reader keeps."""
     if token.lstrip("-") in ("NaN", "Infinity"):
-        return f"{token} is not JSON (a published copy would not parse); write null or the value as text"
+        return f"{token} is not JSON (a published copy would not parse); write null or the value as text", "nan", token
     digits = token.lstrip("-")
     if digits.isdigit():
         # 2^53 has 16 digits; a longer integer is beyond it (and int() refuses 4,300 digits or more)
         if len(digits) > 16 or (len(digits) > 15 and abs(int(token)) > SAFE_INTEGER):
             shown = token if len(token) <= 40 else f"{token[:20]}…({len(digits)} digits)"
-            return (
+            why = (
                 f"the integer {shown} is beyond ±2^53: JSON readers (every "
                 "browser) read it as a different number; write it as text"
             )
+            return why, "big_integer", shown
         return None
     try:
         value = float(token)
     except ValueError:
         return None  # not a number: the parser says so
     if math.isinf(value):
-        return f"{token} overflows to infinity, which JSON cannot hold; write it as text"
+        return f"{token} overflows to infinity, which JSON cannot hold; write it as text", "overflow", token
     if value == 0 and any(c in "123456789" for c in token.split("e")[0].split("E")[0]):
-        return f"{token} is too small for a double and reads back as 0; write it as text"
+        return f"{token} is too small for a double and reads back as 0; write it as text", "underflow", token
     return None

@@ -2,11 +2,13 @@
 an English locale.
 
 A check states what it found as data: a code, a position, its English sentence (`message`, kept
-for JSON readers) and, where it has them, the facts as `params` (the value, the type, the
-property). A code with a template here is worded from those facts in either language; any other
-code shows the registry's Chinese title followed by the check's own sentence, so the row, value
-and expected type still reach the maintainer while the checks move to templates one by one.
-Every line is followed by the registry's fix and example (problemcodes.py, problemcodes_en.py).
+for JSON readers and shown with --lang en) and the facts as `params` (the value, the limit, the
+path, and `rule` where one code has several sentences). The Chinese sentence is worded from those
+facts by the template for `code:rule` or `code` in problemtext_zh.DETAILS; a check that can only
+say it in a whole sentence gives that as `params["zh"]`. The metadata profile's errors are worded
+in both languages here (PROFILE). A problem whose template lacks a fact it needs shows the
+registry's Chinese title and the check's own sentence, so nothing is lost. Every line is followed
+by the registry's fix and example (problemcodes.py, problemcodes_en.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from .problemcodes import CODES
 from .problemcodes_en import ENGLISH
 from .problems import Problem
+from .problemtext_zh import DETAILS, WHAT
 
 LANGUAGES = ("zh", "en")
 
@@ -33,15 +36,18 @@ TYPES = {
     "object": ("对象", "an object", "{…}"),
     "array": ("列表", "a list", "[…]"),
 }
+# A constraint in words, and what it asks for ({limit}: the value it is set to).
 CONSTRAINTS = {
-    "required": "必填",
-    "minimum": "最小值",
-    "maximum": "最大值",
-    "pattern": "格式",
-    "enum": "可选值",
-    "minLength": "最短长度",
-    "maxLength": "最长长度",
-    "unique": "唯一",
+    "required": ("必填", "这一项必须填写"),
+    "minimum": ("最小值", "不能小于 {limit}"),
+    "maximum": ("最大值", "不能大于 {limit}"),
+    "exclusiveMinimum": ("下限", "必须大于 {limit}"),
+    "exclusiveMaximum": ("上限", "必须小于 {limit}"),
+    "pattern": ("格式", "应符合 {limit}"),
+    "enum": ("可选值", "应是 {limit} 之一"),
+    "minLength": ("最短长度", "至少 {limit} 个字符"),
+    "maxLength": ("最长长度", "至多 {limit} 个字符"),
+    "unique": ("唯一", "不能重复"),
 }
 # A descriptor property in words (Chinese, English) and a value that would do.
 PROPERTIES = {
@@ -91,24 +97,8 @@ PROPERTIES = {
     "role": ("角色", "role", '"role": "maintainer"'),
 }
 
-# code -> template in each language (None: the check's own English sentence). Placeholders are params.
-DETAILS: dict[str, tuple[str, str | None]] = {
-    "type-error": ("“{value}” 不是{type_zh}，应写成 {shape} 这样", None),
-    "constraint-error": ("“{value}” 不满足约束 {constraint}（{constraint_zh}）：{note}", None),
-    "unique-error": ("“{value}” 出现了不止一次，而这个字段的值必须唯一", None),
-    "placeholder": ("{value}", None),
-    "url-not-locked": ("{path} 是新网址", None),
-    "url-removed": ("{path} 发布过，现在不见了", None),
-    "version-bump:lower": ("版本由 {old} 改成了 {new}：新版本号必须更大", None),
-    "version-bump:short": (
-        "{changes}，需要升级{level}，即 {old} → {next}，{found}；再在 CHANGELOG.md 加一条日期与 modified 相同的记录",
-        None,
-    ),
-    "temporal:required": ("缺少数据的时间 temporal：数据时点写一个日期，统计期间写两个日期", None),
-    "temporal:value": ("temporal 的 {value} 不是 ISO 8601 的日期或区间，或日期不存在", None),
-}
-# metadata-profile, by the JSON Schema rule that failed
-PROFILE: dict[str, tuple[str, str]] = {
+# metadata-profile, by the JSON Schema rule that failed (English None: the check's own sentence)
+PROFILE: dict[str, tuple[str, str | None]] = {
     "required": ("缺少必填项 {named}{eg}", "{named} is required{eg}"),
     "type": ("{named_}应是{type_zh}，现在是 {value}{eg}", "{named} must be {type_en}, not {value}{eg}"),
     "enum": (
@@ -124,7 +114,7 @@ PROFILE: dict[str, tuple[str, str]] = {
         "{named_}太长：至多 {limit} 个字符，现在 {length} 个",
         "{named} is too long: at most {limit} characters, now {length}",
     ),
-    "descriptionLength": (
+    "description_length": (
         "{named_}有 {length} 个字符，须为 {shortest} 至 {longest} 个（搜索引擎不收录更短或更长的）："
         "写明数据集包含什么（范围、时间、单位、来源）{eg}",
         "{named} has {length} characters; search engines need {shortest} to {longest}: "
@@ -140,6 +130,15 @@ PROFILE: dict[str, tuple[str, str]] = {
         "a number or integer field needs a unit (or unitField naming the field that holds it){eg}",
     ),
     "additionalProperties": ("不认识的键：{keys}（是否拼错了？）", "keys the profile does not know: {keys} (a typo?)"),
+    "maxItems": ("{named_}至多只能有 {limit} 项", None),
+    "const": ("{named_}必须是 {expected}，现在是 {value}", None),
+    "uniqueItems": ("{named_}中有重复的项：{value}", None),
+    "format": ("{named_}的 {value} 格式不对", None),
+    "other": ("{named_}的 {value} 不符合规范（规则 {expected}）", None),
+    "primaryKey": ("primaryKey 写的 “{name}” 不是这个资源的字段", None),
+    "unitField": ("unitField 写的 “{name}” 不是这个资源的字段", None),
+    "crosstab_resource": ("交叉表的 resource “{name}” 不是本数据集的资源", None),
+    "crosstab_field": ("交叉表的 {key} “{name}” 不是资源 “{resource}” 的字段", None),
 }
 # Warnings of one kind, one line per dataset: count and the first few.
 GROUPS = {
@@ -170,13 +169,17 @@ def describe(problem: Problem, lang: str) -> str:
     params = dict(problem.params)
     if problem.code == "metadata-profile" and params.get("rule") in PROFILE:
         zh, en = PROFILE[params["rule"]]
-        return _fill(zh if lang == "zh" else en, _profile_words(params, lang)) or problem.message
+        template = zh if lang == "zh" else en
+        filled = _fill(template, _profile_words(params, lang)) if template else None
+        if filled:
+            return filled
     if lang == "en":
         return problem.message
-    template = DETAILS.get(f"{problem.code}:{params.get('rule')}", DETAILS.get(problem.code, ("", None)))[0]
-    filled = _fill(template, _detail_words(params)) if template and params else None
-    title = CODES[problem.code].title
-    return filled or f"{title}：{problem.message}"
+    if params.get("zh"):
+        return str(params["zh"])
+    template = DETAILS.get(f"{problem.code}:{params.get('rule')}") or DETAILS.get(problem.code)
+    filled = _fill(template, _detail_words(params)) if template else None
+    return filled or f"{CODES[problem.code].title}：{problem.message}"
 
 
 def line(problem: Problem, lang: str) -> str:
@@ -257,9 +260,15 @@ def _detail_words(params: dict) -> dict:
     zh, en, shape = TYPES.get(ftype, (ftype, ftype, ""))
     words.update(type_zh=f"{zh}（{ftype}）" if ftype else zh, type_en=en, shape=shape)
     note = str(params.get("note", ""))
-    found = re.match(r'constraint "(\w+)"', note)
+    found = re.match(r'constraint "(\w+)" is "(.*)"$', note)
     constraint = params.get("constraint") or (found.group(1) if found else "")
-    words.update(constraint=constraint, constraint_zh=CONSTRAINTS.get(constraint, constraint))
+    name, asks = CONSTRAINTS.get(constraint, (constraint, "“{limit}”"))
+    limit = found.group(2) if found else ""
+    words.update(constraint=constraint, constraint_zh=name, asks=asks.format(limit=limit) if found else f"“{note}”")
+    if "what" in params:
+        words["what_zh"] = WHAT.get(str(params["what"]), str(params["what"]))
+    if "target" in params:
+        words["target_zh"] = f"资源 “{params['target']}” " if params["target"] else "本资源"
     return words
 
 

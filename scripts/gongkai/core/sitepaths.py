@@ -317,7 +317,8 @@ def resolve(
         why = reserved(raw) if owned else None
         if why is None:
             return raw, None
-    return None, Problem(code, f"{what} {_shown(raw)}: {why}", file, line=line, field=field)
+    facts = {"rule": "path", "what": what, "value": _shown(raw), "why": why}  # worded in core/problemtext_zh.py
+    return None, Problem(code, f"{what} {_shown(raw)}: {why}", file, line=line, field=field, params=facts)
 
 
 def refusal(raw: object) -> str | None:

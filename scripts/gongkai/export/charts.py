@@ -85,7 +85,7 @@ def draw_charts(
     collected = dict(rows or {})
     problems: list[Problem] = []
 
-    def problem(code: str, i: int, message: str) -> Problem:
+    def problem(code: str, i: int, message: str, **facts) -> Problem:
         ptr = pointer(["views", i, "spec"])
         return Problem(
             code,
@@ -94,6 +94,7 @@ def draw_charts(
             line=line_of(lines, ptr),
             field=ptr,
             dataset=ds.name,
+            params={"name": views[i]["name"], **facts},
         )
 
     jobs: list[tuple[int, dict]] = []
@@ -102,7 +103,7 @@ def draw_charts(
         try:
             json.dumps(view["spec"], allow_nan=False)
         except ValueError:  # validation refuses these (json-number); a caller that skipped it gets a problem too
-            problems.append(problem("chart-failed", i, "holds NaN or Infinity, which no chart can draw"))
+            problems.append(problem("chart-failed", i, "holds NaN or Infinity, which no chart can draw", rule="nan"))
             continue
         try:
             if table.name not in collected:
@@ -116,12 +117,13 @@ def draw_charts(
                     ds.file(table.path),
                     field=exc.field,
                     dataset=ds.name,
+                    params={"name": view["name"], "note": str(exc)},
                 )
             )
     svgs: dict[str, bytes] = {}
     for (i, _job), outcome in zip(jobs, _draw([job for _, job in jobs], seconds, megabytes), strict=True):
         if outcome[0] is None:
-            problems.append(problem("chart-failed", i, outcome[1]))
+            problems.append(problem("chart-failed", i, outcome[1], note=outcome[1]))
             continue
         svg = outcome[0]
         unsafe = svg_problems(svg)
@@ -132,6 +134,7 @@ def draw_charts(
                     "chart-unsafe",
                     i,
                     "was drawn with references outside the drawing, so it is not published: " + "; ".join(unsafe[:3]),
+                    note="; ".join(unsafe[:3]),
                 )
             )
         elif size is None or max(size) > pixels:
@@ -140,7 +143,17 @@ def draw_charts(
                 if size
                 else "was drawn without a finite width and height, beyond"
             )
-            problems.append(problem("view-too-large", i, f"{drawn} limits.max_view_pixels ({pixels}) in gongkai.yml"))
+            message = f"{drawn} limits.max_view_pixels ({pixels}) in gongkai.yml"
+            problems.append(
+                problem(
+                    "view-too-large",
+                    i,
+                    message,
+                    rule="drawn",
+                    size=f"{size[0]:g}×{size[1]:g}" if size else "",
+                    limit=pixels,
+                )
+            )
         else:
             svgs[views[i]["name"]] = svg
     return svgs, problems

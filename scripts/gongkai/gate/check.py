@@ -198,7 +198,8 @@ def version_problems(ds: Dataset, diff: Diff) -> list[Problem]:
         problems.append(problem("version-bump", message.replace("  ", " "), "/version", facts))
     before, after = str(diff.old.descriptor.get("modified", "")), str(ds.loaded.get("modified", ""))
     if after < before:
-        problems.append(problem("modified-date", f"modified went back from {before} to {after}", "/modified"))
+        message = f"modified went back from {before} to {after}"
+        problems.append(problem("modified-date", message, "/modified", {"old": before, "new": after}))
     return problems
 
 
@@ -214,6 +215,7 @@ def _removal_problems(root: Path, removed: list[str], limits: Limits) -> list[Pr
             ),
             source_folder(name),
             dataset=name,
+            params={"name": name},
         )
         for name in removed
         if name not in withdrawn_names and "/" + sitepaths.dataset_page(name) not in redirected
@@ -235,6 +237,7 @@ def _history(root: Path, report: Report) -> bool:
                     "no full git history here: versions in history were not checked (the build checks them)",
                     "datasets/",
                     severity="warning",
+                    params={"rule": "gate"},
                 )
             ]
         )

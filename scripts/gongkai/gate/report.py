@@ -92,13 +92,10 @@ def markdown_report(checked: Checked, lang: str = "zh") -> str:
         if diff.old is None:
             out += ["", "新数据集。A new dataset."]
             continue
-        if diff.changes:
-            out += [
-                "",
-                *(f"- {LEVELS[level]}：{_cell(reason)}" for level, reason in sorted(diff.changes, key=lambda c: -c[0])),
-            ]
+        if diff.changes:  # in Chinese with the English beside it, as the terminal says it in each language
+            out += ["", f"- 改动：{_cell(changes_line(diff, 'zh'))}", f"- Changes: {_cell(changes_line(diff, 'en'))}"]
         else:
-            out += ["", "数据与元数据都没有变化。"]
+            out += ["", "数据与元数据都没有变化。Neither the data nor the metadata changed."]
         for table in diff.tables:
             out += _table_section(table)
     return "\n".join(out) + "\n"

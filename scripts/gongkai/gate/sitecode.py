@@ -45,13 +45,16 @@ def check_generator_config(root: Path, settings: Settings) -> list[Problem]:
     try:
         text = repofiles.read_text(root, GENERATOR_CONFIG)
     except FileNotFoundError:
-        return [Problem("generator-config", f"{GENERATOR_CONFIG} is missing", GENERATOR_CONFIG)]
+        return [
+            Problem("generator-config", f"{GENERATOR_CONFIG} is missing", GENERATOR_CONFIG, params={"rule": "missing"})
+        ]
     except UnicodeDecodeError as exc:
         return [
             Problem(
                 "generator-config",
                 f"{GENERATOR_CONFIG} is not UTF-8 ({exc.reason} at byte {exc.start})",
                 GENERATOR_CONFIG,
+                params={"rule": "utf-8", "byte": exc.start},
             )
         ]
     limits = settings.limits
@@ -66,23 +69,35 @@ def check_generator_config(root: Path, settings: Settings) -> list[Problem]:
                 f"{exc.message}; MkDocs would read it with a loader that runs code, so nothing was built",
                 GENERATOR_CONFIG,
                 line=exc.line,
+                params={"rule": "refused", "reason": exc.message},
             )
         ]
     if not isinstance(data, dict):
         return [
             Problem(
-                "generator-config", "expected a mapping of MkDocs settings at the top level", GENERATOR_CONFIG, line=1
+                "generator-config",
+                "expected a mapping of MkDocs settings at the top level",
+                GENERATOR_CONFIG,
+                line=1,
+                params={"rule": "mapping"},
             )
         ]
     lines = _key_lines(text)
     return [
-        Problem("generator-config", message, GENERATOR_CONFIG, line=lines.get(key.split(".")[0]), field=key)
-        for key, message in _unsafe_settings(root, data)
+        Problem(
+            "generator-config",
+            message,
+            GENERATOR_CONFIG,
+            line=lines.get(key.split(".")[0]),
+            field=key,
+            params={"zh": zh},
+        )
+        for key, message, zh in _unsafe_settings(root, data)
     ]
 
 
 def _unsafe_settings(root: Path, data: dict):
-    """(setting, why) for each setting that would let files a pull request controls run as code
+    """(setting, why, why in Chinese) for each setting that would let files a pull request controls run as code
     in MkDocs: pages are data, so none of them may become a template, a hook or more settings."""
     if data.get("docs_dir", "docs") != DOCS_DIR:
         yield (
@@ -91,6 +106,7 @@ def _unsafe_settings(root: Path, data: dict):
                 f"docs_dir is {data.get('docs_dir', 'docs')!r}; it must be "
                 f"{DOCS_DIR!r}, where gongkai writes the pages it checked"
             ),
+            f"docs_dir 是 {data.get('docs_dir', 'docs')!r}；它必须是 {DOCS_DIR!r}，gongkai 把检查过的页面写在那里",
         )
     for key in (
         "INHERIT",
@@ -103,6 +119,8 @@ def _unsafe_settings(root: Path, data: dict):
                     f"{key} is not allowed: MkDocs would read {data[key]!r} as "
                     f"{'settings with its own YAML loader' if key == 'INHERIT' else 'Jinja templates'}"
                 ),
+                f"不允许 {key}：MkDocs 会把 {data[key]!r} 当作"
+                f"{'设置，用它自己的 YAML 加载器读入' if key == 'INHERIT' else ' Jinja 模板'}",
             )
     hooks = data.get("hooks") or []
     for hook in hooks if isinstance(hooks, list) else [hooks]:
@@ -113,6 +131,7 @@ def _unsafe_settings(root: Path, data: dict):
                     f"the hook {hook!r} is not under {HOOKS_DIR}: a hook is Python run by the build, so it must be "
                     "site code a maintainer reviewed"
                 ),
+                f"钩子 {hook!r} 不在 {HOOKS_DIR} 下：钩子是构建时运行的 Python，必须是维护者审查过的网站代码",
             )
     theme = data.get("theme")
     if not isinstance(theme, dict):
@@ -125,11 +144,13 @@ def _unsafe_settings(root: Path, data: dict):
                 f"theme.custom_dir is {custom!r}; templates are Jinja, "
                 f"which reaches Python, so they come from {THEME_DIR} only"
             ),
+            f"theme.custom_dir 是 {custom!r}；模板是能执行 Python 的 Jinja，所以只能来自 {THEME_DIR}",
         )
     if "static_templates" in theme:
         yield (
             "theme.static_templates",
             "theme.static_templates is not allowed: it renders more files as Jinja templates",
+            "不允许 theme.static_templates：它把更多文件当作 Jinja 模板渲染",
         )
 
 
@@ -155,6 +176,7 @@ def site_code_problems(paths: list[str]) -> list[Problem]:
             "site-code-changed",
             f"{path} is site code, not data: this change needs a maintainer's review before it is merged",
             path,
+            params={"path": path},
         )
         for path in sorted(set(paths))
         if is_site_code(path)

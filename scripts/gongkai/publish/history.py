@@ -97,14 +97,25 @@ def read_history(
                 f"version {version} has different data in commit {commit[:10]} ({date}) and in commit {newer[:10]} "
                 f"({seen[version][1]}); a version's data must never change"
             )
-            problems.append(Problem("version-conflict", message, where, field="/version", dataset=ds.name))
+            facts = {
+                "rule": "commits",
+                "version": version,
+                "commit": commit[:10],
+                "date": date,
+                "newer": newer[:10],
+                "newer_date": seen[version][1],
+            }
+            problems.append(
+                Problem("version-conflict", message, where, field="/version", dataset=ds.name, params=facts)
+            )
     published = seen.get(current.version)
     if working_tree and published and published[2] != _disk_blobs(ds.root / "data"):
         message = (
             f"version {current.version} was already committed with other data (commit {published[0][:10]}): raise the "
             "version and add a CHANGELOG.md entry"
         )
-        problems.append(Problem("version-conflict", message, where, field="/version", dataset=ds.name))
+        facts = {"rule": "working", "version": current.version, "commit": published[0][:10]}
+        problems.append(Problem("version-conflict", message, where, field="/version", dataset=ds.name, params=facts))
     problems += _id_changes(ds, ids)
     return [current, *(v for v in order if v.version != current.version)], problems
 
@@ -130,7 +141,12 @@ def _id_changes(ds: Dataset, ids: list[tuple[str, str, str]]) -> list[Problem]:
                 f"the id changed from {identifier} (version {version}, commit {commit[:10]}) to {current}; a "
                 f"dataset's id never changes: put {identifier} back"
             )
-            return [Problem("id-changed", message, ds.file(DESCRIPTOR), line=line, field="/id", dataset=ds.name)]
+            facts = {"old": identifier, "version": version, "commit": commit[:10], "new": current}
+            return [
+                Problem(
+                    "id-changed", message, ds.file(DESCRIPTOR), line=line, field="/id", dataset=ds.name, params=facts
+                )
+            ]
     return []
 
 
@@ -138,8 +154,11 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
     """Site path -> bytes for one version's files, or the structural problems that stop them."""
     where = ds.file(DESCRIPTOR) + (f" at commit {v.commit[:10]}" if v.commit else "")
 
-    def problem(message: str) -> tuple[dict, list[Problem]]:
-        return {}, [Problem("old-version-broken", f"version {v.version}: {message}", where, dataset=ds.name)]
+    def problem(message: str, zh: str) -> tuple[dict, list[Problem]]:
+        facts = {"zh": f"版本 {v.version}：{zh}"}  # a sentence per cause, worded here (core/problemtext.py)
+        return {}, [
+            Problem("old-version-broken", f"version {v.version}: {message}", where, dataset=ds.name, params=facts)
+        ]
 
     read = (
         (lambda rel: (ds.root / rel).read_bytes())
@@ -147,22 +166,22 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
         else (lambda rel: _git(root, "show", f"{v.commit}:{source_folder(ds.name)}/{rel}"))
     )
     if not SEMVER.match(v.version):
-        return problem("the version is not MAJOR.MINOR.PATCH")
+        return problem("the version is not MAJOR.MINOR.PATCH", NOT_SEMVER_ZH)
     try:
         raw_descriptor = read(DESCRIPTOR)
         resources = _plain_resources(raw_descriptor)
         if isinstance(resources, str):
-            return problem(resources)
+            return problem(resources, PLAIN_ZH)
         sources = {}
         texts = {}
         for name, path in resources.items():
             data = read(path)
             texts[name] = parse(data.decode("utf-8")).rows
             if v.commit and not texts[name]:  # (the working tree was validated in full)
-                return problem(f"{path} has no rows")
+                return problem(f"{path} has no rows", f"{path} 没有数据行")
             sources[name] = (path, data)
     except (OSError, subprocess.CalledProcessError, ValueError, KeyError, TypeError, CsvSyntaxError) as exc:
-        return problem(f"cannot be read ({type(exc).__name__}: {exc})")
+        return problem(f"cannot be read ({type(exc).__name__}: {exc})", f"读不了（{type(exc).__name__}：“{exc}”）")
     base = sitepaths.version_folder(ds.name, v.version)
     files = {base + sitepaths.resource_file(name, "csv"): data for name, (_, data) in sources.items()}
     sizes = {name: (len(data), hashlib.sha256(data).hexdigest()) for name, (_, data) in sources.items()}
@@ -216,7 +235,11 @@ def write_current_version(
     raw_descriptor = (ds.root / DESCRIPTOR).read_bytes()
     resources = _plain_resources(raw_descriptor) if SEMVER.match(v.version) else "the version is not MAJOR.MINOR.PATCH"
     if isinstance(resources, str):
-        return {}, {}, [Problem("old-version-broken", f"version {v.version}: {resources}", where, dataset=ds.name)]
+        zh = f"版本 {v.version}：{NOT_SEMVER_ZH if SEMVER.match(v.version) is None else PLAIN_ZH}"
+        broken = Problem(
+            "old-version-broken", f"version {v.version}: {resources}", where, dataset=ds.name, params={"zh": zh}
+        )
+        return {}, {}, [broken]
     base = sitepaths.version_folder(ds.name, v.version)
     (folder / base).mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
@@ -240,6 +263,10 @@ def write_current_version(
     write_package_zip(folder / rel, f"{ds.name}-{v.version}", members, _stamp(v.date), compress=False)
     files[rel], digests[rel] = folder / rel, file_digest(folder / rel)
     return files, digests, []
+
+
+NOT_SEMVER_ZH = "版本号不是 MAJOR.MINOR.PATCH 的形式"
+PLAIN_ZH = "有资源没有规范的名称和 data/ 路径"
 
 
 def _plain_resources(raw_descriptor: bytes) -> dict[str, str] | str:

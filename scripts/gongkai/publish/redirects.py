@@ -35,7 +35,7 @@ def read_redirects(root: Path, published: set[str], *, limits: Limits) -> tuple[
     for line, old, new in entries:
         problem = _redirect_problem(old, new, published, outputs, folders)
         if problem:
-            problems.append(Problem(INVALID_REDIRECTS, problem, REDIRECTS, line=line))
+            problems.append(Problem(INVALID_REDIRECTS, problem[0], REDIRECTS, line=line, params={"zh": problem[1]}))
             continue
         redirects[old] = new
         _occupy(_output(old), outputs, folders)
@@ -44,9 +44,8 @@ def read_redirects(root: Path, published: set[str], *, limits: Limits) -> tuple[
         if old in redirects and old.endswith("/") and new_en in published and old_en not in published:
             clash = _clash(_output(old_en), outputs, folders)
             if clash:
-                problems.append(
-                    Problem(INVALID_REDIRECTS, f"{old}: its English page {old_en} {clash}", REDIRECTS, line=line)
-                )
+                message, zh = f"{old}: its English page {old_en} {clash[0]}", f"{old}：它的英文页面 {old_en} {clash[1]}"
+                problems.append(Problem(INVALID_REDIRECTS, message, REDIRECTS, line=line, params={"zh": zh}))
                 continue
             redirects.setdefault(old_en, new_en)
             _occupy(_output(old_en), outputs, folders)
@@ -66,7 +65,8 @@ def _redirect_entries(root: Path, limits: Limits) -> tuple[list[tuple[int | None
     try:
         data = safeyaml.load(text, max_bytes=limits.max_yaml_bytes, max_depth=limits.max_nesting)
     except safeyaml.YamlRefused as refused:
-        return [], [Problem(INVALID_REDIRECTS, refused.message, REDIRECTS, line=refused.line)]
+        zh = f"不能安全地读取 {REDIRECTS}（“{refused.message}”）"
+        return [], [Problem(INVALID_REDIRECTS, refused.message, REDIRECTS, line=refused.line, params={"zh": zh})]
     if data is None:
         return [], []
     if not isinstance(data, dict):
@@ -76,6 +76,7 @@ def _redirect_entries(root: Path, limits: Limits) -> tuple[list[tuple[int | None
                 "must map old paths to new ones, e.g. /datasets/old-name/: /datasets/new-name/",
                 REDIRECTS,
                 line=1,
+                params={"zh": "应把旧路径映射到新路径，例如 /datasets/old-name/: /datasets/new-name/"},
             )
         ]
     lines = value_lines(text)
@@ -92,21 +93,28 @@ def _redirect_entries(root: Path, limits: Limits) -> tuple[list[tuple[int | None
     return entries, problems
 
 
-def _redirect_problem(old: str, new: str, published: set[str], outputs: set[str], folders: set[str]) -> str | None:
+def _redirect_problem(
+    old: str, new: str, published: set[str], outputs: set[str], folders: set[str]
+) -> tuple[str, str] | None:
+    """Why an entry is refused, in English and in Chinese, or None."""
     if old in published:
-        return f"{old} is still published; a redirect would hide it"
+        return f"{old} is still published; a redirect would hide it", f"{old} 仍在发布；重定向会把它盖住"
     if new not in published:
-        return f"{old} redirects to {new}, which the site does not publish"
+        return f"{old} redirects to {new}, which the site does not publish", f"{old} 重定向到 {new}，而本站没有发布它"
     if old.endswith("/") != new.endswith("/"):
-        return f"{old} and {new}: a page redirects to a page, a file to a file"
+        return (
+            f"{old} and {new}: a page redirects to a page, a file to a file",
+            f"{old} 与 {new}：页面只能重定向到页面，文件只能到文件",
+        )
     if not old.endswith("/") and posixpath.splitext(old)[1].casefold() != posixpath.splitext(new)[1].casefold():
         # A copy keeps its type: a CSV copied to /x.html or /x.md would be served, or rendered, as a page.
+        ext = posixpath.splitext(new)[1]
         return (
-            f"{old} and {new}: a file redirects to a file of the same type "
-            f"({posixpath.splitext(new)[1] or 'no extension'})"
+            f"{old} and {new}: a file redirects to a file of the same type ({ext or 'no extension'})",
+            f"{old} 与 {new}：文件只能重定向到同一类型（{ext or '无扩展名'}）的文件",
         )
     clash = _clash(_output(old), outputs, folders)
-    return f"{old} {clash}" if clash else None
+    return (f"{old} {clash[0]}", f"{old} {clash[1]}") if clash else None
 
 
 def _output(path: str) -> str:
@@ -130,16 +138,22 @@ def _occupy(output: str, outputs: set[str], folders: set[str]) -> None:
         folder = posixpath.dirname(folder)
 
 
-def _clash(output: str, outputs: set[str], folders: set[str]) -> str | None:
-    """Why writing the site file `output` would replace or break one the site already has."""
+def _clash(output: str, outputs: set[str], folders: set[str]) -> tuple[str, str] | None:
+    """Why writing the site file `output` would replace or break one the site already has (English, Chinese)."""
     if output in outputs:
-        return f"would be written as {output}, which the site already has"
+        return f"would be written as {output}, which the site already has", f"会写成 {output}，而本站已经有这个文件"
     if output in folders:
-        return f"would be written as {output}, which is a folder of the site"
+        return (
+            f"would be written as {output}, which is a folder of the site",
+            f"会写成 {output}，而这是本站的一个文件夹",
+        )
     folder = posixpath.dirname(output)
     while folder != "/":
         if folder in outputs:
-            return f"would be written inside {folder}, which is a file of the site"
+            return (
+                f"would be written inside {folder}, which is a file of the site",
+                f"会写进 {folder}，而这是本站的一个文件",
+            )
         folder = posixpath.dirname(folder)
     return None
 

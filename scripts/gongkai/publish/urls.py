@@ -102,6 +102,7 @@ def lock_damage(lock: Lock, publishes: bool) -> list[Problem]:
                 ),
                 LOCK,
                 line=1,
+                params={"size": len(lock.text.encode("utf-8"))},
             )
         ]
     if not lock.text.startswith(HEADER):
@@ -109,7 +110,7 @@ def lock_damage(lock: Lock, publishes: bool) -> list[Problem]:
         message = (
             f"{LOCK} does not begin with its header line (it begins {first!r}): it was not written whole; {restore}"
         )
-        return [Problem("lock-truncated", message, LOCK, line=1)]
+        return [Problem("lock-truncated", message, LOCK, line=1, params={"rule": "header", "first": repr(first)})]
     if not lock.text.endswith("\n"):
         last = lock.text.rsplit("\n", 1)[-1][:80]
         line = lock.text.count("\n") + 1
@@ -119,6 +120,7 @@ def lock_damage(lock: Lock, publishes: bool) -> list[Problem]:
                 f"{LOCK} does not end with a newline: its last line {last!r} was cut off; {restore}",
                 LOCK,
                 line=line,
+                params={"rule": "newline", "last": repr(last)},
             )
         ]
     return []
@@ -137,6 +139,7 @@ def lock_against_base(base_text: str | None, lock: Lock, base: str) -> list[Prob
                 "lock-edited",
                 f"{LOCK} was deleted; {base} has it with {len(before)} locked line(s): it is append-only, put it back",
                 LOCK,
+                params={"rule": "deleted", "base": base, "count": len(before)},
             )
         ]
     problems = [p for p in lock_damage(lock, publishes=bool(before)) if p.code != "lock-absent"]
@@ -151,10 +154,12 @@ def lock_against_base(base_text: str | None, lock: Lock, base: str) -> list[Prob
         entry = f"{path} {mark}" if mark else path
         if path not in now:
             what = "is gone from this pull request's lock"
+            what_zh = "在这个拉取请求的 urls.lock 中不见了"
         else:
             what = "lost its mark: here the path is locked " + ", ".join(
                 sorted(f"with {m}" if m else "without a mark" for m in now[path])
             )
+            what_zh = "丢了标记：这里锁定的是" + "、".join(sorted(f"带 {m}" if m else "不带标记" for m in now[path]))
         rule = (
             "a published URL never disappears"
             if not mark
@@ -163,7 +168,11 @@ def lock_against_base(base_text: str | None, lock: Lock, base: str) -> list[Prob
             else "a withdrawal stays recorded"
         )
         message = f"line {line} on {base}, {entry!r}, {what}; {LOCK} is append-only ({rule}): put the line back"
-        problems.append(Problem("lock-edited", message, LOCK, line=line))
+        rule_zh = (
+            "发布过的网址永不消失" if not mark else "版本的字节永不改变" if mark != WITHDRAWN else "撤回的记录要保留"
+        )
+        zh = f"{base} 上第 {line} 行 {entry!r} {what_zh}；{LOCK} 只能追加（{rule_zh}）：把这一行放回去"
+        problems.append(Problem("lock-edited", message, LOCK, line=line, params={"zh": zh}))
     return problems
 
 
@@ -229,20 +238,23 @@ def check_lock(
                     f"{path} is locked twice with different SHA-256 ({hashes[path][:12]}… and {mark[:12]}…); a "
                     "version never changes: publish a new one"
                 )
-                problems.append(Problem("url-changed", message, LOCK, line=line))
+                facts = {"rule": "twice", "path": path, "first": hashes[path][:12], "second": mark[:12]}
+                problems.append(Problem("url-changed", message, LOCK, line=line, params=facts))
             elif path in checked and path in digests and digests[path] != mark:
                 message = (
                     f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now "
                     f"{digests[path][:12]}…); a version never changes: publish a new one"
                 )
-                problems.append(Problem("url-changed", message, LOCK, line=line))
+                facts = {"rule": "bytes", "path": path, "locked": mark[:12], "now": digests[path][:12]}
+                problems.append(Problem("url-changed", message, LOCK, line=line, params=facts))
         if path in checked:
             continue  # a later line only marks a path already listed
         checked.add(path)
         if path not in published and path not in redirects and not path.startswith(withdrawn or ("\0",)):
             if not history and in_version_folder(path):
                 message = f"{path} is not built here: this copy has no git history, and old versions come from it"
-                problems.append(Problem("url-removed", message, LOCK, line=line, severity="warning"))
+                facts = {"rule": "history", "locked": path}  # not "path": grouped, each item keeps its sentence
+                problems.append(Problem("url-removed", message, LOCK, line=line, severity="warning", params=facts))
                 continue
             message = (
                 f"{path} was published and is gone: restore it, or map it to "
@@ -254,7 +266,8 @@ def check_lock(
                 f"{path} is a published version's file and its bytes changed (locked sha256 {mark[:12]}…, now "
                 f"{digests[path][:12]}…); a version never changes: publish a new one"
             )
-            problems.append(Problem("url-changed", message, LOCK, line=line))
+            facts = {"rule": "bytes", "path": path, "locked": mark[:12], "now": digests[path][:12]}
+            problems.append(Problem("url-changed", message, LOCK, line=line, params=facts))
     for path in sorted(published - checked):
         message = f"{path} is new: run `gongkai lock` and commit {LOCK}"
         problems.append(

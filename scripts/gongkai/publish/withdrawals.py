@@ -47,9 +47,14 @@ def read_withdrawals(root: Path, present: set[str], *, limits: Limits) -> tuple[
     try:
         data = safeyaml.load(text, max_bytes=limits.max_yaml_bytes, max_depth=limits.max_nesting) or []
     except safeyaml.YamlRefused as refused:
-        return [], [Problem(CODE, refused.message, FILE, line=refused.line)]
+        zh = f"不能安全地读取 {FILE}（“{refused.message}”）"
+        return [], [Problem(CODE, refused.message, FILE, line=refused.line, params={"zh": zh})]
     if not isinstance(data, list):
-        return [], [Problem(CODE, "must be a list of entries with name, title, date and reason", FILE, line=1)]
+        message, zh = (
+            "must be a list of entries with name, title, date and reason",
+            "应是一列条目，每条有 name、title、date 和 reason",
+        )
+        return [], [Problem(CODE, message, FILE, line=1, params={"zh": zh})]
     lines = value_lines(text)
     found, problems = [], []
     for i, item in enumerate(data):
@@ -67,6 +72,7 @@ def read_withdrawals(root: Path, present: set[str], *, limits: Limits) -> tuple[
                     FILE,
                     line=line_of(lines, f"/{i}"),
                     field=f"/{i}",
+                    params={"zh": f"第 {i + 1} 条缺少 {'、'.join(missing)}"},
                 )
             )
             continue
@@ -77,10 +83,12 @@ def read_withdrawals(root: Path, present: set[str], *, limits: Limits) -> tuple[
                 f"{name!r} is not a dataset name (lowercase letters, digits and "
                 f"single hyphens, at most {MAX_NAME} characters, like its folder)"
             )
-            problems.append(Problem(CODE, message, FILE, line=where, field=f"/{i}/name"))
+            zh = f"{name!r} 不是数据集名称（小写字母、数字和单个连字符，至多 {MAX_NAME} 个字符，与其文件夹名相同）"
+            problems.append(Problem(CODE, message, FILE, line=where, field=f"/{i}/name", params={"zh": zh}))
         elif name in present:
             message = f"{name} is withdrawn but datasets/{name}/ is still there: remove the folder"
-            problems.append(Problem(CODE, message, FILE, line=where, field=f"/{i}/name"))
+            zh = f"{name} 已撤回，但 datasets/{name}/ 还在：删除这个文件夹"
+            problems.append(Problem(CODE, message, FILE, line=where, field=f"/{i}/name", params={"zh": zh}))
         else:
             withdrawal = Withdrawal(**{k: values[k].strip() for k in KEYS})
             _, problem = resolve(

@@ -73,3 +73,9 @@ def number_text_refusal(text: str, field: dict) -> str | None:
 
 def number_refused_message(text: str, reason: str) -> str:
     return f'"{text}" {reason}'
+
+
+def number_refused_facts(text: str, reason: str) -> dict:
+    """The cell and which refusal, for the message in the reader's language (core/problemtext_zh.py)."""
+    rule = "overflow" if reason.startswith("overflows") else "lenient" if "lenient" in reason else "nan"
+    return {"value": text, "rule": rule}

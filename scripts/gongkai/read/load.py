@@ -30,9 +30,10 @@ class Dataset:
     json_error_line: int | None = None
     json_error_code: str = "invalid-json"
     json_error_field: str | None = None  # JSON pointer of the value at fault, where known
-    json_hazards: list[tuple[str, str, int, str]] = field(
+    json_error_params: dict = field(default_factory=dict)  # the facts behind json_error (core/problemtext_zh.py)
+    json_hazards: list[tuple[str, str, int, str, dict]] = field(
         default_factory=list
-    )  # (code, message, line, pointer), see jsonlines
+    )  # (code, message, line, pointer, facts), see jsonlines
 
     @property
     def resources(self) -> list[dict]:
@@ -107,6 +108,7 @@ def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting
         ds.descriptor_text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         ds.json_error = f"not valid UTF-8 at byte {exc.start}"
+        ds.json_error_params = {"rule": "utf-8", "byte": exc.start}
         return ds
     # Scanned before json.loads, which recurses (deep nesting crashes it) and accepts NaN.
     hazards = json_hazards(ds.descriptor_text, max_nesting)
@@ -118,16 +120,17 @@ def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting
     except json.JSONDecodeError as exc:
         ds.json_error = f"not valid JSON: {exc.msg} (column {exc.colno})"
         ds.json_error_line = exc.lineno
+        ds.json_error_params = {"rule": "syntax", "reason": exc.msg, "column": exc.colno}
         return ds
     except RecursionError:  # cannot happen below the nesting limit; a problem all the same
-        _refuse(ds, ("json-too-deep", "nested too deeply for the JSON reader (limits.max_nesting)", 1, ""))
+        _refuse(ds, ("json-too-deep", "nested too deeply for the JSON reader (limits.max_nesting)", 1, "", {}))
         return ds
     except ValueError:  # an integer of 4,300 digits or more, which Python will not convert: the scan named it
         _refuse(
             ds,
             next(
                 (h for h in hazards if h[0] == "json-number"),
-                ("json-number", "holds a number the JSON reader cannot read", 1, ""),
+                ("json-number", "holds a number the JSON reader cannot read", 1, "", {}),
             ),
         )
         return ds
@@ -140,10 +143,11 @@ def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting
     if not isinstance(data, dict):
         ds.json_error = "the top level must be a JSON object"
         ds.json_error_line = 1
+        ds.json_error_params = {"rule": "top_level"}
         return ds
     ds.descriptor = data
     return ds
 
 
-def _refuse(ds: Dataset, hazard: tuple[str, str, int, str]) -> None:
-    ds.json_error_code, ds.json_error, ds.json_error_line, ds.json_error_field = hazard
+def _refuse(ds: Dataset, hazard: tuple[str, str, int, str, dict]) -> None:
+    ds.json_error_code, ds.json_error, ds.json_error_line, ds.json_error_field, ds.json_error_params = hazard

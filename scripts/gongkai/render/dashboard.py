@@ -29,9 +29,15 @@ def home_dashboard(
     board = Dashboard()
     problems = []
 
-    def skip(message: str) -> None:
+    def skip(message: str, **facts) -> None:
         problems.append(
-            Problem("home-missing", message + "; it is left off the home page", SETTINGS_FILE, severity="warning")
+            Problem(
+                "home-missing",
+                message + "; it is left off the home page",
+                SETTINGS_FILE,
+                severity="warning",
+                params=facts,
+            )
         )
 
     if settings.home_headline:
@@ -44,9 +50,11 @@ def home_dashboard(
                 rows = list(csv.DictReader(f))
         missing = {"indicator", "value", "unit"} - set(rows[0] if rows else {})
         if res is None:
-            skip(f"home.headline names {settings.home_headline}, which is not a published dataset's resource")
+            message = f"home.headline names {settings.home_headline}, which is not a published dataset's resource"
+            skip(message, rule="headline", value=settings.home_headline)
         elif missing:
-            skip(f"home.headline {settings.home_headline} has no column {', '.join(sorted(missing))}")
+            message = f"home.headline {settings.home_headline} has no column {', '.join(sorted(missing))}"
+            skip(message, rule="columns", value=settings.home_headline, missing="、".join(sorted(missing)))
         elif found is not None:
             source = (found.summary.meta.get("sources") or [{}])[0]
             board.dataset, board.title, board.figures = name, found.summary.title, rows
@@ -57,7 +65,7 @@ def home_dashboard(
         found = by_name.get(name)
         view = next((v for v in found.summary.meta.get("views", []) if v["name"] == view_name), None) if found else None
         if view is None or found is None:
-            skip(f"home.charts names {chart}, which is not a view of a published dataset")
+            skip(f"home.charts names {chart}, which is not a view of a published dataset", rule="chart", value=chart)
             continue
         svg = found.files[sitepaths.dataset_file(name, sitepaths.chart_file(view_name))]
         board.charts.append((name, view, svg_size(svg.read_bytes())))

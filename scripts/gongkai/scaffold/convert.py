@@ -35,11 +35,11 @@ def convert_to(
             continue
         value = _cell(kind, raw, unit, from_xlsx, count)
         if value is None:
-            zh, _ = EXPECTED[kind]
-            unit_words = f"（单位 {unit}）" if unit and kind in ("integer", "number") else ""
-            problems.append(
-                Problem("type-error", f"{zh}{unit_words}，这里是“{raw}”", source, row, name, severity="error")
-            )
+            zh, en = EXPECTED[kind]
+            measured = unit and kind in ("integer", "number")
+            said = f'{en}{f" (unit {unit})" if measured else ""}, not "{raw}"'
+            facts = {"zh": f"{zh}{f'（单位 {unit}）' if measured else ''}，这里是“{raw}”"}
+            problems.append(Problem("type-error", said, source, row, name, severity="error", params=facts))
         else:
             values[i] = value
     notes = [Note(f"{heading}：{what} {n} 处", f"{heading}: {what} × {n}") for what, n in counts.items()]

@@ -52,6 +52,7 @@ def check_changelog(ds: Dataset) -> Iterator[Problem]:
             file,
             line=n,
             dataset=ds.name,
+            params={"found": ".".join(map(str, version)), "declared": declared},
         )
     modified = ds.descriptor.get("modified")
     if date != modified:
@@ -61,4 +62,5 @@ def check_changelog(ds: Dataset) -> Iterator[Problem]:
             file,
             line=n,
             dataset=ds.name,
+            params={"found": date, "declared": modified},
         )

@@ -34,6 +34,7 @@ def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
                 file,
                 line=1,
                 dataset=ds.name,
+                params={"command": "sed -i '1s/^\\xEF\\xBB\\xBF//' <file>"},
             )
         ]
     try:
@@ -54,6 +55,7 @@ def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
                 file,
                 line=line,
                 dataset=ds.name,
+                params={"rule": "gbk" if guess else "csv", "column": col, "byte": f"0x{byte:02X}"},
             )
         ]
     if not text.strip():
@@ -70,6 +72,7 @@ def read_csv(ds: Dataset, relpath: str) -> tuple[CsvText | None, list[Problem]]:
                 file,
                 line=exc.line,
                 dataset=ds.name,
+                params={"rule": _csv_rule(str(exc)), "reason": str(exc)},
             )
         ]
     if not table.rows:
@@ -93,6 +96,7 @@ def check_text_file(ds: Dataset, relpath: str) -> Iterator[Problem]:
             ds.file(relpath),
             line=line,
             dataset=ds.name,
+            params={"byte": f"0x{raw[exc.start]:02X}"},
         )
         return
     overflow = bracket_overflow(text) if relpath.endswith(".md") else None
@@ -101,7 +105,23 @@ def check_text_file(ds: Dataset, relpath: str) -> Iterator[Problem]:
             f"a paragraph with {overflow[1]} [ characters (at most {MAX_BRACKETS}): Markdown would take minutes over "
             "it; split it or write the brackets differently"
         )
-        yield Problem("markdown-too-complex", message, ds.file(relpath), line=overflow[0], dataset=ds.name)
+        yield Problem(
+            "markdown-too-complex",
+            message,
+            ds.file(relpath),
+            line=overflow[0],
+            dataset=ds.name,
+            params={"count": overflow[1], "limit": MAX_BRACKETS},
+        )
+
+
+def _csv_rule(reason: str) -> str:
+    # Python's csv module words what broke; the Chinese sentence is chosen by it (core/problemtext_zh.py)
+    if "unexpected end of data" in reason:
+        return "eof"
+    if "expected after" in reason:
+        return "after_quote"
+    return "other"
 
 
 def _is_gb18030(raw: bytes) -> bool:

@@ -21,10 +21,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..read.cells import number_refusal, number_refused_message, number_text_refusal
+from ..read.cells import number_refusal, number_refused_facts, number_refused_message, number_text_refusal
 from ..read.columns import cell_reader, typed_values
 from ..read.load import fields_of, schema_of
 from .fastcells import passes, within_bounds
+from .table import primary_key_facts
 from .text import INVISIBLE_RANGES
 
 # RE2 forms of validate/text.py's patterns: a cheap first pass; matching cells go to the exact check.
@@ -247,9 +248,11 @@ def _field_findings(
             facts = {"value": value, "note": note}
             findings.append(Finding("constraint-error", row, name, f'"{value}" breaks the constraint: {note}', facts))
         if why := refused.get(value):  # read as a number by frictionless, refused by gongkai (cells.number_refusal)
-            findings.append(Finding("number-not-finite", row, name, number_refused_message(value, why)))
+            facts = number_refused_facts(value, why)
+            findings.append(Finding("number-not-finite", row, name, number_refused_message(value, why), facts))
         elif why := unwritten.get(value):  # read as a number by frictionless from text the downloads would not keep
-            findings.append(Finding("number-not-ascii", row, name, number_refused_message(value, why)))
+            facts = number_refused_facts(value, why)
+            findings.append(Finding("number-not-ascii", row, name, number_refused_message(value, why), facts))
     return findings
 
 
@@ -308,7 +311,13 @@ def _primary_key_findings(
     texts = row_text({row for row, _ in found}) if found else {}
     label = ",".join(names)
     return [
-        Finding("primary-key", row, label, f"duplicate primary key in the row ({_short(texts[row])}): {note}")
+        Finding(
+            "primary-key",
+            row,
+            label,
+            f"duplicate primary key in the row ({_short(texts[row])}): {note}",
+            primary_key_facts(_short(texts[row]), note),
+        )
         for row, note in found
     ]
 

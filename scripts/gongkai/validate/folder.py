@@ -25,6 +25,7 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
                 f"not part of a dataset folder (allowed: {', '.join(sorted(TOP_LEVEL))})",
                 ds.file(entry),
                 dataset=ds.name,
+                params={"rule": "folder", "allowed": "、".join(sorted(TOP_LEVEL))},
             )
     expected = {r.get("path") for r in ds.resources if isinstance(r.get("path"), str)}
     data = ds.root / "data"
@@ -36,14 +37,23 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
                     "no resource in datapackage.json has this path",
                     ds.file(f"data/{entry}"),
                     dataset=ds.name,
+                    params={"rule": "data"},
                 )
     for name in ("README.md", "CHANGELOG.md"):
         if not (ds.root / name).is_file():
-            yield Problem("missing-file", f"every dataset needs a {name}", ds.file(name), dataset=ds.name)
+            yield Problem(
+                "missing-file", f"every dataset needs a {name}", ds.file(name), dataset=ds.name, params={"name": name}
+            )
 
     descriptor = ds.root / DESCRIPTOR
     if not descriptor.is_file():
-        yield Problem("missing-file", "every dataset needs a datapackage.json", ds.file(DESCRIPTOR), dataset=ds.name)
+        yield Problem(
+            "missing-file",
+            "every dataset needs a datapackage.json",
+            ds.file(DESCRIPTOR),
+            dataset=ds.name,
+            params={"name": DESCRIPTOR},
+        )
         return
     limit = settings.limits.max_descriptor_bytes
     if descriptor.stat().st_size > limit:
@@ -52,9 +62,10 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
             f"{descriptor.stat().st_size} bytes; the limit (limits.max_descriptor_bytes) is {limit}",
             ds.file(DESCRIPTOR),
             dataset=ds.name,
+            params={"size": descriptor.stat().st_size, "limit": limit, "setting": "limits.max_descriptor_bytes"},
         )
-    for code, message, line, ptr in ds.json_hazards:
-        yield Problem(code, message, ds.file(DESCRIPTOR), line=line, field=ptr, dataset=ds.name)
+    for code, message, line, ptr, facts in ds.json_hazards:
+        yield Problem(code, message, ds.file(DESCRIPTOR), line=line, field=ptr, dataset=ds.name, params=facts)
     if ds.json_error:
         yield Problem(
             ds.json_error_code,
@@ -63,6 +74,7 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
             line=ds.json_error_line,
             field=ds.json_error_field,
             dataset=ds.name,
+            params=ds.json_error_params,
         )
         return
     if ds.descriptor is None:  # a symbolic link, never read: _links reported it
@@ -71,7 +83,15 @@ def check_folder(ds: Dataset, settings: Settings) -> Iterator[Problem]:
     if declared != ds.name:
         message = f'name is "{declared}" but the folder is "{ds.name}"; they must be equal'
         at = line_of(value_lines(ds.loaded_text), "/name")
-        yield Problem("name-mismatch", message, ds.file(DESCRIPTOR), line=at, field="/name", dataset=ds.name)
+        yield Problem(
+            "name-mismatch",
+            message,
+            ds.file(DESCRIPTOR),
+            line=at,
+            field="/name",
+            dataset=ds.name,
+            params={"value": declared, "folder": ds.name},
+        )
 
 
 def check_readme(ds: Dataset) -> Iterator[Problem]:
@@ -87,6 +107,7 @@ def check_readme(ds: Dataset) -> Iterator[Problem]:
                 f'README.md needs a section "## {section}"',
                 ds.file("README.md"),
                 dataset=ds.name,
+                params={"section": section},
             )
 
 

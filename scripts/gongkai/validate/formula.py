@@ -34,4 +34,5 @@ def formula_problems(ds: Dataset, resource: dict, counts: dict[str, tuple[int, i
             field=name,
             dataset=ds.name,
             severity="warning",
+            params={"count": count},
         )

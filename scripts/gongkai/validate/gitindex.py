@@ -31,4 +31,4 @@ def check_git_index(root: Path) -> Iterator[Problem]:
         if mode in MODES:
             code, message = MODES[mode]
             parts = path.split("/")
-            yield Problem(code, message, path, dataset=parts[1] if len(parts) > 1 else None)
+            yield Problem(code, message, path, dataset=parts[1] if len(parts) > 1 else None, params={"rule": "git"})

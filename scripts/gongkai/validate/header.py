@@ -20,4 +20,12 @@ def check_header(ds: Dataset, resource: dict, table: CsvText) -> Iterator[Proble
     for label, name in zip(table.header, fields, strict=False):
         if label != name and label.strip() == name:
             message = f'header "{label}" differs from the schema\'s "{name}" only by spaces; remove them'
-            yield Problem("label-whitespace", message, ds.file(resource["path"]), line=1, field=name, dataset=ds.name)
+            yield Problem(
+                "label-whitespace",
+                message,
+                ds.file(resource["path"]),
+                line=1,
+                field=name,
+                dataset=ds.name,
+                params={"label": label, "name": name},
+            )

@@ -38,7 +38,13 @@ def check_limits(ds: Dataset, lines: dict[str, int], settings: Settings) -> Iter
             ptr = pointer(["resources", i, "schema", "fields"])
             message = f"{len(fields)} fields; the limit (limits.max_fields) is {limits.max_fields}"
             yield Problem(
-                "too-many-fields", message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name
+                "too-many-fields",
+                message,
+                ds.file(DESCRIPTOR),
+                line=line_of(lines, ptr),
+                field=ptr,
+                dataset=ds.name,
+                params={"rule": "schema", "count": len(fields), "limit": limits.max_fields},
             )
         path = res.get("path")
         if not isinstance(path, str) or _unsafe(path):
@@ -52,7 +58,15 @@ def check_limits(ds: Dataset, lines: dict[str, int], settings: Settings) -> Iter
         ):
             continue  # reported by the folder and path checks, and never read
         for found in shape_limits(full, limits):
-            yield Problem(found.code, found.message, ds.file(path), line=found.line, field=found.field, dataset=ds.name)
+            yield Problem(
+                found.code,
+                found.message,
+                ds.file(path),
+                line=found.line,
+                field=found.field,
+                dataset=ds.name,
+                params={"limit": _LIMITS[found.code](limits)},
+            )
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,11 @@ def shape_limits(path: Path, limits: Limits, chunk: int = CHUNK) -> list[Breach]
     return breaches
 
 
+_LIMITS = {
+    "too-many-fields": lambda limits: limits.max_fields,
+    "line-too-long": lambda limits: limits.max_line_bytes,
+    "cell-too-long": lambda limits: limits.max_cell_bytes,
+}
 _MESSAGES = {
     "too-many-fields": (
         "the record has more than {limits.max_fields} cells (limits.max_fields); the file is not read further"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..core.problems import Problem
-from ..read.cells import number_refusal, number_refused_message, number_text_refusal
+from ..read.cells import number_refusal, number_refused_facts, number_refused_message, number_text_refusal
 from ..read.columns import cell_reader
 from ..read.csvtext import CsvText
 from ..read.load import Dataset, fields_of, schema_of
@@ -40,6 +40,7 @@ def check_number_cells(ds: Dataset, resource: dict, table: CsvText) -> Iterator[
                     line=table.lines[i + 1],
                     field=field["name"],
                     dataset=ds.name,
+                    params=number_refused_facts(value, reason),
                 )
 
 

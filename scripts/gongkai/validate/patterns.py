@@ -36,25 +36,41 @@ def check_patterns(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
             pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
             if not isinstance(pattern, str):
                 continue
-            why = pattern_refusal(pattern)
-            if why:
+            refused = _refusal(pattern)
+            if refused:
                 ptr = pointer(["resources", i, "schema", "fields", j, "constraints", "pattern"])
+                why, facts = refused
                 yield Problem(
-                    "unsafe-pattern", why, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name
+                    "unsafe-pattern",
+                    why,
+                    ds.file(DESCRIPTOR),
+                    line=line_of(lines, ptr),
+                    field=ptr,
+                    dataset=ds.name,
+                    params=facts,
                 )
 
 
 def pattern_refusal(pattern: str) -> str | None:
     """Why a pattern may not be used, or None."""
+    refused = _refusal(pattern)
+    return refused[0] if refused else None
+
+
+def _refusal(pattern: str) -> tuple[str, dict] | None:
+    # why, in English, and the facts for the Chinese sentence (core/problemtext_zh.py)
+    shown = pattern[:60]
     try:
         parsed = sre_parse.parse(pattern)
     except (re.error, RecursionError, OverflowError) as exc:
-        return f"the pattern {pattern[:60]!r} is not a valid regular expression: {exc}"
+        why = f"the pattern {shown!r} is not a valid regular expression: {exc}"
+        return why, {"rule": "invalid", "pattern": shown, "error": str(exc)}
     if _nested(parsed):
-        return (
-            f"the pattern {pattern[:60]!r} repeats a part that itself repeats; matching it can take practically "
+        why = (
+            f"the pattern {shown!r} repeats a part that itself repeats; matching it can take practically "
             "forever: write it without the nesting"
         )
+        return why, {"rule": "nested", "pattern": shown}
     return None
 
 

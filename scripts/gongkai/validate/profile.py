@@ -129,7 +129,7 @@ def _facts(error: jsonschema.ValidationError) -> dict:
     elif path == ["description"] and rule in ("minLength", "maxLength"):
         bounds = error.schema if isinstance(error.schema, dict) else {}
         facts.update(
-            rule="descriptionLength",
+            rule="description_length",
             length=len(error.instance) if isinstance(error.instance, str) else 0,
             shortest=bounds.get("minLength", 0),
             longest=bounds.get("maxLength", "…"),
@@ -144,8 +144,13 @@ def _facts(error: jsonschema.ValidationError) -> dict:
     elif rule == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
         facts["keys"] = "、".join(sorted(k for k in error.instance if k not in allowed))
-    else:
-        return {}  # jsonschema's own sentence, shown after the registry's title
+    elif rule == "maxItems":
+        facts["limit"] = expected
+    elif rule == "const":
+        facts["expected"] = _short(expected)
+    elif rule not in ("uniqueItems", "format"):
+        facts["rule"] = "other"  # anyOf, oneOf, not: no one fact says what is wrong
+        facts["expected"] = rule
     return facts
 
 
@@ -157,10 +162,16 @@ def _short(value) -> str:
 def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
     """primaryKey and unitField name fields of the same schema; a crosstab, a resource and its fields."""
 
-    def problem(message: str, parts: list) -> Problem:
+    def problem(message: str, parts: list, **facts) -> Problem:
         ptr = pointer(parts)
         return Problem(
-            "metadata-profile", message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name
+            "metadata-profile",
+            message,
+            ds.file(DESCRIPTOR),
+            line=line_of(lines, ptr),
+            field=ptr,
+            dataset=ds.name,
+            params=facts,
         )
 
     names_by_resource = {}
@@ -174,6 +185,8 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
                 yield problem(
                     f'primaryKey names "{name}", which is not a field of this resource',
                     ["resources", i, "schema", "primaryKey"],
+                    rule="primaryKey",
+                    name=name,
                 )
         raw_fields = schema_of(res).get("fields")
         for j, field in enumerate(raw_fields if isinstance(raw_fields, list) else []):
@@ -182,6 +195,8 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
                 yield problem(
                     f'unitField "{unit_field}" is not a field of this resource',
                     ["resources", i, "schema", "fields", j, "unitField"],
+                    rule="unitField",
+                    name=unit_field,
                 )
 
     crosstabs = ds.loaded.get("crosstabs")
@@ -191,13 +206,21 @@ def _field_references(ds: Dataset, lines: dict[str, int]) -> Iterator[Problem]:
         resource = spec["resource"]
         if resource not in names_by_resource:
             yield problem(
-                f'crosstab resource "{resource}" is not a resource of this dataset', ["crosstabs", i, "resource"]
+                f'crosstab resource "{resource}" is not a resource of this dataset',
+                ["crosstabs", i, "resource"],
+                rule="crosstab_resource",
+                name=resource,
             )
             continue
         for key in ("rows", "columns"):
             if spec.get(key) not in names_by_resource[resource]:
                 yield problem(
-                    f'crosstab {key} "{spec.get(key)}" is not a field of resource "{resource}"', ["crosstabs", i, key]
+                    f'crosstab {key} "{spec.get(key)}" is not a field of resource "{resource}"',
+                    ["crosstabs", i, key],
+                    rule="crosstab_field",
+                    key=key,
+                    name=spec.get(key),
+                    resource=resource,
                 )
 
 

@@ -69,7 +69,8 @@ def _unreadable(ds: Dataset, exc: Exception) -> Problem:
     message = (
         f"frictionless could not read this package ({type(exc).__name__}); fix the problems listed for datapackage.json"
     )
-    return Problem("package-error", message, ds.file(DESCRIPTOR), dataset=ds.name)
+    facts = {"rule": "unreadable", "exception": type(exc).__name__}
+    return Problem("package-error", message, ds.file(DESCRIPTOR), dataset=ds.name, params=facts)
 
 
 def _row_problem(ds: Dataset, path: str, table: CsvText | None, types: dict, key: str | None, error) -> Problem:
@@ -84,15 +85,49 @@ def _row_problem(ds: Dataset, path: str, table: CsvText | None, types: dict, key
         line = 1
     message = _message(error, types.get(field, ""), table)
     return Problem(
-        error.type, message, ds.file(path), line=line, field=field, dataset=ds.name, params=_facts(error, types, field)
+        error.type,
+        message,
+        ds.file(path),
+        line=line,
+        field=field,
+        dataset=ds.name,
+        params=_facts(error, types, field, table),
     )
 
 
-def _facts(error, types: dict, field: str | None) -> dict:
+def _facts(error, types: dict, field: str | None, table: CsvText | None) -> dict:
     """The cell and what it broke, for messages in the reader's language (core/problemtext.py)."""
-    if error.type not in ("type-error", "constraint-error", "unique-error"):
-        return {}
-    return {"value": getattr(error, "cell", ""), "type": types.get(field, ""), "note": getattr(error, "note", "") or ""}
+    cell = getattr(error, "cell", None)
+    match error.type:
+        case "type-error" | "constraint-error" | "unique-error":
+            return {"value": cell or "", "type": types.get(field, ""), "note": getattr(error, "note", "") or ""}
+        case "primary-key":
+            cells = ",".join(str(c) for c in (getattr(error, "cells", None) or []))
+            return primary_key_facts(_short(cells), _lines_for_positions(error.note or "", table))
+        case "foreign-key":
+            return {
+                "value": ",".join(str(c) for c in error.field_cells),
+                "target": error.reference_name or "",
+                "fields": ",".join(error.reference_field_names),
+            }
+        case "extra-cell":
+            return {"value": _short(str(cell))}
+        case "incorrect-label":
+            return {"label": error.label, "name": error.field_name}
+        case "duplicate-label" | "blank-label" | "missing-label" | "extra-label":
+            return {"label": getattr(error, "label", "") or "", "name": field or ""}
+        case "hash-count" | "byte-count" | "field-count" | "row-count":
+            found = re.search(r'expected is "([^"]*)" and actual is "([^"]*)"', getattr(error, "note", "") or "")
+            return {"expected": found.group(1), "actual": found.group(2)} if found else {}
+    return {"note": getattr(error, "note", "") or ""}  # frictionless's own words, quoted in the Chinese sentence
+
+
+def primary_key_facts(cells: str, note: str) -> dict:
+    """A repeated or blank key, from either validation path's note."""
+    if 'all "None"' in note:
+        return {"rule": "blank", "cells": cells}
+    found = re.search(r"on line (\d+)", note)
+    return {"rule": "repeat", "cells": cells, "other": found.group(1)} if found else {"cells": cells}
 
 
 def _lines_for_positions(note: str, table: CsvText | None) -> str:
@@ -131,14 +166,15 @@ def _message(error, field_type: str, table: CsvText | None = None) -> str:
         case "blank-row":
             return "the row is empty; delete it"
         case "incorrect-label":
-            return f'header is "{cell}" but the schema expects "{error.field_name}" here'
+            return f'header is "{error.label}" but the schema expects "{error.field_name}" here'
     return f"{error.title}: {note}" if note else error.title
 
 
 def _metadata(ds: Dataset, error, reasons) -> Iterator[Problem]:
     notes = [getattr(r, "note", str(r)) for r in reasons] or [getattr(error, "note", "") or error.message]
     for note in notes:
-        yield Problem(getattr(error, "type", "package-error"), note, ds.file(DESCRIPTOR), dataset=ds.name)
+        code = getattr(error, "type", "package-error")
+        yield Problem(code, note, ds.file(DESCRIPTOR), dataset=ds.name, params={"note": note})
 
 
 def _short(text: str) -> str:

@@ -57,8 +57,8 @@ INVISIBLE_RANGES = (
 INVISIBLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in INVISIBLE_RANGES) + "]")
 
 
-def text_problems(value: str, *, key: bool = False) -> list[tuple[str, str, str]]:
-    """(code, message, severity) for each hygiene problem in one string; key: the string
+def text_problems(value: str, *, key: bool = False) -> list[tuple[str, str, str, dict]]:
+    """(code, message, severity, facts) for each hygiene problem in one string; key: the string
     identifies something (a key or unique cell, a field or resource name)."""
     found = []
     m = PINYIN.search(value)
@@ -68,25 +68,34 @@ def text_problems(value: str, *, key: bool = False) -> list[tuple[str, str, str]
                 "pinyin-artefact",
                 f'"{m.group()}" looks like a pinyin annotation left by script conversion; delete it',
                 "error",
+                {"value": m.group()},
             )
         )
     m = CONTROL.search(value)
     if m:
-        what = "the noncharacter" if m.group() in "\ufffe\uffff" else "the invisible control character"
-        found.append(("control-character", f"contains {what} U+{ord(m.group()):04X}; delete it", "error"))
+        odd = m.group() in "\ufffe\uffff"
+        what = "the noncharacter" if odd else "the invisible control character"
+        facts = {"rule": "noncharacter" if odd else "control", "code": f"U+{ord(m.group()):04X}"}
+        found.append(("control-character", f"contains {what} U+{ord(m.group()):04X}; delete it", "error", facts))
     m = INVISIBLE.search(value)
     if m and key:
         message = (
             f"contains the invisible character {describe(m.group())}: values that look the same would differ; delete it"
         )
-        found.append(("invisible-character", message, "error"))
+        found.append(("invisible-character", message, "error", {"rule": "key", **char_facts(m.group())}))
     elif m:
-        found.append(("invisible-character", f"contains the invisible character {describe(m.group())}", "warning"))
+        message = f"contains the invisible character {describe(m.group())}"
+        found.append(("invisible-character", message, "warning", {"rule": "one", **char_facts(m.group())}))
     return found
 
 
 def describe(char: str) -> str:
     return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+
+
+def char_facts(char: str) -> dict:
+    """A character's code point and Unicode name, for the Chinese sentence (core/problemtext_zh.py)."""
+    return {"code": f"U+{ord(char):04X}", "name": unicodedata.name(char, "unnamed")}
 
 
 def invisible_warnings(ds: Dataset, file: str, hits: Iterable[tuple[int | None, str | None, str]]) -> Iterator[Problem]:
@@ -105,18 +114,30 @@ def invisible_warnings(ds: Dataset, file: str, hits: Iterable[tuple[int | None, 
             f"{count} value(s) contain invisible characters such as {char} (first on this line); they are kept as "
             "they are, but a reader cannot see them"
         )
-        yield Problem("invisible-character", message, file, line=line, field=field, dataset=ds.name, severity="warning")
+        facts = {"rule": "count", "count": count, **char_facts(first)}
+        yield Problem(
+            "invisible-character",
+            message,
+            file,
+            line=line,
+            field=field,
+            dataset=ds.name,
+            severity="warning",
+            params=facts,
+        )
 
 
 def hygiene(ds: Dataset, file: str, cells: Iterable[tuple[int | None, str | None, str, bool]]) -> Iterator[Problem]:
     """The problems of (line, field, value, key) cells, invisible characters outside keys summed up per field."""
     quiet = []
     for line, field, value, key in cells:
-        for code, message, severity in text_problems(value, key=key):
+        for code, message, severity, facts in text_problems(value, key=key):
             if code == "invisible-character" and severity == "warning":
                 quiet.append((line, field, value))
             else:
-                yield Problem(code, message, file, line=line, field=field, dataset=ds.name, severity=severity)
+                yield Problem(
+                    code, message, file, line=line, field=field, dataset=ds.name, severity=severity, params=facts
+                )
     yield from invisible_warnings(ds, file, quiet)
 
 
@@ -139,8 +160,17 @@ def key_fields(resource: dict) -> set[str]:
 def check_table_text(ds: Dataset, relpath: str, table: CsvText) -> Iterator[Problem]:
     file = ds.file(relpath)
     for label in table.header:
-        for code, message, severity in text_problems(label, key=True):  # a field's name
-            yield Problem(code, f"header: {message}", file, line=1, field=label, dataset=ds.name, severity=severity)
+        for code, message, severity, facts in text_problems(label, key=True):  # a field's name
+            yield Problem(
+                code,
+                f"header: {message}",
+                file,
+                line=1,
+                field=label,
+                dataset=ds.name,
+                severity=severity,
+                params=facts,
+            )
     resource = next((r for r in ds.resources if r.get("path") == relpath), {})
     keys = key_fields(resource)
 
@@ -164,7 +194,7 @@ def check_descriptor_text(ds: Dataset, lines: dict[str, int]) -> Iterator[Proble
         return
     for path, value in _strings(ds.descriptor, ()):
         ptr = pointer(path)
-        for code, message, severity in text_problems(value, key=bool(NAME_POINTERS.match(ptr))):
+        for code, message, severity, facts in text_problems(value, key=bool(NAME_POINTERS.match(ptr))):
             yield Problem(
                 code,
                 message,
@@ -173,6 +203,7 @@ def check_descriptor_text(ds: Dataset, lines: dict[str, int]) -> Iterator[Proble
                 field=ptr,
                 dataset=ds.name,
                 severity=severity,
+                params=facts,
             )
 
 

@@ -21,6 +21,7 @@ def check_catalog(datasets: list[Dataset]) -> Iterator[Problem]:
                 ds.file(DESCRIPTOR),
                 field="/id",
                 dataset=ds.name,
+                params={"value": ident, "other": seen[ident]},
             )
         else:
             seen[ident] = ds.name

@@ -65,9 +65,11 @@ def check_views(ds: Dataset, lines: dict[str, int], limits: Limits | None = None
         if not isinstance(view, dict):
             continue  # the profile reports the shape
 
-        def problem(message: str, parts: list, code: str = "invalid-view", i: int = i) -> Problem:
+        def problem(message: str, parts: list, code: str = "invalid-view", i: int = i, **facts) -> Problem:
             ptr = pointer(["views", i, *parts])
-            return Problem(code, message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name)
+            return Problem(
+                code, message, ds.file(DESCRIPTOR), line=line_of(lines, ptr), field=ptr, dataset=ds.name, params=facts
+            )
 
         named = view.get("resources")
         if isinstance(named, list) and (len(named) != 1 or named[0] not in resources):
@@ -77,15 +79,19 @@ def check_views(ds: Dataset, lines: dict[str, int], limits: Limits | None = None
                     f"({', '.join(sorted(map(str, resources)))}), got {named}"
                 ),
                 ["resources"],
+                rule="resources",
+                allowed="、".join(sorted(map(str, resources))),
+                value=json.dumps(named, ensure_ascii=False),
             )
         if names.count(view.get("name")) > 1:
-            yield problem(f'two views are named "{view.get("name")}"', ["name"])
+            yield problem(f'two views are named "{view.get("name")}"', ["name"], rule="twice", name=view.get("name"))
         if view.get("name") in resources:
-            yield problem(f'a view cannot share its name with resource "{view.get("name")}"', ["name"])
+            message = f'a view cannot share its name with resource "{view.get("name")}"'
+            yield problem(message, ["name"], rule="resource_name", name=view.get("name"))
         spec = view.get("spec")
         if isinstance(spec, dict):
-            for parts, code, message in spec_problems(spec, limits or _DEFAULTS):
-                yield problem(message, ["spec", *parts], code)
+            for parts, code, message, facts in spec_problems(spec, limits or _DEFAULTS):
+                yield problem(message, ["spec", *parts], code, **facts)
 
 
 class ViewLimits(Protocol):
@@ -108,8 +114,8 @@ class _Defaults:  # gongkai.yml's defaults, for a caller without settings
 _DEFAULTS = _Defaults()
 
 
-def spec_problems(spec: dict, limits: ViewLimits) -> Iterator[tuple[list, str, str]]:
-    """(path inside the spec, code, message) for everything in a Vega-Lite spec that is not on
+def spec_problems(spec: dict, limits: ViewLimits) -> Iterator[tuple[list, str, str, dict]]:
+    """(path inside the spec, code, message, facts) for everything in a Vega-Lite spec that is not on
     the allow-list or is beyond a limit."""
     size = len(json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     if size > limits.max_view_bytes:
@@ -120,6 +126,7 @@ def spec_problems(spec: dict, limits: ViewLimits) -> Iterator[tuple[list, str, s
                 f"the spec is {size} bytes as JSON, more than "
                 f"limits.max_view_bytes ({limits.max_view_bytes}) in gongkai.yml"
             ),
+            {"rule": "bytes", "size": size, "limit": limits.max_view_bytes},
         )
         return
     yield from _walk(spec, [], None, None, limits)
@@ -127,11 +134,11 @@ def spec_problems(spec: dict, limits: ViewLimits) -> Iterator[tuple[list, str, s
 
 def _walk(
     node, parts: list, key: str | None, channel: str | None, limits: ViewLimits
-) -> Iterator[tuple[list, str, str]]:
+) -> Iterator[tuple[list, str, str, dict]]:
     """Every problem in `node`, found under `key` (the nearest enclosing key) in the spec,
     inside encoding channel `channel` if any."""
     if len(parts) > MAX_DEPTH:
-        yield parts, "invalid-view", f"the spec is nested more than {MAX_DEPTH} levels deep"
+        yield parts, "invalid-view", f"the spec is nested more than {MAX_DEPTH} levels deep", {"rule": "depth"}
         return
     if isinstance(node, list):
         for i, item in enumerate(node):
@@ -155,6 +162,7 @@ def _walk(
                     f'"{name}" is not allowed in a view: the chart is drawn from the resource\'s own rows, and never '
                     "from data or links in the spec"
                 ),
+                {"rule": "key", "name": name},
             )
             continue
         if key == "encoding" and name not in CHANNELS:
@@ -162,6 +170,7 @@ def _walk(
                 here,
                 "view-not-allowed",
                 f'the encoding channel "{name}" is not one a view may use ({", ".join(sorted(CHANNELS))})',
+                {"rule": "channel", "name": name, "allowed": "、".join(sorted(CHANNELS))},
             )
             continue
         if key == "bin" and name not in BIN_KEYS:
@@ -172,10 +181,12 @@ def _walk(
                     f'"bin" may set only {", ".join(sorted(BIN_KEYS))}; "{name}" is not allowed (an exact step can '
                     "make any number of bins: use maxbins)"
                 ),
+                {"rule": "bin", "name": name, "allowed": "、".join(sorted(BIN_KEYS))},
             )
             continue
         if name not in ALLOWED_KEYS:
-            yield here, "view-not-allowed", f'"{name}" is not on the list of what a view may use ({GUIDE})'
+            message = f'"{name}" is not on the list of what a view may use ({GUIDE})'
+            yield here, "view-not-allowed", message, {"rule": "key", "name": name}
             continue
         problem = _value_problem(name, value, key, channel, limits)
         if problem:
@@ -186,14 +197,15 @@ def _walk(
 
 def _value_problem(
     name: str, value, parent: str | None, channel: str | None, limits: ViewLimits
-) -> tuple[str, str] | None:
-    """(code, message) when the value of `name` is refused on its own, or None to look inside it."""
+) -> tuple[str, str, dict] | None:
+    """(code, message, facts) when the value of `name` is refused on its own, or None to look inside it."""
     if name == "mark" and parent not in ("config",):
         kind = value.get("type") if isinstance(value, dict) else value
         if kind == "image":
             return (
                 "view-external",
                 'the "image" mark is not allowed: it shows pictures from URLs the reader\'s browser would fetch',
+                {"rule": "image"},
             )
         if kind not in MARKS:
             return (
@@ -202,6 +214,7 @@ def _value_problem(
                     f"the mark {json.dumps(kind, ensure_ascii=False)} is not one a view may use "
                     f"({', '.join(sorted(MARKS))})"
                 ),
+                {"rule": "mark", "value": json.dumps(kind, ensure_ascii=False), "allowed": "、".join(sorted(MARKS))},
             )
     if name in SIZE_KEYS and parent not in ("encoding",) and channel is None:
         if isinstance(value, dict) and set(value) == {"band"} and parent != "view":
@@ -211,9 +224,15 @@ def _value_problem(
             return (
                 "view-not-allowed",
                 f'"{name}" is a number of pixels or {{"step": pixels}}, got {json.dumps(value, ensure_ascii=False)}',
+                {"rule": "size", "name": name, "value": json.dumps(value, ensure_ascii=False)},
             )
         if not _number(pixels):
-            return "view-not-allowed", f'"{name}" is a number of pixels, got {json.dumps(pixels, ensure_ascii=False)}'
+            shown = json.dumps(pixels, ensure_ascii=False)
+            return (
+                "view-not-allowed",
+                f'"{name}" is a number of pixels, got {shown}',
+                {"rule": "pixels", "name": name, "value": shown},
+            )
         if pixels > limits.max_view_pixels:
             return (
                 "view-too-large",
@@ -221,6 +240,7 @@ def _value_problem(
                     f'"{name}" is {pixels} pixels, more than limits.max_view_pixels '
                     f"({limits.max_view_pixels}) in gongkai.yml"
                 ),
+                {"rule": "pixels", "name": name, "value": pixels, "limit": limits.max_view_pixels},
             )
     if (
         name in COUNT_KEYS
@@ -235,11 +255,13 @@ def _value_problem(
                     f'"{name}" is a number here, got {json.dumps(value, ensure_ascii=False)} '
                     "(an interval can mean any number of ticks)"
                 ),
+                {"rule": "count", "name": name, "value": json.dumps(value, ensure_ascii=False)},
             )
         if value > limits.max_view_steps:
             return (
                 "view-too-large",
                 f'"{name}" is {value}, more than limits.max_view_steps ({limits.max_view_steps}) in gongkai.yml',
+                {"rule": "steps", "name": name, "value": value, "limit": limits.max_view_steps},
             )
     if name == "steps" and isinstance(value, list) and len(value) > limits.max_view_steps:
         return (
@@ -248,6 +270,7 @@ def _value_problem(
                 f'"steps" lists {len(value)} steps, more than '
                 f"limits.max_view_steps ({limits.max_view_steps}) in gongkai.yml"
             ),
+            {"rule": "steps", "name": "steps", "value": len(value), "limit": limits.max_view_steps},
         )
     if name == "param" and not _number(value):
         return (
@@ -256,11 +279,13 @@ def _value_problem(
                 '"param" is allowed only as a window operation\'s number, got '
                 f"{json.dumps(value, ensure_ascii=False)} (a static chart has no parameters)"
             ),
+            {"rule": "param", "value": json.dumps(value, ensure_ascii=False)},
         )
     if name == "scale" and value is None and channel in COLOR_CHANNELS:
         return (
             "view-not-allowed",
             f'"scale": null is not allowed on the {channel} channel: it would paint with each cell\'s text as a colour',
+            {"rule": "scale", "channel": channel},
         )
     if name == "range" and isinstance(value, dict) and channel in COLOR_CHANNELS:
         return (
@@ -269,29 +294,33 @@ def _value_problem(
                 f"a range read from a field is not allowed on the {channel} "
                 "channel: it would paint with each cell's text as a colour"
             ),
+            {"rule": "range", "channel": channel},
         )
     return None
 
 
-def _transform(item, parts: list, limits: ViewLimits) -> Iterator[tuple[list, str, str]]:
+def _transform(item, parts: list, limits: ViewLimits) -> Iterator[tuple[list, str, str, dict]]:
     if not isinstance(item, dict):
-        yield parts, "invalid-view", 'a transform is an object such as {"filter": ...}'
+        yield parts, "invalid-view", 'a transform is an object such as {"filter": ...}', {"rule": "transform"}
         return
     kind = next((k for k in [*TRANSFORMS, *REFUSED_TRANSFORMS] if k in item), None)
+    allowed = {"allowed": "、".join(TRANSFORMS)}
     if kind is None:
-        yield parts, "view-not-allowed", f"this transform is not one a view may use ({', '.join(TRANSFORMS)})"
+        message = f"this transform is not one a view may use ({', '.join(TRANSFORMS)})"
+        yield parts, "view-not-allowed", message, {"rule": "transform", **allowed}
         return
     if kind in REFUSED_TRANSFORMS:
         yield (
             [*parts, kind],
             "view-not-allowed",
             f'the "{kind}" transform is not one a view may use ({", ".join(TRANSFORMS)}): it can make rows of its own',
+            {"rule": "rows", "name": kind, **allowed},
         )
         return
     yield from _walk(item, parts, None, None, limits)
 
 
-def _string(text: str, parts: list, key: str | None) -> Iterator[tuple[list, str, str]]:
+def _string(text: str, parts: list, key: str | None) -> Iterator[tuple[list, str, str, dict]]:
     if URL_CALL.search(text):
         yield (
             parts,
@@ -300,6 +329,7 @@ def _string(text: str, parts: list, key: str | None) -> Iterator[tuple[list, str
                 f"{json.dumps(text, ensure_ascii=False)}: url(...) is not "
                 "allowed in a view (the reader's browser would fetch it)"
             ),
+            {"rule": "url", "value": json.dumps(text, ensure_ascii=False)},
         )
         return
     if key and "font" in key.lower() and not FONT_TEXT.fullmatch(text):
@@ -310,12 +340,14 @@ def _string(text: str, parts: list, key: str | None) -> Iterator[tuple[list, str
                 f'"{key}" may hold only letters, digits, spaces, commas, dots, quotes and hyphens, got '
                 f"{json.dumps(text, ensure_ascii=False)}"
             ),
+            {"rule": "font", "name": key, "value": json.dumps(text, ensure_ascii=False)},
         )
         return
     if key in EXPRESSION_KEYS:
         code = STRING_LITERAL.sub("''", text)
         for called in sorted({m.group(1) for m in CALL.finditer(code)} - FUNCTIONS):
-            yield parts, "view-not-allowed", f'the expression function "{called}" is not one a view may use ({GUIDE})'
+            message = f'the expression function "{called}" is not one a view may use ({GUIDE})'
+            yield parts, "view-not-allowed", message, {"rule": "function", "name": called}
 
 
 def _number(value: object) -> TypeGuard[int | float]:  # a finite number; a bool is not one
