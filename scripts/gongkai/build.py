@@ -16,6 +16,7 @@ replaced by a complete, verified site: a failure at any stage leaves it as it wa
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -115,9 +116,7 @@ def build(
     if restored and notice:
         notice(restored)
     generated = generate_docs(root, progress)
-    generated.budget = publish_site(
-        root, site_dir, generator, _epoch(generated), generated.settings.site_url, generated.settings.hosting
-    )
+    generated.budget = publish_site(root, site_dir, generator, _epoch(generated), generated.settings)
     return generated
 
 
@@ -396,7 +395,5 @@ def _as_of(root: Path, summaries: list[Summary], history: bool) -> str:
 
 def _epoch(generated: Generated) -> str:
     # The same data give the same site: date the build by the newest dataset, not the clock.
-    import datetime as dt
-
     newest = max((e.modified for e in generated.entries), default="2019-05-16")
     return str(int(dt.datetime.strptime(newest, "%Y-%m-%d").replace(tzinfo=dt.UTC).timestamp()))

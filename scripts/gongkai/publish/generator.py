@@ -2,7 +2,8 @@
 and swapping it in for site/ only when it passed (swap.py): a failed or stopped build leaves site/ as it was.
 
 epoch: SOURCE_DATE_EPOCH for the generator (the newest dataset's date, so the same data give
-the same site); site_url: where the site is served, for resolving its internal links.
+the same site); settings: where the site is served (its internal links resolve against it) and
+the host's limits it must fit (budget.py).
 """
 
 from __future__ import annotations
@@ -14,16 +15,14 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..core.config import Settings
 from ..core.errors import BuildError
-from ..core.hosting import PRESETS, Hosting
 from . import budget, cache, swap
 from .budget import Budget
 from .verify import verify_site
 
 
-def publish_site(
-    root: Path, site_dir: Path, generator: str, epoch: str, site_url: str, hosting: Hosting = PRESETS["none"]
-) -> Budget:
+def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, settings: Settings) -> Budget:
     """Build the site into a fresh folder and swap it in only when it passed its checks and fits its
     host (budget.py); a build stopped at any moment leaves a complete site/, or one the next build
     restores (swap.py). Returns the site's measure."""
@@ -49,15 +48,15 @@ def publish_site(
             raise BuildError(
                 f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
             )
-        reasons = verify_site(fresh, urlsplit(site_url).path)
+        reasons = verify_site(fresh, urlsplit(settings.site_url).path)
         if reasons:
             listed = "\n".join(f"  {r}" for r in reasons[:50])
             raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}{_audited(root)}")
         measured = budget.measure(fresh)
-        budget.write(measured, hosting, root / BUDGET)
-        found = budget.overruns(measured, hosting)
+        budget.write(measured, settings.hosting, root / BUDGET)
+        found = budget.overruns(measured, settings.hosting)
         if any(not o.near for o in found):
-            raise budget.SiteTooLarge(measured, found, hosting)
+            raise budget.SiteTooLarge(measured, found, settings.hosting)
         swap.mark_verified(fresh)
     except BaseException:
         swap.discard(fresh)
