@@ -50,7 +50,11 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
     commit = _resolve(root, base)
     names = changed_datasets(root, commit)
     present = [n for n in names if (settings.datasets_dir / n).is_dir()]
-    datasets = discover(settings.datasets_dir, present, max_nesting=settings.limits.max_nesting) if present else []
+    datasets = (
+        discover(settings.datasets_dir, present, max_nesting=settings.limits.max_nesting, site_url=settings.site_url)
+        if present
+        else []
+    )
     report = Report(datasets=present)
     invalid = []
     for ds in datasets:
@@ -59,7 +63,7 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         if any(p.is_error for p in problems):
             invalid.append(ds.name)
     everything = (
-        discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting)
+        discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting, site_url=settings.site_url)
         if settings.datasets_dir.is_dir()
         else []
     )

@@ -226,7 +226,13 @@ def try_update(settings: Settings, plan: UpdatePlan) -> tuple[Report, Path]:
     (copy / plan.target["path"]).write_text(plan.csv_text, encoding="utf-8", newline="")
     _write_json(copy / DESCRIPTOR, plan.descriptor)
     report = validate(
-        discover(scratch / "datasets", [plan.folder.name], max_nesting=settings.limits.max_nesting), settings
+        discover(
+            scratch / "datasets",
+            [plan.folder.name],
+            max_nesting=settings.limits.max_nesting,
+            site_url=settings.site_url,
+        ),
+        settings,
     )
     return report, copy
 
