@@ -106,6 +106,7 @@ DETAILS: dict[str, tuple[str, str | None]] = {
     ),
     "temporal:required": ("缺少数据的时间 temporal：数据时点写一个日期，统计期间写两个日期", None),
     "temporal:value": ("temporal 的 {value} 不是 ISO 8601 的日期或区间，或日期不存在", None),
+    "sum-mismatch": ("{left_zh} = {left}，{right_zh} = {right}，相差 {difference}（{check}）{noted}", None),
 }
 # metadata-profile, by the JSON Schema rule that failed
 PROFILE: dict[str, tuple[str, str]] = {
