@@ -45,6 +45,7 @@ from .publish.urls import check_lock as check_lock_file
 from .publish.urls import host_files, public_paths, read_lock, urls_json
 from .publish.withdrawals import notice_page, read_withdrawals
 from .read.load import Dataset, discover
+from .read.schemaref import published as published_schemas
 from .read.tables import Surveys, read_tables
 from .render.catalog import Entry, Summary
 from .render.dashboard import home_dashboard
@@ -58,6 +59,7 @@ from .render.render import (
     render_quality_page,
     render_site,
 )
+from .render.schemapages import schema_pages
 from .render.versions import versions_model
 from .search.index import build_index
 from .validate.validator import finish_report, validate_dataset
@@ -163,6 +165,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     board, problems = home_dashboard(root, settings, {r.summary.name: (r.summary, r.files) for r in results})
     report.extend(problems)
     pages = render_site(summaries, settings, board)
+    schemas = published_schemas(root)  # the national tables' schemas, byte for byte, each beside its page
+    pages.update(schema_pages(schemas, settings))
     as_of = _as_of(root, summaries, history)
     assessed = []
     listed: dict[str, tuple[list[dict], dict[str, dict]]] = {}  # name -> (the page's versions, their changes as data)
@@ -186,7 +190,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
     hand_written = _hand_written(root)
-    files: dict[str, bytes | Path] = dict(hand_written)
+    files: dict[str, bytes | Path] = {**hand_written, **schemas}
     clash = sorted(set(files) & set(pages))
     if clash:
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
