@@ -70,7 +70,7 @@ def resolve(root: Path, reference: str, site_url: str = "") -> tuple[dict | None
         return None, None, why
     schema, why = read_schema(root, rel)
     if schema is None:
-        return None, None, why
+        return None, None, f"{reference!r}: {why}"
     return schema, Reference(reference, rel), None
 
 
