@@ -124,7 +124,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     settings = load_settings(root)
     sitecode.require_generator_config(root, settings)  # mkdocs.yml read safely before MkDocs reads it
     cache.check_untracked(root)
-    datasets = discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting, site_url=settings.site_url)
+    datasets = discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting)
     settings_bytes = repofiles.read_bytes(root, SETTINGS_FILE)
     # Unchanged datasets come straight from the cache; only the others go to worker processes
     # (starting the pool costs more than reading a thousand cache records).

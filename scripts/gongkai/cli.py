@@ -139,13 +139,7 @@ def _validate(args, root: Path) -> int:
     if unknown:
         raise UsageError(f"no such dataset: {', '.join(unknown)} (folders under datasets/: {', '.join(sorted(known))})")
     report = validate(
-        discover(
-            settings.datasets_dir,
-            args.datasets or None,
-            max_nesting=settings.limits.max_nesting,
-            site_url=settings.site_url,
-        ),
-        settings,
+        discover(settings.datasets_dir, args.datasets or None, max_nesting=settings.limits.max_nesting), settings
     )
     _print_report(report, args.format, root, limit=settings.limits.max_listed_problems, lang=args.lang)
     return 0 if report.valid else 1
@@ -177,12 +171,7 @@ def _new(args, root: Path) -> int:
     answers = ask_questions(settings, plan.table, _ask) if interactive else None
     folder = write_new(settings, plan, answers)
     rel = folder.relative_to(root).as_posix()
-    report = validate(
-        discover(
-            settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting, site_url=settings.site_url
-        ),
-        settings,
-    )
+    report = validate(discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting), settings)
     files = "datapackage.json、README.md、CHANGELOG.md、data/" if lang == "zh" else "datapackage.json, README.md, ..."
     then = {
         ("zh", True): "校验通过",
@@ -206,9 +195,7 @@ def _update(args, root: Path) -> int:
     lang = args.lang
     if not (settings.datasets_dir / args.name / "datapackage.json").is_file():
         raise UsageError(f"no dataset {args.name!r} under datasets/")
-    current = discover(
-        settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting, site_url=settings.site_url
-    )[0]
+    current = discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting)[0]
     if current.descriptor is None:  # nothing to keep the metadata from, nor to compare with
         raise UsageError(
             f"{current.file('datapackage.json')} cannot be read ({current.json_error}): fix it first "
@@ -237,9 +224,7 @@ def _update(args, root: Path) -> int:
             _print_report(Report(problems=blocking, datasets=report.datasets), "text", root, lang=lang)
             print(unchanged, file=sys.stderr)
             return 1
-        updated = discover(
-            copy.parent, [args.name], max_nesting=settings.limits.max_nesting, site_url=settings.site_url
-        )[0]
+        updated = discover(copy.parent, [args.name], max_nesting=settings.limits.max_nesting)[0]
         diff = compare(before, snapshot_here(updated))
         commit_update(plan, copy)
     finally:

@@ -244,7 +244,7 @@ _LAYOUT = {
     "version-parquet": [version_file(_NAME, _VERSION, resource_file(_NAME, "parquet"))],
     "version": [version_file(_NAME, _VERSION, _NAME)],  # any other file in a version folder: never to change
     "site": [*SITE_FILES, HOST_HEADERS, HOST_REDIRECTS],
-    "schema": [SCHEMAS + _ANY],  # the schemas' files, their pages and the index (render/schemapages.py)
+    "schema": [SCHEMAS + _NAME + "/" + _ANY, *(page_md(SCHEMAS, lang) for lang in SUFFIX)],  # files, pages, index
     "search": [
         *(search_meta(lang) for lang in SUFFIX),
         *(search_folder(lang) + part + "/" + _NUMBER + ".json" for lang in SUFFIX for part in SEARCH_PARTS.values()),

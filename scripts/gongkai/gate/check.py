@@ -26,6 +26,7 @@ from ..publish.history import history_available, history_problems
 from ..publish.redirects import redirected_paths
 from ..publish.urls import LOCK, lock_against_base, read_lock
 from ..publish.withdrawals import read_withdrawals
+from ..read import schemaref
 from ..read.load import DESCRIPTOR, Dataset, discover, source_folder
 from ..validate.validator import finish_report, validate_dataset
 from .diff import LEVELS, LEVELS_ZH, Diff, Snapshot, bump_of, compare, next_version, snapshot_here, summary_zh
@@ -50,11 +51,7 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
     commit = _resolve(root, base)
     names = changed_datasets(root, commit)
     present = [n for n in names if (settings.datasets_dir / n).is_dir()]
-    datasets = (
-        discover(settings.datasets_dir, present, max_nesting=settings.limits.max_nesting, site_url=settings.site_url)
-        if present
-        else []
-    )
+    datasets = discover(settings.datasets_dir, present, max_nesting=settings.limits.max_nesting) if present else []
     report = Report(datasets=present)
     invalid = []
     for ds in datasets:
@@ -63,7 +60,7 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         if any(p.is_error for p in problems):
             invalid.append(ds.name)
     everything = (
-        discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting, site_url=settings.site_url)
+        discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting)
         if settings.datasets_dir.is_dir()
         else []
     )
@@ -134,6 +131,8 @@ def snapshot_at(root: Path, commit: str, name: str) -> Snapshot | None:
         descriptor = json.loads(_git(root, "show", f"{folder}/{DESCRIPTOR}"))
     except (subprocess.CalledProcessError, ValueError):
         return None
+    if isinstance(descriptor, dict):  # compared with the working tree's as load.py reads it
+        schemaref.inline(descriptor, root)
     tables = {}
     for res in descriptor.get("resources", []):
         try:

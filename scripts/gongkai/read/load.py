@@ -87,23 +87,18 @@ def fields_of(resource: dict) -> list[dict]:
 
 
 def discover(
-    datasets_dir: Path,
-    names: list[str] | None = None,
-    *,
-    max_nesting: int = Limits.max_nesting,
-    site_url: str = "",
+    datasets_dir: Path, names: list[str] | None = None, *, max_nesting: int = Limits.max_nesting
 ) -> list[Dataset]:
     """Every dataset folder under datasets_dir (or just `names`), sorted by name.
-    max_nesting is the settings' limits.max_nesting (the default is its default); site_url the
-    settings' site_url, which a schema reference may begin with (schemaref.py)."""
+    max_nesting is the settings' limits.max_nesting (the default is its default)."""
     if names:
         folders = [datasets_dir / n for n in names]
     else:
         folders = sorted(p for p in datasets_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return [read(folder, datasets_dir.parent, max_nesting=max_nesting, site_url=site_url) for folder in folders]
+    return [read(folder, datasets_dir.parent, max_nesting=max_nesting) for folder in folders]
 
 
-def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting, site_url: str = "") -> Dataset:
+def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting) -> Dataset:
     try:
         rel = folder.relative_to(repo_root).as_posix()
     except ValueError:
@@ -152,23 +147,9 @@ def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting
         ds.json_error_line = 1
         return ds
     ds.descriptor = data
-    _inline_schemas(ds, repo_root, site_url)
-    return ds
-
-
-def _inline_schemas(ds: Dataset, repo_root: Path, site_url: str) -> None:
     # Once, here: the checks, frictionless, the export and the pages all read the inlined schema.
-    resources = ds.loaded.get("resources")
-    for i, res in enumerate(resources if isinstance(resources, list) else []):
-        written = res.get("schema") if isinstance(res, dict) else None
-        if not isinstance(written, str):
-            continue
-        schema, reference, why = schemaref.resolve(repo_root, written, site_url)
-        if schema is None or reference is None:
-            ds.schema_refusals[i] = why or "refused"
-            continue
-        res["schema"] = schema
-        ds.schema_refs[i] = reference
+    ds.schema_refs, ds.schema_refusals = schemaref.inline(data, repo_root)
+    return ds
 
 
 def _refuse(ds: Dataset, hazard: tuple[str, str, int, str]) -> None:
