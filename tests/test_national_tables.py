@@ -87,7 +87,7 @@ def _with_table(repo: Path, schema_rel: str, rows: list[list[str]], **extra) -> 
 
 def _report(repo: Path):
     settings = load_settings(repo)
-    return validate(discover(settings.datasets_dir, site_url=settings.site_url), settings)
+    return validate(discover(settings.datasets_dir), settings)
 
 
 def test_the_fixture_tables_are_valid_by_reference(tmp_path):
