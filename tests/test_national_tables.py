@@ -248,3 +248,24 @@ def _text(path: Path) -> str:
     markup = re.sub(r"</t[dh]>\s*<t[dh][^>]*>", " | ", markup)
     markup = re.sub(r"</tr>", "\n", markup)
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def test_update_keeps_the_reference_and_the_fixed_columns(tmp_path):
+    from conftest import gongkai
+
+    repo = _repo(tmp_path)
+    folder = repo / "datasets" / FIXTURE
+    before = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    rows = _complete(_schema("schemas/annual-report/table-4.json"))
+    rows[1] = [str(int(v) * 2) for v in rows[1]]  # every sum still holds
+    (tmp_path / "new.csv").write_text(_csv(rows), encoding="utf-8")
+    done = gongkai("update", FIXTURE, "--from", str(tmp_path / "new.csv"), "--resource", "table-4", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert after["resources"][1]["schema"] == before["resources"][1]["schema"]  # still the reference
+    assert (folder / "data/table-4.csv").read_text(encoding="utf-8") == _csv(rows)
+    wider = [[*rows[0], "note"], [*rows[1], "x"]]
+    (tmp_path / "wider.csv").write_text(_csv(wider), encoding="utf-8")
+    refused = gongkai("update", FIXTURE, "--from", str(tmp_path / "wider.csv"), "--resource", "table-4", cwd=repo)
+    assert refused.returncode == 2 and "table-4.json" in refused.stderr, refused.stderr
+    assert (folder / "data/table-4.csv").read_text(encoding="utf-8") == _csv(rows)
