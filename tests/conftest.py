@@ -51,6 +51,7 @@ def make_repo(tmp: Path, packages: list[str] = (), real: list[str] = ()) -> Path
         shutil.copy(ROOT / name, repo / name)
     shutil.copytree(ROOT / "docs", repo / "docs")
     shutil.copytree(ROOT / "overrides", repo / "overrides")
+    shutil.copytree(ROOT / "schemas", repo / "schemas")  # the national tables' schemas, published under /schemas/
     # mkdocs.yml names the hook by path; the hook finds gongkai.yml next to mkdocs.yml's parent.
     hook = repo / "scripts" / "gongkai"
     hook.mkdir(parents=True)

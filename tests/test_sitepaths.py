@@ -174,6 +174,11 @@ def test_the_layout_classifies_what_it_makes():
         ],
         "site": [*sitepaths.SITE_FILES, sitepaths.HOST_HEADERS, sitepaths.HOST_REDIRECTS],
         "search": [sitepaths.search_meta("en"), *(sitepaths.search_chunk("zh", k, 12) for k in sitepaths.SEARCH_PARTS)],
+        "schema": [
+            "schemas/annual-report/2021/table-3.json",
+            sitepaths.page_md(sitepaths.schema_page("schemas/annual-report/table-4.json"), "en"),
+            sitepaths.page_md(sitepaths.SCHEMAS),
+        ],
     }
     assert {kind: [sitepaths.kind_of(p) for p in paths] for kind, paths in made.items()} == {
         kind: [kind] * len(paths) for kind, paths in made.items()
@@ -203,5 +208,6 @@ def test_every_file_the_build_writes_is_one_the_layout_makes(built_site):
         "version-parquet",
         "site",
         "search",
+        "schema",
     }
     assert sorted(rel for rel in written & hand_written if sitepaths.kind_of(rel)) == []  # none in docs/ is generated

@@ -47,6 +47,7 @@ from .publish.urls import check_lock as check_lock_file
 from .publish.urls import host_files, public_paths, read_lock, urls_json
 from .publish.withdrawals import notice_page, read_withdrawals
 from .read.load import Dataset, discover
+from .read.schemaref import published as published_schemas
 from .read.tables import Surveys, read_tables
 from .render.catalog import Entry, Summary
 from .render.dashboard import home_dashboard
@@ -60,6 +61,7 @@ from .render.render import (
     render_quality_page,
     render_site,
 )
+from .render.schemapages import schema_pages
 from .render.versions import versions_model
 from .search.index import build_index
 from .validate.validator import finish_report, validate_dataset
@@ -166,6 +168,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     board, problems = home_dashboard(root, settings, {r.summary.name: (r.summary, r.files) for r in results})
     report.extend(problems)
     pages = render_site(summaries, settings, board)
+    pages.update(schema_pages(schemas := published_schemas(root), settings))  # the national tables' schemas
     as_of = _as_of(root, summaries, history)
     assessed = []
     listed: dict[str, tuple[list[dict], dict[str, dict]]] = {}  # name -> (the page's versions, their changes as data)
@@ -188,8 +191,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
             pages[sitepaths.query_page_md(ds.name, lang)] = render_query(r.model, lang, engine=bool(engine))
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
-    hand_written = _hand_written(root)
-    files: dict[str, bytes | Path] = dict(hand_written)
+    hand_written = repofiles.hand_written(root, HAND_WRITTEN.as_posix())
+    files: dict[str, bytes | Path] = {**hand_written, **schemas}
     clash = sorted(set(files) & set(pages))
     if clash:
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
@@ -362,10 +365,6 @@ def export_entry(ds, settings: Settings, folder: Path, surveys: Surveys | None =
     readme = (ds.root / "README.md").read_text(encoding="utf-8")
     changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
     return Entry(dataset=ds, tables=tables, exported=exported, readme=readme, changelog=changelog)
-
-
-def _hand_written(root: Path) -> dict[str, bytes]:
-    return repofiles.hand_written(root, HAND_WRITTEN.as_posix())
 
 
 def _checksums(

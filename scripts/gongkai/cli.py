@@ -329,7 +329,7 @@ def _lock(args, root: Path) -> int:
     for path in added:
         print(f"{'已记入' if args.lang == 'zh' else 'locked'} {path}")
     said = (
-        f"{len(added)} 个新网址已写入 {LOCK}；把它与改动一起提交"
+        (f"{len(added)} 个新网址已写入 {LOCK}；把它与改动一起提交" if added else f"{LOCK} 已包含全部网址，无需改动")
         if args.lang == "zh"
         else f"{len(added)} new path(s) added to {LOCK}; commit it with your change"
     )

@@ -172,6 +172,15 @@ CODES = _registry(
     ),
     Code("unique-error", "应唯一的字段出现重复", "去掉重复", frictionless=True),
     Code("primary-key", "主键重复", "去掉重复行或改正主键", frictionless=True),
+    Code(
+        "sum-mismatch",
+        "全国统一表格的合计对不上（勾稽关系不成立）",
+        "对照原表改正所指单元格；原表本身印错的，照印刷的数字填写，并在资源的 `arithmeticNotes` 中注明这一格",
+        meaning="表三各类申请人之和不等于总计，或本年新收加上年结转不等于办理结果总计加结转下年度；表四各组之和不等于总计",
+        severity=EITHER,
+        anchor="national-tables",
+        example='"arithmeticNotes": [{"row": "results_total", "field": "natural_person", "note": "原表如此印刷"}]',
+    ),
     Code("foreign-key", "指向的行不存在", "改正引用值", frictionless=True),
     Code("missing-cell", "这一行的单元格比表头少", "补齐", frictionless=True),
     Code(

@@ -111,4 +111,9 @@ ENGLISH: dict[str, tuple[str, str]] = {
     "id-changed": ("the dataset's `id` changed", "put back the `id` the message gives"),
     "generator-config": ("`mkdocs.yml` is not safe to hand to MkDocs", "use plain YAML values only"),
     "site-code-changed": ("the pull request changes site code", "a maintainer reviews it before merging"),
+    "sum-mismatch": (
+        "a sum of a national table does not add up",
+        "correct the cell from the report; where the report itself prints the wrong sum, keep it and name the cell "
+        "in the resource's `arithmeticNotes`",
+    ),
 }

@@ -202,6 +202,7 @@ DETAILS: dict[str, str] = {
     "url-not-locked": "{path} 是新网址",
     "url-removed": "{path} 发布过，现在不见了",
     # a pull request (gate/check.py)
+    "sum-mismatch": "{left_zh} = {left}，{right_zh} = {right}，相差 {difference}（{check}）{noted}",
     "version-bump:lower": "版本由 {old} 改成了 {new}：新版本号必须更大",
     "version-bump:short": (
         "{changes}，需要升级{level}，即 {old} → {next}，{found}；再在 CHANGELOG.md 加一条日期与 modified 相同的记录"

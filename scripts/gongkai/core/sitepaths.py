@@ -1,18 +1,16 @@
 """Public site paths: where the build publishes every file, and which paths a repository file may name.
 
-The layout (first half) is the one place a public path is made: the dataset page and each of
-its downloads, the version folders, the catalog and list pages, the files at the site root.
-Every writer, the URL contract and the tests ask it; no other module spells a public path.
-Paths are relative POSIX paths as the build's file map holds them ("datasets/x/x.csv", no
-leading /); a page is its Markdown source there ("datasets/x/index.md") and is published as
-its folder ("/datasets/x/", public_path).
+The layout (first half) is the one place a public path is made: the dataset page and each of its downloads,
+the version folders, the catalog and list pages, the schemas' files and pages, the files at the site root.
+Every writer, the URL contract and the tests ask it; no other module spells a public path. Paths are
+relative POSIX paths as the build's file map holds them ("datasets/x/x.csv", no leading /); a page is its
+Markdown source there ("datasets/x/index.md") and is published as its folder ("/datasets/x/", public_path).
 
-The check (second half): `redirects.yml` and `withdrawn.yml` name paths under the site root
-("/datasets/x/"). The build writes files at those paths, lists them in the host's `_redirects`
-and links to them. A path is accepted only when it stays inside the site, reads the same to
-the file system, a host's `_redirects` parser and a browser, and names no route the site
-itself owns (the home page, the theme's assets and search, the English interface, the
-catalogs, host settings).
+The check (second half): `redirects.yml` and `withdrawn.yml` name paths under the site root ("/datasets/x/").
+The build writes files at those paths, lists them in the host's `_redirects` and links to them. A path is
+accepted only when it stays inside the site, reads the same to the file system, a host's `_redirects` parser
+and a browser, and names no route the site itself owns (the home page, the theme's assets and search, the
+English interface, the catalogs, host settings).
 """
 
 from __future__ import annotations
@@ -71,6 +69,7 @@ DATASETS = "datasets/"  # the catalog page, and a folder for each dataset
 TOPICS = "topics/"
 PUBLISHERS = "publishers/"
 QUALITY = "quality/"
+SCHEMAS = "schemas/"  # the national tables' Table Schemas, as the repository's schemas/ holds them, a page each
 
 DATAPACKAGE = "datapackage.json"  # a dataset's descriptor as published, in its folder and in each version's
 # A resource's downloads, by kind: the name of its file in the dataset's folder.
@@ -145,6 +144,10 @@ def resource_file(resource: str, kind: str) -> str:
     return RESOURCE_FILES[kind].format(resource)
 
 
+def schema_page(file: str) -> str:  # a schema's page, beside its file: schemas/x/t.json -> schemas/x/t/
+    return file.removesuffix(".json") + "/"
+
+
 def chart_file(view: str) -> str:
     """A view's chart, drawn to SVG, in the dataset's folder."""
     return f"{view}.svg"
@@ -209,7 +212,7 @@ def english_page(path: str) -> str:
 
 # What is published where, for kind_of(): each kind's paths, made by the functions above from
 # placeholders that stand for any name and any version.
-_NAME, _VERSION, _NUMBER = "\x00", "\x01", "\x02"
+_NAME, _VERSION, _NUMBER, _ANY = "\x00", "\x01", "\x02", "\x03"
 _LAYOUT = {
     "page": [
         *(
@@ -240,6 +243,7 @@ _LAYOUT = {
     "version-parquet": [version_file(_NAME, _VERSION, resource_file(_NAME, "parquet"))],
     "version": [version_file(_NAME, _VERSION, _NAME)],  # any other file in a version folder: never to change
     "site": [*SITE_FILES, HOST_HEADERS, HOST_REDIRECTS],
+    "schema": [SCHEMAS + _NAME + "/" + _ANY, *(page_md(SCHEMAS, lang) for lang in SUFFIX)],  # files, pages, index
     "search": [
         *(search_meta(lang) for lang in SUFFIX),
         *(search_folder(lang) + part + "/" + _NUMBER + ".json" for lang in SUFFIX for part in SEARCH_PARTS.values()),
@@ -248,7 +252,8 @@ _LAYOUT = {
 
 
 def _pattern(paths: list[str]) -> re.Pattern[str]:
-    shapes = (re.escape(p).replace(_NAME, "[^/]+").replace(_VERSION, VERSION).replace(_NUMBER, "[0-9]+") for p in paths)
+    holes = {_NAME: "[^/]+", _VERSION: VERSION, _NUMBER: "[0-9]+", _ANY: ".+"}
+    shapes = (re.sub("[\x00-\x03]", lambda m: holes[m.group()], re.escape(p)) for p in paths)
     return re.compile("|".join(f"(?:{s})" for s in shapes))
 
 

@@ -26,6 +26,7 @@ from ..publish.history import history_available, history_problems
 from ..publish.redirects import redirected_paths
 from ..publish.urls import LOCK, lock_against_base, read_lock
 from ..publish.withdrawals import read_withdrawals
+from ..read import schemaref
 from ..read.load import DESCRIPTOR, Dataset, discover, source_folder
 from ..validate.validator import finish_report, validate_dataset
 from .diff import LEVELS, LEVELS_ZH, Diff, Snapshot, bump_of, compare, next_version, snapshot_here, summary_zh
@@ -138,6 +139,8 @@ def snapshot_at(root: Path, commit: str, name: str) -> Snapshot | None:
         descriptor = json.loads(_git(root, "show", f"{folder}/{DESCRIPTOR}"))
     except (subprocess.CalledProcessError, ValueError):
         return None
+    if isinstance(descriptor, dict):  # compared with the working tree's as load.py reads it
+        schemaref.inline(descriptor, root)
     tables = {}
     for res in descriptor.get("resources", []):
         try:

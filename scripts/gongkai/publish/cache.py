@@ -52,6 +52,14 @@ def dataset_key(ds: Dataset, settings_bytes: bytes) -> str:
             digest.update(b"link\0" + path.relative_to(ds.root).as_posix().encode())
         elif path.is_file():
             digest.update(path.relative_to(ds.root).as_posix().encode() + b"\0" + source_hashes(path).sha256.encode())
+    # the national tables' schemas: a dataset may name one (read/schemaref.py) and their sums are checked
+    schemas = ds.root.parent.parent / "schemas"
+    for path in (
+        sorted(p for p in schemas.rglob("*.json") if p.is_file() and not p.is_symlink()) if schemas.is_dir() else []
+    ):
+        digest.update(
+            b"schemas\0" + path.relative_to(schemas).as_posix().encode() + source_hashes(path).sha256.encode()
+        )
     return digest.hexdigest()
 
 

@@ -31,6 +31,7 @@ from ..core.problems import Problem
 from ..core.sourcehash import source_hashes
 from ..export.packagezip import write_package_zip
 from ..export.parquet import parquet_bytes, primary_key, rows_from_text
+from ..read import schemaref
 from ..read.csvtext import CsvSyntaxError, parse
 from ..read.load import DESCRIPTOR, Dataset, source_folder
 
@@ -186,7 +187,7 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
     files = {base + sitepaths.resource_file(name, "csv"): data for name, (_, data) in sources.items()}
     sizes = {name: (len(data), hashlib.sha256(data).hexdigest()) for name, (_, data) in sources.items()}
     files[base + sitepaths.DATAPACKAGE] = _version_descriptor(raw_descriptor, sizes)
-    files.update(_version_parquet(base, raw_descriptor, texts))
+    files.update(_version_parquet(base, raw_descriptor, texts, root))
     members: dict[str, bytes | Path] = {DESCRIPTOR: raw_descriptor, **{path: data for path, data in sources.values()}}
     for name in ("README.md", "CHANGELOG.md"):
         try:
@@ -199,12 +200,17 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
     return files, []
 
 
-def _version_parquet(base: str, raw_descriptor: bytes, texts: dict[str, list[list[str]]]) -> dict[str, bytes]:
-    """Each resource of an old version as Parquet, typed by that version's own schema. A
-    resource some cell of which does not read as its type (old versions are checked for
-    structure only) has none: its CSV stays the version's record."""
+def _version_parquet(
+    base: str, raw_descriptor: bytes, texts: dict[str, list[list[str]]], root: Path
+) -> dict[str, bytes]:
+    """Each resource of an old version as Parquet, typed by that version's own schema (a national
+    table's, read/schemaref.py, as schemas/ holds it now: the version's descriptor keeps the reference).
+    A resource some cell of which does not read as its type (old versions are checked for structure
+    only) has none: its CSV stays the version's record."""
     files = {}
-    for res in json.loads(raw_descriptor)["resources"]:
+    descriptor = json.loads(raw_descriptor)
+    schemaref.inline(descriptor, root)
+    for res in descriptor["resources"]:
         schema = res.get("schema")
         rows = texts.get(res["name"])
         if not isinstance(schema, dict) or not rows or not isinstance(schema.get("fields"), list):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..core.config import Limits
 from ..core.jsonlines import json_hazards
+from . import schemaref
 
 DESCRIPTOR = "datapackage.json"
 SOURCES = "datasets"  # the repository's folder of dataset folders (Settings.datasets_dir)
@@ -34,6 +35,10 @@ class Dataset:
     json_hazards: list[tuple[str, str, int, str, dict]] = field(
         default_factory=list
     )  # (code, message, line, pointer, facts), see jsonlines
+    # A resource's schema written as a reference to one of the site's own (schemaref.py): by the
+    # resource's index, what it named (the schema is inlined in its place) or why it was refused.
+    schema_refs: dict[int, schemaref.Reference] = field(default_factory=dict)
+    schema_refusals: dict[int, str] = field(default_factory=dict)
 
     @property
     def resources(self) -> list[dict]:
@@ -146,6 +151,8 @@ def read(folder: Path, repo_root: Path, *, max_nesting: int = Limits.max_nesting
         ds.json_error_params = {"rule": "top_level"}
         return ds
     ds.descriptor = data
+    # Once, here: the checks, frictionless, the export and the pages all read the inlined schema.
+    ds.schema_refs, ds.schema_refusals = schemaref.inline(data, repo_root)
     return ds
 
 

@@ -281,4 +281,49 @@ EN: dict[str, Any] = {
         "none of its files (of any version) is published any more."
     ),
     "withdrawn_reason": "Reason: {reason}",
+    # the national tables' schemas (render/schemapages.py)
+    "schemas": {
+        "title": "Table schemas of the national report tables",
+        "intro": (
+            "The national tables of the annual reports on government information disclosure (tables 2, 3 and 4) each "
+            "have a versioned Frictionless Table Schema here, one per table and format. A dataset's resource can refer "
+            "to one of them; validation then checks the table's sums and names every cell that does not add up."
+        ),
+        "header": ["Table", "Format", "Version", "Schema file"],
+        "formats": {"2019": "2019 trial format", "2021": "2021 format", "2019, 2021": "2019 trial and 2021 formats"},
+        "heading": "{title} ({format})",
+        "facts_header": ["Item", "Value"],
+        "file": "Schema file",
+        "name": "Name",
+        "version": "Version",
+        "source": "Source of the table",
+        "article": "Legal basis",
+        "law": "Regulations on the Disclosure of Government Information, ",
+        "key": "Primary key",
+        "no_key": "none (the official table has one line of figures)",
+        "layout": "Layout",
+        "fields_title": "Columns",
+        "fields_header": ["Field", "Column", "Type", "Unit", "Required", "Article"],
+        "rows_title": "Rows",
+        "rows_intro": (
+            "Each line's row_code and row_label come from this list; the table's group headings are not lines of "
+            "their own but each row's group."
+        ),
+        "rows_header": ["Row code", "Row label", "Group", "Article"],
+        "yes": "yes",
+        "no": "no",
+        "sums_title": "Sums checked",
+        "sums_none": "This table has no sums to check.",
+        "use_title": "Using it in a dataset",
+        "use_text": "Write the schema's URL, or its path on this site, as the resource's schema instead of copying it:",
+        "use_note": (
+            "Validation reads the same file from the repository's schemas/ folder and checks the data against its "
+            "sums; only the schemas this site publishes are accepted, any other URL or path is refused. The published "
+            "datapackage.json holds the schema written out, so it works offline too."
+        ),
+        "law_note": (
+            "Articles are those of the Regulations of the People's Republic of China on the Disclosure of Government "
+            "Information (revised 2019); rows and columns keep their official Chinese labels."
+        ),
+    },
 }

@@ -252,4 +252,43 @@ ZH: dict[str, Any] = {
     "withdrawn_banner": "此数据集已撤回",
     "withdrawn_text": "数据集“{title}”（{name}）已于 {date} 撤回，其全部文件（包括各个版本）不再提供。",
     "withdrawn_reason": "原因：{reason}",
+    # the national tables' schemas (render/schemapages.py)
+    "schemas": {
+        "title": "全国统一表格的表结构",
+        "intro": (
+            "政府信息公开工作年度报告的全国统一表格（表二、表三、表四）在这里各有一份"
+            " Frictionless 表结构（Table Schema），每张表、每种格式一份，带版本号。"
+            "数据集的资源可以直接引用这些表结构；本站校验时核对表中的合计（勾稽关系），"
+            "合计对不上的单元格会被指出。"
+        ),
+        "header": ["表格", "格式", "版本", "表结构文件"],
+        "formats": {"2019": "2019年试行格式", "2021": "2021年格式", "2019, 2021": "2019年试行格式和2021年格式通用"},
+        "heading": "{title}（{format}）",
+        "facts_header": ["项目", "内容"],
+        "file": "表结构文件",
+        "name": "名称",
+        "version": "版本",
+        "source": "表格来源",
+        "article": "条例依据",
+        "law": "《中华人民共和国政府信息公开条例》",
+        "key": "主键",
+        "no_key": "无（原表只有一行数据）",
+        "layout": "排列方式",
+        "fields_title": "列",
+        "fields_header": ["字段名", "列名", "类型", "单位", "必填", "条例依据"],
+        "rows_title": "行",
+        "rows_intro": "每一行数据的 row_code 和 row_label 取自下表；原表的分组标题不单列一行，写在“所属分组”中。",
+        "rows_header": ["行代码", "行名称", "所属分组", "条例依据"],
+        "yes": "是",
+        "no": "否",
+        "sums_title": "核对的合计（勾稽关系）",
+        "sums_none": "这张表没有需要核对的合计。",
+        "use_title": "在数据集中引用",
+        "use_text": "在资源的 schema 中写这份表结构的网址，或站内路径，不必把表结构抄进 datapackage.json：",
+        "use_note": (
+            "校验时本站读取仓库 schemas/ 中的同一个文件，并按其中的合计规则核对数据；只接受本站发布的表结构，"
+            "其他网址或路径一律拒绝。发布的 datapackage.json 中，表结构已展开写入，离线也能使用。"
+        ),
+        "law_note": "条例依据指《中华人民共和国政府信息公开条例》（2019年修订）的条文。",
+    },
 }

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..core.config import SLUG, Settings
 from ..core.errors import UsageError
 from ..core.problems import Problem, Report
+from ..read import schemaref
 from ..read.load import DESCRIPTOR, discover, fields_of, schema_of
 from ..validate.validator import validate
 from .columntypes import Column, split_heading, type_column
@@ -152,6 +153,12 @@ def plan_update(settings: Settings, name: str, source: Path, resource_arg: str |
     target = next((r for r in resources if resource_arg in (None, r.get("name"))), None)
     if target is None:
         raise UsageError(f"{name} 没有资源 {resource_arg!r}（有 {listed}）")
+    shared = target.get("schema") if isinstance(target.get("schema"), str) else None
+    if shared is not None:  # a national table's schema (read/schemaref.py): read here, kept as the reference
+        schema, _, why = schemaref.resolve(settings.root, shared)
+        if schema is None:
+            raise UsageError(f"{name}: {why}")
+        target = dict(target, schema=schema)
     intake = read_file(source)
     notes = list(intake.notes)
     old = {f["name"]: f for f in fields_of(target)}
@@ -185,6 +192,8 @@ def plan_update(settings: Settings, name: str, source: Path, resource_arg: str |
         notes.append(
             Note(f"字段 {'、'.join(dropped)} 不在新文件中，已从表结构中删去", f"field(s) {', '.join(dropped)} removed")
         )
+    if shared is not None and (added or dropped):
+        raise UsageError(f"{name} 的资源使用共用的表结构 {shared}，列是固定的：新文件的列必须与它相同")
     target["schema"]["fields"] = fields
     key = schema_of(target).get("primaryKey")
     if key and any(k not in header for k in ([key] if isinstance(key, str) else key)):
@@ -225,6 +234,11 @@ def try_update(settings: Settings, plan: UpdatePlan) -> tuple[Report, Path]:
     shutil.copytree(plan.folder, copy, symlinks=True)
     (copy / plan.target["path"]).write_text(plan.csv_text, encoding="utf-8", newline="")
     _write_json(copy / DESCRIPTOR, plan.descriptor)
+    for shared in (schemaref.FOLDER, "gongkai.yml"):  # what a schema reference resolves against
+        if (settings.root / shared).is_dir():
+            shutil.copytree(settings.root / shared, scratch / shared, symlinks=True)
+        elif (settings.root / shared).is_file():
+            shutil.copy(settings.root / shared, scratch / shared)
     report = validate(
         discover(scratch / "datasets", [plan.folder.name], max_nesting=settings.limits.max_nesting), settings
     )

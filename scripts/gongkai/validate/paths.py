@@ -10,6 +10,7 @@ from ..core.config import Settings
 from ..core.jsonlines import line_of, pointer
 from ..core.problems import Problem
 from ..read.load import DESCRIPTOR, Dataset
+from ..read.schemaref import ALLOWED
 
 REFERENCE_KEYS = ("schema", "dialect", "profile")
 
@@ -48,7 +49,13 @@ def check_paths(ds: Dataset, lines: dict[str, int], settings: Settings) -> Itera
         if isinstance(name, str):
             seen.add(name)
         for key in REFERENCE_KEYS:
-            if isinstance(res.get(key), str):
+            if key == "schema" and i in ds.schema_refusals:  # load.py inlined the site's own schemas
+                yield problem(
+                    "external-reference",
+                    f"{ds.schema_refusals[i]}; the one schema reference allowed is {ALLOWED}, else write it inline",
+                    pointer(["resources", i, key]),
+                )
+            elif isinstance(res.get(key), str):
                 yield problem(
                     "external-reference",
                     f"{key} must be written inline in datapackage.json, not referenced by path or URL",

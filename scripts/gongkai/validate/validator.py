@@ -14,6 +14,7 @@ from ..read.columns import BLOCK, FastSource, NotPlain, fast_source
 from ..read.csvtext import CsvText
 from ..read.load import DESCRIPTOR, Dataset
 from ..read.tables import Surveys
+from .arithmetic import check_arithmetic
 from .changelog import check_changelog
 from .encoding import check_text_file, read_csv
 from .fast import ColumnCheck
@@ -65,6 +66,8 @@ def validate_dataset(ds: Dataset, settings: Settings, surveys: Surveys | None = 
     problems += preflight
     if not preflight and not _blocking(problems):
         problems += check_data(ds, surveys=surveys)
+        if not any(p.is_error for p in problems):  # the sums of valid numbers only
+            problems += check_arithmetic(ds, settings.root)
     placeholders = placeholder_pointers(ds.descriptor)
     problems += [p for p in check_profile(ds, lines, settings) if not covered(p.field, placeholders)]
     problems += check_placeholders(ds, lines)
