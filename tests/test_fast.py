@@ -272,3 +272,28 @@ def test_a_lone_cr_or_mixed_line_ends_still_go_the_row_by_row_way(repo, body):
     path.write_bytes(path.read_bytes() + body)
     assert read_fast(path, ds.resources[0]) is None
     assert _problems(ds, "auto") == _problems(ds, "frictionless")
+
+
+@pytest.mark.parametrize(
+    "cell, shown",
+    [(b'"\xe4\xb9\x99"x', "乙x"), (b'"a" ', "a ")],
+    ids=["text-after-closing-quote", "space-after-closing-quote"],
+)
+def test_a_quote_out_of_place_leaves_the_fast_path_and_is_named_at_its_line(repo, cell, shown):
+    """pyarrow reads such a cell leniently (the downloads would carry its reading); the strict
+    parser refuses it, so the file goes the row-by-row way and the problem names its line."""
+    from conftest import gongkai
+    from gongkai.read.columns import read_fast
+
+    ds = _write(repo, [], None)
+    path = ds.root / "data/items.csv"
+    path.write_bytes(
+        path.read_bytes()
+        + b"a1,\xe7\x94\xb2,3,1.5,2019-05-16,true,ab,50\na2,"
+        + cell
+        + b",4,1.5,2019-05-16,true,ab,50\n"
+    )
+    assert read_fast(path, ds.resources[0]) is None
+    result = gongkai("validate", "tiny", cwd=repo)
+    assert result.returncode == 1
+    assert "datasets/tiny/data/items.csv:3:" in result.stdout and "[csv-syntax]" in result.stdout, result.stdout

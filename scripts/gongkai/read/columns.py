@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 
 from ..core.parallel import in_background
 from .load import fields_of, schema_of
+from .quoting import QuotePlacement, quotes_placed
 
 
 class _HidePandas(importlib.abc.MetaPathFinder):
@@ -185,16 +186,22 @@ def _shape(path: Path, chunk: int = 1 << 22) -> int | None:
     quotes = newlines = returns = pairs = 0
     block = bytearray(chunk)  # one buffer, refilled: no fresh memory per read
     last = -1  # no byte yet
+    placement = QuotePlacement()
     with path.open("rb", buffering=0) as f:
         while size := f.readinto(block):
-            quotes += block.count(b'"', 0, size)
+            found = block.count(b'"', 0, size)
+            quotes += found
+            if found or placement.pending:
+                placement.feed(block, size)
+            else:  # nothing to check here; the next block's first quote looks back at this byte
+                placement.last = block[size - 1]
             newlines += block.count(b"\n", 0, size)
             returns += block.count(b"\r", 0, size)
             if returns:
                 pairs += block.count(b"\r\n", 0, size) + (last == CR and block[0] == LF)
             last = block[size - 1]
-    if quotes % 2 or returns != pairs or pairs not in (0, newlines):
-        return None  # a lone CR, or CRLF and LF mixed: the row-by-row way words them
+    if quotes % 2 or placement.misplaced or returns != pairs or pairs not in (0, newlines):
+        return None  # a quote out of place, a lone CR, or CRLF and LF mixed: the row-by-row way words them
     return newlines + (0 if last == LF else 1)
 
 
@@ -203,8 +210,8 @@ CR, LF = ord("\r"), ord("\n")
 
 def read_columns(source: bytes, header: list[str]) -> pa.Table | None:
     """All cells of an in-memory CSV as strings, or None when it is not a plain rectangle."""
-    if source.count(b'"') % 2 or len(set(header)) != len(header):
-        return None  # an unclosed quote: pyarrow, like frictionless, would accept it
+    if source.count(b'"') % 2 or not quotes_placed(source) or len(set(header)) != len(header):
+        return None  # an unclosed or misplaced quote: pyarrow would accept it
     try:
         table = pacsv.read_csv(
             io.BytesIO(source), parse_options=_parse_options(len(header)), convert_options=_convert_options(header)
