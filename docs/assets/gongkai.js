@@ -107,3 +107,28 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// Material wraps every table in .md-typeset__scrollwrap. One that scrolls sideways (a wide table
+// on a phone) takes keyboard focus, named as a region, so it can be scrolled without a mouse
+// (WCAG 2.1.1); one that fits does not, so the tab order holds no empty stops.
+(function () {
+  "use strict";
+
+  function mark() {
+    var label = document.documentElement.lang === "en" ? "Table (scrolls sideways)" : "表格（可左右滚动）";
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", label);
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  window.addEventListener("load", mark);
+  window.addEventListener("resize", mark);
+})();
