@@ -235,3 +235,39 @@ def test_the_pandas_parquet_snippet_on_each_page_reads_the_typed_table(built_sit
             exec(local, scope)  # the snippet as the page shows it, at this server
             expected = pq.read_table(site / url.split("/gongkai/", 1)[1]).to_pandas()
             assert scope["df"].equals(expected) and len(expected) == _resources(site, name)[0]["rows"]
+
+
+def _host_headers(site: Path, path: str) -> dict[str, str]:
+    """The headers a static host that reads _headers (Netlify, Cloudflare Pages) sends for a path:
+    every rule whose pattern matches (a * matches anything, slashes too) adds its headers."""
+    import fnmatch
+
+    found: dict[str, str] = {}
+    pattern = None
+    for line in (site / "_headers").read_text(encoding="utf-8").splitlines():
+        if not line.startswith(" "):
+            pattern = line
+        elif fnmatch.fnmatchcase(path, pattern):
+            name, value = line.strip().split(": ", 1)
+            found[name] = value
+    return found
+
+
+def test_parquet_is_served_and_catalogued_with_its_registered_media_type(built_site):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT
+
+    site = built_site / "site"
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.parquet"))
+    assert any(f.count("/") == 3 for f in files) and len(files) > len(DATASETS)  # current files, versions' copies
+    for path in files:
+        assert _host_headers(site, "/" + path)["Content-Type"] == "application/vnd.apache.parquet", path
+    for other in ("/catalog.json", f"/datasets/{DATASETS[0]}/{_resources(site, DATASETS[0])[0]['path']}"):
+        assert "Content-Type" not in _host_headers(site, other), other  # the host's own type from the name
+    graph = Graph().parse(data=(site / "catalog.jsonld").read_text(encoding="utf-8"), format="json-ld")
+    parquet = [d for d in graph.subjects(DCAT.downloadURL, None) if str(d).endswith(".parquet#distribution")]
+    assert parquet
+    for d in parquet:
+        assert graph.value(d, DCAT.mediaType) == URIRef(
+            "http://www.iana.org/assignments/media-types/application/vnd.apache.parquet"
+        )
