@@ -205,6 +205,17 @@ def test_a_table_out_of_key_order_is_merged_from_runs_on_disk_removed_once_the_f
     assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [ROW_GROUP_ROWS, 70_000 - ROW_GROUP_ROWS]
 
 
+def test_an_export_that_stops_midway_leaves_no_spill_in_the_cache_folder(tmp_path):
+    import gc
+
+    table = ParquetTable(tmp_path / "t.parquet", [{"name": "n", "type": "integer"}], ["n"])
+    table.add([["2"], ["1"]], [[2], [1]])
+    assert any(tmp_path.iterdir())
+    del table  # an error elsewhere in the export: close() is never called
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_each_parquet_is_listed_with_its_bytes_and_sha256(built_site):
     site = built_site / "site"
     sums = dict(

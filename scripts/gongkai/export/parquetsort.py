@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -47,6 +48,8 @@ class Spill:
         )
         self.spans: list[tuple[int, int]] = []
         self.runs = 0
+        # removed by close(), or when the writer is dropped unclosed (an export that failed midway)
+        self.close = weakref.finalize(self, _remove, self.file, self.folder)
 
     def append(self, batch: pa.RecordBatch) -> None:
         start = self.file.seek(0, io.SEEK_END)
@@ -73,10 +76,11 @@ class Spill:
         sink.close()
         return pa.ipc.open_file(pa.OSFile(str(path)))
 
-    def close(self) -> None:
-        self.file.close()
-        if self.folder:
-            shutil.rmtree(self.folder, ignore_errors=True)
+
+def _remove(file: io.IOBase, folder: Path | None) -> None:
+    file.close()
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class RowGroups:
