@@ -237,7 +237,7 @@ def bench_exports(tmp: Path, rows: int) -> list[dict]:
     t = _export_run(tmp / "valid", tmp / "out", part)
     parquet = {
         label: _parquet_run(tmp / "valid", tmp / "out", key)
-        for label, key in (("in key order", ["id"]), ("out of key order: external sort", ["code", "id"]))
+        for label, key in (("in key order", ["id"]), ("external sort", ["code", "id"]))
     }
     return [
         {"stage": f"read {rows:,} rows (row count, preview, notes)", "gongkai_s": round(t["survey"], 2)},
@@ -246,7 +246,7 @@ def bench_exports(tmp: Path, rows: int) -> list[dict]:
             {
                 # the process's peak, reading the CSV a chunk at a time included: the writer's memory
                 # does not grow with the table (chunks are spilled, runs merged)
-                "stage": f"Parquet {rows:,} rows, {label}",
+                "stage": f"Parquet {rows:,} rows ({label})",
                 "gongkai_s": round(p["parquet"], 2),
                 "gongkai_mb": p["peak_mb"],
                 "parquet_mb": round(p["parquet_bytes"] / 2**20, 1),
