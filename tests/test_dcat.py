@@ -149,3 +149,35 @@ def test_every_version_is_a_dataset_at_its_permanent_folder_linked_to_the_one_be
         for dist in graph.objects(node, DCAT.distribution):
             url = str(graph.value(dist, DCAT.downloadURL))
             assert (repo / "site" / url[len(SITE_URL) :]).is_file(), url
+
+
+def test_english_keywords_stand_beside_the_chinese_ones_and_pass_the_shapes(shapes, built_tiny):
+    """A descriptor's keywords_en become dcat:keyword literals in English; the Chinese ones stay."""
+    from rdflib import Graph, Literal, URIRef
+
+    catalog = (built_tiny / "site" / "catalog.jsonld").read_text(encoding="utf-8")
+    desc = json.loads((ROOT / "tests/fixtures/packages/tiny/datapackage.json").read_text(encoding="utf-8"))
+    assert desc["keywords_en"]
+    graph = Graph().parse(data=catalog, format="json-ld")
+    keywords = set(graph.objects(URIRef(SITE_URL + sitepaths.dataset_page("tiny")), DCAT.keyword))
+    assert {Literal(k, lang="en") for k in desc["keywords_en"]} <= keywords
+    assert {Literal(k, lang="zh-CN") for k in [*desc["keywords"], *desc["topics"]]} <= keywords
+    assert SHACL.run(catalog, shapes, SHACL.SHAPES) == {}
+
+
+def test_a_dataset_without_english_keywords_has_only_its_topics_names_in_english(catalog):
+    from rdflib import Graph, Literal
+
+    graph = Graph().parse(data=catalog, format="json-ld")
+    settings = load_settings(ROOT)
+    for folder in sorted((ROOT / "datasets").iterdir()):
+        desc = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        english = {k for k in graph.objects(_page(folder.name), DCAT.keyword) if k.language == "en"}
+        expected = {settings.localise("topic", t, "en") for t in desc["topics"]} - set(desc["topics"])
+        assert english == {Literal(t, lang="en") for t in [*desc.get("keywords_en", []), *expected]}, folder.name
+
+
+def _page(name: str):
+    from rdflib import URIRef
+
+    return URIRef(SITE_URL + sitepaths.dataset_page(name))

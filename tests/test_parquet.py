@@ -15,8 +15,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, gongkai
+from conftest import ROOT, examples, gongkai
+from gongkai.export import parquetsort
 from gongkai.export.parquet import ROW_GROUP_ROWS, ParquetTable, parquet_bytes
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 DATASETS = sorted(p.name for p in (ROOT / "datasets").iterdir() if (p / "datapackage.json").is_file())
 GIT = ["git", "-c", "user.name=测试", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
@@ -144,6 +147,75 @@ def test_the_same_rows_give_the_same_bytes_and_row_groups_sized_for_range_reads(
     assert all(a.max < b.min for a, b in zip(stats, stats[1:])), "each row group holds its own key range"
 
 
+def _small_runs():
+    """The external sort at its smallest: every chunk a run of its own, merged two at a time from
+    batches of a row or two, so a table of a few rows goes through every round of the merge."""
+    from unittest import mock
+
+    return mock.patch.multiple(parquetsort, RUN_BYTES=1, MERGE_BYTES=64, FAN_IN=2)
+
+
+def _written(fields, key, raw, typed, chunk: int, target=None) -> bytes:
+    sink = pa.BufferOutputStream() if target is None else target
+    table = ParquetTable(sink, fields, key)
+    for start in range(0, len(raw), chunk):
+        table.add(raw[start : start + chunk], typed[start : start + chunk])
+    assert table.close() == len(raw)
+    return sink.getvalue().to_pybytes() if target is None else target.read_bytes()
+
+
+@settings(max_examples=examples(80))
+@given(
+    rows=st.lists(st.tuples(st.one_of(st.none(), st.integers(-3, 3)), st.text("ab中", max_size=3)), max_size=60),
+    chunk=st.integers(1, 9),
+)
+def test_in_any_order_and_any_chunks_the_rows_come_out_as_a_stable_sort_of_the_whole_table(rows, chunk):
+    fields = [{"name": "k", "type": "integer"}, {"name": "v", "type": "string"}]
+    raw = [["" if k is None else str(k), v] for k, v in rows]
+    typed = [[k, v] for k, v in rows]
+    whole = _written(fields, ["k"], raw, typed, max(len(rows), 1))  # one run, sorted in memory
+    with _small_runs():
+        merged = _written(fields, ["k"], raw, typed, chunk)  # spilled runs, merged in rounds
+    assert merged == whole
+    expected = sorted(rows, key=lambda r: (r[0] is None, r[0] or 0))  # stable; nulls last, as Arrow sorts
+    assert pq.read_table(pa.BufferReader(merged)).to_pylist() == [{"k": k, "v": v} for k, v in expected]
+
+
+def test_a_table_out_of_key_order_is_merged_from_runs_on_disk_removed_once_the_file_is_written(tmp_path):
+    from unittest import mock
+
+    fields = [{"name": "district", "type": "string"}, {"name": "n", "type": "integer"}, {"name": "x", "type": "number"}]
+    rows = [(f"D{(i * 7919) % 13:02d}", (i * 104729) % 70_001, decimal.Decimal(i % 100) / 8) for i in range(70_000)]
+    raw = [[d, str(n), str(x)] for d, n, x in rows]
+    typed = [list(r) for r in rows]
+    key = ["district", "n"]
+    in_memory = _written(fields, key, raw, typed, len(rows))  # one run: sorted in memory
+    target = tmp_path / "cache" / "t.parquet"
+    target.parent.mkdir()
+    table = ParquetTable(target, fields, key)
+    for start in range(0, len(rows), 1_500):
+        table.add(raw[start : start + 1_500], typed[start : start + 1_500])
+    assert [p.name[:9] for p in target.parent.iterdir()] == [".parquet-"]  # the chunks wait beside the file
+    with mock.patch.multiple(parquetsort, RUN_BYTES=200_000, MERGE_BYTES=2**16, FAN_IN=4):  # 14 runs, 2 rounds
+        assert table.close() == len(rows)
+    assert [p.name for p in target.parent.iterdir()] == ["t.parquet"]  # and are gone once it is written
+    assert target.read_bytes() == in_memory  # the same bytes whichever way the rows were sorted
+    assert pq.read_table(target).to_pylist() == [{"district": d, "n": n, "x": x} for d, n, x in sorted(rows)]
+    meta = pq.ParquetFile(target).metadata
+    assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [ROW_GROUP_ROWS, 70_000 - ROW_GROUP_ROWS]
+
+
+def test_an_export_that_stops_midway_leaves_no_spill_in_the_cache_folder(tmp_path):
+    import gc
+
+    table = ParquetTable(tmp_path / "t.parquet", [{"name": "n", "type": "integer"}], ["n"])
+    table.add([["2"], ["1"]], [[2], [1]])
+    assert any(tmp_path.iterdir())
+    del table  # an error elsewhere in the export: close() is never called
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_each_parquet_is_listed_with_its_bytes_and_sha256(built_site):
     site = built_site / "site"
     sums = dict(
@@ -235,3 +307,39 @@ def test_the_pandas_parquet_snippet_on_each_page_reads_the_typed_table(built_sit
             exec(local, scope)  # the snippet as the page shows it, at this server
             expected = pq.read_table(site / url.split("/gongkai/", 1)[1]).to_pandas()
             assert scope["df"].equals(expected) and len(expected) == _resources(site, name)[0]["rows"]
+
+
+def _host_headers(site: Path, path: str) -> dict[str, str]:
+    """The headers a static host that reads _headers (Netlify, Cloudflare Pages) sends for a path:
+    every rule whose pattern matches (a * matches anything, slashes too) adds its headers."""
+    import fnmatch
+
+    found: dict[str, str] = {}
+    pattern = None
+    for line in (site / "_headers").read_text(encoding="utf-8").splitlines():
+        if not line.startswith(" "):
+            pattern = line
+        elif fnmatch.fnmatchcase(path, pattern):
+            name, value = line.strip().split(": ", 1)
+            found[name] = value
+    return found
+
+
+def test_parquet_is_served_and_catalogued_with_its_registered_media_type(built_site):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT
+
+    site = built_site / "site"
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.parquet"))
+    assert any(f.count("/") == 3 for f in files) and len(files) > len(DATASETS)  # current files, versions' copies
+    for path in files:
+        assert _host_headers(site, "/" + path)["Content-Type"] == "application/vnd.apache.parquet", path
+    for other in ("/catalog.json", f"/datasets/{DATASETS[0]}/{_resources(site, DATASETS[0])[0]['path']}"):
+        assert "Content-Type" not in _host_headers(site, other), other  # the host's own type from the name
+    graph = Graph().parse(data=(site / "catalog.jsonld").read_text(encoding="utf-8"), format="json-ld")
+    parquet = [d for d in graph.subjects(DCAT.downloadURL, None) if str(d).endswith(".parquet#distribution")]
+    assert parquet
+    for d in parquet:
+        assert graph.value(d, DCAT.mediaType) == URIRef(
+            "http://www.iana.org/assignments/media-types/application/vnd.apache.parquet"
+        )

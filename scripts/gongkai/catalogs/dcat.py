@@ -6,7 +6,7 @@ ones data.europa.eu runs; tests/test_dcat.py): every value that the range shapes
 carries that type (a licence is a dct:LicenseDocument, a media type a dct:MediaType, a landing
 page a foaf:Document), and the recommended properties are there wherever the descriptors or
 gongkai.yml hold them: format (the EU file-type vocabulary), data period, place, topics as
-themes, contact point, publishers by their own URL, English titles, and every version
+themes, contact point, publishers by their own URL, English titles and keywords, and every version
 (dcat:hasVersion, dcat:version, dcat:previousVersion) at its permanent folder URL.
 """
 
@@ -44,7 +44,6 @@ FILE_TYPES = {
     "zip": "ZIP",
     "parquet": "PARQUET",
 }
-PARQUET = "application/vnd.apache.parquet"
 LANGUAGES = ("ZHO", "ENG")  # the catalog's languages: Chinese metadata, English where given
 # Every published path keeps answering (urls.lock) and a version's files never change.
 STABLE = {
@@ -113,7 +112,7 @@ def _dataset(s: Summary, settings: Settings, versions: Sequence[Described]) -> d
         "dcat:distribution": [
             _distribution(settings.url_for(d.path), d.kind, page, licences, titles.get(d.resource or ""), d)
             for d in s.downloads
-            if d.kind in DATA_KINDS or d.kind == "parquet"
+            if d.kind in DATA_KINDS
         ],
     }
     data.update(_versions(s, settings, versions, page))
@@ -142,7 +141,7 @@ def _distribution(
     url: str, kind: str, page: str, licences: list[dict], resource: str | None, d: Download | None = None
 ) -> dict:
     zh, en = KIND_WORDS.get(kind, (kind.upper(), kind.upper()))
-    media = MEDIA_TYPES.get(kind, PARQUET if kind == "parquet" else "application/octet-stream")
+    media = MEDIA_TYPES.get(kind, "application/octet-stream")
     found = {
         "@id": f"{url}#distribution",
         "@type": "dcat:Distribution",
@@ -285,10 +284,12 @@ def _theme(topic: str, settings: Settings) -> dict:
 
 
 def _keywords(meta: dict, topics: list[str], settings: Settings) -> list[dict]:
-    keywords = [k for k in meta.get("keywords", []) if isinstance(k, str)]
+    """The keywords and topics in Chinese; in English, the descriptor's keywords_en and the topics'
+    English names (gongkai.yml), each word once."""
+    keywords, given = ([k for k in meta.get(key, []) if isinstance(k, str)] for key in ("keywords", "keywords_en"))
     words = [_zh(k) for k in dict.fromkeys([*keywords, *topics])]
-    english_topics = [settings.localise("topic", t, "en") for t in topics]
-    return words + [_en(t) for t in dict.fromkeys(english_topics) if t not in topics]
+    english = [*given, *(settings.localise("topic", t, "en") for t in topics)]
+    return words + [_en(t) for t in dict.fromkeys(english) if t not in topics]
 
 
 def _licences(meta: dict) -> list[dict]:

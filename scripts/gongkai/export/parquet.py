@@ -9,8 +9,9 @@ rather than change a value.
 
 Rows are sorted by the primary key when there is one (a query that filters on the key then
 reads one row group: each row group's min and max say which holds the key), in row groups of
-ROW_GROUP_ROWS rows, zstd-compressed. Same rows, same pyarrow -> same bytes: nothing in the
-file depends on the clock or the machine.
+ROW_GROUP_ROWS rows, zstd-compressed; the sort is external (export/parquetsort.py), so a table
+of any size is written in bounded memory. Same rows, same pyarrow -> same bytes: nothing in the
+file depends on the clock, the machine or how the rows were chunked.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from .parquetsort import RowGroups, Spill, write_in_key_order
 
 # 65,536 rows per row group: a query filtered on the key fetches one group (under 7% of a
 # 1,000,000-row file, with the footer) in a few range requests; smaller groups would add
@@ -43,43 +46,63 @@ MAX_DECIMAL_DIGITS = 76  # decimal256
 
 
 class ParquetTable:
-    """Collects a table's typed rows a chunk at a time (add, as JsonRecords takes them) and
-    writes the Parquet file on close(). Each chunk becomes Arrow arrays at once (compact:
-    sorting by the key needs every row), with each typed column's text beside it, in case a
-    later chunk holds a value its type cannot take."""
+    """Takes a table's typed rows a chunk at a time (add, as JsonRecords takes them) and writes
+    the Parquet file on close(), in memory that does not grow with the table. Each chunk becomes
+    Arrow arrays at once, with each typed column's text beside them (in case a later chunk holds a
+    value its type cannot take), and is set aside (export/parquetsort.py: in a temporary folder
+    beside the file) until every chunk is in and each column's type is known."""
 
     def __init__(self, path: Path | pa.NativeFile, fields: list[dict], primary_key: list[str] | None = None):
         self.path = path
         self.fields = fields
         self.key = [k for k in (primary_key or []) if any(f["name"] == k for f in fields)]
-        self.typed: list[list[pa.Array] | None] = [[] for _ in fields]  # None once a column keeps its text
-        self.texts: list[list[pa.Array]] = [[] for _ in fields]
+        # each typed column's Arrow types, chunk by chunk; None once it keeps its text
+        self.types: list[set[pa.DataType] | None] = [
+            set() if f.get("type", "string") != "string" else None for f in fields
+        ]
+        self.spill = Spill(path.parent if isinstance(path, Path) else None)
 
     def add(self, raw: list[list[str]], typed: list[list]) -> None:
         if not typed:
             return
+        arrays, names = [], []
         for i, f in enumerate(self.fields):
             values = [row[i] for row in typed]
-            text = pa.array([None if v is None else r[i] for v, r in zip(values, raw, strict=True)], pa.string())
-            self.texts[i].append(text)
-            parts = self.typed[i]
-            if parts is not None and f.get("type", "string") != "string":
-                converted = _typed(f, values)
-                self.typed[i] = None if converted is None else [*parts, converted]
+            text = [None if v is None else r[i] for v, r in zip(values, raw, strict=True)]
+            arrays.append(pa.array(text, pa.string()))
+            names.append(f"text{i}")
+            seen = self.types[i]
+            if seen is None:
+                continue
+            converted = _typed(f, values)
+            if converted is None:
+                self.types[i] = None
+                continue
+            seen.add(converted.type)
+            arrays.append(converted)
+            names.append(f"typed{i}")
+        self.spill.append(pa.RecordBatch.from_arrays(arrays, names))
 
     def close(self) -> int:
         """Write the file; the rows written."""
-        columns = [_column(f, self.typed[i], self.texts[i]) for i, f in enumerate(self.fields)]
-        self.typed, self.texts = [], []
-        schema = pa.schema(
-            [pa.field(f["name"], c.type) for f, c in zip(self.fields, columns, strict=True)],
-            metadata={METADATA_KEY: _fields_json(self.fields)},
-        )
-        table = pa.Table.from_arrays(columns, schema=schema)
-        if self.key:
-            table = table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in self.key]))
-        write(table, self.path)
-        return table.num_rows
+        try:
+            kinds = [_kind(seen) for seen in self.types]
+            schema = pa.schema(
+                [pa.field(f["name"], k or pa.string()) for f, k in zip(self.fields, kinds, strict=True)],
+                metadata={METADATA_KEY: _fields_json(self.fields)},
+            )
+
+            def batches() -> Iterator[pa.RecordBatch]:
+                for chunk in self.spill.batches():
+                    yield _final(chunk, kinds, schema)
+
+            with _writer(schema, self.path) as writer:
+                groups = RowGroups(lambda t: writer.write_table(t, row_group_size=ROW_GROUP_ROWS), ROW_GROUP_ROWS)
+                rows = write_in_key_order(batches, self.key, groups, self.spill, schema.remove_metadata())
+                writer.add_key_value_metadata(schema.metadata)  # the fields' titles: kept without the copy
+            return rows
+        finally:
+            self.spill.close()
 
 
 def parquet_bytes(fields: list[dict], key: list[str], raw: list[list[str]], typed: list[list]) -> bytes:
@@ -91,11 +114,12 @@ def parquet_bytes(fields: list[dict], key: list[str], raw: list[list[str]], type
     return sink.getvalue().to_pybytes()
 
 
-def write(table: pa.Table, path: Path | pa.NativeFile) -> None:
+@contextmanager
+def _writer(schema: pa.Schema, path: Path | pa.NativeFile) -> Iterator[pq.ParquetWriter]:
     """The one set of writer options: every Parquet file of the site is written here."""
     with pq.ParquetWriter(
         path,
-        table.schema.remove_metadata(),
+        schema.remove_metadata(),
         compression=COMPRESSION,
         compression_level=COMPRESSION_LEVEL,
         use_dictionary=True,
@@ -103,8 +127,7 @@ def write(table: pa.Table, path: Path | pa.NativeFile) -> None:
         store_schema=False,  # Parquet's own types say it all; pyarrow's copy of the schema tripled a small file
         version="2.6",
     ) as writer:
-        writer.write_table(table.replace_schema_metadata(None), row_group_size=ROW_GROUP_ROWS)
-        writer.add_key_value_metadata(table.schema.metadata or {})  # the fields' titles: kept without the copy
+        yield writer
 
 
 def write_parquet(path: Path, fields: list[dict], primary_key: list[str] | None, chunks: Iterable) -> None:
@@ -141,20 +164,28 @@ def primary_key(resource: dict) -> list[str]:
     return [key] if isinstance(key, str) else list(key)
 
 
-def _column(field: dict, typed: list[pa.Array] | None, texts: list[pa.Array]) -> pa.ChunkedArray:
-    # string columns, other types and columns some value of which did not fit: the text
-    if field.get("type", "string") == "string" or typed is None or not typed:
-        return pa.chunked_array(texts, pa.string())
-    kind = typed[0].type
-    if pa.types.is_decimal(kind):  # one scale for the column: the most places any chunk needs
-        scale = max(a.type.scale for a in typed)
-        whole = max(a.type.precision - a.type.scale for a in typed)
-        if whole + scale > MAX_DECIMAL_DIGITS:
-            return pa.chunked_array(texts, pa.string())
-        kind = _decimal_type(whole + scale, scale)
-    elif pa.types.is_timestamp(kind) and len({a.type for a in typed}) > 1:
-        return pa.chunked_array(texts, pa.string())  # local times in one chunk, instants in another
-    return pa.chunked_array([a.cast(kind) for a in typed], kind)
+def _kind(seen: set[pa.DataType] | None) -> pa.DataType | None:
+    """A typed column's Arrow type from the types of its chunks; None when it keeps its text:
+    string columns, other types, no rows, and columns some value of which did not fit."""
+    if not seen:
+        return None
+    first = next(iter(seen))
+    if pa.types.is_decimal(first):  # one scale for the column: the most places any chunk needs
+        scale = max(t.scale for t in seen)
+        whole = max(t.precision - t.scale for t in seen)
+        return None if whole + scale > MAX_DECIMAL_DIGITS else _decimal_type(whole + scale, scale)
+    if len(seen) > 1:
+        return None  # local times in one chunk, instants in another
+    return first
+
+
+def _final(chunk: pa.RecordBatch, kinds: list[pa.DataType | None], schema: pa.Schema) -> pa.RecordBatch:
+    """A spilled chunk with its columns as written: the typed values in the column's type, or the text."""
+    columns = [
+        chunk.column(f"text{i}") if kind is None else chunk.column(f"typed{i}").cast(kind)
+        for i, kind in enumerate(kinds)
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=schema.remove_metadata())
 
 
 def _typed(field: dict, values: list) -> pa.Array | None:

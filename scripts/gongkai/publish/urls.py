@@ -24,6 +24,7 @@ from ..core import repofiles, sitepaths
 from ..core.errors import BuildError
 from ..core.problems import Problem
 from ..core.sitepaths import in_version_folder, public_path, refusal, require
+from ..export.downloads import MEDIA_TYPES
 from .redirects import REDIRECTS
 
 LOCK = "urls.lock"
@@ -321,12 +322,14 @@ def host_files(redirects: dict[str, str], versioned: dict[str, str]) -> dict[str
     """_headers and _redirects for static hosts that read them (Netlify, Cloudflare Pages);
     paths are relative to the folder the host serves. Elsewhere the redirect pages and file
     copies do the same work, and GitHub Pages already sends CORS headers. A version's files
-    never change, so hosts may cache them for good. Every path in them has passed
+    never change, so hosts may cache them for good. Parquet gets its registered media type, which
+    hosts do not know from the name (they send application/octet-stream). Every path in them has passed
     sitepaths (require), and each line is checked to hold its fields and no more."""
     headers = (
         "/*\n  Access-Control-Allow-Origin: *\n  X-Content-Type-Options: nosniff\n"
         f"/{sitepaths.DATASETS}*\n  Cache-Control: public, max-age=3600\n"
         f"/{sitepaths.CATALOG_JSON}\n  Cache-Control: public, max-age=600\n"
+        f"/*.parquet\n  Content-Type: {MEDIA_TYPES['parquet']}\n"
     )
     folders = sorted({require(path).rsplit("/", 1)[0] for path in versioned})
     headers += "".join(
@@ -337,7 +340,7 @@ def host_files(redirects: dict[str, str], versioned: dict[str, str]) -> dict[str
         sitepaths.HOST_HEADERS,
         [line for line in headers.splitlines() if not line.startswith("  ")],
         1,
-        len(folders) + 3,
+        len(folders) + 4,
     )
     _hold_fields(sitepaths.HOST_REDIRECTS, moved.splitlines(), 3, len(redirects))
     return {sitepaths.HOST_HEADERS: headers.encode("utf-8"), sitepaths.HOST_REDIRECTS: moved.encode("utf-8")}
