@@ -291,12 +291,20 @@ def _build(args, root: Path) -> int:
     generated = build(root, site_dir=site_dir, generator=args.generator, progress=Progress(), notice=_notice)
     for said in report_lines(generated.report.warnings, args.lang):
         print(said, file=sys.stderr)
-    rows = sum(e.rows for e in generated.entries)
-    print(f"gongkai: {len(generated.entries)} datasets, {rows} rows, {len(generated.files)} files generated")
+    rows, count, files = sum(e.rows for e in generated.entries), len(generated.entries), len(generated.files)
     done = generated.processing
-    cached = len(generated.entries) - done.items
+    cached = count - done.items
+    zh = args.lang == "zh"
     print(
-        f"gongkai: {done.items} dataset(s) processed in {done.seconds:.1f} s on {done.cores:.1f} cores (CPU "
+        f"gongkai: {count} 个数据集，{rows} 行，生成 {files} 个文件"
+        if zh
+        else f"gongkai: {count} datasets, {rows} rows, {files} files generated"
+    )
+    print(
+        f"gongkai: 处理了 {done.items} 个数据集，用时 {done.seconds:.1f} 秒，"
+        f"{done.cores:.1f} 个核（CPU {done.cpu:.1f} 秒），{cached} 个取自缓存"
+        if zh
+        else f"gongkai: {done.items} dataset(s) processed in {done.seconds:.1f} s on {done.cores:.1f} cores (CPU "
         f"{done.cpu:.1f} s), {cached} unchanged from the cache"
     )
     if generated.budget is not None:
@@ -305,7 +313,11 @@ def _build(args, root: Path) -> int:
         hosting = generated.settings.hosting
         for said in budget_lines(generated.budget, overruns(generated.budget, hosting), hosting, args.lang):
             print(f"gongkai: {said}" if not said.startswith("  ") else said)
-    print(f"gongkai: site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)")
+    print(
+        f"gongkai: 站点已建在 {site_dir}/（打开 {site_dir}/index.html，或运行 `make serve`）"
+        if zh
+        else f"gongkai: site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)"
+    )
     return 0
 
 
