@@ -80,7 +80,16 @@ def _parser() -> argparse.ArgumentParser:
         "constraints; asks what only a person knows when run in a terminal",
     )
     n.add_argument("name", help="the dataset's folder name: lowercase letters, digits and hyphens")
-    n.add_argument("--from", dest="source", required=True, metavar="FILE", help="the data: .csv or .xlsx")
+    n.add_argument("--from", dest="source", default=None, metavar="FILE", help="the data: .csv or .xlsx")
+    n.add_argument(
+        "--template",
+        default=None,
+        metavar="annual-report-2021",
+        help="instead of --from: a body's annual report laid out by the national tables (annual-report-2019 for "
+        "the 2019 trial format), every row and column labelled, each cell to fill marked 待填写",
+    )
+    n.add_argument("--body", default=None, help="with --template: the reporting body's full name")
+    n.add_argument("--year", type=int, default=None, help="with --template: the year the report covers")
     n.add_argument(
         "--names",
         default=None,
@@ -168,6 +177,10 @@ def _new(args, root: Path) -> int:
 
     settings = load_settings(root)
     lang = args.lang
+    if (args.source is None) == (args.template is None):
+        raise UsageError("give --from FILE (a CSV or XLSX) or --template annual-report-2021 --body … --year …")
+    if args.template is not None:
+        return _new_report(args, settings, root)
     names = [n.strip() for n in args.names.split(",")] if args.names else None
     plan = plan_new(settings, args.name, Path(args.source).resolve(), names, args.resource)
     for note in plan.notes:  # every conversion and proposal, before anything is written
@@ -187,6 +200,25 @@ def _new(args, root: Path) -> int:
     made = f"已建立 {rel}/（{files}）；{then}" if lang == "zh" else f"created {rel}/ ({files}); {then}"
     print(f"gongkai: {made}", file=sys.stderr)
     print_report(report, "text", root, lang=lang)
+    return 0
+
+
+def _new_report(args, settings, root: Path) -> int:
+    from .scaffold.reporttemplate import plan_report, write_report
+
+    if args.body is None or args.year is None:
+        raise UsageError("--template needs --body (the reporting body's full name) and --year (the year covered)")
+    plan = plan_report(settings, args.name, args.template, args.body, args.year)
+    folder = write_report(settings, plan)
+    report = validate(discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting), settings)
+    tables = ", ".join(f"data/table-{t.number}.csv" for t in plan.tables)
+    made = (
+        f"已建立 {folder.relative_to(root).as_posix()}/（{tables}）：把每个“待填写”换成报告中的数或文字"
+        if args.lang == "zh"
+        else f"created {folder.relative_to(root).as_posix()}/ ({tables}): replace each 待填写 with the report's figure"
+    )
+    print(f"gongkai: {made}", file=sys.stderr)
+    print_report(report, "text", root, limit=settings.limits.max_listed_problems, lang=args.lang)
     return 0
 
 
