@@ -16,7 +16,8 @@ import pytest
 from conftest import ROOT, gongkai, make_repo
 from gongkai.core.config import load_settings
 from gongkai.read.load import discover
-from gongkai.scaffold.reporttemplate import CELL, cells_of
+from gongkai.read.nationaltables import cells_of
+from gongkai.scaffold.reporttemplate import CELL
 from gongkai.validate.validator import validate
 from test_national_tables import _complete
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..core.config import SLUG, Settings
 from ..core.errors import UsageError
+from ..read.nationaltables import cells_of
 from ..read.schemaref import FOLDER, published
 from .intake import Intake
 from .metadata import Answers, descriptor, licence_text, todo
@@ -138,26 +139,6 @@ def table_csv(schema: dict) -> str:
         wanted = cells_of(schema, row)
         lines.append([cells.get(n, CELL if n in wanted else "") for n in names])
     return Intake(names, lines).csv_text()
-
-
-def cells_of(schema: dict, row: dict | None) -> list[str]:
-    """The value fields a row of the national table has a cell for. 表三 and 表四 have every cell;
-    each block of 表二 has its own columns: a field belongs to the rows whose 条例 item (第二十条第（一）项)
-    its own `article` names, and a unit column (unitField) goes with its number."""
-    values = [f for f in schema["fields"] if f["name"] not in ("row_code", "row_label")]
-    if row is None or schema.get("sums") or not row.get("article"):
-        return [f["name"] for f in values]
-    items = set(_items(row["article"]))
-    return [f["name"] for f in values if items and items <= set(_items(str(f.get("article", ""))))]
-
-
-def _items(article: str) -> list[str]:
-    # 第二十条第（五）项、第（六）项 -> ["第二十条（五）", "第二十条（六）"]
-    found, article_no = [], ""
-    for part in re.finditer(r"(第[^第（]+条)?第（([^）]+)）项", article):
-        article_no = part.group(1) or article_no
-        found.append(f"{article_no}（{part.group(2)}）")
-    return found
 
 
 def _resource(plan: ReportPlan, table: NationalTable) -> dict:
