@@ -33,8 +33,8 @@ from .catalog import (
 from .markup import front_matter, rich_text
 from .messages import LANGUAGES, TABLES
 from .period import period_fields
-from .snippets import code_snippets, report_problem_mailto, report_problem_url, request_links
 from .reportlayout import page_report, report_model
+from .snippets import code_snippets, report_problem_mailto, report_problem_url, request_links
 from .structured import dataset_jsonld
 from .templating import render
 
