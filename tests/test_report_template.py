@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import PACKAGES as PACKAGES_DIR
 from conftest import ROOT, gongkai, make_repo
 from gongkai.core.config import load_settings
 from gongkai.read.load import discover
@@ -178,3 +179,141 @@ def test_wrong_usage_says_what_to_give_and_writes_nothing(tmp_path, args, said):
     done = gongkai("new", "report", *args, cwd=repo)
     assert done.returncode == 2 and said in done.stderr, done.stderr
     assert not (repo / "datasets/report").exists()
+
+
+# --- the page: an annual report in the national layout ------------------------------------------
+
+LAYOUT = "annual-report-2021"  # tests/fixtures/packages: a complete report, 表二 to 表四 and its prose
+
+
+@pytest.fixture(scope="module")
+def report_site(tmp_path_factory):
+    """A site with the fixture report, the two-table fixture and a dataset of no national table."""
+    repo = make_repo(tmp_path_factory.mktemp("report"), [LAYOUT, "annual-report-tables", "tiny"])
+    done = gongkai("build", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo
+
+
+def _page(repo: Path, name: str, lang: str):
+    from selectolax.lexbor import LexborHTMLParser
+
+    prefix = "en/" if lang == "en" else ""
+    return LexborHTMLParser((repo / f"site/{prefix}datasets/{name}/index.html").read_text(encoding="utf-8"))
+
+
+def _words(lang: str) -> dict:
+    from gongkai.render.messages import TABLES
+
+    return TABLES[lang]
+
+
+def _text(node) -> str:
+    return node.text(deep=True, separator="").strip().removesuffix("¶").strip()  # a heading's permalink
+
+
+def _span(node, attr: str) -> int:
+    return int(node.attributes.get(attr) or 1)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_shows_the_six_parts_in_order_then_the_usual_sections(report_site, lang):
+    page = _page(report_site, LAYOUT, lang)
+    words = _words(lang)
+    headings = [_text(h) for h in page.css("article h2")]
+    parts = words["annual_report"]["parts"]
+    assert [h for h in headings if h in parts] == parts  # all six, in the official order
+    after = headings[headings.index(parts[-1]) + 1 :]
+    for usual in ("data", "dictionary", "readme", "sources"):  # the usual page follows
+        assert words["sections"][usual] in after, (usual, after)
+    body = page.css_first("article").html
+    overview = body.index(parts[0])
+    assert body.index("这是一段虚构的总体情况", overview) < body.index(parts[1])  # the README's prose in its part
+    readme = page.css_first(".gk-readme:not(.gk-report-text)")
+    assert "虚构的总体情况" not in _text(readme) and "一份虚构报告" in _text(readme)  # not shown twice
+    tables = [_text(h) for h in page.css("article h3")]
+    titles = {"zh": "表三 收到和处理政府信息公开申请情况", "en": "Table 3: applications for government"}
+    assert any(t.startswith(titles[lang]) for t in tables)
+
+
+def _grid(page, title_start: str):
+    """The national grid(s) under the h3 whose text starts so."""
+    heading = next(h for h in page.css("article h3") if _text(h).startswith(title_start))
+    grids, node = [], heading.next
+    while node is not None and node.tag not in ("h2", "h3"):
+        if node.tag == "div" and "gk-national" in (node.attributes.get("class") or ""):
+            grids.append(node.css_first("table"))
+        node = node.next
+    return grids
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_table_3_has_its_rows_down_its_applicants_across_and_its_group_rows_spanning(report_site, lang):
+    schema = _schema("schemas/annual-report/2021/table-3.json")
+    page = _page(report_site, LAYOUT, lang)
+    (table,) = _grid(page, "表三" if lang == "zh" else "Table 3")
+    top, second = table.css("thead tr")
+    heads = [(_text(c), _span(c, "colspan"), _span(c, "rowspan")) for c in top.css("th")]
+    group = {"zh": "法人或其他组织", "en": "Legal persons and other organisations"}[lang]
+    first = {"zh": "自然人", "en": "Natural persons"}[lang]
+    last = {"zh": "总计", "en": "Total"}[lang]
+    assert heads == [(first, 1, 2), (group, 5, 1), (last, 1, 2)]
+    corner = top.css_first("td")
+    assert (_span(corner, "colspan"), _span(corner, "rowspan")) == (3, 2)
+    assert "第一项加第二项" in _text(corner) if lang == "zh" else "rows one and two" in _text(corner)
+    leaves = [_text(c) for c in second.css("th")]
+    fields = [f for f in schema["fields"] if f["name"] not in ("row_code", "row_label")]
+    english = [f["title_en"] for f in fields[1:6]]
+    assert leaves == ([f["title"].split("：")[1] for f in fields[1:6]] if lang == "zh" else english)
+    rows = table.css("tbody tr")
+    assert len(rows) == len(schema["rows"]) == 25
+    key = "label_en" if lang == "en" else "label"
+    assert [_text(r.css("th[scope=row]")[0]) for r in rows] == [r[key] for r in schema["rows"]]  # the rows down
+    data = {r[0]: r for r in _rows(PACKAGES_DIR / LAYOUT / "data/table-3.csv")}
+    for tr, row in zip(rows, schema["rows"], strict=True):  # value for value, the seven columns across
+        assert [_text(td) for td in tr.css("td")] == data[row["code"]][2:]
+    spans = {_text(th): _span(th, "rowspan") for th in table.css("tbody th[scope=rowgroup]")}
+    results = {"zh": "三、本年度办理结果", "en": "III. Results this year"}[lang]
+    denied = {"zh": "（三）不予公开", "en": "(3) Not disclosed"}[lang]
+    assert spans[results] == 22 and spans[denied] == 8  # as the official table spans them
+    assert rows[2].css("th")[0].text() == results and rows[4].css("th")[0].text() == denied  # where they begin
+    assert [_span(rows[i].css("th[scope=row]")[0], "colspan") for i in (0, 2, 4, 24)] == [3, 2, 1, 3]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_table_4_has_its_three_groups_as_a_two_level_header(report_site, lang):
+    schema = _schema("schemas/annual-report/table-4.json")
+    (table,) = _grid(_page(report_site, LAYOUT, lang), "表四" if lang == "zh" else "Table 4")
+    top, second = table.css("thead tr")
+    key, mark = ("title_en", ": ") if lang == "en" else ("title", "：")
+    groups = list(dict.fromkeys(f[key].split(mark)[0] for f in schema["fields"]))
+    assert [(_text(c), _span(c, "colspan")) for c in top.css("th")] == [(g, 5) for g in groups]
+    assert [_text(c) for c in second.css("th")] == [f[key].split(mark)[1] for f in schema["fields"]]
+    (row,) = table.css("tbody tr")
+    assert [_text(td) for td in row.css("td")] == _rows(PACKAGES_DIR / LAYOUT / "data/table-4.csv")[1]
+
+
+def test_table_2_is_laid_out_block_by_block_with_each_blocks_own_columns(report_site):
+    grids = _grid(_page(report_site, LAYOUT, "zh"), "表二")
+    assert [_text(g.css_first("caption")) for g in grids] == [
+        "第二十条第（一）项",
+        "第二十条第（五）项",
+        "第二十条第（六）项",
+        "第二十条第（八）项",
+    ]
+    heads = [[_text(th) for th in g.css("thead th")] for g in grids]
+    assert heads[0] == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    assert heads[2] == ["信息内容", "本年处理决定数量"] and heads[3] == ["信息内容", "本年收费金额（单位：万元）"]
+    assert [[_text(c) for c in tr.css("th, td")] for tr in grids[2].css("tbody tr")] == [
+        ["行政处罚", "6"],
+        ["行政强制", "7"],
+    ]
+
+
+def test_a_part_the_dataset_lacks_says_so_and_other_datasets_keep_the_usual_page(report_site):
+    page = _page(report_site, "annual-report-tables", "zh")  # 表三 and 表四 only, no prose
+    missing = page.css(".gk-report-missing")
+    assert len(missing) == 4 and _text(missing[0]) == _words("zh")["annual_report"]["missing"]  # 一、二、五、六
+    assert len(page.css(".gk-national")) == 2
+    tiny = _page(report_site, "tiny", "zh")
+    assert tiny.css(".gk-national") == [] and tiny.css(".gk-report-intro") == []

@@ -139,7 +139,7 @@ def _head(fields: list[dict], label_columns: int, corner: str, lang: str, words:
 def _table_three(schema: dict, rows: list[dict], by_code: dict, lang: str, words: dict) -> dict:
     levels = [str(r.get("group", "")).split(SEP) if r.get("group") else [] for r in rows]
     depth = max(len(x) for x in levels) + 1
-    rule = next((s for s in schema.get("sums", []) if s.get("across") == "rows"), {})
+    rule: dict = next((s for s in schema.get("sums", []) if s.get("across") == "rows"), {})
     corner = _text(rule, "rule", lang)
     body = []
     for i, (row, level) in enumerate(zip(rows, levels, strict=True)):
