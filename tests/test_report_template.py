@@ -317,3 +317,66 @@ def test_a_part_the_dataset_lacks_says_so_and_other_datasets_keep_the_usual_page
     assert len(page.css(".gk-national")) == 2
     tiny = _page(report_site, "tiny", "zh")
     assert tiny.css(".gk-national") == [] and tiny.css(".gk-report-intro") == []
+
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("lang", "width"), [("zh", 1366), ("zh", 390), ("en", 1366), ("en", 390)])
+def test_the_report_page_in_chromium(report_site, lang, width):
+    """The page at a laptop's and a phone's width: the page itself never scrolls sideways (表三 and
+    表四 scroll inside their own box), a group heading's cell covers exactly the rows it spans, and
+    axe finds nothing serious. Screenshots go to build/screenshots/."""
+    test_browser = pytest.importorskip("test_browser")  # skips without Debian's chromium
+    import functools
+    import http.server
+    import threading
+
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(test_browser._SubPathHandler, directory=str(report_site / "site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}{test_browser.PREFIX}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(test_browser.CHROMIUM), args=["--no-sandbox"])
+            pg = browser.new_page(viewport={"width": width, "height": 900})
+            failed = []
+            pg.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
+            pg.goto(base + ("en/" if lang == "en" else "") + f"datasets/{LAYOUT}/")
+            pg.wait_for_load_state("networkidle")
+            assert failed == []
+            assert pg.evaluate("document.documentElement.scrollWidth") <= width
+            boxes = pg.evaluate(
+                """() => {
+                const th = [...document.querySelectorAll('.gk-national th[scope=rowgroup]')][0];
+                const rows = [...th.closest('tbody').rows];
+                const first = rows.indexOf(th.parentElement), last = first + th.rowSpan - 1;
+                const box = (e) => e.getBoundingClientRect();
+                const wrap = th.closest('.gk-national');
+                return {top: box(th).top, bottom: box(th).bottom, first: box(rows[first]).top,
+                        last: box(rows[last]).bottom, span: th.rowSpan,
+                        scrolls: wrap.scrollWidth > wrap.clientWidth, tab: wrap.tabIndex};
+            }"""
+            )
+            assert boxes["span"] == 22
+            assert abs(boxes["top"] - boxes["first"]) < 1 and abs(boxes["bottom"] - boxes["last"]) < 1, boxes
+            if width == 390:
+                assert boxes["scrolls"] and boxes["tab"] == 0  # 表三 scrolls in its box, by keyboard too
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            table = pg.locator(".gk-national").nth(4)  # 表三 (after 表二's four blocks)
+            table.screenshot(path=str(SCREENSHOTS / f"report-table-3-{lang}-{width}.png"))
+            pg.screenshot(path=str(SCREENSHOTS / f"report-{lang}-{width}.png"), full_page=True)
+            options = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+            serious = [
+                v
+                for v in Axe().run(pg, options=options).response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+            browser.close()
+    finally:
+        httpd.shutdown()

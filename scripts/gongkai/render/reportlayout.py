@@ -84,7 +84,8 @@ def _grids(t: Any, schema: dict, lang: str, words: dict) -> list[dict]:
     lines = [dict(zip(names, row, strict=False)) for row in t.preview]
     rows = [r for r in schema.get("rows", []) if isinstance(r, dict)]
     if not rows:  # 表四: its lines under the two-level header
-        return [{"caption": "", "head": _head(value_fields(schema), 0, "", lang, words), "body": _plain(lines, schema)}]
+        head = _head(value_fields(schema), 0, "", lang, words)
+        return [{"caption": "", "kind": "line", "head": head, "body": _plain(lines, schema)}]
     by_code = {line.get("row_code"): line for line in lines}
     if schema.get("sums"):  # 表三
         return [_table_three(schema, rows, by_code, lang, words)]
@@ -153,7 +154,12 @@ def _table_three(schema: dict, rows: list[dict], by_code: dict, lang: str, words
         line = by_code.get(row["code"], {})
         cells += [_cell(line, f, schema) for f in value_fields(schema)]
         body.append(cells)
-    return {"caption": "", "head": _head(value_fields(schema), depth, corner, lang, words), "body": body}
+    return {
+        "caption": "",
+        "kind": "rows",
+        "head": _head(value_fields(schema), depth, corner, lang, words),
+        "body": body,
+    }
 
 
 def _level(row: dict, k: int, lang: str) -> str:
@@ -180,7 +186,7 @@ def _blocks(schema: dict, rows: list[dict], by_code: dict, lang: str, words: dic
         line = by_code.get(row["code"], {})
         label = {"text": _text(row, "label", lang), "th": True, "scope": "row"}
         block["body"].append([label] + [_cell(line, f, schema) for f in block["fields"]])
-    return [{"caption": g["caption"], "head": g["head"], "body": g["body"]} for g in grids]
+    return [{"caption": g["caption"], "kind": "block", "head": g["head"], "body": g["body"]} for g in grids]
 
 
 def preview_rows(resources: list[dict], default: int) -> int:
