@@ -380,3 +380,30 @@ def test_the_report_page_in_chromium(report_site, lang, width):
             browser.close()
     finally:
         httpd.shutdown()
+
+
+def test_the_report_pages_convert_the_same_with_their_blocks_kept_apart(report_site):
+    from gongkai.render.rawhtml import stash, unstash
+    from test_rawhtml import _body, _converter
+
+    convert = _converter()
+    for lang in ("zh", "en"):
+        page = report_site / "build/docs/datasets" / LAYOUT / ("index.md" if lang == "zh" else "index.en.md")
+        text = _body(page.read_text(encoding="utf-8"))
+        stashed, blocks = stash(text)
+        assert unstash(convert(stashed), blocks) == convert(text), lang
+        assert sum("gk-national" in b for b in blocks) == 6  # 表二's four blocks, 表三, 表四: each kept whole
+
+
+def test_a_2019_report_lays_out_its_own_rows_and_the_procurement_total_with_its_unit(tmp_path):
+    from conftest import generate
+
+    repo = _scaffold(tmp_path, "annual-report-2019")
+    _fill(repo, "annual-report-2019")
+    page = (generate(repo) / "datasets/report/index.md").read_text(encoding="utf-8")
+    schema = _schema("schemas/annual-report/2019/table-3.json")
+    assert page.count('<th scope="row"') >= len(schema["rows"]) and "（六）其他处理</th>" in page
+    assert '<th scope="rowgroup" rowspan="20">三、本年度办理结果</th>' in page  # 19 results and their total
+    assert "<caption>第二十条第（九）项</caption>" in page and ">251000 元</td>" in page
+    report = page[page.index("gk-report-intro") : page.index("## 数据")]
+    assert "采购总金额的单位" not in report  # the unit goes with its figure, not in a column of its own
