@@ -24,17 +24,17 @@ from pathlib import Path
 
 from ..core.config import SLUG, Settings
 from ..core.errors import UsageError
-from ..read.nationaltables import cells_of
+from ..read.nationaltables import cells_of, table_number
 from ..read.schemaref import FOLDER, published
+from .dataset import write_folder
 from .intake import Intake
 from .metadata import Answers, descriptor, licence_text, todo
 
 PREFIX = "annual-report-"
 CELL = "待填写"  # a cell of the national table still to fill (validate/placeholder.py's word)
-TABLE = re.compile(r"table-(\d+)\.json$")
-# The report's six parts, in the order of both national formats (国办公开办函〔2019〕60号, 〔2021〕30号);
-# the tables fill parts 二 to 四, the prose parts come from README.md sections with these headings.
 TOPIC = "政务公开"  # the topic a report goes under when gongkai.yml has it
+# The report's prose parts (国办公开办函〔2019〕60号, 〔2021〕30号): the tables fill parts 二 to 四, and the
+# page shows README.md's sections with these headings in their place (render/reportlayout.py).
 PROSE = ("一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
 
 
@@ -62,15 +62,15 @@ def formats(root: Path) -> dict[str, list[NationalTable]]:
     """The national tables of each report format the repository's schemas/ holds, by format."""
     found: dict[str, list[NationalTable]] = {}
     for rel, data in published(root).items():
-        match = TABLE.search(rel)
         try:
             schema = json.loads(data)
         except ValueError:
-            continue
-        if not match or not isinstance(schema, dict) or not str(schema.get("name", "")).startswith(PREFIX):
+            continue  # not ours to report: the schema pages' build names it
+        number = table_number(schema)
+        if number is None:
             continue
         for fmt in re.findall(r"\d{4}", str(schema.get("reportFormat", ""))):
-            found.setdefault(fmt, []).append(NationalTable(int(match.group(1)), "/" + rel, schema))
+            found.setdefault(fmt, []).append(NationalTable(number, "/" + rel, schema))
     return {fmt: sorted(tables, key=lambda t: t.number) for fmt, tables in sorted(found.items())}
 
 
@@ -102,8 +102,6 @@ def plan_report(settings: Settings, name: str, template: str, body: str, year: i
 
 def write_report(settings: Settings, plan: ReportPlan, today: dt.date | None = None) -> Path:
     """The dataset folder, through the same writer as `gongkai new --from` (dataset.write_folder)."""
-    from .dataset import write_folder  # dataset.py imports this module's caller, not this module
-
     today = today or dt.date.today()
     answers = Answers(
         title=plan.title,
