@@ -172,6 +172,7 @@ def test_a_body_not_in_the_settings_is_a_named_placeholder(tmp_path):
         (["--template", "annual-report-2021", "--year", "2021"], "--body"),
         (["--template", "annual-report-2021", "--body", BODY, "--year", "2021", "--from", "x.csv"], "--from"),
         ([], "--template"),
+        (["--template", "annual-report-2021", "--body", BODY, "--year", "2021", "--resource", "t"], "--resource"),
     ],
 )
 def test_wrong_usage_says_what_to_give_and_writes_nothing(tmp_path, args, said):

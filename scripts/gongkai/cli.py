@@ -208,6 +208,8 @@ def _new_report(args, settings, root: Path) -> int:
 
     if args.body is None or args.year is None:
         raise UsageError("--template needs --body (the reporting body's full name) and --year (the year covered)")
+    if args.names or args.resource:  # the national tables fix both
+        raise UsageError("--names and --resource go with --from; a template's columns and resources are fixed")
     plan = plan_report(settings, args.name, args.template, args.body, args.year)
     folder = write_report(settings, plan)
     report = validate(discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting), settings)
