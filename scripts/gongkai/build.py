@@ -61,6 +61,7 @@ from .render.render import (
     render_quality_page,
     render_site,
 )
+from .render.reportlayout import preview_rows
 from .render.schemapages import schema_pages
 from .render.versions import versions_model
 from .search.index import build_index
@@ -314,7 +315,7 @@ def _process_keyed(job: tuple[Dataset, str], settings: Settings) -> Processed | 
 def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Failed:
     """Validate, export and render one dataset that the cache does not hold (from_cache),
     and cache the result under key, its cache.dataset_key."""
-    surveys = Surveys(ds, settings.limits.preview_rows)  # taken by validation, used by the export
+    surveys = Surveys(ds, preview_rows(ds.resources, settings.limits.preview_rows))  # taken by validation, for export
     problems = validate_dataset(ds, settings, surveys)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
     result: Processed | Failed
@@ -360,7 +361,7 @@ def recover_site(site_dir: Path) -> str | None:
 
 
 def export_entry(ds, settings: Settings, folder: Path, surveys: Surveys | None = None) -> Entry:
-    tables = read_tables(ds, settings.limits.preview_rows, surveys)
+    tables = read_tables(ds, preview_rows(ds.resources, settings.limits.preview_rows), surveys)  # a report: every row
     exported = export_dataset(ds, tables, settings.site_url, folder, settings.limits)
     readme = (ds.root / "README.md").read_text(encoding="utf-8")
     changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")

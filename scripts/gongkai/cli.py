@@ -19,7 +19,7 @@ from .core.problemtext import LANGUAGES, language, report_lines
 from .publish.budget import SiteTooLarge
 from .publish.budget import lines as budget_lines
 from .read.load import discover
-from .terminal import Progress, print_report
+from .terminal import Progress, os_failure, print_report
 from .validate.validator import validate
 
 
@@ -44,18 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except OSError as exc:  # a full disk, a read-only folder, a file where a folder belongs: one line, not a traceback
         kept = "; site/ was left as it was" if args.command == "build" else ""
-        print(f"gongkai: {_os_failure(exc, root)}{kept}", file=sys.stderr)
+        print(f"gongkai: {os_failure(exc, root)}{kept}", file=sys.stderr)
         return 1
-
-
-def _os_failure(exc: OSError, root: Path) -> str:
-    reason = exc.strerror or str(exc)
-    reason = reason[:1].lower() + reason[1:]  # "No space left on device" inside a sentence
-    if not exc.filename:
-        return reason
-    path = Path(os.fsdecode(exc.filename))
-    where = path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else str(path)
-    return f"{where}: {reason}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,7 +70,16 @@ def _parser() -> argparse.ArgumentParser:
         "constraints; asks what only a person knows when run in a terminal",
     )
     n.add_argument("name", help="the dataset's folder name: lowercase letters, digits and hyphens")
-    n.add_argument("--from", dest="source", required=True, metavar="FILE", help="the data: .csv or .xlsx")
+    n.add_argument("--from", dest="source", default=None, metavar="FILE", help="the data: .csv or .xlsx")
+    n.add_argument(
+        "--template",
+        default=None,
+        metavar="annual-report-2021",
+        help="instead of --from: a body's annual report laid out by the national tables (annual-report-2019 for "
+        "the 2019 trial format), every row and column labelled, each cell to fill marked 待填写",
+    )
+    n.add_argument("--body", default=None, help="with --template: the reporting body's full name")
+    n.add_argument("--year", type=int, default=None, help="with --template: the year the report covers")
     n.add_argument(
         "--names",
         default=None,
@@ -168,6 +167,10 @@ def _new(args, root: Path) -> int:
 
     settings = load_settings(root)
     lang = args.lang
+    if (args.source is None) == (args.template is None):
+        raise UsageError("give --from FILE (a CSV or XLSX) or --template annual-report-2021 --body … --year …")
+    if args.template is not None:
+        return _new_report(args, settings, root)
     names = [n.strip() for n in args.names.split(",")] if args.names else None
     plan = plan_new(settings, args.name, Path(args.source).resolve(), names, args.resource)
     for note in plan.notes:  # every conversion and proposal, before anything is written
@@ -187,6 +190,27 @@ def _new(args, root: Path) -> int:
     made = f"已建立 {rel}/（{files}）；{then}" if lang == "zh" else f"created {rel}/ ({files}); {then}"
     print(f"gongkai: {made}", file=sys.stderr)
     print_report(report, "text", root, lang=lang)
+    return 0
+
+
+def _new_report(args, settings, root: Path) -> int:
+    from .scaffold.reporttemplate import plan_report, write_report
+
+    if args.body is None or args.year is None:
+        raise UsageError("--template needs --body (the reporting body's full name) and --year (the year covered)")
+    if args.names or args.resource:  # the national tables fix both
+        raise UsageError("--names and --resource go with --from; a template's columns and resources are fixed")
+    plan = plan_report(settings, args.name, args.template, args.body, args.year)
+    folder = write_report(settings, plan)
+    report = validate(discover(settings.datasets_dir, [args.name], max_nesting=settings.limits.max_nesting), settings)
+    tables = ", ".join(f"data/table-{t.number}.csv" for t in plan.tables)
+    made = (
+        f"已建立 {folder.relative_to(root).as_posix()}/（{tables}）：把每个“待填写”换成报告中的数或文字"
+        if args.lang == "zh"
+        else f"created {folder.relative_to(root).as_posix()}/ ({tables}): replace each 待填写 with the report's figure"
+    )
+    print(f"gongkai: {made}", file=sys.stderr)
+    print_report(report, "text", root, limit=settings.limits.max_listed_problems, lang=args.lang)
     return 0
 
 

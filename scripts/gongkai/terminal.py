@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 from .core.problems import Report
 from .core.problemtext import line, report_lines
@@ -70,3 +71,13 @@ def _summary(report: Report, lang: str) -> str:
 def _annotation(problem, lang: str) -> str:
     text = line(problem, lang).split(": ", 1)[1]  # GitHub shows the file and line itself
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def os_failure(exc: OSError, root: Path) -> str:
+    reason = exc.strerror or str(exc)
+    reason = reason[:1].lower() + reason[1:]  # "No space left on device" inside a sentence
+    if not exc.filename:
+        return reason
+    path = Path(os.fsdecode(exc.filename))
+    where = path.relative_to(root).as_posix() if path.is_absolute() and path.is_relative_to(root) else str(path)
+    return f"{where}: {reason}"

@@ -33,6 +33,7 @@ from .catalog import (
 from .markup import front_matter, rich_text
 from .messages import LANGUAGES, TABLES
 from .period import period_fields
+from .reportlayout import page_report, report_model
 from .snippets import code_snippets, report_problem_mailto, report_problem_url, request_links
 from .structured import dataset_jsonld
 from .templating import render
@@ -207,6 +208,7 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
         )
         for view in m.get("views", [])
     ]
+    report, rest = report_model(e.tables, e.readme)
     return {
         "name": e.name,
         "meta": m,
@@ -235,6 +237,8 @@ def dataset_model(e: Entry, settings: Settings) -> dict[str, Any]:
             if isinstance(s, dict)
         ],
         "readme_html": rich_text(e.readme),
+        "report": report,
+        "report_readme_html": rich_text(rest) if report else "",  # the README without the report's parts
         "changelog_html": rich_text(_strip_title(e.changelog)),
         "url": settings.url_for(sitepaths.dataset_page(e.name)),
         "site_name": settings.site_name,
@@ -326,7 +330,9 @@ class PageExtras:
 def render_dataset(model: dict[str, Any], extras: PageExtras, settings: Settings, lang: str = "zh") -> str:
     """The dataset's page in one language, assembled once from its model and extras."""
     page = _localised(model, lang)
-    page["readme_html"], page["changelog_html"] = Markup(model["readme_html"]), Markup(model["changelog_html"])
+    page["report"] = page_report(model.get("report"), lang)  # an annual report: its six parts (reportlayout.py)
+    readme = model["report_readme_html"] if page["report"] else model["readme_html"]
+    page["readme_html"], page["changelog_html"] = Markup(readme), Markup(model["changelog_html"])
     # gongkai_jsonld: schema.org Dataset for search engines; overrides/main.html puts it in the head.
     # The site's own search indexes the model itself (search/documents.py), not the page.
     head: dict[str, Any] = {"gongkai_jsonld": model["jsonld"]} if lang == "zh" else {}

@@ -326,4 +326,23 @@ EN: dict[str, Any] = {
             "Information (revised 2019); rows and columns keep their official Chinese labels."
         ),
     },
+    # an annual report's page (render/reportlayout.py): its six parts, in the national formats' order
+    "annual_report": {
+        "parts": [
+            "I. Overview",
+            "II. Government information disclosed on the body's own initiative",
+            "III. Applications for government information received and processed",
+            "IV. Administrative reviews and lawsuits over government information disclosure",
+            "V. Main problems and how they are being addressed",
+            "VI. Other matters to report",
+        ],
+        "intro": (
+            "This annual report is laid out in the six parts of the national format, its tables with the official "
+            "rows and columns; the table explorer, the data dictionary and the rest follow. The report's text "
+            "is in Chinese."
+        ),
+        "missing": "This dataset does not hold this part of the report.",
+        "item": "Item",
+        "column_groups": {"法人或其他组织": "Legal persons and other organisations"},
+    },
 }

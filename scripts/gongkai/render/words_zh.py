@@ -291,4 +291,21 @@ ZH: dict[str, Any] = {
         ),
         "law_note": "条例依据指《中华人民共和国政府信息公开条例》（2019年修订）的条文。",
     },
+    # an annual report's page (render/reportlayout.py): its six parts, in the national formats' order
+    "annual_report": {
+        "parts": [
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项",
+        ],
+        "intro": (
+            "这份年度报告按全国统一格式的六个部分排列，表格与原表的行和列相同；表格浏览器、数据字典和其他信息在后面。"
+        ),
+        "missing": "本数据集没有收录报告这一部分。",
+        "item": "信息内容",
+        "column_groups": {"法人或其他组织": "法人或其他组织"},  # the English table names them
+    },
 }

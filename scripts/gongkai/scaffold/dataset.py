@@ -106,16 +106,24 @@ def plan_new(
 def write_new(settings: Settings, plan: NewPlan, answers: Answers | None = None, today: dt.date | None = None) -> Path:
     """The dataset folder, complete, renamed into place; nothing is left of it if writing fails."""
     today = today or dt.date.today()
-    desc = descriptor(settings, plan.name, plan.table, answers or Answers(), today)
-    folder = settings.datasets_dir / plan.name
+    answers = answers or Answers()
+    desc = descriptor(settings, plan.name, [resource(plan.table, answers)], answers, today)
+    processing = [n.zh if n.record is None else n.record for n in plan.processing]
+    files = {f"data/{plan.table.resource}.csv": _csv(plan), "README.md": readme(desc, plan.source.name, processing)}
+    return write_folder(settings, plan.name, desc, files, today)
+
+
+def write_folder(settings: Settings, name: str, desc: dict, files: dict[str, str], today: dt.date) -> Path:
+    """datasets/<name>/ with its descriptor, files (relative path -> text) and first changelog entry,
+    written into a hidden folder beside the others and renamed into place: all of it or nothing."""
+    folder = settings.datasets_dir / name
     settings.datasets_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".new-{plan.name}-", dir=settings.datasets_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f".new-{name}-", dir=settings.datasets_dir))
     try:
         (staging / "data").mkdir()
-        (staging / "data" / f"{plan.table.resource}.csv").write_text(_csv(plan), encoding="utf-8", newline="")
+        for rel, text in files.items():
+            (staging / rel).write_text(text, encoding="utf-8", newline="")
         _write_json(staging / DESCRIPTOR, desc)
-        processing = [n.zh if n.record is None else n.record for n in plan.processing]
-        (staging / "README.md").write_text(readme(desc, plan.source.name, processing), encoding="utf-8")
         (staging / "CHANGELOG.md").write_text(
             f"# 更新记录\n\n## 1.0.0 — {today.isoformat()}\n\n首次发布。\n", encoding="utf-8"
         )

@@ -62,7 +62,7 @@ def todo(what: str) -> str:
     return f"{PLACEHOLDER}：{what}"
 
 
-def descriptor(settings: Settings, name: str, table: Table, answers: Answers, today: dt.date) -> dict:
+def descriptor(settings: Settings, name: str, resources: list[dict], answers: Answers, today: dt.date) -> dict:
     given = settings.new_dataset
     licence = settings.licence_details.get(given.get("license", ""), {})
     source: dict[str, str] = {"title": answers.source_title or todo("来源文件的标题")}
@@ -101,7 +101,7 @@ def descriptor(settings: Settings, name: str, table: Table, answers: Answers, to
         ],
         "sources": [source],
         "contributors": [{"title": settings.operator_name, "role": "maintainer", **contact}],
-        "resources": [resource(table, answers)],
+        "resources": resources,
     }
 
 
@@ -141,7 +141,6 @@ def _field(col: Column, name: str, proposed: dict, answers: Answers) -> dict:
 def readme(descriptor: dict, source_file: str, processing: list[str]) -> str:
     res = descriptor["resources"][0]
     src = descriptor["sources"][0]
-    lic = descriptor["licenses"][0]
     where = src.get("path") or src.get("citation")
     source = (
         f"来源：{src['title']}（{where}，{src['date']}）。"
@@ -149,14 +148,7 @@ def readme(descriptor: dict, source_file: str, processing: list[str]) -> str:
         else todo("来源文件（标题、发布机构、日期、网址）。")
     )
     steps = "\n".join(f"- {line}" for line in processing) or "- 原样收录，未做改动。"
-    licence = (
-        f"数据按 [{lic['title']}]({lic['path']}) 发布。使用时请注明本站和上述来源。"
-        if PLACEHOLDER not in json.dumps(lic, ensure_ascii=False)
-        else todo(
-            "许可，如：数据按 [知识共享 署名 4.0 国际（CC BY 4.0）]"
-            "(https://creativecommons.org/licenses/by/4.0/) 发布。"
-        )
-    )
+    licence = licence_text(descriptor)
     about = (
         descriptor["description"]
         if PLACEHOLDER not in descriptor["description"]
@@ -168,3 +160,14 @@ def readme(descriptor: dict, source_file: str, processing: list[str]) -> str:
         f"# {title}\n\n## 数据\n\n{about}\n\n{row}## 来源与处理\n\n{source}\n\n"
         f"`gongkai new` 从 `{source_file}` 整理时：\n\n{steps}\n\n## 许可\n\n{licence}\n"
     )
+
+
+def licence_text(descriptor: dict) -> str:
+    """README.md's 许可 line from the descriptor's first licence, or the placeholder for it."""
+    lic = descriptor["licenses"][0]
+    if PLACEHOLDER in json.dumps(lic, ensure_ascii=False):
+        return todo(
+            "许可，如：数据按 [知识共享 署名 4.0 国际（CC BY 4.0）]"
+            "(https://creativecommons.org/licenses/by/4.0/) 发布。"
+        )
+    return f"数据按 [{lic['title']}]({lic['path']}) 发布。使用时请注明本站和上述来源。"
