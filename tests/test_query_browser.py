@@ -83,15 +83,20 @@ def _ready(page, url: str) -> None:
 
 
 def _run(page, sql: str) -> str:
-    before = page.locator(".gk-query-status").inner_text()
     page.fill(".gk-query-sql", sql)
-    page.click(".gk-query-run")
-    page.wait_for_function(
-        "s => { const e = document.querySelector('.gk-query-status');"
-        " return e.textContent !== s && !e.className.includes('busy'); }",
-        arg=before,
-    )
+    _answer(page, lambda: page.click(".gk-query-run"))
     return page.locator(".gk-query-status").inner_text()
+
+
+def _answer(page, ask) -> None:
+    """Ask, then wait for the status line's answer. It is cleared first: two queries can end with
+    the same words ("共 11 行，用时 36 毫秒"), and waiting for the words to change would wait for ever."""
+    page.evaluate("document.querySelector('.gk-query-status').textContent = ''")
+    ask()
+    page.wait_for_function(
+        "() => { const e = document.querySelector('.gk-query-status');"
+        " return e.textContent !== '' && !e.className.includes('busy'); }"
+    )
 
 
 def _result(page) -> tuple[list[str], list[list[str]]]:
@@ -142,13 +147,7 @@ def test_the_example_queries_run_and_codes_keep_their_leading_zeros(page, served
     buttons = page.locator(".gk-query-example")
     assert 2 <= buttons.count() <= 4
     for i in range(buttons.count()):
-        before = page.locator(".gk-query-status").inner_text()
-        buttons.nth(i).click()
-        page.wait_for_function(
-            "s => { const e = document.querySelector('.gk-query-status');"
-            " return e.textContent !== s && !e.className.includes('busy'); }",
-            arg=before,
-        )
+        _answer(page, buttons.nth(i).click)
         assert "共" in page.locator(".gk-query-status").inner_text()
     _run(page, "SELECT code, typeof(code) AS t FROM districts ORDER BY code LIMIT 1")
     assert _result(page)[1] == [["440103", "VARCHAR"]]
