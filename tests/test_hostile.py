@@ -164,6 +164,9 @@ CASES = {
         lambda r: (r / DS / "CHANGELOG.md").write_text("## v1 2026\n", encoding="utf-8"),
         "changelog-heading",
     ),
+    # frictionless took the format as the reader to use and raised a problem type of its own,
+    # which crashed validate (found by the messages helper): only the profile's word is said
+    "xls-format": (lambda r: _desc(r, lambda d: d["resources"][0].update(format="xls")), "metadata-profile"),
 }
 
 

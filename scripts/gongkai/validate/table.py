@@ -23,6 +23,7 @@ def check_tables(ds: Dataset, tables: dict[str, CsvText]) -> Iterator[Problem]:
         if isinstance(res, dict):
             res["dialect"] = dict(DIALECT)
             res["encoding"] = "utf-8"
+            res["format"] = "csv"  # what the files are; another value is the profile's problem, not a reader to try
     from frictionless import (
         FrictionlessException,
         Package,
