@@ -287,6 +287,24 @@ CODES = _registry(
         example="git fetch --unshallow",
     ),
     Code(
+        "host-file-too-large",
+        "一个下载文件超过主机每个文件的上限",
+        "拆分数据（按年份或地区分成几个资源），或把下载文件放到对象存储（`gongkai.yml` 的 `downloads`），"
+        "或在 `hosting` 中换主机预设或改上限",
+        meaning="改动后的数据集发布的某个文件（CSV、XLSX、JSON、Parquet 或 zip）大于 `hosting` 的 `max_file_bytes`，"
+        "主机会拒绝部署",
+        anchor="hosting",
+    ),
+    Code(
+        "host-site-too-large",
+        "合并后站点会超过主机的上限",
+        "把下载文件放到对象存储（`gongkai.yml` 的 `downloads`），删去不再需要的资源，"
+        "或在 `hosting` 中换主机预设或改上限",
+        meaning="以上次构建的测量（`build/site-budget.json`）加上本次改动的增长，"
+        "站点的字节数或文件数超过 `hosting` 的上限",
+        anchor="hosting",
+    ),
+    Code(
         "no-contact-email",
         "不发布 `data.json`：没有联系邮箱",
         "在 `contributors` 的维护者中加 `email`，或在 `gongkai.yml` 中设置 `operator.email`",

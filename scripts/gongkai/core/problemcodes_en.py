@@ -74,6 +74,14 @@ ENGLISH: dict[str, tuple[str, str]] = {
     "version-conflict": ("one version number, two sets of data", "raise the version and add a CHANGELOG entry"),
     "old-version-broken": ("a version in history is missing or unreadable", "check that commit"),
     "shallow-clone": ("a shallow clone: old versions are not published", "clone the whole history"),
+    "host-file-too-large": (
+        "a download over the host's per-file limit",
+        "split the data into several resources, move downloads to object storage, or change `hosting`",
+    ),
+    "host-site-too-large": (
+        "the site would pass its host's limit once merged",
+        "move downloads to object storage (`downloads`), or change `hosting`",
+    ),
     "no-contact-email": ("no `data.json`: no contact e-mail", "give the maintainer an `email`, or `operator.email`"),
     "placeholder": ("a placeholder left by `gongkai new`", "replace it with the real text"),
     "version-bump": (

@@ -161,6 +161,9 @@ DETAILS: dict[str, str] = {
     # the build and its cache (build.py, render/dashboard.py)
     "shallow-clone": "浅克隆：这次构建不发布旧版本",
     "shallow-clone:gate": "这里没有完整的 git 历史：没有检查历史中的版本（构建会检查）",
+    "host-file-too-large": "{path} 在站点上会有 {size}，{host} 每个文件的上限是 {limit}",
+    "host-site-too-large:bytes": "合并后站点会有 {amount} 字节，{host} 的上限是 {limit} 字节",
+    "host-site-too-large:files": "合并后站点会有 {amount} 个文件，{host} 的上限是 {limit} 个",
     "no-contact-email": "不发布 data.json（DCAT-US）：{names} 没有联系邮箱；给每个数据集的维护者写上 email，"
     "或设置 operator.email",
     "cache-entry-dropped": "{name} 的构建缓存已损坏，重新构建（“{reason}”）",

@@ -29,6 +29,7 @@ from ..publish.withdrawals import read_withdrawals
 from ..read import schemaref
 from ..read.load import DESCRIPTOR, Dataset, discover, source_folder
 from ..validate.validator import finish_report, validate_dataset
+from . import growth as site_growth
 from .diff import LEVELS, LEVELS_ZH, Diff, Snapshot, bump_of, compare, next_version, snapshot_here, summary_zh
 from .sitecode import is_site_code, site_code_problems
 
@@ -45,6 +46,7 @@ class Checked:
         default_factory=list
     )  # changed files that are code, not data: a maintainer reviews them
     unlocked: list[str] = field(default_factory=list)  # public paths of changed datasets not yet in urls.lock
+    growth: site_growth.Growth | None = None  # what the change adds to the site (growth.py)
 
 
 def check(root: Path, settings: Settings, base: str) -> Checked:
@@ -87,6 +89,9 @@ def check(root: Path, settings: Settings, base: str) -> Checked:
         )
     checked.removed = [n for n in names if n not in present]
     report.extend(_removal_problems(root, checked.removed, settings.limits))
+    valid = [ds for ds in datasets if ds.name not in invalid]
+    checked.growth = site_growth.measure(root, settings, commit, valid, checked.removed)
+    report.extend(site_growth.problems(checked.growth))
     lock = read_lock(root)
     report.extend(lock_against_base(_show(root, commit, LOCK), lock, base))
     checked.unlocked = unlocked_paths([ds for ds in datasets if ds.name not in invalid], lock)

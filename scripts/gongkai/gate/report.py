@@ -8,9 +8,11 @@ import html
 import re
 
 from ..core.problemtext import report_lines
+from ..publish.budget import size_text
 from ..render.markup import md_table
 from .check import Checked
 from .diff import LEVELS, SAMPLE, Diff, TableDiff, changes_line
+from .growth import BASELINE, Growth
 
 
 def lock_hint(checked: Checked, lang: str = "zh") -> str | None:
@@ -29,6 +31,35 @@ def lock_hint(checked: Checked, lang: str = "zh") -> str | None:
     )
 
 
+def _signed(n: int, bytes_: bool = True) -> str:
+    text = size_text(abs(n)) if bytes_ else f"{abs(n):,}"
+    return ("+" if n >= 0 else "−") + text
+
+
+def growth_line(growth: Growth | None, lang: str = "zh") -> str | None:
+    """The site's growth from this change in one line, with the projected size when the last
+    build's measure is known."""
+    if growth is None or not growth.changes:
+        return None
+    zh, hosting = lang == "zh", growth.hosting
+    each = ("、" if zh else ", ").join(f"{c.name} {_signed(c.bytes)}" for c in growth.changes)
+    if zh:
+        line = f"站点的下载文件 {_signed(growth.bytes)}，{_signed(growth.files, False)} 个文件（{each}）"
+    else:
+        line = f"site downloads {_signed(growth.bytes)}, {_signed(growth.files, False)} files ({each})"
+    if growth.baseline:
+        total = growth.baseline["bytes"] + growth.bytes
+        files = growth.baseline.get("files", 0) + growth.files
+        limit = f" / {size_text(hosting.max_site_bytes)}" if hosting.max_site_bytes else ""
+        limit_files = f" / {hosting.max_files:,}" if hosting.max_files else ""
+        line += (
+            f"；合并后约 {size_text(total)}{limit}，{files:,}{limit_files} 个文件"
+            if zh
+            else f"; about {size_text(total)}{limit} and {files:,}{limit_files} files once merged"
+        )
+    return line
+
+
 def terminal_lines(checked: Checked, lang: str = "zh") -> list[str]:
     zh = lang == "zh"
     lines = []
@@ -40,8 +71,9 @@ def terminal_lines(checked: Checked, lang: str = "zh") -> list[str]:
     if checked.site_code:
         review = "网站代码有改动，需要维护者审查" if zh else "site code changed, needs a maintainer's review"
         lines.append(f"{review}: {', '.join(checked.site_code)}")
+    grown = growth_line(checked.growth, lang)
     hint = lock_hint(checked, lang)
-    return lines + ([hint] if hint else [])
+    return lines + [said for said in (grown, hint) if said]
 
 
 def markdown_report(checked: Checked, lang: str = "zh") -> str:
@@ -81,6 +113,7 @@ def markdown_report(checked: Checked, lang: str = "zh") -> str:
     else:
         out += ["", "没有数据集改动。No dataset changed."]
     out += _site_code_section(checked.site_code)
+    out += _growth_section(checked.growth)
     hint = lock_hint(checked, lang)
     if hint:
         out += ["", f"**urls.lock**：{_cell(hint)}"]
@@ -99,6 +132,42 @@ def markdown_report(checked: Checked, lang: str = "zh") -> str:
         for table in diff.tables:
             out += _table_section(table)
     return "\n".join(out) + "\n"
+
+
+def _growth_section(growth: Growth | None) -> list[str]:
+    # What merging adds to the site, dataset by dataset, and the host's limits it is held to.
+    if growth is None or not growth.changes:
+        return []
+    out = ["", "## 站点体积 Site size", ""]
+    out += ["本次改动使站点的下载文件与版本文件（不含页面）变化如下。What this change adds to the site's downloads."]
+    rows = [
+        [
+            f"`{c.name}`",
+            size_text(sum(c.before.values())),
+            size_text(sum(c.after.values())),
+            _signed(c.bytes),
+            _signed(c.files, False),
+        ]
+        for c in growth.changes
+    ]
+    rows.append(["合计 total", "", "", _signed(growth.bytes), _signed(growth.files, False)])
+    out += ["", md_table(["数据集", "之前", "之后", "变化", "文件数变化"], rows)]
+    path, size = growth.largest()
+    if path:
+        out += ["", f"- 改动的数据集中最大的文件 the largest file: `{_cell(path)}`（{size_text(size)}）"]
+    hosting, said = growth.hosting, growth_line(growth, "zh")
+    if growth.baseline and said:
+        out += [f"- 以上次构建（`{BASELINE}`）为基础：{_cell(said.split('；', 1)[-1])}"]
+    else:
+        out += [f"- 没有上次构建的测量（`{BASELINE}`），所以只列出本次改动的增长。No earlier build measured here."]
+    limits = [
+        f"每个文件 {size_text(hosting.max_file_bytes)}" if hosting.max_file_bytes else "",
+        f"站点 {size_text(hosting.max_site_bytes)}" if hosting.max_site_bytes else "",
+        f"{hosting.max_files:,} 个文件" if hosting.max_files else "",
+    ]
+    shown = "，".join(x for x in limits if x) or "无"
+    out += [f"- 主机 {_cell(hosting.preset)} 的上限 the host's limits：{shown}"]
+    return out
 
 
 def _site_code_section(paths: list[str]) -> list[str]:

@@ -4,6 +4,7 @@ site over a limit is never published; the figures are written to build/site-budg
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from ..core.hosting import Hosting
 from ..core.sitepaths import DATASETS, ENGLISH
 
 SHOWN = 5  # datasets named when the site is over or near a limit
+KEPT = 20  # the largest files kept by name: each one over the per-file limit is named
 
 
 @dataclass
@@ -22,6 +24,7 @@ class Budget:
     files: int = 0
     largest: tuple[str, int] = ("", 0)  # site-relative path, bytes
     datasets: dict[str, int] = field(default_factory=dict)  # bytes under each dataset's folders, both languages
+    big: list[tuple[str, int]] = field(default_factory=list)  # the KEPT largest files, largest first
 
     def heaviest(self, n: int = SHOWN) -> list[tuple[str, int]]:
         return sorted(self.datasets.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
@@ -32,6 +35,7 @@ class Budget:
             "bytes": self.bytes,
             "files": self.files,
             "largest": {"path": path, "bytes": size},
+            "largest_files": [{"path": p, "bytes": n} for p, n in self.big],
             "datasets": dict(self.heaviest(len(self.datasets))),
         }
 
@@ -48,6 +52,7 @@ class Overrun:
 def measure(site: Path) -> Budget:
     budget = Budget()
     prefixes = (DATASETS, ENGLISH + DATASETS)  # "datasets/", "en/datasets/"
+    kept: list[tuple[int, str]] = []  # a heap of the KEPT largest (size, path)
     for folder, _dirs, names in os.walk(site):
         rel_folder = Path(folder).relative_to(site).as_posix()
         for name in names:
@@ -57,10 +62,15 @@ def measure(site: Path) -> Budget:
             budget.files += 1
             if size > budget.largest[1]:
                 budget.largest = (rel, size)
+            if len(kept) < KEPT:
+                heapq.heappush(kept, (size, rel))
+            elif (size, rel) > kept[0]:
+                heapq.heapreplace(kept, (size, rel))
             for prefix in prefixes:
                 if rel.startswith(prefix) and "/" in rel[len(prefix) :]:
                     dataset = rel[len(prefix) :].split("/", 1)[0]
                     budget.datasets[dataset] = budget.datasets.get(dataset, 0) + size
+    budget.big = [(rel, size) for size, rel in sorted(kept, reverse=True)]
     return budget
 
 
@@ -73,7 +83,10 @@ def overruns(budget: Budget, hosting: Hosting) -> list[Overrun]:
         if allowed is None:
             continue
         path = budget.largest[0] if limit == "max_file_bytes" else ""
-        if amount > allowed:
+        if limit == "max_file_bytes" and amount > allowed:  # every file over it, by name
+            over = [(p, n) for p, n in budget.big if n > allowed] or [budget.largest]
+            found += [Overrun(limit, n, allowed, p) for p, n in over]
+        elif amount > allowed:
             found.append(Overrun(limit, amount, allowed, path))
         elif amount > allowed * hosting.warn_share:
             found.append(Overrun(limit, amount, allowed, path, near=True))
@@ -95,7 +108,8 @@ class SiteTooLarge(BuildError):
         super().__init__("\n".join(lines(budget, found, hosting, "en")))
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """Bytes as people read them: 51.1 MB, 309.4 KB."""
     for unit, step in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
         if n >= step:
             return f"{n / step:.1f} {unit}"
@@ -103,7 +117,7 @@ def _size(n: int) -> str:
 
 
 def _amount(limit: str, n: int) -> str:
-    return f"{n:,}" if limit == "max_files" else _size(n)
+    return f"{n:,}" if limit == "max_files" else size_text(n)
 
 
 WORDS = {
@@ -114,6 +128,7 @@ WORDS = {
         "over": "超过上限，没有发布，site/ 保持原样：",
         "near": "警告：接近上限（{share:.0%}）：",
         "heaviest": "占用最多的数据集：",
+        "more_files": "（只列出最大的 {n} 个文件，可能还有更多超过上限）",
         "summary": "站点 {bytes}，{files} 个文件，最大的文件 {path}（{largest}）",
         "fix": "把下载文件放到对象存储，或在 gongkai.yml 的 hosting 中"
         "换主机预设（github-pages、cloudflare-pages、none）或改上限",
@@ -125,6 +140,7 @@ WORDS = {
         "over": "over its host's limit: nothing was published; site/ was left as it was:",
         "near": "warning: near its host's limit ({share:.0%}):",
         "heaviest": "the datasets that take the most:",
+        "more_files": "(only the {n} largest files are named; more may be over the limit)",
         "summary": "site {bytes} in {files} files, the largest {path} ({largest})",
         "fix": "move downloads to object storage, or set another preset (github-pages, cloudflare-pages, none) "
         "or other limits under hosting in gongkai.yml",
@@ -136,7 +152,11 @@ def lines(budget: Budget, found: list[Overrun], hosting: Hosting, lang: str) -> 
     """The figures, then each limit passed or near, the heaviest datasets and what to do."""
     w = WORDS[lang]
     path, largest = budget.largest
-    out = [w["summary"].format(bytes=_size(budget.bytes), files=f"{budget.files:,}", path=path, largest=_size(largest))]
+    out = [
+        w["summary"].format(
+            bytes=size_text(budget.bytes), files=f"{budget.files:,}", path=path, largest=size_text(largest)
+        )
+    ]
     over = [o for o in found if not o.near]
     near = [o for o in found if o.near]
     host = hosting.preset if hosting.preset != "none" else "gongkai.yml"  # limits of one's own
@@ -149,8 +169,10 @@ def lines(budget: Budget, found: list[Overrun], hosting: Hosting, lang: str) -> 
                 used=_amount(o.limit, o.used), allowed=_amount(o.limit, o.allowed), host=host, path=o.path
             )
             out.append(f"  {said}")
+        if sum(o.limit == "max_file_bytes" for o in group) >= KEPT:
+            out.append("  " + w["more_files"].format(n=KEPT))
     if found:
-        joined = ("、" if lang == "zh" else ", ").join(f"{n} {_size(b)}" for n, b in budget.heaviest())
+        joined = ("、" if lang == "zh" else ", ").join(f"{n} {size_text(b)}" for n, b in budget.heaviest())
         out.append(w["heaviest"] + ("" if lang == "zh" else " ") + joined)
         out.append(f"  {w['fix']}")
     return out
