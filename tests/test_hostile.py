@@ -167,7 +167,18 @@ CASES = {
     # frictionless took the format as the reader to use and raised a problem type of its own,
     # which crashed validate (found by the messages helper): only the profile's word is said
     "xls-format": (lambda r: _desc(r, lambda d: d["resources"][0].update(format="xls")), "metadata-profile"),
+    # a bound no JSON reader keeps reached frictionless's comparison and crashed validate: the
+    # number is named and the rows wait until it is fixed
+    "nan-bound": (lambda r: _raw_desc(r, '"minimum": 0', '"minimum": NaN'), "json-number"),
+    "overflowing-bound": (lambda r: _raw_desc(r, '"minimum": 0', '"minimum": 1e400'), "json-number"),
 }
+
+
+def _raw_desc(repo, old: str, new: str) -> None:
+    path = repo / DS / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

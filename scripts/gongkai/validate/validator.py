@@ -176,7 +176,11 @@ READ_FAILURES = {"utf8-bom", "encoding-error", "empty-file", "csv-syntax", "no-r
 
 def _blocking(problems: list[Problem]) -> bool:
     # Links and oversized files must never be opened by a reader that follows or slurps them.
+    # A number no JSON reader keeps (NaN, 1e400, beyond 2^53) inside a resource would reach the
+    # table readers as a value they cannot compare with: its rows are checked once it is fixed.
     return any(
-        p.code in ("symlink", "hard-link", "file-too-large") or p.file.endswith(DESCRIPTOR) and p.code == "invalid-json"
+        p.code in ("symlink", "hard-link", "file-too-large")
+        or p.file.endswith(DESCRIPTOR)
+        and (p.code == "invalid-json" or p.code == "json-number" and (p.field or "").startswith("/resources/"))
         for p in problems
     )
