@@ -126,6 +126,19 @@ def test_each_schema_refuses_a_broken_sum_naming_the_cell(tmp_path, schema_rel):
     assert f"= {first.params['left']}" in first.message and f"= {first.params['right']}" in first.message
 
 
+@pytest.mark.parametrize("schema_rel", [s for s in SCHEMAS if "rows" in _schema(s)])
+def test_a_row_left_out_of_a_national_table_is_named_with_its_label(tmp_path, schema_rel):
+    repo = _repo(tmp_path)
+    rows = _complete(_schema(schema_rel))
+    left_out = rows.pop(2)  # the second data row
+    _with_table(repo, schema_rel, rows)
+    problems = [p for p in _report(repo).errors if p.code == "national-row-missing"]
+    assert [(p.file, p.field, p.params["code"]) for p in problems] == [
+        (f"datasets/{FIXTURE}/data/table-3.csv", "row_code", left_out[0])
+    ]
+    assert problems[0].params["label"] == left_out[1]
+
+
 def test_a_broken_column_of_table_3_is_named_at_its_total(tmp_path):
     # 本年新收 + 上年结转 = 办理结果总计 + 结转下年度: the row sums still hold, the column's does not
     repo = _repo(tmp_path)

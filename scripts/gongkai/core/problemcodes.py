@@ -287,6 +287,13 @@ CODES = _registry(
         example="git fetch --unshallow",
     ),
     Code(
+        "national-row-missing",
+        "全国统一表格缺少一行",
+        "按原表补上这一行（`row_code` 与 `row_label` 取自表结构的 `rows`），没有发生的填 0",
+        meaning="按表二或表三排列的资源没有原表的某一行；原表每一行都要有",
+        anchor="national-tables",
+    ),
+    Code(
         "host-file-too-large",
         "一个下载文件超过主机每个文件的上限",
         "拆分数据（按年份或地区分成几个资源），或把下载文件放到对象存储（`gongkai.yml` 的 `downloads`），"

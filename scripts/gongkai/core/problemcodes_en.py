@@ -74,6 +74,10 @@ ENGLISH: dict[str, tuple[str, str]] = {
     "version-conflict": ("one version number, two sets of data", "raise the version and add a CHANGELOG entry"),
     "old-version-broken": ("a version in history is missing or unreadable", "check that commit"),
     "shallow-clone": ("a shallow clone: old versions are not published", "clone the whole history"),
+    "national-row-missing": (
+        "a row of the national table is missing",
+        "add the row (its `row_code` and `row_label` from the schema's `rows`), with 0 where nothing happened",
+    ),
     "host-file-too-large": (
         "a download over the host's per-file limit",
         "split the data into several resources, move downloads to object storage, or change `hosting`",

@@ -161,6 +161,7 @@ DETAILS: dict[str, str] = {
     # the build and its cache (build.py, render/dashboard.py)
     "shallow-clone": "浅克隆：这次构建不发布旧版本",
     "shallow-clone:gate": "这里没有完整的 git 历史：没有检查历史中的版本（构建会检查）",
+    "national-row-missing": "{table}缺少 {code}（{label}）这一行：原表每一行都要有，没有发生的填 0",
     "host-file-too-large": "{path} 在站点上会有 {size}，{host} 每个文件的上限是 {limit}",
     "host-site-too-large:bytes": "合并后站点会有 {amount} 字节，{host} 的上限是 {limit} 字节",
     "host-site-too-large:files": "合并后站点会有 {amount} 个文件，{host} 的上限是 {limit} 个",

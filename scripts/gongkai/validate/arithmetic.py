@@ -28,15 +28,15 @@ from ..read.schemaref import published
 NOTES = "arithmeticNotes"
 
 
-def national_schemas(root: Path) -> dict[str, dict]:
-    """The repository's schemas with sums, by their name."""
+def national_schemas(root: Path, having: str = "sums") -> dict[str, dict]:
+    """The repository's schemas with sums (or with `having`: "rows"), by their name."""
     found = {}
     for data in published(root).values():
         try:
             schema = json.loads(data)
         except ValueError:
             continue  # not ours to report here: the schema pages' build names it
-        if isinstance(schema, dict) and isinstance(schema.get("name"), str) and schema.get("sums"):
+        if isinstance(schema, dict) and isinstance(schema.get("name"), str) and schema.get(having):
             found[schema["name"]] = schema
     return found
 

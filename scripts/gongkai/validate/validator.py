@@ -23,6 +23,7 @@ from .formula import check_formula_cells, formula_problems
 from .gitindex import check_git_index
 from .header import check_header
 from .limits import check_limits
+from .nationalrows import check_national_rows
 from .numbers import check_number_cells
 from .paths import check_paths
 from .patterns import check_patterns
@@ -68,6 +69,7 @@ def validate_dataset(ds: Dataset, settings: Settings, surveys: Surveys | None = 
         problems += check_data(ds, surveys=surveys)
         if not any(p.is_error for p in problems):  # the sums of valid numbers only
             problems += check_arithmetic(ds, settings.root)
+        problems += check_national_rows(ds, settings.root)
     placeholders = placeholder_pointers(ds.descriptor)
     problems += [p for p in check_profile(ds, lines, settings) if not covered(p.field, placeholders)]
     problems += check_placeholders(ds, lines)
