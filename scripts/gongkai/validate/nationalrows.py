@@ -21,7 +21,7 @@ def check_national_rows(ds: Dataset, root) -> list[Problem]:
         rows = schema.get("rows") if schema else None
         key = schema.get("primaryKey") if schema else None
         key = key[0] if isinstance(key, list) and key else key
-        if not isinstance(rows, list) or not isinstance(key, str):
+        if schema is None or not isinstance(rows, list) or not isinstance(key, str):
             continue
         present = _codes(ds.root / res["path"], key)
         if present is None:
