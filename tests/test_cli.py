@@ -14,8 +14,9 @@ def test_validate_exits_0_when_valid(repo_factory):
     result = gongkai("validate", cwd=repo_factory(["tiny"]))
     assert result.returncode == 0
     assert result.stdout.splitlines()[:1] == [
-        "datasets/tiny/data/items.csv:3: name: warning: 1 cell(s) begin with = + - @, tab or CR (first on this line); "
-        "they stay text in every download, but a spreadsheet importing the CSV may run them [formula-like]"
+        "datasets/tiny/data/items.csv:3: name (名称): warning: 1 cell(s) begin with = + - @, tab or CR "
+        "(first on this line); they stay text in every download, but a spreadsheet importing the CSV "
+        "may run them [formula-like]"
     ]
     assert "1 dataset(s) valid, 1 warning(s)" in result.stderr
 
@@ -28,7 +29,7 @@ def test_validate_lists_every_problem_as_file_line_field_message_code(repo_facto
     lines = [line for line in result.stdout.splitlines() if not line.startswith("  ")]  # not the fix under each
     assert all(re.match(LINE, line) for line in lines), lines
     assert len([line for line in lines if "warning:" not in line]) == 3
-    assert 'datasets/type-error/data/items.csv:3: amount: "zero" is not a valid integer [type-error]' in lines
+    assert 'datasets/type-error/data/items.csv:3: amount (数量): "zero" is not a valid integer [type-error]' in lines
 
 
 def test_validate_one_dataset_by_name(repo_factory):
@@ -64,7 +65,7 @@ def test_json_format_gives_the_same_problems_for_machines(repo_factory):
 def test_github_actions_annotations(repo_factory):
     env = dict(os.environ, GITHUB_ACTIONS="true")
     result = gongkai("validate", cwd=repo_factory(["type-error"]), env=env)
-    assert "::error file=datasets/type-error/data/items.csv,line=3::amount: " in result.stdout
+    assert "::error file=datasets/type-error/data/items.csv,line=3::amount (数量): " in result.stdout
 
 
 def test_listing_is_capped_but_counting_is_not(repo_factory):

@@ -28,7 +28,9 @@ from gongkai.validate.validator import validate
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ZH = {"LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}
 EN = {"LANG": "en_US.UTF-8", "PATH": "/usr/bin:/bin"}
-TYPE_ERROR = "datasets/type-error/data/items.csv:3: amount: "
+# the field named as in the schema, with its title (the header the maintainer wrote) beside it
+TYPE_ERROR = "datasets/type-error/data/items.csv:3: amount（数量）: "
+TYPE_ERROR_EN = "datasets/type-error/data/items.csv:3: amount (数量): "
 
 
 def test_problems_are_chinese_by_default_with_the_fix_and_an_example(repo_factory):
@@ -47,7 +49,7 @@ def test_english_with_lang_en_before_or_after_the_command_or_under_an_english_lo
     args, env = how
     result = gongkai(*args, "type-error", cwd=repo_factory(["type-error"]), env=env)
     lines = result.stdout.splitlines()
-    assert lines[0] == TYPE_ERROR + '"zero" is not a valid integer [type-error]'
+    assert lines[0] == TYPE_ERROR_EN + '"zero" is not a valid integer [type-error]'
     assert lines[1] == "  fix: correct the value, or change the field's type, e.g. 1108000, 110.8, 2019-05-16"
     assert result.stderr.splitlines()[-1] == "gongkai: 1 problem(s) in 1 dataset(s) checked, 1 warning(s)"
 

@@ -37,13 +37,13 @@ def print_report(report: Report, fmt: str, root: object, limit: int | None = Non
         return
     errors = report.errors if limit is None else report.errors[:limit]
     shown = errors + report.warnings
-    for said in report_lines(shown, lang):
+    for said in report_lines(shown, lang, report.titles):
         print(said)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in shown:
             where = f",line={problem.line}" if problem.line else ""
             kind = "error" if problem.is_error else "warning"
-            print(f"::{kind} file={problem.file}{where}::{_annotation(problem, lang)}")
+            print(f"::{kind} file={problem.file}{where}::{_annotation(problem, lang, report.titles)}")
     more = report.problem_count - len(errors)
     if more > 0:
         print(
@@ -68,8 +68,8 @@ def _summary(report: Report, lang: str) -> str:
     return f"{report.problem_count} problem(s) in {names} dataset(s) checked{tail}"
 
 
-def _annotation(problem, lang: str) -> str:
-    text = line(problem, lang).split(": ", 1)[1]  # GitHub shows the file and line itself
+def _annotation(problem, lang: str, titles: dict) -> str:
+    text = line(problem, lang, titles).split(": ", 1)[1]  # GitHub shows the file and line itself
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -54,6 +54,9 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
     datasets: list[str] = field(default_factory=list)
+    # file -> field name -> its title, where they differ: the header the maintainer wrote before
+    # `gongkai new` named the column, shown beside the name (validator.finish_report)
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

@@ -182,10 +182,15 @@ def describe(problem: Problem, lang: str) -> str:
     return filled or f"{CODES[problem.code].title}：{problem.message}"
 
 
-def line(problem: Problem, lang: str) -> str:
-    """`file:line: field: words [code]`, with warnings marked."""
+def line(problem: Problem, lang: str, titles: dict[str, dict[str, str]] | None = None) -> str:
+    """`file:line: field: words [code]`, with warnings marked; a column's field with its title
+    (the header the maintainer wrote) beside it when `titles` (Report.titles) knows one."""
     where = problem.file if problem.line is None else f"{problem.file}:{problem.line}"
-    what = f"{problem.field}: " if problem.field else ""
+    title = (titles or {}).get(problem.file, {}).get(problem.field or "")
+    shown = (
+        problem.field if not title else f"{problem.field}（{title}）" if lang == "zh" else f"{problem.field} ({title})"
+    )
+    what = f"{shown}: " if problem.field else ""
     note = "" if problem.is_error else ("警告：" if lang == "zh" else "warning: ")
     return f"{where}: {what}{note}{describe(problem, lang)} [{problem.code}]"
 
@@ -200,18 +205,18 @@ def hint(code: str, lang: str, shown: str = "") -> str:
     return f"  fix: {fix}" + (f", e.g. {example}" if example else "")
 
 
-def report_lines(problems: Iterable[Problem], lang: str) -> list[str]:
+def report_lines(problems: Iterable[Problem], lang: str, titles: dict[str, dict[str, str]] | None = None) -> list[str]:
     """Errors one per line, each run of one code followed by its fix; warnings of one kind grouped
     into one line per dataset with a count."""
     problems = list(problems)
     errors = [p for p in problems if p.is_error]
     out: list[str] = []
     for i, problem in enumerate(errors):
-        out.append(line(problem, lang))
+        out.append(line(problem, lang, titles))
         if i + 1 == len(errors) or errors[i + 1].code != problem.code:
             out.append(hint(problem.code, lang, out[-1]))
     for group in _groups([p for p in problems if not p.is_error]):
-        out.append(line(group[0], lang) if len(group) == 1 else _group_line(group, lang))
+        out.append(line(group[0], lang, titles) if len(group) == 1 else _group_line(group, lang))
         out.append(hint(group[0].code, lang, out[-1]))
     return out
 

@@ -118,7 +118,7 @@ def markdown_report(checked: Checked, lang: str = "zh") -> str:
     if hint:
         out += ["", f"**urls.lock**：{_cell(hint)}"]
     if report.problems:
-        said = (text.replace("```", "'''") for text in report_lines(report.problems, lang))
+        said = (text.replace("```", "'''") for text in report_lines(report.problems, lang, report.titles))
         out += ["", "## 问题 Problems", "", "```text", *said, "```"]
     for name, diff in checked.diffs.items():
         out += ["", f"## {name}：{_cell(_versions(diff))}"]

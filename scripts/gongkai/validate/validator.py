@@ -12,7 +12,7 @@ from ..core.parallel import Progress, ahead, in_own_process, run_each
 from ..core.problems import Problem, Report
 from ..read.columns import BLOCK, FastSource, NotPlain, fast_source
 from ..read.csvtext import CsvText
-from ..read.load import DESCRIPTOR, Dataset
+from ..read.load import DESCRIPTOR, Dataset, fields_of
 from ..read.tables import Surveys
 from .arithmetic import check_arithmetic
 from .changelog import check_changelog
@@ -47,7 +47,18 @@ def finish_report(report: Report, datasets: list[Dataset], settings: Settings) -
     report.extend(check_catalog(datasets))
     report.extend(check_git_index(settings.root))
     report.problems.sort(key=lambda p: (p.file, p.line or 0, p.severity))
+    named = {p.file for p in report.problems if p.field}
+    for ds in datasets:
+        for res in ds.resources if ds.descriptor is not None else []:
+            file = ds.file(res["path"]) if isinstance(res.get("path"), str) else None
+            if file in named:
+                titles = {f["name"]: f["title"] for f in fields_of(res) if _titled(f)}
+                report.titles[file] = titles
     return report
+
+
+def _titled(f: dict) -> bool:
+    return isinstance(f.get("name"), str) and isinstance(f.get("title"), str) and f["title"] not in ("", f["name"])
 
 
 def validate_dataset(ds: Dataset, settings: Settings, surveys: Surveys | None = None) -> list[Problem]:
