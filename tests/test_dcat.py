@@ -165,6 +165,21 @@ def test_english_keywords_stand_beside_the_chinese_ones_and_pass_the_shapes(shap
     assert SHACL.run(catalog, shapes, SHACL.SHAPES) == {}
 
 
+def test_english_keywords_reach_catalog_json_and_the_english_search(built_tiny):
+    from gongkai.search.documents import dataset_document
+
+    desc = json.loads((ROOT / "tests/fixtures/packages/tiny/datapackage.json").read_text(encoding="utf-8"))
+    listed = json.loads((built_tiny / "site/catalog.json").read_text(encoding="utf-8"))["datasets"]
+    entry = next(d for d in listed if d["name"] == "tiny")
+    assert entry["keywords_en"] == desc["keywords_en"] and entry.get("title_en") == desc.get("title_en")
+    model = {"meta": desc, "title": desc["title"], "topics": desc["topics"], "publisher": "广州市人民政府"}
+    model.update(name="tiny", sources=[], readme_html="", tables=[])
+    settings = load_settings(ROOT)
+    english = dataset_document(model, settings, "en").texts["keywords"]
+    assert set(desc["keywords_en"]) <= set(english)
+    assert not set(desc["keywords_en"]) & set(dataset_document(model, settings, "zh").texts["keywords"])
+
+
 def test_a_dataset_without_english_keywords_has_only_its_topics_names_in_english(catalog):
     from rdflib import Graph, Literal
 

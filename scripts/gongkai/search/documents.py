@@ -46,7 +46,8 @@ def dataset_document(model: dict[str, Any], settings: Settings, lang: str) -> Do
     description = english(meta, "description")[0] if en else meta["description"]
     topics = [settings.localise("topic", t) if en else t for t in model["topics"]]
     publisher = settings.localise("publisher", model["publisher"]) if en else model["publisher"]
-    keywords = [*meta.get("keywords", []), *topics, publisher]
+    given = [k for k in meta.get("keywords_en", []) if isinstance(k, str)] if en else []
+    keywords = [*given, *meta.get("keywords", []), *topics, publisher]
     url = (sitepaths.ENGLISH if en else "") + sitepaths.dataset_page(model["name"])
     texts = {
         "title": [title, model["title"]] if en else [title],
