@@ -399,3 +399,17 @@ def test_the_key_proposed_is_the_code_not_a_running_number(repo, tmp_path):
     assert "gongkai: 主键：区划代码（每行都有、各不相同；更新时按它比较行）" in result.stderr, result.stderr
     schema = descriptor(repo, "district-population")["resources"][0]["schema"]
     assert schema["primaryKey"] == ["division_code"]
+
+
+def test_field_names_use_english_words_for_common_headings_and_pinyin_for_the_rest():
+    from gongkai.scaffold.names import field_names
+
+    headings = ["区名", "街道名称", "名次", "信息来源", "常住人口", "设立日期"]
+    assert field_names(headings) == [
+        "district_name",
+        "street_name",
+        "rank",
+        "xinxi_source",
+        "resident_population",
+        "sheli_date",
+    ]
