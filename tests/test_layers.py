@@ -20,7 +20,7 @@ LAYERS = [
     {"publish"},
     {"gate", "scaffold"},
     {"build"},
-    {"cli", "terminal", "mkdocs_hook"},
+    {"cli", "cliwords", "terminal", "mkdocs_hook"},
 ]
 LEVEL = {name: i for i, names in enumerate(LAYERS) for name in names}
 

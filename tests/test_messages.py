@@ -329,3 +329,22 @@ def test_update_s_cell_that_is_not_its_field_s_type_reads_in_either_language():
     assert line(problems[0], "en") == (
         '新数据.csv:2: population: expected a whole number, e.g. 1234 (unit 万人), not "1,234.6" [type-error]'
     )
+
+
+def test_help_and_usage_errors_follow_the_language(tmp_path):
+    import os
+
+    from conftest import gongkai_process
+
+    env = {**os.environ, "GONGKAI_LANG": "", "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    shown = gongkai_process("--help", cwd=tmp_path, env=env)
+    assert shown.returncode == 0 and shown.stdout.startswith("用法：gongkai")
+    assert (
+        "校验数据集，每个问题列为 文件:行: 字段: 说明 [代码]" in shown.stdout and "显示这段帮助后退出" in shown.stdout
+    )
+    wrong = gongkai_process("check", cwd=tmp_path, env=env)
+    assert wrong.returncode == 2 and wrong.stderr.splitlines()[-1] == "gongkai check：用法错误：缺少必需的参数：--base"
+    english = gongkai_process("check", "--lang", "en", cwd=tmp_path, env=env)
+    assert english.stderr.splitlines()[-1] == "gongkai check: error: the following arguments are required: --base"
+    unknown = gongkai_process("--lang=en", "build", "--generator", "x", cwd=tmp_path, env=env)
+    assert "invalid choice: 'x'" in unknown.stderr

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cliwords import chosen_language, use
 from .core.config import load_settings
 from .core.errors import GongkaiError, InvalidData, UsageError
 from .core.problems import Report
@@ -24,7 +25,8 @@ from .validate.validator import validate
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    given = chosen_language(sys.argv[1:] if argv is None else argv)
+    parser = _parser(use(language(given if given in LANGUAGES else None)))  # argparse speaks it too
     args = parser.parse_args(argv)
     args.lang = language(getattr(args, "lang", None))
     root = Path(args.root).resolve()
@@ -48,91 +50,54 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="gongkai", description="Validate datasets and build the gongkai open-data site.")
-    p.add_argument("--version", action="version", version=f"gongkai {__version__}")
-    p.add_argument("--root", default=".", help="repository root holding gongkai.yml (default: .)")
+def _parser(h: dict[str, str]) -> argparse.ArgumentParser:
+    """The commands, with their help in the language `h` (cliwords.HELP) holds."""
+    p = argparse.ArgumentParser(prog="gongkai", description=h["description"])
+    p.add_argument("--version", action="version", version=f"gongkai {__version__}", help=h["version"])
+    p.add_argument("--root", default=".", help=h["root"])
     sub = p.add_subparsers(dest="command", required=True)
 
-    v = sub.add_parser("validate", help="check datasets and list every problem as file:line: field: message [code]")
-    v.add_argument("datasets", nargs="*", metavar="DATASET", help="dataset folder names (default: all)")
-    v.add_argument("--format", choices=["text", "json"], default="text")
+    v = sub.add_parser("validate", help=h["validate"], description=h["validate"])
+    v.add_argument("datasets", nargs="*", metavar="DATASET", help=h["validate.datasets"])
+    v.add_argument("--format", choices=["text", "json"], default="text", help=h["format"])
     v.set_defaults(run=_validate)
 
-    b = sub.add_parser("build", help="validate, generate pages and downloads, and build the site into site/")
-    b.add_argument("--site-dir", default=None, help="where to put the built site (default: site/)")
-    b.add_argument("--generator", default="mkdocs", choices=["mkdocs", "properdocs"], help="site generator to run")
+    b = sub.add_parser("build", help=h["build"], description=h["build"])
+    b.add_argument("--site-dir", default=None, help=h["build.site_dir"])
+    b.add_argument("--generator", default="mkdocs", choices=["mkdocs", "properdocs"], help=h["build.generator"])
     b.set_defaults(run=_build)
 
-    n = sub.add_parser(
-        "new",
-        help="create datasets/<name>/ from a CSV (UTF-8 or GB18030) or XLSX file: typed, with units, key and "
-        "constraints; asks what only a person knows when run in a terminal",
-    )
-    n.add_argument("name", help="the dataset's folder name: lowercase letters, digits and hyphens")
-    n.add_argument("--from", dest="source", default=None, metavar="FILE", help="the data: .csv or .xlsx")
-    n.add_argument(
-        "--template",
-        default=None,
-        metavar="annual-report-2021",
-        help="instead of --from: a body's annual report laid out by the national tables (annual-report-2019 for "
-        "the 2019 trial format), every row and column labelled, each cell to fill marked 待填写",
-    )
-    n.add_argument("--body", default=None, help="with --template: the reporting body's full name")
-    n.add_argument("--year", type=int, default=None, help="with --template: the year the report covers")
-    n.add_argument(
-        "--names",
-        default=None,
-        metavar="A,B,C",
-        help="field names for the columns, in order (default: ASCII names made from the headings)",
-    )
-    n.add_argument("--resource", default=None, help="the resource's name (default: made from the file's name)")
-    n.add_argument(
-        "--ask",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="ask for the title, description, source ... (default: when a terminal is attached)",
-    )
+    n = sub.add_parser("new", help=h["new"], description=h["new"])
+    n.add_argument("name", help=h["new.name"])
+    n.add_argument("--from", dest="source", default=None, metavar="FILE", help=h["new.source"])
+    n.add_argument("--template", default=None, metavar="annual-report-2021", help=h["new.template"])
+    n.add_argument("--body", default=None, help=h["new.body"])
+    n.add_argument("--year", type=int, default=None, help=h["new.year"])
+    n.add_argument("--names", default=None, metavar="A,B,C", help=h["new.names"])
+    n.add_argument("--resource", default=None, help=h["new.resource"])
+    n.add_argument("--ask", action=argparse.BooleanOptionalAction, default=None, help=h["new.ask"])
     n.set_defaults(run=_new)
 
-    u = sub.add_parser(
-        "update",
-        help=(
-            "replace a dataset's data from a CSV or XLSX file, keeping its metadata; nothing changes "
-            "unless the new data are valid; prints the problems or the diff and the bump it needs"
-        ),
-    )
-    u.add_argument("name")
-    u.add_argument("--from", dest="source", required=True, metavar="FILE")
-    u.add_argument("--resource", default=None, help="which resource (needed when the dataset has more than one)")
+    u = sub.add_parser("update", help=h["update"], description=h["update"])
+    u.add_argument("name", help=h["update.name"])
+    u.add_argument("--from", dest="source", required=True, metavar="FILE", help=h["update.source"])
+    u.add_argument("--resource", default=None, help=h["update.resource"])
     u.set_defaults(run=_update)
 
-    c = sub.add_parser(
-        "check", help="the pull-request gate: validate what changed since --base, diff it and check the version bump"
-    )
-    c.add_argument("--base", required=True, metavar="REF", help="the git ref to compare with, e.g. origin/main")
-    c.add_argument(
-        "--report",
-        default="build/check-report.md",
-        metavar="FILE",
-        help="where to write the Markdown report (default: build/check-report.md)",
-    )
-    c.add_argument("--format", choices=["text", "json"], default="text")
+    c = sub.add_parser("check", help=h["check"], description=h["check"])
+    c.add_argument("--base", required=True, metavar="REF", help=h["check.base"])
+    c.add_argument("--report", default="build/check-report.md", metavar="FILE", help=h["check.report"])
+    c.add_argument("--format", choices=["text", "json"], default="text", help=h["format"])
     c.set_defaults(run=_check)
 
-    lk = sub.add_parser("lock", help="append every path the site now publishes to urls.lock (never removes one)")
+    lk = sub.add_parser("lock", help=h["lock"], description=h["lock"])
     lk.set_defaults(run=_lock)
 
-    s = sub.add_parser("serve", help="preview at http://127.0.0.1:8000, rebuilding when datasets/ or docs/ change")
-    s.add_argument("--dev-addr", default="127.0.0.1:8000")
+    s = sub.add_parser("serve", help=h["serve"], description=h["serve"])
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", help=h["serve.dev_addr"])
     s.set_defaults(run=_serve)
     for command in [p, *sub.choices.values()]:  # before or after the command: gongkai --lang en validate
-        command.add_argument(
-            "--lang",
-            choices=LANGUAGES,
-            default=argparse.SUPPRESS,
-            help="language of messages (default: zh, or en under an English locale: LC_ALL, LC_MESSAGES, LANG)",
-        )
+        command.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=h["lang"])
     return p
 
 
