@@ -241,3 +241,96 @@ def test_a_downloads_setting_that_cannot_be_used_is_refused_naming_it(tmp_path, 
     refused = gongkai("--lang", "en", "build", cwd=repo)
     assert refused.returncode == 1
     assert said in refused.stderr
+
+
+# --- In a browser: the table explorer and the query page read the store across origins ----------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+ENGINE = Path(__file__).resolve().parents[1] / "tools/duckdb/dist"
+PREFIX = "/gongkai/"
+
+
+def _bucket_handler(root: Path, counted):
+    """The store as a bucket with public reads and the CORS rules maintainers.md asks for: Range
+    answered, any origin allowed, the range headers exposed."""
+    from rangeserver import _handler
+
+    class Bucket(_handler(root, "/", counted)):
+        def end_headers(self):
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges")
+            super().end_headers()
+
+        def do_OPTIONS(self):
+            self.send_response(204)
+            self.send_header("Access-Control-Allow-Methods", "GET, HEAD")
+            self.send_header("Access-Control-Allow-Headers", "Range")
+            self.end_headers()
+
+    return Bucket
+
+
+@pytest.fixture(scope="module")
+def cross_origin(tmp_path_factory):
+    """The divisions dataset with downloads in a store on another origin: (site URL, store URL, what the
+    store sent). The store serves build/store/, the keys `gongkai publish` would upload."""
+    if not CHROMIUM.exists() or not (ENGINE / "duckdb.mjs").is_file():
+        missing = "chromium" if not CHROMIUM.exists() else "DuckDB-Wasm (`make duckdb`)"
+        if os.environ.get("GONGKAI_REQUIRE_BROWSER"):
+            raise RuntimeError(f"GONGKAI_REQUIRE_BROWSER is set but {missing} is missing")
+        pytest.skip(f"{missing} is not installed")
+    import http.server
+    import threading
+
+    from rangeserver import Counted, serving
+
+    repo = make_repo(tmp_path_factory.mktemp("cors"), real=["administrative-divisions"])
+    (repo / "tools/duckdb").mkdir(parents=True)
+    (repo / "tools/duckdb/dist").symlink_to(ENGINE)
+    (repo / "build/store").mkdir(parents=True)
+    counted = Counted()
+    bucket = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _bucket_handler(repo / "build/store", counted))
+    threading.Thread(target=bucket.serve_forever, daemon=True).start()
+    store_url = f"http://127.0.0.1:{bucket.server_address[1]}/"
+    _set_downloads(repo, store_url, "unused:")
+    built = gongkai("build", cwd=repo)
+    assert built.returncode == 0, built.stdout + built.stderr
+    try:
+        with serving(repo / "site", PREFIX) as (base, _):
+            yield base, store_url, counted
+    finally:
+        bucket.shutdown()
+        bucket.server_close()
+
+
+@pytest.mark.browser
+def test_the_explorer_and_the_query_page_read_the_store_across_origins(cross_origin):
+    from playwright.sync_api import sync_playwright
+
+    base, store_url, counted = cross_origin
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(base + "datasets/administrative-divisions/?streets.q=沙面街道")
+        box = page.locator(".gk-explorer[data-name='streets']")
+        box.locator(".gk-ex-count", has_text="筛选后 1 行").wait_for(timeout=10000)
+        page.goto(base + "datasets/administrative-divisions/query/")
+        page.wait_for_function("!document.querySelector('.gk-query-run').disabled", timeout=60000)
+        page.fill(".gk-query-sql", "SELECT count(*) AS n FROM streets")
+        page.evaluate("document.querySelector('.gk-query-status').textContent = ''")
+        page.click(".gk-query-run")
+        page.wait_for_function(
+            "() => { const e = document.querySelector('.gk-query-status');"
+            " return e.textContent !== '' && !e.className.includes('busy'); }"
+        )
+        rows = page.locator(".gk-query-result tbody td").all_inner_texts()
+        browser.close()
+    streets = (Path(__file__).resolve().parents[1] / "datasets/administrative-divisions/data/streets.csv").read_bytes()
+    assert rows == [str(streets.count(b"\n") - 1)]
+    assert errors == []
+    fetched = {path.rsplit("/", 1)[1] for path in counted.sent}
+    assert {"streets.csv", "streets.parquet"} <= fetched  # both from the store, not the site
+    parquet = next(path for path in counted.ranges if path.endswith("/streets.parquet"))
+    assert counted.ranges[parquet] > 0  # DuckDB read the Parquet by ranges across origins
