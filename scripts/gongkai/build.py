@@ -183,6 +183,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         {"/" + rel: sha for r in results for rel, sha in r.digests.items() if sitepaths.in_version_folder(rel)}
     )  # the working tree's
     known = {rel: sha for r in results for rel, sha in r.digests.items()} | {p[1:]: sha for p, sha in every.items()}
+    stored = page_links(settings.downloads, known)  # each dataset's files in the download store, if one is set
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         diffs = history_diffs(ds, versions[ds.name], versioned)
@@ -191,7 +192,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         zh, en = ({v: say(d) for v, d in diffs.items()} for say in (summary_zh, summary_en))
         shown = versions_model(versions[ds.name], r.summary.meta, changelog, zh, en)
         listed[ds.name] = (shown, {v: change_record(d) for v, d in diffs.items()})
-        links = page_links(settings.downloads, ds.name, known)  # its files in the download store, if one is set
+        links = stored.get(ds.name, {})
         extras = PageExtras(quality_model(criteria, overall(criteria), as_of), shown, links)
         pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, settings, "zh")
         pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, settings, "en")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from . import sitepaths
 
 # https; plain http only for this machine (a test's own rclone server)
-_URL = re.compile(r"^(https://[^/\s]+|http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?)(/[^\s?#]*)?/$")
+_URL = re.compile(r"^(https://[A-Za-z0-9.-]+|http://(127\.0\.0\.1|localhost))(:\d+)?(/[A-Za-z0-9._~%/-]*)?/$")
 _REMOTE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_. -]*:[^\s]*$")  # rclone's name:path
 SETTINGS = ("url", "remote")
 

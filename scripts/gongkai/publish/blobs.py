@@ -49,15 +49,17 @@ def take_stored(files: dict[str, bytes | Path], store: Store) -> dict[str, bytes
     return {rel: data for rel, data in files.items() if "/" + rel not in store.moved}
 
 
-def page_links(downloads: Downloads | None, name: str, known: dict[str, str]) -> dict[str, str]:
-    """A dataset page's links into the store: each stored file's name as the page writes it (relative to
-    the dataset's folder: streets.csv, 1.0.0/streets.csv) -> its URL. Empty without a store."""
-    folder = sitepaths.dataset_page(name)
-    links = {}
+def page_links(downloads: Downloads | None, known: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each dataset page's links into the store, by dataset: each stored file's name as the page writes it
+    (relative to the dataset's folder: streets.csv, 1.0.0/streets.csv) -> its URL. Empty without a store."""
+    links: dict[str, dict[str, str]] = {}
+    if downloads is None:
+        return links
     for rel, sha in known.items():
-        url = stored_url(downloads, rel, sha) if rel.startswith(folder) else None
-        if url is not None:
-            links[rel[len(folder) :]] = url
+        url = stored_url(downloads, rel, sha)
+        if url is not None:  # a stored file is in a dataset's folder: datasets/<name>/...
+            name, file = rel[len(sitepaths.DATASETS) :].split("/", 1)
+            links.setdefault(name, {})[file] = url
     return links
 
 

@@ -9,6 +9,8 @@ warning until `gongkai lock` appends it, so every addition shows up in a pull re
 A pull request may only append to the lock (`gongkai check` holds it to the base branch's,
 lock_against_base), and a lock that is empty, cut off or deleted is an error, never "no
 contract" (lock_damage); `gongkai lock` replaces it whole or not at all (write_lock).
+With a download store (core/blobstore.py) the lock also lists the store's absolute URLs: the store keeps
+each for good, so a build does not ask for them, and `gongkai publish` checks they are still there.
 """
 
 from __future__ import annotations
@@ -339,14 +341,15 @@ def host_files(
         f"{require(folder)}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in folders
     )
     moved = "".join(f"{require(old)} {require(new)} 301\n" for old, new in sorted(redirects.items()))
-    moved += "".join(f"{require(old)} {url} 301\n" for old, url in sorted((stored or {}).items()))
+    stored = {old: url for old, url in (stored or {}).items() if old not in redirects}  # redirects.yml's first
+    moved += "".join(f"{require(old)} {url} 301\n" for old, url in sorted(stored.items()))
     _hold_fields(
         sitepaths.HOST_HEADERS,
         [line for line in headers.splitlines() if not line.startswith("  ")],
         1,
         len(folders) + 4,
     )
-    _hold_fields(sitepaths.HOST_REDIRECTS, moved.splitlines(), 3, len(redirects) + len(stored or {}))
+    _hold_fields(sitepaths.HOST_REDIRECTS, moved.splitlines(), 3, len(redirects) + len(stored))
     return {sitepaths.HOST_HEADERS: headers.encode("utf-8"), sitepaths.HOST_REDIRECTS: moved.encode("utf-8")}
 
 
