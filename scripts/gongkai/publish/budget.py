@@ -115,7 +115,7 @@ WORDS = {
         "near": "警告：接近上限（{share:.0%}）：",
         "heaviest": "占用最多的数据集：",
         "summary": "站点 {bytes}，{files} 个文件，最大的文件 {path}（{largest}）",
-        "fix": "把下载文件放到对象存储，或在 gongkai.yml 的 hosting 中"
+        "fix": "把下载文件放到对象存储（gongkai.yml 的 downloads），或在 hosting 中"
         "换主机预设（github-pages、cloudflare-pages、none）或改上限",
     },
     "en": {
@@ -126,8 +126,8 @@ WORDS = {
         "near": "warning: near its host's limit ({share:.0%}):",
         "heaviest": "the datasets that take the most:",
         "summary": "site {bytes} in {files} files, the largest {path} ({largest})",
-        "fix": "move downloads to object storage, or set another preset (github-pages, cloudflare-pages, none) "
-        "or other limits under hosting in gongkai.yml",
+        "fix": "move downloads to object storage (downloads in gongkai.yml), or set another preset (github-pages, "
+        "cloudflare-pages, none) or other limits under hosting",
     },
 }
 
