@@ -39,6 +39,7 @@ from .export.queryengine import engine_files
 from .gate import sitecode
 from .gate.diff import change_record, history_diffs, summary_en, summary_zh
 from .publish import cache, swap
+from .publish.blobs import BUILD_BLOBS, checksums, page_links, plan_store, take_stored
 from .publish.budget import Budget
 from .publish.generator import publish_site
 from .publish.history import Version, history_available, read_history, version_files, write_current_version
@@ -177,6 +178,12 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     pages.update(
         {sitepaths.dataset_page_md(w.name, lang): notice_page(w, lang) for w in withdrawn for lang in ("zh", "en")}
     )  # the notice in both interfaces
+    every = {"/" + rel: sha256(data) for rel, data in versioned.items()}  # versions from history
+    every.update(
+        {"/" + rel: sha for r in results for rel, sha in r.digests.items() if sitepaths.in_version_folder(rel)}
+    )  # the working tree's
+    known = {rel: sha for r in results for rel, sha in r.digests.items()} | {p[1:]: sha for p, sha in every.items()}
+    stored = page_links(settings.downloads, known)  # each dataset's files in the download store, if one is set
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         diffs = history_diffs(ds, versions[ds.name], versioned)
@@ -185,11 +192,14 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         zh, en = ({v: say(d) for v, d in diffs.items()} for say in (summary_zh, summary_en))
         shown = versions_model(versions[ds.name], r.summary.meta, changelog, zh, en)
         listed[ds.name] = (shown, {v: change_record(d) for v, d in diffs.items()})
-        extras = PageExtras(quality_model(criteria, overall(criteria), as_of), shown)
+        links = stored.get(ds.name, {})
+        extras = PageExtras(quality_model(criteria, overall(criteria), as_of), shown, links)
         pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, settings, "zh")
         pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, settings, "en")
         for lang in ("zh", "en"):
-            pages[sitepaths.query_page_md(ds.name, lang)] = render_query(r.model, lang, engine=bool(engine))
+            pages[sitepaths.query_page_md(ds.name, lang)] = render_query(
+                r.model, lang, engine=bool(engine), links=links
+            )
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
     hand_written = repofiles.hand_written(root, HAND_WRITTEN.as_posix())
@@ -203,10 +213,6 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     for result in results:
         files.update(result.files)
     files.update(versioned)
-    every = {"/" + rel: sha256(data) for rel, data in versioned.items()}  # versions from history
-    every.update(
-        {"/" + rel: sha for r in results for rel, sha in r.digests.items() if sitepaths.in_version_folder(rel)}
-    )  # the working tree's
     digests = {path: sha for path, sha in every.items() if sitepaths.is_versioned(path)}  # hash-locked
     # Versions for machines: versions.json beside each dataset page, the feeds of versions, catalog.json's list
     listing = version_listing(files, every)
@@ -218,7 +224,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files[sitepaths.CATALOG_JSON] = catalog_json(summaries, settings, machine)
     files[sitepaths.CATALOG_SCHEMA] = schema_bytes()
     files[sitepaths.FEED] = atom_feed(summaries, settings)
-    files[sitepaths.CATALOG_JSONLD] = catalog_jsonld(summaries, settings, version_metadata(versions, files))
+    files[sitepaths.CATALOG_JSONLD] = catalog_jsonld(summaries, settings, version_metadata(versions, files), known)
     uncontactable = contacts_missing(summaries, settings)
     if uncontactable:
         message = (
@@ -237,10 +243,14 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         root, files, report, digests, gone_paths, check_lock=check_urls, history=history, limits=settings.limits
     )
     files.update(redirect_files(redirects, files))
-    files.update(host_files(redirects, digests))
-    files[sitepaths.CHECKSUMS] = _checksums(summaries, redirects, every, indexes)
+    store = plan_store(settings.downloads, files, known)  # the downloads leave the site for the store, if set
+    files = take_stored(files, store)
+    published |= set(store.moved.values())
+    files.update(host_files(redirects, digests, store.moved))
+    files[sitepaths.CHECKSUMS] = checksums(summaries, redirects, every, indexes, store.moved)
     files[sitepaths.URLS_JSON] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
+    sync_tree(root / BUILD_BLOBS, store.blobs)
     return Generated(settings, summaries, report, files, published, redirects, digests, gone_paths, processing)
 
 
@@ -366,19 +376,6 @@ def export_entry(ds, settings: Settings, folder: Path, surveys: Surveys | None =
     readme = (ds.root / "README.md").read_text(encoding="utf-8")
     changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
     return Entry(dataset=ds, tables=tables, exported=exported, readme=readme, changelog=changelog)
-
-
-def _checksums(
-    summaries: list[Summary], redirects: dict[str, str], versioned: dict[str, str], indexes: dict[str, bytes]
-) -> bytes:
-    # `sha256sum -c SHA256SUMS` run at the site root checks every published download:
-    # the latest files, every version's files, the version indexes and feeds, and old paths kept as copies.
-    digests = {d.path: d.sha256 for e in summaries for d in e.downloads}
-    digests.update({path: sha256(data) for path, data in indexes.items() if path.startswith(sitepaths.DATASETS)})
-    digests.update({path[1:]: sha for path, sha in versioned.items()})
-    moved = {old[1:]: digests[new[1:]] for old, new in redirects.items() if new[1:] in digests}
-    lines = sorted(f"{sha}  {path}" for path, sha in [*digests.items(), *moved.items()])
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _as_of(root: Path, summaries: list[Summary], history: bool) -> str:

@@ -93,6 +93,9 @@ def _parser(h: dict[str, str]) -> argparse.ArgumentParser:
     lk = sub.add_parser("lock", help=h["lock"], description=h["lock"])
     lk.set_defaults(run=_lock)
 
+    pb = sub.add_parser("publish", help=h["publish"], description=h["publish"])
+    pb.add_argument("--check", choices=["all", "new"], default="all", help=h["publish.check"])
+    pb.set_defaults(run=_publish)
     s = sub.add_parser("serve", help=h["serve"], description=h["serve"])
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help=h["serve.dev_addr"])
     s.set_defaults(run=_serve)
@@ -266,10 +269,7 @@ def _check(args, root: Path) -> int:
         for said in terminal_lines(checked, args.lang):
             print(f"gongkai: {said}", file=sys.stderr)
         shown = out.relative_to(root) if out.is_relative_to(root) else out
-        print(
-            f"gongkai: 报告已写入 {shown}" if args.lang == "zh" else f"gongkai: report written to {shown}",
-            file=sys.stderr,
-        )
+        print(f"gongkai: {'报告已写入' if args.lang == 'zh' else 'report written to'} {shown}", file=sys.stderr)
     return 0 if checked.report.valid else 1
 
 
@@ -302,11 +302,9 @@ def _build(args, root: Path) -> int:
         hosting = generated.settings.hosting
         for said in budget_lines(generated.budget, overruns(generated.budget, hosting), hosting, args.lang):
             print(f"gongkai: {said}" if not said.startswith("  ") else said)
-    print(
-        f"gongkai: 站点已建在 {site_dir}/（打开 {site_dir}/index.html，或运行 `make serve`）"
-        if zh
-        else f"gongkai: site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)"
-    )
+    zh_built = f"站点已建在 {site_dir}/（打开 {site_dir}/index.html，或运行 `make serve`）"
+    en_built = f"site built in {site_dir}/ (open {site_dir}/index.html, or run `make serve`)"
+    print(f"gongkai: {zh_built if zh else en_built}")
     return 0
 
 
@@ -336,6 +334,15 @@ def _lock(args, root: Path) -> int:
     )
     print(f"gongkai: {said}", file=sys.stderr)
     return 0
+
+
+def _publish(args, root: Path) -> int:
+    from .publish.upload import lines, publish_store  # rclone: only for a site with a download store
+
+    done = publish_store(root, load_settings(root), check=args.check)
+    for said in lines(done, args.lang):
+        print(said if said.startswith("  ") else f"gongkai: {said}", file=sys.stderr if not done.ok else sys.stdout)
+    return 0 if done.ok else 1
 
 
 def _notice(line: str) -> None:

@@ -77,7 +77,7 @@ def _dataset(s: Summary, settings: Settings, versions: list[dict]) -> dict:
     ]
     entry["files"] = [
         {
-            "url": settings.url_for(d.path),
+            "url": settings.download_url(d.path, d.sha256),
             "path": d.path,
             "format": d.kind,
             "mediatype": MEDIA_TYPES[d.kind],

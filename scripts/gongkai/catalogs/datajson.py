@@ -69,7 +69,7 @@ def _dataset(s: Summary, settings: Settings) -> dict:
             {
                 "@type": "dcat:Distribution",
                 "title": d.path.rsplit("/", 1)[1],
-                "downloadURL": settings.url_for(d.path),
+                "downloadURL": settings.download_url(d.path, d.sha256),
                 "mediaType": MEDIA_TYPES[d.kind],
                 "format": d.kind.upper(),
             }

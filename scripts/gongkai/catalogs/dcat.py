@@ -68,10 +68,14 @@ Described = tuple[str, str, dict]
 
 
 def catalog_jsonld(
-    summaries: list[Summary], settings: Settings, versions: Mapping[str, Sequence[Described]] | None = None
+    summaries: list[Summary],
+    settings: Settings,
+    versions: Mapping[str, Sequence[Described]] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The catalog; versions: each dataset's versions, newest first."""
-    versions = versions or {}
+    """The catalog; versions: each dataset's versions, newest first; digests: file-map path -> SHA-256 of the
+    versions' files, for their URLs in the download store (core/blobstore.py) when one is set."""
+    versions, digests = versions or {}, digests or {}
     ordered = by_modified(summaries)
     data: dict = {
         "@context": CONTEXT,
@@ -91,11 +95,11 @@ def catalog_jsonld(
     if ordered:
         data["dct:modified"] = {"@value": ordered[0].modified, "@type": "xsd:date"}
         data["dct:issued"] = {"@value": min(s.meta["created"] for s in ordered)[:10], "@type": "xsd:date"}
-    data["dcat:dataset"] = [_dataset(s, settings, versions.get(s.name, ())) for s in ordered]
+    data["dcat:dataset"] = [_dataset(s, settings, versions.get(s.name, ()), digests) for s in ordered]
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _dataset(s: Summary, settings: Settings, versions: Sequence[Described]) -> dict:
+def _dataset(s: Summary, settings: Settings, versions: Sequence[Described], digests: Mapping[str, str]) -> dict:
     page = settings.url_for(sitepaths.dataset_page(s.name))
     meta = s.meta
     licences = _licences(meta)
@@ -110,12 +114,14 @@ def _dataset(s: Summary, settings: Settings, versions: Sequence[Described]) -> d
         "dcat:version": meta["version"],
         "dcat:landingPage": _document(page),
         "dcat:distribution": [
-            _distribution(settings.url_for(d.path), d.kind, page, licences, titles.get(d.resource or ""), d)
+            _distribution(
+                settings.download_url(d.path, d.sha256), d.kind, page, licences, titles.get(d.resource or ""), d
+            )
             for d in s.downloads
             if d.kind in DATA_KINDS
         ],
     }
-    data.update(_versions(s, settings, versions, page))
+    data.update(_versions(s, settings, versions, page, digests))
     return data
 
 
@@ -165,7 +171,9 @@ def _distribution(
     return found
 
 
-def _versions(s: Summary, settings: Settings, versions: Sequence[Described], page: str) -> dict:
+def _versions(
+    s: Summary, settings: Settings, versions: Sequence[Described], page: str, digests: Mapping[str, str]
+) -> dict:
     """dcat:hasVersion: every version at its permanent folder, described by its own published
     descriptor, each pointing to the one before it (dcat:previousVersion); the dataset itself is
     the current version."""
@@ -193,7 +201,13 @@ def _versions(s: Summary, settings: Settings, versions: Sequence[Described], pag
             "dcat:version": version,
             "dct:issued": {"@value": date, "@type": "xsd:date"},
             "dcat:distribution": [
-                _distribution(settings.url_for(zipped), "zip", page, licences, None),
+                _distribution(
+                    settings.download_url(zipped, digests[zipped]) if zipped in digests else settings.url_for(zipped),
+                    "zip",
+                    page,
+                    licences,
+                    None,
+                ),
                 _distribution(
                     settings.url_for(sitepaths.version_file(s.name, version, sitepaths.DATAPACKAGE)),
                     "datapackage",

@@ -64,7 +64,7 @@ def machine_versions(
                 "summary": shown or None,
                 "summary_en": row["change_en"] or None,  # the English page's words
                 "changes": record,
-                "files": [dict(f, url=settings.url_for(f["path"])) for f in listing.get(folder, [])],
+                "files": [dict(f, url=settings.download_url(f["path"], f["sha256"])) for f in listing.get(folder, [])],
             }
         )
     return out

@@ -10,6 +10,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
 from . import repofiles, safeyaml
+from .blobstore import Downloads, downloads_from, stored_url
 from .characters import CONTROL
 from .errors import ConfigError
 from .hosting import PRESETS, Hosting, hosting_from
@@ -95,6 +96,7 @@ class Settings:
     new_dataset: dict[str, str] = field(default_factory=dict, hash=False)
     licence_details: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
     hosting: Hosting = PRESETS["github-pages"]  # the host's limits the built site is measured against
+    downloads: Downloads | None = None  # the download store (core/blobstore.py); None: downloads stay on the site
 
     def localise(self, kind: str, value: str, lang: str = "zh") -> str:
         """A publisher's, topic's, update frequency's, open type's or licence's name (a licence by
@@ -119,6 +121,10 @@ class Settings:
     def url_for(self, path: str) -> str:
         """Absolute URL of a site path such as 'datasets/x/x.csv'."""
         return self.site_url + path.lstrip("/")
+
+    def download_url(self, path: str, sha256: str) -> str:
+        """Absolute URL of a download or version file with these bytes: in the store when one is set."""
+        return stored_url(self.downloads, path, sha256) or self.url_for(path)
 
 
 _LIMIT_DEFAULTS = {f.name: f.default for f in fields(Limits) if f.default is not MISSING}
@@ -282,6 +288,7 @@ def load_settings(root: Path) -> Settings:
             str(x.get("name", "")): {k: str(x[k]) for k in ("title", "path") if x.get(k)} for x in licences
         },
         hosting=hosting_from(r.get("hosting", dict, {}), r.errors),
+        downloads=downloads_from(data.get("downloads"), r.errors),
     )
     r.errors += _new_dataset_errors(settings)
     if settings.default_publisher and not settings.publisher(settings.default_publisher):

@@ -182,6 +182,14 @@ def version_zip_file(name: str, version: str) -> str:
     return f"{name}-{version}.zip"
 
 
+BLOBS = "blobs/sha256/"  # the download store (`downloads` in gongkai.yml, core/blobstore.py)
+
+
+def blob_key(sha256: str, name: str) -> str:
+    """A file in the download store: under its SHA-256, in a folder that keeps its name (a reader saves streets.csv)."""
+    return f"{BLOBS}{sha256[:2]}/{sha256}/{name}"
+
+
 def versions_index(name: str) -> str:
     """Every version of a dataset with its files and changes, for programs: datasets/<name>/versions.json."""
     return dataset_file(name, VERSIONS)
@@ -213,22 +221,16 @@ def english_page(path: str) -> str:
 # What is published where, for kind_of(): each kind's paths, made by the functions above from
 # placeholders that stand for any name and any version.
 _NAME, _VERSION, _NUMBER, _ANY = "\x00", "\x01", "\x02", "\x03"
+_PAGE_FOLDERS = (
+    "",
+    DATASETS,
+    TOPICS,
+    PUBLISHERS,
+    *(f(_NAME) for f in (dataset_page, query_page, topic_page, publisher_page)),
+)
 _LAYOUT = {
     "page": [
-        *(
-            page_md(folder, lang)
-            for folder in (
-                "",
-                DATASETS,
-                dataset_page(_NAME),
-                query_page(_NAME),
-                TOPICS,
-                PUBLISHERS,
-                topic_page(_NAME),
-                publisher_page(_NAME),
-            )
-            for lang in SUFFIX
-        ),
+        *(page_md(folder, lang) for folder in _PAGE_FOLDERS for lang in SUFFIX),
         page_md(QUALITY),
     ],
     "versions": [  # before "download": versions.json is no resource's JSON
@@ -291,13 +293,8 @@ RESERVED_FILES = frozenset(
     ("/" + p).casefold()
     for p in ("", "index.html", NOT_FOUND, SITEMAP, SITEMAP_GZ, *SITE_FILES, "robots.txt", "CNAME", "favicon.ico")
 )
-RESERVED_FOLDERS = (
-    "/" + ASSETS.rstrip("/"),
-    "/" + SEARCH.rstrip("/"),
-    "/" + ENGLISH.rstrip("/"),
-    "/stylesheets",
-    "/javascripts",
-)  # theme files, search index, English pages (derived)
+RESERVED_FOLDERS = tuple("/" + f.rstrip("/") for f in (ASSETS, SEARCH, ENGLISH, "stylesheets", "javascripts"))
+# theme files, search index, English pages (derived)
 RESERVED_STARTS = ("/_", "/.")  # host settings (_headers, _redirects), .nojekyll and other hidden files
 
 _PLAIN = re.compile(r"[A-Za-z0-9/" + re.escape(PUNCTUATION) + r"]*")

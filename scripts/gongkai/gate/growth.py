@@ -4,7 +4,8 @@ held to the host's limits (core/hosting.py) before anything is built.
 
 A file over the host's per-file limit is refused here, by name. The whole site's bytes and files
 are projected from the last build's measure (build/site-budget.json, publish/budget.py) when
-there is one: the growth on top of it, against the limits. Pages are not counted (a dataset's
+there is one: the growth on top of it, against the limits. With a download store (`downloads`),
+only the files that stay on the site count. Pages are not counted (a dataset's
 two pages and two query pages take about the same whatever its data)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import sitepaths
+from ..core.blobstore import is_stored
 from ..core.config import Settings
 from ..core.hosting import Hosting
 from ..core.problems import Problem
@@ -157,6 +159,8 @@ def _footprint(ds: Dataset, settings: Settings, folder: Path) -> dict[str, int]:
     sizes.update({path: size for path, (size, _sha) in written.items()})
     for path, file in files.items():
         sizes.setdefault(path, file.stat().st_size)  # charts and other files that are not downloads
+    if settings.downloads is not None:  # those go to the download store, not the static host
+        sizes = {path: size for path, size in sizes.items() if not is_stored(path)}
     return sizes
 
 

@@ -130,7 +130,7 @@ WORDS = {
         "heaviest": "占用最多的数据集：",
         "more_files": "（只列出最大的 {n} 个文件，可能还有更多超过上限）",
         "summary": "站点 {bytes}，{files} 个文件，最大的文件 {path}（{largest}）",
-        "fix": "把下载文件放到对象存储，或在 gongkai.yml 的 hosting 中"
+        "fix": "把下载文件放到对象存储（gongkai.yml 的 downloads），或在 hosting 中"
         "换主机预设（github-pages、cloudflare-pages、none）或改上限",
     },
     "en": {
@@ -142,8 +142,8 @@ WORDS = {
         "heaviest": "the datasets that take the most:",
         "more_files": "(only the {n} largest files are named; more may be over the limit)",
         "summary": "site {bytes} in {files} files, the largest {path} ({largest})",
-        "fix": "move downloads to object storage, or set another preset (github-pages, cloudflare-pages, none) "
-        "or other limits under hosting in gongkai.yml",
+        "fix": "move downloads to object storage (downloads in gongkai.yml), or set another preset (github-pages, "
+        "cloudflare-pages, none) or other limits under hosting",
     },
 }
 

@@ -9,6 +9,8 @@ warning until `gongkai lock` appends it, so every addition shows up in a pull re
 A pull request may only append to the lock (`gongkai check` holds it to the base branch's,
 lock_against_base), and a lock that is empty, cut off or deleted is an error, never "no
 contract" (lock_damage); `gongkai lock` replaces it whole or not at all (write_lock).
+With a download store (core/blobstore.py) the lock also lists the store's absolute URLs: the store keeps
+each for good, so a build does not ask for them, and `gongkai publish` checks they are still there.
 """
 
 from __future__ import annotations
@@ -248,8 +250,8 @@ def check_lock(
                 )
                 facts = {"rule": "bytes", "path": path, "locked": mark[:12], "now": digests[path][:12]}
                 problems.append(Problem("url-changed", message, LOCK, line=line, params=facts))
-        if path in checked:
-            continue  # a later line only marks a path already listed
+        if path in checked or "://" in path:
+            continue  # a later line only marks a path already listed; the download store keeps its URLs (upload.py)
         checked.add(path)
         if path not in published and path not in redirects and not path.startswith(withdrawn or ("\0",)):
             if not history and in_version_folder(path):
@@ -318,13 +320,16 @@ def lock_text(
     return text + "".join(f"{line}\n" for line in added), added
 
 
-def host_files(redirects: dict[str, str], versioned: dict[str, str]) -> dict[str, bytes]:
+def host_files(
+    redirects: dict[str, str], versioned: dict[str, str], stored: dict[str, str] | None = None
+) -> dict[str, bytes]:
     """_headers and _redirects for static hosts that read them (Netlify, Cloudflare Pages);
     paths are relative to the folder the host serves. Elsewhere the redirect pages and file
     copies do the same work, and GitHub Pages already sends CORS headers. A version's files
     never change, so hosts may cache them for good. Parquet gets its registered media type, which
     hosts do not know from the name (they send application/octet-stream). Every path in them has passed
-    sitepaths (require), and each line is checked to hold its fields and no more."""
+    sitepaths (require), and each line is checked to hold its fields and no more. stored: site paths whose file
+    the download store serves (blobs.py) -> its URL there; each old path answers with a redirect to it."""
     headers = (
         "/*\n  Access-Control-Allow-Origin: *\n  X-Content-Type-Options: nosniff\n"
         f"/{sitepaths.DATASETS}*\n  Cache-Control: public, max-age=3600\n"
@@ -336,13 +341,15 @@ def host_files(redirects: dict[str, str], versioned: dict[str, str]) -> dict[str
         f"{require(folder)}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in folders
     )
     moved = "".join(f"{require(old)} {require(new)} 301\n" for old, new in sorted(redirects.items()))
+    stored = {old: url for old, url in (stored or {}).items() if old not in redirects}  # redirects.yml's first
+    moved += "".join(f"{require(old)} {url} 301\n" for old, url in sorted(stored.items()))
     _hold_fields(
         sitepaths.HOST_HEADERS,
         [line for line in headers.splitlines() if not line.startswith("  ")],
         1,
         len(folders) + 4,
     )
-    _hold_fields(sitepaths.HOST_REDIRECTS, moved.splitlines(), 3, len(redirects))
+    _hold_fields(sitepaths.HOST_REDIRECTS, moved.splitlines(), 3, len(redirects) + len(stored))
     return {sitepaths.HOST_HEADERS: headers.encode("utf-8"), sitepaths.HOST_REDIRECTS: moved.encode("utf-8")}
 
 

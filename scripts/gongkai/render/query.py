@@ -18,8 +18,11 @@ from .templating import render
 GROUPS_MAX = 60  # a column with at most this many distinct values is a category worth counting by
 
 
-def render_query(model: dict[str, Any], lang: str = "zh", *, engine: bool = True) -> str:
-    """The query page of one dataset in one language; engine: whether the site publishes DuckDB-Wasm."""
+def render_query(
+    model: dict[str, Any], lang: str = "zh", *, engine: bool = True, links: dict[str, str] | None = None
+) -> str:
+    """The query page of one dataset in one language; engine: whether the site publishes DuckDB-Wasm;
+    links: the dataset's files in the download store (publish/blobs.py), fetched from there."""
     words = TABLES[lang]["query"]
     up = "../../../" if lang == "zh" else "../../../../"  # from datasets/<name>/query/ (or en/…) to the root
     tables = [
@@ -28,7 +31,8 @@ def render_query(model: dict[str, Any], lang: str = "zh", *, engine: bool = True
             "title": t["title"] if lang == "zh" else (t.get("title_en") or t["title"]),
             "rows": t["rows"],
             "file": sitepaths.resource_file(t["name"], "parquet"),
-            "url": up + sitepaths.dataset_file(model["name"], sitepaths.resource_file(t["name"], "parquet")),
+            "url": (links or {}).get(sitepaths.resource_file(t["name"], "parquet"))
+            or up + sitepaths.dataset_file(model["name"], sitepaths.resource_file(t["name"], "parquet")),
             "columns": [f["name"] for f in t["fields"]],
         }
         for t in model["tables"]

@@ -1,10 +1,9 @@
 """The generated pages: page models from the catalog, markup from templates/. Pure: no I/O.
 
-A dataset's page model (dataset_model) is built in the worker that exports the dataset and
-is cached with it: plain values, no markup but its sanitised README and changelog. The page
-is assembled once (render_dataset), in both languages, after the stages that judge its
-quality and read its versions. Every value reaches the page through templating.py.
-Links between pages are Markdown links to .md files, so `mkdocs build --strict` checks them.
+A dataset's page model (dataset_model) is built in the worker that exports the dataset and is cached with it:
+plain values, no markup but its sanitised README and changelog. The page is assembled once (render_dataset), in
+both languages, after the stages that judge its quality and read its versions. Every value reaches the page
+through templating.py. Links between pages are Markdown links to .md files, so `mkdocs build --strict` checks them.
 """
 
 from __future__ import annotations
@@ -38,8 +37,7 @@ from .snippets import code_snippets, report_problem_mailto, report_problem_url, 
 from .structured import dataset_jsonld
 from .templating import render
 
-# The order people look for files in: which file for which tool.
-KINDS = ("xlsx", "csv-bom", "csv", "json", "parquet", "datapackage", "zip")
+KINDS = ("xlsx", "csv-bom", "csv", "json", "parquet", "datapackage", "zip")  # the order people look for files in
 
 
 def render_site(entries: list[Summary], settings: Settings, dashboard: Dashboard | None = None) -> dict[str, str]:
@@ -325,6 +323,7 @@ class PageExtras:
 
     quality: dict[str, Any]  # quality_model
     versions: list[dict[str, Any]]  # versions_model
+    links: dict[str, str] = field(default_factory=dict)  # file name -> its URL in the download store (blobs.py)
 
 
 def render_dataset(model: dict[str, Any], extras: PageExtras, settings: Settings, lang: str = "zh") -> str:
@@ -348,6 +347,7 @@ def render_dataset(model: dict[str, Any], extras: PageExtras, settings: Settings
         q=extras.quality,
         versions=extras.versions,
         files=files,
+        links=extras.links,
         limit=DISTINCT_LIMIT,
         settings=settings,  # for localise(): names from gongkai.yml in the page's language
     )

@@ -18,8 +18,7 @@ def code_snippets(e: Entry, settings: Settings) -> list[tuple[str, str]]:
     as text) with DuckDB, pandas, polars and R's arrow."""
     t = e.tables[0]
     csv_file = sitepaths.resource_file(t.name, "csv")
-    csv_url = settings.url_for(sitepaths.dataset_file(e.name, csv_file))
-    parquet_url = settings.url_for(sitepaths.dataset_file(e.name, sitepaths.resource_file(t.name, "parquet")))
+    csv_url, parquet_url = (_url(e, t.name, kind, settings) for kind in ("csv", "parquet"))
     pkg_url = settings.url_for(sitepaths.dataset_file(e.name, sitepaths.DATAPACKAGE))
     dtypes = ", ".join(f'"{f["name"]}": "string"' for f in t.fields if f.get("type", "string") == "string")
     return [
@@ -40,6 +39,13 @@ def code_snippets(e: Entry, settings: Settings) -> list[tuple[str, str]]:
         ("python", f'import polars as pl\n\ndf = pl.read_parquet("{parquet_url}")'),
         ("r", f'library(arrow)\n\ndf <- read_parquet("{parquet_url}")'),
     ]
+
+
+def _url(e: Entry, resource: str, kind: str, settings: Settings) -> str:
+    # where the file is served: the site, or the download store (core/blobstore.py)
+    found = e.downloads(resource=resource, kind=kind)
+    path = sitepaths.dataset_file(e.name, sitepaths.resource_file(resource, kind))
+    return settings.download_url(path, found[0].sha256) if found else settings.url_for(path)
 
 
 def _report_text(e: Entry, settings: Settings) -> tuple[str, str]:

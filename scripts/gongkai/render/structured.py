@@ -45,7 +45,7 @@ def dataset_jsonld(e: Entry, settings: Settings) -> dict:
             {
                 "@type": "DataDownload",
                 "name": d.path.rsplit("/", 1)[1],
-                "contentUrl": settings.url_for(d.path),
+                "contentUrl": settings.download_url(d.path, d.sha256),
                 "encodingFormat": MEDIA_TYPES[d.kind],
                 "contentSize": f"{d.bytes} B",
                 "sha256": d.sha256,
