@@ -69,6 +69,7 @@ DATASETS = "datasets/"  # the catalog page, and a folder for each dataset
 TOPICS = "topics/"
 PUBLISHERS = "publishers/"
 QUALITY = "quality/"
+CATALOG_PARTS = "catalog/"  # the catalog's older datasets in parts, catalog/<k>/ (no dataset can be so named)
 SCHEMAS = "schemas/"  # the national tables' Table Schemas, as the repository's schemas/ holds them, a page each
 
 DATAPACKAGE = "datapackage.json"  # a dataset's descriptor as published, in its folder and in each version's
@@ -100,6 +101,10 @@ def home_md(lang: str = "zh") -> str:
 def catalog_md(lang: str = "zh") -> str:
     """Every dataset, with its filters."""
     return page_md(DATASETS, lang)
+
+
+def part_page(listing: str, number: int | str) -> str:  # part k of CATALOG_PARTS, a topic or publisher: listings.py
+    return f"{listing}{number}/"
 
 
 def topic_page(slug: str) -> str:
@@ -218,14 +223,9 @@ _LAYOUT = {
         *(
             page_md(folder, lang)
             for folder in (
-                "",
-                DATASETS,
-                dataset_page(_NAME),
-                query_page(_NAME),
-                TOPICS,
-                PUBLISHERS,
-                topic_page(_NAME),
-                publisher_page(_NAME),
+                *("", DATASETS, dataset_page(_NAME), query_page(_NAME), TOPICS, PUBLISHERS),
+                *(topic_page(_NAME), publisher_page(_NAME), part_page(CATALOG_PARTS, _NUMBER)),
+                *(part_page(topic_page(_NAME), _NUMBER), part_page(publisher_page(_NAME), _NUMBER)),
             )
             for lang in SUFFIX
         ),
