@@ -195,6 +195,7 @@ EN: dict[str, Any] = {
         "commit built). Each 0–100; criteria that do not apply are left out of the total."
     ),
     "quality_total": ("Total ", " / 100 (the mean of the criteria). "),
+    "quality_short": "Each 0–100, timeliness as of {as_of}, the date of the commit built; how they are scored: ",
     "quality_all": "Quality of all datasets",
     "quality_header": ["Criterion", "Score", "Why"],
     "not_applicable": "n/a",
