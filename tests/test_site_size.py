@@ -89,7 +89,7 @@ def test_a_topic_of_ten_thousand_datasets_is_paged_too():
     settings = load_settings(ROOT)
     entries = _summaries(10_000, settings)
     topic = settings.topics[0]
-    pages = listing_pages("topic", topic.name, entries, settings, "zh")
+    pages = listing_pages("topic", topic.name, topic.slug, entries, settings, "zh")
     own = pages.pop(f"topics/{topic.slug}/index.md")
     assert len(own.encode()) + THEME < 200_000 and len(pages) == 10_000 // PART
     assert own.count("](../../datasets/") == PART  # a row a dataset: its link

@@ -36,7 +36,7 @@ class _Pinned:
         self._data += data
         return b""
 
-    def flush(self) -> bytes:
+    def flush(self) -> bytearray:
         out = deflate.deflate_compress(bytes(self._data), PINNED_LEVEL)
         self._data = bytearray()
         return out

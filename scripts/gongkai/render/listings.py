@@ -130,9 +130,10 @@ def render_catalog(
     )
 
 
-def listing_pages(kind: str, name: str, entries: list[Summary], settings: Settings, lang: str) -> dict[str, str]:
+def listing_pages(
+    kind: str, name: str, slug: str, entries: list[Summary], settings: Settings, lang: str
+) -> dict[str, str]:
     """A topic's or publisher's page (kind "topic" or "publisher") and its parts, path -> Markdown."""
-    slug = settings.topic(name).slug if kind == "topic" else settings.publisher(name).slug
     page = sitepaths.topic_page(slug) if kind == "topic" else sitepaths.publisher_page(slug)
     front, chunks = parts(entries)
     links = _part_links(chunks, lambda k: sitepaths.part_page("", k))
@@ -172,10 +173,14 @@ def topic_and_publisher_pages(entries: list[Summary], settings: Settings, lang: 
     pages: dict[str, str] = {}
     for topic in settings.topics:
         if with_topic(entries, topic.name):
-            pages.update(listing_pages("topic", topic.name, with_topic(entries, topic.name), settings, lang))
+            pages.update(
+                listing_pages("topic", topic.name, topic.slug, with_topic(entries, topic.name), settings, lang)
+            )
     for pub in settings.publishers:
         if with_publisher(entries, pub.name):
-            pages.update(listing_pages("publisher", pub.name, with_publisher(entries, pub.name), settings, lang))
+            pages.update(
+                listing_pages("publisher", pub.name, pub.slug, with_publisher(entries, pub.name), settings, lang)
+            )
     return pages
 
 

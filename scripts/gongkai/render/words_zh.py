@@ -183,7 +183,7 @@ ZH: dict[str, Any] = {
         "以构建所用提交的日期 {as_of} 为准）。每项 0—100 分，不适用的项不计入总分。"
     ),
     "quality_total": ("总分 ", " / 100（各项的平均）。"),
-    "quality_short": "每项 0—100 分，及时性以构建所用提交的日期 {as_of} 为准；评分的方法见",  # the method: the quality page
+    "quality_short": "每项 0—100 分，及时性以构建所用提交的日期 {as_of} 为准；评分的方法见",  # then the quality page
     "quality_all": "全部数据集的质量",
     "quality_header": ["方面", "得分", "说明"],
     "not_applicable": "不适用",
