@@ -238,7 +238,7 @@ class ZipLocks:
 
     def current(self, ds: Dataset) -> str | None:
         """What the lock holds for the zip of the working tree's version (write_current_version)."""
-        version = ds.loaded.get("version")
+        version = (ds.descriptor or {}).get("version")  # (asked before validation, which stops what did not load)
         if not isinstance(version, str):
             return None
         return self.get(public_path(version_folder(ds.name, version) + version_zip_file(ds.name, version)))
