@@ -11,9 +11,9 @@ from conftest import ROOT
 from gongkai.core.config import load_settings
 from gongkai.read.period import parse_period
 from gongkai.render.catalog import Summary, card_model
+from gongkai.render.listings import render_catalog
 from gongkai.render.period import period_fields
 from gongkai.render.quality import assess
-from gongkai.render.render import render_catalog
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Paths a pull request names in redirects.yml and withdrawn.yml: each passes sitepaths.resolve,
+"""Paths a pull request names in redirects.yml and withdrawn.yml: each passes pathcheck.resolve,
 so none leaves the site, replaces one of its own routes or writes a rule into _redirects.
 
 The hostile builds run on one repository that has been built once: each must exit 1 with
@@ -18,7 +18,7 @@ from conftest import copy_repo, gongkai
 from gongkai.core.config import Limits
 from gongkai.core.errors import BuildError
 from gongkai.core.output import sync_tree
-from gongkai.core.sitepaths import refusal, reserved, resolve
+from gongkai.core.pathcheck import refusal, reserved, resolve
 from gongkai.publish.redirects import redirect_files, redirected_paths
 from gongkai.publish.urls import host_files
 

@@ -8,7 +8,7 @@ import ast
 import re
 
 from conftest import ROOT
-from gongkai.core import sitepaths
+from gongkai.core import pathcheck, sitepaths
 
 PACKAGE = ROOT / "scripts/gongkai"
 OWNER = PACKAGE / "core/sitepaths.py"
@@ -191,7 +191,7 @@ def test_the_layout_classifies_what_it_makes():
         "/about/",
         "/feed.xml",
     ]
-    assert all(sitepaths.reserved("/" + f) for f in sitepaths.SITE_FILES)  # a repository file may not name one
+    assert all(pathcheck.reserved("/" + f) for f in sitepaths.SITE_FILES)  # a repository file may not name one
 
 
 def test_every_file_the_build_writes_is_one_the_layout_makes(built_site):

@@ -16,7 +16,8 @@ from gongkai.build import export_entry
 from gongkai.core.config import load_settings
 from gongkai.read.load import discover
 from gongkai.render import messages
-from gongkai.render.render import PageExtras, dataset_model, quality_model, render_catalog, render_dataset, render_home
+from gongkai.render.listings import render_catalog
+from gongkai.render.render import PageExtras, dataset_model, quality_model, render_dataset, render_home
 from gongkai.render.templating import render
 
 TEMPLATES = ROOT / "scripts" / "gongkai" / "render" / "templates"

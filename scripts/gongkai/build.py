@@ -42,7 +42,7 @@ from .publish import cache, swap
 from .publish.blobs import BUILD_BLOBS, checksums, page_links, plan_store, take_stored
 from .publish.budget import Budget
 from .publish.generator import publish_site
-from .publish.history import Version, history_available, read_history, version_files, write_current_version
+from .publish.history import Version, ZipLocks, history_available, read_history, version_files, write_current_version
 from .publish.redirects import read_redirects, redirect_files
 from .publish.urls import check_lock as check_lock_file
 from .publish.urls import host_files, public_paths, read_lock, urls_json
@@ -135,8 +135,9 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     # (starting the pool costs more than reading a thousand cache records).
     keys = [cache.dataset_key(ds, settings_bytes) for ds in datasets]
     cached = [from_cache(ds, settings, key) for ds, key in zip(datasets, keys, strict=True)]
+    zips = ZipLocks.read(root)  # how each version's zip is stored (history.version_zip)
     todo = [
-        (ds, key)
+        (ds, key, zips.current(ds))
         for ds, key, hit in zip(datasets, keys, cached, strict=True)
         if not isinstance(hit, Processed | Failed)
     ]
@@ -166,7 +167,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
                 )
             ]
         )
-    versions, versioned = _versions(root, datasets, report, history)
+    versions, versioned = _versions(root, datasets, report, history, zips)
     board, problems = home_dashboard(root, settings, {r.summary.name: (r.summary, r.files) for r in results})
     report.extend(problems)
     pages = render_site(summaries, settings, board)
@@ -255,7 +256,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
 
 
 def _versions(
-    root: Path, datasets: list[Dataset], report: Report, available: bool
+    root: Path, datasets: list[Dataset], report: Report, available: bool, zips: ZipLocks
 ) -> tuple[dict[str, list[Version]], dict[str, bytes]]:
     """Each dataset's versions from git history, and the files of every version (history.py)."""
     versions: dict[str, list[Version]] = {}
@@ -268,7 +269,7 @@ def _versions(
             if v.commit is None:  # built with the dataset (process_dataset), from the cache when unchanged
                 versions[ds.name].append(v)
                 continue
-            built, broken = version_files(root, ds, v)
+            built, broken = version_files(root, ds, v, zips)
             report.extend(broken)
             if built:
                 versions[ds.name].append(v)
@@ -317,14 +318,14 @@ def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | Failed 
     return Processed(problems, Summary.from_dict(record["summary"]), record["model"], files, cache.digests(record))
 
 
-def _process_keyed(job: tuple[Dataset, str], settings: Settings) -> Processed | Failed:
-    ds, key = job
-    return process_dataset(ds, settings, key)
+def _process_keyed(job: tuple[Dataset, str, str | None], settings: Settings) -> Processed | Failed:
+    ds, key, locked_zip = job
+    return process_dataset(ds, settings, key, locked_zip)
 
 
-def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Failed:
+def process_dataset(ds: Dataset, settings: Settings, key: str, locked_zip: str | None = None) -> Processed | Failed:
     """Validate, export and render one dataset that the cache does not hold (from_cache),
-    and cache the result under key, its cache.dataset_key."""
+    and cache the result under key, its cache.dataset_key (locked_zip: ZipLocks.current)."""
     surveys = Surveys(ds, preview_rows(ds.resources, settings.limits.preview_rows))  # taken by validation, for export
     problems = validate_dataset(ds, settings, surveys)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
@@ -351,7 +352,7 @@ def process_dataset(ds: Dataset, settings: Settings, key: str) -> Processed | Fa
             if d.kind == "parquet" and d.resource is not None
         }
         with naming_failures(folder):  # the working tree's version, from the export's copies: cached with the rest
-            current, sizes, broken = write_current_version(ds, folder, copies, parquets)
+            current, sizes, broken = write_current_version(ds, folder, copies, parquets, locked_zip)
         files.update(current)
         known.update(sizes)
         result = Processed(problems + broken, entry.summary(), dataset_model(entry, settings), files)

@@ -213,5 +213,5 @@ DETAILS: dict[str, str] = {
     ),
 }
 
-# What a refused site path is, in the words of core/sitepaths.resolve's callers.
+# What a refused site path is, in the words of core/pathcheck.resolve's callers.
 WHAT = {"old path": "旧路径", "new path": "新路径", "the withdrawn path": "撤回的路径", "path": "路径"}

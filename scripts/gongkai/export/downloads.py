@@ -292,7 +292,7 @@ def write_zip(
     for name in ("README.md", "CHANGELOG.md"):
         members[name] = ds.root / name
     members.update({t.path: t.file for t in tables})
-    write_package_zip(path, ds.name, members, stamp, compress=True)
+    write_package_zip(path, ds.name, members, stamp, method="zlib")
 
 
 def _timestamp(modified: str) -> dt.datetime:

@@ -2,9 +2,11 @@
 
 For each `version` in a dataset's history the last commit that carried it is canonical; the
 version in the working tree is the newest. Each version's CSV files are published byte for
-byte as git holds them, with a descriptor that points at them and a zip stored without
-compression (deflate output differs between zlib builds; stored bytes do not), under
-datasets/<name>/<version>/. Old versions are checked for structure only (files present and
+byte as git holds them, with a descriptor that points at them and a zip, under
+datasets/<name>/<version>/. The zip is deflated by the pinned libdeflate (export/packagezip.py:
+its bytes do not depend on the system's zlib), except for a version published before that, whose
+zip urls.lock holds as the SHA-256 of its stored (uncompressed) bytes: that one stays stored, so
+no published file ever changes (version_zip). Old versions are checked for structure only (files present and
 parseable), not against today's profile. One version with different data in two commits is
 an error naming both. A shallow clone has lost versions: the build refuses it (unless
 GONGKAI_ALLOW_SHALLOW is set, for test machines that cannot fetch history; never for a deploy).
@@ -28,12 +30,14 @@ from ..core.errors import BuildError
 from ..core.jsonlines import line_of, value_lines
 from ..core.output import file_digest
 from ..core.problems import Problem
+from ..core.sitepaths import public_path, version_folder, version_zip_file
 from ..core.sourcehash import source_hashes
-from ..export.packagezip import write_package_zip
+from ..export.packagezip import Method, write_package_zip
 from ..export.parquet import parquet_bytes, primary_key, rows_from_text
 from ..read import schemaref
 from ..read.csvtext import CsvSyntaxError, parse
 from ..read.load import DESCRIPTOR, Dataset, source_folder
+from .urls import read_lock
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 RESOURCE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -151,8 +155,12 @@ def _id_changes(ds: Dataset, ids: list[tuple[str, str, str]]) -> list[Problem]:
     return []
 
 
-def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes], list[Problem]]:
-    """Site path -> bytes for one version's files, or the structural problems that stop them."""
+def version_files(
+    root: Path, ds: Dataset, v: Version, locked: ZipLocks | None = None
+) -> tuple[dict[str, bytes], list[Problem]]:
+    """Site path -> bytes for one version's files, or the structural problems that stop them.
+    locked: the lock's zips, which decide how the version's zip is stored (version_zip)."""
+    locked = ZipLocks.read(root) if locked is None else locked
     where = ds.file(DESCRIPTOR) + (f" at commit {v.commit[:10]}" if v.commit else "")
 
     def problem(message: str, zh: str) -> tuple[dict, list[Problem]]:
@@ -194,10 +202,46 @@ def version_files(root: Path, ds: Dataset, v: Version) -> tuple[dict[str, bytes]
             members[name] = read(name)
         except (OSError, subprocess.CalledProcessError):
             pass
-    buffer = io.BytesIO()
-    write_package_zip(buffer, f"{ds.name}-{v.version}", members, _stamp(v.date), compress=False)
-    files[base + sitepaths.version_zip_file(ds.name, v.version)] = buffer.getvalue()
+    rel = base + sitepaths.version_zip_file(ds.name, v.version)
+    files[rel] = version_zip(ds.name, v, members, locked.get(sitepaths.public_path(rel)))
     return files, []
+
+
+def version_zip(name: str, v: Version, members: dict[str, bytes | Path], locked: str | None) -> bytes:
+    """A version's zip: stored when urls.lock holds the SHA-256 of its stored bytes (published
+    before zips were compressed), deflated by the pinned libdeflate otherwise."""
+
+    def written(method: Method) -> bytes:
+        buffer = io.BytesIO()
+        write_package_zip(buffer, f"{name}-{v.version}", members, _stamp(v.date), method=method)
+        return buffer.getvalue()
+
+    if locked is not None:
+        stored = written("stored")
+        if hashlib.sha256(stored).hexdigest() == locked:
+            return stored
+    return written("pinned")
+
+
+@dataclass(frozen=True)
+class ZipLocks:
+    """Public path -> the SHA-256 urls.lock holds, for every version's zip: read once per build."""
+
+    marks: dict[str, str]
+
+    @classmethod
+    def read(cls, root: Path) -> ZipLocks:
+        return cls({path: mark for _, path, mark in read_lock(root) if mark and path.endswith(".zip")})
+
+    def get(self, path: str) -> str | None:
+        return self.marks.get(path)
+
+    def current(self, ds: Dataset) -> str | None:
+        """What the lock holds for the zip of the working tree's version (write_current_version)."""
+        version = (ds.descriptor or {}).get("version")  # (asked before validation, which stops what did not load)
+        if not isinstance(version, str):
+            return None
+        return self.get(public_path(version_folder(ds.name, version) + version_zip_file(ds.name, version)))
 
 
 def _version_parquet(
@@ -231,11 +275,13 @@ def write_current_version(
     folder: Path,
     copies: dict[str, tuple[Path, int, str]],
     parquets: dict[str, tuple[Path, int, str]] | None = None,
+    locked: str | None = None,
 ) -> tuple[dict[str, Path], dict[str, tuple[int, str]], list[Problem]]:
     """The working tree's version, written under `folder` (laid out as site paths) from the
     export's copies of its CSVs and its Parquet files (resource -> (file, size, SHA-256)):
     the same bytes version_files() gives, without reading a CSV into memory. Returns the
-    files, the size and SHA-256 of each, and the problems that stop them."""
+    files, the size and SHA-256 of each, and the problems that stop them. locked: the SHA-256
+    urls.lock holds for the version's zip, if any (version_zip)."""
     v = Version(ds.loaded["version"], None, ds.loaded["modified"])
     where = ds.file(DESCRIPTOR)
     raw_descriptor = (ds.root / DESCRIPTOR).read_bytes()
@@ -266,8 +312,11 @@ def write_current_version(
     members.update({path: copies[name][0] for name, path in resources.items()})
     members.update({name: ds.root / name for name in ("README.md", "CHANGELOG.md") if (ds.root / name).is_file()})
     rel = base + sitepaths.version_zip_file(ds.name, v.version)
-    write_package_zip(folder / rel, f"{ds.name}-{v.version}", members, _stamp(v.date), compress=False)
-    files[rel], digests[rel] = folder / rel, file_digest(folder / rel)
+    stamp, where_zip = _stamp(v.date), folder / rel
+    write_package_zip(where_zip, f"{ds.name}-{v.version}", members, stamp, method="stored" if locked else "pinned")
+    if locked and file_digest(where_zip)[1] != locked:  # locked, but not as stored bytes: as version_zip decides
+        write_package_zip(where_zip, f"{ds.name}-{v.version}", members, stamp, method="pinned")
+    files[rel], digests[rel] = where_zip, file_digest(where_zip)
     return files, digests, []
 
 

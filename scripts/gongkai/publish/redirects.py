@@ -1,7 +1,7 @@
 """redirects.yml: old public paths mapped to the paths that replaced them, so a locked URL keeps answering.
 
 Each entry is checked (read_redirects) before the build writes anything for it: both paths pass
-sitepaths.resolve, the new one is published, a page maps to a page and a file to a file of the
+pathcheck.resolve, the new one is published, a page maps to a page and a file to a file of the
 same type, and the old one lands on nothing the site already has. A moved page's English page
 moves with it. redirect_files makes what answers at each old path: a redirect page with a
 canonical link, or a copy of the moved file. The URL contract (urls.py) accepts a locked path
@@ -16,8 +16,8 @@ from pathlib import Path
 from ..core import repofiles, safeyaml, sitepaths
 from ..core.config import Limits
 from ..core.jsonlines import line_of, pointer
+from ..core.pathcheck import require, resolve
 from ..core.problems import Problem
-from ..core.sitepaths import require, resolve
 from ..core.yamllines import value_lines
 from ..render.templating import render
 
@@ -27,7 +27,7 @@ INVALID_REDIRECTS = "invalid-redirects"
 
 def read_redirects(root: Path, published: set[str], *, limits: Limits) -> tuple[dict[str, str], list[Problem]]:
     """old path -> new path from redirects.yml, each checked; problems name the line and the value.
-    Both paths pass sitepaths.resolve; the old one becomes a file in the site, so it must not
+    Both paths pass pathcheck.resolve; the old one becomes a file in the site, so it must not
     be the site's own route nor land on (or inside, or around) a file the site publishes."""
     entries, problems = _redirect_entries(root, limits)
     outputs, folders = _occupied(published)

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from ..core import repofiles, sitepaths
 from ..core.errors import BuildError
+from ..core.pathcheck import refusal, require
 from ..core.problems import Problem
-from ..core.sitepaths import in_version_folder, public_path, refusal, require
+from ..core.sitepaths import in_version_folder, public_path
 from ..export.downloads import MEDIA_TYPES
 from .redirects import REDIRECTS
 

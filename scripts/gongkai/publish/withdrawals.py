@@ -15,8 +15,8 @@ from pathlib import Path
 from ..core import repofiles, safeyaml, sitepaths
 from ..core.config import SLUG, Limits
 from ..core.jsonlines import line_of
+from ..core.pathcheck import resolve
 from ..core.problems import Problem
-from ..core.sitepaths import resolve
 from ..core.yamllines import value_lines
 from ..render.templating import render
 

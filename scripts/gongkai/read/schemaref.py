@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..core import repofiles, sitepaths
+from ..core import pathcheck, repofiles
 from ..core.config import SETTINGS_FILE, load_settings
 from ..core.errors import GongkaiError
 
@@ -44,7 +44,7 @@ def repo_file(reference: str, url: str) -> tuple[str | None, str | None]:
     elif "://" in reference or reference.startswith("//"):
         site = url or "gongkai.yml gives none"
         return None, f"{reference!r} is not under this site's URL ({site}); nothing is fetched"
-    why = sitepaths.refusal(path)
+    why = pathcheck.refusal(path)
     if why is not None:
         return None, f"{reference!r} {why}"
     if not path.startswith("/" + FOLDER + "/") or not path.endswith(".json"):

@@ -175,7 +175,9 @@ def english(item: dict, key: str) -> tuple[str, bool]:
 
 def card_model(e: Described, lang: str) -> dict[str, str]:
     """A catalog card's words in one language: title, first sentence of the description, the data
-    period, and `text`, what the keyword box searches (title, description, keywords, topics, publisher)."""
+    period, and `text`: the words the keyword box searches that the card does not show (the rest of
+    the description, the Chinese one on an English card, the keywords); gongkai.js adds the title,
+    the first sentence, the topics and the publisher from the card itself, so none is there twice."""
     title, description = (
         (english(e.meta, "title")[0], english(e.meta, "description")[0])
         if lang != "zh"
@@ -184,9 +186,14 @@ def card_model(e: Described, lang: str) -> dict[str, str]:
             e.meta["description"],
         )
     )
-    words = [title, description, e.meta["description"], *e.meta.get("keywords", []), *e.topics, e.publisher]
-    text = " ".join(dict.fromkeys(words)).lower()
-    return dict(period_fields(e.temporal, lang), title=title, lede=first_sentence(description), text=text)
+    lede = first_sentence(description)
+    words = [
+        description[len(lede) :].strip(),
+        "" if lang == "zh" else e.meta["description"],
+        *e.meta.get("keywords", []),
+    ]
+    text = " ".join(w for w in dict.fromkeys(words) if w).lower()
+    return dict(period_fields(e.temporal, lang), title=title, lede=lede, text=text)
 
 
 def first_sentence(text: str) -> str:

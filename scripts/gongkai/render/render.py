@@ -8,7 +8,6 @@ through templating.py. Links between pages are Markdown links to .md files, so `
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,17 +17,8 @@ from ..core import sitepaths
 from ..core.config import Settings
 from ..read.columnprofile import DISTINCT_LIMIT, searchable_values
 from ..read.fields import constraints_text, unit_of
-from .catalog import (
-    Entry,
-    Summary,
-    by_modified,
-    card_model,
-    english,
-    used_publishers,
-    used_topics,
-    with_publisher,
-    with_topic,
-)
+from .catalog import Entry, Summary, by_modified, english, used_publishers, used_topics, with_publisher, with_topic
+from .listings import catalog_pages, feed_link, topic_and_publisher_pages
 from .markup import front_matter, rich_text
 from .messages import LANGUAGES, TABLES
 from .period import period_fields
@@ -45,7 +35,7 @@ def render_site(entries: list[Summary], settings: Settings, dashboard: Dashboard
     pages = {}
     for lang in LANGUAGES:
         pages[sitepaths.home_md(lang)] = render_home(entries, settings, dashboard, lang)
-        pages[sitepaths.catalog_md(lang)] = render_catalog(entries, settings, lang)
+        pages.update(catalog_pages(entries, settings, lang))
         pages[sitepaths.page_md(sitepaths.TOPICS, lang)] = _index_page(
             "topics", [(t, len(with_topic(entries, t.name))) for t in used_topics(entries, settings)], settings, lang
         )
@@ -55,24 +45,7 @@ def render_site(entries: list[Summary], settings: Settings, dashboard: Dashboard
             settings,
             lang,
         )
-        for topic in used_topics(entries, settings):
-            pages[sitepaths.topic_md(topic.slug, lang)] = _listing_page(
-                "topic_title",
-                topic.name,
-                sitepaths.topic_page(topic.slug),
-                with_topic(entries, topic.name),
-                settings,
-                lang,
-            )
-        for pub in used_publishers(entries, settings):
-            pages[sitepaths.publisher_md(pub.slug, lang)] = _listing_page(
-                "publisher_title",
-                pub.name,
-                sitepaths.publisher_page(pub.slug),
-                with_publisher(entries, pub.name),
-                settings,
-                lang,
-            )
+        pages.update(topic_and_publisher_pages(entries, settings, lang))
     return pages
 
 
@@ -114,70 +87,8 @@ def render_home(
     )
 
 
-# The catalog's filters: (URL parameter, the values of a dataset).
-FACETS = (
-    ("topic", lambda e: list(e.topics)),
-    ("publisher", lambda e: [e.publisher]),
-    ("frequency", lambda e: [e.meta.get("update_frequency", "")]),
-    ("format", lambda e: list(e.formats)),
-    ("year", lambda e: e.years),  # the years the data describe (temporal), not the site's update
-)
-
-
-def _json_list(values: list[str]) -> str:
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-
-
-def render_catalog(entries: list[Summary], settings: Settings, lang: str = "zh") -> str:
-    """Every dataset, newest first, in plain HTML; with JavaScript (assets/gongkai.js) the
-    filters narrow the list, show counts and keep the choice in the URL (?topic=…&year=…)."""
-    ordered = by_modified(entries)
-    facets = []
-    for key, values in FACETS:
-        counts: dict[str, int] = {}
-        for e in ordered:
-            for v in values(e):
-                counts[v] = counts.get(v, 0) + 1
-        keys = sorted(counts, reverse=True) if key == "year" else sorted(counts, key=lambda v: (-counts[v], v))
-        facets.append((key, [(v, counts[v]) for v in keys]))
-    # Each card's values as a JSON array in its data-* attribute (gongkai.js parses it): any name can
-    # be held, and every character of it is one an HTML attribute may contain.
-    rows = [(e, {key: _json_list(values(e)) for key, values in FACETS}, card_model(e, lang)) for e in ordered]
-    return render(
-        "catalog.md.j2",
-        lang,
-        facets=facets,
-        rows=rows,
-        count=len(ordered),
-        english=english,
-        settings=settings,
-        request=request_links(settings),
-    )
-
-
 def _index_page(kind: str, items: list, settings: Settings, lang: str) -> str:
     return render("index.md.j2", lang, kind=kind, items=items, settings=settings)
-
-
-def _listing_page(title: str, name: str, page: str, entries: list[Summary], settings: Settings, lang: str) -> str:
-    kind = "topic" if title == "topic_title" else "publisher"
-    return render(
-        "listing.md.j2",
-        lang,
-        title=title,
-        name=name,
-        entries=by_modified(entries),
-        settings=settings,
-        up="../../",
-        files="" if lang == "zh" else "../../../" + page,  # the feeds are beside the Chinese page
-        english=english,
-        front=Markup(front_matter({"gongkai_feed": _feed_link(page, settings.localise(kind, name, lang), lang)})),
-    )
-
-
-def _feed_link(page: str, title: str, lang: str) -> dict[str, str]:
-    # overrides/main.html links the page's feed of versions in its head (the page shows the link too)
-    return {"href": sitepaths.feed_of(page, lang), "title": TABLES[lang]["feed"]["subscribe"] + " · " + title}
 
 
 # --- the dataset page -----------------------------------------------------------------------
@@ -336,7 +247,7 @@ def render_dataset(model: dict[str, Any], extras: PageExtras, settings: Settings
     # The site's own search indexes the model itself (search/documents.py), not the page.
     head: dict[str, Any] = {"gongkai_jsonld": model["jsonld"]} if lang == "zh" else {}
     head["gongkai_explorer"] = True  # overrides/main.html loads the table explorer on this page only
-    head["gongkai_feed"] = _feed_link(sitepaths.dataset_page(model["name"]), page["title"], lang)
+    head["gongkai_feed"] = feed_link(sitepaths.dataset_page(model["name"]), page["title"], lang)
     # The files are published once, beside the Chinese page; the English page links them there.
     files = "" if lang == "zh" else "../../../" + sitepaths.dataset_page(model["name"])
     return render(

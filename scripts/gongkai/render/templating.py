@@ -79,8 +79,15 @@ def _localise(context, kind: str, value: Any) -> Any:
 
 def _json(value: Any) -> str:
     """A value as JSON text for a data attribute: plain text (not Markup), so `finalize` escapes it
-    on the one path every value takes; ASCII only, so no character is left for HTML to read."""
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    on the one path every value takes. Printable characters stay themselves (a Chinese character
+    is 3 bytes, not the 6 of its \\u escape); any other (controls, line separators, bidi and other
+    format characters) is written as a \\u escape, so nothing invisible reaches the page."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text if text.isprintable() else "".join(c if c.isprintable() else _u_escape(c) for c in text)
+
+
+def _u_escape(c: str) -> str:
+    return json.dumps(c)[1:-1]  # \uXXXX (a surrogate pair past the BMP)
 
 
 def _front_matter(values: dict) -> Markup:

@@ -195,6 +195,7 @@ EN: dict[str, Any] = {
         "commit built). Each 0–100; criteria that do not apply are left out of the total."
     ),
     "quality_total": ("Total ", " / 100 (the mean of the criteria). "),
+    "quality_short": "Each 0–100, timeliness as of {as_of}, the date of the commit built; how they are scored: ",
     "quality_all": "Quality of all datasets",
     "quality_header": ["Criterion", "Score", "Why"],
     "not_applicable": "n/a",
@@ -264,6 +265,17 @@ EN: dict[str, Any] = {
     "period": {"instant": "Data date", "interval": "Period covered"},
     "card": {"rows": "{n} rows", "keyword": "Keyword", "hint": "title, description, keyword", "none": "No matches."},
     "sort_period": "Data period (newest first)",
+    "parts_intro": (
+        "This page lists the {shown} first published most recently. Earlier ones are in parts of {n}, in the order "
+        "they were first published:"
+    ),
+    "part_link": "first published {first} to {last} ({n})",
+    "part_title": "part {k}",
+    "part_intro": "Datasets {start}–{end} of {total} in the order they were first published ({first} to {last}).",
+    "part_back": "The latest datasets, and the filters",
+    "parts_nav": "Parts",
+    "parts_loading": "Loading all {n} datasets…",
+    "parts_failed": " (the other parts could not be loaded: only the datasets listed on this page were filtered)",
     "topic_title": "Topic: {name}",
     "publisher_title": "Publisher: {name}",
     "publishers": "Publishers",

@@ -183,6 +183,7 @@ ZH: dict[str, Any] = {
         "以构建所用提交的日期 {as_of} 为准）。每项 0—100 分，不适用的项不计入总分。"
     ),
     "quality_total": ("总分 ", " / 100（各项的平均）。"),
+    "quality_short": "每项 0—100 分，及时性以构建所用提交的日期 {as_of} 为准；评分的方法见",  # then the quality page
     "quality_all": "全部数据集的质量",
     "quality_header": ["方面", "得分", "说明"],
     "not_applicable": "不适用",
@@ -236,6 +237,15 @@ ZH: dict[str, Any] = {
     "period": {"instant": "数据时点", "interval": "统计期间"},  # the data period (temporal), by kind
     "card": {"rows": "{n} 行", "keyword": "关键词", "hint": "标题、简介或关键词", "none": "没有符合条件的数据集。"},
     "sort_period": "数据时间（新→旧）",
+    # a long catalog or listing in parts (render/listings.py): this page holds the newest, parts the rest
+    "parts_intro": "本页列出最近首次发布的 {shown} 个。更早的按首次发布的先后分页，每页 {n} 个：",
+    "part_link": "{first} 至 {last} 首次发布（{n} 个）",
+    "part_title": "第 {k} 部分",
+    "part_intro": "按首次发布的先后，第 {start}—{end} 个数据集（{first} 至 {last} 首次发布），共 {total} 个。",
+    "part_back": "最近发布的数据集和筛选",
+    "parts_nav": "各部分",
+    "parts_loading": "正在载入全部 {n} 个数据集……",
+    "parts_failed": "（其余部分未能载入，只筛选了本页列出的数据集）",
     # listings
     "topic_title": "主题：{name}",
     "publisher_title": "发布机构：{name}",
