@@ -10,12 +10,16 @@ file anyway (`Surveys`); `read_table` walks the file once for it when validation
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cells import formula_like
-from .columnprofile import FieldProfile, add_rows, new_profiles
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .cells import NUMERIC, TRIGGERS
+from .columnprofile import FieldProfile, add_columns, new_profiles
 from .columns import BLOCK, NotPlain, fast_source, typed_values
 from .csvtext import CsvText, parse
 from .load import Dataset, fields_of, schema_of
@@ -90,6 +94,14 @@ def raw_rows(batch) -> list[list[str]]:
     return [list(r) for r in zip(*(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True)]
 
 
+def text_batches(rows: list[list[str]], width: int, size: int) -> Iterator[pa.RecordBatch]:
+    """Rows of strings (the strict parser's) as batches of `size` rows of string columns."""
+    for start in range(0, len(rows), size):
+        part = rows[start : start + size]
+        columns = [pa.array([row[i] for row in part], pa.string()) for i in range(width)]
+        yield pa.RecordBatch.from_arrays(columns, names=[str(i) for i in range(width)])
+
+
 def _schema_reader(resource: dict):
     from frictionless import Schema  # imported when needed: it loads every plugin, pandas included
 
@@ -104,14 +116,14 @@ def read_table(ds: Dataset, resource: dict, preview_rows: int = 20, **chunking) 
         parsed = None if fast else parse(file.read_bytes().decode("utf-8"))  # read once: header and rows
         header = source.header if source and fast else parsed.header if parsed else []
         table = _new_table(ds, resource, header, fast, **chunking)
-        raws = (
-            (raw for raw, _ in table.chunks(typed=False))
-            if parsed is None
-            else (parsed.rows[i : i + table.chunk_rows] for i in range(0, len(parsed.rows), table.chunk_rows))
+        batches = (
+            source.batches(table.block_size)
+            if source and parsed is None
+            else text_batches(parsed.rows if parsed else [], len(header), table.chunk_rows)
         )
         try:
-            for raw in raws:
-                _survey(table, raw, preview_rows)
+            for batch in batches:
+                _survey(table, batch, preview_rows)
         except NotPlain:
             continue  # found out midway: the strict parser reads it instead
         return _finished(table)
@@ -135,9 +147,9 @@ class Surveys:
     def start(self, resource: dict, header: list[str]) -> None:
         self._open = _new_table(self.ds, resource, header, fast=True)
 
-    def add(self, batch) -> None:
+    def add(self, batch: pa.RecordBatch) -> None:
         assert self._open is not None, "start() before add()"
-        _survey(self._open, raw_rows(batch), self.preview_rows)
+        _survey(self._open, batch, self.preview_rows)
 
     def finish(self) -> None:
         assert self._open is not None, "start() before finish()"
@@ -157,8 +169,8 @@ class Surveys:
         if path not in self._not_plain and fast_source(self.ds.root / path, resource) is not None:
             return  # read_table would read it the fast way: its table differs in how it reads chunks
         table = _new_table(self.ds, resource, parsed.header, fast=False)
-        for i in range(0, len(parsed.rows), table.chunk_rows):
-            _survey(table, parsed.rows[i : i + table.chunk_rows], self.preview_rows)
+        for batch in text_batches(parsed.rows, len(parsed.header), table.chunk_rows):
+            _survey(table, batch, self.preview_rows)
         self.tables[table.path] = _finished(table)
 
     def clear(self) -> None:
@@ -183,34 +195,68 @@ def _finished(table: Table) -> Table:
     return table
 
 
-def _survey(table: Table, raw: list[list[str]], preview_rows: int) -> None:
+def _survey(table: Table, batch: pa.RecordBatch, preview_rows: int) -> None:
+    # a batch of string columns at a time, vectorised: the file's cells never become Python rows
     start = table.rows
-    table.rows += len(raw)
+    table.rows += batch.num_rows
     if len(table.preview) < preview_rows:
-        table.preview += raw[: preview_rows - len(table.preview)]
-    for name, (count, first) in formula_like(table.fields, raw).items():
-        before = table.formulas.get(name, (0, start + first))
-        table.formulas[name] = (before[0] + count, before[1])
+        table.preview += raw_rows(batch.slice(0, preview_rows - len(table.preview)))
+    columns = batch.columns
+    for f, column in zip(table.fields, columns, strict=True):
+        if f.get("type", "string") in NUMERIC or not isinstance(f.get("name"), str):
+            continue  # -5 and +86 are numbers there (cells.formula_like)
+        found = pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=FORMULA_START)
+        if found.true_count:
+            before = table.formulas.get(f["name"], (0, start + pc.index(found, True).as_py()))
+            table.formulas[f["name"]] = (before[0] + found.true_count, before[1])
     names = [f["name"] for f in table.fields]
     for (r, c), tab in table.crosstabs.items():
-        ri, ci = names.index(r), names.index(c)
-        for row in raw:
-            tab.columns.setdefault(row[ci])
-            by = tab.counts.setdefault(row[ri], {})
-            by[row[ci]] = by.get(row[ci], 0) + 1
+        _count_pairs(tab, columns[names.index(r)], columns[names.index(c)])
     if table.unsafe_cell is None:
-        table.unsafe_cell = _unsafe_cell(raw, names, start)
-    add_rows(table.profiles, raw, set(schema_of(table.resource).get("missingValues", [""])))
+        table.unsafe_cell = _unsafe_cell(columns, names, start)
+    add_columns(table.profiles, columns, set(schema_of(table.resource).get("missingValues", [""])))
 
 
-def _unsafe_cell(raw: list[list[str]], names: list[str], start: int) -> tuple[int, str, str] | None:
-    for i, row in enumerate(raw):
-        for j, cell in enumerate(row):
-            if "\ufffe" in cell or "\uffff" in cell:
-                return start + i, names[j], "xml"
-            if len(cell) > XLSX_MAX_CELL:
-                return start + i, names[j], "long"
-    return None
+FORMULA_START = pa.array(TRIGGERS, pa.string())  # what a cell a spreadsheet would evaluate starts with
+NOT_XML = ("\ufffe", "\uffff")
+
+
+def _count_pairs(tab: Crosstab, rows: pa.Array, cols: pa.Array) -> None:
+    # each (row value, column value) pair in order of first appearance, as a row-by-row count would meet them
+    row_codes, col_codes = pc.dictionary_encode(rows), pc.dictionary_encode(cols)
+    width = len(col_codes.dictionary)
+    pairs = pc.add(pc.multiply(row_codes.indices.cast(pa.int64()), width), col_codes.indices.cast(pa.int64()))
+    counted = pc.value_counts(pairs)
+    row_values, col_values = row_codes.dictionary.to_pylist(), col_codes.dictionary.to_pylist()
+    for value in col_values:
+        tab.columns.setdefault(value)
+    for pair, n in zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True):
+        by = tab.counts.setdefault(row_values[pair // width], {})
+        key = col_values[pair % width]
+        by[key] = by.get(key, 0) + n
+
+
+def _unsafe_cell(columns: list[pa.Array], names: list[str], start: int) -> tuple[int, str, str] | None:
+    # the first cell, row by row, that Excel cannot hold: U+FFFE or U+FFFF (XML), or too long
+    first = None
+    for j, column in enumerate(columns):
+        data = column.buffers()[2]
+        text = b"" if data is None else data.to_pybytes()  # one search of the column's bytes: rarely found
+        checks = [pc.match_substring(column, c) for c in NOT_XML if c.encode() in text]
+        if (pc.max(pc.binary_length(column)).as_py() or 0) > XLSX_MAX_CELL:  # bytes: at least its characters
+            checks.append(pc.greater(pc.utf8_length(column), XLSX_MAX_CELL))
+        if not checks:
+            continue
+        bad = functools.reduce(pc.or_, checks)
+        if bad.true_count:
+            i = pc.index(bad, True).as_py()
+            if first is None or i < first[0]:
+                first = (i, j)
+    if first is None:
+        return None
+    i, j = first
+    cell = columns[j][i].as_py()
+    return start + i, names[j], "xml" if "\ufffe" in cell or "\uffff" in cell else "long"
 
 
 def read_tables(ds: Dataset, preview_rows: int = 20, surveys: Surveys | None = None, **chunking) -> list[Table]:
