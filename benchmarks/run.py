@@ -148,7 +148,7 @@ sys.path.insert(0, {scripts!r})
 from pathlib import Path
 from gongkai.read.load import read
 from gongkai.read.tables import read_table
-from gongkai.export import downloads as export, xlsx
+from gongkai.export import downloads as export, jsonrecords, xlsx
 root, part, out = Path({root!r}), Path({part!r}), Path({out!r})
 ds = read(root / 'datasets/big', root)
 times = {{}}
@@ -158,7 +158,7 @@ times['survey'] = time.perf_counter() - t0
 if {each_format!r}:
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    export.write_json(table, out / 'records.json')
+    jsonrecords.write_json(table, out / 'records.json')
     times['json'] = time.perf_counter() - t0
     small = read(part / 'datasets/big', part)
     small_table = read_table(small, small.resources[0])

@@ -11,14 +11,12 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import decimal
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO
 
 from ..core import sitepaths
 from ..core.config import Limits
@@ -27,6 +25,7 @@ from ..core.sourcehash import source_hashes
 from ..read.load import DESCRIPTOR, Dataset
 from ..read.tables import Chunk, Table
 from .charts import ChartRows, draw_charts, svg_size
+from .jsonrecords import JsonRecords
 from .packagezip import write_package_zip
 from .parquet import ParquetTable, primary_key
 from .xlsx import write_xlsx, xlsx_obstacle
@@ -104,11 +103,12 @@ def export_dataset(
         add(file("csv"), "csv", table.name, copied[plain])
         add(file("csv-bom"), "csv-bom", table.name, copied[bom])
         parquet = ParquetTable(at(file("parquet")), table.fields, primary_key(table.resource))
-        sinks: list = [JsonRecords(at(file("json")), table.fields), parquet]
+        records = JsonRecords(at(file("json")), table)
+        sinks: list[Callable[[Chunk], None]] = [records.add, partial(_as_rows, parquet.add)]
         if table.name in drawn:
-            sinks.append(chart_rows.setdefault(table.name, ChartRows(table.fields)))
+            sinks.append(partial(_as_rows, chart_rows.setdefault(table.name, ChartRows(table.fields)).add))
         reason = xlsx_obstacle(table)
-        with sinks[0]:
+        with records:
             chunks = _fan_out(table.chunks(), sinks)
             if reason:
                 out.notices[file("xlsx")] = reason
@@ -141,11 +141,15 @@ def export_dataset(
     return out
 
 
-def _fan_out(chunks: Iterator[Chunk], sinks: list) -> Iterator[Chunk]:
+def _as_rows(add: Callable[[list[list[str]], list[list]], None], chunk: Chunk) -> None:
+    add(chunk.raw, chunk.typed)  # a writer of Python rows: the Parquet (for now) and the charts
+
+
+def _fan_out(chunks: Iterator[Chunk], sinks: list[Callable[[Chunk], None]]) -> Iterator[Chunk]:
     # each chunk goes to every sink before the caller (the XLSX writer) takes it
     for chunk in chunks:
         for sink in sinks:
-            sink.add(*chunk)
+            sink(chunk)
         yield chunk
 
 
@@ -206,77 +210,6 @@ def published_descriptor(
                 }
             ]
     return desc
-
-
-# --- JSON ---------------------------------------------------------------------------------
-
-
-class JsonRecords:
-    """An array of records keyed by field name, typed by the schema, one record per line,
-    written a chunk at a time (add); a context manager that closes the array.
-
-    Encoded a column at a time: the json module encodes a whole list in C, and a NUL byte,
-    which JSON always escapes inside strings, separates the encoded values again.
-    """
-
-    def __init__(self, path: Path, fields: list[dict]):
-        self.path = path
-        self.keys = [json.dumps(f["name"], ensure_ascii=False) + ": " for f in fields]
-        self.first = True
-        self.out: IO[str] | None = None
-
-    def __enter__(self) -> JsonRecords:
-        self.out = self.path.open("w", encoding="utf-8", newline="\n")
-        self.out.write("[\n")
-        return self
-
-    def add(self, _raw: list[list[str]], typed: list[list]) -> None:
-        if not typed or self.out is None:
-            return
-        columns = [_encode_column([row[i] for row in typed]) for i in range(len(self.keys))]
-        lines = ["{" + ", ".join(map(str.__add__, self.keys, cells)) + "}" for cells in zip(*columns, strict=True)]
-        self.out.write(("" if self.first else ",\n") + ",\n".join(lines))
-        self.first = False
-
-    def __exit__(self, kind, *_) -> None:
-        if self.out is None:
-            return
-        if kind is None:
-            self.out.write("\n]\n")
-        self.out.close()
-
-
-def write_json(table: Table, path: Path) -> None:
-    """The table as JSON records (JsonRecords), read on its own."""
-    with JsonRecords(path, table.fields) as records:
-        for chunk in table.chunks():
-            records.add(*chunk)
-
-
-def _encode_column(values: list) -> list[str]:
-    if all(v is None or (isinstance(v, str)) for v in values):
-        encoded = json.dumps(values, ensure_ascii=False, separators=("\x00", ":"))[1:-1]
-        return encoded.split("\x00") if values else []
-    return [json_value(v) for v in values]
-
-
-def json_value(value) -> str:
-    """JSON text for a typed cell. Decimals keep every digit as written (never through float)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, decimal.Decimal):
-        return str(value) if value.is_finite() else json.dumps(str(value))
-    if isinstance(value, float):
-        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else json.dumps(str(value))
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return json.dumps(value.isoformat())
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return json.dumps(str(value), ensure_ascii=False)
 
 
 # --- zip ----------------------------------------------------------------------------------

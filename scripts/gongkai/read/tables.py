@@ -11,7 +11,7 @@ file anyway (`Surveys`); `read_table` walks the file once for it when validation
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +28,30 @@ XLSX_MAX_ROWS = 1_048_575  # one row is the header
 XLSX_MAX_CELL = 32_767
 SLOW_CHUNK = 50_000  # rows per chunk when a quirky file is read with the strict parser
 
-Chunk = tuple[list[list[str]], list[list]]  # (raw rows, typed rows) of one batch
+Decode = Callable[[pa.Array], list]  # a column's cells (text) -> their values, as the schema types them
+
+
+class Chunk:
+    """One batch of a table's rows: the cells as text (an Arrow batch of string columns), which the
+    vectorised writers take, and the same rows as Python lists, raw and typed, made only when a
+    writer asks for them (XLSX, charts). Unpacks as (raw rows, typed rows)."""
+
+    def __init__(self, text: pa.RecordBatch, decoders: Sequence[Decode], fast: bool):
+        self.text = text
+        self.decoders = decoders  # one per column: each distinct text may be typed once (export/jsonrecords.py)
+        self.fast = fast  # typed by validation's fast path (columns.typed_values), else by frictionless's readers
+
+    @functools.cached_property
+    def raw(self) -> list[list[str]]:
+        return raw_rows(self.text)
+
+    @functools.cached_property
+    def typed(self) -> list[list]:
+        columns = [decode(column) for decode, column in zip(self.decoders, self.text.columns, strict=True)]
+        return [list(r) for r in zip(*columns, strict=True)] if columns else []
+
+    def __iter__(self) -> Iterator[list[list]]:
+        return iter((self.raw, self.typed))
 
 
 @dataclass
@@ -61,32 +84,25 @@ class Table:
     def path(self) -> str:
         return self.resource["path"]
 
-    def chunks(self, typed: bool = True) -> Iterator[Chunk]:
-        """(raw rows, typed rows) a chunk at a time; typed is [] when not asked for."""
+    def chunks(self) -> Iterator[Chunk]:
+        """The rows a chunk at a time, each typed by the same cell readers as validation."""
         missing = schema_of(self.resource).get("missingValues", [""])
         source = fast_source(self.file, self.resource) if self.fast else None
         if source is not None:  # None only if the file changed since read_table: the strict parser reads any file
+            decoders = [functools.partial(typed_values, f, missing_values=missing) for f in self.fields]
             for batch in source.batches(self.block_size):
-                columns = [batch.column(i) for i in range(batch.num_columns)]
-                raw = raw_rows(batch)
-                types = (
-                    [
-                        list(r)
-                        for r in zip(
-                            *(typed_values(f, c, missing) for f, c in zip(self.fields, columns, strict=True)),
-                            strict=True,
-                        )
-                    ]
-                    if typed
-                    else []
-                )
-                yield raw, types
+                yield Chunk(batch, decoders, fast=True)
             return
         rows = parse(self.file.read_bytes().decode("utf-8")).rows
-        reader = _schema_reader(self.resource) if typed else None
-        for start in range(0, len(rows), self.chunk_rows):
-            raw = rows[start : start + self.chunk_rows]
-            yield raw, [reader.read_cells(row)[0] for row in raw] if reader else []
+        readers = list(_schema_reader(self.resource).create_cell_readers().values()) if rows else []
+        decoders = [functools.partial(_read_cells, reader) for reader in readers]
+        for batch in text_batches(rows, len(self.fields), self.chunk_rows):
+            yield Chunk(batch, decoders, fast=False)
+
+
+def _read_cells(reader, column: pa.Array) -> list:
+    # frictionless's reader of one field (Schema.read_cells reads a row with one such per field)
+    return [reader(cell)[0] for cell in column.to_pylist()]
 
 
 def raw_rows(batch) -> list[list[str]]:
