@@ -21,6 +21,7 @@ from pathlib import Path
 from ..core import sitepaths
 from ..core.config import Limits
 from ..core.output import file_digest
+from ..core.parallel import in_background
 from ..core.sourcehash import source_hashes
 from ..read.load import DESCRIPTOR, Dataset
 from ..read.tables import Chunk, Table
@@ -77,7 +78,8 @@ def export_dataset(
 
     Each table is read twice: once for its bytes (the CSV and BOM copies, hashed as they are
     written) and once typed, for every format that needs typed values (XLSX, JSON and the
-    charts' rows and the Parquet, fed from the same chunks). The zip streams the files it packs."""
+    charts' rows and the Parquet, fed from the same chunks). The zip streams the files it packs,
+    in a thread of its own beside them."""
     out = Exported(files={}, downloads=[], notices={})
     (folder / sitepaths.dataset_page(ds.name)).mkdir(parents=True, exist_ok=True)
 
@@ -96,15 +98,18 @@ def export_dataset(
     sources = {t.path: (h.size, h.sha256) for t in tables for h in [source_hashes(t.file)]}
     drawn = {view["resources"][0] for view in ds.loaded.get("views", [])}
     chart_rows: dict[str, ChartRows] = {}
+    # the zip deflates the files as committed while the typed formats are written: zlib leaves the GIL
+    zipping = in_background(write_zip, ds, tables, sources, site_url, stamp, at(sitepaths.zip_file(ds.name)))
     for table in tables:
         file = partial(sitepaths.resource_file, table.name)
         plain, bom = at(file("csv")), at(file("csv-bom"))
         copied = copy_hashed(table.file, {plain: b"", bom: BOM})
         add(file("csv"), "csv", table.name, copied[plain])
         add(file("csv-bom"), "csv-bom", table.name, copied[bom])
-        parquet = ParquetTable(at(file("parquet")), table.fields, primary_key(table.resource))
+        missing = table.resource["schema"].get("missingValues", [""])
+        parquet = ParquetTable(at(file("parquet")), table.fields, primary_key(table.resource), missing)
         records = JsonRecords(at(file("json")), table)
-        sinks: list[Callable[[Chunk], None]] = [records.add, partial(_as_rows, parquet.add)]
+        sinks: list[Callable[[Chunk], None]] = [records.add, parquet.add_chunk]
         if table.name in drawn:
             sinks.append(partial(_as_rows, chart_rows.setdefault(table.name, ChartRows(table.fields)).add))
         reason = xlsx_obstacle(table)
@@ -136,13 +141,13 @@ def export_dataset(
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False, alternates=alternates)
     at(sitepaths.DATAPACKAGE).write_bytes(_json_bytes(published))
     add(sitepaths.DATAPACKAGE, "datapackage")
-    write_zip(ds, tables, sources, site_url, stamp, at(sitepaths.zip_file(ds.name)))
+    zipping.result()
     add(sitepaths.zip_file(ds.name), "zip")
     return out
 
 
 def _as_rows(add: Callable[[list[list[str]], list[list]], None], chunk: Chunk) -> None:
-    add(chunk.raw, chunk.typed)  # a writer of Python rows: the Parquet (for now) and the charts
+    add(chunk.raw, chunk.typed)  # a writer of Python rows: the charts
 
 
 def _fan_out(chunks: Iterator[Chunk], sinks: list[Callable[[Chunk], None]]) -> Iterator[Chunk]:
