@@ -1,9 +1,10 @@
 """A column profile computed at build time: for each field its non-empty count, distinct
 count, smallest and largest value (numbers, dates), most frequent values and examples.
 
-Fed a chunk of raw rows at a time (tables.py reads the file once for everything a page
-shows), so memory stays bounded: values are counted exactly up to DISTINCT_LIMIT distinct
-values per field; past that the field says "more than" and keeps only its extremes.
+Fed a batch of each column's cells at a time, counted with pyarrow (tables.py reads the
+file once for everything a page shows), so memory stays bounded: values are counted
+exactly up to DISTINCT_LIMIT distinct values per field; past that the field says "more
+than" and keeps only its extremes.
 Extremes compare values as their type orders them (integers and numbers by value, dates
 and times as ISO text); the value shown is the cell as written in the file.
 """

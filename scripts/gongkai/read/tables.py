@@ -1,11 +1,12 @@
 """A valid resource as a stream of rows, and what the pages need to know about it.
 
 Nothing here holds a whole table: `chunks()` reads the CSV again, a batch of rows at a
-time, as raw strings and as the schema types them (the same cell readers as validation,
-so every download types a cell exactly as validation did). A table's survey learns what
-the pages show: row count, first rows, formula-like cells, crosstab counts, a profile of
-each column, and whether the table fits in Excel. Validation takes it while it reads the
-file anyway (`Surveys`); `read_table` walks the file once for it when validation did not.
+time, as Arrow string columns with the schema's cell readers beside them (the same readers
+as validation, so every download types a cell exactly as validation did). A table's survey
+learns what the pages show: row count, first rows, formula-like cells, crosstab counts, a
+profile of each column, and whether the table fits in Excel, computed on whole columns with
+pyarrow. Validation takes it while it reads the file anyway (`Surveys`); `read_table` walks
+the file once for it when validation did not.
 """
 
 from __future__ import annotations
