@@ -11,22 +11,22 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import decimal
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO
 
 from ..core import sitepaths
 from ..core.config import Limits
 from ..core.output import file_digest
+from ..core.parallel import in_background
 from ..core.sourcehash import source_hashes
 from ..read.load import DESCRIPTOR, Dataset
 from ..read.tables import Chunk, Table
 from .charts import ChartRows, draw_charts, svg_size
+from .jsonrecords import JsonRecords
 from .packagezip import write_package_zip
 from .parquet import ParquetTable, primary_key
 from .xlsx import write_xlsx, xlsx_obstacle
@@ -78,7 +78,8 @@ def export_dataset(
 
     Each table is read twice: once for its bytes (the CSV and BOM copies, hashed as they are
     written) and once typed, for every format that needs typed values (XLSX, JSON and the
-    charts' rows and the Parquet, fed from the same chunks). The zip streams the files it packs."""
+    charts' rows and the Parquet, fed from the same chunks). The zip streams the files it packs,
+    in a thread of its own beside them."""
     out = Exported(files={}, downloads=[], notices={})
     (folder / sitepaths.dataset_page(ds.name)).mkdir(parents=True, exist_ok=True)
 
@@ -97,18 +98,22 @@ def export_dataset(
     sources = {t.path: (h.size, h.sha256) for t in tables for h in [source_hashes(t.file)]}
     drawn = {view["resources"][0] for view in ds.loaded.get("views", [])}
     chart_rows: dict[str, ChartRows] = {}
+    # the zip deflates the files as committed while the typed formats are written: zlib leaves the GIL
+    zipping = in_background(write_zip, ds, tables, sources, site_url, stamp, at(sitepaths.zip_file(ds.name)))
     for table in tables:
         file = partial(sitepaths.resource_file, table.name)
         plain, bom = at(file("csv")), at(file("csv-bom"))
         copied = copy_hashed(table.file, {plain: b"", bom: BOM})
         add(file("csv"), "csv", table.name, copied[plain])
         add(file("csv-bom"), "csv-bom", table.name, copied[bom])
-        parquet = ParquetTable(at(file("parquet")), table.fields, primary_key(table.resource))
-        sinks: list = [JsonRecords(at(file("json")), table.fields), parquet]
+        missing = table.resource["schema"].get("missingValues", [""])
+        parquet = ParquetTable(at(file("parquet")), table.fields, primary_key(table.resource), missing)
+        records = JsonRecords(at(file("json")), table)
+        sinks: list[Callable[[Chunk], None]] = [records.add, parquet.add_chunk]
         if table.name in drawn:
-            sinks.append(chart_rows.setdefault(table.name, ChartRows(table.fields)))
+            sinks.append(partial(_as_rows, chart_rows.setdefault(table.name, ChartRows(table.fields)).add))
         reason = xlsx_obstacle(table)
-        with sinks[0]:
+        with records:
             chunks = _fan_out(table.chunks(), sinks)
             if reason:
                 out.notices[file("xlsx")] = reason
@@ -136,16 +141,20 @@ def export_dataset(
     published = published_descriptor(ds, tables, sources, site_url, local_paths=False, alternates=alternates)
     at(sitepaths.DATAPACKAGE).write_bytes(_json_bytes(published))
     add(sitepaths.DATAPACKAGE, "datapackage")
-    write_zip(ds, tables, sources, site_url, stamp, at(sitepaths.zip_file(ds.name)))
+    zipping.result()
     add(sitepaths.zip_file(ds.name), "zip")
     return out
 
 
-def _fan_out(chunks: Iterator[Chunk], sinks: list) -> Iterator[Chunk]:
+def _as_rows(add: Callable[[list[list[str]], list[list]], None], chunk: Chunk) -> None:
+    add(chunk.raw, chunk.typed)  # a writer of Python rows: the charts
+
+
+def _fan_out(chunks: Iterator[Chunk], sinks: list[Callable[[Chunk], None]]) -> Iterator[Chunk]:
     # each chunk goes to every sink before the caller (the XLSX writer) takes it
     for chunk in chunks:
         for sink in sinks:
-            sink.add(*chunk)
+            sink(chunk)
         yield chunk
 
 
@@ -206,77 +215,6 @@ def published_descriptor(
                 }
             ]
     return desc
-
-
-# --- JSON ---------------------------------------------------------------------------------
-
-
-class JsonRecords:
-    """An array of records keyed by field name, typed by the schema, one record per line,
-    written a chunk at a time (add); a context manager that closes the array.
-
-    Encoded a column at a time: the json module encodes a whole list in C, and a NUL byte,
-    which JSON always escapes inside strings, separates the encoded values again.
-    """
-
-    def __init__(self, path: Path, fields: list[dict]):
-        self.path = path
-        self.keys = [json.dumps(f["name"], ensure_ascii=False) + ": " for f in fields]
-        self.first = True
-        self.out: IO[str] | None = None
-
-    def __enter__(self) -> JsonRecords:
-        self.out = self.path.open("w", encoding="utf-8", newline="\n")
-        self.out.write("[\n")
-        return self
-
-    def add(self, _raw: list[list[str]], typed: list[list]) -> None:
-        if not typed or self.out is None:
-            return
-        columns = [_encode_column([row[i] for row in typed]) for i in range(len(self.keys))]
-        lines = ["{" + ", ".join(map(str.__add__, self.keys, cells)) + "}" for cells in zip(*columns, strict=True)]
-        self.out.write(("" if self.first else ",\n") + ",\n".join(lines))
-        self.first = False
-
-    def __exit__(self, kind, *_) -> None:
-        if self.out is None:
-            return
-        if kind is None:
-            self.out.write("\n]\n")
-        self.out.close()
-
-
-def write_json(table: Table, path: Path) -> None:
-    """The table as JSON records (JsonRecords), read on its own."""
-    with JsonRecords(path, table.fields) as records:
-        for chunk in table.chunks():
-            records.add(*chunk)
-
-
-def _encode_column(values: list) -> list[str]:
-    if all(v is None or (isinstance(v, str)) for v in values):
-        encoded = json.dumps(values, ensure_ascii=False, separators=("\x00", ":"))[1:-1]
-        return encoded.split("\x00") if values else []
-    return [json_value(v) for v in values]
-
-
-def json_value(value) -> str:
-    """JSON text for a typed cell. Decimals keep every digit as written (never through float)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, decimal.Decimal):
-        return str(value) if value.is_finite() else json.dumps(str(value))
-    if isinstance(value, float):
-        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else json.dumps(str(value))
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return json.dumps(value.isoformat())
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return json.dumps(str(value), ensure_ascii=False)
 
 
 # --- zip ----------------------------------------------------------------------------------

@@ -235,7 +235,7 @@ def write_xlsx(table: Table, path: Path, stamp: dt.datetime, chunks: Iterable[Ch
     def data_rows():
         nonlocal as_text
         yield [("s", f.get("title") or f["name"]) for f in table.fields]
-        for raws, typeds in table.chunks() if chunks is None else chunks:
+        for raws, typeds in table.chunks() if chunks is None else chunks:  # a Chunk unpacks as (raw, typed)
             for raw, typed in zip(raws, typeds, strict=True):
                 row = []
                 for text, value, kind in zip(raw, typed, types, strict=True):

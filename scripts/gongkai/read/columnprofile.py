@@ -1,9 +1,10 @@
 """A column profile computed at build time: for each field its non-empty count, distinct
 count, smallest and largest value (numbers, dates), most frequent values and examples.
 
-Fed a chunk of raw rows at a time (tables.py reads the file once for everything a page
-shows), so memory stays bounded: values are counted exactly up to DISTINCT_LIMIT distinct
-values per field; past that the field says "more than" and keeps only its extremes.
+Fed a batch of each column's cells at a time, counted with pyarrow (tables.py reads the
+file once for everything a page shows), so memory stays bounded: values are counted
+exactly up to DISTINCT_LIMIT distinct values per field; past that the field says "more
+than" and keeps only its extremes.
 Extremes compare values as their type orders them (integers and numbers by value, dates
 and times as ISO text); the value shown is the cell as written in the file.
 """
@@ -14,9 +15,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 DISTINCT_LIMIT = 50_000
 EXAMPLES = 3
 ORDERED = {"integer", "number", "date", "datetime", "time", "year", "yearmonth"}
+# Numbers written so that Arrow holds their value exactly (columns.py's canonical forms), and how
+EXACT = {
+    "integer": (r"^-?[0-9]{1,18}$", pa.int64()),
+    "number": (r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$", pa.decimal128(30, 15)),
+}
 
 
 @dataclass
@@ -40,26 +49,56 @@ class FieldProfile:
             return []
         return [(v, c) for v, c in self.counts.most_common(n) if c > 1]
 
-    def add(self, column: tuple[str, ...], missing: set[str]) -> None:
-        values = [v for v in column if v not in missing] if missing - {""} else [v for v in column if v]
-        self.filled += len(values)
-        if len(self.examples) < EXAMPLES:
-            for v in values:
-                if v not in self.examples:
-                    self.examples.append(v)
-                    if len(self.examples) == EXAMPLES:
-                        break
-        if self.counts is not None:
-            self.counts.update(values)
-            if len(self.counts) > DISTINCT_LIMIT:
-                self._extremes(self.counts)  # keep what the counts knew, then let them go
-                self.counts = None
-        elif self.type in ORDERED:
-            self._extremes(values)
+    def add(self, column: pa.Array, missing: set[str]) -> None:
+        """One batch of the column's cells (strings), counted with pyarrow: only distinct values reach Python."""
+        dropped = missing if missing - {""} else {""}  # "" is never counted, whatever missingValues says
+        if dropped == {""}:
+            gone = pc.equal(pc.binary_length(column), 0)
+        else:
+            gone = pc.is_in(column, value_set=pa.array(sorted(dropped), pa.string()))
+        self.filled += len(column) - gone.true_count
+        if self.counts is None and self.type not in ORDERED:
+            return  # past the limit nothing more is kept of a column that has no order
+        values = column.filter(pc.invert(gone)) if gone.true_count else column
+        if self.counts is None:
+            self._batch_extremes(values)
+            return
+        counted = pc.value_counts(values)  # in order of first appearance, as a row-by-row count meets them
+        distinct = counted.field("values")
+        for v in distinct.slice(0, EXAMPLES).to_pylist():  # enough: at most the examples' own are not new
+            if len(self.examples) < EXAMPLES and v not in self.examples:
+                self.examples.append(v)
+        if len(distinct) <= DISTINCT_LIMIT:
+            self.counts.update(dict(zip(distinct.to_pylist(), counted.field("counts").to_pylist(), strict=True)))
+            if len(self.counts) <= DISTINCT_LIMIT:
+                return
+            distinct = pa.array([], pa.string())
+        seen = pa.concat_arrays([pa.array(list(self.counts), pa.string()), distinct])
+        self.counts = None  # keep what the counts knew (seen, in order of first appearance), then let them go
+        self._batch_extremes(seen)
+
+    def _batch_extremes(self, values: pa.Array) -> None:
+        # a batch's smallest and largest, each the first cell of its value, as _extremes ranks them
+        if not len(values) or self.type not in ORDERED:
+            return
+        if self.type not in ("integer", "number"):  # ISO text: ordered as text, an equal value is the same cell
+            ends = pc.min_max(values)
+            ranked = [t for t in (ends["min"].as_py(), ends["max"].as_py(), self.low, self.high) if t is not None]
+            self.low, self.high = min(ranked), max(ranked)
+            return
+        exact = EXACT[self.type]
+        if not pc.all(pc.match_substring_regex(values, exact[0])).as_py():
+            self._extremes(values.to_pylist())  # an exponent, a plus sign, a long number: Decimal decides
+            return
+        numbers = values.cast(exact[1])
+        ends = pc.min_max(numbers)
+        low = values[pc.index(numbers, ends["min"]).as_py()].as_py()
+        high = values[pc.index(numbers, ends["max"]).as_py()].as_py()
+        self._extremes([low, high])
 
     def finish(self) -> FieldProfile:
         if self.counts is not None:
-            self._extremes(self.counts)
+            self._batch_extremes(pa.array(list(self.counts), pa.string()))
         return self
 
     def _extremes(self, values) -> None:
@@ -102,10 +141,8 @@ def new_profiles(fields: list[dict]) -> list[FieldProfile]:
     return [FieldProfile(name=f["name"], type=f.get("type", "string")) for f in fields]
 
 
-def add_rows(profiles: list[FieldProfile], raw: list[list[str]], missing: set[str]) -> None:
-    if not raw:
-        return
-    for profile, column in zip(profiles, zip(*raw, strict=True), strict=True):
+def add_columns(profiles: list[FieldProfile], columns: list[pa.Array], missing: set[str]) -> None:
+    for profile, column in zip(profiles, columns, strict=True):
         profile.add(column, missing)
 
 

@@ -1,21 +1,26 @@
 """A valid resource as a stream of rows, and what the pages need to know about it.
 
 Nothing here holds a whole table: `chunks()` reads the CSV again, a batch of rows at a
-time, as raw strings and as the schema types them (the same cell readers as validation,
-so every download types a cell exactly as validation did). A table's survey learns what
-the pages show: row count, first rows, formula-like cells, crosstab counts, a profile of
-each column, and whether the table fits in Excel. Validation takes it while it reads the
-file anyway (`Surveys`); `read_table` walks the file once for it when validation did not.
+time, as Arrow string columns with the schema's cell readers beside them (the same readers
+as validation, so every download types a cell exactly as validation did). A table's survey
+learns what the pages show: row count, first rows, formula-like cells, crosstab counts, a
+profile of each column, and whether the table fits in Excel, computed on whole columns with
+pyarrow. Validation takes it while it reads the file anyway (`Surveys`); `read_table` walks
+the file once for it when validation did not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cells import formula_like
-from .columnprofile import FieldProfile, add_rows, new_profiles
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .cells import NUMERIC, TRIGGERS
+from .columnprofile import FieldProfile, add_columns, new_profiles
 from .columns import BLOCK, NotPlain, fast_source, typed_values
 from .csvtext import CsvText, parse
 from .load import Dataset, fields_of, schema_of
@@ -24,7 +29,30 @@ XLSX_MAX_ROWS = 1_048_575  # one row is the header
 XLSX_MAX_CELL = 32_767
 SLOW_CHUNK = 50_000  # rows per chunk when a quirky file is read with the strict parser
 
-Chunk = tuple[list[list[str]], list[list]]  # (raw rows, typed rows) of one batch
+Decode = Callable[[pa.Array], list]  # a column's cells (text) -> their values, as the schema types them
+
+
+class Chunk:
+    """One batch of a table's rows: the cells as text (an Arrow batch of string columns), which the
+    vectorised writers take, and the same rows as Python lists, raw and typed, made only when a
+    writer asks for them (XLSX, charts). Unpacks as (raw rows, typed rows)."""
+
+    def __init__(self, text: pa.RecordBatch, decoders: Sequence[Decode], fast: bool):
+        self.text = text
+        self.decoders = decoders  # one per column: each distinct text may be typed once (export/jsonrecords.py)
+        self.fast = fast  # typed by validation's fast path (columns.typed_values), else by frictionless's readers
+
+    @functools.cached_property
+    def raw(self) -> list[list[str]]:
+        return raw_rows(self.text)
+
+    @functools.cached_property
+    def typed(self) -> list[list]:
+        columns = [decode(column) for decode, column in zip(self.decoders, self.text.columns, strict=True)]
+        return [list(r) for r in zip(*columns, strict=True)] if columns else []
+
+    def __iter__(self) -> Iterator[list[list]]:
+        return iter((self.raw, self.typed))
 
 
 @dataclass
@@ -57,37 +85,38 @@ class Table:
     def path(self) -> str:
         return self.resource["path"]
 
-    def chunks(self, typed: bool = True) -> Iterator[Chunk]:
-        """(raw rows, typed rows) a chunk at a time; typed is [] when not asked for."""
+    def chunks(self) -> Iterator[Chunk]:
+        """The rows a chunk at a time, each typed by the same cell readers as validation."""
         missing = schema_of(self.resource).get("missingValues", [""])
         source = fast_source(self.file, self.resource) if self.fast else None
         if source is not None:  # None only if the file changed since read_table: the strict parser reads any file
+            decoders = [functools.partial(typed_values, f, missing_values=missing) for f in self.fields]
             for batch in source.batches(self.block_size):
-                columns = [batch.column(i) for i in range(batch.num_columns)]
-                raw = raw_rows(batch)
-                types = (
-                    [
-                        list(r)
-                        for r in zip(
-                            *(typed_values(f, c, missing) for f, c in zip(self.fields, columns, strict=True)),
-                            strict=True,
-                        )
-                    ]
-                    if typed
-                    else []
-                )
-                yield raw, types
+                yield Chunk(batch, decoders, fast=True)
             return
         rows = parse(self.file.read_bytes().decode("utf-8")).rows
-        reader = _schema_reader(self.resource) if typed else None
-        for start in range(0, len(rows), self.chunk_rows):
-            raw = rows[start : start + self.chunk_rows]
-            yield raw, [reader.read_cells(row)[0] for row in raw] if reader else []
+        readers = list(_schema_reader(self.resource).create_cell_readers().values()) if rows else []
+        decoders = [functools.partial(_read_cells, reader) for reader in readers]
+        for batch in text_batches(rows, len(self.fields), self.chunk_rows):
+            yield Chunk(batch, decoders, fast=False)
+
+
+def _read_cells(reader, column: pa.Array) -> list:
+    # frictionless's reader of one field (Schema.read_cells reads a row with one such per field)
+    return [reader(cell)[0] for cell in column.to_pylist()]
 
 
 def raw_rows(batch) -> list[list[str]]:
     """A pyarrow batch of string columns as rows of strings."""
     return [list(r) for r in zip(*(batch.column(i).to_pylist() for i in range(batch.num_columns)), strict=True)]
+
+
+def text_batches(rows: list[list[str]], width: int, size: int) -> Iterator[pa.RecordBatch]:
+    """Rows of strings (the strict parser's) as batches of `size` rows of string columns."""
+    for start in range(0, len(rows), size):
+        part = rows[start : start + size]
+        columns = [pa.array([row[i] for row in part], pa.string()) for i in range(width)]
+        yield pa.RecordBatch.from_arrays(columns, names=[str(i) for i in range(width)])
 
 
 def _schema_reader(resource: dict):
@@ -104,14 +133,14 @@ def read_table(ds: Dataset, resource: dict, preview_rows: int = 20, **chunking) 
         parsed = None if fast else parse(file.read_bytes().decode("utf-8"))  # read once: header and rows
         header = source.header if source and fast else parsed.header if parsed else []
         table = _new_table(ds, resource, header, fast, **chunking)
-        raws = (
-            (raw for raw, _ in table.chunks(typed=False))
-            if parsed is None
-            else (parsed.rows[i : i + table.chunk_rows] for i in range(0, len(parsed.rows), table.chunk_rows))
+        batches = (
+            source.batches(table.block_size)
+            if source and parsed is None
+            else text_batches(parsed.rows if parsed else [], len(header), table.chunk_rows)
         )
         try:
-            for raw in raws:
-                _survey(table, raw, preview_rows)
+            for batch in batches:
+                _survey(table, batch, preview_rows)
         except NotPlain:
             continue  # found out midway: the strict parser reads it instead
         return _finished(table)
@@ -135,9 +164,9 @@ class Surveys:
     def start(self, resource: dict, header: list[str]) -> None:
         self._open = _new_table(self.ds, resource, header, fast=True)
 
-    def add(self, batch) -> None:
+    def add(self, batch: pa.RecordBatch) -> None:
         assert self._open is not None, "start() before add()"
-        _survey(self._open, raw_rows(batch), self.preview_rows)
+        _survey(self._open, batch, self.preview_rows)
 
     def finish(self) -> None:
         assert self._open is not None, "start() before finish()"
@@ -157,8 +186,8 @@ class Surveys:
         if path not in self._not_plain and fast_source(self.ds.root / path, resource) is not None:
             return  # read_table would read it the fast way: its table differs in how it reads chunks
         table = _new_table(self.ds, resource, parsed.header, fast=False)
-        for i in range(0, len(parsed.rows), table.chunk_rows):
-            _survey(table, parsed.rows[i : i + table.chunk_rows], self.preview_rows)
+        for batch in text_batches(parsed.rows, len(parsed.header), table.chunk_rows):
+            _survey(table, batch, self.preview_rows)
         self.tables[table.path] = _finished(table)
 
     def clear(self) -> None:
@@ -183,34 +212,68 @@ def _finished(table: Table) -> Table:
     return table
 
 
-def _survey(table: Table, raw: list[list[str]], preview_rows: int) -> None:
+def _survey(table: Table, batch: pa.RecordBatch, preview_rows: int) -> None:
+    # a batch of string columns at a time, vectorised: the file's cells never become Python rows
     start = table.rows
-    table.rows += len(raw)
+    table.rows += batch.num_rows
     if len(table.preview) < preview_rows:
-        table.preview += raw[: preview_rows - len(table.preview)]
-    for name, (count, first) in formula_like(table.fields, raw).items():
-        before = table.formulas.get(name, (0, start + first))
-        table.formulas[name] = (before[0] + count, before[1])
+        table.preview += raw_rows(batch.slice(0, preview_rows - len(table.preview)))
+    columns = batch.columns
+    for f, column in zip(table.fields, columns, strict=True):
+        if f.get("type", "string") in NUMERIC or not isinstance(f.get("name"), str):
+            continue  # -5 and +86 are numbers there (cells.formula_like)
+        found = pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=FORMULA_START)
+        if found.true_count:
+            before = table.formulas.get(f["name"], (0, start + pc.index(found, True).as_py()))
+            table.formulas[f["name"]] = (before[0] + found.true_count, before[1])
     names = [f["name"] for f in table.fields]
     for (r, c), tab in table.crosstabs.items():
-        ri, ci = names.index(r), names.index(c)
-        for row in raw:
-            tab.columns.setdefault(row[ci])
-            by = tab.counts.setdefault(row[ri], {})
-            by[row[ci]] = by.get(row[ci], 0) + 1
+        _count_pairs(tab, columns[names.index(r)], columns[names.index(c)])
     if table.unsafe_cell is None:
-        table.unsafe_cell = _unsafe_cell(raw, names, start)
-    add_rows(table.profiles, raw, set(schema_of(table.resource).get("missingValues", [""])))
+        table.unsafe_cell = _unsafe_cell(columns, names, start)
+    add_columns(table.profiles, columns, set(schema_of(table.resource).get("missingValues", [""])))
 
 
-def _unsafe_cell(raw: list[list[str]], names: list[str], start: int) -> tuple[int, str, str] | None:
-    for i, row in enumerate(raw):
-        for j, cell in enumerate(row):
-            if "\ufffe" in cell or "\uffff" in cell:
-                return start + i, names[j], "xml"
-            if len(cell) > XLSX_MAX_CELL:
-                return start + i, names[j], "long"
-    return None
+FORMULA_START = pa.array(TRIGGERS, pa.string())  # what a cell a spreadsheet would evaluate starts with
+NOT_XML = ("\ufffe", "\uffff")
+
+
+def _count_pairs(tab: Crosstab, rows: pa.Array, cols: pa.Array) -> None:
+    # each (row value, column value) pair in order of first appearance, as a row-by-row count would meet them
+    row_codes, col_codes = pc.dictionary_encode(rows), pc.dictionary_encode(cols)
+    width = len(col_codes.dictionary)
+    pairs = pc.add(pc.multiply(row_codes.indices.cast(pa.int64()), width), col_codes.indices.cast(pa.int64()))
+    counted = pc.value_counts(pairs)
+    row_values, col_values = row_codes.dictionary.to_pylist(), col_codes.dictionary.to_pylist()
+    for value in col_values:
+        tab.columns.setdefault(value)
+    for pair, n in zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True):
+        by = tab.counts.setdefault(row_values[pair // width], {})
+        key = col_values[pair % width]
+        by[key] = by.get(key, 0) + n
+
+
+def _unsafe_cell(columns: list[pa.Array], names: list[str], start: int) -> tuple[int, str, str] | None:
+    # the first cell, row by row, that Excel cannot hold: U+FFFE or U+FFFF (XML), or too long
+    first = None
+    for j, column in enumerate(columns):
+        data = column.buffers()[2]
+        text = b"" if data is None else data.to_pybytes()  # one search of the column's bytes: rarely found
+        checks = [pc.match_substring(column, c) for c in NOT_XML if c.encode() in text]
+        if (pc.max(pc.binary_length(column)).as_py() or 0) > XLSX_MAX_CELL:  # bytes: at least its characters
+            checks.append(pc.greater(pc.utf8_length(column), XLSX_MAX_CELL))
+        if not checks:
+            continue
+        bad = functools.reduce(pc.or_, checks)
+        if bad.true_count:
+            i = pc.index(bad, True).as_py()
+            if first is None or i < first[0]:
+                first = (i, j)
+    if first is None:
+        return None
+    i, j = first
+    cell = columns[j][i].as_py()
+    return start + i, names[j], "xml" if "\ufffe" in cell or "\uffff" in cell else "long"
 
 
 def read_tables(ds: Dataset, preview_rows: int = 20, surveys: Surveys | None = None, **chunking) -> list[Table]:
