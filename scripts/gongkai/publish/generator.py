@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ..core.config import Settings
 from ..core.errors import BuildError
-from . import budget, cache, swap
+from . import budget, cache, pagecache, swap
 from .budget import Budget
 from .verify import verify_site
 
@@ -28,8 +28,11 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, setting
     restores (swap.py). Returns the site's measure."""
     swap.recover(site_dir)  # nothing left to do after build.build(); here for a caller of publish_site alone
     fresh = swap.staging(site_dir)
+    pages = root / pagecache.FOLDER  # unchanged pages' HTML from the last build that passed (pagecache.py)
+    pagecache.check_untracked(root)
+    pagecache.prepare(pages)
     try:
-        env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
+        env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, **{pagecache.ENV: str(pages)})
         cmd = [
             sys.executable,
             "-m",
@@ -60,8 +63,10 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, setting
         swap.mark_verified(fresh)
     except BaseException:
         swap.discard(fresh)
+        pagecache.discard(pages)
         raise
     swap.swap_in(fresh, site_dir)
+    pagecache.commit(pages)  # only a build that passed every check keeps its pages for the next
     return measured
 
 
