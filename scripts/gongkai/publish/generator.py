@@ -19,6 +19,7 @@ from ..core.config import Settings
 from ..core.errors import BuildError
 from . import budget, cache, pagecache, swap
 from .budget import Budget
+from .verdicts import VERDICTS
 from .verify import verify_site
 
 
@@ -51,7 +52,7 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, setting
             raise BuildError(
                 f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
             )
-        reasons = verify_site(fresh, urlsplit(settings.site_url).path)
+        reasons = verify_site(fresh, urlsplit(settings.site_url).path, root / VERDICTS)
         if reasons:
             listed = "\n".join(f"  {r}" for r in reasons[:50])
             raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}{_audited(root)}")

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..core.errors import BuildError
 from .cache import code_version
+from .verdicts import VERDICTS
 
 FOLDER = Path("build/pages")  # committed entries: <key[:2]>/<key>.json
 ENV = "GONGKAI_PAGE_CACHE"  # set by publish_site for the generator's process: the repository's build/pages
@@ -179,11 +180,13 @@ def discard(folder: Path) -> None:
 
 
 def check_untracked(root: Path) -> None:
-    """Refuse a page cache that git tracks: a pull request could bring the HTML for its own pages."""
+    """Refuse a page cache or page verdicts that git tracks: a pull request could bring the HTML
+    of its own pages, or a verdict that passes them."""
     if shutil.which("git") is None or not (root / ".git").exists():
         return
-    listed = subprocess.run(["git", "ls-files", "--", str(FOLDER)], cwd=root, capture_output=True, text=True)
-    if listed.stdout.strip():
-        raise BuildError(
-            f"{FOLDER}/ is tracked by git; remove it from the repository (it must only ever be built locally)"
-        )
+    for kept in (FOLDER, VERDICTS):
+        listed = subprocess.run(["git", "ls-files", "--", str(kept)], cwd=root, capture_output=True, text=True)
+        if listed.stdout.strip():
+            raise BuildError(
+                f"{kept} is tracked by git; remove it from the repository (it must only ever be built locally)"
+            )
