@@ -18,7 +18,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.toc import get_toc
 
-from gongkai.build import generate_docs
 from gongkai.core import safeyaml, sitepaths
 from gongkai.core.config import load_settings
 from gongkai.core.errors import GongkaiError, InvalidData
@@ -85,6 +84,8 @@ def _nested(config) -> bool:
 def on_pre_build(config):
     if _nested(config) or _command["name"] != "serve":
         return
+    from gongkai.build import generate_docs  # the whole pipeline, imported only to regenerate while serving
+
     try:
         generate_docs(ROOT)
     except InvalidData as exc:
