@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import search, synth  # noqa: E402
+from benchmarks.rebuild import bench_rebuild  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -430,6 +431,7 @@ def table(results: list[dict]) -> str:
             "per_dataset_stage_s",
             "per_dataset_stage_cpu_over_wall",
             "per_dataset_s",
+            "cpu_s",
             "search_index_mb",
             "parquet_mb",
             "csv_mb",
@@ -452,7 +454,7 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-PARTS = ("validation", "exports", "huge", "catalogs", "search")
+PARTS = ("validation", "exports", "huge", "catalogs", "search", "rebuild")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -491,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
             "huge": lambda: bench_huge(tmp, huge),
             "catalogs": lambda: bench_catalogs(tmp, sizes),
             "search": lambda: search.bench_search(tmp, search_sizes, quick=args.quick),
+            "rebuild": lambda: bench_rebuild(tmp, [10] if args.quick else [1000], measure, gongkai),
         }
         results = [row for part in PARTS if part in parts for row in runs[part]()]
     engines = [r for r in results if "engine" in r]

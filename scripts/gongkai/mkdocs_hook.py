@@ -10,17 +10,19 @@ import copy
 import logging
 import os
 import re
+import sys
 from pathlib import Path
 from types import MethodType
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.structure.toc import get_toc
 
-from gongkai.build import generate_docs
 from gongkai.core import safeyaml, sitepaths
 from gongkai.core.config import load_settings
 from gongkai.core.errors import GongkaiError, InvalidData
 from gongkai.core.output import copy_new
+from gongkai.publish import pagecache
 from gongkai.render.markup import MAX_BRACKETS, bracket_overflow, esc_theme
 from gongkai.render.rawhtml import stash, unstash
 
@@ -28,10 +30,19 @@ log = logging.getLogger("mkdocs.hooks.gongkai")
 ROOT = Path(__file__).resolve().parents[2]
 _command = {"name": "build"}
 _stashed: dict[str, list[str]] = {}  # a page's raw HTML blocks while Markdown converts the rest
+_pages = pagecache.open_store()  # each unchanged page's HTML from the last build (pagecache.py), when publish_site asks
+_build: dict[str, str] = {}  # this build's (one interface's) site key and file list key
+_hits: dict[str, pagecache.Entry] = {}  # src_uri -> the stored page, this build
+_misses: dict[str, str] = {}  # src_uri -> its key, for a page rendered this build
 
 
 def on_startup(command, dirty):
     _command["name"] = command
+
+
+def on_shutdown():
+    if _pages is not None:
+        _pages.close()
 
 
 def _text(value) -> str:
@@ -73,6 +84,8 @@ def _nested(config) -> bool:
 def on_pre_build(config):
     if _nested(config) or _command["name"] != "serve":
         return
+    from gongkai.build import generate_docs  # the whole pipeline, imported only to regenerate while serving
+
     try:
         generate_docs(ROOT)
     except InvalidData as exc:
@@ -90,7 +103,104 @@ def on_files(files, config):
     for file in files:
         if not file.is_documentation_page() and file.abs_src_path and getattr(file, "_content", None) is None:
             file.copy_file = MethodType(_link_file, file)
+    if _pages is not None:
+        _start_build(files, config)
     return files
+
+
+def _start_build(files, config) -> None:
+    # Every page of this interface shares these; the i18n plugin's English build comes here again.
+    shared = [str(config.site_url), _language(config), str(config.use_directory_urls), _generator()]
+    theme = config.theme.custom_dir
+    _build["site"] = pagecache.site_key(
+        ROOT, Path(config.config_file_path), theme and Path(theme), Path(__file__), shared
+    )
+    _build["files"] = pagecache.files_key([(f.src_uri, f.dest_uri) for f in files])
+    _hits.clear()
+    _misses.clear()
+
+
+def _generator() -> str:
+    return "properdocs" if "properdocs" in sys.modules else "mkdocs"
+
+
+def on_pre_page(page, config, files):
+    # A page whose key the cache holds is neither read nor converted nor put through the theme:
+    # the stored HTML is written, and MkDocs gets back what other pages may ask of it.
+    if _pages is None:
+        return page
+    file = page.file
+    alternates = getattr(file, "alternates", None) or {}
+    place = [
+        file.src_uri,
+        file.dest_uri,
+        page.url,
+        str(getattr(file, "locale", "")),
+        str(getattr(file, "locale_alternate_of", "")),
+    ]
+    place += sorted(f"{lang}={other.url}" for lang, other in alternates.items())
+    with open(file.abs_src_path, "rb") as f:
+        key = pagecache.page_key(_build["site"], _build["files"], f.read(), place)
+    entry = _pages.get(key)
+    if entry is None:
+        _misses[file.src_uri] = key
+        return page
+    _hits[file.src_uri] = entry
+    page.read_source = MethodType(_read_nothing, page)
+    page.render = MethodType(_render_stored, page)
+    return page
+
+
+def _read_nothing(page, config) -> None:
+    page.markdown, page.meta = "", {}
+
+
+def _render_stored(page, config, files) -> None:
+    entry = _hits[page.file.src_uri]
+    page.content, page.toc, page._title_from_render = "", get_toc([]), entry.title
+    page.present_anchor_ids = set(entry.anchors)
+    if entry.links is not None:  # MkDocs checks these once every page is read: they must still resolve
+        linked = ((files.get_file_from_path(uri), anchors) for uri, anchors in entry.links.items())
+        page.links_to_anchors = {f: dict(anchors) for f, anchors in linked if f is not None}
+
+
+def on_env(env, config, files):
+    if _pages is not None:
+        env.get_template = _stored_or(env.get_template)
+    return env
+
+
+def _stored_or(get_template):
+    def get(name, *args, **kwargs):
+        template = get_template(name, *args, **kwargs)
+        return _StoredPage(template) if name == "main.html" else template
+
+    return get
+
+
+class _StoredPage:
+    """The theme's page template, which gives a stored page's HTML instead of rendering it again."""
+
+    def __init__(self, template) -> None:
+        self._template = template
+
+    def __getattr__(self, name):  # a template that extends main.html (404.html) reads its blocks
+        return getattr(self._template, name)
+
+    def render(self, context) -> str:
+        page = context.get("page") if isinstance(context, dict) else None
+        entry = _hits.get(page.file.src_uri) if page is not None and getattr(page, "file", None) else None
+        return entry.html if entry is not None else self._template.render(context)
+
+
+@event_priority(110)  # first: the theme's output as it came, whatever later post_page handlers do to it
+def on_post_page(output, page, config):
+    key = _misses.pop(page.file.src_uri, None)
+    if _pages is not None and key is not None:
+        links = page.links_to_anchors
+        kept = {f.src_uri: dict(a) for f, a in links.items()} if links is not None else None
+        _pages.put(key, pagecache.Entry(output, page.title, sorted(page.present_anchor_ids or ()), kept))
+    return output
 
 
 def _link_file(file, dirty: bool = False) -> None:

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 from ..core.config import Settings
 from ..core.errors import BuildError
-from . import budget, cache, swap
+from . import budget, cache, pagecache, swap
 from .budget import Budget
+from .verdicts import VERDICTS
 from .verify import verify_site
 
 
@@ -28,8 +29,11 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, setting
     restores (swap.py). Returns the site's measure."""
     swap.recover(site_dir)  # nothing left to do after build.build(); here for a caller of publish_site alone
     fresh = swap.staging(site_dir)
+    pages = root / pagecache.FOLDER  # unchanged pages' HTML from the last build that passed (pagecache.py)
+    pagecache.check_untracked(root)
+    pagecache.prepare(pages)
     try:
-        env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
+        env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, **{pagecache.ENV: str(pages)})
         cmd = [
             sys.executable,
             "-m",
@@ -48,7 +52,7 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, setting
             raise BuildError(
                 f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
             )
-        reasons = verify_site(fresh, urlsplit(settings.site_url).path)
+        reasons = verify_site(fresh, urlsplit(settings.site_url).path, root / VERDICTS)
         if reasons:
             listed = "\n".join(f"  {r}" for r in reasons[:50])
             raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}{_audited(root)}")
@@ -60,8 +64,10 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, setting
         swap.mark_verified(fresh)
     except BaseException:
         swap.discard(fresh)
+        pagecache.discard(pages)
         raise
     swap.swap_in(fresh, site_dir)
+    pagecache.commit(pages)  # only a build that passed every check keeps its pages for the next
     return measured
 
 

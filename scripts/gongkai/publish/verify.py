@@ -24,8 +24,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from ..core import sitepaths
-from ..core.parallel import in_background, run_each
+from ..core.parallel import in_background
 from .pagetext import stray_markup
+from .verdicts import Verdict, check_pages
 
 SPACE = re.compile(r"[\x00-\x20]")
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
@@ -97,14 +98,15 @@ CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import\s+(['\"])(.*?)\3", r
 JSON_TYPES = {"application/ld+json", "application/json"}
 
 
-def verify_site(site: Path, mount: str = "/") -> list[str]:
+def verify_site(site: Path, mount: str = "/", verdicts: Path | None = None) -> list[str]:
     """Every reason the built site must not be published; empty when it may.
 
     `mount` is the path the site is served under (the path of site.url, e.g. /gongkai/):
-    links are resolved as a browser would resolve them there.
+    links are resolved as a browser would resolve them there. `verdicts`: where the pages'
+    verdicts are kept between builds (verdicts.py), so unchanged pages are not parsed again.
     """
     sums = in_background(_checksums, site)  # reading and hashing release the GIL: beside the page checks
-    pages = _pages(site, mount)
+    pages = check_pages(site, mount, _judge_pages, verdicts)
     return sums.result() + _active_files(site) + pages + _styles(site) + _svgs(site)
 
 
@@ -132,7 +134,6 @@ def _checksums(site: Path) -> list[str]:
     return found
 
 
-PAGES_PER_JOB = 200
 # Files a browser opens as a document that can run script. Only .html pages and .svg drawings
 # are checked (below), so any other spelling of these is refused, whatever its case; XML can
 # carry XHTML script or an XSLT stylesheet, so only the generator's feeds and sitemaps are kept
@@ -169,29 +170,15 @@ def _active_files(site: Path) -> list[str]:
     return found
 
 
-def _pages(site: Path, mount: str) -> list[str]:
-    pages = sorted(site.rglob("*.html"))
-    jobs = [pages[i : i + PAGES_PER_JOB] for i in range(0, len(pages), PAGES_PER_JOB)]
-    return [problem for found in run_each(_check_pages, jobs, site, mount) for problem in found]
-
-
-def _check_pages(pages: list[Path], site: Path, mount: str) -> list[str]:
-    found = []
-    exists: dict[Path, bool] = {}
-    verdicts: dict[tuple[str, str], str | None] = {}  # (page folder, link) -> problem; pages share most links
-    for page in pages:
-        rel = page.relative_to(site).as_posix()
+def _judge_pages(pages: list[str], site: Path, mount: str) -> list[Verdict]:
+    """Each page's verdict (verdicts.py): what it holds, and where its links lead."""
+    found: list[Verdict] = []
+    for rel in pages:
         base = mount + rel
-        folder = base.rpartition("/")[0]
-        text = page.read_text(encoding="utf-8", errors="replace")
+        text = (site / rel).read_text(encoding="utf-8", errors="replace")
         unsafe, links = page_problems(text)
-        found += [f"{rel}: {what}" for what in unsafe + stray_markup(text)]
-        for link in links:
-            key = (folder, link)
-            if key not in verdicts:
-                verdicts[key] = _link_problem(site, mount, base, link, exists)
-            if verdicts[key]:
-                found.append(f"{rel}: {verdicts[key]}")
+        targets = [[link, target] for link in links if (target := _link_target(mount, base, link)) != ""]
+        found.append({"problems": unsafe + stray_markup(text), "links": targets})
     return found
 
 
@@ -387,14 +374,13 @@ def _svgs(site: Path) -> list[str]:
     return found
 
 
-def _link_problem(site: Path, mount: str, base: str, link: str, exists: dict[Path, bool]) -> str | None:
+def _link_target(mount: str, base: str, link: str) -> str | None:
+    """Where a link leads under the site (a path to find there), "" when there is nothing to find
+    (a fragment, another site), None when it leaves the site's mount."""
     parts = urlsplit(link)
     if not link or parts.scheme or link.startswith(("#", "//")):
-        return None
+        return ""
     target = urlsplit(urljoin(base, link)).path
     if not target.startswith(mount):
-        return f"link {link} leaves the site"
-    path = site / unquote(target[len(mount) :])
-    if path not in exists:
-        exists[path] = path.is_file() or (path / "index.html").is_file()
-    return None if exists[path] else f"link {link} points at nothing"
+        return None
+    return unquote(target[len(mount) :])

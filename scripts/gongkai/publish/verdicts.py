@@ -1,0 +1,97 @@
+"""The site check's verdicts on pages, kept by each page's bytes, so a rebuild parses only the pages that changed.
+
+Parsing a page as a browser does and reading its text for stray markup (verify.py) costs a few
+milliseconds a page: half a minute of CPU at four thousand pages, for a site where one dataset
+changed. What that check finds in a page depends only on the page's bytes, where it is published
+(its links resolve against that) and gongkai's code: a verdict is kept under a hash of those three,
+with the links that must lead somewhere. Whether they do is asked again on every build, since
+another page may have gone; so is every download's SHA-256 (verify.py hashes each one, whatever
+is kept here: a file changed in place keeps its size and can keep its mtime). A page changed by one
+byte has another key and is checked from scratch.
+
+The verdicts of one site's pages are written after its check, whatever it found (a verdict is a
+fact about the bytes, not a permission); a verdict file that git tracks is refused
+(pagecache.check_untracked), since a pull request could bring one for its own pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from ..core.parallel import run_each
+from .cache import code_version
+
+VERDICTS = Path("build/site-verdicts.json")
+PAGES_PER_JOB = 200
+# A verdict: the page's own problems (what it holds), and each link that must lead somewhere
+# inside the site, as [link as written, path under the site or None when it leaves the site].
+Verdict = dict[str, list]
+Judge = Callable[[list[str], Path, str], list[Verdict]]  # site-relative pages, the site, its mount -> verdicts
+
+
+def _checker() -> str:
+    parser = metadata.version("selectolax")
+    try:
+        theme = metadata.version("mkdocs-material")  # the theme's inline scripts are allowed by pattern
+    except metadata.PackageNotFoundError:
+        theme = "-"
+    return hashlib.sha256(f"{code_version()}\0{parser}\0{theme}".encode()).hexdigest()
+
+
+def check_pages(site: Path, mount: str, judge: Judge, store: Path | None) -> list[str]:
+    """Every problem of every page of the site: verdicts from `store` for pages it knows, `judge`
+    (in worker processes) for the others; then every link the pages hold, resolved on disk."""
+    pages = [p.relative_to(site).as_posix() for p in sorted(site.rglob("*.html"))]
+    known = _read(store)
+    keys = {rel: _key(site / rel, rel, mount) for rel in pages}
+    todo = [rel for rel in pages if keys[rel] not in known]
+    jobs = [todo[i : i + PAGES_PER_JOB] for i in range(0, len(todo), PAGES_PER_JOB)]
+    fresh = [v for found in run_each(judge, jobs, site, mount) for v in found]
+    known.update({keys[rel]: v for rel, v in zip(todo, fresh, strict=True)})
+    if store is not None:
+        _write(store, {keys[rel]: known[keys[rel]] for rel in pages})
+    exists: dict[str, bool] = {}
+    found = []
+    for rel in pages:
+        verdict = known[keys[rel]]
+        found += [f"{rel}: {what}" for what in verdict["problems"]]
+        for link, target in verdict["links"]:
+            if target is None:
+                found.append(f"{rel}: link {link} leaves the site")
+                continue
+            if target not in exists:
+                path = site / target
+                exists[target] = path.is_file() or (path / "index.html").is_file()
+            if not exists[target]:
+                found.append(f"{rel}: link {link} points at nothing")
+    return found
+
+
+def _key(page: Path, rel: str, mount: str) -> str:
+    digest = hashlib.sha256(f"{rel}\0{mount}\0".encode())
+    digest.update(page.read_bytes())
+    return digest.hexdigest()
+
+
+def _read(store: Path | None) -> dict[str, Verdict]:
+    if store is None:
+        return {}
+    try:
+        data = json.loads(store.read_text(encoding="utf-8"))
+        if data.get("checker") == _checker() and isinstance(data.get("pages"), dict):
+            return data["pages"]
+    except (OSError, ValueError, AttributeError):  # absent or damaged: every page is checked
+        pass
+    return {}
+
+
+def _write(store: Path, verdicts: dict[str, Verdict]) -> None:
+    store.parent.mkdir(parents=True, exist_ok=True)
+    partial = store.with_name(store.name + ".partial")
+    partial.write_text(json.dumps({"checker": _checker(), "pages": verdicts}, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, store)

@@ -1,0 +1,157 @@
+"""A rebuild after a small change: only what changed is rendered and checked again (publish/pagecache.py,
+publish/verdicts.py), and the site is the very site a clean build makes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from conftest import gongkai, make_repo
+from gongkai.publish import pagecache
+from gongkai.publish.verdicts import VERDICTS
+from gongkai.publish.verify import verify_site
+
+NEW_ROW = '440101,"新增的一行",7,0.50,2020-02-01\n'
+
+
+def _files(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _entries(repo: Path) -> set[str]:
+    return {p.name for p in (repo / pagecache.FOLDER).glob("*/*.json")}
+
+
+def _build(repo: Path) -> None:
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A small repository built once, as a maintainer's checkout is after `gongkai build`."""
+    repo = make_repo(tmp_path_factory.mktemp("rebuild"), ["tiny"], ["fiscal-transparency"])
+    _build(repo)
+    return repo
+
+
+@pytest.fixture
+def repo(built, tmp_path) -> Path:
+    copy = tmp_path / "repo"
+    shutil.copytree(built, copy, symlinks=True)
+    return copy
+
+
+def _clean_copy(repo: Path, folder: Path) -> Path:
+    """The same repository without build/ and site/: what a fresh clone builds."""
+    shutil.copytree(repo, folder, ignore=shutil.ignore_patterns("build", "site"))
+    return folder
+
+
+def test_a_one_csv_change_renders_only_its_pages_and_builds_the_same_site_as_a_clean_build(repo, tmp_path):
+    before = _entries(repo)
+    assert len(before) > 40  # every page of both interfaces was kept
+    with (repo / "datasets/tiny/data/items.csv").open("a", encoding="utf-8") as f:
+        f.write(NEW_ROW)
+    _build(repo)
+    after = _entries(repo)
+    rendered = after - before
+    assert 2 <= len(rendered) < len(before) / 3  # the dataset's pages and the lists, not the guides
+    assert len(after) == len(before)  # the replaced pages' entries are gone
+    assert not pagecache.staging(repo / pagecache.FOLDER).exists()
+    assert "新增的一行" in (repo / "site/datasets/tiny/index.html").read_text(encoding="utf-8")
+
+    clean = _clean_copy(repo, tmp_path / "clean")
+    _build(clean)
+    assert _files(repo / "site") == _files(clean / "site")  # every file, byte for byte
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["overrides/main.html", "mkdocs.yml", "gongkai.yml"],
+)
+def test_a_change_to_the_theme_or_the_settings_renders_every_page_again(repo, change):
+    before = _entries(repo)
+    path = repo / change
+    if change == "overrides/main.html":
+        text = path.read_text(encoding="utf-8").replace(
+            "{% block extrahead %}", "{% block extrahead %}<!-- 主题改了 -->"
+        )
+        path.write_text(text, encoding="utf-8")
+    elif change == "mkdocs.yml":
+        path.write_text(path.read_text(encoding="utf-8").replace("primary: red", "primary: indigo"), encoding="utf-8")
+    else:
+        settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+        old = settings["site"]["name"]
+        path.write_text(path.read_text(encoding="utf-8").replace(old, old + "（测试）", 1), encoding="utf-8")
+    _build(repo)
+    assert _entries(repo).isdisjoint(before)  # no page came from the cache
+    pages = list((repo / "site").rglob("*.html"))
+    shown = {
+        "overrides/main.html": "<!-- 主题改了 -->",
+        "mkdocs.yml": 'data-md-color-primary="indigo"',
+        "gongkai.yml": "（测试）",
+    }[change]
+    page = (repo / "site/datasets/fiscal-transparency/index.html").read_text(encoding="utf-8")
+    assert shown in page
+    assert len(pages) > 40
+
+
+def test_a_removed_dataset_leaves_the_site_and_the_cache(repo, tmp_path):
+    before = _entries(repo)
+    shutil.rmtree(repo / "datasets/tiny")
+    _build(repo)
+    assert not (repo / "site/datasets/tiny").exists()
+    assert not (repo / "site/en/datasets/tiny").exists()
+    assert "datasets/tiny/" not in (repo / "site/datasets/index.html").read_text(encoding="utf-8")
+    assert len(_entries(repo)) < len(before)
+    clean = _clean_copy(repo, tmp_path / "clean")
+    _build(clean)
+    assert _files(repo / "site") == _files(clean / "site")
+
+
+def test_a_page_that_failed_the_build_fails_it_again(repo):
+    # Entries are kept only by a build that passed: a page whose link MkDocs refused is not a hit
+    # that hides the warning next time.
+    (repo / "docs/broken.md").write_text("# 坏链接\n\n[无处](nowhere.md)\n", encoding="utf-8")
+    kept = _entries(repo)
+    for _ in range(2):
+        result = gongkai("build", cwd=repo)
+        assert result.returncode == 1
+        assert "nowhere.md" in result.stdout + result.stderr
+        assert _entries(repo) == kept
+        assert not pagecache.staging(repo / pagecache.FOLDER).exists()
+
+
+def _mount(repo: Path) -> str:
+    settings = yaml.safe_load((repo / "gongkai.yml").read_text(encoding="utf-8"))
+    return urlsplit(settings["site"]["url"]).path
+
+
+def test_kept_verdicts_do_not_let_a_download_or_a_page_changed_in_place_through(repo):
+    site, verdicts = repo / "site", repo / VERDICTS
+    assert verdicts.is_file()
+    assert verify_site(site, _mount(repo), verdicts) == []
+    download = site / "datasets/tiny/items.csv"
+    page = site / "datasets/tiny/index.html"
+    held = {p: os.stat(p) for p in (download, page)}
+    data = bytearray(download.read_bytes())
+    data[-2] = ord("9") if data[-2] != ord("9") else ord("8")  # one digit, the same size
+    download.write_bytes(bytes(data))
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("</article>", "<script>alert(1)</script></article>", 1), encoding="utf-8")
+    for path, stat in held.items():
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # its mtime put back
+    assert verify_site(site, _mount(repo), verdicts) == [
+        "datasets/tiny/items.csv does not match its SHA-256 in SHA256SUMS",
+        "datasets/tiny/index.html: <script> in page content",
+    ]
