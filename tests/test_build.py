@@ -221,7 +221,7 @@ def test_bad_data_stops_the_build_and_leaves_site_untouched(tiny_copy):
     assert result.returncode == 1
     assert (
         result.stdout.splitlines()[0]
-        == 'datasets/tiny/data/items.csv:3: amount: "zero" is not a valid integer [type-error]'
+        == 'datasets/tiny/data/items.csv:3: amount (数量): "zero" is not a valid integer [type-error]'
     )
     assert "[formula-like]" in result.stdout.splitlines()[2]  # under the type error's fix
     assert "site/ was left as it was" in result.stderr
