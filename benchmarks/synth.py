@@ -40,6 +40,7 @@ def repo(folder: Path, limits: dict | None = None) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", folder / "docs")
     shutil.copytree(ROOT / "overrides", folder / "overrides")
+    shutil.copytree(ROOT / "schemas", folder / "schemas")  # the national tables' schemas: pages the nav names
     (folder / "scripts/gongkai").mkdir(parents=True)
     shutil.copy(ROOT / "scripts/gongkai/mkdocs_hook.py", folder / "scripts/gongkai/mkdocs_hook.py")
     return folder
