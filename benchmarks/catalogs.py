@@ -245,7 +245,7 @@ def _catalog(tmp: Path, n: int, runs: int, small: bool) -> list[dict]:
 
 def _build_row(root: Path, n: int, full: dict) -> dict:
     """The cold build's row: time, CPU, memory, and the site it wrote."""
-    budget = json.loads((root / BUDGET).read_text(encoding="utf-8")) if full["exit"] == 0 else {}
+    budget = json.loads((root / BUDGET).read_text(encoding="utf-8")) if (root / BUDGET).exists() else {}
     index = [f for f in (root / "site/search").rglob("*") if f.is_file()]  # the site's own index, every file
     site_bytes, files = budget.get("bytes"), budget.get("files")
     return {
