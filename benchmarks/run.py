@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks import search, synth  # noqa: E402
+from benchmarks import catalogs, search, synth  # noqa: E402
 from benchmarks.rebuild import bench_rebuild  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -321,92 +321,6 @@ def bench_huge(tmp: Path, rows: int) -> list[dict]:
     ]
 
 
-def pipeline(root: Path) -> list[str]:
-    """The pipeline alone (validate, export, render, write build/docs), without MkDocs."""
-    code = (
-        "import sys, json, pathlib; from gongkai.build import generate_docs; "
-        "t = generate_docs(pathlib.Path(sys.argv[1])).processing; "
-        "print(json.dumps({'items': t.items, 'seconds': t.seconds, 'cpu': t.cpu}))"
-    )
-    return [sys.executable, "-c", code, str(root)]
-
-
-def _clear(*folders: Path) -> None:
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def bench_catalogs(tmp: Path, sizes: list[int]) -> list[dict]:
-    results = []
-    for n in sizes:
-        root = synth.repo(tmp / f"catalog-{n}")
-        synth.catalog(root, n)
-
-        full = median_of(
-            gongkai("build", root=root), before=partial(_clear, root / "build", root / "site")
-        )  # cold, as a fresh clone
-        shutil.rmtree(root / "build/cache")
-        scratch = measure(pipeline(root))
-        noop = measure(pipeline(root))
-        csv = root / "datasets/set-0000/data/items.csv"
-        csv.write_text(csv.read_text(encoding="utf-8") + "0-x,荔湾区,变更,2020-01-01,1.00,1\n", encoding="utf-8")
-        changed = measure(pipeline(root))
-        again = measure(gongkai("build", root=root))
-        # The reference: plain MkDocs + Material on the very pages gongkai generated, small navigation.
-        ref = synth.plain_mkdocs_from(tmp / f"plain-{n}", root / "build/docs")
-        plain = median_of(
-            [str(BIN / "mkdocs"), "build", "-q", "-f", str(ref / "mkdocs.yml")], before=partial(_clear, ref / "site")
-        )
-        index = [f for f in (root / "site/search").rglob("*") if f.is_file()]  # the site's own index, every file
-        results.append(
-            {
-                "stage": f"build {n} datasets",
-                "gongkai_s": full["seconds"],
-                "cpu_over_wall": round(full["cpu"] / full["seconds"], 2),
-                "reference": f"plain mkdocs build of the same {n} pages",
-                "reference_s": plain["seconds"],
-                "ok": full["exit"] == 0 and plain["exit"] == 0,
-                "per_dataset_s": round(full["seconds"] / n, 3),
-                "search_index_mb": round(sum(f.stat().st_size for f in index) / 2**20, 2) if index else None,
-                "runs": {"gongkai": full["runs_s"], "reference": plain["runs_s"]},
-            }
-        )
-        stage = (
-            json.loads(scratch["stdout"].splitlines()[-1])
-            if scratch["exit"] == 0
-            else {"items": 0, "seconds": 0, "cpu": 0}
-        )
-        results.append(
-            {
-                "stage": f"pipeline, {n} datasets, from scratch",
-                "gongkai_s": scratch["seconds"],
-                "ok": scratch["exit"] == 0 and stage["items"] == n,
-                "cpu_over_wall": round(scratch["cpu"] / scratch["seconds"], 2),
-                # target 5: the per-dataset stage alone (validate, export, render each dataset)
-                "per_dataset_stage_cpu_over_wall": round(stage["cpu"] / stage["seconds"], 2)
-                if stage["seconds"]
-                else None,
-                "per_dataset_stage_s": round(stage["seconds"], 3),
-            }
-        )
-        results.append(
-            {"stage": f"pipeline, {n} datasets, nothing changed", "gongkai_s": noop["seconds"], "ok": noop["exit"] == 0}
-        )
-        results.append(
-            {
-                "stage": f"pipeline, {n} datasets, one changed",
-                "gongkai_s": changed["seconds"],
-                "ok": changed["exit"] == 0,
-            }
-        )
-        results.append(
-            {"stage": f"build {n} datasets, one changed", "gongkai_s": again["seconds"], "ok": again["exit"] == 0}
-        )
-        shutil.rmtree(root)
-        shutil.rmtree(ref)
-    return results
-
-
 def table(results: list[dict]) -> str:
     lines = [
         (
@@ -432,6 +346,11 @@ def table(results: list[dict]) -> str:
             "per_dataset_stage_cpu_over_wall",
             "per_dataset_s",
             "cpu_s",
+            "build_process_mb",
+            "mkdocs_mb",
+            "site_mb",
+            "site_files",
+            "bytes_per_dataset",
             "search_index_mb",
             "parquet_mb",
             "csv_mb",
@@ -442,7 +361,9 @@ def table(results: list[dict]) -> str:
                 notes.append(f"{key}={r[key]}")
         if r.get("reference"):
             notes.append(f"ref: {r['reference']}")
-        if r.get("runs") and len(r["runs"]["gongkai"]) > 1:
+        if r.get("note"):
+            notes.append(r["note"])
+        if r.get("runs") and len(r["runs"]["gongkai"]) > 1 and r["runs"]["reference"]:
             notes.append(
                 f"runs {'/'.join(str(x) for x in r['runs']['gongkai'])} vs "
                 f"{'/'.join(str(x) for x in r['runs']['reference'])}"
@@ -467,6 +388,16 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default=",".join(PARTS), help=f"comma-separated parts to run (default: all of {','.join(PARTS)})"
     )
     parser.add_argument(
+        "--catalog-sizes",
+        help="comma-separated catalog sizes, catalogs part (default 10,100,1000; 10,30 with --quick)",
+    )
+    parser.add_argument(
+        "--reference-up-to",
+        type=int,
+        default=1000,
+        help="the largest catalog also measured against plain MkDocs and rebuilt; larger ones: the cold build, once",
+    )
+    parser.add_argument(
         "--search-sizes", help="comma-separated catalog sizes for the search part (default 100,1000; 10 with --quick)"
     )
     args = parser.parse_args(argv)
@@ -481,34 +412,43 @@ def main(argv: list[str] | None = None) -> int:
         parts.remove("search")
     rows = 20_000 if args.quick else 1_000_000
     huge = 30_000 if args.quick else 10_700_000  # about 1 GB in the full run
-    sizes = [10, 30] if args.quick else [10, 100, 1000]
-    search_sizes = (
-        [int(s) for s in args.search_sizes.split(",")] if args.search_sizes else [10] if args.quick else [100, 1000]
-    )
+    sizes = _sizes(args.catalog_sizes) if args.catalog_sizes else [10, 30] if args.quick else [10, 100, 1000]
+    search_sizes = _sizes(args.search_sizes) if args.search_sizes else [10] if args.quick else [100, 1000]
+    out = Path(args.json)
+    results: list[dict] = []
+    save = partial(_write, out, args.quick)
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         tmp = Path(tmp)
         runs = {
             "validation": lambda: bench_validation(tmp, rows),
             "exports": lambda: bench_exports(tmp, rows),
             "huge": lambda: bench_huge(tmp, huge),
-            "catalogs": lambda: bench_catalogs(tmp, sizes),
+            "catalogs": lambda: catalogs.bench_catalogs(
+                tmp, sizes, runs=RUNS["n"], reference_up_to=args.reference_up_to, save=lambda rows: save(results + rows)
+            ),
             "search": lambda: search.bench_search(tmp, search_sizes, quick=args.quick),
             "rebuild": lambda: bench_rebuild(tmp, [10] if args.quick else [1000], measure, gongkai),
         }
-        results = [row for part in PARTS if part in parts for row in runs[part]()]
+        for part in (p for p in PARTS if p in parts):
+            results += runs[part]()
+            save(results)  # as each part finishes (the catalogs part as each size does): a failure keeps the rest
     engines = [r for r in results if "engine" in r]
     others = [r for r in results if "engine" not in r]
     if others:
         print(table(others))
     if engines:
         print(("\n" if others else "") + search.table(engines))
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps({"quick": args.quick, "results": results}, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
     print(f"\nresults written to {out}")
     return 0
+
+
+def _sizes(option: str) -> list[int]:
+    return [int(s) for s in option.split(",")]
+
+
+def _write(out: Path, quick: bool, results: list[dict]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"quick": quick, "results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -36,10 +36,12 @@ def repo(folder: Path, limits: dict | None = None) -> Path:
         import re
 
         text = re.sub(rf"{key}: \d+", f"{key}: {value}", text)
+    text = text.replace("  preset: github-pages\n", "  preset: none\n")  # 10,000 datasets pass GitHub Pages' 1 GB
     (folder / "gongkai.yml").write_text(text, encoding="utf-8")
     shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", folder / "docs")
     shutil.copytree(ROOT / "overrides", folder / "overrides")
+    shutil.copytree(ROOT / "schemas", folder / "schemas")  # the national tables' schemas: pages the nav names
     (folder / "scripts/gongkai").mkdir(parents=True)
     shutil.copy(ROOT / "scripts/gongkai/mkdocs_hook.py", folder / "scripts/gongkai/mkdocs_hook.py")
     return folder

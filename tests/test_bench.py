@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT))
+from benchmarks import catalogs  # noqa: E402
 from benchmarks.search import CHROMIUM, ENGINES  # noqa: E402
 
 pytestmark = pytest.mark.bench  # not in the default run: make test-bench (and make bench) run it
@@ -39,6 +40,12 @@ def test_quick_benchmark_runs_and_agrees_with_frictionless(quick):
     assert any(s.startswith("export 30,000 rows") for s in stages)  # the streaming run on a bigger CSV
     assert all(r.get("ok", True) for r in results)
     assert any(s.startswith("build 30 datasets") for s in stages)
+    for n in (10, 30):  # each size's cold build: its time, memory and the site it wrote (site-budget.json)
+        built = stages[f"build {n} datasets"]
+        assert built["cpu_s"] > 0 and built["gongkai_mb"] >= built["build_process_mb"] > 0 and built["mkdocs_mb"] > 0
+        assert built["site_files"] > 20 * n and built["bytes_per_dataset"] == round(built["site_bytes"] / n)
+    growth = stages["growth per dataset, 10 -> 30"]
+    assert set(growth["per_dataset"]) == {"10", "30"} and growth["ratio"]["bytes"] > 0
     assert "stage" in stdout.splitlines()[0]
 
 
@@ -60,3 +67,13 @@ def test_quick_search_benchmark_measures_every_engine(quick):
     assert ours["open_paths"] and all(p.startswith("assets/search.") for p in ours["open_paths"])  # its code, no index
     assert ours["row_value_found"] and not material["row_value_found"]  # a street only in a CSV cell
     assert "search engine" in stdout
+
+
+def test_the_memory_of_a_build_counts_its_children():
+    # a parent of a few MB starting a child that holds 150 MB: ru_maxrss alone would not tell them apart
+    child = "import time; held = b'x' * (150 * 2**20); time.sleep(1)"
+    code = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}], check=True)"
+    measured = catalogs.measure([sys.executable, "-c", code])
+    assert measured["exit"] == 0
+    assert measured["worker_peak_mb"] >= 150 > measured["build_peak_mb"]
+    assert measured["tree_peak_mb"] >= 150 and measured["peak_mb"] >= 150

@@ -89,11 +89,11 @@ class Generated:
 
 @dataclass
 class Processed:
-    """One dataset that passed validation, exported, with its page model."""
+    """One dataset that passed validation, exported; its page model is in its cache entry (cache.model)."""
 
     problems: list[Problem]  # warnings only
     summary: Summary
-    model: dict  # render.dataset_model: what its page shows
+    key: str  # its cache.dataset_key: cache.model() reads its page model back, one dataset at a time
     files: dict[str, Path]  # site path -> exported file, in build/cache
     digests: dict[str, str] = field(default_factory=dict)  # site path -> SHA-256 of each file
 
@@ -157,16 +157,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     report.extend(problems)
     history, shallow = history_available(root)  # asked once: it runs git
     if shallow:
-        report.extend(
-            [
-                Problem(
-                    "shallow-clone",
-                    "shallow clone: older versions are not published in this build",
-                    "datasets/",
-                    severity="warning",
-                )
-            ]
-        )
+        message = "shallow clone: older versions are not published in this build"
+        report.extend([Problem("shallow-clone", message, "datasets/", severity="warning")])
     versions, versioned = _versions(root, datasets, report, history, zips)
     board, problems = home_dashboard(root, settings, {r.summary.name: (r.summary, r.files) for r in results})
     report.extend(problems)
@@ -185,7 +177,9 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     )  # the working tree's
     known = {rel: sha for r in results for rel, sha in r.digests.items()} | {p[1:]: sha for p, sha in every.items()}
     stored = page_links(settings.downloads, known)  # each dataset's files in the download store, if one is set
+    rendered: dict[str, bytes] = {}  # the datasets' pages, encoded as made (a str of them takes twice the memory)
     for ds, r in zip(datasets, results, strict=True):
+        model = cache.model(settings.root, ds.name, r.key)
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         diffs = history_diffs(ds, versions[ds.name], versioned)
         criteria = assess(r.summary, settings, as_of)
@@ -195,21 +189,25 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         listed[ds.name] = (shown, {v: change_record(d) for v, d in diffs.items()})
         links = stored.get(ds.name, {})
         extras = PageExtras(quality_model(criteria, overall(criteria), as_of), shown, links)
-        pages[sitepaths.dataset_page_md(ds.name, "zh")] = render_dataset(r.model, extras, settings, "zh")
-        pages[sitepaths.dataset_page_md(ds.name, "en")] = render_dataset(r.model, extras, settings, "en")
         for lang in ("zh", "en"):
-            pages[sitepaths.query_page_md(ds.name, lang)] = render_query(
-                r.model, lang, engine=bool(engine), links=links
-            )
+            rendered[sitepaths.dataset_page_md(ds.name, lang)] = render_dataset(model, extras, settings, lang).encode()
+            query = render_query(model, lang, engine=bool(engine), links=links)
+            rendered[sitepaths.query_page_md(ds.name, lang)] = query.encode()
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
     hand_written = repofiles.hand_written(root, HAND_WRITTEN.as_posix())
     files: dict[str, bytes | Path] = {**hand_written, **schemas}
-    clash = sorted(set(files) & set(pages))
+    clash = sorted(set(files) & (set(pages) | set(rendered)))
     if clash:
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
-    files.update(build_index(lambda: (r.model for r in results), hand_written, settings, root / BUILD_SEARCH))
+    files.update(rendered)
+    keyed = [(ds.name, r.key) for ds, r in zip(datasets, results, strict=True)]  # models read back one at a time
+    files.update(
+        build_index(
+            lambda: (cache.model(settings.root, n, k) for n, k in keyed), hand_written, settings, root / BUILD_SEARCH
+        )
+    )
     files.update(engine)
     for result in results:
         files.update(result.files)
@@ -315,7 +313,7 @@ def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | Failed 
     problems = [Problem(**p) for p in record["problems"]]
     if record["summary"] is None:
         return Failed(problems, files, cache.digests(record))
-    return Processed(problems, Summary.from_dict(record["summary"]), record["model"], files, cache.digests(record))
+    return Processed(problems, Summary.from_dict(record["summary"]), key, files, cache.digests(record))
 
 
 def _process_keyed(job: tuple[Dataset, str, str | None], settings: Settings) -> Processed | Failed:
@@ -330,15 +328,15 @@ def process_dataset(ds: Dataset, settings: Settings, key: str, locked_zip: str |
     problems = validate_dataset(ds, settings, surveys)
     folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
     result: Processed | Failed
+    model: dict | None = None
     known: dict[str, tuple[int, str]] = {}  # file -> (size, SHA-256) as written
     if any(p.is_error for p in problems):
         result = Failed(problems)
     else:
         with naming_failures(folder):
             entry = export_entry(ds, settings, folder, surveys)
-        problems += (
-            entry.exported.problems
-        )  # a chart that could not be drawn or published (charts.py), cached with the rest
+        # a chart that could not be drawn or published (charts.py), cached with the rest
+        problems += entry.exported.problems
         files = dict(entry.exported.files)
         known.update({d.path: (d.bytes, d.sha256) for d in entry.exported.downloads})
         copies = {
@@ -355,11 +353,12 @@ def process_dataset(ds: Dataset, settings: Settings, key: str, locked_zip: str |
             current, sizes, broken = write_current_version(ds, folder, copies, parquets, locked_zip)
         files.update(current)
         known.update(sizes)
-        result = Processed(problems + broken, entry.summary(), dataset_model(entry, settings), files)
+        model = dataset_model(entry, settings)
+        result = Processed(problems + broken, entry.summary(), key, files)
     record = {
         "problems": [p.to_dict() for p in problems],
         "summary": result.summary.to_dict() if isinstance(result, Processed) else None,
-        "model": result.model if isinstance(result, Processed) else None,
+        "model": model,
     }
     result.digests = cache.write(settings.root, ds.name, key, record, result.files, known)
     return result

@@ -188,6 +188,19 @@ def write(
     return digests(record)
 
 
+def model(root: Path, name: str, key: str) -> dict:
+    """The page model (render.dataset_model) of an entry this build has read or written, its files
+    checked then: read again where it is needed, as every dataset's model held at once was most of
+    a big build's memory (about 80 KB a dataset)."""
+    try:
+        entry = _unseal((root / CACHE / f"{name}.json").read_bytes())
+    except OSError:
+        entry = None
+    if entry is None or entry.get("key") != key or entry.get("model") is None:
+        raise BuildError(f"build/cache lost the entry of {name} during the build; build again")
+    return entry["model"]
+
+
 def digests(entry: dict) -> dict[str, str]:
     """SHA-256 of each file of a cache entry, as recorded when it was written."""
     return {rel: recorded[1] for rel, recorded in entry["files"].items()}
