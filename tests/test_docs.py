@@ -26,8 +26,9 @@ def test_every_problem_code_is_documented_for_maintainers():
 
 def test_every_cli_command_is_documented():
     from gongkai.cli import _parser
+    from gongkai.cliwords import HELP
 
-    commands = _parser()._subparsers._group_actions[0].choices
+    commands = _parser(HELP["en"])._subparsers._group_actions[0].choices
     for name in commands:
         assert f"gongkai {name}" in DEVELOPERS, name
         assert f"gongkai {name}" in (ROOT / "README.md").read_text(encoding="utf-8"), name

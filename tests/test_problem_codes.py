@@ -23,7 +23,7 @@ KEBAB = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 READERS = {"core/jsonlines.py", "read/load.py"}
 # Kebab-case strings in those modules that are not problem codes: an encoding, git's subcommands
 # and a download kind (sitepaths names each kind's file).
-NOT_CODES = {"utf-8", "ls-files", "ls-tree", "rev-parse", "csv-bom", "version-parquet"}
+NOT_CODES = {"utf-8", "ls-files", "ls-tree", "rev-parse"}
 # Callables whose first argument is a problem code: Problem itself and the helpers that build one.
 MAKERS = {"Problem", "problem", "Finding", "Breach", "add"}
 WORD = re.compile(r"[a-z][a-z0-9-]*")

@@ -426,7 +426,7 @@ def test_a_number_refused_on_the_way_to_the_build_leaves_no_site(repo_factory):
     (repo / CSV).write_text(HEADER + "000123,a,1,1e400,\n", encoding="utf-8")
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"{CSV}:2: share:" in result.stdout + result.stderr
+    assert f"{CSV}:2: share (比例):" in result.stdout + result.stderr
     assert not (repo / "site").exists()
 
 
