@@ -68,15 +68,16 @@ lint: $(STAMP)
 # Browser tests drive Debian's chromium (with CJK fonts for the screenshots and charts); the
 # reproducibility test moves the clock with faketime; the Nu HTML Checker (make vnu) runs on Java;
 # the download store's test (tests/test_storage.py) serves and uploads with rclone.
-# Install what is missing when we can (root or sudo), else say so.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime default-jre-headless nodejs npm rclone
+# Install only what is missing when we can (root or sudo), else say so: a machine whose Node.js
+# comes from elsewhere keeps it (Debian's npm conflicts with a nodejs that bundles its own).
+# The packages the tests need: chromium fonts-noto-cjk faketime default-jre-headless nodejs npm rclone
 browser:
 	@missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; command -v faketime >/dev/null || missing="$$missing faketime"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; command -v java >/dev/null || missing="$$missing default-jre-headless"; \
-	command -v npm >/dev/null || missing="$$missing npm"; command -v rclone >/dev/null || missing="$$missing rclone"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; command -v rclone >/dev/null || missing="$$missing rclone"; \
 	if [ -z "$$missing" ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
-	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "note: $$missing missing and cannot be installed here; the tests that need them will be skipped"; fi
 
 # The Nu HTML Checker (vnu.jar, pinned in tools/vnu/) for tests/test_vnu.py; Java comes from `make browser`.
