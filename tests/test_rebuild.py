@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import gongkai, make_repo
-from gongkai.publish import pagecache
+from gongkai.publish import pagecache, renderedpages
 from gongkai.publish.verdicts import VERDICTS
 from gongkai.publish.verify import verify_site
 
@@ -60,9 +60,14 @@ def _clean_copy(repo: Path, folder: Path) -> Path:
 def test_a_one_csv_change_renders_only_its_pages_and_builds_the_same_site_as_a_clean_build(repo, tmp_path):
     before = _entries(repo)
     assert len(before) > 40  # every page of both interfaces was kept
+    kept = {p.name: p.stat().st_mtime_ns for p in (repo / renderedpages.FOLDER).glob("*.json")}
+    assert set(kept) == {"tiny.json", "fiscal-transparency.json"}
     with (repo / "datasets/tiny/data/items.csv").open("a", encoding="utf-8") as f:
         f.write(NEW_ROW)
     _build(repo)
+    now = {p.name: p.stat().st_mtime_ns for p in (repo / renderedpages.FOLDER).glob("*.json")}
+    assert now["fiscal-transparency.json"] == kept["fiscal-transparency.json"]  # its pages were not rendered again
+    assert now["tiny.json"] != kept["tiny.json"]
     after = _entries(repo)
     rendered = after - before
     assert 2 <= len(rendered) < len(before) / 3  # the dataset's pages and the lists, not the guides
@@ -155,3 +160,13 @@ def test_kept_verdicts_do_not_let_a_download_or_a_page_changed_in_place_through(
         "datasets/tiny/items.csv does not match its SHA-256 in SHA256SUMS",
         "datasets/tiny/index.html: <script> in page content",
     ]
+
+
+def test_a_damaged_rendered_entry_is_rendered_again(repo, tmp_path):
+    entry = repo / renderedpages.FOLDER / "fiscal-transparency.json"
+    entry.write_bytes(entry.read_bytes().replace("透明".encode(), "不透明".encode()))  # its seal no longer matches
+    _build(repo)
+    assert "不透明" not in (repo / "site/datasets/fiscal-transparency/index.html").read_text(encoding="utf-8")
+    clean = _clean_copy(repo, tmp_path / "clean")
+    _build(clean)
+    assert _files(repo / "site") == _files(clean / "site")

@@ -20,6 +20,7 @@ import datetime as dt
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .catalogs.catalogfile import catalog_json, schema_bytes
@@ -38,7 +39,7 @@ from .export.downloads import export_dataset
 from .export.queryengine import engine_files
 from .gate import sitecode
 from .gate.diff import change_record, history_diffs, summary_en, summary_zh
-from .publish import cache, swap
+from .publish import cache, renderedpages, swap
 from .publish.blobs import BUILD_BLOBS, checksums, page_links, plan_store, take_stored
 from .publish.budget import Budget
 from .publish.generator import publish_site
@@ -54,14 +55,7 @@ from .render.catalog import Entry, Summary
 from .render.dashboard import home_dashboard
 from .render.quality import assess, overall
 from .render.query import render_query
-from .render.render import (
-    PageExtras,
-    dataset_model,
-    quality_model,
-    render_dataset,
-    render_quality_page,
-    render_site,
-)
+from .render.render import PageExtras, dataset_model, quality_model, render_dataset, render_quality_page, render_site
 from .render.reportlayout import preview_rows
 from .render.schemapages import schema_pages
 from .render.versions import versions_model
@@ -179,7 +173,6 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     stored = page_links(settings.downloads, known)  # each dataset's files in the download store, if one is set
     rendered: dict[str, bytes] = {}  # the datasets' pages, encoded as made (a str of them takes twice the memory)
     for ds, r in zip(datasets, results, strict=True):
-        model = cache.model(settings.root, ds.name, r.key)
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         diffs = history_diffs(ds, versions[ds.name], versioned)
         criteria = assess(r.summary, settings, as_of)
@@ -189,10 +182,11 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         listed[ds.name] = (shown, {v: change_record(d) for v, d in diffs.items()})
         links = stored.get(ds.name, {})
         extras = PageExtras(quality_model(criteria, overall(criteria), as_of), shown, links)
-        for lang in ("zh", "en"):
-            rendered[sitepaths.dataset_page_md(ds.name, lang)] = render_dataset(model, extras, settings, lang).encode()
-            query = render_query(model, lang, engine=bool(engine), links=links)
-            rendered[sitepaths.query_page_md(ds.name, lang)] = query.encode()
+        entry = renderedpages.key(r.key, extras, bool(engine))  # an unchanged dataset's pages are not rendered again
+        rendered.update(
+            renderedpages.pages(root, ds.name, entry, partial(_pages, ds.name, r.key, extras, settings, engine))
+        )
+    renderedpages.prune(root, [ds.name for ds in datasets])
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
     hand_written = repofiles.hand_written(root, HAND_WRITTEN.as_posix())
@@ -251,6 +245,16 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     sync_tree(root / BUILD_DOCS, files)
     sync_tree(root / BUILD_BLOBS, store.blobs)
     return Generated(settings, summaries, report, files, published, redirects, digests, gone_paths, processing)
+
+
+def _pages(name: str, key: str, extras: PageExtras, settings: Settings, engine: dict) -> dict[str, bytes]:
+    """A dataset's page and query page in both interfaces, rendered from its cached model."""
+    model, made = cache.model(settings.root, name, key), {}
+    for lang in ("zh", "en"):
+        made[sitepaths.dataset_page_md(name, lang)] = render_dataset(model, extras, settings, lang).encode()
+        query = render_query(model, lang, engine=bool(engine), links=extras.links)
+        made[sitepaths.query_page_md(name, lang)] = query.encode()
+    return made
 
 
 def _versions(
