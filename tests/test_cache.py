@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
 from conftest import gongkai
+from gongkai.publish import cache
 
 
 def _stamps(repo):
@@ -41,11 +43,17 @@ def test_a_cached_failure_is_reported_again(repo_factory):
     assert first.stdout == second.stdout and "[type-error]" in second.stdout
 
 
-def test_a_cache_committed_to_git_is_refused(tiny_copy):
-    repo = tiny_copy  # built once: build/cache/ holds the cache
+@pytest.mark.parametrize("kept", ["build/cache", "build/rendered"])
+def test_a_cache_committed_to_git_is_refused(tiny_copy, kept):
+    repo = tiny_copy  # built once: build/cache/ holds the cache, build/rendered/ the dataset's pages
+    page = repo / "build/rendered/tiny.json"
+    forged = cache.unseal(page.read_bytes())
+    forged["pages"] = {p: text + "<script>alert(1)</script>" for p, text in forged["pages"].items()}
+    cache.write_record(page, forged)  # a PR's own Markdown under the right key, sealed: used if not refused
     git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]
     subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
-    subprocess.run([*git, "add", "-f", "build/cache"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-f", kept], cwd=repo, check=True)
     result = gongkai("build", cwd=repo)
     assert result.returncode == 1
-    assert "build/cache/ is tracked by git" in result.stderr
+    assert f"{kept}/ is tracked by git" in result.stderr
+    assert not (repo / "build/docs/datasets/tiny/index.md").read_bytes().count(b"<script>alert(1)")

@@ -63,16 +63,22 @@ def dataset_key(ds: Dataset, settings_bytes: bytes) -> str:
     return digest.hexdigest()
 
 
+RENDERED = Path("build/rendered")  # each dataset's generated pages (renderedpages.py), read before any page is built
+
+
 def check_untracked(root: Path) -> None:
+    """Refuse a cache that git tracks, before the build reads it: a pull request could bring its own
+    exports or the Markdown of its own pages under a key anyone can compute."""
     if shutil.which("git") is None or not (root / ".git").exists():
         return
-    tracked = subprocess.run(
-        ["git", "ls-files", "--", str(CACHE)], cwd=root, capture_output=True, text=True
-    ).stdout.strip()
-    if tracked:
-        raise BuildError(
-            f"{CACHE}/ is tracked by git; remove it from the repository (it must only ever be built locally)"
-        )
+    for kept in (CACHE, RENDERED):
+        tracked = subprocess.run(
+            ["git", "ls-files", "--", str(kept)], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        if tracked:
+            raise BuildError(
+                f"{kept}/ is tracked by git; remove it from the repository (it must only ever be built locally)"
+            )
 
 
 @dataclass
@@ -127,7 +133,7 @@ def read(root: Path, name: str, key: str) -> Lookup:
         moved = True
     if moved:
         try:
-            _write_record(index, entry)
+            write_record(index, entry)
         except OSError:
             pass  # a cache it cannot write (a read-only copy) is still used; it is hashed again next time
     return Lookup(entry, files)
@@ -184,7 +190,7 @@ def write(
         st = path.stat()
         recorded[rel] = [size, digest, st.st_mtime_ns, st.st_ino]
     record = dict(entry, key=key, files=recorded)
-    _write_record(root / CACHE / f"{name}.json", record)
+    write_record(root / CACHE / f"{name}.json", record)
     return digests(record)
 
 
@@ -206,7 +212,7 @@ def digests(entry: dict) -> dict[str, str]:
     return {rel: recorded[1] for rel, recorded in entry["files"].items()}
 
 
-def _write_record(index: Path, record: dict) -> None:
+def write_record(index: Path, record: dict) -> None:
     # A new file renamed into place: a killed build leaves the old record or the new one, whole.
     body = json.dumps(record, ensure_ascii=False).encode("utf-8")
     tmp = index.with_name(index.name + ".tmp")
@@ -217,15 +223,21 @@ def _write_record(index: Path, record: dict) -> None:
     os.replace(tmp, index)
 
 
-def _unseal(data: bytes) -> dict | None:
+def unseal(data: bytes) -> dict | None:
+    """A record written by write_record, or None when its seal (the SHA-256 of its body) does not match."""
     seal, _, body = data.partition(b"\n")
     if hashlib.sha256(body).hexdigest().encode() != seal:
         return None
     try:
-        entry = json.loads(body)
+        record = json.loads(body)
     except ValueError:
         return None
-    return entry if isinstance(entry, dict) and isinstance(entry.get("files"), dict) else None
+    return record if isinstance(record, dict) else None
+
+
+def _unseal(data: bytes) -> dict | None:
+    entry = unseal(data)
+    return entry if entry is not None and isinstance(entry.get("files"), dict) else None
 
 
 def _drop(root: Path, name: str, file: str, reason: str) -> Lookup:

@@ -33,7 +33,6 @@ from pathlib import Path
 
 from ..core.errors import BuildError
 from .cache import code_version
-from .renderedpages import FOLDER as RENDERED
 from .verdicts import VERDICTS
 
 FOLDER = Path("build/pages")  # committed entries: <key[:2]>/<key>.json
@@ -181,11 +180,11 @@ def discard(folder: Path) -> None:
 
 
 def check_untracked(root: Path) -> None:
-    """Refuse a page cache, rendered pages or page verdicts that git tracks: a pull request could
-    bring the HTML or Markdown of its own pages, or a verdict that passes them."""
+    """Refuse a page cache or page verdicts that git tracks: a pull request could bring the HTML
+    of its own pages, or a verdict that passes them."""
     if shutil.which("git") is None or not (root / ".git").exists():
         return
-    for kept in (FOLDER, VERDICTS, RENDERED):
+    for kept in (FOLDER, VERDICTS):
         listed = subprocess.run(["git", "ls-files", "--", str(kept)], cwd=root, capture_output=True, text=True)
         if listed.stdout.strip():
             raise BuildError(

@@ -9,19 +9,18 @@ The key of an entry is a hash of all of that (`key`), so any change renders the 
 
 Entries live in build/rendered/<name>.json, sealed with their own SHA-256 like the dataset
 cache's records: a damaged or foreign entry is never used, the pages are rendered instead. The
-folder must never be tracked by git (pagecache.check_untracked refuses it): a pull request could
-otherwise bring the Markdown of its own pages under a key anyone can compute.
+folder must never be tracked by git: cache.check_untracked refuses it before the build reads it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-FOLDER = Path("build/rendered")
+from .cache import RENDERED as FOLDER
+from .cache import unseal, write_record
+
 FORMAT = "gongkai-rendered-1"
 
 
@@ -33,19 +32,14 @@ def key(dataset_key: str, *inputs: object) -> str:
 
 def pages(root: Path, name: str, entry_key: str, render: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
     """The dataset's pages (docs path -> Markdown bytes): from its entry when the key matches,
-    else from render(), which is then stored."""
+    else from render(), which is then stored (sealed and renamed into place, as cache.py's records)."""
     path = root / FOLDER / f"{name}.json"
     found = _read(path, entry_key)
     if found is not None:
         return found
     made = render()
-    body = json.dumps(
-        {"key": entry_key, "pages": {p: text.decode("utf-8") for p, text in made.items()}}, ensure_ascii=False
-    ).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-    os.replace(tmp, path)  # a killed build leaves the old entry or the new one, whole
+    write_record(path, {"key": entry_key, "pages": {p: text.decode("utf-8") for p, text in made.items()}})
     return made
 
 
@@ -59,15 +53,12 @@ def prune(root: Path, names: Iterable[str]) -> None:
 
 def _read(path: Path, entry_key: str) -> dict[str, bytes] | None:
     try:
-        seal, _, body = path.read_bytes().partition(b"\n")
+        record = unseal(path.read_bytes())
     except OSError:
         return None
-    if hashlib.sha256(body).hexdigest().encode() != seal:
-        return None
     try:
-        record = json.loads(body)
-        if record["key"] != entry_key:
+        if record is None or record["key"] != entry_key:
             return None
         return {str(p): str(text).encode("utf-8") for p, text in record["pages"].items()}
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         return None
