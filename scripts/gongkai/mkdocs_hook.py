@@ -96,16 +96,43 @@ def on_pre_build(config):
         log.error(f"gongkai: {exc}")
 
 
+_generated: list = []  # this build's generated downloads, kept from the i18n plugin (_set_aside)
+
+
+@event_priority(100)  # before the i18n plugin (-100)
+def _set_aside(files, config):
+    # The downloads are most of a catalog's files (nine per dataset). The i18n plugin makes a
+    # new File of each file for each language, which took longer than the rest of a rebuild
+    # with every page unchanged; a file gongkai generated (not in docs/) that is not a page has
+    # no other language, and goes past it as it is (_after_i18n puts it back).
+    hand_written = _hand_written()
+    _generated[:] = [f for f in files if not f.is_documentation_page() and f.src_uri not in hand_written]
+    for file in _generated:
+        files.remove(file)
+    return files
+
+
+def _hand_written() -> set[str]:
+    docs = ROOT / "docs"
+    return {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
+
+
 @event_priority(-110)  # after the i18n plugin, which makes new File objects for each language
-def on_files(files, config):
-    # The downloads are most of a catalog's files (nine per dataset), and with two interfaces
-    # the English build puts the same files in the same places again: a copy made once is kept.
+def _after_i18n(files, config):
+    for file in _generated:
+        files.append(file)
+    _generated.clear()
+    # With two interfaces the English build puts the same downloads in the same places again:
+    # a copy made once is kept.
     for file in files:
         if not file.is_documentation_page() and file.abs_src_path and getattr(file, "_content", None) is None:
             file.copy_file = MethodType(_link_file, file)
     if _pages is not None:
         _start_build(files, config)
     return files
+
+
+on_files = CombinedEvent(_set_aside, _after_i18n)
 
 
 def _start_build(files, config) -> None:
