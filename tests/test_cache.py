@@ -48,7 +48,7 @@ def test_a_cache_committed_to_git_is_refused(tiny_copy, kept):
     repo = tiny_copy  # built once: build/cache/ holds the cache, build/rendered/ the dataset's pages
     page = repo / "build/rendered/tiny.json"
     forged = cache.unseal(page.read_bytes())
-    forged["pages"] = {p: text + "<script>alert(1)</script>" for p, text in forged["pages"].items()}
+    forged["value"] = {p: text + "<script>alert(1)</script>" for p, text in forged["value"].items()}
     cache.write_record(page, forged)  # a PR's own Markdown under the right key, sealed: used if not refused
     git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]
     subprocess.run([*git, "init", "-q"], cwd=repo, check=True)

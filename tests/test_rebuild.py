@@ -51,6 +51,12 @@ def repo(built, tmp_path) -> Path:
     return copy
 
 
+def _rendered(repo: Path) -> dict[str, int]:
+    """Each kept entry (renderedpages.py) and when it was written."""
+    folder = repo / renderedpages.FOLDER
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.json")}
+
+
 def _clean_copy(repo: Path, folder: Path) -> Path:
     """The same repository without build/ and site/: what a fresh clone builds."""
     shutil.copytree(repo, folder, ignore=shutil.ignore_patterns("build", "site"))
@@ -60,14 +66,24 @@ def _clean_copy(repo: Path, folder: Path) -> Path:
 def test_a_one_csv_change_renders_only_its_pages_and_builds_the_same_site_as_a_clean_build(repo, tmp_path):
     before = _entries(repo)
     assert len(before) > 40  # every page of both interfaces was kept
-    kept = {p.name: p.stat().st_mtime_ns for p in (repo / renderedpages.FOLDER).glob("*.json")}
-    assert set(kept) == {"tiny.json", "fiscal-transparency.json"}
+    kept = _rendered(repo)
+    assert set(kept) == {
+        "tiny.json",
+        "fiscal-transparency.json",
+        *(f"search/{name}.{lang}.json" for name in ("tiny", "fiscal-transparency") for lang in ("zh", "en")),
+    }
     with (repo / "datasets/tiny/data/items.csv").open("a", encoding="utf-8") as f:
         f.write(NEW_ROW)
     _build(repo)
-    now = {p.name: p.stat().st_mtime_ns for p in (repo / renderedpages.FOLDER).glob("*.json")}
-    assert now["fiscal-transparency.json"] == kept["fiscal-transparency.json"]  # its pages were not rendered again
-    assert now["tiny.json"] != kept["tiny.json"]
+    now = _rendered(repo)
+    for entry in (
+        "fiscal-transparency.json",
+        "search/fiscal-transparency.zh.json",
+        "search/fiscal-transparency.en.json",
+    ):
+        assert now[entry] == kept[entry]  # its pages were not rendered again, its search terms not found again
+    for entry in ("tiny.json", "search/tiny.zh.json", "search/tiny.en.json"):
+        assert now[entry] != kept[entry]
     after = _entries(repo)
     rendered = after - before
     assert 2 <= len(rendered) < len(before) / 3  # the dataset's pages and the lists, not the guides
@@ -162,11 +178,13 @@ def test_kept_verdicts_do_not_let_a_download_or_a_page_changed_in_place_through(
     ]
 
 
-def test_a_damaged_rendered_entry_is_rendered_again(repo, tmp_path):
-    entry = repo / renderedpages.FOLDER / "fiscal-transparency.json"
+@pytest.mark.parametrize("kept", ["fiscal-transparency.json", "search/fiscal-transparency.zh.json"])
+def test_a_damaged_rendered_entry_is_rendered_again(repo, tmp_path, kept):
+    entry = repo / renderedpages.FOLDER / kept
     entry.write_bytes(entry.read_bytes().replace("透明".encode(), "不透明".encode()))  # its seal no longer matches
     _build(repo)
     assert "不透明" not in (repo / "site/datasets/fiscal-transparency/index.html").read_text(encoding="utf-8")
+    assert not any("不透明" in p.read_text(encoding="utf-8") for p in (repo / "site/search").rglob("*.json"))
     clean = _clean_copy(repo, tmp_path / "clean")
     _build(clean)
     assert _files(repo / "site") == _files(clean / "site")

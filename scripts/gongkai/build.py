@@ -197,11 +197,8 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
     files.update(rendered)
     keyed = [(ds.name, r.key) for ds, r in zip(datasets, results, strict=True)]  # models read back one at a time
-    files.update(
-        build_index(
-            lambda: (cache.model(settings.root, n, k) for n, k in keyed), hand_written, settings, root / BUILD_SEARCH
-        )
-    )
+    documents = partial(renderedpages.search_documents, settings.root, keyed, settings)  # kept, as the pages
+    files.update(build_index(documents, hand_written, root / BUILD_SEARCH))
     files.update(engine)
     for result in results:
         files.update(result.files)

@@ -7,21 +7,33 @@ code) already fixes, and of what the build adds from outside it: its versions fr
 quality verdict and date, where its files are stored, and whether the query engine is published.
 The key of an entry is a hash of all of that (`key`), so any change renders the pages again.
 
-Entries live in build/rendered/<name>.json, sealed with their own SHA-256 like the dataset
-cache's records: a damaged or foreign entry is never used, the pages are rendered instead. The
+The same store keeps each dataset's search document in each language (shards.prepare: its
+terms by field, the costly part of indexing it) under the dataset's key alone.
+
+Entries live in build/rendered/<name>.json and build/rendered/search/<name>.<lang>.json, sealed
+with their own SHA-256 like the dataset cache's records: a damaged or foreign entry is never
+used, the pages are rendered (the document prepared) instead. The
 folder must never be tracked by git: cache.check_untracked refuses it before the build reads it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
+from ..core.config import Settings
+from ..search.documents import dataset_document
+from ..search.index import LANGUAGES
+from ..search.shards import Prepared, prepare
+from . import cache
 from .cache import RENDERED as FOLDER
 from .cache import unseal, write_record
 
-FORMAT = "gongkai-rendered-1"
+SEARCH = "search"  # build/rendered/search/<name>.<lang>.json: a dataset's search document in one language
+
+FORMAT = "gongkai-rendered-2"
 
 
 def key(dataset_key: str, *inputs: object) -> str:
@@ -33,32 +45,56 @@ def key(dataset_key: str, *inputs: object) -> str:
 def pages(root: Path, name: str, entry_key: str, render: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
     """The dataset's pages (docs path -> Markdown bytes): from its entry when the key matches,
     else from render(), which is then stored (sealed and renamed into place, as cache.py's records)."""
-    path = root / FOLDER / f"{name}.json"
-    found = _read(path, entry_key)
-    if found is not None:
-        return found
-    made = render()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_record(path, {"key": entry_key, "pages": {p: text.decode("utf-8") for p, text in made.items()}})
-    return made
+    found = _kept(root / FOLDER / f"{name}.json", entry_key, render, _texts, _encoded)
+    return found
+
+
+def search_documents(root: Path, keyed: Iterable[tuple[str, str]], settings: Settings, lang: str) -> Iterator[Prepared]:
+    """Each dataset's search document in one language, as the index takes it (shards.prepare),
+    for (name, cache key) in catalog order: kept in build/rendered/search/ under the dataset's
+    key, so only a changed dataset's terms are found again."""
+    for name, dataset_key in keyed:
+
+        def make(name: str = name, dataset_key: str = dataset_key) -> Prepared:
+            return prepare(dataset_document(cache.model(root, name, dataset_key), settings, lang))
+
+        path = root / FOLDER / SEARCH / f"{name}.{lang}.json"
+        yield _kept(path, key(dataset_key, "search", lang), make, lambda d: d, _prepared)
 
 
 def prune(root: Path, names: Iterable[str]) -> None:
     """Entries of datasets that are no longer in the catalog leave the folder."""
-    keep = {f"{n}.json" for n in names}
-    for path in (root / FOLDER).glob("*.json*") if (root / FOLDER).is_dir() else []:
-        if path.name not in keep:
-            path.unlink(missing_ok=True)
+    names = list(names)
+    kept = {root / FOLDER: {f"{n}.json" for n in names}}
+    kept[root / FOLDER / SEARCH] = {f"{n}.{lang}.json" for n in names for lang in LANGUAGES}
+    for folder, keep in kept.items():
+        for path in folder.glob("*.json*") if folder.is_dir() else []:
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
 
 
-def _read(path: Path, entry_key: str) -> dict[str, bytes] | None:
+def _kept(path: Path, entry_key: str, make: Callable[[], Any], dump: Callable[[Any], Any], load: Callable[[Any], Any]):
     try:
         record = unseal(path.read_bytes())
-    except OSError:
-        return None
-    try:
-        if record is None or record["key"] != entry_key:
-            return None
-        return {str(p): str(text).encode("utf-8") for p, text in record["pages"].items()}
-    except (KeyError, TypeError, AttributeError):
-        return None
+        if record is not None and record["key"] == entry_key:
+            return load(record["value"])
+    except (OSError, KeyError, TypeError, AttributeError, ValueError):
+        pass  # a missing, damaged or foreign entry: made again
+    made = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_record(path, {"key": entry_key, "value": dump(made)})
+    return made
+
+
+def _texts(made: dict[str, bytes]) -> dict[str, str]:
+    return {p: text.decode("utf-8") for p, text in made.items()}
+
+
+def _encoded(held: dict) -> dict[str, bytes]:
+    return {str(p): str(text).encode("utf-8") for p, text in held.items()}
+
+
+def _prepared(held: dict) -> Prepared:
+    if not isinstance(held, dict) or set(held) != {"kind", "shown", "values", "fields"}:
+        raise ValueError("not a search document")
+    return held

@@ -25,6 +25,7 @@ import json
 import math
 from array import array
 from pathlib import Path
+from typing import Any
 
 from ..core import sitepaths
 from ..core.output import naming_failures
@@ -72,43 +73,29 @@ class IndexWriter:
             target.write_bytes(data)
         self.files[path] = target
 
-    def add(self, doc: Document) -> None:
+    def add(self, doc: Document | Prepared) -> None:
+        """The next document: as it is, or as `prepare` made it (a cached one's terms are not found again)."""
+        ready = doc if isinstance(doc, dict) else prepare(doc)
         number = self.count
-        if doc.kind == "dataset":
+        if ready["kind"] == "dataset":
             if self.datasets != number:
                 raise ValueError("dataset documents come before all others")
             self.datasets += 1
         self.count += 1
-        for name in ("title", "keywords", "description", "text"):
-            found = {t for text in doc.texts.get(name, []) for t in terms(text, prefixes=True)}
-            self._post(number, FIELD[name], {t: [] for t in found})
-        slotted: dict[str, list[int]] = {}
-        for column, text in enumerate(doc.column_texts):
-            heading = doc.columns[column][2]
-            keys = [*terms(text, prefixes=True), exact(heading), exact(text.split(" ", 1)[0])]
-            for t in dict.fromkeys(k for k in keys if k):
-                slotted.setdefault(t, []).append(column)
-        self._post(number, FIELD["columns"], slotted)
-        slotted = {}
-        for column, value in doc.values:
-            vid = self.value_count
+        first_value = self.value_count  # a document's value slots count from its own first value
+        for field_number, found in ready["fields"]:
+            shift = first_value if field_number == FIELD["values"] else 0
+            for term, slots in found:
+                held = self.postings.get(term)
+                if held is None:
+                    held = self.postings[term] = array("i")
+                held.extend((number, field_number, len(slots), *(s + shift for s in slots)))
+        for column, value in ready["values"]:
             self.value_count += 1
             self._value(column, value)
-            whole = exact(value)
-            for t in [*terms(value, prefixes=True), *([whole] if whole else [])]:
-                slotted.setdefault(t, []).append(vid)
-        self._post(number, FIELD["values"], slotted)
-        self.docs.append([doc.url, doc.title, doc.snippet, [list(c) for c in doc.columns]])
+        self.docs.append(ready["shown"])
         if len(self.docs) == DOC_CHUNK:
             self._flush_docs()
-
-    def _post(self, doc: int, field_number: int, found: dict[str, list[int]]) -> None:
-        for term in sorted(found):
-            slots = found[term][:SLOTS]
-            held = self.postings.get(term)
-            if held is None:
-                held = self.postings[term] = array("i")
-            held.extend((doc, field_number, len(slots), *slots))
 
     def _value(self, column: int, value: str) -> None:
         self.values.append([column, value])
@@ -161,6 +148,39 @@ class IndexWriter:
         }
         self._emit(sitepaths.search_meta(self.lang), _json(meta))
         return self.files
+
+
+# A document as the index takes it, in JSON's types, so a build can keep it for the next:
+#   kind, shown (its display entry), values ([column, value] in order) and fields: per document
+#   field, in the order posted, its terms (sorted) with their slots, a value slot counted from
+#   the document's own first value.
+Prepared = dict[str, Any]
+
+
+def prepare(doc: Document) -> Prepared:
+    """The terms of a document, by field, with their slots: the costly part of indexing it."""
+    fields: list[list] = []
+
+    def post(name: str, found: dict[str, list[int]]) -> None:
+        fields.append([FIELD[name], [[term, found[term][:SLOTS]] for term in sorted(found)]])
+
+    for name in ("title", "keywords", "description", "text"):
+        post(name, {t: [] for text in doc.texts.get(name, []) for t in terms(text, prefixes=True)})
+    slotted: dict[str, list[int]] = {}
+    for column, text in enumerate(doc.column_texts):
+        heading = doc.columns[column][2]
+        keys = [*terms(text, prefixes=True), exact(heading), exact(text.split(" ", 1)[0])]
+        for t in dict.fromkeys(k for k in keys if k):
+            slotted.setdefault(t, []).append(column)
+    post("columns", slotted)
+    slotted = {}
+    for number, (_, value) in enumerate(doc.values):
+        whole = exact(value)
+        for t in [*terms(value, prefixes=True), *([whole] if whole else [])]:
+            slotted.setdefault(t, []).append(number)
+    post("values", slotted)
+    shown = [doc.url, doc.title, doc.snippet, [list(c) for c in doc.columns]]
+    return {"kind": doc.kind, "shown": shown, "values": [[c, v] for c, v in doc.values], "fields": fields}
 
 
 def _groups(held: array) -> list[tuple[int, int, list[int]]]:
