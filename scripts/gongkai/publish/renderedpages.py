@@ -18,7 +18,10 @@ folder must never be tracked by git: cache.check_untracked refuses it before the
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -59,7 +62,7 @@ def search_documents(root: Path, keyed: Iterable[tuple[str, str]], settings: Set
             return prepare(dataset_document(cache.model(root, name, dataset_key), settings, lang))
 
         path = root / FOLDER / SEARCH / f"{name}.{lang}.json"
-        yield _kept(path, key(dataset_key, "search", lang), make, lambda d: d, _prepared)
+        yield _kept(path, key(dataset_key, "search", lang, sys.byteorder), make, _slots_out, _slots_in)
 
 
 def prune(root: Path, names: Iterable[str]) -> None:
@@ -94,7 +97,20 @@ def _encoded(held: dict) -> dict[str, bytes]:
     return {str(p): str(text).encode("utf-8") for p, text in held.items()}
 
 
-def _prepared(held: dict) -> Prepared:
+def _slots_out(made: Prepared) -> dict:
+    # JSON parses one string of the slots' bytes about ten times faster than their numbers as lists
+    fields = [
+        [number, names, base64.b64encode(flat.tobytes()).decode("ascii")] for number, names, flat in made["fields"]
+    ]
+    return {**made, "fields": fields}
+
+
+def _slots_in(held: dict) -> Prepared:
     if not isinstance(held, dict) or set(held) != {"kind", "shown", "values", "fields"}:
         raise ValueError("not a search document")
-    return held
+    fields = []
+    for number, names, encoded in held["fields"]:
+        flat = array("i")
+        flat.frombytes(base64.b64decode(encoded))
+        fields.append([number, names, flat])
+    return {**held, "fields": fields}

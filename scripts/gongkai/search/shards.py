@@ -83,13 +83,19 @@ class IndexWriter:
             self.datasets += 1
         self.count += 1
         first_value = self.value_count  # a document's value slots count from its own first value
-        for field_number, found in ready["fields"]:
+        for field_number, names, flat in ready["fields"]:
             shift = first_value if field_number == FIELD["values"] else 0
-            for term, slots in found:
+            at = 0
+            for term in names:
+                n = flat[at]
                 held = self.postings.get(term)
                 if held is None:
                     held = self.postings[term] = array("i")
-                held.extend((number, field_number, len(slots), *(s + shift for s in slots)))
+                held.extend((number, field_number, n))
+                if n:
+                    slots = flat[at + 1 : at + 1 + n]
+                    held.extend(array("i", [s + shift for s in slots]) if shift else slots)
+                at += 1 + n
         for column, value in ready["values"]:
             self.value_count += 1
             self._value(column, value)
@@ -120,10 +126,13 @@ class IndexWriter:
         self._flush_values()
         cut: dict[str, int] = {}
         for term, held in self.postings.items():
-            if len(held) > MAX_GROUPS * 3:
-                self.postings[term] = kept = _strongest(held)
-                if (documents := _documents(held)) > _documents(kept):  # some documents lost the term
-                    cut[term] = documents
+            if len(held) > MAX_GROUPS * 3:  # each group is at least 3 integers: fewer cannot be cut
+                groups = _groups(held)
+                if len(groups) > MAX_GROUPS:
+                    kept = _strongest(groups)
+                    self.postings[term] = _packed(kept)
+                    if (documents := len({g[0] for g in groups})) > len({g[0] for g in kept}):  # some lost it
+                        cut[term] = documents
         shards = shard_count(self.postings)
         by_shard: list[list[str]] = [[] for _ in range(shards)]
         for term in self.postings:
@@ -150,10 +159,10 @@ class IndexWriter:
         return self.files
 
 
-# A document as the index takes it, in JSON's types, so a build can keep it for the next:
-#   kind, shown (its display entry), values ([column, value] in order) and fields: per document
-#   field, in the order posted, its terms (sorted) with their slots, a value slot counted from
-#   the document's own first value.
+# A document as the index takes it: kind, shown (its display entry), values ([column, value] in
+#   order) and fields: per document field, in the order posted, [field number, its terms (sorted),
+#   their slots as one flat array: for each term n, then its n slots], a value slot counted from
+#   the document's own first value. renderedpages.py keeps it for the next build.
 Prepared = dict[str, Any]
 
 
@@ -162,7 +171,12 @@ def prepare(doc: Document) -> Prepared:
     fields: list[list] = []
 
     def post(name: str, found: dict[str, list[int]]) -> None:
-        fields.append([FIELD[name], [[term, found[term][:SLOTS]] for term in sorted(found)]])
+        names, flat = sorted(found), array("i")
+        for term in names:
+            slots = found[term][:SLOTS]
+            flat.append(len(slots))
+            flat.extend(slots)
+        fields.append([FIELD[name], names, flat])
 
     for name in ("title", "keywords", "description", "text"):
         post(name, {t: [] for text in doc.texts.get(name, []) for t in terms(text, prefixes=True)})
@@ -192,18 +206,14 @@ def _groups(held: array) -> list[tuple[int, int, list[int]]]:
     return out
 
 
-def _documents(held: array) -> int:
-    return len({doc for doc, _, _ in _groups(held)})
+def _strongest(groups: list[tuple[int, int, list[int]]]) -> list[tuple[int, int, list[int]]]:
+    """A term's groups cut to MAX_GROUPS, the strongest fields first, in document order."""
+    return sorted(sorted(groups, key=lambda g: (g[1], g[0]))[:MAX_GROUPS])
 
 
-def _strongest(held: array) -> array:
-    """A term's postings cut to MAX_GROUPS groups, the strongest fields first, in document order."""
-    groups = _groups(held)
-    if len(groups) <= MAX_GROUPS:
-        return held
-    kept = sorted(sorted(groups, key=lambda g: (g[1], g[0]))[:MAX_GROUPS])
+def _packed(groups: list[tuple[int, int, list[int]]]) -> array:
     out = array("i")
-    for doc, field_number, slots in kept:
+    for doc, field_number, slots in groups:
         out.extend((doc, field_number, len(slots), *slots))
     return out
 
