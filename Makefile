@@ -96,4 +96,4 @@ audit: site browser
 	$(BIN)/python tools/audit.py
 
 clean:
-	rm -rf build site site.new site.old site.trash-* tools/audit/node_modules tools/vnu/node_modules tools/duckdb/node_modules tools/duckdb/dist
+	rm -rf build site site.new site.old tools/audit/node_modules tools/vnu/node_modules tools/duckdb/node_modules tools/duckdb/dist

@@ -45,10 +45,6 @@ def checksums_hold(site: Path) -> bool:
 
 
 def leftovers(repo: Path) -> list[str]:
-    """What a build left beside site/, once the replaced site's detached removal (swap.discard_later) is done."""
-    deadline = time.monotonic() + 60
-    while any(repo.glob(f"site{swap.TRASH}*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
     return sorted(p.name for p in repo.glob("site.*"))
 
 
@@ -150,8 +146,7 @@ def _state_after_recovery(repo: Path, scratch: Path) -> dict[str, str] | None:
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
     for path in repo.glob("site*"):
-        if swap.TRASH not in path.name:  # a replaced site under removal (swap.discard_later): never read again
-            shutil.copytree(path, scratch / path.name)
+        shutil.copytree(path, scratch / path.name)
     recover_site(scratch / "site")
     assert leftovers(scratch) == []
     site = scratch / "site"
@@ -189,14 +184,14 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_complete_site(two_
         state = wanted
         total[exchange] = len(json.loads(log.read_text(encoding="utf-8")))
     # 9 kills at the swap: before the marker, before the exchange (or each rename), just after it
-    # (the marker still in site/), and as the replaced site is renamed aside for its removal
-    kills = [(True, ("mark", 1)), (True, ("exchange", 1)), (True, ("unlink", 1)), (True, ("rename", 1))]
+    # (the marker still in site/), and while the replaced site is removed
+    kills = [(True, ("mark", 1)), (True, ("exchange", 1)), (True, ("unlink", 1)), (True, ("unlink", 20))]
     kills += [
         (False, ("rename", 1)),
         (False, ("rename", 2)),
         (False, ("unlink", 1)),
         (False, ("unlink", 2)),
-        (False, ("rename", 3)),
+        (False, ("unlink", 20)),
     ]
     kills += [(rng.random() < 0.5, None) for _ in range(7)]  # 7 at random steps
     killed, missing = 0, {True: 0, False: 0}
@@ -283,20 +278,6 @@ def test_a_verified_site_new_is_finished_and_an_unverified_one_never_published(
     shutil.rmtree(site)
     shutil.copytree(new, repo / "site.new")
     assert recover_site(site) is None and not site.exists() and leftovers(repo) == []
-
-
-def test_the_replaced_site_is_removed_after_the_build_returns_and_a_stopped_removal_by_the_next_build(
-    two_sites, tmp_path
-):
-    repo = _copy_repo(two_sites, tmp_path)
-    stopped = repo / f"site{swap.TRASH}1"  # a removal stopped half way: a site without its marker
-    shutil.copytree(two_sites["sites"]["B"], stopped)
-    (repo / "docs/about.md").write_text(two_sites["texts"]["B"], encoding="utf-8")
-    result = gongkai("build", cwd=repo)
-    assert result.returncode == 0, result.stderr
-    assert "另一个版本的说明" in (repo / "site/about/index.html").read_text(encoding="utf-8")
-    assert leftovers(repo) == []  # the site this build replaced and the stopped removal's folder are both gone
-    assert checksums_hold(repo / "site")
 
 
 # --- the cache -------------------------------------------------------------------------------

@@ -10,9 +10,7 @@ a state recover() can read without guessing:
     site/ missing, site.new/ marked       the swap was under way: finish it
     site/ missing, site.old/ present      site.old/ is the last complete site: put it back
 
-Every build and `serve` calls recover() before anything else. The replaced site is renamed to
-site.trash-<pid>/ and removed by a detached process (discard_later), which recover() starts
-again for any such folder a stopped removal left.
+Every build and `serve` calls recover() before anything else.
 """
 
 from __future__ import annotations
@@ -21,12 +19,10 @@ import ctypes
 import errno
 import os
 import shutil
-import subprocess
 import sys
 from functools import lru_cache
 from pathlib import Path
 
-TRASH = ".trash-"  # site.trash-<pid>/: a replaced site being removed after the build returned (discard_later)
 VERIFIED = ".gongkai-verified"  # MkDocs never copies a dotfile from docs/, so only mark_verified() writes one
 
 
@@ -59,9 +55,6 @@ def recover(site_dir: Path) -> str | None:
         (site_dir / VERIFIED).unlink(missing_ok=True)
     discard(fresh)
     discard(old)
-    for left in _trash(site_dir):  # replaced sites whose removal was stopped, or is still under way
-        if not _detached_removal(left):
-            discard(left)
     return restored
 
 
@@ -91,43 +84,7 @@ def swap_in(fresh: Path, site_dir: Path) -> None:
         discard(fresh)
         raise
     (site_dir / VERIFIED).unlink()
-    discard_later(replaced, site_dir)
-
-
-def discard_later(path: Path, site_dir: Path) -> None:
-    """Remove the site a swap replaced without waiting for it, as `git gc --auto` detaches: the folder
-    is renamed aside (site.trash-<pid>/) at once and removed by a process of its own, so the build
-    returns the moment the new site is in place. Where no such process can be started it is removed
-    here; what a stopped removal leaves, the next build's recover() removes."""
-    aside = site_dir.with_name(f"{site_dir.name}{TRASH}{os.getpid()}")
-    try:
-        os.rename(path, aside)
-    except OSError:
-        discard(path)
-        return
-    if not _detached_removal(aside):
-        discard(aside)
-
-
-def _trash(site_dir: Path) -> list[Path]:
-    return sorted(site_dir.parent.glob(f"{site_dir.name}{TRASH}*"))
-
-
-def _detached_removal(path: Path) -> bool:
-    if os.name != "posix":
-        return False
-    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-    try:
-        subprocess.Popen(
-            [sys.executable, "-c", code, str(path)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # not stopped with the build (Ctrl-C goes to the build's process group)
-        )
-    except OSError:
-        return False
-    return True
+    discard(replaced)
 
 
 def discard(path: Path) -> None:
