@@ -119,14 +119,18 @@ def _hand_written() -> set[str]:
 
 @event_priority(-110)  # after the i18n plugin, which makes new File objects for each language
 def _after_i18n(files, config):
-    for file in _generated:
-        files.append(file)
+    aside = list(_generated)
     _generated.clear()
+    for file in aside:
+        files.append(file)
     # With two interfaces the English build puts the same downloads in the same places again:
     # a copy made once is kept.
     for file in files:
         if not file.is_documentation_page() and file.abs_src_path and getattr(file, "_content", None) is None:
             file.copy_file = MethodType(_link_file, file)
+    if _nested(config):  # the Chinese build, just before, copied each to the very same place
+        for file in aside:
+            file.copy_file = MethodType(_copied, file)
     if _pages is not None:
         _start_build(files, config)
     return files
@@ -228,6 +232,10 @@ def on_post_page(output, page, config):
         kept = {f.src_uri: dict(a) for f, a in links.items()} if links is not None else None
         _pages.put(key, pagecache.Entry(output, page.title, sorted(page.present_anchor_ids or ()), kept))
     return output
+
+
+def _copied(file, dirty: bool = False) -> None:
+    pass
 
 
 def _link_file(file, dirty: bool = False) -> None:
