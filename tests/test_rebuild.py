@@ -4,8 +4,10 @@ publish/verdicts.py), and the site is the very site a clean build makes."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +15,7 @@ import pytest
 import yaml
 from conftest import gongkai, make_repo
 from gongkai.publish import pagecache, renderedpages
+from gongkai.publish.generator import TIMES
 from gongkai.publish.verdicts import VERDICTS
 from gongkai.publish.verify import verify_site
 
@@ -188,3 +191,16 @@ def test_a_damaged_rendered_entry_is_rendered_again(repo, tmp_path, kept):
     clean = _clean_copy(repo, tmp_path / "clean")
     _build(clean)
     assert _files(repo / "site") == _files(clean / "site")
+
+
+def test_a_build_says_where_its_time_went(repo):
+    started = time.perf_counter()
+    result = gongkai("build", cwd=repo)
+    wall = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stdout.splitlines() if line.startswith("gongkai: time by step:")]
+    assert len(said) == 1 and "mkdocs" in said[0] and "site check" in said[0]
+    steps = json.loads((repo / TIMES).read_text(encoding="utf-8"))
+    assert set(steps) == {"pipeline", "generator", "check", "swap"}
+    assert all(seconds >= 0 for seconds in steps.values()) and sum(steps.values()) <= wall
+    assert steps["generator"] > 0.1  # MkDocs ran: no step is left at zero by mistake

@@ -79,6 +79,7 @@ class Generated:
     withdrawn: tuple[str, ...]  # path prefixes of withdrawn datasets
     processing: Timing  # the datasets the cache did not hold: validated, exported, rendered
     budget: Budget | None = None  # the built site's measure (publish/budget.py), once it is built
+    stages: dict[str, float] = field(default_factory=dict)  # wall seconds by step of build() (generator.TIMES)
 
 
 @dataclass
@@ -113,8 +114,10 @@ def build(
     restored = recover_site(site_dir)  # before anything else: a build that fails now still leaves a complete site/
     if restored and notice:
         notice(restored)
-    generated = generate_docs(root, progress)
-    generated.budget = publish_site(root, site_dir, generator, _epoch(generated), generated.settings)
+    with timed(0) as pipeline:
+        generated = generate_docs(root, progress)
+    generated.stages["pipeline"] = pipeline.seconds
+    generated.budget = publish_site(root, site_dir, generator, _epoch(generated), generated.settings, generated.stages)
     return generated
 
 

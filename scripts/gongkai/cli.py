@@ -296,6 +296,15 @@ def _build(args, root: Path) -> int:
         else f"gongkai: {done.items} dataset(s) processed in {done.seconds:.1f} s on {done.cores:.1f} cores (CPU "
         f"{done.cpu:.1f} s), {cached} unchanged from the cache"
     )
+    steps = generated.stages
+    if {"pipeline", "generator", "check", "swap"} <= set(steps):
+        print(
+            f"gongkai: 各步用时：生成页面和文件 {steps['pipeline']:.1f} 秒，{args.generator} "
+            f"{steps['generator']:.1f} 秒，核验 {steps['check']:.1f} 秒，替换 site/ {steps['swap']:.1f} 秒"
+            if zh
+            else f"gongkai: time by step: pages and files {steps['pipeline']:.1f} s, {args.generator} "
+            f"{steps['generator']:.1f} s, site check {steps['check']:.1f} s, swap into site/ {steps['swap']:.1f} s"
+        )
     if generated.budget is not None:
         from .publish.budget import overruns
 

@@ -8,10 +8,12 @@ the host's limits it must fit (budget.py).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,10 +25,15 @@ from .verdicts import VERDICTS
 from .verify import verify_site
 
 
-def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, settings: Settings) -> Budget:
+def publish_site(
+    root: Path, site_dir: Path, generator: str, epoch: str, settings: Settings, stages: dict[str, float] | None = None
+) -> Budget:
     """Build the site into a fresh folder and swap it in only when it passed its checks and fits its
     host (budget.py); a build stopped at any moment leaves a complete site/, or one the next build
-    restores (swap.py). Returns the site's measure."""
+    restores (swap.py). Returns the site's measure; the wall seconds of its steps are added to
+    `stages` (generator, check, swap) and, with those already there, written to build/build-times.json."""
+    stages = {} if stages is None else stages
+    clock = time.perf_counter()
     swap.recover(site_dir)  # nothing left to do after build.build(); here for a caller of publish_site alone
     fresh = swap.staging(site_dir)
     pages = root / pagecache.FOLDER  # unchanged pages' HTML from the last build that passed (pagecache.py)
@@ -47,6 +54,7 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, setting
             str(fresh),
         ]
         result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+        stages["generator"], clock = time.perf_counter() - clock, time.perf_counter()
         if result.returncode != 0:
             _raise_os_failure(result.stderr)
             raise BuildError(
@@ -56,6 +64,7 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, setting
         if reasons:
             listed = "\n".join(f"  {r}" for r in reasons[:50])
             raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}{_audited(root)}")
+        stages["check"], clock = time.perf_counter() - clock, time.perf_counter()
         measured = budget.measure(fresh)
         budget.write(measured, settings.hosting, root / BUDGET)
         found = budget.overruns(measured, settings.hosting)
@@ -66,9 +75,20 @@ def publish_site(root: Path, site_dir: Path, generator: str, epoch: str, setting
         swap.discard(fresh)
         pagecache.discard(pages)
         raise
+    clock = time.perf_counter()
     swap.swap_in(fresh, site_dir)
     pagecache.commit(pages)  # only a build that passed every check keeps its pages for the next
+    stages["swap"] = time.perf_counter() - clock
+    _write_times(root / TIMES, stages)
     return measured
+
+
+TIMES = Path("build/build-times.json")  # the last build's wall seconds by step: where a maintainer's wait goes
+
+
+def _write_times(path: Path, stages: dict[str, float]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({k: round(v, 3) for k, v in stages.items()}, indent=1) + "\n", encoding="utf-8")
 
 
 # The last line of a Python traceback for a failed write: "OSError: [Errno 28] No space left on device: 'src' -> 'dst'"
