@@ -346,6 +346,10 @@ def table(results: list[dict]) -> str:
             "per_dataset_stage_cpu_over_wall",
             "per_dataset_s",
             "cpu_s",
+            "pipeline_s",  # the rebuild's steps (build/build-times.json)
+            "generator_s",
+            "check_s",
+            "swap_s",
             "build_process_mb",
             "mkdocs_mb",
             "site_mb",
