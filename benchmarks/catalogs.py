@@ -144,13 +144,18 @@ def measure(cmd: list[str]) -> dict:
 
 
 def median_of(cmd: list[str], runs: int, before: Callable[[], None] | None = None) -> dict:
-    """measure(cmd) `runs` times (before() ahead of each), the run with the median wall time; every
-    run's seconds kept, and the highest peaks of them all."""
+    """measure(cmd) `runs` times (before() ahead of each): see median_run."""
+    return median_run(partial(measure, cmd), runs, before)
+
+
+def median_run(run: Callable[[], dict], runs: int, before: Callable[[], None] | None = None) -> dict:
+    """run() `runs` times (before() ahead of each), the run with the median wall time; every run's
+    seconds kept, so the spread on a noisy machine is on record, and the highest peaks of them all."""
     done = []
     for _ in range(runs):
         if before:
             before()
-        done.append(measure(cmd))
+        done.append(run())
     done.sort(key=lambda r: r["seconds"])
     chosen = dict(done[len(done) // 2])
     chosen["runs_s"] = [r["seconds"] for r in done]

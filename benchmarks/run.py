@@ -30,18 +30,8 @@ RUNS = {"n": 3}  # each timed comparison runs this many times and keeps the medi
 
 
 def median_of(cmd: list[str], before=None) -> dict:
-    """measure(cmd) RUNS times (before() ahead of each run), the run with the median wall time;
-    every run's seconds are kept, so the spread on a noisy machine is on record."""
-    runs = []
-    for _ in range(RUNS["n"]):
-        if before:
-            before()
-        runs.append(measure(cmd))
-    runs.sort(key=lambda r: r["seconds"])
-    chosen = dict(runs[len(runs) // 2])
-    chosen["runs_s"] = [r["seconds"] for r in runs]
-    chosen["peak_mb"] = max(r["peak_mb"] for r in runs)
-    return chosen
+    """measure(cmd) RUNS times (before() ahead of each run), the run with the median wall time (catalogs.median_run)."""
+    return catalogs.median_run(partial(measure, cmd), RUNS["n"], before)
 
 
 def measure(cmd: list[str], cwd: Path | None = None) -> dict:
