@@ -5,8 +5,8 @@ cache and the site check's verdicts warm: only that dataset's pages, the catalog
 publisher, quality and home pages are rendered and parsed again), against the target of 10 s
 wall, with the wall time of each step as the build wrote it (pages and files, the generator,
 the site check, the swap). Then the same site built with build/pages and the verdicts removed:
-what the same build costs without them (the figure before the page cache), and the check that both give the very
-same site, file for file.
+what the same build costs without them (the figure before the page cache), and the check that
+both give the very same site, file for file.
 """
 
 from __future__ import annotations

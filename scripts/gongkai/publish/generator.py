@@ -13,12 +13,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..core.config import Settings
 from ..core.errors import BuildError
+from ..core.parallel import timed
 from . import budget, cache, pagecache, swap
 from .budget import Budget
 from .verdicts import VERDICTS
@@ -33,7 +33,6 @@ def publish_site(
     restores (swap.py). Returns the site's measure; the wall seconds of its steps are added to
     `stages` (generator, check, swap) and, with those already there, written to build/build-times.json."""
     stages = {} if stages is None else stages
-    clock = time.perf_counter()
     swap.recover(site_dir)  # nothing left to do after build.build(); here for a caller of publish_site alone
     fresh = swap.staging(site_dir)
     pages = root / pagecache.FOLDER  # unchanged pages' HTML from the last build that passed (pagecache.py)
@@ -53,18 +52,20 @@ def publish_site(
             "-d",
             str(fresh),
         ]
-        result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-        stages["generator"], clock = time.perf_counter() - clock, time.perf_counter()
+        with timed(0) as ran:
+            result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+        stages["generator"] = ran.seconds
         if result.returncode != 0:
             _raise_os_failure(result.stderr)
             raise BuildError(
                 f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
             )
-        reasons = verify_site(fresh, urlsplit(settings.site_url).path, root / VERDICTS)
+        with timed(0) as checked:
+            reasons = verify_site(fresh, urlsplit(settings.site_url).path, root / VERDICTS)
+        stages["check"] = checked.seconds
         if reasons:
             listed = "\n".join(f"  {r}" for r in reasons[:50])
             raise BuildError(f"the built site failed its checks; site/ was left as it was:\n{listed}{_audited(root)}")
-        stages["check"], clock = time.perf_counter() - clock, time.perf_counter()
         measured = budget.measure(fresh)
         budget.write(measured, settings.hosting, root / BUDGET)
         found = budget.overruns(measured, settings.hosting)
@@ -75,10 +76,10 @@ def publish_site(
         swap.discard(fresh)
         pagecache.discard(pages)
         raise
-    clock = time.perf_counter()
-    swap.swap_in(fresh, site_dir)
-    pagecache.commit(pages)  # only a build that passed every check keeps its pages for the next
-    stages["swap"] = time.perf_counter() - clock
+    with timed(0) as swapped:
+        swap.swap_in(fresh, site_dir)
+        pagecache.commit(pages)  # only a build that passed every check keeps its pages for the next
+    stages["swap"] = swapped.seconds
     _write_times(root / TIMES, stages)
     return measured
 

@@ -48,8 +48,7 @@ def key(dataset_key: str, *inputs: object) -> str:
 def pages(root: Path, name: str, entry_key: str, render: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
     """The dataset's pages (docs path -> Markdown bytes): from its entry when the key matches,
     else from render(), which is then stored (sealed and renamed into place, as cache.py's records)."""
-    found = _kept(root / FOLDER / f"{name}.json", entry_key, render, _texts, _encoded)
-    return found
+    return _kept(root / FOLDER / f"{name}.json", entry_key, render, _texts, _encoded)
 
 
 def search_documents(root: Path, keyed: Iterable[tuple[str, str]], settings: Settings, lang: str) -> Iterator[Prepared]:

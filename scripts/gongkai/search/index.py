@@ -1,7 +1,7 @@
 """The search index of the whole site, one per interface language: what build.py calls.
 
-The benchmark and a forking city can call build_index on any catalog's page models (`documents`), or read
-what `gongkai build` writes under search/ (sitepaths.search_folder).
+The benchmark and a forking city can call build_index on any catalog's page models (`documents`),
+or read what `gongkai build` writes under search/ (sitepaths.search_folder).
 """
 
 from __future__ import annotations
