@@ -20,7 +20,7 @@ from conftest import copy_repo, gongkai, make_repo
 from gongkai import cli
 from gongkai.build import generate_docs, recover_site
 from gongkai.core import output
-from gongkai.publish import cache, swap
+from gongkai.publish import cache, sitefiles, swap
 from gongkai.read.load import discover
 
 CACHED_JSON = "build/cache/tiny/datasets/tiny/items.json"
@@ -65,6 +65,13 @@ def two_sites(built_tiny, tmp_path_factory):
     page.write_text(
         page.read_text(encoding="utf-8").replace("</h1>", "</h1>\n<p>另一个版本的说明。</p>", 1), encoding="utf-8"
     )
+    # The search index is not MkDocs' output: a build makes it beside MkDocs and puts it in after (sitefiles.py)
+    about.write_text(texts["B"], encoding="utf-8")
+    generate_docs(repo)
+    shutil.rmtree(sites["B"] / "search")
+    shutil.copytree(repo / "build/search/search", sites["B"] / "search")
+    about.write_text(texts["A"], encoding="utf-8")
+    generate_docs(repo)
     digests = {s: tree_digest(p) for s, p in sites.items()}
     assert digests["A"] != digests["B"]
     return {"repo": repo, "texts": texts, "sites": sites, "digests": digests}
@@ -130,7 +137,7 @@ def _killable_build(
                 return real_run(cmd, *args, **kwargs)
             about = (repo / "docs/about.md").read_text(encoding="utf-8")
             state = next(s for s, text in texts.items() if text == about)
-            shutil.copytree(sites[state], cmd[cmd.index("-d") + 1], dirs_exist_ok=True)
+            shutil.copytree(sites[state], cmd[cmd.index("-d") + 1], dirs_exist_ok=True, ignore=_generator_output)
             return subprocess.CompletedProcess(cmd, 0, "", "")
 
         subprocess.run = generator
@@ -138,6 +145,11 @@ def _killable_build(
         log.write_text(json.dumps(steps), encoding="utf-8")
     finally:
         os._exit(code)
+
+
+def _generator_output(folder: str, names: list[str]) -> list[str]:
+    # what MkDocs leaves out of its site: the search index, which the build puts in after it
+    return ["search"] if Path(folder).name.startswith("site-") else []
 
 
 def _state_after_recovery(repo: Path, scratch: Path) -> dict[str, str] | None:
@@ -299,9 +311,16 @@ def test_no_published_file_shares_its_bytes_with_the_cache_and_cached_files_are_
     repo = built_tiny  # as the build left it: a copy would give every file an inode of its own
     cached = [p for p in (repo / "build/cache").rglob("*") if p.is_file()]
     assert cached and all(p.stat().st_mode & 0o777 == 0o444 for p in cached)
-    build = {(p.stat().st_dev, p.stat().st_ino) for p in (repo / "build").rglob("*") if p.is_file()}
+    own = repo / sitefiles.FOLDER  # the site's own copies of its generated files, which it links
+    copies = [p for p in own.glob("*/*") if p.is_file()]
+    build = {
+        (p.stat().st_dev, p.stat().st_ino) for p in (repo / "build").rglob("*") if p.is_file() and own not in p.parents
+    }
     published = {(p.stat().st_dev, p.stat().st_ino) for p in (repo / "site").rglob("*") if p.is_file()}
     assert build & published == set()
+    assert published & {(p.stat().st_dev, p.stat().st_ino) for p in copies}  # the downloads are links to them
+    for copy in copies:  # each read-only, and named by the SHA-256 of its bytes
+        assert copy.stat().st_mode & 0o777 == 0o444 and hashlib.sha256(copy.read_bytes()).hexdigest() == copy.name
 
 
 def test_a_cached_file_changed_in_place_is_dropped_rebuilt_and_never_published(two_sites, tmp_path):

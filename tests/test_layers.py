@@ -19,7 +19,7 @@ LAYERS = [
     {"catalogs", "search"},  # files built from the page models: machine-readable catalogs, the search index
     {"publish"},
     {"gate", "scaffold"},
-    {"build"},
+    {"build", "perdataset"},
     {"cli", "cliwords", "terminal", "mkdocs_hook"},
 ]
 LEVEL = {name: i for i, names in enumerate(LAYERS) for name in names}

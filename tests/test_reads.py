@@ -13,13 +13,13 @@ import json
 import zipfile
 from datetime import datetime
 
-from gongkai.build import export_entry
 from gongkai.core.config import load_settings
 from gongkai.core.output import file_digest
 from gongkai.export.charts import draw_charts
 from gongkai.export.downloads import BOM, copy_hashed
 from gongkai.export.jsonrecords import write_json
 from gongkai.export.xlsx import write_xlsx
+from gongkai.perdataset import export_entry
 from gongkai.publish.history import Version, version_files, write_current_version
 from gongkai.read.load import discover
 from gongkai.read.tables import read_tables

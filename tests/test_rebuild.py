@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import gongkai, make_repo
-from gongkai.publish import pagecache, renderedpages
+from gongkai.publish import pagecache, renderedpages, sitefiles
 from gongkai.publish.generator import TIMES
 from gongkai.publish.verdicts import VERDICTS
 from gongkai.publish.verify import verify_site
@@ -162,9 +162,10 @@ def _mount(repo: Path) -> str:
 
 
 def test_kept_verdicts_do_not_let_a_download_or_a_page_changed_in_place_through(repo):
-    site, verdicts = repo / "site", repo / VERDICTS
+    _build(repo)  # in this copy of the repository the site's links and their stamps are its own (sitefiles.py)
+    site, verdicts, known = repo / "site", repo / VERDICTS, sitefiles.trusted(repo)
     assert verdicts.is_file()
-    assert verify_site(site, _mount(repo), verdicts) == []
+    assert verify_site(site, _mount(repo), verdicts, known) == []
     download = site / "datasets/tiny/items.csv"
     page = site / "datasets/tiny/index.html"
     held = {p: os.stat(p) for p in (download, page)}
@@ -175,10 +176,29 @@ def test_kept_verdicts_do_not_let_a_download_or_a_page_changed_in_place_through(
     page.write_text(html.replace("</article>", "<script>alert(1)</script></article>", 1), encoding="utf-8")
     for path, stat in held.items():
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # its mtime put back
-    assert verify_site(site, _mount(repo), verdicts) == [
+    assert verify_site(site, _mount(repo), verdicts, known) == [
+        # the version's file has the same bytes: both are links to one copy (sitefiles.py), changed with it
+        "datasets/tiny/1.0.0/items.csv does not match its SHA-256 in SHA256SUMS",
         "datasets/tiny/items.csv does not match its SHA-256 in SHA256SUMS",
         "datasets/tiny/index.html: <script> in page content",
     ]
+
+
+def test_a_download_changed_in_place_in_site_is_not_carried_into_the_next_build(repo, tmp_path):
+    _build(repo)
+    download = repo / "site/datasets/tiny/items.csv"  # a link to the one copy the next site links too
+    held = download.stat()
+    data = bytearray(download.read_bytes())
+    data[-2] = ord("9") if data[-2] != ord("9") else ord("8")
+    os.chmod(download, 0o644)  # root or the owner can; the copy's 0444 only stops an accidental write
+    download.write_bytes(bytes(data))
+    os.chmod(download, held.st_mode)
+    os.utime(download, ns=(held.st_atime_ns, held.st_mtime_ns))
+    _build(repo)  # the copy's stamp changed: it is hashed, found wrong and made again from the export
+    clean = _clean_copy(repo, tmp_path / "clean")
+    _build(clean)
+    assert _files(repo / "site") == _files(clean / "site")
+    assert download.read_bytes() != bytes(data)
 
 
 @pytest.mark.parametrize("kept", ["fiscal-transparency.json", "search/fiscal-transparency.zh.json"])

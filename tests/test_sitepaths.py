@@ -197,6 +197,8 @@ def test_the_layout_classifies_what_it_makes():
 def test_every_file_the_build_writes_is_one_the_layout_makes(built_site):
     docs = built_site / "build/docs"
     written = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
+    index = built_site / "build/search"  # the search index, made beside MkDocs and put into the site after it
+    written |= {p.relative_to(index).as_posix() for p in index.rglob("*") if p.is_file()}
     hand_written = {p.relative_to(built_site / "docs").as_posix() for p in (built_site / "docs").rglob("*")}
     generated = written - hand_written
     assert sorted(rel for rel in generated if sitepaths.kind_of(rel) is None) == []

@@ -12,8 +12,8 @@ import shutil
 
 import pytest
 from conftest import PACKAGES, ROOT
-from gongkai.build import export_entry
 from gongkai.core.config import load_settings
+from gongkai.perdataset import export_entry
 from gongkai.read.load import discover
 from gongkai.render import messages
 from gongkai.render.listings import render_catalog

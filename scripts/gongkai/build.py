@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -32,35 +33,33 @@ from .catalogs.versionindex import schema_bytes as versions_schema
 from .core import repofiles, sitepaths
 from .core.config import SETTINGS_FILE, Limits, Settings, load_settings
 from .core.errors import BuildError, InvalidData
-from .core.output import naming_failures, sha256, sync_tree
-from .core.parallel import Progress, Timing, run_each, timed
+from .core.output import sha256, sync_tree
+from .core.parallel import Progress, Timing, in_own_process, run_each, timed
 from .core.problems import Problem, Report
-from .export.downloads import export_dataset
 from .export.queryengine import engine_files
 from .gate import sitecode
 from .gate.diff import change_record, history_diffs, summary_en, summary_zh
+from .perdataset import Failed, Processed, from_cache, process_keyed
 from .publish import cache, renderedpages, swap
 from .publish.blobs import BUILD_BLOBS, checksums, page_links, plan_store, take_stored
 from .publish.budget import Budget
 from .publish.generator import publish_site
-from .publish.history import Version, ZipLocks, history_available, read_history, version_files, write_current_version
+from .publish.history import Version, ZipLocks, history_available, read_history, version_files
 from .publish.redirects import read_redirects, redirect_files
 from .publish.urls import check_lock as check_lock_file
 from .publish.urls import host_files, public_paths, read_lock, urls_json
 from .publish.withdrawals import notice_page, read_withdrawals
 from .read.load import Dataset, discover
 from .read.schemaref import published as published_schemas
-from .read.tables import Surveys, read_tables
-from .render.catalog import Entry, Summary
+from .render.catalog import Summary
 from .render.dashboard import home_dashboard
 from .render.quality import assess, overall
 from .render.query import render_query
-from .render.render import PageExtras, dataset_model, quality_model, render_dataset, render_quality_page, render_site
-from .render.reportlayout import preview_rows
+from .render.render import PageExtras, quality_model, render_dataset, render_quality_page, render_site
 from .render.schemapages import schema_pages
 from .render.versions import versions_model
 from .search.index import build_index
-from .validate.validator import finish_report, validate_dataset
+from .validate.validator import finish_report
 
 BUILD_DOCS = Path("build/docs")
 BUILD_SEARCH = Path("build/search")  # the search index as written, linked into build/docs
@@ -79,27 +78,8 @@ class Generated:
     withdrawn: tuple[str, ...]  # path prefixes of withdrawn datasets
     processing: Timing  # the datasets the cache did not hold: validated, exported, rendered
     budget: Budget | None = None  # the built site's measure (publish/budget.py), once it is built
+    search: Future | None = None  # the search index's files (site path -> file), when made apart
     stages: dict[str, float] = field(default_factory=dict)  # wall seconds by step of build() (generator.TIMES)
-
-
-@dataclass
-class Processed:
-    """One dataset that passed validation, exported; its page model is in its cache entry (cache.model)."""
-
-    problems: list[Problem]  # warnings only
-    summary: Summary
-    key: str  # its cache.dataset_key: cache.model() reads its page model back, one dataset at a time
-    files: dict[str, Path]  # site path -> exported file, in build/cache
-    digests: dict[str, str] = field(default_factory=dict)  # site path -> SHA-256 of each file
-
-
-@dataclass
-class Failed:
-    """One dataset that failed validation: its problems, nothing exported."""
-
-    problems: list[Problem]
-    files: dict[str, Path] = field(default_factory=dict)
-    digests: dict[str, str] = field(default_factory=dict)
 
 
 def build(
@@ -115,14 +95,19 @@ def build(
     if restored and notice:
         notice(restored)
     with timed(0) as pipeline:
-        generated = generate_docs(root, progress)
+        generated = generate_docs(root, progress, index_apart=True)
     generated.stages["pipeline"] = pipeline.seconds
-    generated.budget = publish_site(root, site_dir, generator, _epoch(generated), generated.settings, generated.stages)
+    later, settings = generated.search, generated.settings
+    generated.budget = publish_site(root, site_dir, generator, _epoch(generated), settings, generated.stages, later)
+    generated.files.update(later.result() if later else {})
     return generated
 
 
-def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: bool = True) -> Generated:
-    """Everything up to the site generator: the pages and files of build/docs."""
+def generate_docs(
+    root: Path, progress: Progress | None = None, *, check_urls: bool = True, index_apart: bool = False
+) -> Generated:
+    """Everything up to the site generator: the pages and files of build/docs. index_apart: the
+    search index is made in a process of its own, left running (Generated.search), not in build/docs."""
     settings = load_settings(root)
     sitecode.require_generator_config(root, settings)  # mkdocs.yml read safely before MkDocs reads it
     cache.check_untracked(root)
@@ -139,7 +124,7 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
         if not isinstance(hit, Processed | Failed)
     ]
     with timed(len(todo)) as processing:  # the per-dataset stage: on every core
-        fresh = iter(run_each(_process_keyed, todo, settings, stage="datasets", progress=progress))
+        fresh = iter(run_each(process_keyed, todo, settings, stage="datasets", progress=progress))
     outcomes = [hit if isinstance(hit, Processed | Failed) else next(fresh) for hit in cached]
     report = Report(datasets=[ds.name for ds in datasets])
     report.extend([hit for hit in cached if isinstance(hit, Problem)])  # damaged cache entries, dropped and rebuilt
@@ -201,7 +186,9 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files.update(rendered)
     keyed = [(ds.name, r.key) for ds, r in zip(datasets, results, strict=True)]  # models read back one at a time
     documents = partial(renderedpages.search_documents, settings.root, keyed, settings)  # kept, as the pages
-    files.update(build_index(documents, hand_written, root / BUILD_SEARCH))
+    index = partial(build_index, documents, hand_written, root / BUILD_SEARCH)
+    if not index_apart:
+        files.update(index())
     files.update(engine)
     for result in results:
         files.update(result.files)
@@ -244,7 +231,10 @@ def generate_docs(root: Path, progress: Progress | None = None, *, check_urls: b
     files[sitepaths.URLS_JSON] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
     sync_tree(root / BUILD_BLOBS, store.blobs)
-    return Generated(settings, summaries, report, files, published, redirects, digests, gone_paths, processing)
+    later = in_own_process(index) if index_apart else None  # beside MkDocs, into the site after it (sitefiles.py)
+    return Generated(
+        settings, summaries, report, files, published, redirects, digests, gone_paths, processing, search=later
+    )
 
 
 def _pages(name: str, key: str, extras: PageExtras, settings: Settings, engine: dict) -> dict[str, bytes]:
@@ -303,83 +293,10 @@ def _check_urls(
     return published, redirects
 
 
-def from_cache(ds: Dataset, settings: Settings, key: str) -> Processed | Failed | Problem | None:
-    """The dataset as the last build left it, when nothing it depends on (its key) has changed;
-    a warning when its entry was found damaged (cache.read dropped it: the dataset is rebuilt)."""
-    hit = cache.read(settings.root, ds.name, key)
-    if hit.dropped:
-        message = f"the cached build of {ds.name} was damaged and is rebuilt: {hit.reason}"
-        facts = {"name": ds.name, "reason": hit.reason}
-        return Problem("cache-entry-dropped", message, hit.dropped, dataset=ds.name, severity="warning", params=facts)
-    if hit.entry is None:
-        return None
-    record, files = hit.entry, hit.files
-    problems = [Problem(**p) for p in record["problems"]]
-    if record["summary"] is None:
-        return Failed(problems, files, cache.digests(record))
-    return Processed(problems, Summary.from_dict(record["summary"]), key, files, cache.digests(record))
-
-
-def _process_keyed(job: tuple[Dataset, str, str | None], settings: Settings) -> Processed | Failed:
-    ds, key, locked_zip = job
-    return process_dataset(ds, settings, key, locked_zip)
-
-
-def process_dataset(ds: Dataset, settings: Settings, key: str, locked_zip: str | None = None) -> Processed | Failed:
-    """Validate, export and render one dataset that the cache does not hold (from_cache),
-    and cache the result under key, its cache.dataset_key (locked_zip: ZipLocks.current)."""
-    surveys = Surveys(ds, preview_rows(ds.resources, settings.limits.preview_rows))  # taken by validation, for export
-    problems = validate_dataset(ds, settings, surveys)
-    folder = cache.fresh_folder(settings.root, ds.name)  # the exports are written straight into the cache
-    result: Processed | Failed
-    model: dict | None = None
-    known: dict[str, tuple[int, str]] = {}  # file -> (size, SHA-256) as written
-    if any(p.is_error for p in problems):
-        result = Failed(problems)
-    else:
-        with naming_failures(folder):
-            entry = export_entry(ds, settings, folder, surveys)
-        # a chart that could not be drawn or published (charts.py), cached with the rest
-        problems += entry.exported.problems
-        files = dict(entry.exported.files)
-        known.update({d.path: (d.bytes, d.sha256) for d in entry.exported.downloads})
-        copies = {
-            d.resource: (files[d.path], d.bytes, d.sha256)
-            for d in entry.exported.downloads
-            if d.kind == "csv" and d.resource is not None
-        }
-        parquets = {
-            d.resource: (files[d.path], d.bytes, d.sha256)
-            for d in entry.exported.downloads
-            if d.kind == "parquet" and d.resource is not None
-        }
-        with naming_failures(folder):  # the working tree's version, from the export's copies: cached with the rest
-            current, sizes, broken = write_current_version(ds, folder, copies, parquets, locked_zip)
-        files.update(current)
-        known.update(sizes)
-        model = dataset_model(entry, settings)
-        result = Processed(problems + broken, entry.summary(), key, files)
-    record = {
-        "problems": [p.to_dict() for p in problems],
-        "summary": result.summary.to_dict() if isinstance(result, Processed) else None,
-        "model": model,
-    }
-    result.digests = cache.write(settings.root, ds.name, key, record, result.files, known)
-    return result
-
-
 def recover_site(site_dir: Path) -> str | None:
     """A complete site/ again after a build was stopped during its swap (swap.recover); what was
     restored, in one line."""
     return swap.recover(site_dir)
-
-
-def export_entry(ds, settings: Settings, folder: Path, surveys: Surveys | None = None) -> Entry:
-    tables = read_tables(ds, preview_rows(ds.resources, settings.limits.preview_rows), surveys)  # a report: every row
-    exported = export_dataset(ds, tables, settings.site_url, folder, settings.limits)
-    readme = (ds.root / "README.md").read_text(encoding="utf-8")
-    changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
-    return Entry(dataset=ds, tables=tables, exported=exported, readme=readme, changelog=changelog)
 
 
 def _as_of(root: Path, summaries: list[Summary], history: bool) -> str:

@@ -7,6 +7,7 @@ site generator can be swapped without touching the pipeline.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import os
 import re
@@ -22,7 +23,7 @@ from gongkai.core import safeyaml, sitepaths
 from gongkai.core.config import load_settings
 from gongkai.core.errors import GongkaiError, InvalidData
 from gongkai.core.output import copy_new
-from gongkai.publish import pagecache
+from gongkai.publish import pagecache, sitefiles
 from gongkai.render.markup import MAX_BRACKETS, bracket_overflow, esc_theme
 from gongkai.render.rawhtml import stash, unstash
 
@@ -128,9 +129,15 @@ def _after_i18n(files, config):
     for file in files:
         if not file.is_documentation_page() and file.abs_src_path and getattr(file, "_content", None) is None:
             file.copy_file = MethodType(_link_file, file)
-    if _nested(config):  # the Chinese build, just before, copied each to the very same place
-        for file in aside:
-            file.copy_file = MethodType(_copied, file)
+    # publish_site links gongkai's own files in afterwards, from one copy of each (sitefiles.py)
+    placed = os.environ.get(sitefiles.ENV)
+    docs = os.path.join(config.docs_dir, "")
+    left = [f for f in aside if placed and f.abs_src_path and f.abs_src_path.startswith(docs)]
+    for file in aside if _nested(config) else left:  # the Chinese build, just before, copied each to the same place
+        file.copy_file = MethodType(_copied, file)
+    if placed and not _nested(config):
+        listed = {"docs": config.docs_dir, "files": [[f.src_uri, f.dest_uri] for f in left]}
+        Path(placed).write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
     if _pages is not None:
         _start_build(files, config)
     return files

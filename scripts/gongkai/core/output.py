@@ -120,12 +120,18 @@ def _fill(folders: list[str], by_folder: dict[str, list[tuple[str, bytes | Path]
             write_if_changed(path, data)
 
 
+def plain_relative(rel: str) -> bool:
+    """Whether a generated file's name stays inside the folder it is written to: relative, with "/"
+    between plain names (no "", "." or ".." part, no backslash)."""
+    return not rel.startswith("/") and "\\" not in rel and not any(part in ("", ".", "..") for part in rel.split("/"))
+
+
 def sync_tree(root: Path, files: dict[str, bytes | Path]) -> None:
     """Make `root` hold exactly `files` (relative POSIX path -> bytes, or a file to copy), touching
     only what differs."""
     top = str(root)
     for rel in files:  # the last line of defence: every name was validated upstream, and none may leave root
-        if rel.startswith("/") or "\\" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
+        if not plain_relative(rel):
             raise BuildError(f"refusing to write {rel!r}: not a plain relative path inside {root.name}/")
     wanted = {
         os.path.join(top, *rel.split("/")): data for rel, data in files.items()

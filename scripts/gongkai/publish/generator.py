@@ -13,33 +13,44 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..core.config import Settings
 from ..core.errors import BuildError
 from ..core.parallel import timed
-from . import budget, cache, pagecache, swap
+from . import budget, cache, pagecache, sitefiles, swap
 from .budget import Budget
 from .verdicts import VERDICTS
 from .verify import verify_site
 
 
 def publish_site(
-    root: Path, site_dir: Path, generator: str, epoch: str, settings: Settings, stages: dict[str, float] | None = None
+    root: Path,
+    site_dir: Path,
+    generator: str,
+    epoch: str,
+    settings: Settings,
+    stages: dict[str, float] | None = None,
+    later: Future | None = None,
 ) -> Budget:
     """Build the site into a fresh folder and swap it in only when it passed its checks and fits its
     host (budget.py); a build stopped at any moment leaves a complete site/, or one the next build
     restores (swap.py). Returns the site's measure; the wall seconds of its steps are added to
-    `stages` (generator, check, swap) and, with those already there, written to build/build-times.json."""
+    `stages` (generator, check, swap) and, with those already there, written to build/build-times.json.
+    later: files still being made while MkDocs runs (site path -> file), put into the site with the rest."""
     stages = {} if stages is None else stages
     swap.recover(site_dir)  # nothing left to do after build.build(); here for a caller of publish_site alone
     fresh = swap.staging(site_dir)
     pages = root / pagecache.FOLDER  # unchanged pages' HTML from the last build that passed (pagecache.py)
     pagecache.check_untracked(root)
     pagecache.prepare(pages)
+    aside = root / sitefiles.LISTED  # the generated files the hook leaves to place() (sitefiles.py)
+    aside.unlink(missing_ok=True)
+    placed: set[str] = set()  # the copies this build linked (sitefiles.py)
     try:
-        env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, **{pagecache.ENV: str(pages)})
+        env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, **{pagecache.ENV: str(pages), sitefiles.ENV: str(aside)})
         cmd = [
             sys.executable,
             "-m",
@@ -54,14 +65,19 @@ def publish_site(
         ]
         with timed(0) as ran:
             result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-        stages["generator"] = ran.seconds
         if result.returncode != 0:
             _raise_os_failure(result.stderr)
             raise BuildError(
                 f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
             )
+        with timed(0) as placing:
+            wanted = sitefiles.listed(aside) if aside.is_file() else {}
+            if later is not None:
+                wanted.update(later.result())  # the search index, made beside MkDocs (build.generate_docs)
+            placed = sitefiles.place(root, fresh, wanted)
+        stages["generator"] = ran.seconds + placing.seconds
         with timed(0) as checked:
-            reasons = verify_site(fresh, urlsplit(settings.site_url).path, root / VERDICTS)
+            reasons = verify_site(fresh, urlsplit(settings.site_url).path, root / VERDICTS, sitefiles.trusted(root))
         stages["check"] = checked.seconds
         if reasons:
             listed = "\n".join(f"  {r}" for r in reasons[:50])
@@ -73,12 +89,16 @@ def publish_site(
             raise budget.SiteTooLarge(measured, found, settings.hosting)
         swap.mark_verified(fresh)
     except BaseException:
+        if later is not None:
+            later.exception()  # it writes into build/, which the next build empties: let it finish first
         swap.discard(fresh)
         pagecache.discard(pages)
+        sitefiles.prune(root, placed)
         raise
     with timed(0) as swapped:
         swap.swap_in(fresh, site_dir)
         pagecache.commit(pages)  # only a build that passed every check keeps its pages for the next
+        sitefiles.prune(root, placed)
     stages["swap"] = swapped.seconds
     _write_times(root / TIMES, stages)
     return measured

@@ -32,6 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..core.errors import BuildError
+from . import sitefiles
 from .cache import code_version
 from .verdicts import VERDICTS
 
@@ -180,11 +181,12 @@ def discard(folder: Path) -> None:
 
 
 def check_untracked(root: Path) -> None:
-    """Refuse a page cache or page verdicts that git tracks: a pull request could bring the HTML
-    of its own pages, or a verdict that passes them."""
+    """Refuse a page cache, page verdicts or the site's copies of its files that git tracks: a pull
+    request could bring the HTML of its own pages, a verdict that passes them, or a copy whose
+    bytes are not those its name says (sitefiles.py)."""
     if shutil.which("git") is None or not (root / ".git").exists():
         return
-    for kept in (FOLDER, VERDICTS):
+    for kept in (FOLDER, VERDICTS, sitefiles.FOLDER):
         listed = subprocess.run(["git", "ls-files", "--", str(kept)], cwd=root, capture_output=True, text=True)
         if listed.stdout.strip():
             raise BuildError(

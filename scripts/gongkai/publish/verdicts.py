@@ -43,10 +43,10 @@ def _checker() -> str:
     return hashlib.sha256(f"{code_version()}\0{parser}\0{theme}".encode()).hexdigest()
 
 
-def check_pages(site: Path, mount: str, judge: Judge, store: Path | None) -> list[str]:
-    """Every problem of every page of the site: verdicts from `store` for pages it knows, `judge`
-    (in worker processes) for the others; then every link the pages hold, resolved on disk."""
-    pages = [p.relative_to(site).as_posix() for p in sorted(site.rglob("*.html"))]
+def check_pages(site: Path, pages: list[str], mount: str, judge: Judge, store: Path | None) -> list[str]:
+    """Every problem of every page of the site (pages: site-relative, in order): verdicts from
+    `store` for pages it knows, `judge` (in worker processes) for the others; then every link the
+    pages hold, resolved on disk."""
     known = _read(store)
     keys = {rel: _key(site / rel, rel, mount) for rel in pages}
     todo = [rel for rel in pages if keys[rel] not in known]

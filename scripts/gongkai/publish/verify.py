@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from collections.abc import Callable
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -48,14 +50,7 @@ FORBIDDEN = {
     # shadowrootmode a browser renders it at once: whatever it holds would run unchecked.
     **dict.fromkeys(("template",), "its content is not checked, and a browser may render it as a shadow root"),
 }
-SVG_ANIMATION = {
-    "animate",
-    "set",
-    "animatemotion",
-    "animatetransform",
-    "animatecolor",
-    "discard",
-}  # can rewrite href to a script URL
+SVG_ANIMATION = {"animate", "set", "animatemotion", "animatetransform", "animatecolor", "discard"}  # can rewrite href
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "ping", "cite",
              "lowsrc", "dynsrc", "longdesc", "manifest", "codebase", "icon", "to", "from", "values", "by", "srcset",
              "imagesrcset"}  # fmt: skip
@@ -98,19 +93,35 @@ CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import\s+(['\"])(.*?)\3", r
 JSON_TYPES = {"application/ld+json", "application/json"}
 
 
-def verify_site(site: Path, mount: str = "/", verdicts: Path | None = None) -> list[str]:
+def verify_site(
+    site: Path, mount: str = "/", verdicts: Path | None = None, known: Callable[[Path, str], bool] | None = None
+) -> list[str]:
     """Every reason the built site must not be published; empty when it may.
 
     `mount` is the path the site is served under (the path of site.url, e.g. /gongkai/):
     links are resolved as a browser would resolve them there. `verdicts`: where the pages'
     verdicts are kept between builds (verdicts.py), so unchanged pages are not parsed again.
+    `known(file, sha256)`: whether a download is already known to have those bytes, unchanged
+    since (sitefiles.trusted); every other download is hashed.
     """
-    sums = in_background(_checksums, site)  # reading and hashing release the GIL: beside the page checks
-    pages = check_pages(site, mount, _judge_pages, verdicts)
-    return sums.result() + _active_files(site) + pages + _styles(site) + _svgs(site)
+    files = site_files(site)
+    sums = in_background(_checksums, site, files, known)  # reading and hashing release the GIL: beside the pages
+    pages = check_pages(site, [rel for rel in files if rel.endswith(".html")], mount, _judge_pages, verdicts)
+    return sums.result() + _active_files(files) + pages + _styles(site, files) + _svgs(site, files)
 
 
-def _checksums(site: Path) -> list[str]:
+def site_files(site: Path) -> list[str]:
+    """Every file of the site, site-relative, in the order of their paths' parts: one walk for every check."""
+    found = []
+    for top, folders, names in os.walk(site):
+        folders.sort()
+        rel = os.path.relpath(top, site).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found += [prefix + name for name in names if os.path.isfile(os.path.join(top, name))]
+    return sorted(found, key=lambda rel: rel.split("/"))
+
+
+def _checksums(site: Path, files: list[str], known: Callable[[Path, str], bool] | None) -> list[str]:
     sums = site / sitepaths.CHECKSUMS
     if not sums.is_file():
         return ["SHA256SUMS is missing"]
@@ -123,15 +134,16 @@ def _checksums(site: Path) -> list[str]:
             continue  # in the download store: `gongkai publish` checks it there (upload.py)
         if not (path := site / rel).is_file():
             found.append(f"SHA256SUMS lists {rel}, which is not in the site")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        elif not (known and known(path, digest)) and _sha256(path) != digest:
             found.append(f"{rel} does not match its SHA-256 in SHA256SUMS")
-    downloads = {
-        p.relative_to(site).as_posix()
-        for p in (site / sitepaths.DATASETS).rglob("*")
-        if p.is_file() and p.suffix != ".html"
-    }
+    downloads = {rel for rel in files if rel.startswith(sitepaths.DATASETS) and not rel.endswith(".html")}
     found += [f"{rel} is published but not listed in SHA256SUMS" for rel in sorted(downloads - listed)]
     return found
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()  # in blocks: a download may be larger than memory
 
 
 # Files a browser opens as a document that can run script. Only .html pages and .svg drawings
@@ -155,17 +167,17 @@ ACTIVE_SUFFIXES = {
 OWN_XML = {sitepaths.FEED, sitepaths.SITEMAP, *sitepaths.FEED_FILES.values()}
 
 
-def _active_files(site: Path) -> list[str]:
+def _active_files(files: list[str]) -> list[str]:
     found = []
-    for path in sorted(site.rglob("*")):
-        suffix = path.suffix.lower()
-        if suffix not in ACTIVE_SUFFIXES or not path.is_file() or path.suffix in (".html", ".svg"):
+    for rel in files:
+        name = rel.rsplit("/", 1)[-1]
+        suffix = PurePosixPath(name).suffix
+        if suffix.lower() not in ACTIVE_SUFFIXES or suffix in (".html", ".svg"):
             continue
-        if suffix == ".xml" and path.name in OWN_XML:
+        if suffix.lower() == ".xml" and name in OWN_XML:
             continue
         found.append(
-            f"{path.relative_to(site).as_posix()}: a file a browser opens as a page; only .html pages and .svg "
-            "drawings are published, and checked"
+            f"{rel}: a file a browser opens as a page; only .html pages and .svg drawings are published, and checked"
         )
     return found
 
@@ -350,27 +362,26 @@ def _external(url: str, *, srcset: bool = False) -> bool:
     return any(_scheme(u) or SPACE.sub("", u).replace("\\", "/").startswith("//") for u in candidates if u.strip())
 
 
-def _styles(site: Path) -> list[str]:
+def _styles(site: Path, files: list[str]) -> list[str]:
     """Stylesheets other than the theme's own must not fetch from outside the site."""
-    theme = site / "assets" / "stylesheets"
     found = []
-    for sheet in sorted(site.rglob("*.css")):
-        if theme in sheet.parents:
+    for rel in files:
+        if not rel.endswith(".css") or rel.startswith("assets/stylesheets/"):
             continue
-        what = _css_problem(sheet.read_text(encoding="utf-8", errors="replace"), "the stylesheet")
+        what = _css_problem((site / rel).read_text(encoding="utf-8", errors="replace"), "the stylesheet")
         if what:
-            found.append(f"{sheet.relative_to(site).as_posix()}: {what}")
+            found.append(f"{rel}: {what}")
     return found
 
 
-def _svgs(site: Path) -> list[str]:
+def _svgs(site: Path, files: list[str]) -> list[str]:
     from ..export.svgcheck import svg_problems
 
     found = []
-    for svg in sorted(site.rglob("*.svg")):
-        if (site / "assets") in svg.parents:
+    for rel in files:
+        if not rel.endswith(".svg") or rel.startswith("assets/"):
             continue  # the theme's icons
-        found += [f"{svg.relative_to(site).as_posix()}: {what}" for what in svg_problems(svg.read_bytes())]
+        found += [f"{rel}: {what}" for what in svg_problems((site / rel).read_bytes())]
     return found
 
 

@@ -6,7 +6,7 @@ or read what `gongkai build` writes under search/ (sitepaths.search_folder).
 
 from __future__ import annotations
 
-import shutil
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,10 +27,10 @@ def build_index(
     in catalog order (see `documents`; a build gives them as prepared and kept, renderedpages.py),
     asked for once per language so they can be read one at a time; pages: the hand-written files
     (docs/), of which the Markdown pages are indexed. With a folder the files are written there
-    (emptied first: a file once written is never changed, as build/docs links to it) and given
-    as paths; without one, as bytes."""
-    if folder is not None and folder.exists():
-        shutil.rmtree(folder)
+    and given as paths, without one as bytes. A file whose bytes are unchanged is left as it is
+    (the site links it from one copy, publish/sitefiles.py: an unchanged shard is not copied
+    again), a changed one is replaced by a new file, never written through (build/docs may link
+    to it), and a file no longer made is removed."""
     files: dict[str, bytes | Path] = {}
     for lang in LANGUAGES:
         writer = IndexWriter(lang, folder)
@@ -39,7 +39,18 @@ def build_index(
         for doc in page_documents(pages, lang):
             writer.add(doc)
         files.update(writer.finish())
+    if folder is not None:
+        _remove_others(folder, {str(path) for path in files.values()})
     return files
+
+
+def _remove_others(folder: Path, kept: set[str]) -> None:
+    for top, _, names in os.walk(folder, topdown=False):
+        for name in names:
+            if (path := os.path.join(top, name)) not in kept:
+                os.unlink(path)
+        if top != str(folder) and not os.listdir(top):
+            os.rmdir(top)
 
 
 def documents(

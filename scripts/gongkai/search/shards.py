@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import sitepaths
-from ..core.output import naming_failures
+from ..core.output import write_if_changed
 from .documents import FIELDS, WEIGHTS, Document
 from .terms import EXACT, MAX_PREFIX, MIN_PREFIX, exact, shard_of, terms
 
@@ -68,9 +68,8 @@ class IndexWriter:
             self.files[path] = data
             return
         target = self.folder / path
-        with naming_failures(target):  # a full disk names the file, for the CLI's one line
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_if_changed(str(target), data)  # names the file on a full disk, for the CLI's one line
         self.files[path] = target
 
     def add(self, doc: Document | Prepared) -> None:
