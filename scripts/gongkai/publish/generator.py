@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 from concurrent.futures import Future
+from contextlib import suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -93,7 +94,8 @@ def publish_site(
             later.exception()  # it writes into build/, which the next build empties: let it finish first
         swap.discard(fresh)
         pagecache.discard(pages)
-        sitefiles.prune(root, placed)
+        with suppress(OSError):  # the failure being raised is the one to report
+            sitefiles.prune(root, placed)
         raise
     with timed(0) as swapped:
         swap.swap_in(fresh, site_dir)

@@ -70,21 +70,22 @@ def place(root: Path, site: Path, wanted: dict[str, Path]) -> set[str]:
     store = root / FOLDER
     store.mkdir(parents=True, exist_ok=True)
     sources, copies = _read(store / STATE)
-    by_source = {str(source): dest for dest, source in wanted.items()}
-    stamps = dict(zip(by_source, _each(_stamp_of, list(by_source)), strict=True))
+    pairs = [(str(source), dest) for dest, source in wanted.items()]
+    named = sorted({source for source, _ in pairs})
+    stamps = dict(zip(named, _each(_stamp_of, named), strict=True))
     digests = {s: e[5] for s, e in sources.items() if s in stamps and e[:5] == stamps[s]}
     needed = sorted(set(digests.values()))
     kept = set(_each(lambda d: _trusted(store, d, copies.get(d)), needed))
-    redo = [s for s in by_source if digests.get(s) not in kept]
+    redo = [s for s in named if digests.get(s) not in kept]
     digests.update(zip(redo, _each(lambda s: _copy_in(s, store), redo), strict=True))
     by_folder: dict[str, list[tuple[str, str]]] = {}
-    for source, dest in by_source.items():
+    for source, dest in pairs:
         target = os.path.join(site, *dest.split("/"))
         by_folder.setdefault(os.path.dirname(target), []).append((_copy_of(digests[source], store), target))
     _each(_link_folder, list(by_folder.items()))
     used = sorted(set(digests.values()))
     copies.update(zip(used, _each(lambda d: _stamp_of(_copy_of(d, store)), used), strict=True))
-    sources = {s: [*stamps[s], digests[s]] for s in by_source}
+    sources = {s: [*stamps[s], digests[s]] for s in named}
     _write(store / STATE, sources, copies)
     return set(used)
 
