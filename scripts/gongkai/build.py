@@ -98,7 +98,12 @@ def build(
         generated = generate_docs(root, progress, index_apart=True)
     generated.stages["pipeline"] = pipeline.seconds
     later, settings = generated.search, generated.settings
-    generated.budget = publish_site(root, site_dir, generator, _epoch(generated), settings, generated.stages, later)
+    try:
+        generated.budget = publish_site(root, site_dir, generator, _epoch(generated), settings, generated.stages, later)
+    except BaseException:
+        if later is not None:
+            later.exception()  # the index writes into build/search/: never left running after the build
+        raise
     generated.files.update(later.result() if later else {})
     return generated
 
@@ -107,7 +112,8 @@ def generate_docs(
     root: Path, progress: Progress | None = None, *, check_urls: bool = True, index_apart: bool = False
 ) -> Generated:
     """Everything up to the site generator: the pages and files of build/docs. index_apart: the
-    search index is made in a process of its own, left running (Generated.search), not in build/docs."""
+    search index is made in a process of its own, still running when this returns (Generated.search),
+    not in build/docs: the caller waits for it on every path, as build() does."""
     settings = load_settings(root)
     sitecode.require_generator_config(root, settings)  # mkdocs.yml read safely before MkDocs reads it
     cache.check_untracked(root)

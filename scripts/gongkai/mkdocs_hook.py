@@ -133,7 +133,7 @@ def _after_i18n(files, config):
     placed = os.environ.get(sitefiles.ENV)
     docs = os.path.join(config.docs_dir, "")
     left = [f for f in aside if placed and f.abs_src_path and f.abs_src_path.startswith(docs)]
-    for file in aside if _nested(config) else left:  # the Chinese build, just before, copied each to the same place
+    for file in aside if _nested(config) else left:  # the Chinese build, just before, put each in the same place
         file.copy_file = MethodType(_copied, file)
     if placed and not _nested(config):
         listed = {"docs": config.docs_dir, "files": [[f.src_uri, f.dest_uri] for f in left]}
@@ -247,9 +247,9 @@ def _copied(file, dirty: bool = False) -> None:
 
 def _link_file(file, dirty: bool = False) -> None:
     # A copy, never a hard link: build/docs links to build/cache, and a published file must not
-    # share its bytes with a file that can be changed in place there (the site check hashes the
-    # copy before the swap). The copy keeps the source's mtime, so size and mtime tell that the
-    # second interface's copy is already made.
+    # share its bytes with a file that can be changed in place there (gongkai build links its own
+    # files from copies of their own instead, publish/sitefiles.py). The copy keeps the source's
+    # mtime, so size and mtime tell that the second interface's copy is already made.
     source, target = file.abs_src_path, file.abs_dest_path
     try:
         held, wanted = os.stat(target), os.stat(source)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import queue
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 try:
@@ -131,7 +134,20 @@ def in_own_process(func: Callable, *args) -> Future:
     The process starts the way run_each's workers start (forked where the platform forks, so
     nothing already imported is imported again).
     """
-    pool = ProcessPoolExecutor(max_workers=1)
+    pool = ProcessPoolExecutor(max_workers=1, initializer=_die_with, initargs=(os.getpid(),))
     future = pool.submit(func, *args)
     pool.shutdown(wait=False)
     return future
+
+
+def _die_with(parent: int) -> None:
+    """A worker's first step: on Linux it is killed when the process that started it dies, so a build
+    killed with SIGKILL leaves no worker behind (one would wait for work forever, or write into build/)."""
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1

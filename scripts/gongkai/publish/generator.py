@@ -72,7 +72,9 @@ def publish_site(
                 f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
             )
         with timed(0) as placing:
-            wanted = sitefiles.listed(aside) if aside.is_file() else {}
+            if not aside.is_file():
+                raise BuildError(f"the MkDocs hook did not list the files it left to place ({sitefiles.LISTED})")
+            wanted = sitefiles.listed(aside)
             if later is not None:
                 wanted.update(later.result())  # the search index, made beside MkDocs (build.generate_docs)
             placed = sitefiles.place(root, fresh, wanted)
@@ -91,11 +93,11 @@ def publish_site(
         swap.mark_verified(fresh)
     except BaseException:
         if later is not None:
-            later.exception()  # it writes into build/, which the next build empties: let it finish first
+            later.exception()  # it writes into build/search/, which the next build writes again: let it finish
         swap.discard(fresh)
         pagecache.discard(pages)
         with suppress(OSError):  # the failure being raised is the one to report
-            sitefiles.prune(root, placed)
+            sitefiles.prune(root, set())  # what the check refused is not recorded as known
         raise
     with timed(0) as swapped:
         swap.swap_in(fresh, site_dir)

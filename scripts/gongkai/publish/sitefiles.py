@@ -1,5 +1,6 @@
 """The files gongkai generates that are not pages, put into each new site as hard links to one
-read-only copy of each: a rebuild neither copies them again, nor hashes them again, nor frees them.
+read-only copy of each: a rebuild neither copies them again nor hashes them again, and removing
+the replaced site frees only links.
 
 MkDocs would copy every download, catalog and search file into each new site (at a thousand
 datasets, 230 MB in 15,000 files), the site check would hash every download again, and the swap
@@ -10,15 +11,16 @@ links each one in from
     build/site-files/<2 hex>/<sha256>   one copy of a file, made by copying it while hashing it, so
                                         its name is the hash of exactly the bytes written; read-only
     build/site-files/state.json         each source's stamp and its copy's hash: a source whose stamp
-                                        is unchanged is not read again (the trust sync_tree and
-                                        cache.read place in a stat: gongkai never writes into a file);
-                                        and each copy's stamp when gongkai last knew its bytes
+                                        is unchanged is not read again (gongkai never writes into a
+                                        file: a new export is a new file); and each copy's stamp
+                                        as gongkai last recorded it
 
 A stamp is a file's device, inode, size, mtime and ctime; the kernel sets ctime on every write,
-chmod and link, and it cannot be set back. place() records a copy's stamp once it has linked it,
-prune() once the replaced site's links are gone; a copy whose stamp differs from the record was
-changed by something else (a site/ file written in place writes into its copy) and is hashed before
-use, and copied again when its bytes are not its name. The site check takes a download that is its
+chmod, link and unlink, and no system call sets it back. place() records a copy's stamp once it has
+linked it, prune() once the replaced site's links are gone (after a build that passed only); a copy
+whose stamp differs from the record was changed by something else (a site/ file written in place
+writes into its copy) and is hashed before use, and copied again when its bytes are not its name.
+This assumes nothing writes into site/ during the seconds of a build itself. The site check takes a download that is its
 hash's copy with the recorded stamp as matching SHA256SUMS, and hashes any other (verify.py).
 
 A copy of its own, never a link to build/docs: that links to build/cache, and a published file must
@@ -28,6 +30,7 @@ tracks it (pagecache.check_untracked), like the caches.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -45,6 +48,7 @@ STATE = "state.json"
 FORMAT = "gongkai-site-files-2"
 READ_ONLY = 0o444
 DIGEST = re.compile(r"[0-9a-f]{64}")
+NO_LINK = {errno.EXDEV, errno.EMLINK, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP}
 Stamp = list[int]  # device, inode, size, mtime, ctime: any write, chmod or link changes one of them
 
 
@@ -103,8 +107,8 @@ def _each(func, items: list) -> list:
 
 
 def trusted(root: Path):
-    """For the site check: whether a site file is the very copy of the given hash, unchanged since
-    place() or prune() last knew its bytes (its stamp as recorded then); a file it is not is hashed."""
+    """For the site check: whether a site file is the very copy of the given hash with the stamp
+    place() or prune() recorded for it (nothing has written into it since); a file it is not is hashed."""
     _, copies = _read(root / FOLDER / STATE)
 
     def check(path: Path, digest: str) -> bool:
@@ -118,12 +122,15 @@ def trusted(root: Path):
 
 def prune(root: Path, placed: set[str]) -> None:
     """After a build: remove every copy no site links to any more (its only link is the store's
-    own), and record the stamps of those it placed (a removed site's links changed them)."""
+    own) but those it placed, and record the stamps of those it placed and the site check passed
+    (the replaced site's removal changed them). After a failed build `placed` is empty: a copy
+    whose stamp changed is hashed when next used."""
     store = root / FOLDER
     if not store.is_dir():
         return
     sources, copies = _read(store / STATE)
     fresh: dict[str, Stamp] = {}
+    kept: set[str] = set()
     for entry in os.scandir(store):
         if entry.is_file(follow_symlinks=False) and entry.name.startswith("tmp-"):
             os.unlink(entry.path)  # left by a build that was stopped
@@ -131,13 +138,14 @@ def prune(root: Path, placed: set[str]) -> None:
             continue
         for held in os.scandir(entry.path):
             stat = held.stat(follow_symlinks=False)
-            if stat.st_nlink <= 1:
+            if stat.st_nlink <= 1 and held.name not in placed:  # a placed copy stays where a link was impossible
                 os.unlink(held.path)
                 continue
+            kept.add(held.name)
             stamp = _stamp(stat)
             if held.name in placed or copies.get(held.name) == stamp:  # else changed unseen: hashed when next used
                 fresh[held.name] = stamp
-    _write(store / STATE, {s: e for s, e in sources.items() if e[5] in fresh}, fresh)
+    _write(store / STATE, {s: e for s, e in sources.items() if e[5] in kept}, fresh)
 
 
 def _stamp(held: os.stat_result) -> Stamp:
@@ -195,7 +203,9 @@ def _link_folder(item: tuple[str, list[tuple[str, str]]]) -> None:
         with naming_failures(target):
             try:
                 os.link(copy, target)
-            except OSError:
+            except OSError as exc:
+                if exc.errno not in NO_LINK:
+                    raise  # a file already there, a full disk: not a reason to copy
                 copy_new(copy, target)  # another file system, or a copy linked as often as it may be
 
 
