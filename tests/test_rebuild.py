@@ -31,7 +31,7 @@ def _files(site: Path) -> dict[str, str]:
 
 
 def _entries(repo: Path) -> set[str]:
-    return {p.name for p in (repo / pagecache.FOLDER).glob("*/*.json")}
+    return {p.name for p in (repo / pagecache.FOLDER).glob(f"*/*{pagecache.SUFFIX}")}
 
 
 def _build(repo: Path) -> None:
@@ -224,3 +224,17 @@ def test_a_build_says_where_its_time_went(repo):
     assert set(steps) == {"pipeline", "generator", "check", "swap"}
     assert all(seconds >= 0 for seconds in steps.values()) and sum(steps.values()) <= wall
     assert steps["generator"] > 0.1  # MkDocs ran: no step is left at zero by mistake
+
+
+def test_a_page_entry_gives_back_its_html_exactly_and_one_cut_short_is_a_miss(tmp_path):
+    folder, key = tmp_path / "pages", "ab" + "0" * 62
+    entry = pagecache.Entry('<p title="a\nb">x\r\ny\rz</p>\n', "标题\n", ["top"], {"a.md": {"top": "a.md#top"}})
+    store = pagecache.Store(folder)
+    assert store.get(key) is None  # a miss, as the hook asks first; the page is rendered and put
+    store.put(key, entry)
+    store.close()
+    pagecache.commit(folder)
+    assert pagecache.Store(folder).get(key) == entry  # line ends, quotes and a newline in the title as they were
+    path = folder / key[:2] / f"{key}{pagecache.SUFFIX}"
+    path.write_bytes(path.read_bytes()[:-4])  # a disk that kept only part of it: the page is rendered again
+    assert pagecache.Store(folder).get(key) is None

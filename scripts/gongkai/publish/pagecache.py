@@ -36,10 +36,11 @@ from . import sitefiles
 from .cache import code_version
 from .verdicts import VERDICTS
 
-FOLDER = Path("build/pages")  # committed entries: <key[:2]>/<key>.json
+FOLDER = Path("build/pages")  # committed entries: <key[:2]>/<key>.page
 ENV = "GONGKAI_PAGE_CACHE"  # set by publish_site for the generator's process: the repository's build/pages
 MANIFEST = "used.txt"  # the keys one build used, written when the generator stops
-FORMAT = "gongkai-pages-1"
+FORMAT = "gongkai-pages-2"
+SUFFIX = ".page"  # one line of JSON (title, anchors, links), then the HTML as it is: no escapes to read back
 GENERATOR_PACKAGES = (
     "mkdocs",
     "properdocs",
@@ -64,10 +65,10 @@ class Entry:
     anchors: list[str]  # the ids on the page, for other pages' links to them
     links: dict[str, dict[str, str]] | None  # src_uri of a page linked to -> anchor -> the link as written
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {"html": self.html, "title": self.title, "anchors": self.anchors, "links": self.links}, ensure_ascii=False
-        )
+    def to_text(self) -> str:
+        facts = {"title": self.title, "anchors": self.anchors, "links": self.links, "length": len(self.html)}
+        head = json.dumps(facts, ensure_ascii=False)
+        return head + "\n" + self.html  # json.dumps writes a newline inside a string as \n: the first is the end
 
 
 def _versions() -> str:
@@ -127,15 +128,19 @@ class Store:
     def get(self, key: str) -> Entry | None:
         self.used.add(key)
         try:
-            record = json.loads((self.folder / key[:2] / f"{key}.json").read_text(encoding="utf-8"))
-            return Entry(record["html"], record["title"], list(record["anchors"]), record["links"])
+            data = (self.folder / key[:2] / f"{key}{SUFFIX}").read_bytes().decode("utf-8")  # no newline translated
+            head, ended, html = data.partition("\n")
+            record = json.loads(head)
+            if not ended or len(html) != record["length"]:
+                return None  # cut short
+            return Entry(html, record["title"], list(record["anchors"]), record["links"])
         except (OSError, ValueError, KeyError, TypeError):  # absent or damaged: the page is rendered
             return None
 
     def put(self, key: str, entry: Entry) -> None:
-        target = self.staging / key[:2] / f"{key}.json"
+        target = self.staging / key[:2] / f"{key}{SUFFIX}"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(entry.to_json(), encoding="utf-8")
+        target.write_bytes(entry.to_text().encode("utf-8"))
 
     def close(self) -> None:
         self.staging.mkdir(parents=True, exist_ok=True)
@@ -165,12 +170,12 @@ def commit(folder: Path) -> None:
         discard(folder)
         return
     used = set(manifest.read_text(encoding="ascii").split())
-    for entry in fresh.glob("*/*.json"):
+    for entry in fresh.glob(f"*/*{SUFFIX}"):
         target = folder / entry.parent.name / entry.name
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(entry, target)
-    for entry in folder.glob("*/*.json"):
-        if entry.stem not in used:
+    for entry in folder.glob("*/*"):
+        if entry.is_file() and (entry.suffix != SUFFIX or entry.stem not in used):  # unused, or an earlier format
             entry.unlink()
     discard(folder)
 
