@@ -62,7 +62,7 @@ from .search.index import build_index
 from .validate.validator import finish_report
 
 BUILD_DOCS = Path("build/docs")
-BUILD_SEARCH = Path("build/search")  # the search index as written, linked into build/docs
+BUILD_SEARCH = Path("build/search")  # the search index as written (linked into build/docs when made in-line)
 HAND_WRITTEN = Path("docs")
 
 

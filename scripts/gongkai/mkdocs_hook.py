@@ -132,7 +132,7 @@ def _after_i18n(files, config):
     # publish_site links gongkai's own files in afterwards, from one copy of each (sitefiles.py)
     placed = os.environ.get(sitefiles.ENV)
     docs = os.path.join(config.docs_dir, "")
-    left = [f for f in aside if placed and f.abs_src_path and f.abs_src_path.startswith(docs)]
+    left = [f for f in aside if f.abs_src_path and f.abs_src_path.startswith(docs)] if placed else []
     for file in aside if _nested(config) else left:  # the Chinese build, just before, put each in the same place
         file.copy_file = MethodType(_copied, file)
     if placed and not _nested(config):

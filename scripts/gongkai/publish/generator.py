@@ -49,7 +49,6 @@ def publish_site(
     pagecache.prepare(pages)
     aside = root / sitefiles.LISTED  # the generated files the hook leaves to place() (sitefiles.py)
     aside.unlink(missing_ok=True)
-    placed: set[str] = set()  # the copies this build linked (sitefiles.py)
     try:
         env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, **{pagecache.ENV: str(pages), sitefiles.ENV: str(aside)})
         cmd = [
@@ -92,8 +91,6 @@ def publish_site(
             raise budget.SiteTooLarge(measured, found, settings.hosting)
         swap.mark_verified(fresh)
     except BaseException:
-        if later is not None:
-            later.exception()  # it writes into build/search/, which the next build writes again: let it finish
         swap.discard(fresh)
         pagecache.discard(pages)
         with suppress(OSError):  # the failure being raised is the one to report

@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..core.errors import BuildError
-from ..core.output import copy_new, naming_failures, plain_relative
+from ..core.output import copy_new, file_digest, naming_failures, plain_relative
 
 FOLDER = Path("build/site-files")
 ENV = "GONGKAI_PLACED"  # set by publish_site: where the hook lists the files it left for place()
@@ -56,10 +56,9 @@ def listed(path: Path) -> dict[str, Path]:
     """The files the MkDocs hook left uncopied, by site path: where each is in build/docs."""
     data = json.loads(path.read_text(encoding="utf-8"))
     docs, found = Path(data["docs"]), {}
-    for src, dest in data["files"]:
-        for rel in (src, dest):
-            if not plain_relative(rel):
-                raise BuildError(f"refusing to place {rel!r}: not a plain relative path")
+    for src, dest in data["files"]:  # place() checks every destination
+        if not plain_relative(src):
+            raise BuildError(f"refusing to place {src!r}: not a plain relative path")
         found[dest] = docs.joinpath(*src.split("/"))
     return found
 
@@ -166,8 +165,7 @@ def _trusted(store: Path, digest: str, stamp: Stamp | None) -> str | None:
     try:
         if stamp is not None and _stamp_of(path) == stamp:
             return digest
-        with open(path, "rb") as f:
-            return digest if hashlib.file_digest(f, "sha256").hexdigest() == digest else None
+        return digest if file_digest(Path(path))[1] == digest else None
     except OSError:
         return None
 

@@ -14,7 +14,6 @@ false alarm fails closed: the site is not published and the message names the pa
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -26,6 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from ..core import sitepaths
+from ..core.output import file_digest
 from ..core.parallel import in_background
 from .pagetext import stray_markup
 from .verdicts import Verdict, check_pages
@@ -134,16 +134,11 @@ def _checksums(site: Path, files: list[str], known: Callable[[Path, str], bool] 
             continue  # in the download store: `gongkai publish` checks it there (upload.py)
         if not (path := site / rel).is_file():
             found.append(f"SHA256SUMS lists {rel}, which is not in the site")
-        elif not (known and known(path, digest)) and _sha256(path) != digest:
+        elif not (known and known(path, digest)) and file_digest(path)[1] != digest:
             found.append(f"{rel} does not match its SHA-256 in SHA256SUMS")
     downloads = {rel for rel in files if rel.startswith(sitepaths.DATASETS) and not rel.endswith(".html")}
     found += [f"{rel} is published but not listed in SHA256SUMS" for rel in sorted(downloads - listed)]
     return found
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()  # in blocks: a download may be larger than memory
 
 
 # Files a browser opens as a document that can run script. Only .html pages and .svg drawings
