@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -238,3 +239,18 @@ def test_a_page_entry_gives_back_its_html_exactly_and_one_cut_short_is_a_miss(tm
     path = folder / key[:2] / f"{key}{pagecache.SUFFIX}"
     path.write_bytes(path.read_bytes()[:-4])  # a disk that kept only part of it: the page is rendered again
     assert pagecache.Store(folder).get(key) is None
+
+
+def test_copies_of_the_site_files_committed_to_git_are_refused(repo):
+    before = _files(repo / "site")
+    copy = next(p for p in (repo / sitefiles.FOLDER).glob("*/*") if p.is_file())
+    os.chmod(copy, 0o644)
+    copy.write_bytes(b"<script>alert(1)</script>")  # bytes its name does not say, brought by a pull request
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-f", str(sitefiles.FOLDER)], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "a pull request"], cwd=repo, check=True)
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 1
+    assert f"{sitefiles.FOLDER} is tracked by git" in result.stderr
+    assert _files(repo / "site") == before  # nothing published
