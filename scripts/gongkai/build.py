@@ -140,6 +140,48 @@ def generate_docs(
     results = [r for r in outcomes if isinstance(r, Processed)]
     if not report.valid or len(results) < len(outcomes):
         raise InvalidData(report)
+    hand_written = repofiles.hand_written(root, HAND_WRITTEN.as_posix())
+    keyed = [(ds.name, r.key) for ds, r in zip(datasets, results, strict=True)]  # models read back one at a time
+    documents = partial(renderedpages.search_documents, settings.root, keyed, settings)  # kept, as the pages
+    index = partial(build_index, documents, hand_written, root / BUILD_SEARCH)
+    # Apart, the index needs only the datasets' models: it starts now, on the core the rest of the
+    # pipeline leaves idle, and is placed into the site after MkDocs (sitefiles.py).
+    later = in_own_process(index) if index_apart else None
+    try:
+        generated = _assemble(
+            root,
+            settings,
+            datasets,
+            results,
+            report,
+            processing,
+            zips,
+            hand_written,
+            None if later else index,
+            check_urls,
+        )
+    except BaseException:
+        if later is not None:
+            later.exception()  # the index writes into build/: never left running after a failure
+        raise
+    generated.search = later
+    return generated
+
+
+def _assemble(
+    root: Path,
+    settings: Settings,
+    datasets: list[Dataset],
+    results: list[Processed],
+    report: Report,
+    processing: Timing,
+    zips: ZipLocks,
+    hand_written: dict[str, bytes],
+    index: Callable[[], dict[str, bytes | Path]] | None,
+    check_urls: bool,
+) -> Generated:
+    """The rest of generate_docs, once every dataset has passed: versions, listings, catalogs and
+    the URL contract, written to build/docs. index: the search index, made here when not apart."""
     summaries = [r.summary for r in results]
     withdrawn, problems = read_withdrawals(root, {ds.name for ds in datasets}, limits=settings.limits)
     report.extend(problems)
@@ -183,17 +225,13 @@ def generate_docs(
     renderedpages.prune(root, [ds.name for ds in datasets])
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
-    hand_written = repofiles.hand_written(root, HAND_WRITTEN.as_posix())
     files: dict[str, bytes | Path] = {**hand_written, **schemas}
     clash = sorted(set(files) & (set(pages) | set(rendered)))
     if clash:
         raise BuildError(f"docs/ has pages that gongkai generates: {', '.join(clash)}")
     files.update({path: text.encode("utf-8") for path, text in pages.items()})
     files.update(rendered)
-    keyed = [(ds.name, r.key) for ds, r in zip(datasets, results, strict=True)]  # models read back one at a time
-    documents = partial(renderedpages.search_documents, settings.root, keyed, settings)  # kept, as the pages
-    index = partial(build_index, documents, hand_written, root / BUILD_SEARCH)
-    if not index_apart:
+    if index is not None:
         files.update(index())
     files.update(engine)
     for result in results:
@@ -237,10 +275,7 @@ def generate_docs(
     files[sitepaths.URLS_JSON] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
     sync_tree(root / BUILD_BLOBS, store.blobs)
-    later = in_own_process(index) if index_apart else None  # beside MkDocs, into the site after it (sitefiles.py)
-    return Generated(
-        settings, summaries, report, files, published, redirects, digests, gone_paths, processing, search=later
-    )
+    return Generated(settings, summaries, report, files, published, redirects, digests, gone_paths, processing)
 
 
 def _pages(name: str, key: str, extras: PageExtras, settings: Settings, engine: dict) -> dict[str, bytes]:

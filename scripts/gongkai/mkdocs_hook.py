@@ -6,7 +6,6 @@ site generator can be swapped without touching the pipeline.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import os
@@ -19,11 +18,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.toc import get_toc
 
-from gongkai.core import safeyaml, sitepaths
+from gongkai.core import safeyaml
 from gongkai.core.config import load_settings
 from gongkai.core.errors import GongkaiError, InvalidData
 from gongkai.core.output import copy_new
-from gongkai.publish import pagecache, sitefiles
+from gongkai.publish import interfaces, pagecache, sitefiles
 from gongkai.render.markup import MAX_BRACKETS, bracket_overflow, esc_theme
 from gongkai.render.rawhtml import stash, unstash
 
@@ -44,6 +43,28 @@ def on_startup(command, dirty):
 def on_shutdown():
     if _pages is not None:
         _pages.close()
+
+
+_others: list[interfaces.Child] = []  # the process building the other interfaces, while it runs
+_by_default: dict[str, str] = {}  # in that process: the non-page files the default build writes (dest -> source)
+
+
+@event_priority(-200)  # after the i18n plugin's: the default interface's files and navigation are final
+def on_nav(nav, config, files):
+    if not _nested(config) and interfaces.apart(config, _command["name"]):
+        _others.append(interfaces.start(config, files, _in_child, on_shutdown))
+    return nav
+
+
+def _in_child(copied: dict[str, str]) -> None:
+    _by_default.update(copied)
+    if _pages is not None:
+        _pages.manifest = interfaces.MANIFEST
+
+
+def on_build_error(error):
+    while _others:
+        interfaces.stop(_others.pop())
 
 
 def _text(value) -> str:
@@ -128,7 +149,8 @@ def _after_i18n(files, config):
     # a copy made once is kept.
     for file in files:
         if not file.is_documentation_page() and file.abs_src_path and getattr(file, "_content", None) is None:
-            file.copy_file = MethodType(_link_file, file)
+            same = _by_default.get(file.dest_uri) == file.abs_src_path  # the default build, apart, writes it
+            file.copy_file = MethodType(_copied if same else _link_file, file)
     # publish_site links gongkai's own files in afterwards, from one copy of each (sitefiles.py)
     placed = os.environ.get(sitefiles.ENV)
     docs = os.path.join(config.docs_dir, "")
@@ -347,34 +369,27 @@ def on_page_content(html, page, config, files):
 
 
 def on_template_context(context, template_name, config):
-    # The i18n plugin points the language switch at the page last built's other version; on the
-    # 404 page (no page of its own) it leads to each language's home page instead.
-    i18n = config.plugins.get("i18n")
-    if template_name == sitepaths.NOT_FOUND and getattr(i18n, "extra_alternate", None):
-        config.extra.alternate = copy.deepcopy(i18n.extra_alternate)
-    return context
-
-
-_not_found: dict[str, bytes] = {}  # the Chinese 404 page, while the English build writes its own
+    return interfaces.not_found_context(context, template_name, config)
 
 
 @event_priority(100)  # first: before the i18n plugin builds the other language (at -100)
 def _keep_not_found(config):
-    # Every language's build writes the theme's 404.html at the site's root, the last one built
-    # winning (mkdocs-static-i18n issue 284): the Chinese page is kept, the English one moved to en/.
-    page = Path(config.site_dir) / sitepaths.NOT_FOUND
-    if not _nested(config):
-        if page.is_file():
-            _not_found["zh"] = page.read_bytes()
-        return
-    if page.is_file() and "zh" in _not_found:
-        english = Path(config.site_dir) / sitepaths.ENGLISH / sitepaths.NOT_FOUND
-        english.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(page, english)
-        page.write_bytes(_not_found.pop("zh"))
+    interfaces.keep_not_found(config, _nested(config))
 
 
-on_post_build = _keep_not_found
+@event_priority(90)  # after _keep_not_found, before the i18n plugin would build the other interfaces
+def _hold_others(config):
+    if _others:
+        interfaces.hold(config)
+
+
+@event_priority(-200)
+def _join_others(config):
+    if _others:
+        interfaces.join(_others.pop(), config)
+
+
+on_post_build = CombinedEvent(_keep_not_found, _hold_others, _join_others)
 
 
 def on_serve(server, config, builder):

@@ -134,15 +134,16 @@ def in_own_process(func: Callable, *args) -> Future:
     The process starts the way run_each's workers start (forked where the platform forks, so
     nothing already imported is imported again).
     """
-    pool = ProcessPoolExecutor(max_workers=1, initializer=_die_with, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=1, initializer=die_with, initargs=(os.getpid(),))
     future = pool.submit(func, *args)
     pool.shutdown(wait=False)
     return future
 
 
-def _die_with(parent: int) -> None:
+def die_with(parent: int) -> None:
     """A worker's first step: on Linux it is killed when the process that started it dies, so a build
-    killed with SIGKILL leaves no worker behind (one would wait for work forever, or write into build/)."""
+    killed with SIGKILL leaves no worker behind (one would wait for work forever, or write into build/).
+    Also the first step of the generator's forked child (publish/interfaces.py)."""
     if sys.platform.startswith("linux"):
         with suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -39,6 +39,7 @@ from .verdicts import VERDICTS
 FOLDER = Path("build/pages")  # committed entries: <key[:2]>/<key>.page
 ENV = "GONGKAI_PAGE_CACHE"  # set by publish_site for the generator's process: the repository's build/pages
 MANIFEST = "used.txt"  # the keys one build used, written when the generator stops
+MANIFESTS = "used*.txt"  # with those of the generator's child, if one built the other interfaces
 FORMAT = "gongkai-pages-2"
 SUFFIX = ".page"  # one line of JSON (title, anchors, links), then the HTML as it is: no escapes to read back
 GENERATOR_PACKAGES = (
@@ -124,6 +125,7 @@ class Store:
         self.folder = folder
         self.staging = staging(folder)
         self.used: set[str] = set()
+        self.manifest = MANIFEST  # a child process that builds other interfaces writes its own (interfaces.py)
 
     def get(self, key: str) -> Entry | None:
         self.used.add(key)
@@ -144,7 +146,7 @@ class Store:
 
     def close(self) -> None:
         self.staging.mkdir(parents=True, exist_ok=True)
-        (self.staging / MANIFEST).write_text("".join(f"{k}\n" for k in sorted(self.used)), encoding="ascii")
+        (self.staging / self.manifest).write_text("".join(f"{k}\n" for k in sorted(self.used)), encoding="ascii")
 
 
 def staging(folder: Path) -> Path:
@@ -169,7 +171,7 @@ def commit(folder: Path) -> None:
     if not manifest.is_file():
         discard(folder)
         return
-    used = set(manifest.read_text(encoding="ascii").split())
+    used = {key for listed in fresh.glob(MANIFESTS) for key in listed.read_text(encoding="ascii").split()}
     for entry in fresh.glob(f"*/*{SUFFIX}"):
         target = folder / entry.parent.name / entry.name
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -71,7 +71,8 @@ def prune(root: Path, names: Iterable[str]) -> None:
     kept[root / FOLDER / SEARCH] = {f"{n}.{lang}.json" for n in names for lang in LANGUAGES}
     for folder, keep in kept.items():
         for path in folder.glob("*.json*") if folder.is_dir() else []:
-            if path.name not in keep:
+            # a kept name's .tmp may be the search index's write under way (build.py starts it first)
+            if path.name.removesuffix(".tmp") not in keep:
                 path.unlink(missing_ok=True)
 
 
