@@ -16,7 +16,7 @@ import pytest
 import yaml
 from conftest import gongkai, make_repo
 from gongkai.publish import pagecache, renderedpages, sitefiles
-from gongkai.publish.generator import TIMES
+from gongkai.publish.generator import REPLACED, TIMES
 from gongkai.publish.verdicts import VERDICTS
 from gongkai.publish.verify import verify_site
 
@@ -254,3 +254,16 @@ def test_copies_of_the_site_files_committed_to_git_are_refused(repo):
     assert result.returncode == 1
     assert f"{sitefiles.FOLDER} is tracked by git" in result.stderr
     assert _files(repo / "site") == before  # nothing published
+
+
+def test_the_replaced_site_is_set_aside_whole_and_removed_by_the_next_build(repo):
+    """The site a build replaces is not removed in the maintainer's wait: it is moved to
+    build/site-replaced/, and the next build removes it beside its pipeline."""
+    aside = repo / REPLACED
+    before = _files(repo / "site")
+    _build(repo)
+    assert _files(aside) == before  # the replaced site, whole, out of the published folder
+    first = aside.stat().st_ino
+    _build(repo)
+    assert aside.is_dir() and aside.stat().st_ino != first  # that one removed, the one just replaced in its place
+    assert sorted(p.name for p in repo.glob("site*")) == ["site"]

@@ -17,6 +17,7 @@ replaced by a complete, verified site: a failure at any stage leaves it as it wa
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -43,7 +44,7 @@ from .perdataset import Failed, Processed, from_cache, process_keyed
 from .publish import cache, renderedpages, swap
 from .publish.blobs import BUILD_BLOBS, checksums, page_links, plan_store, take_stored
 from .publish.budget import Budget
-from .publish.generator import publish_site
+from .publish.generator import REPLACED, publish_site
 from .publish.history import Version, ZipLocks, history_available, read_history, version_files
 from .publish.redirects import read_redirects, redirect_files
 from .publish.urls import check_lock as check_lock_file
@@ -94,6 +95,16 @@ def build(
     restored = recover_site(site_dir)  # before anything else: a build that fails now still leaves a complete site/
     if restored and notice:
         notice(restored)
+    # The site the last build replaced is removed beside this build's pipeline, not in its wait
+    clearing = in_own_process(swap.clear, root / REPLACED) if os.path.lexists(root / REPLACED) else None
+    try:
+        return _build(root, site_dir, generator, progress)
+    finally:
+        if clearing is not None:
+            clearing.exception()  # done long before; never left running after the build
+
+
+def _build(root: Path, site_dir: Path, generator: str, progress: Progress | None) -> Generated:
     with timed(0) as pipeline:
         generated = generate_docs(root, progress, index_apart=True)
     generated.stages["pipeline"] = pipeline.seconds

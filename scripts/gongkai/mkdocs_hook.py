@@ -151,7 +151,7 @@ def _after_i18n(files, config):
         if not file.is_documentation_page() and file.abs_src_path and getattr(file, "_content", None) is None:
             same = _by_default.get(file.dest_uri) == file.abs_src_path  # the default build, apart, writes it
             file.copy_file = MethodType(_copied if same else _link_file, file)
-    # publish_site links gongkai's own files in afterwards, from one copy of each (sitefiles.py)
+    # publish_site links gongkai's own files in while MkDocs goes on, from one copy of each (sitefiles.py)
     placed = os.environ.get(sitefiles.ENV)
     docs = os.path.join(config.docs_dir, "")
     left = [f for f in aside if f.abs_src_path and f.abs_src_path.startswith(docs)] if placed else []
@@ -159,7 +159,8 @@ def _after_i18n(files, config):
         file.copy_file = MethodType(_copied, file)
     if placed and not _nested(config):
         listed = {"docs": config.docs_dir, "files": [[f.src_uri, f.dest_uri] for f in left]}
-        Path(placed).write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
+        Path(placed + ".tmp").write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
+        os.replace(placed + ".tmp", placed)  # whole when it appears: publish_site reads it as soon as it does
     if _pages is not None:
         _start_build(files, config)
     return files

@@ -13,14 +13,16 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from concurrent.futures import Future
 from contextlib import suppress
 from pathlib import Path
+from subprocess import PIPE
 from urllib.parse import urlsplit
 
 from ..core.config import Settings
 from ..core.errors import BuildError
-from ..core.parallel import timed
+from ..core.parallel import in_background, timed
 from . import budget, cache, pagecache, sitefiles, swap
 from .budget import Budget
 from .verdicts import VERDICTS
@@ -64,20 +66,19 @@ def publish_site(
             str(fresh),
         ]
         with timed(0) as ran:
-            result = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            _raise_os_failure(result.stderr)
-            raise BuildError(
-                f"{generator} build --strict failed; site/ was left as it was:\n{result.stdout}{result.stderr}".rstrip()
-            )
-        with timed(0) as placing:
-            if not aside.is_file():
-                raise BuildError(f"the MkDocs hook did not list the files it left to place ({sitefiles.LISTED})")
-            wanted = sitefiles.listed(aside)
-            if later is not None:
-                wanted.update(later.result())  # the search index, made beside MkDocs (build.generate_docs)
-            placed = sitefiles.place(root, fresh, wanted)
-        stages["generator"] = ran.seconds + placing.seconds
+            process = subprocess.Popen(cmd, cwd=root, env=env, stdout=PIPE, stderr=PIPE, text=True)
+            ended = threading.Event()
+            placing = in_background(_place_when_listed, root, fresh, aside, later, ended)
+            try:
+                stdout, stderr = process.communicate()
+            finally:
+                ended.set()
+                placing.exception()  # never left linking into a folder about to be discarded
+        if process.returncode != 0:
+            _raise_os_failure(stderr)
+            raise BuildError(f"{generator} build --strict failed; site/ was left as it was:\n{stdout}{stderr}".rstrip())
+        placed = placing.result()
+        stages["generator"] = ran.seconds
         with timed(0) as checked:
             reasons = verify_site(fresh, urlsplit(settings.site_url).path, root / VERDICTS, sitefiles.trusted(root))
         stages["check"] = checked.seconds
@@ -97,12 +98,28 @@ def publish_site(
             sitefiles.prune(root, set())  # what the check refused is not recorded as known
         raise
     with timed(0) as swapped:
-        swap.swap_in(fresh, site_dir)
+        swap.swap_in(fresh, site_dir, root / REPLACED)
         pagecache.commit(pages)  # only a build that passed every check keeps its pages for the next
         sitefiles.prune(root, placed)
     stages["swap"] = swapped.seconds
     _write_times(root / TIMES, stages)
     return measured
+
+
+REPLACED = Path("build/site-replaced")  # the site the last build replaced, removed by the next (build.build)
+
+
+def _place_when_listed(root: Path, fresh: Path, aside: Path, later: Future | None, ended: threading.Event) -> set[str]:
+    """gongkai's own files linked into the new site (sitefiles.place) as soon as the hook has listed
+    them, while MkDocs renders the pages: it writes none of them, and has cleaned the folder first."""
+    while not aside.is_file() and not ended.wait(0.02):
+        pass
+    if not aside.is_file():
+        raise BuildError(f"the MkDocs hook did not list the files it left to place ({sitefiles.LISTED})")
+    wanted = sitefiles.listed(aside)
+    if later is not None:
+        wanted.update(later.result())  # the search index, made beside the pipeline (build.generate_docs)
+    return sitefiles.place(root, fresh, wanted)
 
 
 TIMES = Path("build/build-times.json")  # the last build's wall seconds by step: where a maintainer's wait goes

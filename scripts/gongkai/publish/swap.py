@@ -63,9 +63,11 @@ def mark_verified(fresh: Path) -> None:
     (fresh / VERIFIED).write_bytes(b"")
 
 
-def swap_in(fresh: Path, site_dir: Path) -> None:
-    """Put the verified folder at site_dir and remove the site it replaces. When a step fails
-    (a folder it cannot write), site/ is as it was and the new site is discarded."""
+def swap_in(fresh: Path, site_dir: Path, aside: Path | None = None) -> None:
+    """Put the verified folder at site_dir and remove the site it replaces, or move it whole to
+    `aside` where that is free and on the same file system, for the next build to remove beside
+    its pipeline (`clear`). When a step fails (a folder it cannot write), site/ is as it was and
+    the new site is discarded."""
     old = _previous(site_dir)
     try:
         if site_dir.is_dir() and _exchange(fresh, site_dir):
@@ -84,7 +86,27 @@ def swap_in(fresh: Path, site_dir: Path) -> None:
         discard(fresh)
         raise
     (site_dir / VERIFIED).unlink()
-    discard(replaced)
+    if not _moved(replaced, aside):
+        discard(replaced)
+
+
+def _moved(replaced: Path, aside: Path | None) -> bool:
+    if aside is None or os.path.lexists(aside):  # none named, or the last one's removal is still under way
+        return False
+    try:
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(replaced, aside)
+    except OSError:  # another file system: removed now
+        return False
+    return True
+
+
+def clear(aside: Path) -> None:
+    """Remove the site a build set aside (swap_in): never a published folder, so any moment will do."""
+    if aside.is_dir() and not aside.is_symlink():
+        shutil.rmtree(aside, ignore_errors=True)
+    elif os.path.lexists(aside):
+        aside.unlink()
 
 
 def discard(path: Path) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from importlib import metadata
 from pathlib import Path
 
@@ -43,18 +43,22 @@ def _checker() -> str:
     return hashlib.sha256(f"{code_version()}\0{parser}\0{theme}".encode()).hexdigest()
 
 
-def check_pages(site: Path, pages: list[str], mount: str, judge: Judge, store: Path | None) -> list[str]:
+def check_pages(
+    site: Path, pages: list[str], mount: str, judge: Judge, store: Path | None, listed: Set[str] = frozenset()
+) -> list[str]:
     """Every problem of every page of the site (pages: site-relative, in order): verdicts from
     `store` for pages it knows, `judge` (in worker processes) for the others; then every link the
-    pages hold, resolved on disk."""
+    pages hold, resolved on disk (listed: the site's files as just found there, asked first)."""
     known = _read(store)
     keys = {rel: _key(site / rel, rel, mount) for rel in pages}
     todo = [rel for rel in pages if keys[rel] not in known]
     jobs = [todo[i : i + PAGES_PER_JOB] for i in range(0, len(todo), PAGES_PER_JOB)]
     fresh = [v for found in run_each(judge, jobs, site, mount) for v in found]
+    kept = len(known)
     known.update({keys[rel]: v for rel, v in zip(todo, fresh, strict=True)})
-    if store is not None:
-        _write(store, {keys[rel]: known[keys[rel]] for rel in pages})
+    mine = {keys[rel]: known[keys[rel]] for rel in pages}
+    if store is not None and (todo or len(mine) != kept):  # unchanged pages, the same file: not written again
+        _write(store, mine)
     exists: dict[str, bool] = {}
     found = []
     for rel in pages:
@@ -65,11 +69,19 @@ def check_pages(site: Path, pages: list[str], mount: str, judge: Judge, store: P
                 found.append(f"{rel}: link {link} leaves the site")
                 continue
             if target not in exists:
-                path = site / target
-                exists[target] = path.is_file() or (path / "index.html").is_file()
+                exists[target] = _listed(target, listed) or _on_disk(site / target)
             if not exists[target]:
                 found.append(f"{rel}: link {link} points at nothing")
     return found
+
+
+def _listed(target: str, listed: Set[str]) -> bool:
+    bare = target.rstrip("/")
+    return bare in listed or (f"{bare}/index.html" if bare else "index.html") in listed
+
+
+def _on_disk(path: Path) -> bool:
+    return path.is_file() or (path / "index.html").is_file()
 
 
 def _key(page: Path, rel: str, mount: str) -> str:

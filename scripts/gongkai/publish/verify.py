@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -106,19 +106,25 @@ def verify_site(
     """
     files = site_files(site)
     sums = in_background(_checksums, site, files, known)  # reading and hashing release the GIL: beside the pages
-    pages = check_pages(site, [rel for rel in files if rel.endswith(".html")], mount, _judge_pages, verdicts)
+    pages = check_pages(
+        site, [rel for rel in files if rel.endswith(".html")], mount, _judge_pages, verdicts, set(files)
+    )
     return sums.result() + _active_files(files) + pages + _styles(site, files) + _svgs(site, files)
 
 
 def site_files(site: Path) -> list[str]:
     """Every file of the site, site-relative, in the order of their paths' parts: one walk for every check."""
-    found = []
-    for top, folders, names in os.walk(site):
-        folders.sort()
-        rel = os.path.relpath(top, site).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        found += [prefix + name for name in names if os.path.isfile(os.path.join(top, name))]
+    found: list[str] = []
+    _walk(str(site), "", found)
     return sorted(found, key=lambda rel: rel.split("/"))
+
+
+def _walk(folder: str, prefix: str, found: list[str]) -> None:
+    for entry in list(os.scandir(folder)):  # the kinds come with the names: no stat for most entries
+        if entry.is_dir(follow_symlinks=False):  # as os.walk: a link to a folder is not entered
+            _walk(entry.path, prefix + entry.name + "/", found)
+        elif entry.is_file():  # a link to a file is listed, as os.path.isfile lists it
+            found.append(prefix + entry.name)
 
 
 def _checksums(site: Path, files: list[str], known: Callable[[Path, str], bool] | None) -> list[str]:
@@ -166,7 +172,8 @@ def _active_files(files: list[str]) -> list[str]:
     found = []
     for rel in files:
         name = rel.rsplit("/", 1)[-1]
-        suffix = PurePosixPath(name).suffix
+        dot = name.rfind(".")
+        suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # PurePosixPath(name).suffix, without the object
         if suffix.lower() not in ACTIVE_SUFFIXES or suffix in (".html", ".svg"):
             continue
         if suffix.lower() == ".xml" and name in OWN_XML:
