@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 import markdown
 import nh3
@@ -80,7 +81,7 @@ def bracket_overflow(text: str) -> tuple[int, int] | None:
 
 def rich_text(source: str) -> str:
     """Maintainer-written Markdown rendered without extensions, then sanitised by an allowlist."""
-    rendered = markdown.Markdown(extensions=[], output_format="html").convert(source)
+    rendered = _converter().reset().convert(source)
     # The README sits in a section of the page (h2): its headings start a level below, not as text
     rendered = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 4)}", rendered)
     clean = nh3.clean(
@@ -93,6 +94,16 @@ def rich_text(source: str) -> str:
     return _TEXT_SYNTAX.sub(lambda m: _SYNTAX.get(m.group(), m.group()), clean)
 
 
+def _converter() -> markdown.Markdown:
+    """One converter per thread, reset before each text: making one costs more than converting a
+    changelog line, and a build converts a thousand of them."""
+    made = getattr(_local, "markdown", None)
+    if made is None:
+        made = _local.markdown = markdown.Markdown(extensions=[], output_format="html")
+    return made
+
+
+_local = threading.local()
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 # In sanitised HTML: a tag (quoted attributes may hold ">"), an entity, or a syntax character of the text
 _TEXT_SYNTAX = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>|&#?\w+;|[\[\]`#{}]""")
