@@ -63,6 +63,7 @@ class Child:
     pid: int
     folder: Path  # where it writes
     site: Path  # the site being built, where its files go
+    sitemap: bool  # whether it writes the site's sitemap.xml (the default build then does not)
 
 
 def start(config, files, prepare, finish) -> Child:
@@ -79,7 +80,11 @@ def start(config, files, prepare, finish) -> Child:
     parent = os.getpid()
     pid = os.fork()
     if pid:
-        return Child(pid, folder, site)
+        # The last build's sitemap.xml (and .gz) lists every interface: the child's replaces this one's
+        # in join(), as the plugin's other build overwrites it, so this build does not render its own.
+        sitemap = sitepaths.SITEMAP in config.theme.static_templates
+        config.theme.static_templates.discard(sitepaths.SITEMAP)
+        return Child(pid, folder, site, sitemap)
     code = 1
     try:
         die_with(parent)
@@ -129,6 +134,9 @@ def join(child: Child, config) -> None:
             f"the build of the other interfaces failed (exit status {os.waitstatus_to_exitcode(status)}); "
             "its messages are above"
         )
+    if child.sitemap and not (child.folder / sitepaths.SITEMAP).is_file():
+        shutil.rmtree(child.folder, ignore_errors=True)
+        raise PluginError("the build of the other interfaces wrote no sitemap.xml")
     not_found = child.folder / sitepaths.NOT_FOUND
     if not_found.is_file():
         english = child.folder / sitepaths.ENGLISH / sitepaths.NOT_FOUND
