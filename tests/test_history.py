@@ -165,3 +165,14 @@ def test_a_copy_without_git_history_builds_current_versions_and_says_what_it_lef
     assert (copy / "site/datasets/tiny/1.0.1/items.csv").is_file() and not (copy / "site/datasets/tiny/1.0.0").exists()
     page = (copy / "site/datasets/tiny/index.html").read_text(encoding="utf-8")
     assert "<td>首次发布</td>" not in page  # 1.0.1 is not the first version, whatever this copy can see
+
+
+def test_a_repository_with_no_commit_yet_builds_its_current_versions(repo_factory):
+    """`git init` and a first `gongkai build` before the first commit: there is no earlier version
+    to read, so the build publishes the working tree's, as in a copy without history."""
+    repo = repo_factory(["tiny"])
+    _git(repo, "init", "-q")
+    result = gongkai("build", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert (repo / "site/datasets/tiny/index.html").is_file()

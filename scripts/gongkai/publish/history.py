@@ -53,7 +53,7 @@ class Version:
 def history_available(root: Path) -> tuple[bool, bool]:
     """(versions can come from git, a shallow clone was let through): asked once per build.
     Versions need root to be a repository's top with its full history."""
-    if not _in_git(root):
+    if not _in_git(root) or not _has_commit(root):  # a repository with no commit yet has no earlier versions
         return False, False
     if _git(root, "rev-parse", "--is-shallow-repository").strip() == b"true":
         if not os.environ.get("GONGKAI_ALLOW_SHALLOW"):
@@ -389,6 +389,11 @@ def _in_git(root: Path) -> bool:
     except (subprocess.CalledProcessError, FileNotFoundError):
         return False
     return Path(top).resolve() == root.resolve()
+
+
+def _has_commit(root: Path) -> bool:
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=root, capture_output=True)
+    return found.returncode == 0
 
 
 def _git(root: Path, *args: str) -> bytes:
