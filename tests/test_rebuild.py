@@ -267,3 +267,21 @@ def test_the_replaced_site_is_set_aside_whole_and_removed_by_the_next_build(repo
     _build(repo)
     assert aside.is_dir() and aside.stat().st_ino != first  # that one removed, the one just replaced in its place
     assert sorted(p.name for p in repo.glob("site*")) == ["site"]
+
+
+def test_removing_the_replaced_site_keeps_every_unchanged_copy_trusted(repo, monkeypatch):
+    """The replaced site links the same read-only copies as the new one; removing it changes each
+    copy's ctime. The removal records them again, so the rebuild after it hashes none of them."""
+    _build(repo)
+    _build(repo)  # the site of the build before, which links the copies, is set aside in build/site-replaced
+    hashed: list[Path] = []
+    real = sitefiles.file_digest
+
+    def counted(path):
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(sitefiles, "file_digest", counted)
+    _build(repo)  # removes it, then places the same copies into the new site
+    assert (repo / "site/datasets/tiny/items.csv").is_file()
+    assert hashed == []

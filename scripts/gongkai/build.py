@@ -41,7 +41,7 @@ from .export.queryengine import engine_files
 from .gate import sitecode
 from .gate.diff import change_record, history_diffs, summary_en, summary_zh
 from .perdataset import Failed, Processed, from_cache, process_keyed
-from .publish import cache, renderedpages, swap
+from .publish import cache, renderedpages, sitefiles, swap
 from .publish.blobs import BUILD_BLOBS, checksums, page_links, plan_store, take_stored
 from .publish.budget import Budget
 from .publish.generator import REPLACED, publish_site
@@ -96,18 +96,21 @@ def build(
     if restored and notice:
         notice(restored)
     # The site the last build replaced is removed beside this build's pipeline, not in its wait
-    clearing = in_own_process(swap.clear, root / REPLACED) if os.path.lexists(root / REPLACED) else None
+    aside = root / REPLACED
+    clearing = in_own_process(sitefiles.cleared, root, partial(swap.clear, aside)) if os.path.lexists(aside) else None
     try:
-        return _build(root, site_dir, generator, progress)
+        return _build(root, site_dir, generator, progress, clearing)
     finally:
         if clearing is not None:
-            clearing.exception()  # done long before; never left running after the build
+            clearing.exception()  # never left running after the build
 
 
-def _build(root: Path, site_dir: Path, generator: str, progress: Progress | None) -> Generated:
+def _build(root: Path, site_dir: Path, generator: str, progress: Progress | None, clearing: Future | None) -> Generated:
     with timed(0) as pipeline:
         generated = generate_docs(root, progress, index_apart=True)
     generated.stages["pipeline"] = pipeline.seconds
+    if clearing is not None:
+        clearing.result()  # done long before: it records the copies' stamps anew, which placing reads
     later, settings = generated.search, generated.settings
     try:
         generated.budget = publish_site(root, site_dir, generator, _epoch(generated), settings, generated.stages, later)

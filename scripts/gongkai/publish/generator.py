@@ -71,6 +71,10 @@ def publish_site(
             placing = in_background(_place_when_listed, root, fresh, aside, later, ended)
             try:
                 stdout, stderr = process.communicate()
+            except BaseException:  # interrupted: MkDocs does not go on writing into what is discarded
+                process.kill()
+                process.wait()
+                raise
             finally:
                 ended.set()
                 placing.exception()  # never left linking into a folder about to be discarded

@@ -28,9 +28,12 @@ import shutil
 import signal
 import sys
 import threading
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from click import ClickException
 from mkdocs.exceptions import PluginError
 
 from ..core import sitepaths
@@ -64,6 +67,7 @@ class Child:
     folder: Path  # where it writes
     site: Path  # the site being built, where its files go
     sitemap: bool  # whether it writes the site's sitemap.xml (the default build then does not)
+    i18n: Any  # the default build's i18n plugin
 
 
 def start(config, files, prepare, finish) -> Child:
@@ -72,8 +76,7 @@ def start(config, files, prepare, finish) -> Child:
     default build writes itself (the child need not write them again), and finish() last."""
     site = Path(config.site_dir)
     folder = site / FOLDER
-    if folder.exists():
-        raise PluginError(f"{FOLDER} is in the site folder before the build wrote it: remove it")
+    shutil.rmtree(folder, ignore_errors=True)  # left by a build that was killed (MkDocs' clean skips dot folders)
     copied = {f.dest_uri: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path}
     sys.stdout.flush()
     sys.stderr.flush()
@@ -84,7 +87,7 @@ def start(config, files, prepare, finish) -> Child:
         # in join(), as the plugin's other build overwrites it, so this build does not render its own.
         sitemap = sitepaths.SITEMAP in config.theme.static_templates
         config.theme.static_templates.discard(sitepaths.SITEMAP)
-        return Child(pid, folder, site, sitemap)
+        return Child(pid, folder, site, sitemap, config.plugins["i18n"])
     code = 1
     try:
         die_with(parent)
@@ -94,6 +97,8 @@ def start(config, files, prepare, finish) -> Child:
         code = 0
     except BaseException as exc:  # noqa: BLE001 - the child's end: reported here, the parent stops the build
         log.error(f"the {_others(config)} interface: {exc or type(exc).__name__}")
+        if not isinstance(exc, (PluginError, ClickException)):  # not MkDocs' own: how it came about, last
+            traceback.print_exc()  # a full disk's OSError as its last line, which publish_site reports alone
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -101,12 +106,15 @@ def start(config, files, prepare, finish) -> Child:
 
 
 def _build_others(config, folder: Path) -> None:
+    from mkdocs import utils
     from mkdocs.commands.build import build  # as the i18n plugin calls it for each language
 
     i18n = config.plugins["i18n"]
     default = i18n.current_language
     i18n.building = True  # as in the plugin's post_build: the builds that follow are the other languages'
     config.site_dir = str(folder)
+    os.makedirs(folder)
+    utils.clean_directory = lambda directory: None  # as the plugin does: a third language keeps the second
     for locale in i18n.build_languages:
         if locale != default:
             i18n.current_language = locale
@@ -128,12 +136,14 @@ def join(child: Child, config) -> None:
     """Wait for the child; move its files into the site, or stop the build if it failed."""
     config.plugins["i18n"].building = False
     _, status = os.waitpid(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
         shutil.rmtree(child.folder, ignore_errors=True)
-        raise PluginError(
-            f"the build of the other interfaces failed (exit status {os.waitstatus_to_exitcode(status)}); "
-            "its messages are above"
-        )
+        if code < 0:
+            raise PluginError(
+                f"the process building the other interfaces was killed ({signal.Signals(-code).name}; out of memory?)"
+            )
+        raise PluginError(f"the build of the other interfaces failed (exit status {code}); its messages are above")
     if child.sitemap and not (child.folder / sitepaths.SITEMAP).is_file():
         shutil.rmtree(child.folder, ignore_errors=True)
         raise PluginError("the build of the other interfaces wrote no sitemap.xml")
@@ -160,12 +170,14 @@ def _move_into(source: Path, target: Path) -> None:
 
 
 def stop(child: Child) -> None:
-    """The default build failed: the child is not left writing into the site."""
+    """The default build failed: the child is not left writing into the site, nor its folder in it."""
     try:
         os.kill(child.pid, signal.SIGKILL)
         os.waitpid(child.pid, 0)
     except (ProcessLookupError, ChildProcessError):
         pass
+    shutil.rmtree(child.folder, ignore_errors=True)
+    child.i18n.building = False  # were it held already
 
 
 def not_found_context(context, template_name: str, config):

@@ -35,6 +35,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -117,6 +118,29 @@ def trusted(root: Path):
             return False
 
     return check
+
+
+def cleared(root: Path, remove: Callable[[], None]) -> None:
+    """remove() takes away a replaced site (swap.clear): its links to the copies go, and with them
+    each copy's ctime changes. A copy whose stamp was the recorded one just before is recorded again
+    after, so the next build does not hash it; one already changed unseen stays changed."""
+    store = root / FOLDER
+    sources, copies = _read(store / STATE)
+    held = [d for d, stamp in copies.items() if _current(_copy_of(d, store)) == stamp]
+    remove()
+    if not held:
+        return
+    for digest in held:
+        if (now := _current(_copy_of(digest, store))) is not None:
+            copies[digest] = now
+    _write(store / STATE, sources, copies)
+
+
+def _current(path: str) -> Stamp | None:
+    try:
+        return _stamp_of(path)
+    except OSError:
+        return None
 
 
 def prune(root: Path, placed: set[str]) -> None:
