@@ -97,7 +97,7 @@ def build(
         notice(restored)
     # The site the last build replaced is removed beside this build's pipeline, not in its wait
     aside = root / REPLACED
-    clearing = in_own_process(sitefiles.cleared, root, partial(swap.clear, aside)) if os.path.lexists(aside) else None
+    clearing = in_own_process(sitefiles.cleared, root, partial(swap.discard, aside)) if os.path.lexists(aside) else None
     try:
         return _build(root, site_dir, generator, progress, clearing)
     finally:

@@ -381,13 +381,13 @@ def _keep_not_found(config):
 @event_priority(90)  # after _keep_not_found, before the i18n plugin would build the other interfaces
 def _hold_others(config):
     if _others:
-        interfaces.hold(config)
+        interfaces.hold(_others[-1])
 
 
 @event_priority(-200)
 def _join_others(config):
     if _others:
-        interfaces.join(_others.pop(), config)
+        interfaces.join(_others.pop())
 
 
 on_post_build = CombinedEvent(_keep_not_found, _hold_others, _join_others)

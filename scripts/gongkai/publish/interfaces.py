@@ -126,15 +126,15 @@ def _others(config) -> str:
     return ", ".join(lang for lang in i18n.build_languages if lang != i18n.default_language)
 
 
-def hold(config) -> None:
+def hold(child: Child) -> None:
     """In the default build's post_build, before the i18n plugin's: the other interfaces are being
     built already, so the plugin does not build them again (as it does not in a build it started)."""
-    config.plugins["i18n"].building = True
+    child.i18n.building = True
 
 
-def join(child: Child, config) -> None:
+def join(child: Child) -> None:
     """Wait for the child; move its files into the site, or stop the build if it failed."""
-    config.plugins["i18n"].building = False
+    child.i18n.building = False
     _, status = os.waitpid(child.pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
@@ -147,11 +147,7 @@ def join(child: Child, config) -> None:
     if child.sitemap and not (child.folder / sitepaths.SITEMAP).is_file():
         shutil.rmtree(child.folder, ignore_errors=True)
         raise PluginError("the build of the other interfaces wrote no sitemap.xml")
-    not_found = child.folder / sitepaths.NOT_FOUND
-    if not_found.is_file():
-        english = child.folder / sitepaths.ENGLISH / sitepaths.NOT_FOUND
-        english.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(not_found, english)
+    _to_english(child.folder)
     _move_into(child.folder, child.site)
     shutil.rmtree(child.folder)
 
@@ -202,7 +198,14 @@ def keep_not_found(config, nested: bool) -> None:
             _not_found["zh"] = page.read_bytes()
         return
     if page.is_file() and "zh" in _not_found:
-        english = Path(config.site_dir) / sitepaths.ENGLISH / sitepaths.NOT_FOUND
+        _to_english(Path(config.site_dir))
+        page.write_bytes(_not_found.pop("zh"))
+
+
+def _to_english(site: Path) -> None:
+    """The English build's 404 page, written at the site's root, to en/ where it belongs."""
+    page = site / sitepaths.NOT_FOUND
+    if page.is_file():
+        english = site / sitepaths.ENGLISH / sitepaths.NOT_FOUND
         english.parent.mkdir(parents=True, exist_ok=True)
         os.replace(page, english)
-        page.write_bytes(_not_found.pop("zh"))

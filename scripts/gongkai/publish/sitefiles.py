@@ -121,7 +121,7 @@ def trusted(root: Path):
 
 
 def cleared(root: Path, remove: Callable[[], None]) -> None:
-    """remove() takes away a replaced site (swap.clear): its links to the copies go, and with them
+    """remove() takes away a replaced site (swap.discard): its links to the copies go, and with them
     each copy's ctime changes. A copy whose stamp was the recorded one just before is recorded again
     after, so the next build does not hash it; one already changed unseen stays changed."""
     store = root / FOLDER

@@ -66,7 +66,7 @@ def mark_verified(fresh: Path) -> None:
 def swap_in(fresh: Path, site_dir: Path, aside: Path | None = None) -> None:
     """Put the verified folder at site_dir and remove the site it replaces, or move it whole to
     `aside` where that is free and on the same file system, for the next build to remove beside
-    its pipeline (`clear`). When a step fails (a folder it cannot write), site/ is as it was and
+    its pipeline (`discard`). When a step fails (a folder it cannot write), site/ is as it was and
     the new site is discarded."""
     old = _previous(site_dir)
     try:
@@ -99,14 +99,6 @@ def _moved(replaced: Path, aside: Path | None) -> bool:
     except OSError:  # another file system: removed now
         return False
     return True
-
-
-def clear(aside: Path) -> None:
-    """Remove the site a build set aside (swap_in): never a published folder, so any moment will do."""
-    if aside.is_dir() and not aside.is_symlink():
-        shutil.rmtree(aside, ignore_errors=True)
-    elif os.path.lexists(aside):
-        aside.unlink()
 
 
 def discard(path: Path) -> None:
