@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
@@ -57,3 +58,25 @@ def test_a_cache_committed_to_git_is_refused(tiny_copy, kept):
     assert result.returncode == 1
     assert f"{kept}/ is tracked by git" in result.stderr
     assert not (repo / "build/docs/datasets/tiny/index.md").read_bytes().count(b"<script>alert(1)")
+
+
+def test_a_changed_template_changes_the_code_version_every_kept_page_depends_on(tmp_path, monkeypatch):
+    # the kept pages (renderedpages.py, pagecache.py) are keyed on code_version: a developer who
+    # edits a page template must see every page rendered again, not last build's HTML
+    package = tmp_path / "gongkai"
+    shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", package)
+    cache.code_version.cache_clear()
+    try:
+        before = cache.code_version()
+        template = package / "render/templates/dataset.md.j2"
+        template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        cache.code_version.cache_clear()
+        assert cache.code_version() != before
+        (package / "__pycache__").mkdir(exist_ok=True)
+        (package / "__pycache__/build.cpython-311.pyc").write_bytes(b"compiled")  # not the code itself
+        changed = cache.code_version()
+        cache.code_version.cache_clear()
+        assert cache.code_version() == changed
+    finally:
+        cache.code_version.cache_clear()

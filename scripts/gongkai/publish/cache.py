@@ -39,8 +39,10 @@ READ_ONLY = 0o444  # an accidental write into a cached file fails instead of cha
 @lru_cache(maxsize=1)  # the code does not change while a build runs: read it once, not once per dataset
 def code_version() -> str:
     digest = hashlib.sha256()
+    # every file of the package: its code, and the templates and tables it reads (a changed
+    # template must render every kept page again, renderedpages.py)
     for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+        if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
