@@ -12,7 +12,7 @@ from gongkai.core import sitepaths
 from gongkai.read.columnprofile import FieldProfile, searchable_values
 from gongkai.search.documents import FIELDS, Document
 from gongkai.search.shards import DOC_CHUNK, IndexWriter, shard_count
-from gongkai.search.terms import exact, shard_of, terms
+from gongkai.search.terms import exact, shard_of, shards_of, terms
 
 # Strings whose terms search.js must give exactly as terms.py does (test_browser.py compares them).
 TERM_CASES = [
@@ -54,6 +54,14 @@ def test_a_term_always_falls_in_the_same_shard():
     assert shard_of("沙面", 16) == shard_of("沙面", 16)
     assert {shard_of(t, 8) for t in terms("广州市11个区和178个乡级单位的统计用区划代码和名称")} != {0}
     assert shard_of("a", 2**32) == 0xE40C292C  # FNV-1a of "a": the same function as search.js
+
+
+def test_the_index_puts_every_term_in_the_shard_search_js_looks_in():
+    # finish() hashes all terms at once (shards_of); search.js hashes one (shard_of's twin)
+    names = [*terms("广州市11个区和178个乡级单位的统计用区划代码和名称 440103001 Shamian", prefixes=True)]
+    names += [exact("沙面街道 " * 40), "a", "𠀋𠀋", "=2020 01 01", "é", "x" * 300]
+    for shards in (1, 2, 64, 4096, 2**32):
+        assert shards_of(names, shards).tolist() == [shard_of(t, shards) for t in names]
 
 
 def _profile(values: list[str], kind: str = "string") -> FieldProfile:

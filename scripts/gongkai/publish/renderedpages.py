@@ -36,7 +36,7 @@ from .cache import unseal, write_record
 
 SEARCH = "search"  # build/rendered/search/<name>.<lang>.json: a dataset's search document in one language
 
-FORMAT = "gongkai-rendered-2"
+FORMAT = "gongkai-rendered-3"
 
 
 def key(dataset_key: str, *inputs: object) -> str:
@@ -99,18 +99,27 @@ def _encoded(held: dict) -> dict[str, bytes]:
 
 def _slots_out(made: Prepared) -> dict:
     # JSON parses one string of the slots' bytes about ten times faster than their numbers as lists
-    fields = [
-        [number, names, base64.b64encode(flat.tobytes()).decode("ascii")] for number, names, flat in made["fields"]
-    ]
+    fields = [[number, names, _b64(counts), _b64(slots)] for number, names, counts, slots in made["fields"]]
     return {**made, "fields": fields}
+
+
+def _b64(numbers: array) -> str:
+    return base64.b64encode(numbers.tobytes()).decode("ascii")
+
+
+def _numbers(encoded: str) -> array:
+    numbers = array("i")
+    numbers.frombytes(base64.b64decode(encoded))
+    return numbers
 
 
 def _slots_in(held: dict) -> Prepared:
     if not isinstance(held, dict) or set(held) != {"kind", "shown", "values", "fields"}:
         raise ValueError("not a search document")
     fields = []
-    for number, names, encoded in held["fields"]:
-        flat = array("i")
-        flat.frombytes(base64.b64decode(encoded))
-        fields.append([number, names, flat])
+    for number, names, counts, slots in held["fields"]:
+        counts, slots = _numbers(counts), _numbers(slots)
+        if len(counts) != len(names) or sum(counts) != len(slots):
+            raise ValueError("not a search document")
+        fields.append([number, names, counts, slots])
     return {**held, "fields": fields}

@@ -14,8 +14,9 @@ value a result shows is one all the query's terms share, else the rarest term's.
 
 A query reads meta.json, the shards of its terms and the chunks of its first results only:
 the cost of one search stays flat as the catalog grows. The same documents in the same order
-give the same bytes. Postings are held as compact integer arrays and each shard's are let go
-once its file is written, so no posting is held twice.
+give the same bytes. A document's terms are held as numbers and its slots as compact integer
+arrays; finish() merges every document's postings in one stable sort (numpy) and hashes every
+term to its shard at once, instead of a Python step per term of each document.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ import hashlib
 import json
 import math
 from array import array
+from collections.abc import Mapping, Sized
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..core import sitepaths
 from ..core.output import write_if_changed
 from .documents import FIELDS, WEIGHTS, Document
-from .terms import EXACT, MAX_PREFIX, MIN_PREFIX, exact, shard_of, terms
+from .terms import EXACT, MAX_PREFIX, MIN_PREFIX, exact, shards_of, terms
 
 FORMAT = 1  # meta.json's "format": search.js refuses an index it does not know
 DOC_CHUNK = 50  # documents per display chunk: a query loads those of its first results
@@ -51,16 +55,18 @@ def _json(value) -> bytes:
 
 class IndexWriter:
     """Documents in (datasets first, then pages), files out (finish): as bytes, or written
-    into `folder` as they are made (a huge catalog's index is not held in memory)."""
+    into `folder` as they are made (a huge catalog's index is not held in memory). A document's
+    terms are held as numbers, its slots as it gave them; finish merges them all at once."""
 
     def __init__(self, lang: str, folder: Path | None = None):
         self.lang, self.folder = lang, folder
-        self.postings: dict[str, array] = {}
+        self.numbers: dict[str, int] = {}  # term -> its number, in order of first appearance
+        self.posted: list[Posted] = []
         self.docs: list[list] = []  # the open display chunk
-        self.values: list[list] = []  # the open value chunk
+        self.values: list[list] = []  # the values not yet in a chunk
         self.files: dict[str, bytes | Path] = {}
         self.digest = hashlib.sha256()  # of every file but meta.json, in the order written
-        self.count = self.datasets = self.value_count = 0
+        self.count = self.datasets = self.value_count = self.value_chunks = 0
 
     def _emit(self, path: str, data: bytes) -> None:
         self.digest.update(path.encode("utf-8") + b"\0" + data)
@@ -82,30 +88,19 @@ class IndexWriter:
             self.datasets += 1
         self.count += 1
         first_value = self.value_count  # a document's value slots count from its own first value
-        for field_number, names, flat in ready["fields"]:
+        numbers = self.numbers
+        for field_number, names, counts, slots in ready["fields"]:
             shift = first_value if field_number == FIELD["values"] else 0
-            at = 0
-            for term in names:
-                n = flat[at]
-                held = self.postings.get(term)
-                if held is None:
-                    held = self.postings[term] = array("i")
-                held.extend((number, field_number, n))
-                if n:
-                    slots = flat[at + 1 : at + 1 + n]
-                    held.extend(array("i", [s + shift for s in slots]) if shift else slots)
-                at += 1 + n
-        for column, value in ready["values"]:
-            self.value_count += 1
-            self._value(column, value)
+            found = array("i", [numbers.setdefault(term, len(numbers)) for term in names])
+            self.posted.append((number, field_number, shift, found, counts, slots))
+        self.value_count += len(ready["values"])
+        self.values.extend(ready["values"])
+        while len(self.values) >= VALUE_CHUNK:  # each chunk as soon as it is full
+            self._emit_values(self.values[:VALUE_CHUNK])
+            del self.values[:VALUE_CHUNK]
         self.docs.append(ready["shown"])
         if len(self.docs) == DOC_CHUNK:
             self._flush_docs()
-
-    def _value(self, column: int, value: str) -> None:
-        self.values.append([column, value])
-        if len(self.values) == VALUE_CHUNK:
-            self._flush_values()
 
     def _flush_docs(self) -> None:
         if self.docs:
@@ -113,33 +108,28 @@ class IndexWriter:
             self._emit(sitepaths.search_chunk(self.lang, "docs", number), _json(self.docs))
             self.docs = []
 
-    def _flush_values(self) -> None:
-        if self.values:
-            number = (self.value_count - 1) // VALUE_CHUNK
-            self._emit(sitepaths.search_chunk(self.lang, "values", number), _json(self.values))
-            self.values = []
+    def _emit_values(self, chunk: list[list]) -> None:
+        self._emit(sitepaths.search_chunk(self.lang, "values", self.value_chunks), _json(chunk))
+        self.value_chunks += 1
 
     def finish(self) -> dict[str, bytes | Path]:
         """Every file of this language's index, by site path (meta.json last, with the hash of the rest)."""
         self._flush_docs()
-        self._flush_values()
-        cut: dict[str, int] = {}
-        for term, held in self.postings.items():
-            if len(held) > MAX_GROUPS * 3:  # each group is at least 3 integers: fewer cannot be cut
-                groups = _groups(held)
-                if len(groups) > MAX_GROUPS:
-                    kept = _strongest(groups)
-                    self.postings[term] = _packed(kept)
-                    if (documents := len({g[0] for g in groups})) > len({g[0] for g in kept}):  # some lost it
-                        cut[term] = documents
-        shards = shard_count(self.postings)
-        by_shard: list[list[str]] = [[] for _ in range(shards)]
-        for term in self.postings:
-            by_shard[shard_of(term, shards)].append(term)
-        for number, names in enumerate(by_shard):
-            shard: dict[str, list[int] | int] = {term: self.postings.pop(term).tolist() for term in sorted(names)}
-            shard.update({CUT + term: cut[term] for term in names if term in cut})
+        if self.values:
+            self._emit_values(self.values)
+            self.values = []
+        names = list(self.numbers)
+        postings, cut = _merged(self.posted, len(names))
+        self.posted = []
+        shards = shard_count(dict(zip(names, postings, strict=True)))
+        of = shards_of(names, shards)
+        by_shard = np.split(np.argsort(of, kind="stable"), np.cumsum(np.bincount(of, minlength=shards))[:-1])
+        for number, held in enumerate(t.tolist() for t in by_shard):
+            shard: dict[str, list[int] | int] = {names[t]: postings[t].tolist() for t in held}
+            shard.update({CUT + names[t]: cut[t] for t in held if t in cut})
             self._emit(sitepaths.search_chunk(self.lang, "terms", number), _json(shard))
+            for t in held:
+                postings[t] = _NONE  # let go once written
         meta = {
             "format": FORMAT,
             "version": self.digest.hexdigest()[:16],
@@ -158,9 +148,55 @@ class IndexWriter:
         return self.files
 
 
+# One document field as add() holds it: document, field number, the shift of its value slots,
+# its terms' numbers, each term's slot count, and the slots.
+Posted = tuple[int, int, int, array, array, array]
+_NONE = np.zeros(0, np.int32)
+
+
+def _merged(posted: list[Posted], terms: int) -> tuple[list[np.ndarray], dict[int, int]]:
+    """Each term's postings, by term number: every group (document, field, n, its n slots) in the
+    order added, as one stable sort of every posted term; and the cut terms' document counts."""
+    if not posted:
+        return [_NONE] * terms, {}
+    per_field = np.array([len(p[3]) for p in posted], np.int64)
+    term, n, slots = (_joined([p[i] for p in posted]) for i in (3, 4, 5))  # type: ignore[misc]
+    doc = np.repeat(np.array([p[0] for p in posted], np.int32), per_field)
+    field = np.repeat(np.array([p[1] for p in posted], np.int32), per_field)
+    slots = slots + np.repeat(np.repeat(np.array([p[2] for p in posted], np.int32), per_field), n)
+    order = np.argsort(term, kind="stable")  # the groups by term, each term's in the order added
+    size = 3 + n[order].astype(np.int64)
+    at = np.cumsum(size) - size  # where each group starts in out
+    out = np.empty(int(size.sum()), np.int32)
+    out[at], out[at + 1], out[at + 2] = doc[order], field[order], n[order]
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    owner = np.repeat(np.arange(len(n)), n)  # the posted term of each slot
+    first = np.cumsum(n) - n
+    out[at[rank[owner]] + 3 + (np.arange(len(slots)) - first[owner])] = slots
+    groups = np.bincount(term, minlength=terms)
+    starts = np.cumsum(groups) - groups  # each term's first group
+    ends = np.append(at, len(out))[starts + groups]
+    postings = [out[a:b] for a, b in zip(at[starts].tolist(), ends.tolist(), strict=True)]
+    cut: dict[int, int] = {}
+    for t in np.flatnonzero(groups > MAX_GROUPS).tolist():
+        own = np.arange(starts[t], starts[t] + groups[t])
+        docs, fields = doc[order[own]], field[order[own]]
+        kept = np.lexsort((docs, fields))[:MAX_GROUPS]  # the strongest fields, then the lowest documents
+        kept = own[kept[np.lexsort((fields[kept], docs[kept]))]]  # in document order, then field order
+        postings[t] = np.concatenate([out[at[g] : at[g] + size[g]] for g in kept.tolist()])
+        if (documents := len(np.unique(docs))) > len(np.unique(doc[order[kept]])):  # some lost it
+            cut[t] = documents
+    return postings, cut
+
+
+def _joined(arrays: list[array]) -> np.ndarray:
+    return np.frombuffer(b"".join(arrays), np.intc).astype(np.int32)
+
+
 # A document as the index takes it: kind, shown (its display entry), values ([column, value] in
 #   order) and fields: per document field, in the order posted, [field number, its terms (sorted),
-#   their slots as one flat array: for each term n, then its n slots], a value slot counted from
+#   each term's slot count n as an array, their slots as one array], a value slot counted from
 #   the document's own first value. renderedpages.py keeps it for the next build.
 Prepared = dict[str, Any]
 
@@ -170,12 +206,12 @@ def prepare(doc: Document) -> Prepared:
     fields: list[list] = []
 
     def post(name: str, found: dict[str, list[int]]) -> None:
-        names, flat = sorted(found), array("i")
+        names, counts, slots = sorted(found), array("i"), array("i")
         for term in names:
-            slots = found[term][:SLOTS]
-            flat.append(len(slots))
-            flat.extend(slots)
-        fields.append([FIELD[name], names, flat])
+            kept = found[term][:SLOTS]
+            counts.append(len(kept))
+            slots.extend(kept)
+        fields.append([FIELD[name], names, counts, slots])
 
     for name in ("title", "keywords", "description", "text"):
         post(name, {t: [] for text in doc.texts.get(name, []) for t in terms(text, prefixes=True)})
@@ -196,28 +232,7 @@ def prepare(doc: Document) -> Prepared:
     return {"kind": doc.kind, "shown": shown, "values": [[c, v] for c, v in doc.values], "fields": fields}
 
 
-def _groups(held: array) -> list[tuple[int, int, list[int]]]:
-    out, i = [], 0
-    while i < len(held):
-        n = held[i + 2]
-        out.append((held[i], held[i + 1], held[i + 3 : i + 3 + n].tolist()))
-        i += 3 + n
-    return out
-
-
-def _strongest(groups: list[tuple[int, int, list[int]]]) -> list[tuple[int, int, list[int]]]:
-    """A term's groups cut to MAX_GROUPS, the strongest fields first, in document order."""
-    return sorted(sorted(groups, key=lambda g: (g[1], g[0]))[:MAX_GROUPS])
-
-
-def _packed(groups: list[tuple[int, int, list[int]]]) -> array:
-    out = array("i")
-    for doc, field_number, slots in groups:
-        out.extend((doc, field_number, len(slots), *slots))
-    return out
-
-
-def shard_count(postings: dict[str, array]) -> int:
+def shard_count(postings: Mapping[str, Sized]) -> int:
     """A power of two, so that a shard's JSON stays about SHARD_BYTES: from the terms' sizes."""
-    size = sum(len(t.encode("utf-8")) + 4 + 4 * len(p) for t, p in postings.items())
+    size = len("".join(postings).encode("utf-8")) + 4 * len(postings) + 4 * sum(map(len, postings.values()))
     return 1 << max(0, math.ceil(math.log2(max(1, size / SHARD_BYTES))))

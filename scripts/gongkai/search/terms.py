@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+
 MIN_PREFIX = 3  # the shortest prefix of an ASCII token the index holds
 MAX_PREFIX = 24  # and the longest: a 64-character hash does not add 60 terms
 EXACT = "="  # starts the term that stands for a whole value, written as its runs (exact())
@@ -64,3 +66,19 @@ def shard_of(term: str, shards: int) -> int:
     for byte in term.encode("utf-8"):
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
     return h % shards
+
+
+def shards_of(names: list[str], shards: int) -> np.ndarray:
+    """shard_of for many terms at once: the same FNV-1a, a byte column at a time for the terms
+    of each length."""
+    encoded = [t.encode("utf-8") for t in names]
+    lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    found = np.zeros(len(encoded), np.int64)
+    for length in np.unique(lengths).tolist():
+        which = np.flatnonzero(lengths == length)
+        table = np.frombuffer(b"".join(encoded[i] for i in which.tolist()), np.uint8).reshape(len(which), length)
+        h = np.full(len(which), 0x811C9DC5, np.uint64)
+        for column in table.T:
+            h = ((h ^ column) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF)
+        found[which] = (h % np.uint64(shards)).astype(np.int64)
+    return found
