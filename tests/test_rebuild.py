@@ -76,9 +76,15 @@ def test_a_one_csv_change_renders_only_its_pages_and_builds_the_same_site_as_a_c
         "fiscal-transparency.json",
         *(f"search/{name}.{lang}.json" for name in ("tiny", "fiscal-transparency") for lang in ("zh", "en")),
     }
+    _build(repo)  # the copy's listing pages are keyed on its own settings (its root)
+    listings = renderedpages.listings(repo)  # the catalog, topic, publisher, home and quality pages
+    assert len(listings) > 10 and _rendered(repo) == kept
     with (repo / "datasets/tiny/data/items.csv").open("a", encoding="utf-8") as f:
         f.write(NEW_ROW)
     _build(repo)
+    relisted = renderedpages.listings(repo)
+    assert len(relisted) == len(listings)
+    assert 0 < len(relisted.keys() - listings.keys()) < len(listings)  # the pages that show tiny, not the others
     now = _rendered(repo)
     for entry in (
         "fiscal-transparency.json",

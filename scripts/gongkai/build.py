@@ -54,6 +54,7 @@ from .read.load import Dataset, discover
 from .read.schemaref import published as published_schemas
 from .render.catalog import Summary
 from .render.dashboard import home_dashboard
+from .render.memo import Memo, using
 from .render.quality import assess, overall
 from .render.query import render_query
 from .render.render import PageExtras, quality_model, render_dataset, render_quality_page, render_site
@@ -206,7 +207,10 @@ def _assemble(
     versions, versioned = _versions(root, datasets, report, history, zips)
     board, problems = home_dashboard(root, settings, {r.summary.name: (r.summary, r.files) for r in results})
     report.extend(problems)
-    pages = render_site(summaries, settings, board)
+    # the listing pages a change leaves as they were come from the last build (render/memo.py)
+    memo = Memo(held := renderedpages.listings(root), cache.code_version())
+    with using(memo):
+        pages = render_site(summaries, settings, board)
     pages.update(schema_pages(schemas := published_schemas(root), settings))  # the national tables' schemas
     as_of = _as_of(root, summaries, history)
     assessed = []
@@ -238,7 +242,9 @@ def _assemble(
         )
     renderedpages.prune(root, [ds.name for ds in datasets])
     assessed.sort(key=lambda a: (-a[2], a[0].name))
-    pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
+    with using(memo):
+        pages[sitepaths.page_md(sitepaths.QUALITY)] = render_quality_page(assessed, as_of)
+    renderedpages.keep_listings(root, held, memo.used)
     files: dict[str, bytes | Path] = {**hand_written, **schemas}
     clash = sorted(set(files) & (set(pages) | set(rendered)))
     if clash:

@@ -35,6 +35,7 @@ from .cache import RENDERED as FOLDER
 from .cache import unseal, write_record
 
 SEARCH = "search"  # build/rendered/search/<name>.<lang>.json: a dataset's search document in one language
+LISTINGS = FOLDER / "listings.memo"  # the pages render/memo.py keeps, by key (no .json: no dataset entry is named so)
 
 FORMAT = "gongkai-rendered-3"
 
@@ -62,6 +63,23 @@ def search_documents(root: Path, keyed: Iterable[tuple[str, str]], settings: Set
 
         path = root / FOLDER / SEARCH / f"{name}.{lang}.json"
         yield _kept(path, key(dataset_key, "search", lang, sys.byteorder), make, _slots_out, _slots_in)
+
+
+def listings(root: Path) -> dict[str, str]:
+    """The pages render/memo.py kept in the last build (catalog, topics, publishers, home, quality), by key."""
+    try:
+        record = unseal((root / LISTINGS).read_bytes())
+        held = record["value"] if record is not None and record["key"] == FORMAT else {}
+        return {str(k): str(v) for k, v in held.items()}
+    except (OSError, KeyError, TypeError, AttributeError, ValueError):
+        return {}  # a missing or damaged file: every page is rendered
+
+
+def keep_listings(root: Path, held: dict[str, str], used: dict[str, str]) -> None:
+    """This build's pages in place of the last build's, when they are not the same ones."""
+    if used.keys() != held.keys():
+        (root / LISTINGS).parent.mkdir(parents=True, exist_ok=True)
+        write_record(root / LISTINGS, {"key": FORMAT, "value": dict(sorted(used.items()))})
 
 
 def prune(root: Path, names: Iterable[str]) -> None:

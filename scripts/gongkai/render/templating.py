@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from ..core import sitepaths
-from . import markup
+from . import markup, memo
 from .messages import TABLES
 
 
@@ -145,7 +145,15 @@ def environment() -> Environment:
 
 
 def render(template: str, lang: str = "zh", **values: Any) -> str:
-    """A page or part from templates/<template> with the language's messages as `msg`."""
+    """A page or part from templates/<template> with the language's messages as `msg`; while a
+    build holds a memo active (memo.py), the page the same values gave last time."""
+    held = memo.active()
+    if held is not None:
+        return held.page(template, lang, values, lambda: _render(template, lang, values))
+    return _render(template, lang, values)
+
+
+def _render(template: str, lang: str, values: dict[str, Any]) -> str:
     return environment().get_template(template).render(msg=_Messages(TABLES[lang]), lang=lang, **values)
 
 
