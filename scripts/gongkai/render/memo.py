@@ -4,9 +4,9 @@ topic, publisher, home and quality pages, most of which a one-dataset change lea
 While a build holds a `Memo` active (`using`), templating.render looks each page up by its key: a
 hash of the template, the language, a salt the build gives (gongkai's code: templates, message
 tables and filters are part of it) and every value the template is given, written out in full
-(`fingerprint`). A value whose type it cannot write out exactly (an object without a value of
-its own) makes the page rendered every time, never a guess. Pure: the build reads and writes
-the held pages (publish/renderedpages.py).
+by pickle (`_Writer`). A value pickle cannot write out (a lambda, a closure, a lock) makes the
+page rendered every time, never a guess. Pure: the build reads and writes the held pages
+(publish/renderedpages.py).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Memo:
         self.held, self.salt = held, salt
         self.used: dict[str, str] = {}
         self.rendered = self.unkeyed = 0  # misses, and pages that could not be keyed
-        self._seen: dict[int, tuple[Any, str]] = {}  # id -> (the object, kept alive; its text)
+        self._seen: dict[int, tuple[Any, str]] = {}  # id -> (a dataclass, kept alive; its bytes' hash)
 
     def page(self, template: str, lang: str, values: dict[str, Any], render: Callable[[], str]) -> str:
         try:
