@@ -159,7 +159,7 @@ def _killable_build(
         def apart(func, *args):
             # The removal of the site the last build replaced: in a process of its own, so its steps are
             # not the build's; here done first, not counted, so that every build has the same steps.
-            if func is not sitefiles.cleared:
+            if func is not sitefiles.settle:
                 return real_apart(func, *args)
             done: Future = Future()
             quiet.append(True)

@@ -170,8 +170,9 @@ def _mount(repo: Path) -> str:
 
 def test_kept_verdicts_do_not_let_a_download_or_a_page_changed_in_place_through(repo):
     _build(repo)  # in this copy of the repository the site's links and their stamps are its own (sitefiles.py)
-    site, verdicts, known = repo / "site", repo / VERDICTS, sitefiles.trusted(repo)
+    site, verdicts = repo / "site", repo / VERDICTS
     assert verdicts.is_file()
+    known = sitefiles.known_digests(repo)  # downloads and pages are links to copies known by their stamps
     assert verify_site(site, _mount(repo), verdicts, known) == []
     download = site / "datasets/tiny/items.csv"
     page = site / "datasets/tiny/index.html"
@@ -208,6 +209,23 @@ def test_a_download_changed_in_place_in_site_is_not_carried_into_the_next_build(
     assert download.read_bytes() != bytes(data)
 
 
+def test_a_page_changed_in_place_in_site_is_not_carried_into_the_next_build(repo, tmp_path):
+    _build(repo)
+    page = repo / "site/datasets/tiny/index.html"  # a link to the page's copy, which the next build would link
+    held = page.stat()
+    assert held.st_nlink >= 2 and not held.st_mode & 0o222
+    html = page.read_text(encoding="utf-8").replace("</article>", "<script>alert(1)</script></article>", 1)
+    os.chmod(page, 0o644)
+    page.write_text(html, encoding="utf-8")  # into the copy, as root could
+    os.chmod(page, held.st_mode)
+    os.utime(page, ns=(held.st_atime_ns, held.st_mtime_ns))
+    _build(repo)  # the copy's stamp changed: hashed, found wrong, the page rendered and written again
+    assert "<script>alert(1)" not in page.read_text(encoding="utf-8")
+    clean = _clean_copy(repo, tmp_path / "clean")
+    _build(clean)
+    assert _files(repo / "site") == _files(clean / "site")
+
+
 @pytest.mark.parametrize("kept", ["fiscal-transparency.json", "search/fiscal-transparency.zh.json"])
 def test_a_damaged_rendered_entry_is_rendered_again(repo, tmp_path, kept):
     entry = repo / renderedpages.FOLDER / kept
@@ -233,15 +251,15 @@ def test_a_build_says_where_its_time_went(repo):
     assert steps["generator"] > 0.1  # MkDocs ran: no step is left at zero by mistake
 
 
-def test_a_page_entry_gives_back_its_html_exactly_and_one_cut_short_is_a_miss(tmp_path):
+def test_a_page_entry_gives_back_what_other_pages_ask_of_it_and_one_cut_short_is_a_miss(tmp_path):
     folder, key = tmp_path / "pages", "ab" + "0" * 62
-    entry = pagecache.Entry('<p title="a\nb">x\r\ny\rz</p>\n', "标题\n", ["top"], {"a.md": {"top": "a.md#top"}})
+    entry = pagecache.Entry("cd" * 32, '标题\n"', ["top", "第一节"], {"a.md": {"top": "a.md#top"}})
     store = pagecache.Store(folder)
     assert store.get(key) is None  # a miss, as the hook asks first; the page is rendered and put
     store.put(key, entry)
     store.close()
     pagecache.commit(folder)
-    assert pagecache.Store(folder).get(key) == entry  # line ends, quotes and a newline in the title as they were
+    assert pagecache.Store(folder).get(key) == entry  # quotes and a newline in the title as they were
     path = folder / key[:2] / f"{key}{pagecache.SUFFIX}"
     path.write_bytes(path.read_bytes()[:-4])  # a disk that kept only part of it: the page is rendered again
     assert pagecache.Store(folder).get(key) is None

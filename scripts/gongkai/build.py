@@ -96,9 +96,10 @@ def build(
     restored = recover_site(site_dir)  # before anything else: a build that fails now still leaves a complete site/
     if restored and notice:
         notice(restored)
-    # The site the last build replaced is removed beside this build's pipeline, not in its wait
+    # The site files' copies are settled, and the site the last build replaced removed, beside this
+    # build's pipeline, not in its wait
     aside = root / REPLACED
-    clearing = in_own_process(sitefiles.cleared, root, partial(swap.discard, aside)) if os.path.lexists(aside) else None
+    clearing = in_own_process(sitefiles.settle, root, partial(swap.discard, aside) if os.path.lexists(aside) else None)
     try:
         return _build(root, site_dir, generator, progress, clearing)
     finally:
@@ -114,7 +115,8 @@ def _build(root: Path, site_dir: Path, generator: str, progress: Progress | None
         clearing.result()  # done long before: it records the copies' stamps anew, which placing reads
     later, settings = generated.search, generated.settings
     try:
-        generated.budget = publish_site(root, site_dir, generator, _epoch(generated), settings, generated.stages, later)
+        epoch, stages = _epoch(generated), generated.stages
+        generated.budget = publish_site(root, site_dir, generator, epoch, settings, stages, later, settled=True)
     except BaseException:
         if later is not None:
             later.exception()  # the index writes into build/search/: never left running after the build

@@ -16,13 +16,12 @@ from types import MethodType
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
-from mkdocs.structure.toc import get_toc
 
 from gongkai.core import safeyaml
 from gongkai.core.config import load_settings
 from gongkai.core.errors import GongkaiError, InvalidData
 from gongkai.core.output import copy_new
-from gongkai.publish import interfaces, pagecache, sitefiles
+from gongkai.publish import interfaces, pagecache, pagehits, sitefiles
 from gongkai.render.markup import MAX_BRACKETS, bracket_overflow, esc_theme
 from gongkai.render.rawhtml import stash, unstash
 
@@ -30,10 +29,8 @@ log = logging.getLogger("mkdocs.hooks.gongkai")
 ROOT = Path(__file__).resolve().parents[2]
 _command = {"name": "build"}
 _stashed: dict[str, list[str]] = {}  # a page's raw HTML blocks while Markdown converts the rest
-_pages = pagecache.open_store()  # each unchanged page's HTML from the last build (pagecache.py), when publish_site asks
-_build: dict[str, str] = {}  # this build's (one interface's) site key and file list key
-_hits: dict[str, pagecache.Entry] = {}  # src_uri -> the stored page, this build
-_misses: dict[str, str] = {}  # src_uri -> its key, for a page rendered this build
+_store = pagecache.open_store()  # each unchanged page from the last build (pagecache.py), when publish_site asks
+_pages = pagehits.Pages(_store) if _store is not None else None
 
 
 def on_startup(command, dirty):
@@ -41,8 +38,8 @@ def on_startup(command, dirty):
 
 
 def on_shutdown():
-    if _pages is not None:
-        _pages.close()
+    if _store is not None:
+        _store.close()
 
 
 _others: list[interfaces.Child] = []  # the process building the other interfaces, while it runs
@@ -58,8 +55,8 @@ def on_nav(nav, config, files):
 
 def _in_child(copied: dict[str, str]) -> None:
     _by_default.update(copied)
-    if _pages is not None:
-        _pages.manifest = interfaces.MANIFEST
+    if _store is not None:
+        _store.manifest = interfaces.MANIFEST
 
 
 def on_build_error(error):
@@ -162,23 +159,19 @@ def _after_i18n(files, config):
         Path(placed + ".tmp").write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
         os.replace(placed + ".tmp", placed)  # whole when it appears: publish_site reads it as soon as it does
     if _pages is not None:
-        _start_build(files, config)
+        _start_build(_pages, files, config)
     return files
 
 
 on_files = CombinedEvent(_set_aside, _after_i18n)
 
 
-def _start_build(files, config) -> None:
+def _start_build(pages: pagehits.Pages, files, config) -> None:
     # Every page of this interface shares these; the i18n plugin's English build comes here again.
     shared = [str(config.site_url), _language(config), str(config.use_directory_urls), _generator()]
     theme = config.theme.custom_dir
-    _build["site"] = pagecache.site_key(
-        ROOT, Path(config.config_file_path), theme and Path(theme), Path(__file__), shared
-    )
-    _build["files"] = pagecache.files_key([(f.src_uri, f.dest_uri) for f in files])
-    _hits.clear()
-    _misses.clear()
+    site = pagecache.site_key(ROOT, Path(config.config_file_path), theme and Path(theme), Path(__file__), shared)
+    pages.start(config, files, site, {on_post_page})
 
 
 def _generator() -> str:
@@ -187,81 +180,21 @@ def _generator() -> str:
 
 def on_pre_page(page, config, files):
     # A page whose key the cache holds is neither read nor converted nor put through the theme:
-    # the stored HTML is written, and MkDocs gets back what other pages may ask of it.
-    if _pages is None:
-        return page
-    file = page.file
-    alternates = getattr(file, "alternates", None) or {}
-    place = [
-        file.src_uri,
-        file.dest_uri,
-        page.url,
-        str(getattr(file, "locale", "")),
-        str(getattr(file, "locale_alternate_of", "")),
-    ]
-    place += sorted(f"{lang}={other.url}" for lang, other in alternates.items())
-    with open(file.abs_src_path, "rb") as f:
-        key = pagecache.page_key(_build["site"], _build["files"], f.read(), place)
-    entry = _pages.get(key)
-    if entry is None:
-        _misses[file.src_uri] = key
-        return page
-    _hits[file.src_uri] = entry
-    page.read_source = MethodType(_read_nothing, page)
-    page.render = MethodType(_render_stored, page)
+    # its copy is linked, and MkDocs gets back what other pages may ask of it (pagehits.py).
+    if _pages is not None:
+        _pages.look_up(page)
     return page
-
-
-def _read_nothing(page, config) -> None:
-    page.markdown, page.meta = "", {}
-
-
-def _render_stored(page, config, files) -> None:
-    entry = _hits[page.file.src_uri]
-    page.content, page.toc, page._title_from_render = "", get_toc([]), entry.title
-    page.present_anchor_ids = set(entry.anchors)
-    if entry.links is not None:  # MkDocs checks these once every page is read: they must still resolve
-        linked = ((files.get_file_from_path(uri), anchors) for uri, anchors in entry.links.items())
-        page.links_to_anchors = {f: dict(anchors) for f, anchors in linked if f is not None}
 
 
 def on_env(env, config, files):
     if _pages is not None:
-        env.get_template = _stored_or(env.get_template)
+        env.get_template = _pages.stored_or(env.get_template)
     return env
 
 
-def _stored_or(get_template):
-    def get(name, *args, **kwargs):
-        template = get_template(name, *args, **kwargs)
-        return _StoredPage(template) if name == "main.html" else template
-
-    return get
-
-
-class _StoredPage:
-    """The theme's page template, which gives a stored page's HTML instead of rendering it again."""
-
-    def __init__(self, template) -> None:
-        self._template = template
-
-    def __getattr__(self, name):  # a template that extends main.html (404.html) reads its blocks
-        return getattr(self._template, name)
-
-    def render(self, context) -> str:
-        page = context.get("page") if isinstance(context, dict) else None
-        entry = _hits.get(page.file.src_uri) if page is not None and getattr(page, "file", None) else None
-        return entry.html if entry is not None else self._template.render(context)
-
-
-@event_priority(110)  # first: the theme's output as it came, whatever later post_page handlers do to it
+@event_priority(-1000)  # last: the page as it is written, whatever other post_page handlers did
 def on_post_page(output, page, config):
-    key = _misses.pop(page.file.src_uri, None)
-    if _pages is not None and key is not None:
-        links = page.links_to_anchors
-        kept = {f.src_uri: dict(a) for f, a in links.items()} if links is not None else None
-        _pages.put(key, pagecache.Entry(output, page.title, sorted(page.present_anchor_ids or ()), kept))
-    return output
+    return _pages.written(output, page) if _pages is not None else output
 
 
 def _copied(file, dirty: bool = False) -> None:

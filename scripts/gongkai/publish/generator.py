@@ -37,12 +37,15 @@ def publish_site(
     settings: Settings,
     stages: dict[str, float] | None = None,
     later: Future | None = None,
+    *,
+    settled: bool = False,
 ) -> Budget:
     """Build the site into a fresh folder and swap it in only when it passed its checks and fits its
     host (budget.py); a build stopped at any moment leaves a complete site/, or one the next build
     restores (swap.py). Returns the site's measure; the wall seconds of its steps are added to
     `stages` (generator, check, swap) and, with those already there, written to build/build-times.json.
-    later: files still being made while MkDocs runs (site path -> file), put into the site with the rest."""
+    later: files still being made while MkDocs runs (site path -> file), put into the site with the rest.
+    settled: sitefiles.settle has run for this build already (build.build runs it beside the pipeline)."""
     stages = {} if stages is None else stages
     swap.recover(site_dir)  # nothing left to do after build.build(); here for a caller of publish_site alone
     fresh = swap.staging(site_dir)
@@ -51,6 +54,8 @@ def publish_site(
     pagecache.prepare(pages)
     aside = root / sitefiles.LISTED  # the generated files the hook leaves to place() (sitefiles.py)
     aside.unlink(missing_ok=True)
+    if not settled:
+        sitefiles.settle(root)  # no changed copy is linked (pagehits.py)
     try:
         env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, **{pagecache.ENV: str(pages), sitefiles.ENV: str(aside)})
         cmd = [
@@ -82,9 +87,13 @@ def publish_site(
             _raise_os_failure(stderr)
             raise BuildError(f"{generator} build --strict failed; site/ was left as it was:\n{stdout}{stderr}".rstrip())
         placed = placing.result()
+        pages_linked = pagecache.linked(pages)  # the pages, each linked from its copy (pagehits.py)
+        sitefiles.record(root, pages_linked)  # after placing, which records the files' copies
+        placed |= pages_linked
         stages["generator"] = ran.seconds
         with timed(0) as checked:
-            reasons = verify_site(fresh, urlsplit(settings.site_url).path, root / VERDICTS, sitefiles.trusted(root))
+            mount = urlsplit(settings.site_url).path
+            reasons = verify_site(fresh, mount, root / VERDICTS, sitefiles.known_digests(root))
         stages["check"] = checked.seconds
         if reasons:
             listed = "\n".join(f"  {r}" for r in reasons[:50])

@@ -10,13 +10,16 @@ could link to another file (a Markdown link or reference) also depends on the li
 the site, since MkDocs resolves and checks those links. The key is a hash of all of that, so any
 change to any of it renders the page again.
 
-The generator's hook (mkdocs_hook.py) asks `lookup` before a page is read; on a hit it skips the
-Markdown and the template and writes the stored HTML, restoring what other pages may ask of it
-(its title, its anchors, its links to other pages' anchors, which MkDocs still checks). Entries
-written during a build go to build/pages.new/ and only a build that passed `--strict` and the site
-check commits them into build/pages/ (`commit`): a page that warned never becomes a hit that hides
-its warning. The cache is used only when publish_site names it (ENV): `mkdocs build` or `serve`
-run by hand render everything, as before. Its output still passes the whole site check.
+The generator's hook (mkdocs_hook.py, through pagehits.py) asks the store before a page is read; on
+a hit it skips the Markdown and the template, links the page's copy into the site (the page as the
+last build wrote it, kept once by its SHA-256 with the site's other files, sitefiles.py) and restores
+what other pages may ask of it (its title, its anchors, its links to other pages' anchors, which
+MkDocs still checks). A page rendered is written as such a copy too, and linked. Entries written
+during a build go to build/pages.new/ and only a build that passed `--strict` and the site check
+commits them into build/pages/ (`commit`): a page that warned never becomes a hit that hides its
+warning. A hit whose copy is gone or changed is rendered again. The cache is used only when
+publish_site names it (ENV): `mkdocs build` or `serve` run by hand render and write everything, as
+before. Its output still passes the whole site check.
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ FOLDER = Path("build/pages")  # committed entries: <key[:2]>/<key>.page
 ENV = "GONGKAI_PAGE_CACHE"  # set by publish_site for the generator's process: the repository's build/pages
 MANIFEST = "used.txt"  # the keys one build used, written when the generator stops
 MANIFESTS = "used*.txt"  # with those of the generator's child, if one built the other interfaces
-FORMAT = "gongkai-pages-2"
-SUFFIX = ".page"  # one line of JSON (title, anchors, links), then the HTML as it is: no escapes to read back
+COPIES = "copies"  # in place of "used": the copies one build linked, by hash (publish_site records their stamps)
+FORMAT = "gongkai-pages-3"
+SUFFIX = ".page"  # JSON: the copy's hash, the title, anchors and links
 GENERATOR_PACKAGES = (
     "mkdocs",
     "properdocs",
@@ -61,15 +65,14 @@ MAY_LINK = re.compile(r"\]\(|\]\[|^[ ]{0,3}\[[^\]\n]+\]:", re.MULTILINE)
 class Entry:
     """One page as a successful build left it."""
 
-    html: str  # the theme's output, before on_post_page
+    digest: str  # the SHA-256 of the page as written: its copy (sitefiles.Copies)
     title: str | None
     anchors: list[str]  # the ids on the page, for other pages' links to them
     links: dict[str, dict[str, str]] | None  # src_uri of a page linked to -> anchor -> the link as written
 
     def to_text(self) -> str:
-        facts = {"title": self.title, "anchors": self.anchors, "links": self.links, "length": len(self.html)}
-        head = json.dumps(facts, ensure_ascii=False)
-        return head + "\n" + self.html  # json.dumps writes a newline inside a string as \n: the first is the end
+        facts = {"digest": self.digest, "title": self.title, "anchors": self.anchors, "links": self.links}
+        return json.dumps(facts, ensure_ascii=False)
 
 
 def _versions() -> str:
@@ -119,23 +122,22 @@ def page_key(site: str, files: str, source: bytes, place: list[str]) -> str:
 
 
 class Store:
-    """The cache as one generator process sees it: committed entries to read, new ones to stage."""
+    """The cache as one generator process sees it: committed entries to read, new ones to stage,
+    and the copies of the pages (next to the site's other files, sitefiles.FOLDER)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.staging = staging(folder)
         self.used: set[str] = set()
         self.manifest = MANIFEST  # a child process that builds other interfaces writes its own (interfaces.py)
+        self.copies = sitefiles.Copies(folder.with_name(sitefiles.FOLDER.name))
 
     def get(self, key: str) -> Entry | None:
         self.used.add(key)
         try:
-            data = (self.folder / key[:2] / f"{key}{SUFFIX}").read_bytes().decode("utf-8")  # no newline translated
-            head, ended, html = data.partition("\n")
-            record = json.loads(head)
-            if not ended or len(html) != record["length"]:
-                return None  # cut short
-            return Entry(html, record["title"], list(record["anchors"]), record["links"])
+            record = json.loads((self.folder / key[:2] / f"{key}{SUFFIX}").read_bytes())
+            entry = Entry(record["digest"], record["title"], list(record["anchors"]), record["links"])
+            return entry if isinstance(entry.digest, str) else None
         except (OSError, ValueError, KeyError, TypeError):  # absent or damaged: the page is rendered
             return None
 
@@ -147,6 +149,14 @@ class Store:
     def close(self) -> None:
         self.staging.mkdir(parents=True, exist_ok=True)
         (self.staging / self.manifest).write_text("".join(f"{k}\n" for k in sorted(self.used)), encoding="ascii")
+        linked = "".join(f"{d}\n" for d in sorted(self.copies.linked))
+        (self.staging / self.manifest.replace("used", COPIES)).write_text(linked, encoding="ascii")
+
+
+def linked(folder: Path) -> set[str]:
+    """The copies the generator's processes linked into the site this build (Store.close)."""
+    found = staging(folder).glob(MANIFESTS.replace("used", COPIES))
+    return {d for listed in found for d in listed.read_text(encoding="ascii").split()}
 
 
 def staging(folder: Path) -> Path:

@@ -1,6 +1,7 @@
 """The files gongkai generates that are not pages, put into each new site as hard links to one
 read-only copy of each: a rebuild neither copies them again nor hashes them again, and removing
-the replaced site frees only links.
+the replaced site frees only links. The pages are such copies too: the MkDocs hook links each
+from the store or makes its copy (Copies, pagehits.py), and publish_site records their stamps.
 
 MkDocs would copy every download, catalog and search file into each new site (at a thousand
 datasets, 230 MB in 15,000 files), the site check would hash every download again, and the swap
@@ -20,8 +21,8 @@ chmod, link and unlink, and no system call sets it back. place() records a copy'
 linked it, prune() once the replaced site's links are gone (after a build that passed only); a copy
 whose stamp differs from the record was changed by something else (a site/ file written in place
 writes into its copy) and is hashed before use, and copied again when its bytes are not its name.
-This assumes nothing writes into site/ during the seconds of a build itself. The site check takes a download that is its
-hash's copy with the recorded stamp as matching SHA256SUMS, and hashes any other (verify.py).
+This assumes nothing writes into site/ during the seconds of a build itself. The site check takes a file that is a
+copy with the recorded stamp as having its hash's bytes, and hashes any other (verify.py).
 
 A copy of its own, never a link to build/docs: that links to build/cache, and a published file must
 not share its bytes with a file there. The folder belongs to the build and is refused when git
@@ -37,6 +38,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 from ..core.errors import BuildError
@@ -106,34 +108,104 @@ def _each(func, items: list) -> list:
         return [r for done in pool.map(lambda part: [func(item) for item in part], parts) for r in done]
 
 
-def trusted(root: Path):
-    """For the site check: whether a site file is the very copy of the given hash with the stamp
-    place() or prune() recorded for it (nothing has written into it since); a file it is not is hashed."""
+def known_digests(root: Path) -> Callable[[str], str | None]:
+    """For the site check: the hash of a site file that is one of the copies with the stamp place()
+    or record() last recorded for it (nothing has written into it since), else None (it is hashed)."""
     _, copies = _read(root / FOLDER / STATE)
+    by_inode = {(stamp[0], stamp[1]): (stamp, digest) for digest, stamp in copies.items()}
 
-    def check(path: Path, digest: str) -> bool:
+    def digest_of(path: str) -> str | None:
         try:
-            return copies.get(digest) == _stamp_of(str(path))
+            stamp = _stamp_of(path)
         except OSError:
-            return False
+            return None
+        held = by_inode.get((stamp[0], stamp[1]))
+        return held[1] if held is not None and held[0] == stamp else None
 
-    return check
+    return digest_of
 
 
-def cleared(root: Path, remove: Callable[[], None]) -> None:
-    """remove() takes away a replaced site (swap.discard): its links to the copies go, and with them
-    each copy's ctime changes. A copy whose stamp was the recorded one just before is recorded again
-    after, so the next build does not hash it; one already changed unseen stays changed."""
+def record(root: Path, digests: set[str]) -> None:
+    """The stamps of copies linked outside place() (the pages, pagehits.py), as they are now."""
     store = root / FOLDER
     sources, copies = _read(store / STATE)
-    held = [d for d, stamp in copies.items() if _current(_copy_of(d, store)) == stamp]
-    remove()
-    if not held:
-        return
-    for digest in held:
-        if (now := _current(_copy_of(digest, store))) is not None:
-            copies[digest] = now
-    _write(store / STATE, sources, copies)
+    found = {d: now for d in sorted(digests) if DIGEST.fullmatch(d) and (now := _current(_copy_of(d, store)))}
+    if found:
+        _write(store / STATE, sources, {**copies, **found})
+
+
+class Copies:
+    """The store's copies as one MkDocs process uses them for pages (pagehits.py): a page whose
+    bytes a trusted copy holds is linked from it, a page just rendered becomes a copy."""
+
+    def __init__(self, store: Path) -> None:
+        self.store = store
+        self.trusted: set[str] = set()  # made by this process
+        self.linked: set[str] = set()  # what this process linked: publish_site records their stamps
+
+    def usable(self, digest: str) -> bool:
+        """Whether the store holds the copy: settle() has taken out every copy changed since recorded."""
+        if digest in self.trusted:
+            return True
+        return DIGEST.fullmatch(digest) is not None and os.path.isfile(_copy_of(digest, self.store))
+
+    def add(self, data: bytes, target: str) -> str:
+        """data as the copy of its hash (made when there is no trusted one), linked at target."""
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.usable(digest):
+            tmp = os.path.join(self.store, f"tmp-{os.getpid()}-{os.urandom(6).hex()}")
+            os.makedirs(self.store, exist_ok=True)
+            with naming_failures(tmp):
+                try:
+                    with open(tmp, "xb") as out:
+                        out.write(data)
+                    os.chmod(tmp, READ_ONLY)
+                    final = _copy_of(digest, self.store)
+                    os.makedirs(os.path.dirname(final), exist_ok=True)
+                    os.replace(tmp, final)
+                finally:
+                    if os.path.lexists(tmp):
+                        os.unlink(tmp)
+            self.trusted.add(digest)
+        self.link(digest, target)
+        return digest
+
+    def link(self, digest: str, target: str) -> None:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.lexists(target):
+            os.unlink(target)  # never written through
+        _link_folder((os.path.dirname(target), [(_copy_of(digest, self.store), target)]))
+        self.linked.add(digest)
+
+
+def settle(root: Path, remove: Callable[[], None] | None = None) -> None:
+    """Before a build links anything: a copy whose stamp is not the one recorded (something wrote
+    into it, or a failed build linked it) is hashed, and taken out of the store when its bytes are
+    not its name, so that a copy there is one to link (Copies, place()). Then remove(), if given,
+    takes away a replaced site (swap.discard): its links to the copies go, and with them each
+    copy's ctime changes; a copy whose stamp was the recorded one just before is recorded again."""
+    store = root / FOLDER
+    sources, copies = _read(store / STATE)
+    held, changed = [], False
+    for digest, stamp in list(copies.items()):
+        path = _copy_of(digest, store)
+        now = _current(path)
+        if now == stamp:
+            held.append(digest)
+        elif now is not None and file_digest(Path(path))[1] == digest:
+            copies[digest], changed = now, True  # linked by a build that failed: the bytes are still its name
+        else:
+            with suppress(FileNotFoundError):
+                os.unlink(path)  # a site/ file written in place wrote into it: made again when needed
+            del copies[digest]
+            changed = True
+    if remove is not None:
+        remove()
+        for digest in held:
+            if (now := _current(_copy_of(digest, store))) is not None:
+                copies[digest], changed = now, True
+    if changed:
+        _write(store / STATE, sources, copies)
 
 
 def _current(path: str) -> Stamp | None:

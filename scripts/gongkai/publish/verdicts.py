@@ -23,6 +23,7 @@ from collections.abc import Callable, Set
 from importlib import metadata
 from pathlib import Path
 
+from ..core.output import file_digest
 from ..core.parallel import run_each
 from .cache import code_version
 
@@ -44,13 +45,21 @@ def _checker() -> str:
 
 
 def check_pages(
-    site: Path, pages: list[str], mount: str, judge: Judge, store: Path | None, listed: Set[str] = frozenset()
+    site: Path,
+    pages: list[str],
+    mount: str,
+    judge: Judge,
+    store: Path | None,
+    listed: Set[str] = frozenset(),
+    copies: Callable[[str], str | None] | None = None,
 ) -> list[str]:
     """Every problem of every page of the site (pages: site-relative, in order): verdicts from
     `store` for pages it knows, `judge` (in worker processes) for the others; then every link the
-    pages hold, resolved on disk (listed: the site's files as just found there, asked first)."""
+    pages hold, resolved on disk (listed: the site's files as just found there, asked first).
+    copies(path): the page's SHA-256 when it is a copy known unchanged (else it is read)."""
     known = _read(store)
-    keys = {rel: _key(site / rel, rel, mount) for rel in pages}
+    digest_of = copies or (lambda path: None)
+    keys = {rel: _key(str(site / rel), rel, mount, digest_of) for rel in pages}
     todo = [rel for rel in pages if keys[rel] not in known]
     jobs = [todo[i : i + PAGES_PER_JOB] for i in range(0, len(todo), PAGES_PER_JOB)]
     fresh = [v for found in run_each(judge, jobs, site, mount) for v in found]
@@ -84,10 +93,9 @@ def _on_disk(path: Path) -> bool:
     return path.is_file() or (path / "index.html").is_file()
 
 
-def _key(page: Path, rel: str, mount: str) -> str:
-    digest = hashlib.sha256(f"{rel}\0{mount}\0".encode())
-    digest.update(page.read_bytes())
-    return digest.hexdigest()
+def _key(page: str, rel: str, mount: str, digest_of: Callable[[str], str | None]) -> str:
+    held = digest_of(page) or file_digest(Path(page))[1]
+    return hashlib.sha256(f"{rel}\0{mount}\0{held}".encode()).hexdigest()
 
 
 def _read(store: Path | None) -> dict[str, Verdict]:

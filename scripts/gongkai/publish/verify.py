@@ -94,20 +94,20 @@ JSON_TYPES = {"application/ld+json", "application/json"}
 
 
 def verify_site(
-    site: Path, mount: str = "/", verdicts: Path | None = None, known: Callable[[Path, str], bool] | None = None
+    site: Path, mount: str = "/", verdicts: Path | None = None, known: Callable[[str], str | None] | None = None
 ) -> list[str]:
     """Every reason the built site must not be published; empty when it may.
 
     `mount` is the path the site is served under (the path of site.url, e.g. /gongkai/):
     links are resolved as a browser would resolve them there. `verdicts`: where the pages'
     verdicts are kept between builds (verdicts.py), so unchanged pages are not parsed again.
-    `known(file, sha256)`: whether a download is already known to have those bytes, unchanged
-    since (sitefiles.trusted); every other download is hashed.
+    `known(file)`: the SHA-256 of a file that is a copy known unchanged since gongkai recorded it
+    (sitefiles.known_digests), so it is not read; every other download and page is hashed.
     """
     files = site_files(site)
     sums = in_background(_checksums, site, files, known)  # reading and hashing release the GIL: beside the pages
     pages = check_pages(
-        site, [rel for rel in files if rel.endswith(".html")], mount, _judge_pages, verdicts, set(files)
+        site, [rel for rel in files if rel.endswith(".html")], mount, _judge_pages, verdicts, set(files), known
     )
     return sums.result() + _active_files(files) + pages + _styles(site, files) + _svgs(site, files)
 
@@ -127,7 +127,7 @@ def _walk(folder: str, prefix: str, found: list[str]) -> None:
             found.append(prefix + entry.name)
 
 
-def _checksums(site: Path, files: list[str], known: Callable[[Path, str], bool] | None) -> list[str]:
+def _checksums(site: Path, files: list[str], known: Callable[[str], str | None] | None) -> list[str]:
     sums = site / sitepaths.CHECKSUMS
     if not sums.is_file():
         return ["SHA256SUMS is missing"]
@@ -140,7 +140,7 @@ def _checksums(site: Path, files: list[str], known: Callable[[Path, str], bool] 
             continue  # in the download store: `gongkai publish` checks it there (upload.py)
         if not (path := site / rel).is_file():
             found.append(f"SHA256SUMS lists {rel}, which is not in the site")
-        elif not (known and known(path, digest)) and file_digest(path)[1] != digest:
+        elif not (known and known(str(path)) == digest) and file_digest(path)[1] != digest:
             found.append(f"{rel} does not match its SHA-256 in SHA256SUMS")
     downloads = {rel for rel in files if rel.startswith(sitepaths.DATASETS) and not rel.endswith(".html")}
     found += [f"{rel} is published but not listed in SHA256SUMS" for rel in sorted(downloads - listed)]
