@@ -31,7 +31,7 @@ from .catalogs.dcat import catalog_jsonld
 from .catalogs.feed import atom_feed, version_feeds
 from .catalogs.versionindex import machine_versions, version_listing, version_metadata, versions_json
 from .catalogs.versionindex import schema_bytes as versions_schema
-from .core import repofiles, sitepaths
+from .core import compiled, repofiles, sitepaths
 from .core.config import SETTINGS_FILE, Limits, Settings, load_settings
 from .core.errors import BuildError, InvalidData
 from .core.output import sha256, sync_tree
@@ -59,6 +59,7 @@ from .render.quality import assess, overall
 from .render.query import render_query
 from .render.render import PageExtras, quality_model, render_dataset, render_quality_page, render_site
 from .render.schemapages import schema_pages
+from .render.templating import environment, xml_environment
 from .render.versions import versions_model
 from .search.index import build_index
 from .validate.validator import finish_report
@@ -134,6 +135,8 @@ def generate_docs(
     settings = load_settings(root)
     sitecode.require_generator_config(root, settings)  # mkdocs.yml read safely before MkDocs reads it
     cache.check_untracked(root)
+    for env in (environment(), xml_environment()):
+        compiled.keep(env, root)  # the page templates compiled once, not in every build
     datasets = discover(settings.datasets_dir, max_nesting=settings.limits.max_nesting)
     settings_bytes = repofiles.read_bytes(root, SETTINGS_FILE)
     # Unchanged datasets come straight from the cache; only the others go to worker processes

@@ -17,7 +17,7 @@ from types import MethodType
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 
-from gongkai.core import safeyaml
+from gongkai.core import compiled, safeyaml
 from gongkai.core.config import load_settings
 from gongkai.core.errors import GongkaiError, InvalidData
 from gongkai.core.output import copy_new
@@ -189,6 +189,7 @@ def on_pre_page(page, config, files):
 def on_env(env, config, files):
     if _pages is not None:
         env.get_template = _pages.stored_or(env.get_template)
+        compiled.keep(env, ROOT)  # the theme's templates compiled once, not in every build (core/compiled.py)
     return env
 
 
