@@ -226,6 +226,18 @@ def test_a_page_changed_in_place_in_site_is_not_carried_into_the_next_build(repo
     assert _files(repo / "site") == _files(clean / "site")
 
 
+def test_a_generated_page_changed_in_build_docs_is_written_again(repo):
+    _build(repo)  # in this copy the pages' stamps in build/docs are its own (renderedpages.Written)
+    page = repo / "build/docs/datasets/fiscal-transparency/index.md"
+    held = page.stat()
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("透明", "不透明", 1), encoding="utf-8")
+    os.utime(page, ns=(held.st_atime_ns, held.st_mtime_ns))  # its mtime put back; its ctime cannot be
+    _build(repo)
+    assert page.read_text(encoding="utf-8") == text
+    assert "不透明" not in (repo / "site/datasets/fiscal-transparency/index.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("kept", ["fiscal-transparency.json", "search/fiscal-transparency.zh.json"])
 def test_a_damaged_rendered_entry_is_rendered_again(repo, tmp_path, kept):
     entry = repo / renderedpages.FOLDER / kept

@@ -230,7 +230,8 @@ def _assemble(
     )  # the working tree's
     known = {rel: sha for r in results for rel, sha in r.digests.items()} | {p[1:]: sha for p, sha in every.items()}
     stored = page_links(settings.downloads, known)  # each dataset's files in the download store, if one is set
-    rendered: dict[str, bytes] = {}  # the datasets' pages, encoded as made (a str of them takes twice the memory)
+    rendered: dict[str, bytes | Path] = {}  # the datasets' pages, encoded as made (a str takes twice the memory)
+    written = renderedpages.Written(root, root / BUILD_DOCS)  # or as the last build left them in build/docs
     for ds, r in zip(datasets, results, strict=True):
         changelog = (ds.root / "CHANGELOG.md").read_text(encoding="utf-8")
         diffs = history_diffs(ds, versions[ds.name], versioned)
@@ -242,9 +243,10 @@ def _assemble(
         links = stored.get(ds.name, {})
         extras = PageExtras(quality_model(criteria, overall(criteria), as_of), shown, links)
         entry = renderedpages.key(r.key, extras, bool(engine))  # an unchanged dataset's pages are not rendered again
-        rendered.update(
-            renderedpages.pages(root, ds.name, entry, partial(_pages, ds.name, r.key, extras, settings, engine))
-        )
+        render = partial(_pages, ds.name, r.key, extras, settings, engine)
+        made = renderedpages.pages(root, ds.name, entry, render, written)
+        written.wrote(ds.name, entry, made)
+        rendered.update(made)
     renderedpages.prune(root, [ds.name for ds in datasets])
     assessed.sort(key=lambda a: (-a[2], a[0].name))
     with using(memo):
@@ -299,6 +301,7 @@ def _assemble(
     files[sitepaths.CHECKSUMS] = checksums(summaries, redirects, every, indexes, store.moved)
     files[sitepaths.URLS_JSON] = urls_json(published, redirects, gone)
     sync_tree(root / BUILD_DOCS, files)
+    written.save()
     sync_tree(root / BUILD_BLOBS, store.blobs)
     return Generated(settings, summaries, report, files, published, redirects, digests, gone_paths, processing)
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import os
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +37,7 @@ from .cache import RENDERED as FOLDER
 from .cache import unseal, write_record
 
 SEARCH = "search"  # build/rendered/search/<name>.<lang>.json: a dataset's search document in one language
+WRITTEN = FOLDER / "written.stamps"  # the pages' stamps in build/docs (Written; no .json: no dataset entry is named so)
 LISTINGS = FOLDER / "listings.memo"  # the pages render/memo.py keeps, by key (no .json: no dataset entry is named so)
 
 FORMAT = "gongkai-rendered-3"
@@ -46,10 +49,65 @@ def key(dataset_key: str, *inputs: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def pages(root: Path, name: str, entry_key: str, render: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+def pages(
+    root: Path, name: str, entry_key: str, render: Callable[[], dict[str, bytes]], written: Written | None = None
+) -> dict[str, bytes | Path]:
     """The dataset's pages (docs path -> Markdown bytes): from its entry when the key matches,
-    else from render(), which is then stored (sealed and renamed into place, as cache.py's records)."""
+    else from render(), which is then stored (sealed and renamed into place, as cache.py's records).
+    With `written`: the pages in build/docs themselves (paths, which sync_tree leaves as they are)
+    when the last build wrote them there from an entry of this key and none has changed since."""
+    if written is not None and (same := written.unchanged(name, entry_key)) is not None:
+        return same
     return _kept(root / FOLDER / f"{name}.json", entry_key, render, _texts, _encoded)
+
+
+class Written:
+    """Each dataset's pages as the last build wrote them into build/docs: the entry's key and each
+    file's stamp (inode, size, mtime, ctime; any write or rename changes one of them)."""
+
+    def __init__(self, root: Path, docs: Path) -> None:
+        self.path, self.docs = root / WRITTEN, docs
+        try:
+            held = json.loads(self.path.read_text(encoding="utf-8"))
+            self.held: dict = held if isinstance(held, dict) and held.pop("format", None) == FORMAT else {}
+        except (OSError, ValueError):
+            self.held = {}  # every entry is read as before
+        self.now: dict[str, tuple[str, list[str]]] = {}
+
+    def unchanged(self, name: str, entry_key: str) -> dict[str, bytes | Path] | None:
+        held = self.held.get(name)
+        if not isinstance(held, list) or len(held) != 2 or held[0] != entry_key or not isinstance(held[1], dict):
+            return None
+        found: dict[str, bytes | Path] = {}
+        for rel, stamp in held[1].items():
+            path = self.docs.joinpath(*rel.split("/"))
+            if _stamp(path) != stamp:
+                return None
+            found[rel] = path
+        return found
+
+    def wrote(self, name: str, entry_key: str, rels: Iterable[str]) -> None:
+        self.now[name] = (entry_key, sorted(rels))
+
+    def save(self) -> None:
+        """After build/docs was written: the stamps of this build's pages there."""
+        stamps = {
+            name: [key, {rel: _stamp(self.docs.joinpath(*rel.split("/"))) for rel in rels}]
+            for name, (key, rels) in self.now.items()
+        }
+        if stamps != self.held:
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"format": FORMAT, **stamps}, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        held = os.stat(path)
+    except OSError:
+        return None
+    return [held.st_ino, held.st_size, held.st_mtime_ns, held.st_ctime_ns]
 
 
 def search_documents(root: Path, keyed: Iterable[tuple[str, str]], settings: Settings, lang: str) -> Iterator[Prepared]:
