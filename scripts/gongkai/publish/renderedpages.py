@@ -12,7 +12,9 @@ terms by field, the costly part of indexing it) under the dataset's key alone.
 
 Entries live in build/rendered/<name>.json and build/rendered/search/<name>.<lang>.json, sealed
 with their own SHA-256 like the dataset cache's records: a damaged or foreign entry is never
-used, the pages are rendered (the document prepared) instead. The
+used, the pages are rendered (the document prepared) instead. An entry is not even read when
+build/docs still holds the pages the last build wrote from an entry of the same key, each with
+the stamp recorded after writing it (`Written`): a file changed since has another ctime. The
 folder must never be tracked by git: cache.check_untracked refuses it before the build reads it.
 """
 
