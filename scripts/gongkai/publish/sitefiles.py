@@ -303,8 +303,17 @@ def _link_folder(item: tuple[str, list[tuple[str, str]]]) -> None:
                 copy_new(copy, target)  # another file system, or a copy linked as often as it may be
 
 
+# The state as this process last read or wrote it, by the file's stat: a build reads it several times
+# (placing, recording, the check, pruning), and parsing it takes a tenth of a second at 1,000 datasets.
+_held: dict[str, tuple[tuple[int, ...], tuple[dict[str, list], dict[str, Stamp]]]] = {}
+
+
 def _read(path: Path) -> tuple[dict[str, list], dict[str, Stamp]]:
     try:
+        stat = _state_stamp(path)
+        held = _held.get(str(path))
+        if held is not None and held[0] == stat:
+            return dict(held[1][0]), dict(held[1][1])  # the lists in them are never changed in place
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}, {}
@@ -315,7 +324,14 @@ def _read(path: Path) -> tuple[dict[str, list], dict[str, Stamp]]:
         return {}, {}
     # a damaged entry is left out: its file is copied, or its copy hashed, again
     sources = {s: e for s, e in sources.items() if _stamped(e, 6) and isinstance(e[5], str) and DIGEST.fullmatch(e[5])}
-    return sources, {d: e for d, e in copies.items() if DIGEST.fullmatch(d) and _stamped(e, 5)}
+    copies = {d: e for d, e in copies.items() if DIGEST.fullmatch(d) and _stamped(e, 5)}
+    _held[str(path)] = (stat, (sources, copies))
+    return dict(sources), dict(copies)
+
+
+def _state_stamp(path: Path) -> tuple[int, ...]:
+    held = os.stat(path)
+    return (held.st_dev, held.st_ino, held.st_size, held.st_mtime_ns, held.st_ctime_ns)
 
 
 def _stamped(entry, length: int) -> bool:
@@ -327,3 +343,4 @@ def _write(path: Path, sources: dict[str, list], copies: dict[str, Stamp]) -> No
     data = {"format": FORMAT, "sources": sources, "copies": copies}
     tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, path)
+    _held[str(path)] = (_state_stamp(path), (dict(sources), dict(copies)))
