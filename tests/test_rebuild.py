@@ -321,3 +321,39 @@ def test_removing_the_replaced_site_keeps_every_unchanged_copy_trusted(repo, mon
     _build(repo)  # removes it, then places the same copies into the new site
     assert (repo / "site/datasets/tiny/items.csv").is_file()
     assert hashed == []
+
+
+def test_kept_verdicts_still_report_every_link_that_leads_nowhere_now(tmp_path):
+    from gongkai.publish.verdicts import check_pages
+
+    site, store = tmp_path / "site", tmp_path / "verdicts.json"
+    for rel in ("a/index.html", "b/index.html", "c/index.html"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(rel, encoding="utf-8")
+    judged: list[str] = []
+
+    def judge(pages, site, mount):
+        judged.extend(pages)
+        nav = [["../c/", "c/"], ["https://x.example/", None]]  # on every page, as a navigation is
+        return [{"problems": [], "links": [*nav, ["../a/#top", "a/"]]} for _ in pages]
+
+    pages = ["a/index.html", "b/index.html"]
+    first = check_pages(site, pages, "/", judge, store)
+    assert judged == pages and first == [
+        "a/index.html: link https://x.example/ leaves the site",
+        "b/index.html: link https://x.example/ leaves the site",
+    ]
+    (site / "c/index.html").unlink()
+    assert check_pages(site, pages, "/", judge, store) == [
+        "a/index.html: link ../c/ points at nothing",
+        "a/index.html: link https://x.example/ leaves the site",
+        "b/index.html: link ../c/ points at nothing",
+        "b/index.html: link https://x.example/ leaves the site",
+    ]
+    assert judged == pages  # from the kept verdicts: each distinct link stored once
+    held = json.loads(store.read_text(encoding="utf-8"))
+    assert len(held["links"]) == 3
+    held["links"][0] = ["../c/", 7]  # damaged: every page is judged again
+    store.write_text(json.dumps(held), encoding="utf-8")
+    check_pages(site, pages, "/", judge, store)
+    assert judged == pages + pages

@@ -57,30 +57,44 @@ def check_pages(
     `store` for pages it knows, `judge` (in worker processes) for the others; then every link the
     pages hold, resolved on disk (listed: the site's files as just found there, asked first).
     copies(path): the page's SHA-256 when it is a copy known unchanged (else it is read)."""
-    known = _read(store)
+    table, known = _read(store)
     digest_of = copies or (lambda path: None)
     keys = {rel: _key(str(site / rel), rel, mount, digest_of) for rel in pages}
     todo = [rel for rel in pages if keys[rel] not in known]
     jobs = [todo[i : i + PAGES_PER_JOB] for i in range(0, len(todo), PAGES_PER_JOB)]
     fresh = [v for found in run_each(judge, jobs, site, mount) for v in found]
     kept = len(known)
-    known.update({keys[rel]: v for rel, v in zip(todo, fresh, strict=True)})
+    if fresh:
+        numbers = {(link, target): i for i, (link, target) in enumerate(table)}
+        for rel, verdict in zip(todo, fresh, strict=True):
+            links = []
+            for link, target in verdict["links"]:
+                number = numbers.get((link, target))
+                if number is None:
+                    number = numbers[(link, target)] = len(table)
+                    table.append([link, target])
+                links.append(number)
+            known[keys[rel]] = (verdict["problems"], links)
     mine = {keys[rel]: known[keys[rel]] for rel in pages}
     if store is not None and (todo or len(mine) != kept):  # unchanged pages, the same file: not written again
-        _write(store, mine)
+        _write(store, table, mine)
     exists: dict[str, bool] = {}
+    broken: dict[int, str] = {}  # link number -> what is wrong with it
+    for number in sorted({n for _, links in mine.values() for n in links}):
+        link, target = table[number]
+        if target is None:
+            broken[number] = f"link {link} leaves the site"
+            continue
+        if target not in exists:
+            exists[target] = _listed(target, listed) or _on_disk(site / target)
+        if not exists[target]:
+            broken[number] = f"link {link} points at nothing"
     found = []
     for rel in pages:
-        verdict = known[keys[rel]]
-        found += [f"{rel}: {what}" for what in verdict["problems"]]
-        for link, target in verdict["links"]:
-            if target is None:
-                found.append(f"{rel}: link {link} leaves the site")
-                continue
-            if target not in exists:
-                exists[target] = _listed(target, listed) or _on_disk(site / target)
-            if not exists[target]:
-                found.append(f"{rel}: link {link} points at nothing")
+        problems, links = mine[keys[rel]]
+        found += [f"{rel}: {what}" for what in problems]
+        if broken and not broken.keys().isdisjoint(links):
+            found += [f"{rel}: {broken[n]}" for n in links if n in broken]
     return found
 
 
@@ -98,20 +112,44 @@ def _key(page: str, rel: str, mount: str, digest_of: Callable[[str], str | None]
     return hashlib.sha256(f"{rel}\0{mount}\0{held}".encode()).hexdigest()
 
 
-def _read(store: Path | None) -> dict[str, Verdict]:
+# Stored: every distinct link once ([link as written, target]), each page's verdict as its
+# problems and the numbers of its links (a page's navigation repeats on every page).
+Stored = tuple[list[str], list[int]]
+
+
+def _read(store: Path | None) -> tuple[list[list], dict[str, Stored]]:
     if store is None:
-        return {}
+        return [], {}
     try:
         data = json.loads(store.read_text(encoding="utf-8"))
-        if data.get("checker") == _checker() and isinstance(data.get("pages"), dict):
-            return data["pages"]
-    except (OSError, ValueError, AttributeError):  # absent or damaged: every page is checked
+        table, pages = data.get("links"), data.get("pages")
+        if data.get("checker") == _checker() and isinstance(table, list) and isinstance(pages, dict):
+            if not all(
+                isinstance(pair, list)
+                and len(pair) == 2
+                and isinstance(pair[0], str)
+                and (pair[1] is None or isinstance(pair[1], str))
+                for pair in table
+            ):
+                return [], {}
+            size = len(table)
+            usable = {
+                key: (problems, links)
+                for key, (problems, links) in pages.items()
+                if isinstance(problems, list) and all(type(n) is int and 0 <= n < size for n in links)
+            }
+            return table, usable
+    except (OSError, ValueError, AttributeError, TypeError):  # absent or damaged: every page is checked
         pass
-    return {}
+    return [], {}
 
 
-def _write(store: Path, verdicts: dict[str, Verdict]) -> None:
+def _write(store: Path, table: list[list], verdicts: dict[str, Stored]) -> None:
+    used = sorted({n for _, links in verdicts.values() for n in links})  # links no page holds any more go
+    renumber = {n: i for i, n in enumerate(used)}
+    pages = {key: [problems, [renumber[n] for n in links]] for key, (problems, links) in verdicts.items()}
     store.parent.mkdir(parents=True, exist_ok=True)
     partial = store.with_name(store.name + ".partial")
-    partial.write_text(json.dumps({"checker": _checker(), "pages": verdicts}, ensure_ascii=False), encoding="utf-8")
+    data = {"checker": _checker(), "links": [table[n] for n in used], "pages": pages}
+    partial.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(partial, store)
