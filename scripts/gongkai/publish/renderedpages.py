@@ -34,7 +34,7 @@ from ..core.config import Settings
 from ..search.documents import dataset_document
 from ..search.index import LANGUAGES
 from ..search.shards import Prepared, prepare
-from . import cache
+from . import cache, sitefiles
 from .cache import RENDERED as FOLDER
 from .cache import unseal, write_record
 
@@ -65,7 +65,7 @@ def pages(
 
 class Written:
     """Each dataset's pages as the last build wrote them into build/docs: the entry's key and each
-    file's stamp (inode, size, mtime, ctime; any write or rename changes one of them)."""
+    file's stamp (sitefiles.stamp_now: any write or rename changes it)."""
 
     def __init__(self, root: Path, docs: Path) -> None:
         self.path, self.docs = root / WRITTEN, docs
@@ -83,7 +83,7 @@ class Written:
         found: dict[str, bytes | Path] = {}
         for rel, stamp in held[1].items():
             path = self.docs.joinpath(*rel.split("/"))
-            if _stamp(path) != stamp:
+            if sitefiles.stamp_now(str(path)) != stamp:
                 return None
             found[rel] = path
         return found
@@ -94,7 +94,7 @@ class Written:
     def save(self) -> None:
         """After build/docs was written: the stamps of this build's pages there."""
         stamps = {
-            name: [key, {rel: _stamp(self.docs.joinpath(*rel.split("/"))) for rel in rels}]
+            name: [key, {rel: sitefiles.stamp_now(str(self.docs.joinpath(*rel.split("/")))) for rel in rels}]
             for name, (key, rels) in self.now.items()
         }
         if stamps != self.held:
@@ -102,14 +102,6 @@ class Written:
             tmp.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps({"format": FORMAT, **stamps}, separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, self.path)
-
-
-def _stamp(path: Path) -> list[int] | None:
-    try:
-        held = os.stat(path)
-    except OSError:
-        return None
-    return [held.st_ino, held.st_size, held.st_mtime_ns, held.st_ctime_ns]
 
 
 def search_documents(root: Path, keyed: Iterable[tuple[str, str]], settings: Settings, lang: str) -> Iterator[Prepared]:

@@ -129,7 +129,7 @@ def record(root: Path, digests: set[str]) -> None:
     """The stamps of copies linked outside place() (the pages, pagehits.py), as they are now."""
     store = root / FOLDER
     sources, copies = _read(store / STATE)
-    found = {d: now for d in sorted(digests) if DIGEST.fullmatch(d) and (now := _current(_copy_of(d, store)))}
+    found = {d: now for d in sorted(digests) if DIGEST.fullmatch(d) and (now := stamp_now(_copy_of(d, store)))}
     if found:
         _write(store / STATE, sources, {**copies, **found})
 
@@ -140,12 +140,12 @@ class Copies:
 
     def __init__(self, store: Path) -> None:
         self.store = store
-        self.trusted: set[str] = set()  # made by this process
+        self.made: set[str] = set()  # by this process
         self.linked: set[str] = set()  # what this process linked: publish_site records their stamps
 
     def usable(self, digest: str) -> bool:
         """Whether the store holds the copy: settle() has taken out every copy changed since recorded."""
-        if digest in self.trusted:
+        if digest in self.made:
             return True
         return DIGEST.fullmatch(digest) is not None and os.path.isfile(_copy_of(digest, self.store))
 
@@ -153,20 +153,14 @@ class Copies:
         """data as the copy of its hash (made when there is no trusted one), linked at target."""
         digest = hashlib.sha256(data).hexdigest()
         if not self.usable(digest):
-            tmp = os.path.join(self.store, f"tmp-{os.getpid()}-{os.urandom(6).hex()}")
-            os.makedirs(self.store, exist_ok=True)
-            with naming_failures(tmp):
-                try:
-                    with open(tmp, "xb") as out:
-                        out.write(data)
-                    os.chmod(tmp, READ_ONLY)
-                    final = _copy_of(digest, self.store)
-                    os.makedirs(os.path.dirname(final), exist_ok=True)
-                    os.replace(tmp, final)
-                finally:
-                    if os.path.lexists(tmp):
-                        os.unlink(tmp)
-            self.trusted.add(digest)
+
+            def fill(out) -> str:
+                out.write(data)
+                return digest
+
+            with naming_failures(target):
+                _new_copy(self.store, fill)
+            self.made.add(digest)
         self.link(digest, target)
         return digest
 
@@ -189,7 +183,7 @@ def settle(root: Path, remove: Callable[[], None] | None = None) -> None:
     held, changed = [], False
     for digest, stamp in list(copies.items()):
         path = _copy_of(digest, store)
-        now = _current(path)
+        now = stamp_now(path)
         if now == stamp:
             held.append(digest)
         elif now is not None and file_digest(Path(path))[1] == digest:
@@ -202,13 +196,14 @@ def settle(root: Path, remove: Callable[[], None] | None = None) -> None:
     if remove is not None:
         remove()
         for digest in held:
-            if (now := _current(_copy_of(digest, store))) is not None:
+            if (now := stamp_now(_copy_of(digest, store))) is not None:
                 copies[digest], changed = now, True
     if changed:
         _write(store / STATE, sources, copies)
 
 
-def _current(path: str) -> Stamp | None:
+def stamp_now(path: str) -> Stamp | None:
+    """A file's stamp (device, inode, size, mtime, ctime), or None when it is not there."""
     try:
         return _stamp_of(path)
     except OSError:
@@ -269,25 +264,38 @@ def _trusted(store: Path, digest: str, stamp: Stamp | None) -> str | None:
 def _copy_in(source: str, store: Path) -> str:
     """A read-only copy of source in the store, named by the hash of the bytes written; its hash.
     A copy already there under that name is replaced (it was not trusted, or this one is the same)."""
-    digest = hashlib.sha256()
-    tmp = os.path.join(store, f"tmp-{os.getpid()}-{os.urandom(6).hex()}")
+
+    def fill(out) -> str:
+        digest = hashlib.sha256()
+        with open(source, "rb") as src:
+            while block := src.read(1 << 20):
+                digest.update(block)
+                out.write(block)
+        out.flush()  # nothing is written after the mtime is set
+        held = os.stat(source)
+        os.utime(out.fileno(), ns=(held.st_atime_ns, held.st_mtime_ns))  # the site's file keeps its source's mtime
+        return digest.hexdigest()
+
     with naming_failures(source):
-        try:
-            with open(source, "rb") as src, open(tmp, "wb") as out:
-                while block := src.read(1 << 20):
-                    digest.update(block)
-                    out.write(block)
-            held = os.stat(source)
-            os.utime(tmp, ns=(held.st_atime_ns, held.st_mtime_ns))  # the site's file keeps its source's mtime
-            os.chmod(tmp, READ_ONLY)
-            name = digest.hexdigest()
-            final = _copy_of(name, store)
-            os.makedirs(os.path.dirname(final), exist_ok=True)
-            os.replace(tmp, final)  # a site that links the copy replaced keeps the bytes it had
-            return name
-        finally:
-            if os.path.lexists(tmp):
-                os.unlink(tmp)
+        return _new_copy(store, fill)
+
+
+def _new_copy(store: Path, fill: Callable) -> str:
+    """A copy written by fill(file), which gives its hash, renamed into place under that hash,
+    read-only; a site that links a copy it replaces keeps the bytes it had."""
+    tmp = os.path.join(store, f"tmp-{os.getpid()}-{os.urandom(6).hex()}")
+    os.makedirs(store, exist_ok=True)
+    try:
+        with open(tmp, "xb") as out:
+            name = fill(out)
+        os.chmod(tmp, READ_ONLY)
+        final = _copy_of(name, store)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        os.replace(tmp, final)
+        return name
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
 
 
 def _link_folder(item: tuple[str, list[tuple[str, str]]]) -> None:
@@ -305,12 +313,12 @@ def _link_folder(item: tuple[str, list[tuple[str, str]]]) -> None:
 
 # The state as this process last read or wrote it, by the file's stat: a build reads it several times
 # (placing, recording, the check, pruning), and parsing it takes a tenth of a second at 1,000 datasets.
-_held: dict[str, tuple[tuple[int, ...], tuple[dict[str, list], dict[str, Stamp]]]] = {}
+_held: dict[str, tuple[Stamp, tuple[dict[str, list], dict[str, Stamp]]]] = {}
 
 
 def _read(path: Path) -> tuple[dict[str, list], dict[str, Stamp]]:
     try:
-        stat = _state_stamp(path)
+        stat = _stamp_of(str(path))
         held = _held.get(str(path))
         if held is not None and held[0] == stat:
             return dict(held[1][0]), dict(held[1][1])  # the lists in them are never changed in place
@@ -329,11 +337,6 @@ def _read(path: Path) -> tuple[dict[str, list], dict[str, Stamp]]:
     return dict(sources), dict(copies)
 
 
-def _state_stamp(path: Path) -> tuple[int, ...]:
-    held = os.stat(path)
-    return (held.st_dev, held.st_ino, held.st_size, held.st_mtime_ns, held.st_ctime_ns)
-
-
 def _stamped(entry, length: int) -> bool:
     return isinstance(entry, list) and len(entry) == length and all(type(n) is int for n in entry[:5])
 
@@ -343,4 +346,4 @@ def _write(path: Path, sources: dict[str, list], copies: dict[str, Stamp]) -> No
     data = {"format": FORMAT, "sources": sources, "copies": copies}
     tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, path)
-    _held[str(path)] = (_state_stamp(path), (dict(sources), dict(copies)))
+    _held[str(path)] = (_stamp_of(str(path)), (dict(sources), dict(copies)))
