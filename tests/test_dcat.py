@@ -196,3 +196,114 @@ def _page(name: str):
     from rdflib import URIRef
 
     return URIRef(SITE_URL + sitepaths.dataset_page(name))
+
+
+# --- A catalog of more than a hundred datasets, in pages -------------------------------------------------
+
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+
+
+@pytest.fixture(scope="module")
+def tiny_summary(built_tiny, tmp_path_factory):
+    """The tiny dataset's summary and the settings, as the build has them (its cache, in this process)."""
+    from conftest import copy_repo
+    from gongkai.build import generate_docs
+
+    generated = generate_docs(copy_repo(built_tiny, tmp_path_factory.mktemp("paged") / "repo"))
+    (summary,) = generated.entries
+    return summary, generated.settings
+
+
+def _many(tiny_summary, n: int) -> list:
+    """n datasets like tiny, each its own name and identifier, first published a day apart."""
+    import dataclasses
+    import datetime as dt
+    import uuid
+
+    summary, _ = tiny_summary
+    out = []
+    for k in range(n):
+        created = (dt.datetime(2020, 1, 1) + dt.timedelta(days=k)).isoformat() + "+08:00"
+        meta = {**summary.meta, "id": str(uuid.UUID(int=k + 1, version=4)), "created": created}
+        name = f"set-{k:04d}"
+        files = [dataclasses.replace(d, path=d.path.replace("/tiny/", f"/{name}/")) for d in summary.downloads]
+        out.append(dataclasses.replace(summary, name=name, meta=meta, downloads=files))
+    return out
+
+
+def _harvest(pages: dict[str, bytes]) -> tuple[list[str], list[str]]:
+    """What a harvester does (ckanext-dcat's RDFParser.next_page): read catalog.jsonld, then the page
+    each hydra:PagedCollection names as hydra:next, until none. (pages read, dataset IRIs found)."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    url, read, found = SITE_URL + sitepaths.CATALOG_JSONLD, [], []
+    while url:
+        read.append(url)
+        graph = Graph().parse(data=pages[url[len(SITE_URL) :]].decode(), format="json-ld")
+        found += [str(d) for d in graph.objects(URIRef(SITE_URL + sitepaths.CATALOG_JSONLD), DCAT.dataset)]
+        url = next(
+            (str(o) for p in graph.subjects(RDF.type, HYDRA.PagedCollection) for o in graph.objects(p, HYDRA.next)),
+            None,
+        )
+        assert len(read) <= len(pages), read  # no page names one already read
+    return read, found
+
+
+def test_a_catalog_of_more_than_a_hundred_datasets_comes_in_pages_a_harvester_walks_to_every_dataset(tiny_summary):
+    from gongkai.catalogs.dcat import catalog_jsonld
+
+    entries = _many(tiny_summary, 250)
+    pages = catalog_jsonld(entries, tiny_summary[1])
+    assert list(pages) == ["catalog.jsonld", "catalog/2.jsonld", "catalog/3.jsonld"]
+    read, found = _harvest(pages)
+    assert read == [SITE_URL + p for p in pages]
+    assert sorted(found) == sorted(SITE_URL + sitepaths.dataset_page(e.name) for e in entries)  # each once
+    for k, text in enumerate(pages.values(), 1):
+        view = json.loads(text)["hydra:view"]
+        assert view["hydra:totalItems"] == 250 and view["hydra:itemsPerPage"] == 100
+        assert view["hydra:lastPage"] == view["hydra:last"] == SITE_URL + "catalog/3.jsonld"
+        # the older names piveau and udata read as literals, the same pages
+        assert view.get("hydra:nextPage") == view.get("hydra:next") and ("hydra:next" in view) == (k < 3)
+        assert ("hydra:previous" in view) == (k > 1)
+    first = json.loads(pages["catalog.jsonld"])
+    assert [d["@id"] for d in first["dcat:dataset"]] == sorted(
+        (SITE_URL + sitepaths.dataset_page(e.name) for e in entries[:100]), key=found.index
+    )  # the first page: the hundred first published
+
+
+def test_every_page_of_a_paged_catalog_passes_the_dcat_ap_shapes(shapes, tiny_summary):
+    from gongkai.catalogs.dcat import catalog_jsonld
+
+    for path, text in catalog_jsonld(_many(tiny_summary, 201), tiny_summary[1]).items():
+        assert SHACL.run(text.decode(), shapes, SHACL.SHAPES) == {}, path
+        assert SHACL.deprecated_terms(text.decode(), shapes) == {}, path
+
+
+def test_a_page_keeps_its_datasets_as_more_are_published_and_a_small_catalog_is_one_file(tiny_summary):
+    from gongkai.catalogs.dcat import catalog_jsonld
+
+    def ids(pages):
+        return {path: sorted(d["@id"] for d in json.loads(text)["dcat:dataset"]) for path, text in pages.items()}
+
+    before, after = (
+        ids(catalog_jsonld(_many(tiny_summary, 230), tiny_summary[1])),
+        ids(catalog_jsonld(_many(tiny_summary, 290), tiny_summary[1])),
+    )
+    assert [before[p] for p in ("catalog.jsonld", "catalog/2.jsonld")] == [
+        after[p] for p in ("catalog.jsonld", "catalog/2.jsonld")
+    ]
+    assert len(before["catalog/3.jsonld"]) == 30 and len(after["catalog/3.jsonld"]) == 90  # the last one fills up
+    (only,) = catalog_jsonld(_many(tiny_summary, 100), tiny_summary[1]).values()
+    assert "hydra" not in json.loads(only)["@context"] and "hydra:view" not in json.loads(only)
+    assert len(json.loads(only)["dcat:dataset"]) == 100
+
+
+def test_at_ten_thousand_datasets_no_page_nears_a_hosts_limit_for_one_file(tiny_summary):
+    """Cloudflare Pages takes no file over 25 MB, GitHub Pages none over 100 MB (core/hosting.py); one
+    catalog.jsonld of 10,000 datasets was about 150 MB."""
+    from gongkai.catalogs.dcat import catalog_jsonld
+
+    pages = catalog_jsonld(_many(tiny_summary, 10_000), tiny_summary[1])
+    assert len(pages) == 100 and max(len(text) for text in pages.values()) < 5_000_000
+    assert sum(len(json.loads(text)["dcat:dataset"]) for text in pages.values()) == 10_000

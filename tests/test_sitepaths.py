@@ -172,7 +172,12 @@ def test_the_layout_classifies_what_it_makes():
             for page in (sitepaths.dataset_page(name), sitepaths.topic_page("a"), sitepaths.publisher_page("b"))
             for lang in ("zh", "en")
         ],
-        "site": [*sitepaths.SITE_FILES, sitepaths.HOST_HEADERS, sitepaths.HOST_REDIRECTS],
+        "site": [
+            *sitepaths.SITE_FILES,
+            sitepaths.HOST_HEADERS,
+            sitepaths.HOST_REDIRECTS,
+            sitepaths.catalog_jsonld_page(3),
+        ],
         "search": [sitepaths.search_meta("en"), *(sitepaths.search_chunk("zh", k, 12) for k in sitepaths.SEARCH_PARTS)],
         "schema": [
             "schemas/annual-report/2021/table-3.json",

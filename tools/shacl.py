@@ -1,13 +1,15 @@
 """The DCAT-AP 3.0.1 SHACL shapes on a built catalog.jsonld, as data.europa.eu runs them.
 
-    python tools/shacl.py [--shapes DIR] [site/catalog.jsonld]
+    python tools/shacl.py [--shapes DIR] [site/catalog.jsonld ...]
 
 Reads the shapes (shapes.ttl, range.ttl, shapes_recommended.ttl, deprecateduris.ttl, from
 SEMICeu/DCAT-AP's releases/3.0.1/html/shacl/) in place: they are not copied into this
 repository. DIR is --shapes, else $GONGKAI_DCAT_AP_SHAPES, else vendor/dcat-ap-3.0.1 in the
 folder `shared` beside the repository (or beside its main worktree). Prints the violations and
 the recommended-property warnings by kind and exits 1 on any violation or deprecated term,
-2 when the shapes cannot be found. tests/test_dcat.py runs the same checks.
+2 when the shapes cannot be found. Without a file named it checks the built site's catalog.jsonld
+and, when the catalog is paged, every other page (site/catalog/<k>.jsonld). tests/test_dcat.py
+runs the same checks.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def _short(term) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("catalog", type=Path, nargs="?", default=ROOT / "site" / "catalog.jsonld")
+    parser.add_argument("catalogs", type=Path, nargs="*", help="default: site/catalog.jsonld and its other pages")
     parser.add_argument("--shapes", type=Path)
     args = parser.parse_args()
     shapes = args.shapes or find_shapes()
@@ -97,9 +99,14 @@ def main() -> int:
             "the DCAT-AP 3.0.1 shapes were not found: pass --shapes DIR or set GONGKAI_DCAT_AP_SHAPES", file=sys.stderr
         )
         return 2
-    text = args.catalog.read_text(encoding="utf-8")
-    violations, warnings = run(text, shapes, SHAPES), run(text, shapes, (RECOMMENDED,))
-    old = deprecated_terms(text, shapes)
+    site = ROOT / "site"
+    pages = sorted((site / "catalog").glob("*.jsonld"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0)
+    violations, warnings, old = Counter(), Counter(), Counter()
+    for path in args.catalogs or [site / "catalog.jsonld", *pages]:
+        text = path.read_text(encoding="utf-8")
+        violations += run(text, shapes, SHAPES)
+        warnings += run(text, shapes, (RECOMMENDED,))
+        old += deprecated_terms(text, shapes)
     for title, counts in (("violations", violations), ("recommended, missing", warnings), ("deprecated", old)):
         print(f"{title}: {sum(counts.values())}")
         for key, n in sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))):

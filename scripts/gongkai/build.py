@@ -275,7 +275,7 @@ def _assemble(
     files[sitepaths.CATALOG_JSON] = catalog_json(summaries, settings, machine)
     files[sitepaths.CATALOG_SCHEMA] = schema_bytes()
     files[sitepaths.FEED] = atom_feed(summaries, settings)
-    files[sitepaths.CATALOG_JSONLD] = catalog_jsonld(summaries, settings, version_metadata(versions, files), known)
+    files.update(catalog_jsonld(summaries, settings, version_metadata(versions, files), known))
     uncontactable = contacts_missing(summaries, settings)
     if uncontactable:
         message = (

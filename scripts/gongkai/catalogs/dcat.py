@@ -8,6 +8,15 @@ page a foaf:Document), and the recommended properties are there wherever the des
 gongkai.yml hold them: format (the EU file-type vocabulary), data period, place, topics as
 themes, contact point, publishers by their own URL, English titles and keywords, and every version
 (dcat:hasVersion, dcat:version, dcat:previousVersion) at its permanent folder URL.
+
+A catalog of more than PART (100) datasets is paged as DCAT-AP harvesters expect (ckanext-dcat
+also gives 100 a page): the datasets in the order they were first published, each hundred a page,
+the first catalog.jsonld itself, the others catalog/<k>.jsonld, as the catalog's HTML parts
+(render/listings.py), so a page keeps its datasets as new ones are published and its address can be
+locked. Each page is the whole catalog's description with its page's datasets, plus a
+hydra:PagedCollection (hydra:view) giving the total and the first, last, next and previous pages.
+At 10,000 datasets one file would be about 150 MB, over GitHub Pages' 100 MB and Cloudflare
+Pages' 25 MB a file; a page is about 1.5 MB.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from ..core.config import Settings
 from ..export.downloads import DATA_KINDS, MEDIA_TYPES, Download
 from ..read.period import period_or_none
 from ..render.catalog import Summary, by_modified, english
+from ..render.listings import PART, parts
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -32,6 +42,7 @@ CONTEXT = {
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+HYDRA = "http://www.w3.org/ns/hydra/core#"  # the paging of a catalog of more than PART datasets
 IANA = "http://www.iana.org/assignments/media-types/"
 EU = "http://publications.europa.eu/resource/authority/"
 # dct:format from the EU file-type vocabulary, by download kind (a descriptor is JSON).
@@ -72,12 +83,13 @@ def catalog_jsonld(
     settings: Settings,
     versions: Mapping[str, Sequence[Described]] | None = None,
     digests: Mapping[str, str] | None = None,
-) -> bytes:
-    """The catalog; versions: each dataset's versions, newest first; digests: file-map path -> SHA-256 of the
-    versions' files, for their URLs in the download store (core/blobstore.py) when one is set."""
+) -> dict[str, bytes]:
+    """The catalog, site path -> JSON-LD; versions: each dataset's versions, newest first; digests: file-map
+    path -> SHA-256 of the versions' files, for their URLs in the download store (core/blobstore.py) when one
+    is set. A catalog of more than PART datasets comes in pages (see the module's docstring)."""
     versions, digests = versions or {}, digests or {}
     ordered = by_modified(summaries)
-    data: dict = {
+    catalog: dict = {
         "@context": CONTEXT,
         "@id": settings.url_for(sitepaths.CATALOG_JSONLD),
         "@type": "dcat:Catalog",
@@ -93,9 +105,44 @@ def catalog_jsonld(
         },
     }
     if ordered:
-        data["dct:modified"] = {"@value": ordered[0].modified, "@type": "xsd:date"}
-        data["dct:issued"] = {"@value": min(s.meta["created"] for s in ordered)[:10], "@type": "xsd:date"}
-    data["dcat:dataset"] = [_dataset(s, settings, versions.get(s.name, ()), digests) for s in ordered]
+        catalog["dct:modified"] = {"@value": ordered[0].modified, "@type": "xsd:date"}
+        catalog["dct:issued"] = {"@value": min(s.meta["created"] for s in ordered)[:10], "@type": "xsd:date"}
+
+    def page(shown: list[Summary], **more) -> bytes:
+        datasets = [_dataset(s, settings, versions.get(s.name, ()), digests) for s in shown]
+        return _encoded({**catalog, **more, "dcat:dataset": datasets})
+
+    _, chunks = parts(summaries)
+    if not chunks:
+        return {sitepaths.CATALOG_JSONLD: page(ordered)}
+    context = {**CONTEXT, "hydra": HYDRA}
+    return {
+        sitepaths.catalog_jsonld_page(k): page(
+            chunk, **{"@context": context, "hydra:view": _paging(k, chunks, settings)}
+        )
+        for k, chunk in enumerate(chunks, 1)
+    }
+
+
+def _paging(k: int, chunks: list[list[Summary]], settings: Settings) -> dict:
+    """Where page k stands among the pages, as ckanext-dcat writes it (hydra:PagedCollection, each link
+    as a literal under both its current and its older Hydra name), which the harvesters of CKAN,
+    data.europa.eu (piveau) and data.gouv.fr (udata) follow."""
+    last = len(chunks)
+    links = {"first": 1, "last": last, "next": k + 1 if k < last else None, "previous": k - 1 if k > 1 else None}
+    view: dict = {
+        "@id": settings.url_for(sitepaths.catalog_jsonld_page(k)),
+        "@type": "hydra:PagedCollection",
+        "hydra:totalItems": sum(len(chunk) for chunk in chunks),
+        "hydra:itemsPerPage": PART,
+    }
+    for name, n in links.items():
+        if n is not None:
+            view[f"hydra:{name}"] = view[f"hydra:{name}Page"] = settings.url_for(sitepaths.catalog_jsonld_page(n))
+    return view
+
+
+def _encoded(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 

@@ -99,6 +99,12 @@ def part_page(listing: str, number: int | str) -> str:  # part k of CATALOG_PART
     return f"{listing}{number}/"
 
 
+def catalog_jsonld_page(number: int) -> str:
+    """Page k of catalog.jsonld when the catalog is paged (catalogs/dcat.py): the first is catalog.jsonld
+    itself, the others catalog/<k>.jsonld, beside the catalog's part pages."""
+    return CATALOG_JSONLD if number == 1 else f"{CATALOG_PARTS}{number}.jsonld"
+
+
 def topic_page(slug: str) -> str:
     return f"{TOPICS}{slug}/"
 
@@ -242,7 +248,7 @@ _LAYOUT = {
     # a version's Parquet: its values never change, its bytes may with the writer (pyarrow), so not hash-locked
     "version-parquet": [version_file(_NAME, _VERSION, resource_file(_NAME, "parquet"))],
     "version": [version_file(_NAME, _VERSION, _NAME)],  # any other file in a version folder: never to change
-    "site": [*SITE_FILES, HOST_HEADERS, HOST_REDIRECTS],
+    "site": [*SITE_FILES, HOST_HEADERS, HOST_REDIRECTS, CATALOG_PARTS + _NUMBER + ".jsonld"],
     "schema": [SCHEMAS + _NAME + "/" + _ANY, *(page_md(SCHEMAS, lang) for lang in SUFFIX)],  # files, pages, index
     "search": [
         *(search_meta(lang) for lang in SUFFIX),
