@@ -201,3 +201,20 @@ def test_the_parquet_typed_with_pyarrow_has_the_bytes_of_the_one_typed_a_value_a
         old.close()
         new.close()
         assert (folder / "new.parquet").read_bytes() == (folder / "old.parquet").read_bytes(), (fast, rows)
+
+
+# Each trigger, beside characters whose UTF-8 differs from one by a byte (＜ and ＞ beside ＝, ＊ beside ＋).
+NEAR = ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "＜", "＞", "＊", "\uff00", "\uffbf", "a", "天", "𝄞"]
+
+
+@settings(max_examples=examples(300))
+@given(cells=st.lists(st.text(st.sampled_from(NEAR), max_size=3), max_size=40), cut=st.integers(0, 40))
+def test_the_column_formula_check_finds_what_startswith_finds_cell_by_cell(cells, cut):
+    """read/cells.py's formula_cells (the survey's and the validator's) against formula_like's test, on
+    whole columns and on slices of them (an Arrow array that starts inside its buffers)."""
+    import pyarrow as pa
+    from gongkai.read.cells import TRIGGERS, formula_cells
+
+    column = pa.array(cells, pa.string())
+    for part in (column, column.slice(min(cut, len(cells)))):
+        assert formula_cells(part).tolist() == [c.startswith(TRIGGERS) for c in part.to_pylist()]

@@ -6,6 +6,9 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
+import pyarrow as pa
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 NUMERIC = ("integer", "number")
 
@@ -21,6 +24,40 @@ def formula_like(table_fields: list[dict], rows: list[list[str]]) -> dict[str, t
             if col < len(row) and row[col].startswith(TRIGGERS):
                 count, first = found.get(name, (0, i))
                 found[name] = (count + 1, first)
+    return found
+
+
+# What a cell a spreadsheet would evaluate starts with (TRIGGERS), in UTF-8: its first byte, and
+# the lead byte of the triggers of more than one byte (the full-width ＝＋－＠).
+TRIGGER_BYTES = tuple(t.encode() for t in TRIGGERS)
+ONE_BYTE, LEADS = np.zeros(256, bool), np.zeros(256, bool)
+for _t in TRIGGER_BYTES:
+    (ONE_BYTE if len(_t) == 1 else LEADS)[_t[0]] = True
+
+
+def formula_cells(column: pa.Array) -> np.ndarray:
+    """Which cells of a string column start with a trigger, as formula_like's startswith
+    finds them, read from the column's offsets and bytes in place (no cell is sliced or copied)."""
+    n = len(column)
+    _, offsets, data = column.buffers()
+    if n == 0 or data is None:
+        return np.zeros(n, bool)
+    ends = np.frombuffer(offsets, np.int32, n + 1, column.offset * 4)
+    starts, lengths = ends[:-1], np.diff(ends)
+    text = np.frombuffer(data, np.uint8)
+    filled = lengths > 0
+    first = np.zeros(n, np.uint8)
+    first[filled] = text[starts[filled]]
+    found = ONE_BYTE[first] & filled
+    led = np.flatnonzero(LEADS[first] & filled)
+    for trigger in (t for t in TRIGGER_BYTES if len(t) > 1):
+        cells = led[lengths[led] >= len(trigger)]
+        same = np.ones(len(cells), bool)
+        for i, byte in enumerate(trigger):
+            same &= text[starts[cells] + i] == byte
+        found[cells[same]] = True
+    if column.null_count:
+        found &= np.asarray(column.is_valid())
     return found
 
 

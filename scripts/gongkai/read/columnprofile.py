@@ -21,11 +21,9 @@ import pyarrow.compute as pc
 DISTINCT_LIMIT = 50_000
 EXAMPLES = 3
 ORDERED = {"integer", "number", "date", "datetime", "time", "year", "yearmonth"}
-# Numbers written so that Arrow holds their value exactly (columns.py's canonical forms), and how
-EXACT = {
-    "integer": (r"^-?[0-9]{1,18}$", pa.int64()),
-    "number": (r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$", pa.decimal128(30, 15)),
-}
+# The Arrow types that hold a column's numbers exactly, when they fit (_exact_numbers)
+EXACT = {"integer": pa.int64(), "number": pa.decimal128(30, 15)}
+INTEGER_TEXT = r"^-?[0-9]{1,18}$"  # what Arrow's integer reading takes as Decimal does
 
 
 @dataclass
@@ -86,11 +84,10 @@ class FieldProfile:
             ranked = [t for t in (ends["min"].as_py(), ends["max"].as_py(), self.low, self.high) if t is not None]
             self.low, self.high = min(ranked), max(ranked)
             return
-        exact = EXACT[self.type]
-        if not pc.all(pc.match_substring_regex(values, exact[0])).as_py():
-            self._extremes(values.to_pylist())  # an exponent, a plus sign, a long number: Decimal decides
+        numbers = _exact_numbers(values, self.type)
+        if numbers is None:
+            self._extremes(values.to_pylist())  # a long number, a hex one, a space: Decimal decides
             return
-        numbers = values.cast(exact[1])
         ends = pc.min_max(numbers)
         low = values[pc.index(numbers, ends["min"]).as_py()].as_py()
         high = values[pc.index(numbers, ends["max"]).as_py()].as_py()
@@ -111,6 +108,19 @@ class FieldProfile:
         if ranked:
             self.low = min(ranked, key=lambda kv: kv[0])[1]
             self.high = max(ranked, key=lambda kv: kv[0])[1]
+
+
+def _exact_numbers(values: pa.Array, kind: str) -> pa.Array | None:
+    """The cells as Arrow numbers when Arrow holds each one's value exactly, else None. A number's
+    cast is its own test: Arrow's decimal reading takes only what Decimal reads as the same value
+    (signs, exponents, a bare point) and refuses a cell that does not fit; its integer reading
+    also takes hexadecimal (0x10), which Decimal does not, so integers are checked first."""
+    if kind == "integer" and not pc.all(pc.match_substring_regex(values, INTEGER_TEXT)).as_py():
+        return None
+    try:
+        return values.cast(EXACT[kind])
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 # Which columns' values the search index holds (searchable_values): text and codes, not numbers

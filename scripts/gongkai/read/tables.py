@@ -12,14 +12,17 @@ the file once for it when validation did not.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import NUMERIC, TRIGGERS
+from ..core.parallel import ahead
+from .cells import NUMERIC, formula_cells
 from .columnprofile import FieldProfile, add_columns, new_profiles
 from .columns import BLOCK, NotPlain, fast_source, typed_values
 from .csvtext import CsvText, parse
@@ -133,11 +136,11 @@ def read_table(ds: Dataset, resource: dict, preview_rows: int = 20, **chunking) 
         parsed = None if fast else parse(file.read_bytes().decode("utf-8"))  # read once: header and rows
         header = source.header if source and fast else parsed.header if parsed else []
         table = _new_table(ds, resource, header, fast, **chunking)
-        batches = (
-            source.batches(table.block_size)
-            if source and parsed is None
-            else text_batches(parsed.rows if parsed else [], len(header), table.chunk_rows)
-        )
+        if source and parsed is None:  # a big file: the next batch is parsed on the other core during this one's survey
+            streamed = source.batches(table.block_size)
+            batches = ahead(streamed) if file.stat().st_size > table.block_size else streamed
+        else:
+            batches = text_batches(parsed.rows if parsed else [], len(header), table.chunk_rows)
         try:
             for batch in batches:
                 _survey(table, batch, preview_rows)
@@ -222,10 +225,11 @@ def _survey(table: Table, batch: pa.RecordBatch, preview_rows: int) -> None:
     for f, column in zip(table.fields, columns, strict=True):
         if f.get("type", "string") in NUMERIC or not isinstance(f.get("name"), str):
             continue  # -5 and +86 are numbers there (cells.formula_like)
-        found = pc.is_in(pc.utf8_slice_codeunits(column, 0, 1), value_set=FORMULA_START)
-        if found.true_count:
-            before = table.formulas.get(f["name"], (0, start + pc.index(found, True).as_py()))
-            table.formulas[f["name"]] = (before[0] + found.true_count, before[1])
+        found = formula_cells(column)
+        count = int(np.count_nonzero(found))
+        if count:
+            before = table.formulas.get(f["name"], (0, start + int(np.argmax(found))))
+            table.formulas[f["name"]] = (before[0] + count, before[1])
     names = [f["name"] for f in table.fields]
     for (r, c), tab in table.crosstabs.items():
         _count_pairs(tab, columns[names.index(r)], columns[names.index(c)])
@@ -234,8 +238,8 @@ def _survey(table: Table, batch: pa.RecordBatch, preview_rows: int) -> None:
     add_columns(table.profiles, columns, set(schema_of(table.resource).get("missingValues", [""])))
 
 
-FORMULA_START = pa.array(TRIGGERS, pa.string())  # what a cell a spreadsheet would evaluate starts with
 NOT_XML = ("\ufffe", "\uffff")
+NOT_XML_BYTES = re.compile(b"\xef\xbf[\xbe\xbf]")  # either, in UTF-8 (re reads an Arrow buffer without a copy)
 
 
 def _count_pairs(tab: Crosstab, rows: pa.Array, cols: pa.Array) -> None:
@@ -258,8 +262,8 @@ def _unsafe_cell(columns: list[pa.Array], names: list[str], start: int) -> tuple
     first = None
     for j, column in enumerate(columns):
         data = column.buffers()[2]
-        text = b"" if data is None else data.to_pybytes()  # one search of the column's bytes: rarely found
-        checks = [pc.match_substring(column, c) for c in NOT_XML if c.encode() in text]
+        # one search of the column's bytes in place (rarely found), then the cells that hold it
+        checks = [pc.match_substring(column, c) for c in NOT_XML] if data and NOT_XML_BYTES.search(data) else []
         if (pc.max(pc.binary_length(column)).as_py() or 0) > XLSX_MAX_CELL:  # bytes: at least its characters
             checks.append(pc.greater(pc.utf8_length(column), XLSX_MAX_CELL))
         if not checks:

@@ -21,7 +21,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..read.cells import number_refusal, number_refused_facts, number_refused_message, number_text_refusal
+from ..read.cells import (
+    formula_cells,
+    number_refusal,
+    number_refused_facts,
+    number_refused_message,
+    number_text_refusal,
+)
 from ..read.columns import cell_reader, typed_values
 from ..read.load import fields_of, schema_of
 from .fastcells import passes, within_bounds
@@ -33,7 +39,6 @@ CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}\x{202a}-\x{202e}\x{2066
 PINYIN_RE2 = r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]"
 INVISIBLE_RE2 = "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in INVISIBLE_RANGES) + "]"
 TEXT_RE2 = f"{CONTROL_RE2}|{PINYIN_RE2}|{INVISIBLE_RE2}"
-FORMULA_RE2 = r"^[=+\-@\t\r＝＋－＠]"
 
 
 @dataclass
@@ -157,8 +162,10 @@ class ColumnCheck:
                 (start + i + 2, name, v) for i, v in zip(rows.to_pylist(), col.filter(mask).to_pylist(), strict=True)
             ]
         formula = None
-        if ftype not in ("integer", "number") and _first_bytes_suspect(values):
-            mask = hits(FORMULA_RE2)
+        cells = formula_cells(values) if ftype not in ("integer", "number") else None
+        if cells is not None and cells.any():
+            mask = pa.array(cells)
+            mask = spread(mask if open_text is None else pc.and_(mask, open_text))
             count = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
             if count:
                 formula = (name, count, start + pc.indices_nonzero(mask)[0].as_py())
@@ -191,18 +198,6 @@ def _anywhere(col: pa.Array, pattern: str) -> bool:
 
 
 # First UTF-8 bytes of = + - @ TAB CR and of the full-width ＝＋－＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20)
-FORMULA_FIRST_BYTES = np.array([ord(c) for c in "=+-@\t\r"] + [0xEF], dtype=np.uint8)
-
-
-def _first_bytes_suspect(col: pa.Array) -> bool:
-    col = pa.concat_arrays([col])
-    offsets = np.frombuffer(col.buffers()[1], dtype=np.int32, count=len(col) + 1)
-    data = col.buffers()[2]
-    if data is None:
-        return False
-    starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # non-empty cells
-    first = np.frombuffer(data, dtype=np.uint8)[starts]
-    return bool(np.isin(first, FORMULA_FIRST_BYTES).any())
 
 
 def _field_findings(
