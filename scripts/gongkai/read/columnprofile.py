@@ -18,12 +18,13 @@ from decimal import Decimal, InvalidOperation
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .columns import INTEGER  # what Arrow's integer reading takes as Decimal does
+
 DISTINCT_LIMIT = 50_000
 EXAMPLES = 3
 ORDERED = {"integer", "number", "date", "datetime", "time", "year", "yearmonth"}
 # The Arrow types that hold a column's numbers exactly, when they fit (_exact_numbers)
 EXACT = {"integer": pa.int64(), "number": pa.decimal128(30, 15)}
-INTEGER_TEXT = r"^-?[0-9]{1,18}$"  # what Arrow's integer reading takes as Decimal does
 
 
 @dataclass
@@ -115,7 +116,7 @@ def _exact_numbers(values: pa.Array, kind: str) -> pa.Array | None:
     cast is its own test: Arrow's decimal reading takes only what Decimal reads as the same value
     (signs, exponents, a bare point) and refuses a cell that does not fit; its integer reading
     also takes hexadecimal (0x10), which Decimal does not, so integers are checked first."""
-    if kind == "integer" and not pc.all(pc.match_substring_regex(values, INTEGER_TEXT)).as_py():
+    if kind == "integer" and not pc.all(pc.match_substring_regex(values, INTEGER)).as_py():
         return None
     try:
         return values.cast(EXACT[kind])

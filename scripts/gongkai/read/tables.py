@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from ..core.parallel import ahead
 from .cells import NUMERIC, formula_cells
 from .columnprofile import FieldProfile, add_columns, new_profiles
-from .columns import BLOCK, NotPlain, fast_source, typed_values
+from .columns import BLOCK, FastSource, NotPlain, fast_source, typed_values
 from .csvtext import CsvText, parse
 from .load import Dataset, fields_of, schema_of
 
@@ -94,7 +94,7 @@ class Table:
         source = fast_source(self.file, self.resource) if self.fast else None
         if source is not None:  # None only if the file changed since read_table: the strict parser reads any file
             decoders = [functools.partial(typed_values, f, missing_values=missing) for f in self.fields]
-            for batch in source.batches(self.block_size):
+            for batch in streamed(source, self.block_size):
                 yield Chunk(batch, decoders, fast=True)
             return
         rows = parse(self.file.read_bytes().decode("utf-8")).rows
@@ -102,6 +102,13 @@ class Table:
         decoders = [functools.partial(_read_cells, reader) for reader in readers]
         for batch in text_batches(rows, len(self.fields), self.chunk_rows):
             yield Chunk(batch, decoders, fast=False)
+
+
+def streamed(source: FastSource, block_size: int) -> Iterator[pa.RecordBatch]:
+    """The file's batches; a file of more than one is parsed a batch ahead on the other core while
+    the caller works on this one (pyarrow's reader and compute functions release the GIL)."""
+    batches = source.batches(block_size)
+    return ahead(batches) if source.path.stat().st_size > block_size else batches
 
 
 def _read_cells(reader, column: pa.Array) -> list:
@@ -136,11 +143,11 @@ def read_table(ds: Dataset, resource: dict, preview_rows: int = 20, **chunking) 
         parsed = None if fast else parse(file.read_bytes().decode("utf-8"))  # read once: header and rows
         header = source.header if source and fast else parsed.header if parsed else []
         table = _new_table(ds, resource, header, fast, **chunking)
-        if source and parsed is None:  # a big file: the next batch is parsed on the other core during this one's survey
-            streamed = source.batches(table.block_size)
-            batches = ahead(streamed) if file.stat().st_size > table.block_size else streamed
-        else:
-            batches = text_batches(parsed.rows if parsed else [], len(header), table.chunk_rows)
+        batches = (
+            streamed(source, table.block_size)
+            if source and parsed is None
+            else text_batches(parsed.rows if parsed else [], len(header), table.chunk_rows)
+        )
         try:
             for batch in batches:
                 _survey(table, batch, preview_rows)
