@@ -35,21 +35,29 @@ for _t in TRIGGER_BYTES:
     (ONE_BYTE if len(_t) == 1 else LEADS)[_t[0]] = True
 
 
+def cell_lengths(column: pa.Array) -> np.ndarray:
+    """Each cell's length in UTF-8 bytes, from a string column's offsets, in place."""
+    offsets = column.buffers()[1]
+    if not len(column):
+        return np.zeros(0, np.int32)
+    return np.diff(np.frombuffer(offsets, np.int32, len(column) + 1, column.offset * 4))
+
+
 def formula_cells(column: pa.Array) -> np.ndarray:
     """Which cells of a string column start with a trigger, as formula_like's startswith
     finds them, read from the column's offsets and bytes in place (no cell is sliced or copied)."""
     n = len(column)
     _, offsets, data = column.buffers()
-    if n == 0 or data is None:
+    text = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    if n == 0 or not text.size:
         return np.zeros(n, bool)
-    ends = np.frombuffer(offsets, np.int32, n + 1, column.offset * 4)
-    starts, lengths = ends[:-1], np.diff(ends)
-    text = np.frombuffer(data, np.uint8)
+    starts = np.frombuffer(offsets, np.int32, n, column.offset * 4)
+    lengths = cell_lengths(column)
     filled = lengths > 0
-    first = np.zeros(n, np.uint8)
-    first[filled] = text[starts[filled]]
-    found = ONE_BYTE[first] & filled
-    led = np.flatnonzero(LEADS[first] & filled)
+    first = text.take(starts, mode="clip")  # an empty cell's "first byte" is the next cell's, or the last: masked
+    found = ONE_BYTE.take(first)
+    found &= filled
+    led = np.flatnonzero(LEADS.take(first) & filled)
     for trigger in (t for t in TRIGGER_BYTES if len(t) > 1):
         cells = led[lengths[led] >= len(trigger)]
         same = np.ones(len(cells), bool)

@@ -15,9 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .cells import cell_lengths
 from .columns import INTEGER  # what Arrow's integer reading takes as Decimal does
 
 DISTINCT_LIMIT = 50_000
@@ -52,13 +54,15 @@ class FieldProfile:
         """One batch of the column's cells (strings), counted with pyarrow: only distinct values reach Python."""
         dropped = missing if missing - {""} else {""}  # "" is never counted, whatever missingValues says
         if dropped == {""}:
-            gone = pc.equal(pc.binary_length(column), 0)
+            kept = cell_lengths(column) > 0
+            gone = len(column) - int(np.count_nonzero(kept))
         else:
-            gone = pc.is_in(column, value_set=pa.array(sorted(dropped), pa.string()))
-        self.filled += len(column) - gone.true_count
+            found = pc.is_in(column, value_set=pa.array(sorted(dropped), pa.string()))
+            gone, kept = found.true_count, pc.invert(found)
+        self.filled += len(column) - gone
         if self.counts is None and self.type not in ORDERED:
             return  # past the limit nothing more is kept of a column that has no order
-        values = column.filter(pc.invert(gone)) if gone.true_count else column
+        values = column.filter(kept) if gone else column
         if self.counts is None:
             self._batch_extremes(values)
             return
@@ -85,6 +89,10 @@ class FieldProfile:
             ranked = [t for t in (ends["min"].as_py(), ends["max"].as_py(), self.low, self.high) if t is not None]
             self.low, self.high = min(ranked), max(ranked)
             return
+        near = _nearest_doubles(values) if self.type == "number" else None
+        if near is not None:
+            self._extremes(near)
+            return
         numbers = _exact_numbers(values, self.type)
         if numbers is None:
             self._extremes(values.to_pylist())  # a long number, a hex one, a space: Decimal decides
@@ -109,6 +117,23 @@ class FieldProfile:
         if ranked:
             self.low = min(ranked, key=lambda kv: kv[0])[1]
             self.high = max(ranked, key=lambda kv: kv[0])[1]
+
+
+def _nearest_doubles(values: pa.Array) -> list[str] | None:
+    """The distinct cells of a number column that can hold its smallest or largest value, in order of
+    first appearance: those whose double is the smallest or largest double. Rounding to a double
+    keeps the order (a < b gives double(a) <= double(b)), so the exact extremes are among them, and
+    Decimal picks them (_extremes); a double is read faster than a wide decimal. None when a cell
+    is no finite double (Arrow reads no number Decimal does not, as with decimals below)."""
+    try:
+        doubles = values.cast(pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if not pc.all(pc.is_finite(doubles)).as_py():
+        return None
+    ends = pc.min_max(doubles)
+    near = pc.or_(pc.equal(doubles, ends["min"]), pc.equal(doubles, ends["max"]))
+    return pc.unique(values.filter(near)).to_pylist()
 
 
 def _exact_numbers(values: pa.Array, kind: str) -> pa.Array | None:

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.parallel import ahead
-from .cells import NUMERIC, formula_cells
+from .cells import NUMERIC, cell_lengths, formula_cells
 from .columnprofile import FieldProfile, add_columns, new_profiles
 from .columns import BLOCK, FastSource, NotPlain, fast_source, typed_values
 from .csvtext import CsvText, parse
@@ -271,7 +271,7 @@ def _unsafe_cell(columns: list[pa.Array], names: list[str], start: int) -> tuple
         data = column.buffers()[2]
         # one search of the column's bytes in place (rarely found), then the cells that hold it
         checks = [pc.match_substring(column, c) for c in NOT_XML] if data and NOT_XML_BYTES.search(data) else []
-        if (pc.max(pc.binary_length(column)).as_py() or 0) > XLSX_MAX_CELL:  # bytes: at least its characters
+        if len(column) and cell_lengths(column).max() > XLSX_MAX_CELL:  # bytes: at least its characters
             checks.append(pc.greater(pc.utf8_length(column), XLSX_MAX_CELL))
         if not checks:
             continue
