@@ -218,3 +218,22 @@ def test_the_column_formula_check_finds_what_startswith_finds_cell_by_cell(cells
     column = pa.array(cells, pa.string())
     for part in (column, column.slice(min(cut, len(cells)))):
         assert formula_cells(part).tolist() == [c.startswith(TRIGGERS) for c in part.to_pylist()]
+
+
+@settings(max_examples=examples(200))
+@given(
+    cells=st.lists(st.text(st.sampled_from(["0", "-", "7", ".", "é", "天"]), max_size=3), max_size=30),
+    cut=st.integers(0, 30),
+)
+def test_each_cells_leading_bytes_are_its_own_first_bytes(cells, cut):
+    """read/cells.py's leading_bytes (the JSON writer's look at 0 and -0) against each cell's UTF-8."""
+    import pyarrow as pa
+    from gongkai.read.cells import leading_bytes
+
+    column = pa.array(cells, pa.string())
+    for part in (column, column.slice(min(cut, len(cells)))):
+        encoded = [c.encode() for c in part.to_pylist()]
+        lengths, (first, second) = leading_bytes(part, 2)
+        assert lengths.tolist() == [len(e) for e in encoded]
+        assert first.tolist() == [e[0] if e else 0 for e in encoded]
+        assert second.tolist() == [e[1] if len(e) > 1 else 0 for e in encoded]

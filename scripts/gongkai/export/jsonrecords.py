@@ -23,11 +23,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..read.cells import leading_bytes
 from ..read.columns import DATE, INTEGER, NUMBER
 from ..read.load import schema_of
 from ..read.tables import Chunk, Table
 
 ESCAPED = r'[\x00-\x1f"\\]'  # what json.dumps escapes in a string when ensure_ascii is off
+ZERO, MINUS = ord("0"), ord("-")
 EXPONENT = r"^-?0+\.0{6}[0-9]"  # 0.0000001, 0.0000000: Decimal prints these with an exponent (1E-7, 0E-7)
 
 
@@ -73,6 +75,8 @@ class JsonRecords:
         missing = pc.is_in(column, value_set=pa.array(self.missing, pa.string()))
         if kind == "string" and not missing.true_count and not _needs_escape(column):
             return column, '"'
+        if kind == "date" and not missing.true_count and _dates_as_written(column, missing):
+            return column, '"'  # quoted by the text around it
         text = _strings(column) if kind == "string" else _plain(kind, column, missing)
         if text is None:
             return _by_value(column, decode), ""
@@ -114,22 +118,36 @@ def _strings(column: pa.Array) -> pa.Array:
 def _plain(kind: str, column: pa.Array, missing: pa.Array) -> pa.Array | None:
     """A column of plainly written integers, numbers or dates as Python writes int(text), Decimal(text) or
     the date; None for any other column, which is typed a value at a time."""
-    pattern = {"integer": INTEGER, "number": NUMBER, "date": DATE}[kind]
+    if kind == "date":
+        return pc.binary_join_element_wise('"', column, '"', "") if _dates_as_written(column, missing) else None
+    pattern = {"integer": INTEGER, "number": NUMBER}[kind]
     if not pc.all(pc.or_(pc.match_substring_regex(column, pattern), missing)).as_py():
         return None
-    if kind == "date":  # a real day of a year from 1 (strptime refuses year 0), written as it is
-        present = column.filter(pc.invert(missing)) if missing.true_count else column
-        if pc.any(pc.starts_with(present, "0000")).as_py() or not _days(present):
-            return None
-        return pc.binary_join_element_wise('"', column, '"', "")
-    if kind == "number" and pc.any(pc.match_substring_regex(column, EXPONENT)).as_py():
-        return None
-    padded = pc.match_substring_regex(column, r"^-?0[0-9]" if kind == "number" else r"^-?0[0-9]|^-0$")
-    if not padded.true_count:
+    # a cell Python writes otherwise starts with 0 or -0 (0.0000001, 007, -0): only those are looked at
+    _, (first, second) = leading_bytes(column, 2)
+    led = np.flatnonzero((first == ZERO) | ((first == MINUS) & (second == ZERO)))
+    if not len(led):
         return column
+    suspects = column.take(led)
+    if kind == "number" and pc.any(pc.match_substring_regex(suspects, EXPONENT)).as_py():
+        return None
+    found = pc.match_substring_regex(suspects, r"^-?0[0-9]" if kind == "number" else r"^-?0[0-9]|^-0$")
+    if not found.true_count:
+        return column
+    padded = np.zeros(len(column), bool)
+    padded[led[np.asarray(found)]] = True
     cells = column.filter(padded).to_pylist()
     written = [str(int(v)) if kind == "integer" else str(decimal.Decimal(v)) for v in cells]
     return pc.replace_with_mask(column, padded, pa.array(written, pa.string()))
+
+
+def _dates_as_written(column: pa.Array, missing: pa.Array) -> bool:
+    """Whether every cell is missing or a plainly written real day of a year from 1 (strptime
+    refuses year 0), which the record holds as it is written."""
+    if not pc.all(pc.or_(pc.match_substring_regex(column, DATE), missing)).as_py():
+        return False
+    present = column.filter(pc.invert(missing)) if missing.true_count else column
+    return not pc.any(pc.starts_with(present, "0000")).as_py() and _days(present)
 
 
 def _days(column: pa.Array) -> bool:

@@ -43,6 +43,23 @@ def cell_lengths(column: pa.Array) -> np.ndarray:
     return np.diff(np.frombuffer(offsets, np.int32, len(column) + 1, column.offset * 4))
 
 
+def leading_bytes(column: pa.Array, count: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each cell's length in bytes and its first `count` bytes, one array a position (0 past a
+    cell's end), from a string column's offsets and bytes in place."""
+    lengths = cell_lengths(column)
+    data = column.buffers()[2]
+    text = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    if not text.size:
+        return lengths, [np.zeros(len(column), np.uint8) for _ in range(count)]
+    starts = np.frombuffer(column.buffers()[1], np.int32, len(column), column.offset * 4)
+    found = []
+    for i in range(count):
+        byte = text.take(starts + i, mode="clip")
+        byte[lengths <= i] = 0
+        found.append(byte)
+    return lengths, found
+
+
 def formula_cells(column: pa.Array) -> np.ndarray:
     """Which cells of a string column start with a trigger, as formula_like's startswith
     finds them, read from the column's offsets and bytes in place (no cell is sliced or copied)."""
