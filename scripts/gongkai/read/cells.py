@@ -30,9 +30,8 @@ def formula_like(table_fields: list[dict], rows: list[list[str]]) -> dict[str, t
 # What a cell a spreadsheet would evaluate starts with (TRIGGERS), in UTF-8: its first byte, and
 # the lead byte of the triggers of more than one byte (the full-width ＝＋－＠).
 TRIGGER_BYTES = tuple(t.encode() for t in TRIGGERS)
-ONE_BYTE, LEADS = np.zeros(256, bool), np.zeros(256, bool)
-for _t in TRIGGER_BYTES:
-    (ONE_BYTE if len(_t) == 1 else LEADS)[_t[0]] = True
+ONE_BYTE = np.isin(np.arange(256), [t[0] for t in TRIGGER_BYTES if len(t) == 1])
+LEADS = np.isin(np.arange(256), [t[0] for t in TRIGGER_BYTES if len(t) > 1])
 
 
 def cell_lengths(column: pa.Array) -> np.ndarray:
