@@ -73,11 +73,13 @@ class JsonRecords:
         if not fast or kind not in ("string", "integer", "number", "date"):
             return _by_value(column, decode), ""
         missing = pc.is_in(column, value_set=pa.array(self.missing, pa.string()))
-        if kind == "string" and not missing.true_count and not _needs_escape(column):
-            return column, '"'
-        if kind == "date" and not missing.true_count and _dates_as_written(column, missing):
-            return column, '"'  # quoted by the text around it
-        text = _strings(column) if kind == "string" else _plain(kind, column, missing)
+        plain = kind == "string" and not _needs_escape(column) or kind == "date" and _dates_as_written(column, missing)
+        if plain and not missing.true_count:
+            return column, '"'  # the cells as written, quoted by the text around them
+        if kind == "date":
+            text = pc.binary_join_element_wise('"', column, '"', "") if plain else None
+        else:
+            text = _strings(column) if kind == "string" else _plain(kind, column, missing)
         if text is None:
             return _by_value(column, decode), ""
         return (pc.if_else(missing, "null", text) if missing.true_count else text), ""
@@ -116,10 +118,8 @@ def _strings(column: pa.Array) -> pa.Array:
 
 
 def _plain(kind: str, column: pa.Array, missing: pa.Array) -> pa.Array | None:
-    """A column of plainly written integers, numbers or dates as Python writes int(text), Decimal(text) or
-    the date; None for any other column, which is typed a value at a time."""
-    if kind == "date":
-        return pc.binary_join_element_wise('"', column, '"', "") if _dates_as_written(column, missing) else None
+    """A column of plainly written integers or numbers as Python writes int(text) or Decimal(text);
+    None for any other column, which is typed a value at a time."""
     pattern = {"integer": INTEGER, "number": NUMBER}[kind]
     if not pc.all(pc.or_(pc.match_substring_regex(column, pattern), missing)).as_py():
         return None

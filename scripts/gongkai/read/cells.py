@@ -42,15 +42,21 @@ def cell_lengths(column: pa.Array) -> np.ndarray:
     return np.diff(np.frombuffer(offsets, np.int32, len(column) + 1, column.offset * 4))
 
 
+def _in_place(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string column's bytes and where each cell starts in them, as numpy views of its buffers."""
+    _, offsets, data = column.buffers()
+    text = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    starts = np.frombuffer(offsets, np.int32, len(column), column.offset * 4) if len(column) else np.zeros(0, np.int32)
+    return text, starts
+
+
 def leading_bytes(column: pa.Array, count: int) -> tuple[np.ndarray, list[np.ndarray]]:
     """Each cell's length in bytes and its first `count` bytes, one array a position (0 past a
     cell's end), from a string column's offsets and bytes in place."""
     lengths = cell_lengths(column)
-    data = column.buffers()[2]
-    text = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    text, starts = _in_place(column)
     if not text.size:
         return lengths, [np.zeros(len(column), np.uint8) for _ in range(count)]
-    starts = np.frombuffer(column.buffers()[1], np.int32, len(column), column.offset * 4)
     found = []
     for i in range(count):
         byte = text.take(starts + i, mode="clip")
@@ -62,12 +68,9 @@ def leading_bytes(column: pa.Array, count: int) -> tuple[np.ndarray, list[np.nda
 def formula_cells(column: pa.Array) -> np.ndarray:
     """Which cells of a string column start with a trigger, as formula_like's startswith
     finds them, read from the column's offsets and bytes in place (no cell is sliced or copied)."""
-    n = len(column)
-    _, offsets, data = column.buffers()
-    text = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
-    if n == 0 or not text.size:
-        return np.zeros(n, bool)
-    starts = np.frombuffer(offsets, np.int32, n, column.offset * 4)
+    text, starts = _in_place(column)
+    if not text.size:
+        return np.zeros(len(column), bool)
     lengths = cell_lengths(column)
     filled = lengths > 0
     first = text.take(starts, mode="clip")  # an empty cell's "first byte" is the next cell's, or the last: masked
